@@ -1,0 +1,101 @@
+/*
+ * rec: the record stream reader.
+ *
+ * Reads canonical TSV (header line, \t \n \r \\ escapes undone) with large
+ * block reads and memchr splitting, and CSV (RFC 4180) through libcsv, from a
+ * file or standard input, optionally converting a legacy encoding to UTF-8
+ * with iconv first.  A record is an array of fields that point into the
+ * reader's own buffers: they stay valid until the next call to
+ * crm_reader_next, are NUL-terminated, and are never allocated one by one.
+ *
+ * The reader never exits and never prints: problems come back as return codes
+ * with a ready message of the form "FILE:LINE: FIELD: message 'value'".
+ */
+#ifndef CRM_REC_H
+#define CRM_REC_H
+
+#include <stddef.h>
+
+struct crm_field {
+	char *p;        /* NUL-terminated; p[n] == '\0' */
+	size_t n;
+};
+
+struct crm_rec {
+	struct crm_field *f;
+	size_t nf;
+	long line;      /* physical line where the record starts (1-based) */
+};
+
+enum crm_informat {
+	CRM_IN_AUTO,    /* by file name: .csv is CSV, anything else TSV */
+	CRM_IN_TSV,
+	CRM_IN_CSV
+};
+
+#define CRM_MAX_FIELD_DEFAULT  (1UL << 20)   /* 1 MiB */
+#define CRM_MAX_RECORD_DEFAULT (16UL << 20)  /* 16 MiB */
+
+struct crm_read_opts {
+	enum crm_informat format;
+	int delim;              /* CSV delimiter; 0 means ',' */
+	int no_header;          /* the first record is data */
+	int ragged;             /* allow records with a field count other than
+	                           the header's (otherwise they are bad) */
+	size_t max_field;       /* 0 means CRM_MAX_FIELD_DEFAULT */
+	size_t max_record;      /* 0 means CRM_MAX_RECORD_DEFAULT */
+	const char *encoding;   /* iconv name of the input encoding, or NULL */
+};
+
+enum {
+	CRM_READ_FATAL = -2,    /* reading cannot go on (I/O, broken CSV) */
+	CRM_READ_BAD = -1,      /* this record is bad and was skipped */
+	CRM_READ_EOF = 0,
+	CRM_READ_OK = 1
+};
+
+struct crm_reader;
+
+/* Open path ("-" or NULL for standard input).  On failure returns NULL and
+ * writes a message ("FILE: reason") into err. */
+struct crm_reader *crm_reader_open(const char *path,
+    const struct crm_read_opts *opts, char *err, size_t errlen);
+/* Read from an open descriptor (not closed by the reader). */
+struct crm_reader *crm_reader_fdopen(int fd, const char *name,
+    const struct crm_read_opts *opts, char *err, size_t errlen);
+void crm_reader_close(struct crm_reader *r);
+
+/*
+ * Next data record into *rec.  Returns CRM_READ_OK, CRM_READ_EOF,
+ * CRM_READ_BAD (message in crm_reader_error; *rec then holds what could be
+ * read of the bad record, for a rejects file, and the next call goes on with
+ * the next record) or CRM_READ_FATAL (message in crm_reader_error).
+ * The header is read by the first call (or by crm_reader_header).
+ */
+int crm_reader_next(struct crm_reader *r, struct crm_rec *rec);
+
+/* The header record (reads it if not read yet); NULL with no_header or when
+ * the input is empty or its header is bad (see crm_reader_error). */
+const struct crm_rec *crm_reader_header(struct crm_reader *r);
+/* Index of the column named name, or -1. */
+int crm_reader_col(struct crm_reader *r, const char *name);
+/* Name of column i ("" past the header). */
+const char *crm_reader_colname(struct crm_reader *r, size_t i);
+
+const char *crm_reader_error(const struct crm_reader *r);
+const char *crm_reader_name(const struct crm_reader *r);
+int crm_reader_is_csv(const struct crm_reader *r);
+/* Bytes of input consumed so far (before any encoding conversion). */
+unsigned long long crm_reader_bytes(const struct crm_reader *r);
+
+/* Format a record-level diagnostic "NAME:LINE: FIELD: msg 'value'" into the
+ * reader's error buffer (value may be NULL) and return it.  Column col names
+ * the field by its header name, or "field N" without one; col < 0 omits it. */
+const char *crm_reader_seterr(struct crm_reader *r, long line, int col,
+    const char *value, size_t vlen, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Undo canonical TSV escapes in place; returns the new length. */
+size_t crm_tsv_unescape(char *p, size_t n);
+
+#endif
