@@ -1,0 +1,979 @@
+/*
+ * rec: the record stream reader (TSV fast path, CSV through libcsv).
+ *
+ * Input arrives in large blocks (converted to UTF-8 by iconv when an
+ * encoding is named).  TSV lines are found with memchr and split in place:
+ * tabs and the newline become NULs and escapes are undone inside the block,
+ * so a record costs no allocation at all.  CSV goes through libcsv, fed one
+ * physical line at a time so that every record knows the line it started on
+ * and an unterminated quote can be reported with the line where it opened;
+ * completed records queue in one byte buffer until they are handed out.
+ */
+#include "rec.h"
+#include "util.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK (1024 * 1024)
+
+/* libcsv's parser states (csv_parser.pstate), which its header does not
+ * name: we read them between calls to know whether a row or a quoted field
+ * is still open. */
+enum { CSV_ROW_NOT_BEGUN = 0, CSV_FIELD_NOT_BEGUN = 1, CSV_FIELD_BEGUN = 2,
+	CSV_FIELD_MIGHT_HAVE_ENDED = 3 };
+
+struct qfield {
+	size_t off, n;
+};
+
+struct qrec {
+	size_t first, nf;       /* fields cf[first .. first+nf) */
+	long line;
+	int bad;                /* CRM_READ_BAD with message in msg */
+	size_t msg;             /* offset of the message in r->msgs */
+};
+
+struct crm_reader {
+	int fd, own_fd;
+	char *name;
+	struct crm_read_opts o;
+	int csv;
+
+	char *buf;              /* block buffer: unread data is [start, end) */
+	size_t cap, start, end, scan;
+	int eof, started;
+	unsigned long long bytes;
+	long line;              /* lines fully consumed */
+
+	iconv_t cd;             /* (iconv_t)-1 when not converting */
+	char *ibuf;
+	size_t icap, ilen;
+
+	struct crm_field *f;    /* fields handed out */
+	size_t falloc;
+
+	int hdr_state;          /* 0 unread, 1 read, -1 none */
+	struct crm_rec hdr;
+	char *hdr_bytes;
+
+	/* TSV: skipping the rest of an over-long line */
+	int skipping;
+
+	/* CSV */
+	struct csv_parser cp;
+	int cp_init;
+	struct crm_buf cb;      /* bytes of queued records and the current one */
+	struct qfield *cf;
+	size_t ncf, acf;
+	struct qrec *cr;
+	size_t ncr, acr, cq;
+	size_t cur_first;       /* first field of the record being built */
+	size_t cur_bytes;
+	long cur_line, quote_line;
+	int cur_bad;
+	struct crm_buf msgs;    /* messages of queued bad records */
+	size_t pending_msg;
+	int fatal;
+
+	char err[1024];
+};
+
+static size_t csv_cap;          /* libcsv's entry buffer limit (see csv_realloc) */
+
+static void *
+csv_realloc(void *p, size_t n)
+{
+	if (n > csv_cap)
+		return NULL;
+	return realloc(p, n);
+}
+
+static int
+csv_no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+seterr_plain(struct crm_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+seterr_plain(struct crm_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof r->err, fmt, ap);
+	va_end(ap);
+}
+
+static void
+fmt_colname(struct crm_reader *r, int col, char *out, size_t outlen)
+{
+	if (r->hdr_state == 1 && col >= 0 && (size_t)col < r->hdr.nf &&
+	    r->hdr.f[col].n)
+		snprintf(out, outlen, "%s", r->hdr.f[col].p);
+	else
+		snprintf(out, outlen, "field %d", col + 1);
+}
+
+static void
+vformat_msg(struct crm_reader *r, struct crm_buf *b, long line, int col,
+    const char *value, size_t vlen, const char *fmt, va_list ap)
+{
+	char cn[256];
+
+	crm_buf_addf(b, "%s:%ld: ", r->name, line);
+	if (col >= 0) {
+		fmt_colname(r, col, cn, sizeof cn);
+		crm_buf_addf(b, "%s: ", cn);
+	}
+	crm_buf_vaddf(b, fmt, ap);
+	if (value) {
+		crm_buf_addc(b, ' ');
+		crm_buf_addquoted(b, value, vlen);
+	}
+}
+
+const char *
+crm_reader_seterr(struct crm_reader *r, long line, int col, const char *value,
+    size_t vlen, const char *fmt, ...)
+{
+	struct crm_buf b;
+	va_list ap;
+
+	crm_buf_init(&b);
+	va_start(ap, fmt);
+	vformat_msg(r, &b, line, col, value, vlen, fmt, ap);
+	va_end(ap);
+	snprintf(r->err, sizeof r->err, "%s", b.p);
+	crm_buf_release(&b);
+	return r->err;
+}
+
+static int
+ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcasecmp(s + a - b, suf);
+}
+
+static struct crm_reader *
+reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
+    char *err, size_t errlen)
+{
+	struct crm_reader *r = crm_xcalloc(1, sizeof *r);
+
+	r->fd = fd;
+	r->own_fd = own;
+	r->name = crm_xstrdup(name);
+	if (opts)
+		r->o = *opts;
+	if (!r->o.max_field)
+		r->o.max_field = CRM_MAX_FIELD_DEFAULT;
+	if (!r->o.max_record)
+		r->o.max_record = CRM_MAX_RECORD_DEFAULT;
+	if (r->o.max_field > r->o.max_record)
+		r->o.max_record = r->o.max_field;
+	if (!r->o.delim)
+		r->o.delim = ',';
+	switch (r->o.format) {
+	case CRM_IN_CSV: r->csv = 1; break;
+	case CRM_IN_TSV: r->csv = 0; break;
+	default: r->csv = ends_with(name, ".csv"); break;
+	}
+	r->cd = (iconv_t)-1;
+	if (r->o.encoding && *r->o.encoding &&
+	    strcasecmp(r->o.encoding, "UTF-8") && strcasecmp(r->o.encoding, "UTF8")) {
+		r->cd = iconv_open("UTF-8", r->o.encoding);
+		if (r->cd == (iconv_t)-1) {
+			snprintf(err, errlen, "unknown encoding '%s'",
+			    r->o.encoding);
+			if (own)
+				close(fd);
+			free(r->name);
+			free(r);
+			return NULL;
+		}
+		r->icap = BLOCK;
+		r->ibuf = crm_xmalloc(r->icap);
+	}
+	r->cap = BLOCK;
+	r->buf = crm_xmalloc(r->cap + 1);
+	crm_buf_init(&r->cb);
+	crm_buf_init(&r->msgs);
+	if (r->csv) {
+		csv_init(&r->cp, CSV_REPALL_NL);
+		csv_set_delim(&r->cp, (unsigned char)r->o.delim);
+		csv_set_space_func(&r->cp, csv_no_space);
+		csv_set_realloc_func(&r->cp, csv_realloc);
+		csv_set_blk_size(&r->cp, 4096);
+		r->cp_init = 1;
+	}
+	return r;
+}
+
+struct crm_reader *
+crm_reader_open(const char *path, const struct crm_read_opts *opts, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (!path || !strcmp(path, "-"))
+		return reader_new(0, 0, "-", opts, err, errlen);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		close(fd);
+		return NULL;
+	}
+	return reader_new(fd, 1, path, opts, err, errlen);
+}
+
+struct crm_reader *
+crm_reader_fdopen(int fd, const char *name, const struct crm_read_opts *opts,
+    char *err, size_t errlen)
+{
+	return reader_new(fd, 0, name, opts, err, errlen);
+}
+
+void
+crm_reader_close(struct crm_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fd)
+		close(r->fd);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->cp_init)
+		csv_free(&r->cp);
+	free(r->ibuf);
+	free(r->buf);
+	free(r->f);
+	free(r->hdr.f);
+	free(r->hdr_bytes);
+	free(r->cf);
+	free(r->cr);
+	crm_buf_release(&r->cb);
+	crm_buf_release(&r->msgs);
+	free(r->name);
+	free(r);
+}
+
+const char *
+crm_reader_error(const struct crm_reader *r)
+{
+	return r->err;
+}
+
+const char *
+crm_reader_name(const struct crm_reader *r)
+{
+	return r->name;
+}
+
+int
+crm_reader_is_csv(const struct crm_reader *r)
+{
+	return r->csv;
+}
+
+unsigned long long
+crm_reader_bytes(const struct crm_reader *r)
+{
+	return r->bytes;
+}
+
+static ssize_t
+read_some(struct crm_reader *r, char *p, size_t n)
+{
+	for (;;) {
+		ssize_t k = read(r->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k > 0)
+			r->bytes += (unsigned long long)k;
+		return k;
+	}
+}
+
+static long
+lines_in(const char *p, size_t n)
+{
+	long k = 0;
+	const char *e = p + n;
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+/*
+ * Make room and read more data into buf[end..].  Returns 1 when data was
+ * added, 0 at end of input, -1 on error (message set).  Unread data is moved
+ * to the front first; the buffer grows only when it is full of unread data,
+ * and never past limit bytes of unread data (then 0 is returned with eof
+ * still clear and the caller handles the over-long record).
+ */
+static int
+fill(struct crm_reader *r, size_t limit)
+{
+	size_t unread = r->end - r->start;
+
+	if (r->eof)
+		return 0;
+	if (r->start) {
+		memmove(r->buf, r->buf + r->start, unread);
+		r->end = unread;
+		r->start = 0;
+	}
+	if (r->cap - r->end < 16) {
+		if (r->cap >= limit + 1)
+			return 0;
+		size_t ncap = r->cap * 2;
+		if (ncap > limit + 1)
+			ncap = limit + 1;
+		r->buf = crm_xrealloc(r->buf, ncap + 1);
+		r->cap = ncap;
+	}
+	for (;;) {
+		size_t room = r->cap - r->end;
+		ssize_t k;
+
+		if (r->cd == (iconv_t)-1) {
+			k = read_some(r, r->buf + r->end, room);
+			if (k < 0) {
+				seterr_plain(r, "%s: read error: %s", r->name,
+				    strerror(errno));
+				return -1;
+			}
+			if (k == 0) {
+				r->eof = 1;
+				break;
+			}
+			r->end += (size_t)k;
+		} else {
+			int at_eof = 0;
+			if (r->ilen < r->icap) {
+				k = read_some(r, r->ibuf + r->ilen,
+				    r->icap - r->ilen);
+				if (k < 0) {
+					seterr_plain(r, "%s: read error: %s",
+					    r->name, strerror(errno));
+					return -1;
+				}
+				if (k == 0)
+					at_eof = 1;
+				r->ilen += (size_t)k;
+			}
+			char *in = r->ibuf, *out = r->buf + r->end;
+			size_t inleft = r->ilen, outleft = room;
+			size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
+			int e = errno;
+			size_t produced = room - outleft;
+			r->end += produced;
+			memmove(r->ibuf, in, inleft);
+			r->ilen = inleft;
+			if (rc == (size_t)-1 && e == EILSEQ) {
+				seterr_plain(r, "%s:%ld: not valid %s text",
+				    r->name, r->line + 1 +
+				    lines_in(r->buf + r->start,
+				    r->end - r->start), r->o.encoding);
+				return -1;
+			}
+			if (at_eof) {
+				if (r->ilen) {
+					seterr_plain(r, "%s:%ld: incomplete %s "
+					    "character at end of input",
+					    r->name, r->line + 1 +
+					    lines_in(r->buf + r->start,
+					    r->end - r->start), r->o.encoding);
+					return -1;
+				}
+				r->eof = 1;
+				break;
+			}
+			if (produced == 0)
+				continue;
+		}
+		break;
+	}
+	if (!r->started && (r->end - r->start >= 3 || r->eof)) {
+		r->started = 1;
+		if (r->end - r->start >= 3 &&
+		    !memcmp(r->buf + r->start, "\xef\xbb\xbf", 3))
+			r->start += 3;
+	}
+	return r->end > r->start || !r->eof ? 1 : 0;
+}
+
+/* Undo \t \n \r \\ in place; other backslashes are kept as they are. */
+size_t
+crm_tsv_unescape(char *p, size_t n)
+{
+	char *bs = memchr(p, '\\', n);
+	size_t i, j;
+
+	if (!bs)
+		return n;
+	i = j = (size_t)(bs - p);
+	while (i < n) {
+		char c = p[i];
+		if (c == '\\' && i + 1 < n) {
+			char d = p[i + 1];
+			char u = d == 't' ? '\t' : d == 'n' ? '\n' :
+			    d == 'r' ? '\r' : d == '\\' ? '\\' : 0;
+			if (u) {
+				p[j++] = u;
+				i += 2;
+				continue;
+			}
+		}
+		p[j++] = c;
+		i++;
+	}
+	p[j] = '\0';
+	return j;
+}
+
+static void
+fields_reserve(struct crm_reader *r, size_t n)
+{
+	crm_grow(&r->f, &r->falloc, n, sizeof *r->f);
+}
+
+/* Split one TSV line (NUL-terminated at len) into r->f. */
+static int
+tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
+    struct crm_rec *rec)
+{
+	size_t nf = 0, ok;
+	char *p = line, *e = line + len;
+	int has_bs = memchr(line, '\\', len) != NULL;
+
+	ok = crm_utf8_valid(line, len);
+	for (;;) {
+		char *t = memchr(p, '\t', (size_t)(e - p));
+		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		fields_reserve(r, nf + 1);
+		p[n] = '\0';
+		r->f[nf].p = p;
+		r->f[nf].n = n;
+		nf++;
+		if (!t)
+			break;
+		p = t + 1;
+	}
+	rec->f = r->f;
+	rec->nf = nf;
+	rec->line = lineno;
+	if (ok != len) {
+		/* find the field holding the bad byte */
+		size_t col = 0;
+		while (col + 1 < nf && r->f[col + 1].p <= line + ok)
+			col++;
+		crm_reader_seterr(r, lineno, (int)col, r->f[col].p,
+		    r->f[col].n, line[ok] ? "invalid UTF-8" : "NUL byte in");
+		return CRM_READ_BAD;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (has_bs)
+			r->f[i].n = crm_tsv_unescape(r->f[i].p, r->f[i].n);
+		if (r->f[i].n > r->o.max_field) {
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
+			    "field longer than %zu bytes", r->o.max_field);
+			return CRM_READ_BAD;
+		}
+	}
+	return CRM_READ_OK;
+}
+
+static int
+tsv_next(struct crm_reader *r, struct crm_rec *rec)
+{
+	for (;;) {
+		char *base = r->buf + r->start;
+		size_t avail = r->end - r->start;
+		char *nl = NULL;
+
+		if (avail > r->scan)
+			nl = memchr(base + r->scan, '\n', avail - r->scan);
+		if (r->skipping) {
+			if (!nl) {
+				r->start = r->end;
+				r->scan = 0;
+				int k = fill(r, r->o.max_record);
+				if (k < 0)
+					return CRM_READ_FATAL;
+				if (k == 0 && r->eof) {
+					r->skipping = 0;
+					r->line++;
+					return CRM_READ_EOF;
+				}
+				continue;
+			}
+			r->start += (size_t)(nl - base) + 1;
+			r->scan = 0;
+			r->skipping = 0;
+			r->line++;
+			continue;
+		}
+		if (!nl) {
+			r->scan = avail;
+			if (!r->eof) {
+				int k = fill(r, r->o.max_record);
+				if (k < 0)
+					return CRM_READ_FATAL;
+				if (k > 0 || r->eof)
+					continue;
+				/* the buffer is full and holds no newline */
+				r->skipping = 1;
+				r->start = r->end;
+				r->scan = 0;
+				rec->f = r->f;
+				rec->nf = 0;
+				rec->line = r->line + 1;
+				crm_reader_seterr(r, r->line + 1, -1, NULL, 0,
+				    "record longer than %zu bytes",
+				    r->o.max_record);
+				return CRM_READ_BAD;
+			}
+			if (avail == 0)
+				return CRM_READ_EOF;
+			nl = base + avail;      /* last line, no newline */
+		}
+		size_t len = (size_t)(nl - base);
+		long lineno = ++r->line;
+		r->start += len + (nl < r->buf + r->end ? 1 : 0);
+		r->scan = 0;
+		if (len > r->o.max_record) {
+			rec->f = r->f;
+			rec->nf = 0;
+			rec->line = lineno;
+			crm_reader_seterr(r, lineno, -1, NULL, 0,
+			    "record longer than %zu bytes", r->o.max_record);
+			return CRM_READ_BAD;
+		}
+		if (len && base[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			continue;       /* blank lines carry no record */
+		base[len] = '\0';
+		return tsv_split(r, base, len, lineno, rec);
+	}
+}
+
+/* ---- CSV through libcsv ---- */
+
+static void
+csv_field_cb(void *data, size_t n, void *arg)
+{
+	struct crm_reader *r = arg;
+	const char *p = data;
+
+	if (r->fatal)
+		return;
+	if (r->ncf == r->cur_first && !r->cur_bad)
+		r->cur_bytes = 0;
+	size_t col = r->ncf - r->cur_first;
+	if (r->cur_bad) {
+		/* keep counting fields but no longer store them */
+		crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
+		r->cf[r->ncf].off = r->cb.n;
+		r->cf[r->ncf].n = 0;
+		r->ncf++;
+		return;
+	}
+	r->cur_bytes += n + 1;
+	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
+	if (n > r->o.max_field || r->cur_bytes > r->o.max_record) {
+		struct crm_buf *m = &r->msgs;
+		r->pending_msg = m->n;
+		crm_buf_addf(m, "%s:%ld: ", r->name, r->cur_line);
+		if (n > r->o.max_field) {
+			char cn[256];
+			fmt_colname(r, (int)col, cn, sizeof cn);
+			crm_buf_addf(m, "%s: field longer than %zu bytes", cn,
+			    r->o.max_field);
+		} else {
+			crm_buf_addf(m, "record longer than %zu bytes",
+			    r->o.max_record);
+		}
+		crm_buf_addc(m, '\0');
+		r->cur_bad = 1;
+		r->cf[r->ncf].off = r->cb.n;
+		r->cf[r->ncf].n = 0;
+		r->ncf++;
+		return;
+	}
+	size_t ok = crm_utf8_valid(p, n);
+	if (ok != n) {
+		struct crm_buf *m = &r->msgs;
+		char cn[256];
+		fmt_colname(r, (int)col, cn, sizeof cn);
+		r->pending_msg = m->n;
+		crm_buf_addf(m, "%s:%ld: %s: %s ", r->name, r->cur_line, cn,
+		    p[ok] ? "invalid UTF-8" : "NUL byte in");
+		crm_buf_addquoted(m, p, n);
+		crm_buf_addc(m, '\0');
+		r->cur_bad = 1;
+	}
+	r->cf[r->ncf].off = r->cb.n;
+	r->cf[r->ncf].n = n;
+	r->ncf++;
+	crm_buf_add(&r->cb, p, n);
+	crm_buf_addc(&r->cb, '\0');
+}
+
+static void
+csv_row_cb(int c, void *arg)
+{
+	struct crm_reader *r = arg;
+
+	(void)c;
+	if (r->fatal)
+		return;
+	if (r->ncf == r->cur_first)
+		return;         /* a bare line end (REPALL_NL) */
+	crm_grow(&r->cr, &r->acr, r->ncr + 1, sizeof *r->cr);
+	struct qrec *q = &r->cr[r->ncr++];
+	q->first = r->cur_first;
+	q->nf = r->ncf - r->cur_first;
+	q->line = r->cur_line;
+	q->bad = r->cur_bad;
+	q->msg = r->pending_msg;
+	r->cur_first = r->ncf;
+	r->cur_bad = 0;
+	r->cur_bytes = 0;
+}
+
+/* Feed p[0..n) to libcsv; a whole physical line unless partial. */
+static int
+csv_feed(struct crm_reader *r, const char *p, size_t n, long lineno)
+{
+	if (r->cp.pstate == CSV_ROW_NOT_BEGUN && r->ncf == r->cur_first)
+		r->cur_line = lineno;
+	int was_quoted = r->cp.pstate == CSV_FIELD_BEGUN && r->cp.quoted;
+	csv_cap = r->o.max_field + 8192;
+	if (csv_parse(&r->cp, p, n, csv_field_cb, csv_row_cb, r) != n) {
+		if (csv_error(&r->cp) == CSV_ENOMEM) {
+			char cn[256];
+			fmt_colname(r, (int)(r->ncf - r->cur_first), cn,
+			    sizeof cn);
+			seterr_plain(r, "%s:%ld: %s: field longer than %zu "
+			    "bytes", r->name, lineno, cn, r->o.max_field);
+		} else {
+			seterr_plain(r, "%s:%ld: %s", r->name, lineno,
+			    csv_strerror(csv_error(&r->cp)));
+		}
+		r->fatal = 1;
+		return -1;
+	}
+	if (!was_quoted && r->cp.pstate == CSV_FIELD_BEGUN && r->cp.quoted)
+		r->quote_line = lineno;
+	return 0;
+}
+
+/* Drop handed-out records, keeping the one being built. */
+static void
+csv_compact(struct crm_reader *r)
+{
+	size_t boff = r->cur_first < r->ncf ? r->cf[r->cur_first].off : r->cb.n;
+	size_t keep = r->ncf - r->cur_first;
+
+	memmove(r->cb.p, r->cb.p + boff, r->cb.n - boff);
+	r->cb.n -= boff;
+	for (size_t i = 0; i < keep; i++) {
+		r->cf[i] = r->cf[r->cur_first + i];
+		r->cf[i].off -= boff;
+	}
+	r->ncf = keep;
+	r->cur_first = 0;
+	r->ncr = r->cq = 0;
+	if (!r->cur_bad) {
+		crm_buf_reset(&r->msgs);
+		r->pending_msg = 0;
+	}
+}
+
+static int
+csv_pop(struct crm_reader *r, struct crm_rec *rec)
+{
+	struct qrec *q = &r->cr[r->cq++];
+
+	fields_reserve(r, q->nf);
+	for (size_t i = 0; i < q->nf; i++) {
+		r->f[i].p = r->cb.p + r->cf[q->first + i].off;
+		r->f[i].n = r->cf[q->first + i].n;
+	}
+	rec->f = r->f;
+	rec->nf = q->nf;
+	rec->line = q->line;
+	if (q->bad) {
+		snprintf(r->err, sizeof r->err, "%s", r->msgs.p + q->msg);
+		return CRM_READ_BAD;
+	}
+	return CRM_READ_OK;
+}
+
+/* Split a quote-free CSV line (NUL-terminated at len) in place. */
+static int
+csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
+    struct crm_rec *rec)
+{
+	size_t nf = 0, ok = crm_utf8_valid(line, len);
+	char *p = line, *e = line + len;
+	char d = (char)r->o.delim;
+
+	for (;;) {
+		char *t = memchr(p, d, (size_t)(e - p));
+		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		fields_reserve(r, nf + 1);
+		p[n] = '\0';
+		r->f[nf].p = p;
+		r->f[nf].n = n;
+		nf++;
+		if (!t)
+			break;
+		p = t + 1;
+	}
+	rec->f = r->f;
+	rec->nf = nf;
+	rec->line = lineno;
+	if (ok != len) {
+		size_t col = 0;
+		while (col + 1 < nf && r->f[col + 1].p <= line + ok)
+			col++;
+		crm_reader_seterr(r, lineno, (int)col, r->f[col].p,
+		    r->f[col].n, line[ok] ? "invalid UTF-8" : "NUL byte in");
+		return CRM_READ_BAD;
+	}
+	if (len > r->o.max_record) {
+		crm_reader_seterr(r, lineno, -1, NULL, 0,
+		    "record longer than %zu bytes", r->o.max_record);
+		return CRM_READ_BAD;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (r->f[i].n > r->o.max_field) {
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
+			    "field longer than %zu bytes", r->o.max_field);
+			return CRM_READ_BAD;
+		}
+	}
+	return CRM_READ_OK;
+}
+
+static int
+csv_next(struct crm_reader *r, struct crm_rec *rec)
+{
+	if (r->fatal)
+		return CRM_READ_FATAL;
+	for (;;) {
+		if (r->cq < r->ncr)
+			return csv_pop(r, rec);
+		if (r->ncr)
+			csv_compact(r);
+		if (r->eof && r->start == r->end) {
+			if (r->cp.pstate == CSV_FIELD_BEGUN && r->cp.quoted) {
+				seterr_plain(r, "%s:%ld: unterminated quoted "
+				    "field (opened here)", r->name,
+				    r->quote_line);
+				r->fatal = 1;
+				return CRM_READ_FATAL;
+			}
+			if (!r->cp_init)
+				return CRM_READ_EOF;
+			csv_fini(&r->cp, csv_field_cb, csv_row_cb, r);
+			csv_free(&r->cp);
+			r->cp_init = 0;
+			if (r->cq < r->ncr)
+				continue;
+			return CRM_READ_EOF;
+		}
+		char *base = r->buf + r->start;
+		size_t avail = r->end - r->start;
+		char *nl = avail > r->scan ?
+		    memchr(base + r->scan, '\n', avail - r->scan) : NULL;
+		char *cr = avail ? memchr(base, '\r', nl ? (size_t)(nl - base) :
+		    avail) : NULL;
+		size_t len;
+		int whole = 1;
+
+		if (cr && (!nl || cr + 1 < nl)) {
+			/* a lone CR ends a line, unless it is the last byte and
+			 * more input may bring its LF */
+			if (cr + 1 == base + avail && !r->eof) {
+				r->scan = avail;
+				int k = fill(r, r->cap);
+				if (k < 0)
+					return CRM_READ_FATAL;
+				continue;
+			}
+			len = (size_t)(cr - base) + 1;
+			if (cr + 1 < base + avail && cr[1] == '\n')
+				len++;
+		} else if (nl) {
+			len = (size_t)(nl - base) + 1;
+		} else if (!r->eof) {
+			r->scan = avail;
+			size_t before = r->end - r->start;
+			int k = fill(r, 4 * BLOCK);
+			if (k < 0)
+				return CRM_READ_FATAL;
+			if (r->end - r->start > before || r->eof)
+				continue;
+			/* a very long line: feed what there is */
+			len = avail;
+			whole = 0;
+		} else {
+			len = avail;    /* last line, no line end */
+		}
+		r->scan = 0;
+		/* Fast path: a whole line outside any record, with no quote,
+		 * splits on the delimiter exactly as libcsv would (spaces are
+		 * kept), without the per-byte state machine. */
+		if (whole && r->cp_init && r->cp.pstate == CSV_ROW_NOT_BEGUN &&
+		    r->ncf == r->cur_first && !memchr(base, '"', len)) {
+			size_t n = len;
+			while (n && (base[n - 1] == '\n' || base[n - 1] == '\r'))
+				n--;
+			r->start += len;
+			r->line++;
+			if (!n)
+				continue;
+			base[n] = '\0';
+			return csv_split(r, base, n, r->line, rec);
+		}
+		if (csv_feed(r, base, len, r->line + 1) < 0)
+			return CRM_READ_FATAL;
+		r->start += len;
+		if (whole)
+			r->line++;
+	}
+}
+
+static int
+next_raw(struct crm_reader *r, struct crm_rec *rec)
+{
+	while (!r->started) {
+		if (fill(r, r->o.max_record) < 0)
+			return CRM_READ_FATAL;
+	}
+	return r->csv ? csv_next(r, rec) : tsv_next(r, rec);
+}
+
+static int
+read_header(struct crm_reader *r)
+{
+	struct crm_rec h;
+	int rc;
+
+	if (r->hdr_state)
+		return r->hdr_state > 0 ? CRM_READ_OK :
+		    r->hdr_state == -2 ? CRM_READ_FATAL : CRM_READ_EOF;
+	if (r->o.no_header) {
+		r->hdr_state = -1;
+		return CRM_READ_EOF;
+	}
+	rc = next_raw(r, &h);
+	if (rc != CRM_READ_OK) {
+		/* a header that cannot be read spoils the whole input */
+		r->hdr_state = rc == CRM_READ_EOF ? -1 : -2;
+		return rc == CRM_READ_EOF ? rc : CRM_READ_FATAL;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < h.nf; i++)
+		total += h.f[i].n + 1;
+	r->hdr_bytes = crm_xmalloc(total ? total : 1);
+	r->hdr.f = crm_xcalloc(h.nf, sizeof *r->hdr.f);
+	r->hdr.nf = h.nf;
+	r->hdr.line = h.line;
+	char *p = r->hdr_bytes;
+	for (size_t i = 0; i < h.nf; i++) {
+		size_t n = h.f[i].n;
+		/* header names are trimmed of surrounding spaces */
+		const char *s = h.f[i].p;
+		while (n && (*s == ' ')) {
+			s++;
+			n--;
+		}
+		while (n && s[n - 1] == ' ')
+			n--;
+		memcpy(p, s, n);
+		p[n] = '\0';
+		r->hdr.f[i].p = p;
+		r->hdr.f[i].n = n;
+		p += n + 1;
+	}
+	r->hdr_state = 1;
+	return CRM_READ_OK;
+}
+
+const struct crm_rec *
+crm_reader_header(struct crm_reader *r)
+{
+	read_header(r);
+	return r->hdr_state > 0 ? &r->hdr : NULL;
+}
+
+int
+crm_reader_col(struct crm_reader *r, const char *name)
+{
+	read_header(r);
+	if (r->hdr_state <= 0)
+		return -1;
+	for (size_t i = 0; i < r->hdr.nf; i++)
+		if (!strcmp(r->hdr.f[i].p, name))
+			return (int)i;
+	return -1;
+}
+
+const char *
+crm_reader_colname(struct crm_reader *r, size_t i)
+{
+	read_header(r);
+	if (r->hdr_state <= 0 || i >= r->hdr.nf)
+		return "";
+	return r->hdr.f[i].p;
+}
+
+int
+crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
+{
+	int rc;
+
+	if (r->hdr_state == -2)
+		return CRM_READ_FATAL;
+	if (!r->hdr_state) {
+		rc = read_header(r);
+		if (rc == CRM_READ_FATAL)
+			return rc;
+		if (rc == CRM_READ_EOF && !r->o.no_header)
+			return CRM_READ_EOF;
+	}
+	rc = next_raw(r, rec);
+	if (rc == CRM_READ_OK && r->hdr_state > 0 && !r->o.ragged &&
+	    rec->nf != r->hdr.nf) {
+		crm_reader_seterr(r, rec->line, -1, NULL, 0,
+		    "expected %zu fields, found %zu", r->hdr.nf, rec->nf);
+		return CRM_READ_BAD;
+	}
+	return rc;
+}
