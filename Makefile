@@ -15,7 +15,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"' \
-	-DCRM_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+	-DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' $(CPPFLAGS)
 LDLIBS_ALL = -lcsv -lpcre2-8 -lm $(LDLIBS)
 
 ifeq ($(SANITIZE),1)
