@@ -13,7 +13,9 @@
 
 static int unit_n, unit_failed;
 
-static void
+#define UNIT_FN static __attribute__((unused))
+
+UNIT_FN void
 unit_ok(int cond, const char *what, const char *detail)
 {
 	unit_n++;
@@ -29,7 +31,7 @@ unit_ok(int cond, const char *what, const char *detail)
 
 #define UNIT_OK(cond, what) unit_ok(!!(cond), (what), #cond)
 
-static void
+UNIT_FN void
 unit_streq(const char *got, const char *want, const char *what)
 {
 	char d[512];
@@ -40,7 +42,7 @@ unit_streq(const char *got, const char *want, const char *what)
 	unit_ok(strcmp(got, want) == 0, what, d);
 }
 
-static void
+UNIT_FN void
 unit_inteq(long long got, long long want, const char *what)
 {
 	char d[128];
@@ -49,7 +51,7 @@ unit_inteq(long long got, long long want, const char *what)
 	unit_ok(got == want, what, d);
 }
 
-static void
+UNIT_FN void
 unit_near(double got, double want, double tol, const char *what)
 {
 	char d[160];
@@ -59,7 +61,7 @@ unit_near(double got, double want, double tol, const char *what)
 	unit_ok(fabs(got - want) <= tol, what, d);
 }
 
-static int
+UNIT_FN int
 unit_done(void)
 {
 	return unit_failed != 0;
