@@ -6,6 +6,7 @@
  * second writes the lines.  Measuring twice is cheaper than keeping a
  * second copy of every cell, and tables for people are small.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,12 +116,14 @@ crm_table_rule(struct crm_table *t)
 static void
 cfg_reserve(struct crm_table *t, size_t col)
 {
-	size_t i;
+	size_t i, need;
 
 	if (col < t->ncfg)
 		return;
-	crm_grow(&t->align, &t->acfg_align, col + 1, sizeof *t->align);
-	crm_grow(&t->maxw, &t->acfg_maxw, col + 1, sizeof *t->maxw);
+	/* col + 1 must not wrap: crm_mulsz reports it as a size overflow */
+	need = col < SIZE_MAX ? col + 1 : crm_mulsz(col, 2);
+	crm_grow(&t->align, &t->acfg_align, need, sizeof *t->align);
+	crm_grow(&t->maxw, &t->acfg_maxw, need, sizeof *t->maxw);
 	for (i = t->ncfg; i <= col; i++) {
 		t->align[i] = ALIGN_AUTO;
 		t->maxw[i] = 0;
