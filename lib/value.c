@@ -494,14 +494,15 @@ cur_prefix(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-/* Is s[i..n) exactly a currency suffix (元, or spaces and a code)? */
+/* Is s[i..n) exactly a currency suffix (optional spaces, then 元 or a
+ * code)? */
 static int
 cur_suffix(const char *s, size_t n, size_t i)
 {
-	if (i + 3 == n && has(s, n, i, "元"))
-		return 1;
 	while (i < n && s[i] == ' ')
 		i++;
+	if (i + 3 == n && has(s, n, i, "元"))
+		return 1;
 	for (int k = 0; cur_code[k]; k++)
 		if (i + 3 == n && has(s, n, i, cur_code[k]))
 			return 1;
@@ -513,6 +514,7 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 {
 	size_t i = 0, end = n, k;
 	int neg = 0, signed_ = 0, cur = 0, paren = 0, nint = 0, nfrac = 0;
+	int extra = 0;		/* a non-zero decimal past the second */
 	int group = -1;		/* digits since the last comma, -1: none yet */
 	uint64_t v = 0;
 	int overflow = 0;
@@ -569,7 +571,7 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 				else
 					v = v * 10 + (uint64_t)c;
 			} else if (c != 0) {
-				return E_DEC;
+				extra = 1;
 			}
 			nfrac++;
 		}
@@ -580,6 +582,8 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 		return E_NUM;
 	if (i < end && !(!cur && cur_suffix(s, end, i)))
 		return E_NUM;
+	if (extra)
+		return E_DEC;
 	for (; nfrac < 2; nfrac++) {
 		if (v > UINT64_MAX / 10)
 			overflow = 1;

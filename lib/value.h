@@ -101,8 +101,8 @@ const char *crm_asof_parse(const char *s, int64_t *t, int *off_min);
 /*
  * Money: int64 minor units with two decimals.  Accepted: an optional sign
  * (+ or -) before or after a currency prefix (¥ ￥ $ € or RMB, CNY, USD, EUR
- * followed by optional spaces), or a currency suffix (元, or optional spaces
- * and RMB, CNY, USD, EUR) instead; accounting negatives "(12.30)"
+ * followed by optional spaces), or a currency suffix (optional spaces, then
+ * 元 or RMB, CNY, USD, EUR; codes also in lowercase) instead; accounting negatives "(12.30)"
  * (optionally with a currency inside, but no sign); digits with
  * well-placed thousands commas ("1,234,567") and an optional decimal point
  * with digits after it (".5" is 0.50; "5." is not a number).  Decimals past
