@@ -683,16 +683,25 @@ gen_customers(struct rng *r, uint64_t count)
 			snprintf(name, sizeof name, "%s %s", fn, ln);
 		}
 
+		/*
+		 * One draw per statement from here on: the order in which
+		 * function arguments are evaluated is unspecified, and the
+		 * output must not depend on the compiler.
+		 */
 		if (chinese || chance(r, 70)) {
-			snprintf(phone, sizeof phone, "+86%s%08u",
-			    ANY(r, mobile_prefix), rnd(r, 100000000));
+			const char *pre = ANY(r, mobile_prefix);
+			unsigned num = rnd(r, 100000000);
+			snprintf(phone, sizeof phone, "+86%s%08u", pre, num);
 		} else if (chance(r, 60)) {
-			snprintf(phone, sizeof phone, "+65%c%07u",
-			    chance(r, 50) ? '8' : '9', rnd(r, 10000000));
+			char pre = chance(r, 50) ? '8' : '9';
+			unsigned num = rnd(r, 10000000);
+			snprintf(phone, sizeof phone, "+65%c%07u", pre, num);
 		} else {
-			snprintf(phone, sizeof phone, "+1%03u%03u%04u",
-			    200 + rnd(r, 800), 200 + rnd(r, 800),
-			    rnd(r, 10000));
+			unsigned area = 200 + rnd(r, 800);
+			unsigned exch = 200 + rnd(r, 800);
+			unsigned num = rnd(r, 10000);
+			snprintf(phone, sizeof phone, "+1%03u%03u%04u", area,
+			    exch, num);
 		}
 
 		email[0] = '\0';
@@ -755,7 +764,9 @@ gen_customers(struct rng *r, uint64_t count)
 		put_text(PICK(r, cities));
 		put_str(female ? "F" : "M");
 		/* most customers of a car dealer were born 1965-1995 */
-		put_uint(1950 + (rnd(r, 28) + rnd(r, 29)));
+		uint32_t born = 1950 + rnd(r, 28);
+		born += rnd(r, 29);
+		put_uint(born);
 		put_text(PICK(r, occupations));
 		out_endrow();
 	}
@@ -829,8 +840,8 @@ gen_transactions(struct rng *r, uint64_t count, uint64_t ncust)
 			prev = cum[i];
 			if (w == 0)
 				continue;
-			nrows[i] = (uint32_t)(1 + (unsigned __int128)rest * w /
-			    total);
+			/* rest < 2^30 and w < 2^32: no overflow */
+			nrows[i] = (uint32_t)(1 + rest * w / total);
 			given += nrows[i];
 		}
 	}
@@ -1043,20 +1054,22 @@ gen_interactions(struct rng *r, uint64_t count, uint64_t ncust)
 		int live = 1;
 		uint32_t dur = 0;
 
-		if (!strcmp(ch, "phone"))
-			dur = 60 + rnd(r, 600) + rnd(r, 300);
-		else if (!strcmp(ch, "visit"))
+		if (!strcmp(ch, "phone")) {
+			dur = 60 + rnd(r, 600);
+			dur += rnd(r, 300);	/* long calls are rarer */
+		} else if (!strcmp(ch, "visit")) {
 			dur = 600 + rnd(r, 3000);
-		else if (!strcmp(ch, "chat"))
+		} else if (!strcmp(ch, "chat")) {
 			dur = 120 + rnd(r, 1080);
-		else if (!strcmp(ch, "ivr"))
+		} else if (!strcmp(ch, "ivr")) {
 			dur = 30 + rnd(r, 270);
-		else if (!strcmp(ch, "event"))
+		} else if (!strcmp(ch, "event")) {
 			dur = 1800 + rnd(r, 5400);
-		else if (!strcmp(ch, "self_service"))
+		} else if (!strcmp(ch, "self_service")) {
 			dur = 60 + rnd(r, 540);
-		else
-			live = 0;
+		} else {
+			live = 0;	/* no duration for messages */
+		}
 
 		put_id('I', k + 1, 7);
 		put_ts(day, sec);
