@@ -230,3 +230,21 @@ KINDS="customers transactions interactions complaints surveys"
 	}' rev
 	assert_output 'ok'
 }
+
+@test "crm-gen: transactions agree with the customers of the same seed" {
+	crm-gen --seed 4 customers 300 >cu
+	crm-gen --seed 4 --customers 300 transactions 6000 >tx
+	run awk -F'\t' '
+		FNR == NR { if (FNR > 1) { st[$1] = $5; cr[$1] = $6 }; next }
+		FNR > 1 {
+			if (st[$1] != "customer" && st[$1] != "lost") bad++
+			if ($2 < cr[$1]) bad++
+			if (st[$1] == "lost" && $2 > "2026-05-26") bad++
+			buyers[$1] = 1
+		}
+		END {
+			for (c in st) if (st[c] == "lost") lost++
+			print bad + 0, (length(buyers) > 150), (lost > 20)
+		}' cu tx
+	assert_output '0 1 1'
+}

@@ -1454,7 +1454,13 @@ usage(FILE *f)
 		fprintf(f, "  %-13s %s\n", kinds[i].name, kinds[i].header);
 	fputs("\n"
 	    "Ids: customers C000001.., orders O0000001.., interactions\n"
-	    "I0000001.., complaints K0000001.., agents A01..A30.\n", f);
+	    "I0000001.., complaints K0000001.., agents A01..A30.  The customers\n"
+	    "kind writes C000001 to COUNT; the other kinds draw customers from\n"
+	    "C000001 to M, and with the same seed they agree with 'customers M':\n"
+	    "only customers with status customer or lost buy (C000001 when\n"
+	    "none has either), never before their created date, and lost ones\n"
+	    "bought nothing in the last 180 days.  A SERVQUAL\n"
+	    "questionnaire is 22 survey rows, one per item.\n", f);
 }
 
 static void
