@@ -68,9 +68,10 @@ double crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
  * Returns 0 when converged.  Returns -1 when not: out is still filled with
  * the best finite parameters found and converged = 0.  Data that cannot
  * identify the model end this way: with no repeat purchase at all (every
- * x == 0) the likelihood grows without bound as r -> 0, so the fit does not
- * run and out holds the start values; a handful of customers usually drives
- * a parameter to the edge of the search box [1e-8, 1e8], where it stops.  Returns -2 for
+ * x == 0) the likelihood keeps rising as r -> 0 and has no maximum, so the
+ * fit does not run and out holds the start values; a handful of customers
+ * usually drives a parameter to the edge of the search box [1e-8, 1e8],
+ * where the search stops.  Returns -2 for
  * invalid input (n == 0, a weight negative or not finite, total weight 0,
  * x not a non-negative integer, tx outside [0, T], T not finite); out then
  * has converged = 0, iterations = 0 and NaN parameters.
