@@ -37,6 +37,8 @@ TOOLS    = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANS     = $(wildcard man/*.[1-9])
+FUZZ_SRC = $(filter-out fuzz/replay.c,$(wildcard fuzz/*.c))
+REPLAYS  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones (apt-get, through sudo when not root).
@@ -82,7 +84,12 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA) $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)
 
-unit: $(UNITS)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(LIBA) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< fuzz/replay.c \
+		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)
+
+unit: $(UNITS) $(REPLAYS)
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
@@ -106,7 +113,7 @@ bench: deps-bench
 	@CRM_BUILD=$(BUILD) sh bench/run
 
 fuzz: deps-fuzz
-	@CRM_SECONDS=$(SECONDS) sh fuzz/run
+	@FUZZ_SECONDS=$(SECONDS) sh fuzz/run
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -45,6 +45,9 @@ struct crm_read_opts {
 	size_t max_field;       /* 0 means CRM_MAX_FIELD_DEFAULT */
 	size_t max_record;      /* 0 means CRM_MAX_RECORD_DEFAULT */
 	const char *encoding;   /* iconv name of the input encoding, or NULL */
+	size_t block;           /* read size; 0 means 1 MiB (small values are
+	                           for tests and fuzzing: records then cross
+	                           many block boundaries) */
 };
 
 enum {
