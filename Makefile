@@ -89,7 +89,13 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(LIBA) $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< fuzz/replay.c \
 		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)
 
-unit: $(UNITS) $(REPLAYS)
+# The fault-injection shim is a plain shared object, never sanitized: it
+# sits under the programs, whichever build they come from.
+$(BUILD)/fault.so: tests/fault/fault.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNITS) $(REPLAYS) $(BUILD)/fault.so
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
