@@ -187,6 +187,8 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 		r->o.max_record = r->o.max_field;
 	if (!r->o.delim)
 		r->o.delim = ',';
+	if (!r->o.max_fields)
+		r->o.max_fields = CRM_MAX_FIELDS_DEFAULT;
 	if (!r->o.block)
 		r->o.block = BLOCK;
 	if (r->o.block < 16)
@@ -478,6 +480,14 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	for (;;) {
 		char *t = memchr(p, '\t', (size_t)(e - p));
 		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		if (nf == r->o.max_fields) {
+			rec->f = r->f;
+			rec->nf = nf;
+			rec->line = lineno;
+			crm_reader_seterr(r, lineno, -1, NULL, 0,
+			    "more than %zu fields", r->o.max_fields);
+			return CRM_READ_BAD;
+		}
 		fields_reserve(r, nf + 1);
 		p[n] = '\0';
 		r->f[nf].p = p;
@@ -600,17 +610,12 @@ csv_field_cb(void *data, size_t n, void *arg)
 	if (r->ncf == r->cur_first && !r->cur_bad)
 		r->cur_bytes = 0;
 	size_t col = r->ncf - r->cur_first;
-	if (r->cur_bad) {
-		/* keep counting fields but no longer store them */
-		crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
-		r->cf[r->ncf].off = r->cb.n;
-		r->cf[r->ncf].n = 0;
-		r->ncf++;
-		return;
-	}
+	if (r->cur_bad)
+		return;         /* the rest of a bad record is not kept */
 	r->cur_bytes += n + 1;
 	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
-	if (n > r->o.max_field || r->cur_bytes > r->o.max_record) {
+	if (n > r->o.max_field || r->cur_bytes > r->o.max_record ||
+	    col >= r->o.max_fields) {
 		struct crm_buf *m = &r->msgs;
 		r->pending_msg = m->n;
 		crm_buf_addf(m, "%s:%ld: ", r->name, r->cur_line);
@@ -619,6 +624,9 @@ csv_field_cb(void *data, size_t n, void *arg)
 			fmt_colname(r, (int)col, cn, sizeof cn);
 			crm_buf_addf(m, "%s: field longer than %zu bytes", cn,
 			    r->o.max_field);
+		} else if (col >= r->o.max_fields) {
+			crm_buf_addf(m, "more than %zu fields",
+			    r->o.max_fields);
 		} else {
 			crm_buf_addf(m, "record longer than %zu bytes",
 			    r->o.max_record);
@@ -752,6 +760,14 @@ csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	for (;;) {
 		char *t = memchr(p, d, (size_t)(e - p));
 		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		if (nf == r->o.max_fields) {
+			rec->f = r->f;
+			rec->nf = nf;
+			rec->line = lineno;
+			crm_reader_seterr(r, lineno, -1, NULL, 0,
+			    "more than %zu fields", r->o.max_fields);
+			return CRM_READ_BAD;
+		}
 		fields_reserve(r, nf + 1);
 		p[n] = '\0';
 		r->f[nf].p = p;
