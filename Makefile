@@ -130,17 +130,16 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 	for f in share/*; do [ -f "$$f" ] && \
 		install -m 644 $$f $(DESTDIR)$(DATADIR); done; true
-	if [ -d completion ]; then mkdir -p $(DESTDIR)$(COMPDIR); \
-		for f in completion/*; do install -m 644 $$f $(DESTDIR)$(COMPDIR); \
-		done; fi
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	for p in $(PROGS); do install -m 644 completion/crmkit.bash \
+		$(DESTDIR)$(COMPDIR)/$${p##*/}; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	for m in $(MANS); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
-	if [ -d completion ]; then for f in completion/*; do \
-		rm -f $(DESTDIR)$(COMPDIR)/$${f##*/}; done; fi
+	for p in $(PROGS); do rm -f $(DESTDIR)$(COMPDIR)/$${p##*/}; done
 
 clean:
 	rm -rf build
