@@ -1273,7 +1273,8 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	out->matched = rs->list;
 	out->nmatched = nm;
 	out->severity = best == (size_t)-1 ? 1 : rs->r[best].severity;
-	out->category = bcat == (size_t)-1 ? "other" : rs->r[bcat].category;
+	out->category = bcat != (size_t)-1 ? rs->r[bcat].category :
+	    best != (size_t)-1 ? "escalation" : "other";
 	out->cause = bcause == (size_t)-1 ? "" : rs->r[bcause].cause;
 	return 0;
 }
