@@ -6,6 +6,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,11 +97,11 @@ struct strset {
 static size_t
 hs(const char *s)
 {
-	size_t h = 5381;
+	uint64_t h = 14695981039346656037ULL;
 
 	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (size_t)(h ^ h >> 29);
 }
 
 static size_t
@@ -141,6 +142,19 @@ strset_get(struct strset *s, const char *key)
 		s->n++;
 	}
 	return &s->v[i];
+}
+
+/* Free the keys, and the values with freev when it is not NULL. */
+static void
+strset_free(struct strset *s, void (*freev)(void *))
+{
+	for (size_t i = 0; i < s->size; i++) {
+		free(s->k[i]);
+		if (freev && s->v[i])
+			freev(s->v[i]);
+	}
+	free(s->k);
+	free(s->v);
 }
 
 static int
@@ -478,6 +492,8 @@ cmd_open(const struct opts *o)
 	crm_buf_release(&matched);
 	crm_complaint_fold_free(f);
 	crm_complaint_rules_free(rs);
+	strset_free(&top, NULL);
+	strset_free(&known, NULL);
 	free(path);
 	return status;
 }
@@ -489,6 +505,15 @@ struct seen {
 	int64_t *t;
 	size_t n, alloc;
 };
+
+static void
+seen_free(void *p)
+{
+	struct seen *s = p;
+
+	free(s->t);
+	free(s);
+}
 
 static int
 cmd_triage(const struct opts *o, int argc, char **argv)
@@ -508,7 +533,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	char err[512];
 	const char *name = argc ? argv[0] : "-";
 	const char **names;
-	int pos[A_N], text, cid, tscol, chan, rc;
+	int pos[A_N], *which, text, cid, tscol, chan, rc;
 	size_t nout;
 	int64_t window;
 
@@ -541,6 +566,11 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			names[nout++] = add[a];
 		}
 	}
+	which = crm_xmalloc(crm_mulsz(nout, sizeof *which));
+	for (size_t i = 0; i < nout; i++)
+		which[i] = -1;
+	for (int a = 0; a < A_N; a++)
+		which[pos[a]] = a;
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
 	crm_writer_header_names(&w, names, nout);
 	crm_buf_init(&matched);
@@ -621,13 +651,8 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 		val[5] = due_s;
 		val[6] = matched.p;
 		for (size_t i = 0; i < nout; i++) {
-			int a;
-
-			for (a = 0; a < A_N; a++)
-				if ((size_t)pos[a] == i)
-					break;
-			if (a < A_N)
-				crm_writer_str(&w, val[a]);
+			if (which[i] >= 0)
+				crm_writer_str(&w, val[which[i]]);
 			else if (i < rec.nf)
 				crm_writer_field(&w, rec.f[i].p, rec.f[i].n);
 			else
@@ -639,6 +664,9 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	crm_reader_close(r);
 	crm_buf_release(&matched);
 	crm_complaint_rules_free(rs);
+	strset_free(&top, NULL);
+	strset_free(&seen, seen_free);
+	free(which);
 	free(names);
 	return status;
 }

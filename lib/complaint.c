@@ -1203,7 +1203,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t nm = 0, best = (size_t)-1, bcat = (size_t)-1, bcause = (size_t)-1;
-	int rc = 0;
+	int rc = 0, special = 0;
 
 	rs->nlist = 0;
 	rs->err = NULL;
@@ -1212,6 +1212,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	for (size_t i = 0; i + 1 < n; i++) {
 		unsigned k = (unsigned)fold_tab[t[i]] << 8 | fold_tab[t[i + 1]];
 
+		special |= t[i] == 0xc5 || t[i] == 0xe2;
 		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
 			continue;
 		for (uint32_t j = rs->start[k]; j < rs->start[k + 1]; j++) {
@@ -1233,7 +1234,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 		}
 	}
 	/* Caseless ASCII s and k also match U+017F and U+212A. */
-	if (rs->any_fold && (memmem(text, n, "\xc5\xbf", 2) ||
+	if (rs->any_fold && special && (memmem(text, n, "\xc5\xbf", 2) ||
 	    memmem(text, n, "\xe2\x84\xaa", 3)))
 		for (size_t j = 0; j < rs->nlits; j++)
 			if (rs->r[rs->lits[j].rule].fold)

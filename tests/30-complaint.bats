@@ -281,3 +281,19 @@ field() {
 	run crm-complaint list --bogus
 	assert_failure 2
 }
+
+@test "crm-complaint: the literal prefilter gives the same answers as running every rule" {
+	# A pattern wrapped in one group has no top-level literal, so every
+	# rule of this copy runs on every text.
+	awk -F '\t' 'BEGIN { OFS = "\t" } /^#/ || $0 == "" { next }
+		!h { h = 1; print; next } { $2 = "(?:" $2 ")"; print }' \
+	    "$BATS_TEST_DIRNAME/../share/complaint-rules.tsv" >all.tsv
+	{ cat "$F/sentences.tsv"; crm-gen complaints 3000 | cut -f7 | tail -n +2
+	  printf 'what a ſcam\nLAWYER\nit brea\xe2\x84\xaas down\n'; } >in.tsv
+	crm-complaint triage in.tsv >a.out
+	crm-complaint triage --rules all.tsv in.tsv >b.out
+	run cmp a.out b.out
+	assert_success
+	run sh -c "tail -3 a.out | cut -f2,4"
+	assert_output "$(printf 'expectation\thigh\nescalation\turgent\nquality\tnormal')"
+}
