@@ -74,8 +74,8 @@ main(void)
 	unit_inteq(c->reopens, 1, "one reopen");
 	unit_inteq(c->satisfaction, 0, "reopen clears the satisfaction");
 	UNIT_OK(c->resolved == CRM_COMPLAINT_NOTIME, "reopen clears resolved");
-	unit_inteq(c->responded, 1761966000, "first response kept");
-	unit_inteq(c->due_resolve, 1762218000, "reopen sets the new due time");
+	unit_inteq(c->responded, 1793502000, "first response kept");
+	unit_inteq(c->due_resolve, 1793754000, "reopen sets the new due time");
 	unit_inteq(c->opened_off, 480, "offset kept");
 	unit_inteq(c->severity, 2, "severity high");
 	unit_inteq(c->priority, 2, "priority 2");
@@ -98,7 +98,7 @@ main(void)
 
 	/* Only events up to a time. */
 	f = crm_complaint_fold_new();
-	crm_complaint_fold_until(f, 1761966000 - 1);
+	crm_complaint_fold_until(f, 1793502000 - 1);
 	nwarn = 0;
 	bad = crm_complaint_fold_file(f, path, warn_cb, NULL, err, sizeof err);
 	c = crm_complaint_fold_find(f, "K1");
