@@ -21,6 +21,8 @@
 #include "util.h"
 #include "value.h"
 
+static void usage(FILE *) __attribute__((noreturn));
+
 static void
 usage(FILE *fp)
 {
