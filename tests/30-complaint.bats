@@ -297,3 +297,33 @@ field() {
 	run sh -c "tail -3 a.out | cut -f2,4"
 	assert_output "$(printf 'expectation\thigh\nescalation\turgent\nquality\tnormal')"
 }
+
+@test "crm-complaint: list --format table aligns Chinese text" {
+	printf 'complaint_id\tts\tevent\tcustomer_id\tstatus\tcategory\tcause\tseverity\tpriority\tchannel\tagent\tdue_response\tdue_resolve\tsatisfaction\ttext\n' >log.tsv
+	printf 'K1\t2026-11-01T09:00:00+08:00\topen\t客户甲\topen\tquality\tresult\thigh\t2\tphone\t王五\t\t\t\t坏了\n' >>log.tsv
+	printf 'K2\t2026-11-01T10:00:00+08:00\topen\tC2\topen\tbilling\tresult\tnormal\t3\tweb\tA1\t\t\t\t多收\n' >>log.tsv
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-01T12:00:00+08:00 --format table"
+	assert_success
+	golden "$F/list-table.expected"
+}
+
+@test "crm-complaint: list on a missing log or a torn one is an error" {
+	run crm-complaint list -f nope.tsv
+	assert_failure 2
+	assert_output "crm-complaint: nope.tsv: No such file or directory"
+	open_c -c C1 --text x --ts 2026-11-01T09:00:00Z
+	printf 'K2\t2026-11' >>log.tsv
+	run crm-complaint list -f log.tsv
+	assert_failure 2
+	assert_output --partial "crm-complaint: log.tsv: torn last line (10 bytes after the last newline"
+	run crm-complaint update -f log.tsv "$id" --event respond
+	assert_failure 2
+	assert_output --partial "torn last line"
+}
+
+@test "crm-complaint: triage writes CSV on request" {
+	printf 'text\n"态度差, 很差"\n' >in.csv
+	run crm-complaint triage --format csv in.csv
+	assert_success
+	assert_output "$(printf 'text,category,cause,severity,priority,due_response,due_resolve,matched\n"态度差, 很差",attitude,process,normal,3,,,a-zh-attitude')"
+}
