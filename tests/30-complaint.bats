@@ -327,3 +327,19 @@ field() {
 	assert_success
 	assert_output "$(printf 'text,category,cause,severity,priority,due_response,due_resolve,matched\n"态度差, 很差",attitude,process,normal,3,,,a-zh-attitude')"
 }
+
+@test "crm-complaint: open refuses a text a rule cannot match in bounds, writing nothing" {
+	run crm-complaint open -f log.tsv -c C1 --rules "$F/redos.tsv" --text aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!
+	assert_failure 1
+	assert_output "crm-complaint: --text: rule slow: match limit exceeded"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-complaint: update on a missing log and a bad --match-limit are errors" {
+	run crm-complaint update -f none.tsv K1 --event respond
+	assert_failure 2
+	assert_output "crm-complaint: none.tsv: No such file or directory"
+	run crm-complaint triage --match-limit 0 /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: --match-limit: not a positive integer '0'"
+}
