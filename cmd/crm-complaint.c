@@ -90,9 +90,28 @@ static struct crm_complaint_policy policy;
 
 /* ---------------------------------------------------------- string sets */
 
+/*
+ * Entries keep their hash, so a probe rarely compares keys, and hold keys
+ * shorter than KEYIN bytes inline, so a lookup touches one cache line.
+ */
+#define KEYIN 24
+
+/* Times of the complaints seen so far of one customer, sorted. */
+struct seen {
+	int64_t *t;
+	uint32_t n, alloc;
+};
+
+struct strent {
+	size_t h;
+	char *k;                /* a longer key, or NULL */
+	char in[KEYIN];         /* a short key */
+	struct seen seen;       /* for triage's repeat counts */
+	int used;
+};
+
 struct strset {
-	char **k;
-	void **v;
+	struct strent *e;
 	size_t n, size;
 };
 
@@ -103,66 +122,76 @@ hs(const char *s)
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return (size_t)(h ^ h >> 29);
+	/* FNV's low bits mix poorly for keys that differ in one digit. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static const char *
+ent_key(const struct strent *e)
+{
+	return e->k ? e->k : e->in;
 }
 
 static size_t
-strset_slot(const struct strset *s, const char *key)
+strset_slot(const struct strset *s, const char *key, size_t h)
 {
-	size_t m = s->size - 1, i = hs(key) & m;
+	size_t m = s->size - 1, i = h & m;
 
-	while (s->k[i] && strcmp(s->k[i], key))
+	while (s->e[i].used && (s->e[i].h != h ||
+	    strcmp(ent_key(&s->e[i]), key)))
 		i = (i + 1) & m;
 	return i;
 }
 
-/* The value slot of key, added (with *v NULL) when absent. */
-static void **
+/* The entry of key, added (zeroed) when absent. */
+static struct strent *
 strset_get(struct strset *s, const char *key)
 {
-	size_t i;
+	size_t i, h = hs(key);
 
 	if (2 * (s->n + 1) >= s->size) {
-		struct strset t = { NULL, NULL, 0, s->size ? s->size * 2 : 64 };
+		struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
 
-		t.k = crm_xcalloc(t.size, sizeof *t.k);
-		t.v = crm_xcalloc(t.size, sizeof *t.v);
+		t.e = crm_xcalloc(t.size, sizeof *t.e);
 		for (size_t j = 0; j < s->size; j++)
-			if (s->k[j]) {
-				i = strset_slot(&t, s->k[j]);
-				t.k[i] = s->k[j];
-				t.v[i] = s->v[j];
-			}
-		t.n = s->n;
-		free(s->k);
-		free(s->v);
+			if (s->e[j].used)
+				t.e[strset_slot(&t, ent_key(&s->e[j]),
+				    s->e[j].h)] = s->e[j];
+		free(s->e);
 		*s = t;
 	}
-	i = strset_slot(s, key);
-	if (!s->k[i]) {
-		s->k[i] = crm_xstrdup(key);
+	i = strset_slot(s, key, h);
+	if (!s->e[i].used) {
+		size_t n = strlen(key);
+
+		if (n < KEYIN)
+			memcpy(s->e[i].in, key, n + 1);
+		else
+			s->e[i].k = crm_xstrdup(key);
+		s->e[i].used = 1;
+		s->e[i].h = h;
 		s->n++;
 	}
-	return &s->v[i];
+	return &s->e[i];
 }
 
-/* Free the keys, and the values with freev when it is not NULL. */
 static void
-strset_free(struct strset *s, void (*freev)(void *))
+strset_free(struct strset *s)
 {
 	for (size_t i = 0; i < s->size; i++) {
-		free(s->k[i]);
-		if (freev && s->v[i])
-			freev(s->v[i]);
+		free(s->e[i].k);
+		free(s->e[i].seen.t);
 	}
-	free(s->k);
-	free(s->v);
+	free(s->e);
 }
 
 static int
 strset_has(const struct strset *s, const char *key)
 {
-	return s->size && s->k[strset_slot(s, key)] != NULL;
+	return s->size && s->e[strset_slot(s, key, hs(key))].used;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -495,28 +524,54 @@ cmd_open(const struct opts *o)
 	crm_buf_release(&matched);
 	crm_complaint_fold_free(f);
 	crm_complaint_rules_free(rs);
-	strset_free(&top, NULL);
-	strset_free(&known, NULL);
+	strset_free(&top);
+	strset_free(&known);
 	free(path);
 	return status;
 }
 
 /* ------------------------------------------------------------- triage */
 
-/* Times of the complaints seen so far of one customer. */
-struct seen {
-	int64_t *t;
-	size_t n, alloc;
-};
-
-static void
-seen_free(void *p)
+/* The number of times in s (kept sorted) that are at or before t. */
+static size_t
+seen_upto(const struct seen *s, int64_t t)
 {
-	struct seen *s = p;
+	size_t lo = 0, hi = s->n;
 
-	free(s->t);
-	free(s);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->t[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
+
+/*
+ * Add t and return how many of the times seen before fall in
+ * (t - window, t].  The times stay sorted, so a stream in time order
+ * appends at the end and each count is two binary searches.
+ */
+static size_t
+seen_add(struct seen *s, int64_t t, int64_t window)
+{
+	size_t at = seen_upto(s, t), k = at - seen_upto(s, t - window);
+
+	if (s->n == s->alloc) {
+		if (s->alloc >= UINT32_MAX / 2)
+			errx(CRM_EXIT_FATAL, "too many complaints of one "
+			    "customer");
+		s->alloc = s->alloc ? 2 * s->alloc : 4;
+		s->t = crm_xrealloc(s->t, crm_mulsz(s->alloc, sizeof *s->t));
+	}
+	memmove(s->t + at + 1, s->t + at, (s->n - at) * sizeof *s->t);
+	s->t[at] = t;
+	s->n++;
+	return k;
+}
+
 
 static int
 cmd_triage(const struct opts *o, int argc, char **argv)
@@ -617,19 +672,10 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			if (strset_has(&top, rec.f[cid].p))
 				raise |= CRM_PRIO_TIER;
 			if (has_t) {
-				struct seen **sp = (struct seen **)strset_get(
+				struct strent *e = strset_get(
 				    &seen, rec.f[cid].p);
-				size_t k = 1;
+				size_t k = 1 + seen_add(&e->seen, t, window);
 
-				if (!*sp)
-					*sp = crm_xcalloc(1, sizeof **sp);
-				for (size_t i = 0; i < (*sp)->n; i++)
-					if ((*sp)->t[i] <= t &&
-					    (*sp)->t[i] > t - window)
-						k++;
-				crm_grow(&(*sp)->t, &(*sp)->alloc,
-				    (*sp)->n + 1, sizeof *(*sp)->t);
-				(*sp)->t[(*sp)->n++] = t;
 				if ((long)k >= policy.repeat_count)
 					raise |= CRM_PRIO_REPEAT;
 			}
@@ -637,8 +683,9 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 		if (chan >= 0 && (size_t)chan < rec.nf &&
 		    crm_complaint_channel_public(rec.f[chan].p))
 			raise |= CRM_PRIO_PUBLIC;
-		snprintf(prio, sizeof prio, "%d",
-		    crm_complaint_priority(tr.severity, raise));
+		prio[0] = (char)('0' + crm_complaint_priority(tr.severity,
+		    raise));
+		prio[1] = '\0';
 		if (has_t) {
 			crm_ts_format(t + policy.response_h[tr.severity] *
 			    3600, off, due_r);
@@ -667,8 +714,8 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	crm_reader_close(r);
 	crm_buf_release(&matched);
 	crm_complaint_rules_free(rs);
-	strset_free(&top, NULL);
-	strset_free(&seen, seen_free);
+	strset_free(&top);
+	strset_free(&seen);
 	free(which);
 	free(names);
 	return status;
