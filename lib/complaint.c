@@ -1040,6 +1040,10 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 			line[--len] = '\0';
 		if (len && line[len - 1] == '\r')
 			line[--len] = '\0';
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
 		if (len == 0 || line[0] == '#')
 			continue;
 		if (crm_utf8_valid(line, (size_t)len) != (size_t)len)

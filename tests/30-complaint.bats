@@ -343,3 +343,19 @@ field() {
 	assert_failure 2
 	assert_output "crm-complaint: --match-limit: not a positive integer '0'"
 }
+
+@test "crm-complaint: triage over its own output replaces the columns it adds" {
+	printf 'ts\ttext\n2026-11-01T08:00:00+01:00\t排队两小时\n' >in.tsv
+	crm-complaint triage in.tsv >once.tsv
+	run crm-complaint triage once.tsv
+	assert_success
+	assert_output "$(cat once.tsv)"
+}
+
+@test "crm-complaint: a rule file may start with a byte order mark and use CRLF" {
+	printf '\xef\xbb\xbfid\tpattern\tcategory\tcause\tseverity\tweight\r\nr1\t(?i)slow\tdelivery\tresult\thigh\t0\r\n' >r.tsv
+	printf 'text\nSLOW shipping\n' >in.tsv
+	run sh -c 'crm-complaint triage --rules r.tsv in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\ndelivery\tresult\thigh\tr1')"
+}
