@@ -460,7 +460,8 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 		}
 		if (rc == CRM_READ_BAD) {
 			bad++;
-			warn(ctx, crm_reader_error(r));
+			if (warn)
+				warn(ctx, crm_reader_error(r));
 			continue;
 		}
 		if (crm_complaint_fold_add(f, &cols, &rec, &why, &col) < 0) {
@@ -468,8 +469,9 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 			    rec.f[col].p : NULL;
 
 			bad++;
-			warn(ctx, crm_reader_seterr(r, rec.line, col, val,
-			    val ? rec.f[col].n : 0, "%s", why));
+			if (warn)
+				warn(ctx, crm_reader_seterr(r, rec.line, col,
+				    val, val ? rec.f[col].n : 0, "%s", why));
 		}
 	}
 	crm_reader_close(r);

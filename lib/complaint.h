@@ -132,7 +132,7 @@ int crm_complaint_fold_add(struct crm_complaint_fold *f,
 /*
  * Read a whole complaint log into f.  Records that are refused are
  * reported through warn(ctx, message) (message "FILE:LINE: FIELD: reason
- * 'value'") and skipped.  Returns the number of refused records, or -1 on
+ * 'value'"; warn may be NULL) and skipped.  Returns the number of refused records, or -1 on
  * a fatal error with the reason in err (file unreadable, header missing
  * the required columns).
  */
