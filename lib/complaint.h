@@ -133,8 +133,8 @@ int crm_complaint_fold_add(struct crm_complaint_fold *f,
  * Read a whole complaint log into f.  Records that are refused are
  * reported through warn(ctx, message) (message "FILE:LINE: FIELD: reason
  * 'value'"; warn may be NULL) and skipped.  Returns the number of refused
- * records, or -1 on a fatal error with the reason in err (file unreadable, header missing
- * the required columns).
+ * records, or -1 on a fatal error with the reason in err (file
+ * unreadable, header missing the required columns).
  */
 long crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
     void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
