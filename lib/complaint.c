@@ -1,0 +1,1287 @@
+/*
+ * complaint: event fold, SLA policy and priority, and the triage rule
+ * engine with its literal prefilter.
+ */
+#include "complaint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kinds.h"
+#include "re.h"
+#include "rec.h"
+#include "util.h"
+#include "value.h"
+
+static const char *const status_names[] = {
+	"open", "assigned", "responded", "resolved", "closed", "reopened"
+};
+
+const char *
+crm_complaint_status_name(int status)
+{
+	if (status < 0 || status > CRM_CS_REOPENED)
+		return "";
+	return status_names[status];
+}
+
+int
+crm_complaint_status_active(int status)
+{
+	return status != CRM_CS_RESOLVED && status != CRM_CS_CLOSED;
+}
+
+const char *
+crm_complaint_check(const struct crm_complaint *c, int event)
+{
+	static char why[64];
+
+	if (event == CRM_CE_OPEN)
+		return c ? "complaint is already open" : NULL;
+	if (!c)
+		return "complaint was not opened";
+	switch (event) {
+	case CRM_CE_CLASSIFY:
+	case CRM_CE_ASSIGN:
+	case CRM_CE_RESPOND:
+	case CRM_CE_RESOLVE:
+		if (crm_complaint_status_active(c->status))
+			return NULL;
+		break;
+	case CRM_CE_REOPEN:
+		if (!crm_complaint_status_active(c->status))
+			return NULL;
+		break;
+	case CRM_CE_CLOSE:
+		if (c->status == CRM_CS_RESOLVED)
+			return NULL;
+		break;
+	default:
+		return "unknown event";
+	}
+	snprintf(why, sizeof why, "complaint is %s",
+	    crm_complaint_status_name(c->status));
+	return why;
+}
+
+int
+crm_complaint_cols_find(struct crm_complaint_cols *c, struct crm_reader *r,
+    char *err, size_t errlen)
+{
+	c->id = crm_reader_col(r, "complaint_id");
+	c->ts = crm_reader_col(r, "ts");
+	c->event = crm_reader_col(r, "event");
+	c->customer_id = crm_reader_col(r, "customer_id");
+	c->status = crm_reader_col(r, "status");
+	c->category = crm_reader_col(r, "category");
+	c->cause = crm_reader_col(r, "cause");
+	c->severity = crm_reader_col(r, "severity");
+	c->priority = crm_reader_col(r, "priority");
+	c->channel = crm_reader_col(r, "channel");
+	c->agent = crm_reader_col(r, "agent");
+	c->due_response = crm_reader_col(r, "due_response");
+	c->due_resolve = crm_reader_col(r, "due_resolve");
+	c->satisfaction = crm_reader_col(r, "satisfaction");
+	c->text = crm_reader_col(r, "text");
+	if (c->id < 0 || c->ts < 0 || c->event < 0) {
+		snprintf(err, errlen, "%s: no %s column", crm_reader_name(r),
+		    c->id < 0 ? "complaint_id" : c->ts < 0 ? "ts" : "event");
+		return -1;
+	}
+	return 0;
+}
+
+struct crm_complaint_fold {
+	struct crm_complaint **v;
+	size_t n, alloc;
+	struct crm_complaint **tab;     /* open addressing by id */
+	size_t tabsize;                 /* power of two, > 2n */
+	int64_t until;
+	int has_until;
+};
+
+struct crm_complaint_fold *
+crm_complaint_fold_new(void)
+{
+	struct crm_complaint_fold *f = crm_xcalloc(1, sizeof *f);
+
+	f->tabsize = 64;
+	f->tab = crm_xcalloc(f->tabsize, sizeof *f->tab);
+	return f;
+}
+
+static void
+complaint_free(struct crm_complaint *c)
+{
+	free(c->id);
+	free(c->customer_id);
+	free(c->channel);
+	free(c->category);
+	free(c->cause);
+	free(c->owner);
+	free(c->text);
+	free(c);
+}
+
+void
+crm_complaint_fold_free(struct crm_complaint_fold *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		complaint_free(f->v[i]);
+	free(f->v);
+	free(f->tab);
+	free(f);
+}
+
+void
+crm_complaint_fold_until(struct crm_complaint_fold *f, int64_t t)
+{
+	f->until = t;
+	f->has_until = 1;
+}
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL & (size_t)-1;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static struct crm_complaint **
+slot(struct crm_complaint_fold *f, const char *id)
+{
+	size_t m = f->tabsize - 1, i = hash_str(id) & m;
+
+	while (f->tab[i] && strcmp(f->tab[i]->id, id))
+		i = (i + 1) & m;
+	return &f->tab[i];
+}
+
+struct crm_complaint *
+crm_complaint_fold_find(struct crm_complaint_fold *f, const char *id)
+{
+	return *slot(f, id);
+}
+
+static void
+insert(struct crm_complaint_fold *f, struct crm_complaint *c)
+{
+	if (2 * (f->n + 1) >= f->tabsize) {
+		struct crm_complaint **old = f->tab;
+		size_t oldsize = f->tabsize;
+
+		f->tabsize = crm_mulsz(f->tabsize, 2);
+		f->tab = crm_xcalloc(f->tabsize, sizeof *f->tab);
+		for (size_t i = 0; i < oldsize; i++)
+			if (old[i])
+				*slot(f, old[i]->id) = old[i];
+		free(old);
+	}
+	*slot(f, c->id) = c;
+	crm_grow(&f->v, &f->alloc, f->n + 1, sizeof *f->v);
+	f->v[f->n++] = c;
+}
+
+size_t
+crm_complaint_fold_count(const struct crm_complaint_fold *f)
+{
+	return f->n;
+}
+
+struct crm_complaint *
+crm_complaint_fold_at(struct crm_complaint_fold *f, size_t i)
+{
+	return i < f->n ? f->v[i] : NULL;
+}
+
+static int
+by_opened(const void *a, const void *b)
+{
+	const struct crm_complaint *x = *(const struct crm_complaint *const *)a;
+	const struct crm_complaint *y = *(const struct crm_complaint *const *)b;
+
+	if (x->opened != y->opened)
+		return x->opened < y->opened ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void
+crm_complaint_fold_sort(struct crm_complaint_fold *f)
+{
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof *f->v, by_opened);
+}
+
+static int
+by_customer(const void *a, const void *b)
+{
+	const struct crm_complaint *x = *(const struct crm_complaint *const *)a;
+	const struct crm_complaint *y = *(const struct crm_complaint *const *)b;
+	int d = strcmp(x->customer_id, y->customer_id);
+
+	if (d)
+		return d;
+	return by_opened(a, b);
+}
+
+void
+crm_complaint_fold_recent(struct crm_complaint_fold *f, int64_t window_s)
+{
+	struct crm_complaint **v;
+	size_t lo = 0;
+
+	if (f->n == 0)
+		return;
+	v = crm_xmalloc(crm_mulsz(f->n, sizeof *v));
+	memcpy(v, f->v, f->n * sizeof *v);
+	qsort(v, f->n, sizeof *v, by_customer);
+	for (size_t i = 0; i < f->n; i++) {
+		if (!*v[i]->customer_id) {
+			v[i]->recent = 1;
+			lo = i + 1;
+			continue;
+		}
+		if (i == 0 || strcmp(v[i - 1]->customer_id, v[i]->customer_id))
+			lo = i;
+		while (v[lo]->opened <= v[i]->opened - window_s)
+			lo++;
+		v[i]->recent = i - lo + 1;
+	}
+	free(v);
+}
+
+/* Field col of rec, or NULL when the column is absent or the field empty. */
+static const char *
+fld(const struct crm_rec *rec, int col, size_t *n)
+{
+	const char *s;
+
+	if (col < 0 || (size_t)col >= rec->nf || rec->f[col].n == 0)
+		return NULL;
+	s = rec->f[col].p;
+	*n = rec->f[col].n;
+	crm_trim(&s, n);
+	return *n ? s : NULL;
+}
+
+static void
+setstr(char **dst, const char *s, size_t n)
+{
+	free(*dst);
+	*dst = crm_xstrndup(s, n);
+}
+
+int
+crm_complaint_fold_add(struct crm_complaint_fold *f,
+    const struct crm_complaint_cols *cols, const struct crm_rec *rec,
+    const char **why, int *col)
+{
+	const char *id, *s, *r;
+	size_t idn, n;
+	int64_t t, due_resp = CRM_COMPLAINT_NOTIME, due_res = CRM_COMPLAINT_NOTIME;
+	int64_t v;
+	int off, ev, sev = -1, prio = 0, sat = 0, dummy;
+	struct crm_complaint *c;
+	char *key;
+
+#define FAIL(c_, w_) do { *col = (c_); *why = (w_); return -1; } while (0)
+	if ((id = fld(rec, cols->id, &idn)) == NULL)
+		FAIL(cols->id, "missing complaint_id");
+	if ((s = fld(rec, cols->ts, &n)) == NULL)
+		FAIL(cols->ts, "missing timestamp");
+	if ((r = crm_ts_parse(s, n, 0, &t, &off)) != NULL)
+		FAIL(cols->ts, r);
+	if ((s = fld(rec, cols->event, &n)) == NULL)
+		FAIL(cols->event, "missing event");
+	if ((ev = crm_vocab_index(crm_vocab_event, s, n)) < 0)
+		FAIL(cols->event, "unknown event");
+	if ((s = fld(rec, cols->severity, &n)) != NULL &&
+	    (sev = crm_vocab_index(crm_vocab_severity, s, n)) < 0)
+		FAIL(cols->severity, "unknown severity");
+	if ((s = fld(rec, cols->cause, &n)) != NULL &&
+	    crm_vocab_index(crm_vocab_cause, s, n) < 0)
+		FAIL(cols->cause, "unknown cause");
+	if ((s = fld(rec, cols->channel, &n)) != NULL &&
+	    crm_vocab_index(crm_vocab_channel, s, n) < 0)
+		FAIL(cols->channel, "unknown channel");
+	if ((s = fld(rec, cols->priority, &n)) != NULL) {
+		if ((r = crm_int_parse(s, n, 1, 4, &v)) != NULL)
+			FAIL(cols->priority, r);
+		prio = (int)v;
+	}
+	if ((s = fld(rec, cols->satisfaction, &n)) != NULL) {
+		if ((r = crm_int_parse(s, n, 1, 5, &v)) != NULL)
+			FAIL(cols->satisfaction, r);
+		sat = (int)v;
+	}
+	if ((s = fld(rec, cols->due_response, &n)) != NULL &&
+	    (r = crm_ts_parse(s, n, 0, &due_resp, &dummy)) != NULL)
+		FAIL(cols->due_response, r);
+	if ((s = fld(rec, cols->due_resolve, &n)) != NULL &&
+	    (r = crm_ts_parse(s, n, 0, &due_res, &dummy)) != NULL)
+		FAIL(cols->due_resolve, r);
+	if (f->has_until && t > f->until)
+		return 1;
+
+	key = crm_xstrndup(id, idn);
+	c = crm_complaint_fold_find(f, key);
+	if ((r = crm_complaint_check(c, ev)) != NULL) {
+		free(key);
+		FAIL(cols->event, r);
+	}
+#undef FAIL
+	if (!c) {
+		c = crm_xcalloc(1, sizeof *c);
+		c->id = key;
+		c->customer_id = crm_xstrdup("");
+		c->channel = crm_xstrdup("");
+		c->category = crm_xstrdup("");
+		c->cause = crm_xstrdup("");
+		c->owner = crm_xstrdup("");
+		c->text = crm_xstrdup("");
+		c->status = CRM_CS_OPEN;
+		c->severity = -1;
+		c->opened = t;
+		c->opened_off = off;
+		c->responded = c->resolved = c->closed = CRM_COMPLAINT_NOTIME;
+		c->due_response = c->due_resolve = CRM_COMPLAINT_NOTIME;
+		c->recent = 1;
+		insert(f, c);
+	} else {
+		free(key);
+	}
+	c->events++;
+	c->last = t;
+	if ((s = fld(rec, cols->customer_id, &n)) != NULL)
+		setstr(&c->customer_id, s, n);
+	if ((s = fld(rec, cols->channel, &n)) != NULL)
+		setstr(&c->channel, s, n);
+	if ((s = fld(rec, cols->category, &n)) != NULL)
+		setstr(&c->category, s, n);
+	if ((s = fld(rec, cols->cause, &n)) != NULL)
+		setstr(&c->cause, s, n);
+	if (sev >= 0)
+		c->severity = sev;
+	if (prio)
+		c->priority = prio;
+	if (due_resp != CRM_COMPLAINT_NOTIME)
+		c->due_response = due_resp;
+	if (due_res != CRM_COMPLAINT_NOTIME)
+		c->due_resolve = due_res;
+	s = fld(rec, cols->agent, &n);
+	switch (ev) {
+	case CRM_CE_OPEN:
+		if (s)
+			setstr(&c->owner, s, n);
+		if ((s = fld(rec, cols->text, &n)) != NULL)
+			setstr(&c->text, s, n);
+		break;
+	case CRM_CE_ASSIGN:
+		if (s)
+			setstr(&c->owner, s, n);
+		if (c->status == CRM_CS_OPEN || c->status == CRM_CS_REOPENED)
+			c->status = CRM_CS_ASSIGNED;
+		break;
+	case CRM_CE_RESPOND:
+		if (s && !*c->owner)
+			setstr(&c->owner, s, n);
+		if (c->responded == CRM_COMPLAINT_NOTIME)
+			c->responded = t;
+		c->status = CRM_CS_RESPONDED;
+		break;
+	case CRM_CE_RESOLVE:
+		c->resolved = t;
+		if (sat)
+			c->satisfaction = sat;
+		c->status = CRM_CS_RESOLVED;
+		break;
+	case CRM_CE_REOPEN:
+		c->reopens++;
+		c->resolved = CRM_COMPLAINT_NOTIME;
+		c->closed = CRM_COMPLAINT_NOTIME;
+		c->satisfaction = 0;
+		c->status = CRM_CS_REOPENED;
+		break;
+	case CRM_CE_CLOSE:
+		c->closed = t;
+		if (sat)
+			c->satisfaction = sat;
+		c->status = CRM_CS_CLOSED;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+long
+crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen)
+{
+	struct crm_read_opts o = { 0 };
+	struct crm_complaint_cols cols;
+	struct crm_reader *r;
+	struct crm_rec rec;
+	long bad = 0;
+	int rc, col;
+	const char *why;
+
+	o.format = CRM_IN_AUTO;
+	if ((r = crm_reader_open(path, &o, err, errlen)) == NULL)
+		return -1;
+	if (!crm_reader_header(r)) {
+		const char *e = crm_reader_error(r);
+
+		if (e && *e)
+			snprintf(err, errlen, "%s", e);
+		else
+			snprintf(err, errlen, "%s: empty file, no header",
+			    crm_reader_name(r));
+		crm_reader_close(r);
+		return -1;
+	}
+	if (crm_complaint_cols_find(&cols, r, err, errlen) < 0) {
+		crm_reader_close(r);
+		return -1;
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		if (rc == CRM_READ_FATAL) {
+			snprintf(err, errlen, "%s", crm_reader_error(r));
+			crm_reader_close(r);
+			return -1;
+		}
+		if (rc == CRM_READ_BAD) {
+			bad++;
+			if (warn)
+				warn(ctx, crm_reader_error(r));
+			continue;
+		}
+		if (crm_complaint_fold_add(f, &cols, &rec, &why, &col) < 0) {
+			const char *val = col >= 0 && (size_t)col < rec.nf ?
+			    rec.f[col].p : NULL;
+
+			bad++;
+			if (warn)
+				warn(ctx, crm_reader_seterr(r, rec.line, col,
+				    val, val ? rec.f[col].n : 0, "%s", why));
+		}
+	}
+	crm_reader_close(r);
+	return bad;
+}
+
+void
+crm_complaint_policy_init(struct crm_complaint_policy *p)
+{
+	for (int i = 0; i < 4; i++)
+		p->response_h[i] = 24;
+	p->resolve_h[0] = 72;
+	p->resolve_h[1] = 72;
+	p->resolve_h[2] = 48;
+	p->resolve_h[3] = 24;
+	p->repeat_count = 3;
+	p->repeat_days = 90;
+}
+
+const char *
+crm_complaint_policy_set(struct crm_complaint_policy *p, const char *kv)
+{
+	const char *k = kv, *v;
+	size_t kn, vn;
+	int64_t x;
+	long *arr = NULL;
+	int sev = -1;
+
+	while (*k == ' ' || *k == '\t')
+		k++;
+	kn = strcspn(k, " \t=");
+	v = k + kn;
+	while (*v == ' ' || *v == '\t' || *v == '=')
+		v++;
+	vn = strlen(v);
+	while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' ||
+	    v[vn - 1] == '\r'))
+		vn--;
+	if (kn == 12 && !memcmp(k, "repeat_count", 12)) {
+		if (crm_int_parse(v, vn, 1, 1000000, &x))
+			return "repeat_count must be 1..1000000";
+		p->repeat_count = (long)x;
+		return NULL;
+	}
+	if (kn == 11 && !memcmp(k, "repeat_days", 11)) {
+		if (crm_int_parse(v, vn, 1, 36500, &x))
+			return "repeat_days must be 1..36500";
+		p->repeat_days = (long)x;
+		return NULL;
+	}
+	if (kn >= 8 && !memcmp(k, "response", 8)) {
+		arr = p->response_h;
+		k += 8;
+		kn -= 8;
+	} else if (kn >= 7 && !memcmp(k, "resolve", 7)) {
+		arr = p->resolve_h;
+		k += 7;
+		kn -= 7;
+	} else {
+		return "unknown policy key";
+	}
+	if (kn) {
+		if (*k != '.' ||
+		    (sev = crm_vocab_index(crm_vocab_severity, k + 1, kn - 1)) < 0)
+			return "unknown policy key";
+	}
+	if (crm_int_parse(v, vn, 1, 87600, &x))
+		return "hours must be 1..87600";
+	for (int i = 0; i < 4; i++)
+		if (sev < 0 || sev == i)
+			arr[i] = (long)x;
+	return NULL;
+}
+
+int
+crm_complaint_policy_load(struct crm_complaint_policy *p, const char *path,
+    char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	ssize_t len;
+
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		const char *s = line, *why;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#' || *s == '\r')
+			continue;
+		if ((why = crm_complaint_policy_set(p, s)) != NULL) {
+			snprintf(err, errlen, "%s:%ld: %s '%s'", path, lineno,
+			    why, s);
+			free(line);
+			fclose(fp);
+			return -1;
+		}
+	}
+	free(line);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	return 0;
+}
+
+int
+crm_complaint_priority(int severity, unsigned raise)
+{
+	int p;
+
+	if (severity < 0 || severity > 3)
+		severity = 1;
+	p = 4 - severity;
+	for (unsigned m = raise & 0xfu; m; m &= m - 1)
+		p--;
+	return p < 1 ? 1 : p;
+}
+
+int
+crm_complaint_channel_public(const char *channel)
+{
+	return channel && (!strcmp(channel, "social") ||
+	    !strcmp(channel, "forum"));
+}
+
+/*
+ * The triage rules.  Running every rule's PCRE2 match on every text costs
+ * one pattern search per rule; most rules cannot match most texts, so each
+ * rule gets, where its pattern allows, one literal per top-level branch
+ * that any match must contain.  A text is scanned once: every position's
+ * first two (ASCII-folded) bytes index the literals that start with them,
+ * and only the rules with a literal present (plus the rules that have no
+ * literal) are run.  The answer is the same as running every rule.
+ */
+struct rule {
+	char *id;
+	char *category;
+	char *cause;
+	int severity;
+	long weight;
+	long line;
+	struct crm_re *re;
+	int fold;               /* caseless literals */
+};
+
+struct lit {
+	char *p;
+	size_t n;
+	size_t rule;
+};
+
+struct crm_complaint_rules {
+	struct rule *r;
+	size_t n, alloc;
+	struct lit *lits;
+	size_t nlits, alits;
+	uint32_t *start;        /* 65537 bucket starts into lits, by key */
+	uint64_t bits[1024];    /* non-empty buckets */
+	size_t *always;         /* rules without literals */
+	size_t nalways;
+	int any_fold;
+	unsigned char *cand;    /* per rule: a candidate for this text */
+	size_t *list;           /* candidates, then the matched rules */
+	size_t nlist;
+	const char *err;
+};
+
+static unsigned char fold_tab[256];
+
+static void
+fold_init(void)
+{
+	for (int i = 0; i < 256; i++)
+		fold_tab[i] = (unsigned char)(i >= 'A' && i <= 'Z' ? i + 32 : i);
+}
+
+static size_t
+utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Skip a group or class starting at p[0] ('(' or '['); NULL when unclosed. */
+static const char *
+skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			if (e)
+				p = e + 1;
+		}
+		p++;
+	}
+	return *p ? p + 1 : NULL;
+}
+
+static const char *
+skip_group(const char *p)
+{
+	int depth = 0;
+
+	while (*p) {
+		if (*p == '\\') {
+			if (!p[1])
+				return NULL;
+			p += 2;
+			continue;
+		}
+		if (*p == '[') {
+			if ((p = skip_class(p)) == NULL)
+				return NULL;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return NULL;
+}
+
+/* A {n}, {n,}, {n,m} quantifier at p: its length, *min set; 0 if not one. */
+static size_t
+brace_quant(const char *p, long *min)
+{
+	const char *q = p + 1;
+
+	if (*p != '{' || !(*q >= '0' && *q <= '9'))
+		return 0;
+	*min = strtol(q, (char **)&q, 10);
+	if (*q == ',') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	return *q == '}' ? (size_t)(q - p + 1) : 0;
+}
+
+/* Skip a quantifier after an atom (and its lazy or possessive mark). */
+static const char *
+skip_quant(const char *p)
+{
+	long min;
+	size_t k;
+
+	if (*p == '*' || *p == '+' || *p == '?')
+		p++;
+	else if ((k = brace_quant(p, &min)) != 0)
+		p += k;
+	else
+		return p;
+	if (*p == '?' || *p == '+')
+		p++;
+	return p;
+}
+
+struct litscan {
+	struct crm_buf run, best;
+	size_t last;            /* start of the last character of run */
+};
+
+static void
+run_end(struct litscan *ls)
+{
+	if (ls->run.n > ls->best.n) {
+		crm_buf_reset(&ls->best);
+		crm_buf_add(&ls->best, ls->run.p, ls->run.n);
+	}
+	crm_buf_reset(&ls->run);
+}
+
+static int
+fold_ok(const unsigned char *c, size_t k)
+{
+	/* U+3000..U+9FFF (CJK, kana, punctuation) have no case. */
+	return k == 1 || (k == 3 && c[0] >= 0xe3 && c[0] <= 0xe9);
+}
+
+/*
+ * Add to rs the literals of pattern (the rule index ri): one per top-level
+ * branch, the longest run of literal characters that every match of that
+ * branch contains.  Returns 0, or -1 (adding nothing) when some branch
+ * has no such run of at least two bytes or the pattern uses syntax this
+ * scanner does not follow.
+ */
+static int
+rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
+{
+	struct litscan ls;
+	const char *p = pat;
+	int fold = 0, ok = 0;
+	struct crm_buf *lits;
+	size_t nl = 0, al = 0;
+
+	if (!strncmp(p, "(?i)", 4)) {
+		fold = 1;
+		p += 4;
+	}
+	if (strstr(p, "(?#") || strstr(p, "(*") || strstr(p, "\\Q") ||
+	    strstr(p, "\\E"))
+		return -1;
+	crm_buf_init(&ls.run);
+	crm_buf_init(&ls.best);
+	ls.last = 0;
+	lits = NULL;
+	for (;;) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\0' || c == '|') {
+			run_end(&ls);
+			if (ls.best.n < 2)
+				goto fail;
+			crm_grow(&lits, &al, nl + 1, sizeof *lits);
+			crm_buf_init(&lits[nl]);
+			crm_buf_add(&lits[nl], ls.best.p, ls.best.n);
+			nl++;
+			crm_buf_reset(&ls.best);
+			if (c == '\0')
+				break;
+			p++;
+			continue;
+		}
+		if (c == '(') {
+			const char *q = p + 1;
+
+			if (*q == '?') {
+				q++;
+				while (*q && strchr("imnsxJU-^", *q))
+					q++;
+				if (*q == ')')
+					goto fail;      /* option setting */
+			}
+			run_end(&ls);
+			if ((p = skip_group(p)) == NULL)
+				goto fail;
+			p = skip_quant(p);
+			continue;
+		}
+		if (c == '[') {
+			run_end(&ls);
+			if ((p = skip_class(p)) == NULL)
+				goto fail;
+			p = skip_quant(p);
+			continue;
+		}
+		if (c == ')')
+			goto fail;
+		if (c == '.' || c == '^' || c == '$') {
+			run_end(&ls);
+			p = skip_quant(p + 1);
+			continue;
+		}
+		if (c == '*' || c == '+' || c == '?' || c == '{') {
+			long min = 1;
+			size_t k = c == '{' ? brace_quant(p, &min) : 1;
+
+			if (k == 0)
+				goto literal;
+			if (c == '*' || c == '?' || min == 0)
+				ls.run.n = ls.last, ls.run.p[ls.run.n] = '\0';
+			run_end(&ls);
+			p = skip_quant(p);
+			continue;
+		}
+	literal:
+		if (c == '\\') {
+			unsigned char e = (unsigned char)p[1];
+
+			if (e == '\0')
+				goto fail;
+			if (e < 0x80 && ((e >= '0' && e <= '9') ||
+			    ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
+				/* a class, an assertion or a code: not literal */
+				run_end(&ls);
+				p += 2;
+				if (p[0] == '{' && strchr("pPxNgko", e)) {
+					const char *q = strchr(p, '}');
+					if (!q)
+						goto fail;
+					p = q + 1;
+				} else if (e == 'x') {
+					for (int i = 0; i < 2 && strchr(
+					    "0123456789abcdefABCDEF", *p) &&
+					    *p; i++)
+						p++;
+				} else if (e == 'c' && *p) {
+					p++;
+				} else if (e >= '0' && e <= '9') {
+					while (*p >= '0' && *p <= '9')
+						p++;
+				}
+				p = skip_quant(p);
+				continue;
+			}
+			p++;
+			c = e;
+		}
+		{
+			size_t k = utf8_len(c), i;
+
+			for (i = 1; i < k; i++)
+				if (!p[i])
+					goto fail;
+			if (fold && !fold_ok((const unsigned char *)p, k)) {
+				run_end(&ls);
+				p += k;
+				continue;
+			}
+			ls.last = ls.run.n;
+			for (i = 0; i < k; i++)
+				crm_buf_addc(&ls.run, fold ?
+				    fold_tab[(unsigned char)p[i]] : p[i]);
+			p += k;
+		}
+	}
+	ok = 1;
+fail:
+	crm_buf_release(&ls.run);
+	crm_buf_release(&ls.best);
+	for (size_t i = 0; i < nl; i++) {
+		if (ok) {
+			crm_grow(&rs->lits, &rs->alits, rs->nlits + 1,
+			    sizeof *rs->lits);
+			rs->lits[rs->nlits].n = lits[i].n;
+			rs->lits[rs->nlits].p = crm_buf_detach(&lits[i], NULL);
+			rs->lits[rs->nlits].rule = ri;
+			rs->nlits++;
+		} else {
+			crm_buf_release(&lits[i]);
+		}
+	}
+	free(lits);
+	rs->r[ri].fold = fold;
+	return ok ? 0 : -1;
+}
+
+static unsigned
+lit_key(const struct lit *l)
+{
+	return (unsigned)fold_tab[(unsigned char)l->p[0]] << 8 |
+	    fold_tab[(unsigned char)l->p[1]];
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+	unsigned kx = lit_key(x), ky = lit_key(y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static void
+build_index(struct crm_complaint_rules *rs)
+{
+	size_t i = 0;
+
+	if (rs->nlits > 1)
+		qsort(rs->lits, rs->nlits, sizeof *rs->lits, by_key);
+	rs->start = crm_xcalloc(65537, sizeof *rs->start);
+	for (unsigned k = 0; k < 65536; k++) {
+		rs->start[k] = (uint32_t)i;
+		while (i < rs->nlits && lit_key(&rs->lits[i]) == k)
+			i++;
+		if (i > rs->start[k])
+			rs->bits[k >> 6] |= 1ULL << (k & 63);
+	}
+	rs->start[65536] = (uint32_t)i;
+}
+
+/* Split a raw line at tabs into at most max fields; returns the count. */
+static size_t
+split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *t = strchr(line, '\t');
+
+		if (n < max)
+			f[n] = line;
+		n++;
+		if (!t)
+			break;
+		*t = '\0';
+		line = t + 1;
+	}
+	return n;
+}
+
+void
+crm_complaint_rules_free(struct crm_complaint_rules *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->r[i].id);
+		free(rs->r[i].category);
+		free(rs->r[i].cause);
+		crm_re_free(rs->r[i].re);
+	}
+	for (size_t i = 0; i < rs->nlits; i++)
+		free(rs->lits[i].p);
+	free(rs->r);
+	free(rs->lits);
+	free(rs->start);
+	free(rs->always);
+	free(rs->cand);
+	free(rs->list);
+	free(rs);
+}
+
+enum { RC_ID, RC_PATTERN, RC_CATEGORY, RC_CAUSE, RC_SEVERITY, RC_WEIGHT,
+	RC_N };
+static const char *const rule_cols[RC_N] = {
+	"id", "pattern", "category", "cause", "severity", "weight"
+};
+
+struct crm_complaint_rules *
+crm_complaint_rules_load(const char *path, char *err, size_t errlen)
+{
+	struct crm_complaint_rules *rs;
+	FILE *fp;
+	char *line = NULL, *f[64];
+	size_t cap = 0, nf;
+	int pos[RC_N];
+	long lineno = 0;
+	ssize_t len;
+	int have_header = 0;
+
+	if (!fold_tab['A'])
+		fold_init();
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	rs = crm_xcalloc(1, sizeof *rs);
+#define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); goto bad; } while (0)
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		struct rule *r;
+		char cerr[160];
+		int64_t w = 0;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (crm_utf8_valid(line, (size_t)len) != (size_t)len)
+			BAD("%s:%ld: invalid UTF-8", path, lineno);
+		nf = split_tabs(line, f, 64);
+		if (nf > 64)
+			BAD("%s:%ld: too many fields", path, lineno);
+		if (!have_header) {
+			for (int c = 0; c < RC_N; c++) {
+				pos[c] = -1;
+				for (size_t i = 0; i < nf; i++)
+					if (!strcmp(f[i], rule_cols[c]))
+						pos[c] = (int)i;
+				if (pos[c] < 0 && c != RC_WEIGHT)
+					BAD("%s:%ld: no %s column in the header",
+					    path, lineno, rule_cols[c]);
+			}
+			have_header = 1;
+			continue;
+		}
+		for (size_t i = nf; i < 64; i++)
+			f[i] = "";
+		crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
+		r = &rs->r[rs->n];
+		memset(r, 0, sizeof *r);
+		r->line = lineno;
+		if (!*f[pos[RC_ID]])
+			BAD("%s:%ld: id: missing rule id", path, lineno);
+		for (size_t i = 0; i < rs->n; i++)
+			if (!strcmp(rs->r[i].id, f[pos[RC_ID]]))
+				BAD("%s:%ld: id: duplicate rule id '%s'",
+				    path, lineno, f[pos[RC_ID]]);
+		if (!*f[pos[RC_PATTERN]])
+			BAD("%s:%ld: rule %s: pattern: empty pattern", path,
+			    lineno, f[pos[RC_ID]]);
+		if (!*f[pos[RC_CATEGORY]])
+			BAD("%s:%ld: rule %s: category: missing category",
+			    path, lineno, f[pos[RC_ID]]);
+		if (*f[pos[RC_CAUSE]] && strcmp(f[pos[RC_CAUSE]], "-") &&
+		    crm_vocab_index(crm_vocab_cause, f[pos[RC_CAUSE]],
+		    strlen(f[pos[RC_CAUSE]])) < 0)
+			BAD("%s:%ld: rule %s: cause: not one of result, "
+			    "process, expectation, -: '%s'", path, lineno,
+			    f[pos[RC_ID]], f[pos[RC_CAUSE]]);
+		r->severity = crm_vocab_index(crm_vocab_severity,
+		    f[pos[RC_SEVERITY]], strlen(f[pos[RC_SEVERITY]]));
+		if (r->severity < 0)
+			BAD("%s:%ld: rule %s: severity: not one of low, normal, "
+			    "high, urgent: '%s'", path, lineno, f[pos[RC_ID]],
+			    f[pos[RC_SEVERITY]]);
+		if (pos[RC_WEIGHT] >= 0 && *f[pos[RC_WEIGHT]] &&
+		    crm_int_parse(f[pos[RC_WEIGHT]], strlen(f[pos[RC_WEIGHT]]),
+		    -1000000, 1000000, &w))
+			BAD("%s:%ld: rule %s: weight: not an integer in "
+			    "-1000000..1000000: '%s'", path, lineno,
+			    f[pos[RC_ID]], f[pos[RC_WEIGHT]]);
+		r->re = crm_re_compile(f[pos[RC_PATTERN]], 0, cerr,
+		    sizeof cerr);
+		if (!r->re)
+			BAD("%s:%ld: rule %s: pattern: %s", path, lineno,
+			    f[pos[RC_ID]], cerr);
+		r->id = crm_xstrdup(f[pos[RC_ID]]);
+		r->category = crm_xstrdup(f[pos[RC_CATEGORY]]);
+		r->cause = crm_xstrdup(f[pos[RC_CAUSE]]);
+		r->weight = (long)w;
+		rs->n++;
+		if (rule_literals(rs, rs->n - 1, f[pos[RC_PATTERN]]) < 0) {
+			rs->always = crm_xrealloc(rs->always,
+			    (rs->nalways + 1) * sizeof *rs->always);
+			rs->always[rs->nalways++] = rs->n - 1;
+		} else if (rs->r[rs->n - 1].fold) {
+			rs->any_fold = 1;
+		}
+	}
+#undef BAD
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto bad;
+	}
+	if (!have_header) {
+		snprintf(err, errlen, "%s: no header line", path);
+		goto bad;
+	}
+	free(line);
+	fclose(fp);
+	build_index(rs);
+	rs->cand = crm_xcalloc(rs->n + 1, 1);
+	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
+	return rs;
+bad:
+	if (rs->n < rs->alloc && rs->r[rs->n].re)
+		crm_re_free(rs->r[rs->n].re);
+	free(line);
+	fclose(fp);
+	crm_complaint_rules_free(rs);
+	return NULL;
+}
+
+size_t
+crm_complaint_rules_count(const struct crm_complaint_rules *rs)
+{
+	return rs->n;
+}
+
+const char *
+crm_complaint_rule_id(const struct crm_complaint_rules *rs, size_t i)
+{
+	return i < rs->n ? rs->r[i].id : "";
+}
+
+void
+crm_complaint_rules_limit(struct crm_complaint_rules *rs, unsigned long limit)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		crm_re_set_limit(rs->r[i].re, limit);
+}
+
+size_t
+crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs)
+{
+	return rs->nalways;
+}
+
+const char *
+crm_complaint_rules_error(const struct crm_complaint_rules *rs)
+{
+	return rs->err ? rs->err : "";
+}
+
+static void
+add_cand(struct crm_complaint_rules *rs, size_t ri)
+{
+	if (!rs->cand[ri]) {
+		rs->cand[ri] = 1;
+		rs->list[rs->nlist++] = ri;
+	}
+}
+
+static int
+by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Does rule a rank before rule b? */
+static int
+ranks_before(const struct rule *a, size_t ia, const struct rule *b, size_t ib)
+{
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	if (a->weight != b->weight)
+		return a->weight > b->weight;
+	return ia < ib;
+}
+
+int
+crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
+    size_t n, struct crm_complaint_triage *out, size_t *bad)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t nm = 0, best = (size_t)-1, bcat = (size_t)-1, bcause = (size_t)-1;
+	int rc = 0, special = 0;
+
+	rs->nlist = 0;
+	rs->err = NULL;
+	for (size_t i = 0; i < rs->nalways; i++)
+		add_cand(rs, rs->always[i]);
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned k = (unsigned)fold_tab[t[i]] << 8 | fold_tab[t[i + 1]];
+
+		special |= t[i] == 0xc5 || t[i] == 0xe2;
+		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
+			continue;
+		for (uint32_t j = rs->start[k]; j < rs->start[k + 1]; j++) {
+			const struct lit *l = &rs->lits[j];
+			size_t q;
+
+			if (rs->cand[l->rule] || l->n > n - i)
+				continue;
+			if (rs->r[l->rule].fold) {
+				for (q = 2; q < l->n; q++)
+					if (fold_tab[t[i + q]] !=
+					    (unsigned char)l->p[q])
+						break;
+			} else {
+				q = memcmp(t + i, l->p, l->n) ? 0 : l->n;
+			}
+			if (q == l->n)
+				add_cand(rs, l->rule);
+		}
+	}
+	/* Caseless ASCII s and k also match U+017F and U+212A. */
+	if (rs->any_fold && special && (memmem(text, n, "\xc5\xbf", 2) ||
+	    memmem(text, n, "\xe2\x84\xaa", 3)))
+		for (size_t j = 0; j < rs->nlits; j++)
+			if (rs->r[rs->lits[j].rule].fold)
+				add_cand(rs, rs->lits[j].rule);
+	if (rs->nlist > 1)
+		qsort(rs->list, rs->nlist, sizeof *rs->list, by_index);
+	for (size_t c = 0; c < rs->nlist; c++) {
+		size_t ri = rs->list[c];
+		struct rule *r = &rs->r[ri];
+		int m;
+
+		rs->cand[ri] = 0;
+		if (rc < 0)
+			continue;
+		m = crm_re_match(r->re, text, n);
+		if (m < 0) {
+			rs->err = crm_re_error(r->re);
+			*bad = ri;
+			rc = -1;
+			continue;
+		}
+		if (m == 0)
+			continue;
+		rs->list[nm++] = ri;
+		if (best == (size_t)-1 || ranks_before(r, ri, &rs->r[best], best))
+			best = ri;
+		if (strcmp(r->category, "-") && (bcat == (size_t)-1 ||
+		    ranks_before(r, ri, &rs->r[bcat], bcat)))
+			bcat = ri;
+		if (*r->cause && strcmp(r->cause, "-") &&
+		    (bcause == (size_t)-1 ||
+		    ranks_before(r, ri, &rs->r[bcause], bcause)))
+			bcause = ri;
+	}
+	if (rc < 0)
+		return -1;
+	out->matched = rs->list;
+	out->nmatched = nm;
+	out->severity = best == (size_t)-1 ? 1 : rs->r[best].severity;
+	out->category = bcat != (size_t)-1 ? rs->r[bcat].category :
+	    best != (size_t)-1 ? "escalation" : "other";
+	out->cause = bcause == (size_t)-1 ? "" : rs->r[bcause].cause;
+	return 0;
+}
