@@ -74,6 +74,9 @@ static struct crm_out rej_out;
 static struct crm_writer rej;
 static int have_rej;
 
+/* The input being read, closed by finish_fatal. */
+static struct crm_reader *cur;
+
 /* Counts. */
 static unsigned long long nread, nrejected, ndups;
 static int file_failed;
@@ -485,30 +488,35 @@ map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 
 	if (ncolumns) {
 		n = ncolumns;
-		names = crm_xcalloc(n, sizeof *names);
+		names = crm_xcalloc(n + 1, sizeof *names);
 		for (size_t i = 0; i < n; i++)
 			names[i] = crm_xstrdup(rename_col(columns[i]));
 	} else {
 		h = crm_reader_header(r);
 		if (!h) {
-			if (*crm_reader_error(r)) {
-				note("%s", crm_reader_error(r));
+			const char *e = crm_reader_error(r);
+			if (*e) {
+				note("%s%s", e, strstr(e, "invalid UTF-8") &&
+				    !ropts.encoding ? " (another encoding? see "
+				    "--encoding)" : "");
 				finish_fatal();
 			}
 			return -1;
 		}
 		n = h->nf;
-		names = crm_xcalloc(n ? n : 1, sizeof *names);
+		names = crm_xcalloc(n + 1, sizeof *names);
 		for (size_t i = 0; i < n; i++)
 			names[i] = crm_xstrdup(rename_col(h->f[i].p));
 	}
 	*nin = n;
-	size_t *perm = crm_xcalloc(n ? n : 1, sizeof *perm);
 	if (!have_schema) {
-		for (size_t i = 0; i < n; i++)
-			perm[i] = i;
 		set_schema(crm_reader_name(r), names, n);
 		write_header();
+	}
+	size_t *perm = crm_xcalloc(n ? n : 1, sizeof *perm);
+	if (names == outname) {
+		for (size_t i = 0; i < n; i++)
+			perm[i] = i;
 		*permp = perm;
 		return 0;
 	}
@@ -538,6 +546,8 @@ map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 		note("%s: columns (%s) differ from those of the first input",
 		    crm_reader_name(r), b.p);
 		crm_buf_release(&b);
+		crm_strv_free(names);
+		free(perm);
 		finish_fatal();
 	}
 	crm_strv_free(names);
@@ -621,8 +631,10 @@ check_record(struct crm_reader *r, const struct crm_rec *rec,
 		if (e) {
 			crm_buf_init(&why);
 			crm_buf_adds(&why, e);
-			crm_buf_addc(&why, ' ');
-			crm_buf_addquoted(&why, f->p, f->n);
+			if (f->n) {
+				crm_buf_addc(&why, ' ');
+				crm_buf_addquoted(&why, f->p, f->n);
+			}
 			reject(r, rec, rec->line, outname[i], why.p, 0);
 			crm_buf_release(&why);
 			return -1;
@@ -879,6 +891,7 @@ finish_output(void)
 static void __attribute__((noreturn))
 finish_fatal(void)
 {
+	crm_reader_close(cur);
 	if (have_schema && !store)
 		crm_out_flush(&crm_stdout);
 	if (store)
@@ -911,8 +924,10 @@ import_file(const char *path, int file)
 		file_failed = 1;
 		return;
 	}
+	cur = r;
 	if (map_header(r, &perm, &nin) < 0) {
 		crm_reader_close(r);
+		cur = NULL;
 		return;         /* an empty input has no records */
 	}
 	if (!voff)
@@ -968,10 +983,10 @@ import_file(const char *path, int file)
 	free(perm);
 	if (rc == CRM_READ_FATAL) {
 		note("%s", crm_reader_error(r));
-		crm_reader_close(r);
 		finish_fatal();
 	}
 	crm_reader_close(r);
+	cur = NULL;
 }
 
 /* ---- options ---- */
@@ -1229,6 +1244,10 @@ main(int argc, char **argv)
 	ropts.format = csv || (ropts.delim && !tsv) ? CRM_IN_CSV :
 	    tsv ? CRM_IN_TSV : CRM_IN_AUTO;
 	ropts.no_header = ncolumns > 0;
+	/* a record cap below the default field cap caps the fields too */
+	if (ropts.max_record && !ropts.max_field &&
+	    ropts.max_record < CRM_MAX_FIELD_DEFAULT)
+		ropts.max_field = ropts.max_record;
 	nopts.date_flags = mdy ? CRM_DATE_MDY : dmy ? CRM_DATE_DMY : 0;
 
 	crm_writer_init(&w, &crm_stdout, outfmt);
