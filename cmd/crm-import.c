@@ -862,7 +862,8 @@ merge_and_write(void)
 		crm_buf_release(&done.keys);
 	}
 	if (ngroups < nmrec)
-		note("%zu records merged into %zu customers", nmrec, ngroups);
+		note("%zu records merged into %zu customer%s", nmrec, ngroups,
+		    ngroups == 1 ? "" : "s");
 	free(parent);
 	free(next);
 	free(tail);

@@ -445,6 +445,19 @@ crm-import: 2 of 4 records rejected"
 	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC4\t2026-11-24\t6.00'
 }
 
+@test "crm-import: --merge-on merges records with the same customer_id, ignores empty values, and writes no id map line for an unchanged id" {
+	printf 'customer_id,name,email\nC1,,\nC2,Li,\nC1,Wang,w@x.cn\n' >c.csv
+	run --separate-stderr crm-import -k customers --merge-on email --id-map map.tsv c.csv
+	assert_success
+	assert_output $'customer_id\tname\temail\nC1\tWang\tw@x.cn\nC2\tLi\t'
+	assert_equal "$stderr" "crm-import: 3 records merged into 2 customers"
+	assert_equal "$(cat map.tsv)" $'old_id\tnew_id'
+	printf 'customer_id,phone\nC1,13800138000\nC2,+86 138 0013 8000\n' >p.csv
+	run --separate-stderr crm-import -k customers --merge-on phone p.csv
+	assert_output $'customer_id\tphone\nC1\t+8613800138000'
+	assert_equal "$stderr" "crm-import: 2 records merged into 1 customer"
+}
+
 @test "crm-import: --merge-on and --id-map usage errors" {
 	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >t.csv
 	run crm-import -k transactions --merge-on phone t.csv
@@ -568,4 +581,16 @@ crm-import: 2 of 4 records rejected"
 	run --separate-stderr crm-import --raw big.csv
 	assert_success
 	assert_equal "$stderr" ''
+}
+
+@test "crm-import: on a terminal a long import shows records and MB/s, then clears the line" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	crm-gen --format csv transactions 40000 >big.csv
+	# the pause makes the import last more than the one second after
+	# which progress is shown, however fast the machine
+	run script -qec "(head -n 20001 big.csv; sleep 1.2; tail -n +20002 big.csv) | crm-import --raw --csv >out.tsv" /dev/null
+	assert_success
+	assert_output --regexp $'^\rcrm-import: [0-9]+ records, [0-9.]+ MB, [0-9.]+ MB/s\e\[K'
+	assert_output --regexp $'\r\e\[K$'
+	assert_equal "$(wc -l <out.tsv)" 40001
 }
