@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <iconv.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1238,6 +1239,13 @@ main(int argc, char **argv)
 		usage_error("--merge-on works on customers only");
 	if (idmap_path && !nmerge_on)
 		usage_error("--id-map needs --merge-on");
+	if (ropts.encoding) {
+		iconv_t cd = iconv_open("UTF-8", ropts.encoding);
+		if (cd == (iconv_t)-1)
+			usage_error("--encoding: unknown encoding '%s' (see "
+			    "iconv -l)", ropts.encoding);
+		iconv_close(cd);
+	}
 	if (append_path && outfmt != CRM_FMT_TSV)
 		usage_error("--append writes TSV only");
 	/* --delimiter names a CSV dialect (quotes still apply), unless the

@@ -287,8 +287,15 @@ crm-import: 1 of 1 records rejected"
 	assert_failure 2
 	assert_equal "$stderr" "crm-import: zh.csv:1: field 1: invalid UTF-8 '\\xbfͻ\\xa7\\xb1\\xe0\\xba\\xc5' (another encoding? see --encoding)"
 	run crm-import -k customers --encoding NO-SUCH-CODE zh.csv
-	assert_failure 1
-	assert_output "crm-import: unknown encoding 'NO-SUCH-CODE'"
+	assert_failure 2
+	assert_line --index 0 "crm-import: --encoding: unknown encoding 'NO-SUCH-CODE' (see iconv -l)"
+}
+
+@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line" {
+	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\n' >g.csv
+	run --separate-stderr crm-import -k customers --encoding GBK g.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: g.csv:3: not valid GBK text"
 }
 
 @test "crm-import: Latin-1 input is converted with --encoding" {
