@@ -55,6 +55,8 @@ struct crm_reader {
 	long line;              /* lines fully consumed */
 
 	iconv_t cd;             /* (iconv_t)-1 when not converting */
+	int bad_bytes;          /* iconv stopped at an invalid sequence: the
+	                           text before it is handed out first */
 	char *ibuf;
 	size_t icap, ilen;
 
@@ -371,6 +373,13 @@ fill(struct crm_reader *r, size_t limit)
 			r->end += (size_t)k;
 		} else {
 			int at_eof = 0;
+			if (r->bad_bytes) {
+				seterr_plain(r, "%s:%ld: not valid %s text",
+				    r->name, r->line + 1 +
+				    lines_in(r->buf + r->start,
+				    r->end - r->start), r->o.encoding);
+				return -1;
+			}
 			if (r->ilen < r->icap) {
 				k = read_some(r, r->ibuf + r->ilen,
 				    r->icap - r->ilen);
@@ -392,11 +401,12 @@ fill(struct crm_reader *r, size_t limit)
 			memmove(r->ibuf, in, inleft);
 			r->ilen = inleft;
 			if (rc == (size_t)-1 && e == EILSEQ) {
-				seterr_plain(r, "%s:%ld: not valid %s text",
-				    r->name, r->line + 1 +
-				    lines_in(r->buf + r->start,
-				    r->end - r->start), r->o.encoding);
-				return -1;
+				/* the records before the bad bytes are good:
+				 * the error comes with the next fill */
+				r->bad_bytes = 1;
+				if (produced)
+					break;
+				continue;
 			}
 			if (at_eof) {
 				if (r->ilen) {

@@ -291,11 +291,17 @@ crm-import: 1 of 1 records rejected"
 	assert_line --index 0 "crm-import: --encoding: unknown encoding 'NO-SUCH-CODE' (see iconv -l)"
 }
 
-@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line" {
+@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line; the records before them are written" {
 	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\n' >g.csv
 	run --separate-stderr crm-import -k customers --encoding GBK g.csv
 	assert_failure 2
+	assert_output $'customer_id\tname\nC1\tok'
 	assert_equal "$stderr" "crm-import: g.csv:3: not valid GBK text"
+	printf '\x81\x20,b\n1,2\n' >h.csv
+	run --separate-stderr crm-import --raw --encoding GBK h.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-import: h.csv:1: not valid GBK text"
 }
 
 @test "crm-import: Latin-1 input is converted with --encoding" {
