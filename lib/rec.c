@@ -55,6 +55,8 @@ struct crm_reader {
 	long line;              /* lines fully consumed */
 
 	iconv_t cd;             /* (iconv_t)-1 when not converting */
+	int bad_bytes;          /* iconv stopped at an invalid sequence: the
+	                           text before it is handed out first */
 	char *ibuf;
 	size_t icap, ilen;
 
@@ -377,6 +379,13 @@ fill(struct crm_reader *r, size_t limit)
 			r->end += (size_t)k;
 		} else {
 			int at_eof = 0;
+			if (r->bad_bytes) {
+				seterr_plain(r, "%s:%ld: not valid %s text",
+				    r->name, r->line + 1 +
+				    lines_in(r->buf + r->start,
+				    r->end - r->start), r->o.encoding);
+				return -1;
+			}
 			if (r->ilen < r->icap) {
 				k = read_some(r, r->ibuf + r->ilen,
 				    r->icap - r->ilen);
@@ -398,11 +407,12 @@ fill(struct crm_reader *r, size_t limit)
 			memmove(r->ibuf, in, inleft);
 			r->ilen = inleft;
 			if (rc == (size_t)-1 && e == EILSEQ) {
-				seterr_plain(r, "%s:%ld: not valid %s text",
-				    r->name, r->line + 1 +
-				    lines_in(r->buf + r->start,
-				    r->end - r->start), r->o.encoding);
-				return -1;
+				/* the records before the bad bytes are good:
+				 * the error comes with the next fill */
+				r->bad_bytes = 1;
+				if (produced)
+					break;
+				continue;
 			}
 			if (at_eof) {
 				if (r->ilen) {
@@ -514,8 +524,8 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 			r->f[i].n = crm_tsv_unescape(r->f[i].p, r->f[i].n);
 		if (r->f[i].n > r->o.max_field) {
 			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
-			    r->f[i].n < 40 ? r->f[i].n : 40,
-			    "field longer than %zu bytes", r->o.max_field);
+			    r->f[i].n, "field longer than %zu bytes",
+			    r->o.max_field);
 			return CRM_READ_BAD;
 		}
 	}
@@ -796,8 +806,8 @@ csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	for (size_t i = 0; i < nf; i++) {
 		if (r->f[i].n > r->o.max_field) {
 			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
-			    r->f[i].n < 40 ? r->f[i].n : 40,
-			    "field longer than %zu bytes", r->o.max_field);
+			    r->f[i].n, "field longer than %zu bytes",
+			    r->o.max_field);
 			return CRM_READ_BAD;
 		}
 	}
