@@ -8,6 +8,7 @@
 #include <err.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,12 +161,40 @@ static const unsigned char tsv_special[256] = {
 	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\\'] = 1,
 };
 
+/* Index of the first byte that may need a TSV escape (a control byte below
+ * 0x0e or a backslash), or n.  Eight bytes at a time: most fields have none. */
+static size_t
+tsv_scan(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, b;
+		memcpy(&w, p + i, 8);
+		b = w ^ (ones * '\\');
+		/* a byte below 0x0e, or a zero byte in b (a backslash in w);
+		 * bytes >= 0x80 may give false hits, checked one by one below */
+		if (((w - ones * 0x0e) | (b - ones)) & ~w & highs)
+			break;
+	}
+	for (; i < n; i++)
+		if (tsv_special[(unsigned char)p[i]])
+			return i;
+	return n;
+}
+
 static void
 put_tsv(struct crm_out *o, const char *p, size_t n)
 {
 	size_t i, start = 0;
 
-	for (i = 0; i < n; i++) {
+	i = tsv_scan(p, n);
+	if (i == n) {
+		crm_out_write(o, p, n);
+		return;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (!tsv_special[c])
 			continue;
