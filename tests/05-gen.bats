@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# crm-gen: the synthetic data generator behind the benchmarks and the demo.
+
+load helper
+
+KINDS="customers transactions interactions complaints surveys"
+
+@test "crm-gen: the same seed gives byte-identical output for every kind" {
+	for k in $KINDS; do
+		crm-gen --seed 7 "$k" 500 >a
+		crm-gen --seed 7 "$k" 500 >b
+		cmp a b
+	done
+}
+
+@test "crm-gen: the default seed is 1" {
+	crm-gen interactions 300 >a
+	crm-gen --seed 1 interactions 300 >b
+	cmp a b
+}
+
+@test "crm-gen: different seeds give different output for every kind" {
+	for k in $KINDS; do
+		crm-gen --seed 1 "$k" 200 >a
+		crm-gen --seed 2 "$k" 200 >b
+		run cmp -s a b
+		assert_failure
+	done
+}
+
+@test "crm-gen: each kind has exactly its documented header" {
+	run sh -c 'crm-gen customers 1 | head -n 1'
+	assert_output "$(printf 'customer_id\tname\tphone\temail\tstatus\tcreated\tcity\tgender\tbirth_year\toccupation')"
+	run sh -c 'crm-gen transactions 1 | head -n 1'
+	assert_output "$(printf 'customer_id\tdate\tamount\torder_id\tproduct\tchannel')"
+	run sh -c 'crm-gen interactions 1 | head -n 1'
+	assert_output "$(printf 'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\tsatisfaction\tnext_action\tnote')"
+	run sh -c 'crm-gen complaints 1 | head -n 1'
+	assert_output "$(printf 'complaint_id\tts\tevent\tcustomer_id\tchannel\tagent\ttext')"
+	run sh -c 'crm-gen surveys 1 | head -n 1'
+	assert_output "$(printf 'customer_id\tdate\tinstrument\titem\texpectation\tscore\tchannel\tagent')"
+	run sh -c 'crm-gen --format csv surveys 1 | head -n 1'
+	assert_output 'customer_id,date,instrument,item,expectation,score,channel,agent'
+}
+
+@test "crm-gen: COUNT records follow the header, each with every column" {
+	for k in $KINDS; do
+		for n in 1 37 1000; do
+			crm-gen "$k" "$n" >out
+			run awk -F'\t' 'NR == 1 { nf = NF } NF != nf { bad++ }
+				END { print NR, bad + 0 }' out
+			assert_output "$((n + 1)) 0"
+		done
+	done
+}
+
+@test "crm-gen: COUNT 0 writes the header alone" {
+	run crm-gen transactions 0
+	assert_success
+	assert_output "$(printf 'customer_id\tdate\tamount\torder_id\tproduct\tchannel')"
+}
+
+@test "crm-gen: --format csv quotes exactly the fields that need it" {
+	crm-gen --seed 3 complaints 400 >t.tsv
+	crm-gen --seed 3 --format csv complaints 400 >c.csv
+	# Build the expected CSV from the TSV: a field with a comma or a
+	# quote is quoted, inner quotes doubled; nothing else is quoted.
+	awk -F'\t' '{
+		for (i = 1; i <= NF; i++) {
+			f = $i
+			if (f ~ /[,"]/) { gsub(/"/, "\"\"", f); f = "\"" f "\"" }
+			printf "%s%s", f, (i < NF ? "," : "\n")
+		}
+	}' t.tsv >want.csv
+	cmp want.csv c.csv
+	run grep -c '"[^"]*,[^"]*"$' c.csv
+	assert [ "$output" -gt 10 ]
+	run grep -c '""' c.csv
+	assert [ "$output" -gt 0 ]
+}
+
+@test "crm-gen: an unknown kind exits 2 with a message" {
+	run crm-gen bogus 10
+	assert_failure 2
+	assert_output --partial "crm-gen: unknown kind 'bogus'"
+}
+
+@test "crm-gen: usage errors exit 2 and name the culprit" {
+	run crm-gen transactions
+	assert_failure 2
+	assert_output --partial 'crm-gen: expected KIND COUNT'
+	run crm-gen transactions 12x
+	assert_failure 2
+	assert_output --partial "crm-gen: COUNT: not a count from 0 to 1000000000: '12x'"
+	run crm-gen transactions -- -5
+	assert_failure 2
+	assert_output --partial "COUNT: not a count"
+	run crm-gen --format xml transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --format: expected tsv or csv: 'xml'"
+	run crm-gen --start 2025-02-30 transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --start: not a date YYYY-MM-DD: '2025-02-30'"
+	run crm-gen --end 2025/01/01 transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --end: not a date YYYY-MM-DD: '2025/01/01'"
+	run crm-gen --start 2025-06-01 --end 2025-05-31 transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --end is before --start: '2025-05-31'"
+	run crm-gen --customers 0 transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --customers: not a count"
+	run crm-gen --seed abc transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: --seed: not a number"
+	run crm-gen --colour transactions 5
+	assert_failure 2
+	assert_output --partial "crm-gen: unknown option: '--colour'"
+	run crm-gen transactions 5 --seed
+	assert_failure 2
+	assert_output --partial "crm-gen: option needs a value: '--seed'"
+}
+
+@test "crm-gen: --help lists the kinds and their columns" {
+	run crm-gen --help
+	assert_success
+	assert_line --index 0 --partial 'usage: crm-gen [--seed N]'
+	assert_line '  transactions  customer_id,date,amount,order_id,product,channel'
+	assert_line '  complaints    complaint_id,ts,event,customer_id,channel,agent,text'
+}
+
+@test "crm-gen: a full disk is a write error with exit 2" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c 'crm-gen transactions 100000 >/dev/full'
+	assert_failure 2
+	assert_output --partial 'crm-gen: write error'
+}
+
+@test "crm-gen: amounts have exactly two decimals, within range, some refunds" {
+	crm-gen --customers 2000 transactions 20000 >tx
+	run awk -F'\t' 'NR > 1 {
+		if ($3 !~ /^-?[0-9]+\.[0-9][0-9]$/) bad++
+		a = $3 < 0 ? -$3 : $3
+		if (a < 19.90 || a > 20000) out++
+		if ($3 < 0) neg++
+	} END { print bad + 0, out + 0, (neg >= 40 && neg <= 200) }' tx
+	assert_output '0 0 1'
+}
+
+@test "crm-gen: transactions come in date order with sequential order ids" {
+	crm-gen --customers 500 transactions 5000 >tx
+	run awk -F'\t' 'NR > 1 {
+		if ($2 < prev) bad++
+		prev = $2
+		if ($4 != sprintf("O%07d", NR - 1)) bad++
+		if ($1 != last) switches++
+		last = $1
+	} END { print bad + 0, (switches > 2000) }' tx
+	assert_output '0 1'
+}
+
+@test "crm-gen: customer ids stay within --customers" {
+	for k in transactions interactions complaints surveys; do
+		crm-gen --customers 50 "$k" 3000 >out
+		run awk -F'\t' 'NR > 1 {
+			for (i = 1; i <= NF; i++) if ($i ~ /^C[0-9]+$/) id = $i
+			n = substr(id, 2) + 0
+			if (length(id) != 7 || n < 1 || n > 50) bad++
+		} END { print bad + 0 }' out
+		assert_output '0'
+	done
+}
+
+@test "crm-gen: dates and timestamps stay within --start and --end" {
+	crm-gen --start 2025-01-01 --end 2025-01-31 transactions 2000 >tx
+	run awk -F'\t' 'NR > 1 && ($2 < "2025-01-01" || $2 > "2025-01-31") { bad++ }
+		END { print bad + 0 }' tx
+	assert_output '0'
+	crm-gen --start 2025-01-01 --end 2025-01-31 interactions 2000 >ix
+	run awk -F'\t' 'NR > 1 {
+		if ($2 !~ /^2025-01-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\+08:00$/) bad++
+		if ($2 < prev) bad++
+		prev = $2
+	} END { print bad + 0 }' ix
+	assert_output '0'
+}
+
+@test "crm-gen: vocabularies are the documented ones" {
+	crm-gen interactions 3000 >ix
+	run awk -F'\t' 'NR > 1 {
+		if ($4 !~ /^(visit|phone|sms|email|letter|ivr|chat|web|social|forum|event|self_service)$/) bad++
+		if ($5 !~ /^(inquiry|care|complaint|suggestion|objection|order|followup|survey|other)$/) bad++
+		if ($6 !~ /^(company|customer)$/) bad++
+		if ($10 !~ /^[1-5]?$/) bad++
+	} END { print bad + 0 }' ix
+	assert_output '0'
+	crm-gen customers 3000 >cu
+	run awk -F'\t' 'NR > 1 {
+		if ($5 !~ /^(potential|intent|customer|lost)$/) bad++
+		if ($8 !~ /^[MF]$/) bad++
+		if ($9 < 1950 || $9 > 2005) bad++
+		if ($3 !~ /^\+[0-9]+$/) bad++
+		if ($4 != "" && ($4 !~ /^[a-z0-9._]+@[a-z0-9.]+$/)) bad++
+		if ($4 != "") mail++
+	} END { print bad + 0, (mail > 1500 && mail < 2100) }' cu
+	assert_output '0 1'
+	crm-gen surveys 3000 >sv
+	run awk -F'\t' 'NR > 1 {
+		if ($3 == "csat" && ($6 < 1 || $6 > 5)) bad++
+		if ($3 == "nps" && ($6 < 0 || $6 > 10)) bad++
+		if ($3 == "ces" && ($6 < 1 || $6 > 7)) bad++
+		if ($3 == "servqual" && ($5 < 1 || $5 > 7 || $6 < 1 || $6 > 7 ||
+		    $4 !~ /^(tangibles|reliability|responsiveness|assurance|empathy)_[1-5]$/)) bad++
+		if ($3 !~ /^(csat|nps|ces|servqual)$/) bad++
+		seen[$3] = 1
+	} END { print bad + 0, length(seen) }' sv
+	assert_output '0 4'
+}
+
+@test "crm-gen: the top 20% of customers bring 70-90% of revenue" {
+	crm-gen --customers 2000 transactions 20000 >tx
+	awk -F'\t' 'NR > 1 {
+		split($3, p, "."); c = p[1] * 100 + (p[1] ~ /^-/ ? -p[2] : p[2])
+		rev[$1] += c
+	} END { for (k in rev) print rev[k] }' tx | sort -rn >rev
+	run awk '{ v[NR] = $1; t += $1 } END {
+		k = int(NR / 5); for (i = 1; i <= k; i++) s += v[i]
+		share = s / t
+		print (share >= 0.70 && share <= 0.90) ? "ok" : "share " share
+	}' rev
+	assert_output 'ok'
+}
+
+@test "crm-gen: transactions agree with the customers of the same seed" {
+	crm-gen --seed 4 customers 300 >cu
+	crm-gen --seed 4 --customers 300 transactions 6000 >tx
+	run awk -F'\t' '
+		FNR == NR { if (FNR > 1) { st[$1] = $5; cr[$1] = $6 }; next }
+		FNR > 1 {
+			if (st[$1] != "customer" && st[$1] != "lost") bad++
+			if ($2 < cr[$1]) bad++
+			if (st[$1] == "lost" && $2 > "2026-05-26") bad++
+			buyers[$1] = 1
+		}
+		END {
+			for (c in st) if (st[c] == "lost") lost++
+			print bad + 0, (length(buyers) > 150), (lost > 20)
+		}' cu tx
+	assert_output '0 1 1'
+}
