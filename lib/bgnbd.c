@@ -1,0 +1,735 @@
+/*
+ * bgnbd: BG/NBD likelihood, fit, and per-customer predictions.  See
+ * bgnbd.h for the model; the comments here explain the numerical choices.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgnbd.h"
+#include "util.h"
+
+#define NPAR 4
+/* Fitted log-parameters stay within +-THETA_MAX (parameters in
+ * [1e-8, 1e8]); beyond that the data do not identify the model. */
+#define THETA_MAX 18.420680743952367
+#define HYP_MAX_TERMS 4000000L
+#define FIT_MAX_ITER 500
+
+static int
+params_ok(const struct crm_bgnbd_params *p)
+{
+	return p && isfinite(p->r) && isfinite(p->alpha) && isfinite(p->a) &&
+	    isfinite(p->b) && p->r > 0 && p->alpha > 0 && p->a > 0 && p->b > 0;
+}
+
+/* log(1 + e^h) without overflow. */
+static double
+softplus(double h)
+{
+	return h > 0 ? h + log1p(exp(-h)) : log1p(exp(h));
+}
+
+/* 1 / (1 + e^-h) without overflow. */
+static double
+sigmoid(double h)
+{
+	if (h >= 0)
+		return 1 / (1 + exp(-h));
+	double e = exp(h);
+	return e / (1 + e);
+}
+
+/* Digamma for x > 0: recurrence up to 6, then the asymptotic series, whose
+ * truncation error there is below 1e-15. */
+static double
+digamma(double x)
+{
+	double r = 0;
+
+	while (x < 6) {
+		r -= 1 / x;
+		x += 1;
+	}
+	double f = 1 / (x * x);
+	return r + log(x) - 0.5 / x -
+	    f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 -
+	    f * (1.0 / 132)))));
+}
+
+/*
+ * log of the first term of eq. 6 without the (alpha+T) factor: the part of
+ * an individual log-likelihood that depends on x only.
+ */
+static double
+ll_xpart(const struct crm_bgnbd_params *p, double x)
+{
+	return lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha) +
+	    lgamma(p->a + p->b) + lgamma(p->b + x) - lgamma(p->b) -
+	    lgamma(p->a + p->b + x);
+}
+
+/*
+ * log L = xpart - (r+x) log(alpha+T) + log(1 + [x>0] e^h) with
+ * h = log(a/(b+x-1)) + (r+x) log((alpha+T)/(alpha+tx)): the two terms of
+ * eq. 6 share everything but this ratio, and log1p keeps it exact when the
+ * second term is small.
+ */
+static double
+ll_one(const struct crm_bgnbd_params *p, double x, double tx, double T)
+{
+	double l = ll_xpart(p, x) - (p->r + x) * log(p->alpha + T);
+
+	if (x > 0) {
+		double h = log(p->a) - log(p->b + x - 1) +
+		    (p->r + x) * log1p((T - tx) / (p->alpha + tx));
+		l += softplus(h);
+	}
+	return l;
+}
+
+double
+crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
+    const struct crm_bgnbd_obs *o, size_t n)
+{
+	double s = 0;
+
+	if (!params_ok(p))
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		if (o[i].weight != 0)
+			s += o[i].weight * ll_one(p, o[i].x, o[i].tx, o[i].T);
+	return s;
+}
+
+double
+crm_bgnbd_p_alive(const struct crm_bgnbd_params *p, double x, double tx,
+    double T)
+{
+	if (!params_ok(p))
+		return NAN;
+	if (x == 0)
+		return 1;
+	double h = log(p->a) - log(p->b + x - 1) +
+	    (p->r + x) * log1p((T - tx) / (p->alpha + tx));
+	return sigmoid(-h);
+}
+
+/*
+ * Eq. 10 reads E = (c'/(a-1)) [1 - u^(r+x) 2F1(r+x, b+x; c'; z)] / D with
+ * c' = a+b+x-1, u = (alpha+T)/(alpha+T+t), z = 1-u and D the denominator of
+ * P(alive).  Euler's transformation turns u^(r+x) 2F1(...) into
+ * u^(a-1) 2F1(c'-r-x, a-1; c'; z), and (a-1)_k = (a-1) (a)_(k-1), so
+ *   E = [c' (1 - u^(a-1))/(a-1) - u^(a-1) S] / D,
+ *   S = sum_k>=1 (c'-r-x)_k (a)_(k-1) / ((c'+1)_(k-1) k!) z^k,
+ * which has neither the 0/0 at a = 1 nor the pole at c' = 0.
+ */
+double
+crm_bgnbd_expected(const struct crm_bgnbd_params *p, double x, double tx,
+    double T, double t)
+{
+	if (!params_ok(p) || !(t >= 0) || !isfinite(t))
+		return NAN;
+	if (t == 0)
+		return 0;
+	double c = p->a + p->b + x - 1;
+	double e = p->a - 1;
+	double lu = -log1p(t / (p->alpha + T));
+	double z = t / (p->alpha + T + t);
+	double g = fabs(e * lu) < 1e-300 ? -lu : -expm1(e * lu) / e;
+	double d = c - p->r - x;
+	double term = d * z, s = term;
+	long k;
+
+	for (k = 1; k < HYP_MAX_TERMS; k++) {
+		term *= (d + k) * (p->a + k - 1) / ((c + k) * (k + 1)) * z;
+		s += term;
+		if (fabs(term) <= 1e-17 * fabs(s) && k > 8 &&
+		    k > 2 * (fabs(d) + p->a))
+			break;
+		if (term == 0)
+			break;
+	}
+	if (k >= HYP_MAX_TERMS)
+		return NAN;
+	double num = c * g - exp(e * lu) * s;
+	return num * crm_bgnbd_p_alive(p, x, tx, T);
+}
+
+double
+crm_bgnbd_expected_uncond(const struct crm_bgnbd_params *p, double t)
+{
+	return crm_bgnbd_expected(p, 0, 0, 0, t);
+}
+
+double
+crm_bgnbd_p_zero(const struct crm_bgnbd_params *p, double t)
+{
+	if (!params_ok(p) || !(t >= 0))
+		return NAN;
+	return exp(-p->r * log1p(t / p->alpha));
+}
+
+static double
+hyp_series(double a, double b, double c, double z)
+{
+	double term = 1, s = 1;
+	double big = 2 * (fabs(a) + fabs(b) + fabs(c));
+
+	for (long k = 0; k < HYP_MAX_TERMS; k++) {
+		double ratio = (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
+		term *= ratio;
+		s += term;
+		if (term == 0)
+			return s;
+		if (fabs(term) <= 1e-17 * fabs(s) && k > big &&
+		    fabs(ratio) < 1)
+			return s;
+	}
+	return NAN;
+}
+
+double
+crm_bgnbd_hyp2f1(double a, double b, double c, double z)
+{
+	if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !(z < 1) ||
+	    (c <= 0 && c == floor(c)))
+		return NAN;
+	if (z == 0)
+		return 1;
+	if (z < 0)
+		return pow(1 - z, -a) * hyp_series(a, c - b, c, z / (z - 1));
+	return hyp_series(a, b, c, z);
+}
+
+/* ---- simulation ---------------------------------------------------- */
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform on (0, 1), never 0 so its log is finite. */
+static double
+unif(uint64_t *s)
+{
+	return ((splitmix64(s) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+static double
+normal(uint64_t *s)
+{
+	double u, v, q;
+
+	do {
+		u = 2 * unif(s) - 1;
+		v = 2 * unif(s) - 1;
+		q = u * u + v * v;
+	} while (q >= 1 || q == 0);
+	return u * sqrt(-2 * log(q) / q);
+}
+
+/* Gamma(shape, 1) by Marsaglia and Tsang; shape < 1 through
+ * Gamma(shape + 1) * U^(1/shape). */
+static double
+gamma_draw(double shape, uint64_t *s)
+{
+	double boost = 1;
+
+	if (shape < 1) {
+		boost = pow(unif(s), 1 / shape);
+		shape += 1;
+	}
+	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+	for (;;) {
+		double z = normal(s), v = 1 + c * z;
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		double u = unif(s);
+		if (log(u) < 0.5 * z * z + d - d * v + d * log(v))
+			return d * v * boost;
+	}
+}
+
+void
+crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
+    uint64_t *seed, double *x, double *tx)
+{
+	double lambda = gamma_draw(p->r, seed) / p->alpha;
+	double g1 = gamma_draw(p->a, seed), g2 = gamma_draw(p->b, seed);
+	double drop = g1 + g2 > 0 ? g1 / (g1 + g2) : p->a / (p->a + p->b);
+	double t = 0;
+
+	*x = 0;
+	*tx = 0;
+	if (!(lambda > 0))
+		return;
+	for (;;) {
+		t += -log(unif(seed)) / lambda;
+		if (!(t <= T))
+			return;
+		*x += 1;
+		*tx = t;
+		if (unif(seed) < drop)
+			return;
+	}
+}
+
+/* ---- fitting ------------------------------------------------------- */
+
+/*
+ * The data reorganised for fast evaluation: the terms that depend on x
+ * alone are computed once per distinct x and weighted by its total weight.
+ */
+struct fitdata {
+	const struct crm_bgnbd_obs *o;
+	size_t n;
+	size_t *xi;		/* index into xs for each observation */
+	double *xs, *xw;	/* distinct x values and their weights */
+	size_t nx;
+	double wsum;
+	double *lab, *ib;	/* per distinct x: log(a/(b+x-1)), 1/(b+x-1) */
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double u = *(const double *)a, v = *(const double *)b;
+
+	return (u > v) - (u < v);
+}
+
+static size_t
+find_x(const double *xs, size_t nx, double x)
+{
+	size_t lo = 0, hi = nx;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (xs[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
+{
+	memset(fd, 0, sizeof *fd);
+	fd->o = o;
+	fd->n = n;
+	fd->xi = crm_xmalloc(crm_mulsz(n, sizeof *fd->xi));
+	fd->xs = crm_xmalloc(crm_mulsz(n, sizeof *fd->xs));
+	for (size_t i = 0; i < n; i++)
+		fd->xs[i] = o[i].x;
+	qsort(fd->xs, n, sizeof *fd->xs, cmp_double);
+	for (size_t i = 0; i < n; i++)
+		if (fd->nx == 0 || fd->xs[i] != fd->xs[fd->nx - 1])
+			fd->xs[fd->nx++] = fd->xs[i];
+	fd->xw = crm_xcalloc(fd->nx, sizeof *fd->xw);
+	fd->lab = crm_xmalloc(crm_mulsz(fd->nx, sizeof *fd->lab));
+	fd->ib = crm_xmalloc(crm_mulsz(fd->nx, sizeof *fd->ib));
+	for (size_t i = 0; i < n; i++) {
+		fd->xi[i] = find_x(fd->xs, fd->nx, o[i].x);
+		fd->xw[fd->xi[i]] += o[i].weight;
+		fd->wsum += o[i].weight;
+	}
+}
+
+static void
+fitdata_release(struct fitdata *fd)
+{
+	free(fd->xi);
+	free(fd->xs);
+	free(fd->xw);
+	free(fd->lab);
+	free(fd->ib);
+}
+
+static void
+theta_params(const double *th, struct crm_bgnbd_params *p)
+{
+	p->r = exp(th[0]);
+	p->alpha = exp(th[1]);
+	p->a = exp(th[2]);
+	p->b = exp(th[3]);
+}
+
+/*
+ * Negative mean log-likelihood over the log-parameters th, and (when g is
+ * not NULL) its gradient.  Scaling by the total weight makes the stopping
+ * tolerances independent of the number of customers.  Returns +inf outside
+ * the parameter box or when the value is not finite.
+ */
+static double
+objective(struct fitdata *fd, const double *th, double *g)
+{
+	struct crm_bgnbd_params p;
+	double gr = 0, gal = 0, ga = 0, gb = 0, f = 0;
+
+	for (int i = 0; i < NPAR; i++)
+		if (!(fabs(th[i]) <= THETA_MAX))
+			return INFINITY;
+	theta_params(th, &p);
+	double r = p.r, al = p.alpha, a = p.a, b = p.b;
+	double la = log(a), lal = log(al);
+	double psr = g ? digamma(r) : 0, psab = g ? digamma(a + b) : 0;
+	double psb = g ? digamma(b) : 0;
+
+	for (size_t k = 0; k < fd->nx; k++) {
+		double x = fd->xs[k], w = fd->xw[k];
+		if (x > 0) {
+			fd->lab[k] = la - log(b + x - 1);
+			fd->ib[k] = 1 / (b + x - 1);
+		}
+		if (w == 0)
+			continue;
+		f += w * ll_xpart(&p, x);
+		if (g) {
+			gr += w * (digamma(r + x) - psr + lal);
+			double psabx = digamma(a + b + x);
+			ga += w * (psab - psabx);
+			gb += w * (psab + digamma(b + x) - psb - psabx);
+		}
+	}
+	if (g)
+		gal += fd->wsum * r / al;
+
+	for (size_t i = 0; i < fd->n; i++) {
+		const struct crm_bgnbd_obs *o = &fd->o[i];
+		double w = o->weight;
+		if (w == 0)
+			continue;
+		double x = o->x, at = al + o->T, lt = log(at), rx = r + x;
+		f -= w * rx * lt;
+		if (x == 0) {
+			if (g) {
+				gr -= w * lt;
+				gal -= w * r / at;
+			}
+			continue;
+		}
+		double atx = al + o->tx;
+		double lq = log1p((o->T - o->tx) / atx);
+		size_t k = fd->xi[i];
+		double h = fd->lab[k] + rx * lq;
+		f += w * softplus(h);
+		if (g) {
+			double s = w * sigmoid(h);
+			gr += -w * lt + s * lq;
+			gal += -w * rx / at + s * rx * (1 / at - 1 / atx);
+			ga += s / a;
+			gb -= s * fd->ib[k];
+		}
+	}
+	f = -f / fd->wsum;
+	if (!isfinite(f))
+		return INFINITY;
+	if (g) {
+		/* chain rule to log-parameters, sign and scale of f */
+		double sc = -1 / fd->wsum;
+		g[0] = sc * gr * r;
+		g[1] = sc * gal * al;
+		g[2] = sc * ga * a;
+		g[3] = sc * gb * b;
+		for (int i = 0; i < NPAR; i++)
+			if (!isfinite(g[i]))
+				return INFINITY;
+	}
+	return f;
+}
+
+static double
+norm_inf(const double *v)
+{
+	double m = 0;
+
+	for (int i = 0; i < NPAR; i++)
+		if (fabs(v[i]) > m)
+			m = fabs(v[i]);
+	return m;
+}
+
+/* Converged: the mean log-likelihood is flat to GTOL in every
+ * log-parameter, so each parameter sits far closer to the optimum than its
+ * sampling error (which is of order 1/sqrt(customers)). */
+#define GTOL 1e-6
+#define GTOL_AIM 1e-9
+
+/*
+ * BFGS on the inverse Hessian with a backtracking (Armijo) line search.
+ * Updates th and *f in place, adds the iterations used to *iters; returns
+ * the final gradient norm (inf when the point left the box).
+ */
+static double
+bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
+{
+	double H[NPAR][NPAR], g[NPAR], gn[NPAR], d[NPAR], tn[NPAR];
+	double s[NPAR], y[NPAR];
+	int stalls = 0, flat = 0;
+
+	*f = objective(fd, th, g);
+	if (!isfinite(*f))
+		return INFINITY;
+	for (int i = 0; i < NPAR; i++)
+		for (int j = 0; j < NPAR; j++)
+			H[i][j] = i == j;
+	for (int it = 0; it < maxit; it++) {
+		if (norm_inf(g) <= GTOL_AIM)
+			break;
+		(*iters)++;
+		double slope = 0;
+		for (int i = 0; i < NPAR; i++) {
+			d[i] = 0;
+			for (int j = 0; j < NPAR; j++)
+				d[i] -= H[i][j] * g[j];
+			slope += d[i] * g[i];
+		}
+		if (!(slope < 0)) {
+			/* not a descent direction: restart as steepest */
+			for (int i = 0; i < NPAR; i++) {
+				for (int j = 0; j < NPAR; j++)
+					H[i][j] = i == j;
+				d[i] = -g[i];
+			}
+			slope = 0;
+			for (int i = 0; i < NPAR; i++)
+				slope -= g[i] * g[i];
+		}
+		/* no step longer than 2 in log space: keeps exp() sane */
+		double step = 1, dm = norm_inf(d);
+		if (dm * step > 2)
+			step = 2 / dm;
+		double fn = INFINITY;
+		int ok = 0;
+		for (int ls = 0; ls < 40; ls++) {
+			for (int i = 0; i < NPAR; i++)
+				tn[i] = th[i] + step * d[i];
+			fn = objective(fd, tn, gn);
+			if (isfinite(fn) && fn <= *f + 1e-4 * step * slope) {
+				ok = 1;
+				break;
+			}
+			step *= 0.5;
+		}
+		if (!ok) {
+			if (++stalls > 2)
+				break;
+			for (int i = 0; i < NPAR; i++)
+				for (int j = 0; j < NPAR; j++)
+					H[i][j] = i == j;
+			continue;
+		}
+		/* a step that no longer moves f beyond rounding is a stall too:
+		 * the gradient aim may lie below what f can resolve */
+		if (*f - fn <= 4 * DBL_EPSILON * fabs(*f)) {
+			if (++flat >= 3)
+				stalls = 3;
+		} else {
+			flat = 0;
+		}
+		double sy = 0;
+		for (int i = 0; i < NPAR; i++) {
+			s[i] = tn[i] - th[i];
+			y[i] = gn[i] - g[i];
+			sy += s[i] * y[i];
+			th[i] = tn[i];
+			g[i] = gn[i];
+		}
+		*f = fn;
+		if (sy > 1e-300) {
+			double Hy[NPAR], yHy = 0;
+			for (int i = 0; i < NPAR; i++) {
+				Hy[i] = 0;
+				for (int j = 0; j < NPAR; j++)
+					Hy[i] += H[i][j] * y[j];
+				yHy += y[i] * Hy[i];
+			}
+			for (int i = 0; i < NPAR; i++)
+				for (int j = 0; j < NPAR; j++)
+					H[i][j] += ((sy + yHy) * s[i] * s[j] /
+					    (sy * sy)) -
+					    (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+		}
+		for (int i = 0; i < NPAR; i++)
+			if (fabs(th[i]) >= THETA_MAX - 0.5)
+				return INFINITY;
+		if (stalls > 2)
+			break;
+		stalls = 0;
+	}
+	return norm_inf(g);
+}
+
+/*
+ * Nelder-Mead from th with initial edge len: derivative-free, so it gets
+ * out of regions where the quasi-Newton model is poor.  Leaves the best
+ * vertex in th.
+ */
+static void
+nelder_mead(struct fitdata *fd, double *th, double len, int maxeval)
+{
+	double v[NPAR + 1][NPAR], fv[NPAR + 1];
+	int ev = 0;
+
+	for (int k = 0; k <= NPAR; k++) {
+		memcpy(v[k], th, sizeof v[k]);
+		if (k > 0)
+			v[k][k - 1] += len;
+		fv[k] = objective(fd, v[k], NULL);
+		ev++;
+	}
+	while (ev < maxeval) {
+		int lo = 0, hi = 0, nh = 0;
+		for (int k = 1; k <= NPAR; k++) {
+			if (fv[k] < fv[lo])
+				lo = k;
+			if (fv[k] > fv[hi])
+				hi = k;
+		}
+		nh = lo;
+		for (int k = 0; k <= NPAR; k++)
+			if (k != hi && fv[k] > fv[nh])
+				nh = k;
+		if (fabs(fv[hi] - fv[lo]) <= 1e-14 * (fabs(fv[lo]) + 1e-300))
+			break;
+		double cen[NPAR], xr[NPAR], xe[NPAR];
+		for (int i = 0; i < NPAR; i++) {
+			cen[i] = 0;
+			for (int k = 0; k <= NPAR; k++)
+				if (k != hi)
+					cen[i] += v[k][i] / NPAR;
+			xr[i] = cen[i] + (cen[i] - v[hi][i]);
+		}
+		double fr = objective(fd, xr, NULL);
+		ev++;
+		if (fr < fv[lo]) {
+			for (int i = 0; i < NPAR; i++)
+				xe[i] = cen[i] + 2 * (cen[i] - v[hi][i]);
+			double fe = objective(fd, xe, NULL);
+			ev++;
+			if (fe < fr) {
+				memcpy(v[hi], xe, sizeof xe);
+				fv[hi] = fe;
+			} else {
+				memcpy(v[hi], xr, sizeof xr);
+				fv[hi] = fr;
+			}
+			continue;
+		}
+		if (fr < fv[nh]) {
+			memcpy(v[hi], xr, sizeof xr);
+			fv[hi] = fr;
+			continue;
+		}
+		double xc[NPAR];
+		int outside = fr < fv[hi];
+		for (int i = 0; i < NPAR; i++)
+			xc[i] = outside ? cen[i] + 0.5 * (xr[i] - cen[i]) :
+			    cen[i] + 0.5 * (v[hi][i] - cen[i]);
+		double fc = objective(fd, xc, NULL);
+		ev++;
+		if (fc < (outside ? fr : fv[hi])) {
+			memcpy(v[hi], xc, sizeof xc);
+			fv[hi] = fc;
+			continue;
+		}
+		for (int k = 0; k <= NPAR; k++) {
+			if (k == lo)
+				continue;
+			for (int i = 0; i < NPAR; i++)
+				v[k][i] = v[lo][i] + 0.5 * (v[k][i] - v[lo][i]);
+			fv[k] = objective(fd, v[k], NULL);
+			ev++;
+		}
+	}
+	int best = 0;
+	for (int k = 1; k <= NPAR; k++)
+		if (fv[k] < fv[best])
+			best = k;
+	if (isfinite(fv[best]))
+		memcpy(th, v[best], sizeof v[best]);
+}
+
+static int
+obs_ok(const struct crm_bgnbd_obs *o)
+{
+	return isfinite(o->weight) && o->weight >= 0 && isfinite(o->x) &&
+	    o->x >= 0 && o->x == floor(o->x) && isfinite(o->T) &&
+	    (o->x == 0 || (o->tx >= 0 && o->tx <= o->T)) && o->T >= 0;
+}
+
+int
+crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
+    struct crm_bgnbd_fit *out)
+{
+	double wsum = 0, wx = 0, wT = 0;
+
+	memset(out, 0, sizeof *out);
+	out->p.r = out->p.alpha = out->p.a = out->p.b = NAN;
+	out->loglik = NAN;
+	if (n == 0)
+		return -2;
+	for (size_t i = 0; i < n; i++) {
+		if (!obs_ok(&o[i]))
+			return -2;
+		wsum += o[i].weight;
+		wx += o[i].weight * o[i].x;
+		wT += o[i].weight * o[i].T;
+	}
+	if (!(wsum > 0) || !isfinite(wsum) || !isfinite(wx) || !isfinite(wT))
+		return -2;
+	out->customers = lround(wsum);
+
+	/* Start: r = 1 and alpha matching the mean purchase rate wx/wT. */
+	double th[NPAR] = { 0, 0, 0, 0 };
+	if (wx > 0 && wT > 0)
+		th[1] = log(wT / wx);
+	else if (wT > 0)
+		th[1] = log(wT / wsum);
+	for (int i = 0; i < NPAR; i++)
+		if (th[i] > THETA_MAX - 1)
+			th[i] = THETA_MAX - 1;
+		else if (th[i] < -THETA_MAX + 1)
+			th[i] = -THETA_MAX + 1;
+	theta_params(th, &out->p);
+	out->loglik = crm_bgnbd_loglik(&out->p, o, n);
+	if (wx == 0)
+		return -1;
+
+	struct fitdata fd;
+	fitdata_init(&fd, o, n);
+	double f, gn, best[NPAR];
+	int iters = 0;
+	memcpy(best, th, sizeof th);
+	gn = bfgs(&fd, th, &f, &iters, FIT_MAX_ITER);
+	if (isfinite(f))
+		memcpy(best, th, sizeof th);
+	for (int restart = 0; restart < 3 && !(gn <= GTOL); restart++) {
+		nelder_mead(&fd, best, restart == 0 ? 0.5 : 0.1, 1500);
+		memcpy(th, best, sizeof th);
+		gn = bfgs(&fd, th, &f, &iters, FIT_MAX_ITER);
+		if (isfinite(f))
+			memcpy(best, th, sizeof th);
+	}
+	fitdata_release(&fd);
+
+	theta_params(best, &out->p);
+	out->loglik = crm_bgnbd_loglik(&out->p, o, n);
+	out->iterations = iters;
+	out->converged = gn <= GTOL && params_ok(&out->p) &&
+	    isfinite(out->loglik);
+	for (int i = 0; i < NPAR; i++)
+		if (!(fabs(best[i]) < THETA_MAX - 0.5))
+			out->converged = 0;
+	return out->converged ? 0 : -1;
+}
