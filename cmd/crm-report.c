@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "chart.h"
+#include "custagg.h"
+#include "pyramid.h"
 #include "cli.h"
 #include "kinds.h"
 #include "out.h"
@@ -1128,6 +1130,511 @@ chan_report(void)
 	free_tabs(t, 4);
 }
 
+/* ---- transactions: value and churn ---- */
+
+static struct crm_custagg *agg;
+static int32_t asof_day;
+static int asof_set;
+
+/* The as-of day: --as-of, else CRM_AS_OF, else (asof_set stays 0) the
+ * latest purchase day of the data. */
+static void
+asof_init(int need_time, int64_t *t, int *off)
+{
+	const char *why, *src = opt.asof ? opt.asof : getenv("CRM_AS_OF");
+
+	if (src && *src) {
+		why = crm_asof_parse(src, t, off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "%s: %s '%s'", opt.asof ?
+			    "--as-of" : "CRM_AS_OF", why, src);
+		asof_day = crm_ts_days(*t, *off);
+		asof_set = 1;
+	} else if (need_time) {
+		why = crm_now(t, off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		asof_day = crm_ts_days(*t, *off);
+		asof_set = 1;
+	}
+}
+
+static void
+tx_read(struct crm_reader *r)
+{
+	int c_id = crm_reader_col(r, "customer_id");
+	int c_date = crm_reader_col(r, "date");
+	int c_amt = crm_reader_col(r, "amount");
+	int rc;
+	struct crm_rec rec;
+
+	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
+		warnx("%s", crm_reader_error(r));
+		status = CRM_EXIT_REJECT;
+		return;
+	}
+	if (c_id < 0 || c_date < 0 || c_amt < 0) {
+		warnx("%s: no '%s' column", crm_reader_name(r), c_id < 0 ?
+		    "customer_id" : c_date < 0 ? "date" : "amount");
+		status = CRM_EXIT_REJECT;
+		return;
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		const char *s, *id, *why;
+		size_t n, idn;
+		int32_t day;
+		int64_t amt;
+
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			return;
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		id = field(&rec, c_id, &idn);
+		if (idn == 0) {
+			reject(r, &rec, c_id, "missing");
+			continue;
+		}
+		s = field(&rec, c_date, &n);
+		if ((why = crm_date_parse(s, n, 0, &day)) != NULL) {
+			reject(r, &rec, c_date, n ? why : "missing");
+			continue;
+		}
+		s = field(&rec, c_amt, &n);
+		if ((why = crm_money_parse(s, n, &amt)) != NULL) {
+			reject(r, &rec, c_amt, n ? why : "missing");
+			continue;
+		}
+		if (asof_set && day > asof_day)
+			continue;       /* had not happened as of then */
+		if (crm_custagg_add(agg, id, idn, day, amt)) {
+			reject(r, &rec, c_amt, "customer's daily total out of "
+			    "range");
+			continue;
+		}
+	}
+}
+
+static void
+money_cell(struct crm_rtab *t, __int128 v)
+{
+	struct crm_money_sum m;
+	char buf[48];
+
+	m.v = v;
+	crm_money_sum_format(&m, buf);
+	crm_rtab_cell(t, buf);
+}
+
+static void
+share128(struct crm_rtab *t, __int128 a, __int128 b)
+{
+	if (b <= 0)
+		crm_rtab_cell(t, NULL);
+	else
+		crm_rtab_cellf(t, "%.4f", (double)((long double)a /
+		    (long double)b));
+}
+
+static void
+avg_money(struct crm_rtab *t, __int128 sum, size_t n)
+{
+	if (n == 0)
+		crm_rtab_cell(t, NULL);
+	else
+		crm_rtab_cellf(t, "%.2f", (double)((long double)sum /
+		    (long double)n / 100) + 0.0);
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Revenue per customer, sorted ascending; *np customers. */
+static int64_t *
+revenues(size_t *np, uint64_t *orders)
+{
+	size_t n = crm_custagg_count(agg);
+	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	int32_t at = asof_set ? asof_day : crm_custagg_maxday(agg);
+
+	*orders = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_cust *c = crm_custagg_get(agg, i);
+		struct crm_cust_stats st;
+
+		if (crm_cust_stats(c, at, 1, &st) || !st.revenue_ok)
+			errx(CRM_EXIT_FATAL, "customer '%s': revenue out of "
+			    "range", c->id);
+		v[i] = st.revenue;
+		*orders += st.orders;
+	}
+	qsort(v, n, sizeof *v, cmp64);
+	*np = n;
+	return v;
+}
+
+static void
+value_plot(const int64_t *v, size_t n, __int128 total)
+{
+	double y[101], eq[101];
+	char lab[101][8];
+	const char *labels[101];
+	struct crm_svg_series s[2] = {
+		{ "cumulative revenue share", y },
+		{ "equal revenue per customer", eq }
+	};
+	struct crm_buf svg;
+	__int128 cum = 0;
+	size_t m = 0;
+
+	for (int k = 0; k <= 100; k++) {
+		size_t want = (size_t)(((__int128)k * n + 99) / 100);
+
+		while (m < want) {
+			cum += v[n - 1 - m];
+			m++;
+		}
+		y[k] = total > 0 ? (double)((long double)cum /
+		    (long double)total) : NAN;
+		eq[k] = k / 100.0;
+		snprintf(lab[k], sizeof lab[k], "%d%%", k);
+		labels[k] = k % 10 == 0 ? lab[k] : "";
+	}
+	crm_buf_init(&svg);
+	crm_svg_lines(&svg, "Pareto curve: revenue by share of customers",
+	    "top share of customers, by revenue", "share of revenue", labels,
+	    101, s, 2, 1);
+	write_svg(&svg);
+	crm_buf_release(&svg);
+}
+
+static void
+value_report(void)
+{
+	static const int tops[] = { 1, 5, 10, 20, 50, 100 };
+	size_t n, m80 = 0;
+	uint64_t orders;
+	int64_t *v = revenues(&n, &orders);
+	unsigned char *tier = crm_xmalloc(n ? n : 1), *abc = crm_xmalloc(n ?
+	    n : 1);
+	__int128 total = 0, pos = 0, s1 = 0, cum = 0, tr[4] = { 0 },
+	    ar[3] = { 0 }, top20 = 0;
+	size_t tc[4] = { 0 }, ac[3] = { 0 };
+	struct crm_pyramid_opts po;
+	struct crm_rtab *t[4];
+
+	for (size_t i = 0; i < n; i++) {
+		total += v[i];
+		if (v[i] > 0) {
+			pos += v[i];
+			s1 += (__int128)(i + 1) * v[i];
+		}
+	}
+	crm_pyramid_defaults(&po);
+	crm_pyramid_classify(v, n, &po, tier, abc);
+	for (size_t i = 0; i < n; i++) {
+		tc[tier[i]]++;
+		tr[tier[i]] += v[i];
+		ac[abc[i]]++;
+		ar[abc[i]] += v[i];
+	}
+
+	t[0] = NEWTAB("summary", 1, "metric", "value");
+	t[1] = NEWTAB("pareto", 0, "top_pct", "customers", "revenue",
+	    "revenue_share");
+	t[2] = NEWTAB("pyramid", 1, "tier", "customers", "revenue", "share",
+	    "avg_revenue");
+	t[3] = NEWTAB("abc", 1, "class", "customers", "revenue", "share",
+	    "avg_revenue");
+	crm_rtab_chart(t[1], 0, 3, "%.4f");
+	crm_rtab_chart(t[2], 0, 3, "%.4f");
+	crm_rtab_chart(t[3], 0, 3, "%.4f");
+
+	cum = 0;
+	for (size_t k = 0, m = 0; k < sizeof tops / sizeof tops[0]; k++) {
+		size_t want = (size_t)(((__int128)tops[k] * n + 99) / 100);
+
+		while (m < want) {
+			cum += v[n - 1 - m];
+			m++;
+		}
+		if (tops[k] == 20)
+			top20 = cum;
+		crm_rtab_cellf(t[1], "%d", tops[k]);
+		crm_rtab_cellf(t[1], "%zu", want);
+		money_cell(t[1], cum);
+		share128(t[1], cum, total);
+	}
+	cum = 0;
+	if (total > 0)
+		for (m80 = 0; m80 < n && cum * 100 < total * 80; m80++)
+			cum += v[n - 1 - m80];
+
+	crm_rtab_cell(t[0], "customers");
+	crm_rtab_cellf(t[0], "%zu", n);
+	crm_rtab_cell(t[0], "transactions");
+	crm_rtab_cellf(t[0], "%" PRIu64, orders);
+	crm_rtab_cell(t[0], "revenue");
+	money_cell(t[0], total);
+	crm_rtab_cell(t[0], "avg_revenue");
+	avg_money(t[0], total, n);
+	crm_rtab_cell(t[0], "top20_share");
+	share128(t[0], top20, total);
+	crm_rtab_cell(t[0], "pct_customers_for_80");
+	if (total > 0)
+		crm_rtab_cellf(t[0], "%.2f", 100.0 * (double)m80 / (double)n);
+	else
+		crm_rtab_cell(t[0], NULL);
+	crm_rtab_cell(t[0], "gini");
+	if (pos > 0)
+		crm_rtab_cellf(t[0], "%.4f", (double)((long double)(2 * s1 -
+		    (__int128)(n + 1) * pos) / ((long double)n *
+		    (long double)pos)) + 0.0);
+	else
+		crm_rtab_cell(t[0], NULL);
+
+	for (int k = 0; k < 4; k++) {
+		crm_rtab_cell(t[2], crm_tier_names[k]);
+		crm_rtab_cellf(t[2], "%zu", tc[k]);
+		money_cell(t[2], tr[k]);
+		share128(t[2], tr[k], total);
+		avg_money(t[2], tr[k], tc[k]);
+	}
+	for (int k = 0; k < 3; k++) {
+		crm_rtab_cellf(t[3], "%c", "ABC"[k]);
+		crm_rtab_cellf(t[3], "%zu", ac[k]);
+		money_cell(t[3], ar[k]);
+		share128(t[3], ar[k], total);
+		avg_money(t[3], ar[k], ac[k]);
+	}
+	for (int k = 2; k <= 3; k++) {
+		crm_rtab_totals(t[k]);
+		crm_rtab_cell(t[k], "total");
+		crm_rtab_cellf(t[k], "%zu", n);
+		money_cell(t[k], total);
+		share128(t[k], total, total);
+		avg_money(t[k], total, n);
+	}
+	emit(t, 4);
+	if (opt.plot)
+		value_plot(v, n, total);
+	free_tabs(t, 4);
+	free(tier);
+	free(abc);
+	free(v);
+}
+
+/* Period number of a day: months or quarters since year 0. */
+static int32_t
+period_of(int32_t day, int quarter)
+{
+	int y, m, d;
+
+	crm_date_to_ymd(day, &y, &m, &d);
+	return quarter ? y * 4 + (m - 1) / 3 : y * 12 + (m - 1);
+}
+
+static void
+period_label(int32_t p, int quarter, char out[16])
+{
+	if (quarter)
+		snprintf(out, 16, "%04d-Q%d", p / 4, p % 4 + 1);
+	else
+		snprintf(out, 16, "%04d-%02d", p / 12, p % 12 + 1);
+}
+
+#define MAX_PERIODS 2400
+
+static void
+churn_report(void)
+{
+	int q = opt.period && !strcmp(opt.period, "quarter");
+	size_t n = crm_custagg_count(agg), np;
+	int32_t p0 = INT32_MAX, p1, maxday = crm_custagg_maxday(agg);
+	int64_t *active, *lost, *fresh, *back, *astart;
+	__int128 *lrev;
+	int64_t *coh = NULL, *cohn = NULL;
+	struct crm_rtab *t[2];
+	char lab[16];
+
+	for (size_t i = 0; i < n; i++) {
+		int32_t p = period_of(crm_custagg_get(agg, i)->days[0].day, q);
+		if (p < p0)
+			p0 = p;
+	}
+	p1 = period_of(asof_set ? asof_day : maxday, q);
+	if (n == 0)
+		p0 = p1;
+	if (p1 - p0 + 1 > MAX_PERIODS)
+		errx(CRM_EXIT_FATAL, "churn: %d periods from the first purchase "
+		    "to the as-of day: more than %d", p1 - p0 + 1,
+		    MAX_PERIODS);
+	np = (size_t)(p1 - p0 + 1);
+	active = crm_xcalloc(np + 1, sizeof *active);
+	lost = crm_xcalloc(np + 1, sizeof *lost);
+	fresh = crm_xcalloc(np + 1, sizeof *fresh);
+	back = crm_xcalloc(np + 1, sizeof *back);
+	astart = crm_xcalloc(np + 1, sizeof *astart);
+	lrev = crm_xcalloc(np + 1, sizeof *lrev);
+	if (opt.cohorts) {
+		coh = crm_xcalloc(crm_mulsz(np, np), sizeof *coh);
+		cohn = crm_xcalloc(np, sizeof *cohn);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_cust *c = crm_custagg_get(agg, i);
+		int32_t first = period_of(c->days[0].day, q) - p0, prev = -2;
+		__int128 rev = 0;
+
+		fresh[first]++;
+		if (coh)
+			cohn[first]++;
+		for (uint32_t d = 0; d <= c->ndays; d++) {
+			int32_t p = d < c->ndays ? period_of(c->days[d].day,
+			    q) - p0 : INT32_MAX;
+
+			if (p == prev) {
+				rev += crm_custday_amount(&c->days[d]);
+				continue;
+			}
+			/* Leaving period prev: lost in prev + 1 unless the
+			 * next active period is prev + 1. */
+			if (prev >= 0 && p != prev + 1 &&
+			    prev + 1 < (int32_t)np) {
+				lost[prev + 1]++;
+				lrev[prev + 1] += rev;
+			}
+			if (p == INT32_MAX)
+				break;
+			active[p]++;
+			if (coh)
+				coh[(size_t)first * np + (size_t)(p - first)]++;
+			if (p != first && p != prev + 1)
+				back[p]++;
+			prev = p;
+			rev = crm_custday_amount(&c->days[d]);
+		}
+	}
+	t[0] = NEWTAB("churn", 1, "period", "active_start", "new",
+	    "returning", "lost", "active", "churn_rate", "lost_revenue");
+	crm_rtab_chart(t[0], 0, 6, "%.4f");
+	for (size_t p = 0; p < np; p++) {
+		astart[p] = p ? active[p - 1] : 0;
+		period_label(p0 + (int32_t)p, q, lab);
+		crm_rtab_cell(t[0], lab);
+		cell_int(t[0], astart[p]);
+		cell_int(t[0], fresh[p]);
+		cell_int(t[0], back[p]);
+		cell_int(t[0], lost[p]);
+		cell_int(t[0], active[p]);
+		cell_share(t[0], (double)lost[p], (double)astart[p]);
+		money_cell(t[0], lrev[p]);
+	}
+	if (coh) {
+		const char **cols = crm_xcalloc(np + 2, sizeof *cols);
+		char **names = crm_xcalloc(np + 2, sizeof *names);
+
+		cols[0] = "cohort";
+		cols[1] = "customers";
+		for (size_t k = 0; k < np; k++) {
+			names[k] = crm_xmalloc(16);
+			snprintf(names[k], 16, "p%zu", k);
+			cols[k + 2] = names[k];
+		}
+		t[1] = newtab("cohorts", cols, np + 2, 1);
+		for (size_t c = 0; c < np; c++) {
+			if (!cohn[c])
+				continue;       /* no customer started then */
+			period_label(p0 + (int32_t)c, q, lab);
+			crm_rtab_cell(t[1], lab);
+			cell_int(t[1], cohn[c]);
+			for (size_t k = 0; k < np; k++) {
+				if (c + k >= np)
+					crm_rtab_cell(t[1], NULL);
+				else
+					cell_share(t[1], (double)coh[c * np + k],
+					    (double)cohn[c]);
+			}
+		}
+		for (size_t k = 0; k < np; k++)
+			free(names[k]);
+		free(names);
+		free(cols);
+	}
+	emit(t, coh ? 2 : 1);
+	if (opt.plot) {
+		struct crm_buf svg;
+
+		crm_buf_init(&svg);
+		if (coh) {
+			char **rl = crm_xcalloc(np + 1, sizeof *rl);
+			char **cl = crm_xcalloc(np + 1, sizeof *cl);
+			double *hv = crm_xcalloc(crm_mulsz(np, np), sizeof *hv);
+			size_t nr = 0;
+
+			for (size_t k = 0; k < np; k++) {
+				cl[k] = crm_xmalloc(16);
+				snprintf(cl[k], 16, "+%zu", k);
+			}
+			for (size_t c = 0; c < np; c++) {
+				if (!cohn[c])
+					continue;
+				rl[nr] = crm_xmalloc(16);
+				period_label(p0 + (int32_t)c, q, rl[nr]);
+				for (size_t k = 0; k < np; k++)
+					hv[nr * np + k] = c + k >= np ? NAN :
+					    (double)coh[c * np + k] /
+					    (double)cohn[c];
+				nr++;
+			}
+			crm_svg_heatmap(&svg, "Retention by first-purchase "
+			    "cohort", q ? "quarters since first purchase" :
+			    "months since first purchase", "cohort",
+			    (const char *const *)rl, nr,
+			    (const char *const *)cl, np, hv);
+			crm_strv_free(rl);
+			crm_strv_free(cl);
+			free(hv);
+		} else {
+			char **xl = crm_xcalloc(np + 1, sizeof *xl);
+			double *y = crm_xcalloc(np + 1, sizeof *y);
+			struct crm_svg_series s = { "gross churn rate", y };
+
+			for (size_t p = 0; p < np; p++) {
+				xl[p] = crm_xmalloc(16);
+				period_label(p0 + (int32_t)p, q, xl[p]);
+				y[p] = astart[p] ? (double)lost[p] /
+				    (double)astart[p] : NAN;
+			}
+			crm_svg_lines(&svg, "Gross churn rate by period",
+			    q ? "quarter" : "month", "churn rate",
+			    (const char *const *)xl, np, &s, 1, 1);
+			crm_strv_free(xl);
+			free(y);
+		}
+		write_svg(&svg);
+		crm_buf_release(&svg);
+	}
+	free_tabs(t, coh ? 2 : 1);
+	free(active);
+	free(lost);
+	free(fresh);
+	free(back);
+	free(astart);
+	free(lrev);
+	free(coh);
+	free(cohn);
+}
+
 /* ---- main ---- */
 
 struct report {
@@ -1140,6 +1647,8 @@ struct report {
 static const struct report reports[] = {
 	{ "satisfaction", sat_read, sat_report, 1 },
 	{ "channels", chan_read, chan_report, 1 },
+	{ "value", tx_read, value_report, 0 },
+	{ "churn", tx_read, churn_report, 0 },
 };
 
 int
@@ -1255,7 +1764,18 @@ main(int argc, char *argv[])
 	if (opt.partial && (opt.table || opt.chart || opt.plot))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");
+	if (opt.period && strcmp(opt.period, "month") &&
+	    strcmp(opt.period, "quarter"))
+		errx(CRM_EXIT_FATAL, "--period: unknown period '%s' (month, "
+		    "quarter)", opt.period);
 	crm_buf_init(&keybuf);
+	if (!strcmp(report, "value") || !strcmp(report, "churn")) {
+		int64_t t;
+		int off;
+
+		asof_init(0, &t, &off);
+		agg = crm_custagg_new();
+	}
 
 	if (argc == 0) {
 		static char *stdin_only[] = { "-", NULL };
