@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "complaint.h"
 #include "custagg.h"
 #include "pyramid.h"
 #include "cli.h"
@@ -1635,6 +1636,359 @@ churn_report(void)
 	free(cohn);
 }
 
+/* ---- complaints ---- */
+
+static struct crm_complaint_fold *fold;
+static int64_t now_t;
+
+static void
+compl_read(struct crm_reader *r)
+{
+	struct crm_complaint_cols cols;
+	struct crm_rec rec;
+	char e[512];
+	int rc, col;
+	const char *why;
+
+	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
+		warnx("%s", crm_reader_error(r));
+		status = CRM_EXIT_REJECT;
+		return;
+	}
+	if (crm_complaint_cols_find(&cols, r, e, sizeof e) < 0) {
+		warnx("%s", e);
+		status = CRM_EXIT_REJECT;
+		return;
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			return;
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		if (crm_complaint_fold_add(fold, &cols, &rec, &why, &col) < 0)
+			reject(r, &rec, col, why);
+	}
+}
+
+/* The first answer the customer got: the first respond event, else a
+ * resolution or closing that came without one. */
+static int64_t
+first_response(const struct crm_complaint *c)
+{
+	if (c->responded != CRM_COMPLAINT_NOTIME)
+		return c->responded;
+	if (c->resolved != CRM_COMPLAINT_NOTIME)
+		return c->resolved;
+	return c->closed;
+}
+
+static int
+ever_resolved(const struct crm_complaint *c)
+{
+	return c->resolved != CRM_COMPLAINT_NOTIME ||
+	    c->closed != CRM_COMPLAINT_NOTIME || c->reopens > 0;
+}
+
+/* Nearest-rank percentile of sorted x[0..n): x[ceil(p n / 100) - 1]. */
+static int64_t
+percentile(const int64_t *x, size_t n, int p)
+{
+	size_t k = ((size_t)p * n + 99) / 100;
+
+	return x[k ? k - 1 : 0];
+}
+
+static void
+hours_cell(struct crm_rtab *t, int64_t secs)
+{
+	crm_rtab_cellf(t, "%.2f", (double)secs / 3600 + 0.0);
+}
+
+static struct crm_rtab *
+compl_volume(const char *dim)
+{
+	struct crm_rtab *t = newtab(dim, (const char *const[]){ dim,
+	    "complaints", "share" }, 3, 1);
+	size_t nv;
+	char **v = distinct("t", "all", dim, 3, &nv);
+	int64_t total = 0;
+
+	crm_rtab_chart(t, 0, 2, "%.4f");
+	if (!strcmp(dim, "severity")) {
+		/* In the vocabulary's order rather than alphabetically. */
+		size_t k = 0;
+		char **o = crm_xcalloc(nv + 1, sizeof *o);
+
+		for (int i = 0; crm_vocab_severity[i]; i++)
+			for (size_t j = 0; j < nv; j++)
+				if (v[j] && !strcmp(v[j],
+				    crm_vocab_severity[i])) {
+					o[k++] = v[j];
+					v[j] = NULL;
+				}
+		for (size_t j = 0; j < nv; j++)
+			if (v[j])
+				o[k++] = v[j];
+		free(v);
+		v = o;
+	}
+	for (size_t i = 0; i < nv; i++)
+		total += get("t", "all", dim, v[i]);
+	for (size_t i = 0; i < nv; i++) {
+		int64_t c = get("t", "all", dim, v[i]);
+
+		crm_rtab_cell(t, v[i]);
+		cell_int(t, c);
+		cell_share(t, (double)c, (double)total);
+	}
+	crm_rtab_totals(t);
+	crm_rtab_cell(t, "total");
+	cell_int(t, total);
+	cell_share(t, (double)total, (double)total);
+	crm_strv_free(v);
+	return t;
+}
+
+struct repeater {
+	const char *id;
+	int64_t n, active;
+	int64_t last;
+	int last_off;
+};
+
+static int
+cmprep(const void *a, const void *b)
+{
+	const struct repeater *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+cmpcid(const void *a, const void *b)
+{
+	const struct crm_complaint *x = *(const struct crm_complaint *const *)a;
+	const struct crm_complaint *y = *(const struct crm_complaint *const *)b;
+
+	return strcmp(x->customer_id, y->customer_id);
+}
+
+#define TOP_REPEAT 10
+
+static void
+compl_report(void)
+{
+	size_t n = crm_complaint_fold_count(fold), nresp = 0, nres = 0;
+	int64_t *tresp = crm_xcalloc(n + 1, sizeof *tresp);
+	int64_t *tres = crm_xcalloc(n + 1, sizeof *tres);
+	int64_t active = 0, overdue = 0, resolved = 0, reopened = 0;
+	int64_t re_el = 0, re_met = 0, rs_el = 0, rs_met = 0;
+	int64_t sat_n = 0, sat_sum = 0, sat_good = 0;
+	struct crm_complaint **cv = crm_xcalloc(n + 1, sizeof *cv);
+	struct repeater *rep = crm_xcalloc(n + 1, sizeof *rep);
+	size_t nrep = 0;
+	struct crm_rtab *t[8];
+	char month[8], ts[32];
+
+	for (size_t i = 0; i < n; i++) {
+		struct crm_complaint *c = crm_complaint_fold_at(fold, i);
+		int64_t fr = first_response(c);
+		int act = crm_complaint_status_active(c->status);
+		const char *sev = c->severity >= 0 ?
+		    crm_vocab_severity[c->severity] : NONE;
+		int y, m, d;
+
+		cv[i] = c;
+		count("t", "all", "category", *c->category ? c->category :
+		    NONE, 1);
+		count("t", "all", "cause", *c->cause ? c->cause : NONE, 1);
+		count("t", "all", "severity", sev, 1);
+		crm_date_to_ymd(crm_ts_days(c->opened, c->opened_off), &y, &m,
+		    &d);
+		snprintf(month, sizeof month, "%04d-%02d", y, m);
+		count("t", "all", "month", month, 1);
+		if (c->resolved != CRM_COMPLAINT_NOTIME) {
+			crm_date_to_ymd(crm_ts_days(c->resolved,
+			    c->opened_off), &y, &m, &d);
+			snprintf(month, sizeof month, "%04d-%02d", y, m);
+			count("t", "all", "month", month, 0);
+			count("t", "all", "month_resolved", month, 1);
+			tres[nres++] = c->resolved - c->opened;
+		}
+		if (fr != CRM_COMPLAINT_NOTIME)
+			tresp[nresp++] = fr - c->opened;
+		if (act)
+			active++;
+		if (act && ((fr == CRM_COMPLAINT_NOTIME &&
+		    c->due_response != CRM_COMPLAINT_NOTIME &&
+		    c->due_response < now_t) ||
+		    (c->resolved == CRM_COMPLAINT_NOTIME &&
+		    c->due_resolve != CRM_COMPLAINT_NOTIME &&
+		    c->due_resolve < now_t)))
+			overdue++;
+		if (ever_resolved(c))
+			resolved++;
+		if (c->reopens > 0)
+			reopened++;
+		if (c->due_response != CRM_COMPLAINT_NOTIME &&
+		    (fr != CRM_COMPLAINT_NOTIME || c->due_response < now_t)) {
+			re_el++;
+			if (fr != CRM_COMPLAINT_NOTIME &&
+			    fr <= c->due_response)
+				re_met++;
+		}
+		if (c->due_resolve != CRM_COMPLAINT_NOTIME &&
+		    (c->resolved != CRM_COMPLAINT_NOTIME ||
+		    c->due_resolve < now_t)) {
+			rs_el++;
+			if (c->resolved != CRM_COMPLAINT_NOTIME &&
+			    c->resolved <= c->due_resolve)
+				rs_met++;
+		}
+		if (c->satisfaction > 0) {
+			sat_n++;
+			sat_sum += c->satisfaction;
+			if (c->satisfaction >= 4)
+				sat_good++;
+		}
+	}
+	qsort(tresp, nresp, sizeof *tresp, cmp64);
+	qsort(tres, nres, sizeof *tres, cmp64);
+
+	/* Repeat complainers: customers with two complaints or more. */
+	qsort(cv, n, sizeof *cv, cmpcid);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		struct repeater r = { cv[i]->customer_id, 0, 0, INT64_MIN, 0 };
+
+		while (j < n && !strcmp(cv[j]->customer_id, r.id)) {
+			r.n++;
+			r.active += crm_complaint_status_active(cv[j]->status);
+			if (cv[j]->opened > r.last) {
+				r.last = cv[j]->opened;
+				r.last_off = cv[j]->opened_off;
+			}
+			j++;
+		}
+		if (*r.id && r.n >= 2)
+			rep[nrep++] = r;
+		i = j;
+	}
+	qsort(rep, nrep, sizeof *rep, cmprep);
+
+	t[0] = NEWTAB("summary", 1, "metric", "value");
+	crm_rtab_cell(t[0], "complaints");
+	cell_int(t[0], (int64_t)n);
+	crm_rtab_cell(t[0], "active");
+	cell_int(t[0], active);
+	crm_rtab_cell(t[0], "overdue");
+	cell_int(t[0], overdue);
+	crm_rtab_cell(t[0], "resolved");
+	cell_int(t[0], resolved);
+	crm_rtab_cell(t[0], "reopened");
+	cell_int(t[0], reopened);
+	crm_rtab_cell(t[0], "reopen_rate");
+	cell_share(t[0], (double)reopened, (double)resolved);
+	crm_rtab_cell(t[0], "satisfaction_n");
+	cell_int(t[0], sat_n);
+	crm_rtab_cell(t[0], "satisfaction_mean");
+	cell_mean(t[0], (double)sat_sum, (double)sat_n);
+	crm_rtab_cell(t[0], "satisfaction_csat");
+	cell_share(t[0], (double)sat_good, (double)sat_n);
+
+	t[1] = compl_volume("category");
+	t[2] = compl_volume("cause");
+	t[3] = compl_volume("severity");
+
+	t[4] = NEWTAB("times", 1, "measure", "complaints", "median_h",
+	    "p90_h");
+	crm_rtab_cell(t[4], "first_response");
+	cell_int(t[4], (int64_t)nresp);
+	if (nresp) {
+		hours_cell(t[4], percentile(tresp, nresp, 50));
+		hours_cell(t[4], percentile(tresp, nresp, 90));
+	} else {
+		crm_rtab_cell(t[4], NULL);
+		crm_rtab_cell(t[4], NULL);
+	}
+	crm_rtab_cell(t[4], "resolution");
+	cell_int(t[4], (int64_t)nres);
+	if (nres) {
+		hours_cell(t[4], percentile(tres, nres, 50));
+		hours_cell(t[4], percentile(tres, nres, 90));
+	} else {
+		crm_rtab_cell(t[4], NULL);
+		crm_rtab_cell(t[4], NULL);
+	}
+
+	t[5] = NEWTAB("sla", 1, "target", "due", "met", "compliance");
+	crm_rtab_cell(t[5], "response");
+	cell_int(t[5], re_el);
+	cell_int(t[5], re_met);
+	cell_share(t[5], (double)re_met, (double)re_el);
+	crm_rtab_cell(t[5], "resolution");
+	cell_int(t[5], rs_el);
+	cell_int(t[5], rs_met);
+	cell_share(t[5], (double)rs_met, (double)rs_el);
+
+	t[6] = NEWTAB("repeat", 1, "customer_id", "complaints", "active",
+	    "last_opened");
+	for (size_t i = 0; i < nrep && i < TOP_REPEAT; i++) {
+		crm_rtab_cell(t[6], rep[i].id);
+		cell_int(t[6], rep[i].n);
+		cell_int(t[6], rep[i].active);
+		crm_ts_format(rep[i].last, rep[i].last_off, ts);
+		crm_rtab_cell(t[6], ts);
+	}
+	t[7] = NEWTAB("month", 1, "month", "opened", "resolved");
+	{
+		size_t nm;
+		char **mv = distinct("t", "all", "month", 3, &nm);
+
+		for (size_t i = 0; i < nm; i++) {
+			crm_rtab_cell(t[7], mv[i]);
+			cell_int(t[7], get("t", "all", "month", mv[i]));
+			cell_int(t[7], get("t", "all", "month_resolved",
+			    mv[i]));
+		}
+		if (opt.plot) {
+			double *y = crm_xcalloc(2 * nm + 1, sizeof *y);
+			struct crm_svg_series s[2] = {
+				{ "opened", y }, { "resolved", y + nm }
+			};
+			struct crm_buf svg;
+
+			for (size_t i = 0; i < nm; i++) {
+				y[i] = (double)get("t", "all", "month", mv[i]);
+				y[nm + i] = (double)get("t", "all",
+				    "month_resolved", mv[i]);
+			}
+			crm_buf_init(&svg);
+			crm_svg_lines(&svg, "Complaints by month", "month",
+			    "complaints", (const char *const *)mv, nm, s, 2,
+			    0);
+			write_svg(&svg);
+			crm_buf_release(&svg);
+			free(y);
+		}
+		crm_strv_free(mv);
+	}
+	emit(t, 8);
+	free_tabs(t, 8);
+	free(tresp);
+	free(tres);
+	free(cv);
+	free(rep);
+}
+
 /* ---- main ---- */
 
 struct report {
@@ -1649,6 +2003,7 @@ static const struct report reports[] = {
 	{ "channels", chan_read, chan_report, 1 },
 	{ "value", tx_read, value_report, 0 },
 	{ "churn", tx_read, churn_report, 0 },
+	{ "complaints", compl_read, compl_report, 0 },
 };
 
 int
@@ -1775,6 +2130,13 @@ main(int argc, char *argv[])
 
 		asof_init(0, &t, &off);
 		agg = crm_custagg_new();
+	}
+	if (!strcmp(report, "complaints")) {
+		int off;
+
+		asof_init(1, &now_t, &off);
+		fold = crm_complaint_fold_new();
+		crm_complaint_fold_until(fold, now_t);
 	}
 
 	if (argc == 0) {
