@@ -332,6 +332,8 @@ reject(struct crm_reader *r, const struct crm_rec *rec, int col,
 	const char *v = col >= 0 && (size_t)col < rec->nf ? rec->f[col].p : NULL;
 	size_t n = v ? rec->f[col].n : 0;
 
+	if (n == 0)
+		v = NULL;       /* "missing" needs no quoted empty value */
 	warnx("%s", crm_reader_seterr(r, rec->line, col, v, n, "%s", msg));
 	status = CRM_EXIT_REJECT;
 }
