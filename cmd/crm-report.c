@@ -157,18 +157,6 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The entry split back into its four parts (pointers into copies). */
-struct key4 {
-	char *scope, *group, *metric, *value;
-	int64_t v;
-};
-
-static int
-cmpkey(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * Distinct groups (what == 1) or values (what == 3) among the counters of
  * scope whose metric is metric (NULL: any) and, for values, whose group is
@@ -206,7 +194,7 @@ distinct(const char *scope, const char *group, const char *metric, int what,
 		free(copy);
 	}
 	if (n) {
-		qsort(v, n, sizeof *v, cmpkey);
+		qsort(v, n, sizeof *v, cmpstr);
 		for (size_t i = 1; i < n; i++) {
 			if (!strcmp(v[i], v[k])) {
 				free(v[i]);
@@ -1549,8 +1537,8 @@ churn_report(void)
 		cols[0] = "cohort";
 		cols[1] = "customers";
 		for (size_t k = 0; k < np; k++) {
-			names[k] = crm_xmalloc(16);
-			snprintf(names[k], 16, "p%zu", k);
+			names[k] = crm_xmalloc(24);
+			snprintf(names[k], 24, "p%zu", k);
 			cols[k + 2] = names[k];
 		}
 		t[1] = newtab("cohorts", cols, np + 2, 1);
@@ -1585,8 +1573,8 @@ churn_report(void)
 			size_t nr = 0;
 
 			for (size_t k = 0; k < np; k++) {
-				cl[k] = crm_xmalloc(16);
-				snprintf(cl[k], 16, "+%zu", k);
+				cl[k] = crm_xmalloc(24);
+				snprintf(cl[k], 24, "+%zu", k);
 			}
 			for (size_t c = 0; c < np; c++) {
 				if (!cohn[c])
