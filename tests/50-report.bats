@@ -55,6 +55,12 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_output "$(printf 'group\tresponses\tmean\nphone\t1\t2.00\nweb\t2\t5.50\ntotal\t3\t4.33')"
 }
 
+@test "crm-report: satisfaction --by item puts answers without an item under (none)" {
+	run crm-report satisfaction --by item --table csat "$R/surveys.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\n(none)\t5\t3\t0.6000\t3.80\ntotal\t5\t3\t0.6000\t3.80')"
+}
+
 @test "crm-report: satisfaction reads the satisfaction column of interactions as CSAT" {
 	run crm-report satisfaction --table csat "$R/interactions.tsv"
 	assert_success
