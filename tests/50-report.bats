@@ -331,6 +331,16 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_output 9
 }
 
+@test "crm-report: churn --plot without --cohorts draws the churn rate" {
+	run crm-report churn --plot r.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout r.svg
+	assert_success
+	grep -q '<title>gross churn rate, 2026-03: 66.7%</title>' r.svg
+	run grep -c '<circle' r.svg
+	assert_output 3
+}
+
 @test "crm-report: satisfaction --plot draws CSAT and NPS by month" {
 	run crm-report satisfaction --plot s.svg "$R/surveys.tsv"
 	assert_success
