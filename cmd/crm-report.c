@@ -518,12 +518,12 @@ sat_read(struct crm_reader *r)
 	}
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *s, *why, *group;
-		char month[8], sc[8], gbuf[256];
+		char month[8], sc[8];
 		int instr = I_CSAT, dc = is_ts ? c_ts : c_date;
 		int64_t score = 0, expect = 0;
 		int has_score, has_exp = 0;
 		size_t n;
-		struct crm_buf item;
+		struct crm_buf item, gb;
 
 		if (rc == CRM_READ_FATAL) {
 			warnx("%s", crm_reader_error(r));
@@ -565,6 +565,7 @@ sat_read(struct crm_reader *r)
 		if (!survey && !has_score)
 			continue;       /* no rating on this interaction */
 		crm_buf_init(&item);
+		crm_buf_init(&gb);
 		s = field(&rec, c_item, &n);
 		crm_buf_add(&item, s, n);
 		if (instr == I_SERVQUAL) {
@@ -574,18 +575,21 @@ sat_read(struct crm_reader *r)
 				reject(r, &rec, c_exp,
 				    "expectation out of range 1-7");
 				crm_buf_release(&item);
+				crm_buf_release(&gb);
 				continue;
 			}
 			if (!item.n) {
 				reject(r, &rec, c_item,
 				    "missing for a servqual answer");
 				crm_buf_release(&item);
+				crm_buf_release(&gb);
 				continue;
 			}
 		}
 		if (!has_score && !has_exp) {
 			reject(r, &rec, survey ? c_score : c_sat, "missing");
 			crm_buf_release(&item);
+			crm_buf_release(&gb);
 			continue;
 		}
 		group = "all";
@@ -605,15 +609,12 @@ sat_read(struct crm_reader *r)
 				s = NONE;
 				n = strlen(NONE);
 			}
-			if (n >= sizeof gbuf)
-				n = sizeof gbuf - 1;
-			memcpy(gbuf, s, n);
-			gbuf[n] = '\0';
+			crm_buf_add(&gb, s, n);
 			/* Keep the counter key's tab structure intact. */
-			for (char *p = gbuf; *p; p++)
+			for (char *p = gb.p; *p; p++)
 				if (*p == '\t')
 					*p = ' ';
-			group = gbuf;
+			group = gb.p;
 		}
 		for (char *p = item.p; *p; p++)
 			if (*p == '\t')
@@ -634,6 +635,7 @@ sat_read(struct crm_reader *r)
 			}
 		}
 		crm_buf_release(&item);
+		crm_buf_release(&gb);
 	}
 }
 
