@@ -37,6 +37,8 @@ TOOLS    = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANS     = $(wildcard man/*.[1-9])
+FUZZ_SRC = $(filter-out fuzz/replay.c,$(wildcard fuzz/*.c))
+REPLAYS  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones (apt-get, through sudo when not root).
@@ -82,7 +84,18 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA) $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)
 
-unit: $(UNITS)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(LIBA) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< fuzz/replay.c \
+		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)
+
+# The fault-injection shim is a plain shared object, never sanitized: it
+# sits under the programs, whichever build they come from.
+$(BUILD)/fault.so: tests/fault/fault.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNITS) $(REPLAYS) $(BUILD)/fault.so
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
@@ -106,7 +119,7 @@ bench: deps-bench
 	@CRM_BUILD=$(BUILD) sh bench/run
 
 fuzz: deps-fuzz
-	@CRM_SECONDS=$(SECONDS) sh fuzz/run
+	@FUZZ_SECONDS=$(SECONDS) sh fuzz/run
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -117,17 +130,16 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 	for f in share/*; do [ -f "$$f" ] && \
 		install -m 644 $$f $(DESTDIR)$(DATADIR); done; true
-	if [ -d completion ]; then mkdir -p $(DESTDIR)$(COMPDIR); \
-		for f in completion/*; do install -m 644 $$f $(DESTDIR)$(COMPDIR); \
-		done; fi
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	for p in $(PROGS); do install -m 644 completion/crmkit.bash \
+		$(DESTDIR)$(COMPDIR)/$${p##*/}; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	for m in $(MANS); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
-	if [ -d completion ]; then for f in completion/*; do \
-		rm -f $(DESTDIR)$(COMPDIR)/$${f##*/}; done; fi
+	for p in $(PROGS); do rm -f $(DESTDIR)$(COMPDIR)/$${p##*/}; done
 
 clean:
 	rm -rf build

@@ -187,6 +187,12 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 		r->o.max_record = r->o.max_field;
 	if (!r->o.delim)
 		r->o.delim = ',';
+	if (!r->o.max_fields)
+		r->o.max_fields = CRM_MAX_FIELDS_DEFAULT;
+	if (!r->o.block)
+		r->o.block = BLOCK;
+	if (r->o.block < 16)
+		r->o.block = 16;
 	switch (r->o.format) {
 	case CRM_IN_CSV: r->csv = 1; break;
 	case CRM_IN_TSV: r->csv = 0; break;
@@ -205,10 +211,10 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 			free(r);
 			return NULL;
 		}
-		r->icap = BLOCK;
+		r->icap = r->o.block;
 		r->ibuf = crm_xmalloc(r->icap);
 	}
-	r->cap = BLOCK;
+	r->cap = r->o.block;
 	r->buf = crm_xmalloc(r->cap + 1);
 	crm_buf_init(&r->cb);
 	crm_buf_init(&r->msgs);
@@ -410,6 +416,8 @@ fill(struct crm_reader *r, size_t limit)
 				r->eof = 1;
 				break;
 			}
+			if (produced == 0 && rc == (size_t)-1 && e == E2BIG)
+				return 0;       /* no room for one more character */
 			if (produced == 0)
 				continue;
 		}
@@ -472,6 +480,14 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	for (;;) {
 		char *t = memchr(p, '\t', (size_t)(e - p));
 		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		if (nf == r->o.max_fields) {
+			rec->f = r->f;
+			rec->nf = nf;
+			rec->line = lineno;
+			crm_reader_seterr(r, lineno, -1, NULL, 0,
+			    "more than %zu fields", r->o.max_fields);
+			return CRM_READ_BAD;
+		}
 		fields_reserve(r, nf + 1);
 		p[n] = '\0';
 		r->f[nf].p = p;
@@ -497,7 +513,8 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 		if (has_bs)
 			r->f[i].n = crm_tsv_unescape(r->f[i].p, r->f[i].n);
 		if (r->f[i].n > r->o.max_field) {
-			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
+			    r->f[i].n < 40 ? r->f[i].n : 40,
 			    "field longer than %zu bytes", r->o.max_field);
 			return CRM_READ_BAD;
 		}
@@ -593,17 +610,12 @@ csv_field_cb(void *data, size_t n, void *arg)
 	if (r->ncf == r->cur_first && !r->cur_bad)
 		r->cur_bytes = 0;
 	size_t col = r->ncf - r->cur_first;
-	if (r->cur_bad) {
-		/* keep counting fields but no longer store them */
-		crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
-		r->cf[r->ncf].off = r->cb.n;
-		r->cf[r->ncf].n = 0;
-		r->ncf++;
-		return;
-	}
+	if (r->cur_bad)
+		return;         /* the rest of a bad record is not kept */
 	r->cur_bytes += n + 1;
 	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
-	if (n > r->o.max_field || r->cur_bytes > r->o.max_record) {
+	if (n > r->o.max_field || r->cur_bytes > r->o.max_record ||
+	    col >= r->o.max_fields) {
 		struct crm_buf *m = &r->msgs;
 		r->pending_msg = m->n;
 		crm_buf_addf(m, "%s:%ld: ", r->name, r->cur_line);
@@ -612,6 +624,9 @@ csv_field_cb(void *data, size_t n, void *arg)
 			fmt_colname(r, (int)col, cn, sizeof cn);
 			crm_buf_addf(m, "%s: field longer than %zu bytes", cn,
 			    r->o.max_field);
+		} else if (col >= r->o.max_fields) {
+			crm_buf_addf(m, "more than %zu fields",
+			    r->o.max_fields);
 		} else {
 			crm_buf_addf(m, "record longer than %zu bytes",
 			    r->o.max_record);
@@ -745,6 +760,14 @@ csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	for (;;) {
 		char *t = memchr(p, d, (size_t)(e - p));
 		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
+		if (nf == r->o.max_fields) {
+			rec->f = r->f;
+			rec->nf = nf;
+			rec->line = lineno;
+			crm_reader_seterr(r, lineno, -1, NULL, 0,
+			    "more than %zu fields", r->o.max_fields);
+			return CRM_READ_BAD;
+		}
 		fields_reserve(r, nf + 1);
 		p[n] = '\0';
 		r->f[nf].p = p;
@@ -772,7 +795,8 @@ csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	}
 	for (size_t i = 0; i < nf; i++) {
 		if (r->f[i].n > r->o.max_field) {
-			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
+			    r->f[i].n < 40 ? r->f[i].n : 40,
 			    "field longer than %zu bytes", r->o.max_field);
 			return CRM_READ_BAD;
 		}
@@ -821,10 +845,14 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 			 * more input may bring its LF */
 			if (cr + 1 == base + avail && !r->eof) {
 				r->scan = avail;
-				int k = fill(r, r->cap);
+				int k = fill(r, 4 * r->o.block);
 				if (k < 0)
 					return CRM_READ_FATAL;
-				continue;
+				if (r->end - r->start > avail || r->eof)
+					continue;
+				/* no room to look further: take it as a line end */
+				base = r->buf + r->start;
+				cr = base + avail - 1;
 			}
 			len = (size_t)(cr - base) + 1;
 			if (cr + 1 < base + avail && cr[1] == '\n')
@@ -834,12 +862,13 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 		} else if (!r->eof) {
 			r->scan = avail;
 			size_t before = r->end - r->start;
-			int k = fill(r, 4 * BLOCK);
+			int k = fill(r, 4 * r->o.block);
 			if (k < 0)
 				return CRM_READ_FATAL;
 			if (r->end - r->start > before || r->eof)
 				continue;
 			/* a very long line: feed what there is */
+			base = r->buf + r->start;
 			len = avail;
 			whole = 0;
 		} else {

@@ -35,6 +35,7 @@ enum crm_informat {
 
 #define CRM_MAX_FIELD_DEFAULT  (1UL << 20)   /* 1 MiB */
 #define CRM_MAX_RECORD_DEFAULT (16UL << 20)  /* 16 MiB */
+#define CRM_MAX_FIELDS_DEFAULT 65536         /* fields in one record */
 
 struct crm_read_opts {
 	enum crm_informat format;
@@ -44,7 +45,11 @@ struct crm_read_opts {
 	                           the header's (otherwise they are bad) */
 	size_t max_field;       /* 0 means CRM_MAX_FIELD_DEFAULT */
 	size_t max_record;      /* 0 means CRM_MAX_RECORD_DEFAULT */
+	size_t max_fields;      /* 0 means CRM_MAX_FIELDS_DEFAULT */
 	const char *encoding;   /* iconv name of the input encoding, or NULL */
+	size_t block;           /* read size; 0 means 1 MiB (small values are
+	                           for tests and fuzzing: records then cross
+	                           many block boundaries) */
 };
 
 enum {
