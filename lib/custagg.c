@@ -9,11 +9,16 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "out.h"
 #include "util.h"
 
-#define ARENA_CHUNK (1u << 20)
+#define ARENA_MIN (1u << 20)
+#define ARENA_MAX (64u << 20)
+#define HUGE (2u << 20)
+#define CCHUNK_SHIFT 15         /* customers per chunk: 32768 x 64 = 2 MiB */
+#define CCHUNK (1u << CCHUNK_SHIFT)
 #define NCLASS 32
 
 struct chunk {
@@ -23,19 +28,43 @@ struct chunk {
 };
 
 struct crm_custagg {
-	struct crm_cust *cust;
-	size_t ncust, alloc;
+	struct crm_cust **cchunk;       /* customers, CCHUNK per chunk */
+	size_t ncust, ncchunk, acchunk;
 	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1); 0 empty */
 	size_t mask;
 	struct chunk *chunks;   /* ids and day blocks */
+	size_t nextchunk;       /* size of the next arena chunk */
 	void *freelist[NCLASS]; /* freed day blocks by log2 capacity */
 	int32_t maxday;
 	struct crm_custday *tmp;        /* merge scratch */
 	size_t ntmp;
 };
 
-static uint64_t
-hash_bytes(const char *p, size_t n)
+/* Large blocks on 2 MiB boundaries, marked for transparent huge pages: the
+ * table and the customers are read at random, and TLB misses would
+ * otherwise cost as much as the cache misses. */
+static void *
+bigalloc(size_t n)
+{
+	void *p;
+
+	if (n < HUGE)
+		return crm_xmalloc(n);
+	n = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
+	if (posix_memalign(&p, HUGE, n) != 0)
+		return crm_xmalloc(n);  /* dies with the usual message */
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+static inline struct crm_cust *
+custat(const struct crm_custagg *a, size_t i)
+{
+	return &a->cchunk[i >> CCHUNK_SHIFT][i & (CCHUNK - 1)];
+}
+
+uint64_t
+crm_custagg_hash(const char *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
 
@@ -66,9 +95,16 @@ arena_alloc(struct crm_custagg *a, size_t n)
 
 	n = (n + 7) & ~(size_t)7;
 	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		size_t size;
 
-		c = crm_xmalloc(sizeof *c + size);
+		if (a->nextchunk < ARENA_MIN)
+			a->nextchunk = ARENA_MIN;
+		size = n + sizeof *c > a->nextchunk ? n + sizeof *c :
+		    a->nextchunk;
+		if (a->nextchunk < ARENA_MAX)
+			a->nextchunk *= 2;
+		c = bigalloc(size);
+		size -= sizeof *c;
 		c->size = size;
 		c->used = 0;
 		c->next = a->chunks;
@@ -117,6 +153,7 @@ void
 crm_custagg_free(struct crm_custagg *a)
 {
 	struct chunk *c, *next;
+	size_t i;
 
 	if (!a)
 		return;
@@ -124,7 +161,9 @@ crm_custagg_free(struct crm_custagg *a)
 		next = c->next;
 		free(c);
 	}
-	free(a->cust);
+	for (i = 0; i < a->ncchunk; i++)
+		free(a->cchunk[i]);
+	free(a->cchunk);
 	free(a->slot);
 	free(a->tmp);
 	free(a);
@@ -134,8 +173,9 @@ static void
 rehash(struct crm_custagg *a)
 {
 	size_t n = (a->mask + 1) * 2, i, j;
-	uint64_t *s = crm_xcalloc(n, sizeof *s);
+	uint64_t *s = bigalloc(crm_mulsz(n, sizeof *s));
 
+	memset(s, 0, n * sizeof *s);
 	for (i = 0; i <= a->mask; i++) {
 		uint64_t v = a->slot[i];
 
@@ -151,11 +191,11 @@ rehash(struct crm_custagg *a)
 	a->mask = n - 1;
 }
 
-/* The customer with this id, created when absent (create != 0). */
+/* The customer with this id and hash, created when absent (create != 0). */
 static struct crm_cust *
-lookup(struct crm_custagg *a, const char *id, size_t n, int create)
+lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create)
 {
-	uint64_t h = hash_bytes(id, n);
 	uint32_t h32 = (uint32_t)(h >> 32);
 	size_t i = (size_t)h32 & a->mask;
 	struct crm_cust *c;
@@ -167,7 +207,7 @@ lookup(struct crm_custagg *a, const char *id, size_t n, int create)
 		if (!v)
 			break;
 		if ((uint32_t)(v >> 32) == h32) {
-			c = &a->cust[(uint32_t)v - 1];
+			c = custat(a, (uint32_t)v - 1);
 			if (c->idlen == n && memcmp(c->id, id, n) == 0)
 				return c;
 		}
@@ -177,9 +217,17 @@ lookup(struct crm_custagg *a, const char *id, size_t n, int create)
 		return NULL;
 	if (a->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
 		return NULL;
-	crm_grow(&a->cust, &a->alloc, a->ncust + 1, sizeof *a->cust);
-	c = &a->cust[a->ncust++];
-	copy = arena_alloc(a, n + 1);
+	if ((a->ncust & (CCHUNK - 1)) == 0) {
+		crm_grow(&a->cchunk, &a->acchunk, a->ncchunk + 1,
+		    sizeof *a->cchunk);
+		a->cchunk[a->ncchunk++] = bigalloc(CCHUNK *
+		    sizeof(struct crm_cust));
+	}
+	c = custat(a, a->ncust++);
+	if (n < sizeof c->small)
+		copy = c->small;
+	else
+		copy = arena_alloc(a, n + 1);
 	memcpy(copy, id, n);
 	copy[n] = '\0';
 	c->id = copy;
@@ -192,6 +240,31 @@ lookup(struct crm_custagg *a, const char *id, size_t n, int create)
 	if (a->ncust * 2 > a->mask)
 		rehash(a);
 	return c;
+}
+
+void
+crm_custagg_prefetch(const struct crm_custagg *a, uint64_t h, int stage)
+{
+	uint32_t h32 = (uint32_t)(h >> 32);
+	size_t i = (size_t)h32 & a->mask;
+	uint64_t v;
+
+	if (stage == 0) {
+		__builtin_prefetch(&a->slot[i]);
+		return;
+	}
+	while ((v = a->slot[i]) != 0 && (uint32_t)(v >> 32) != h32)
+		i = (i + 1) & a->mask;
+	if (!v)
+		return;
+	{
+		const struct crm_cust *c = custat(a, (uint32_t)v - 1);
+
+		if (stage == 1)
+			__builtin_prefetch(c);
+		else if (c->ndays)
+			__builtin_prefetch(&c->days[c->ndays - 1], 1);
+	}
 }
 
 static void
@@ -267,7 +340,15 @@ int
 crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
     int64_t amount)
 {
-	struct crm_cust *c = lookup(a, id, n, 1);
+	return crm_custagg_add_hashed(a, id, n, crm_custagg_hash(id, n), day,
+	    amount);
+}
+
+int
+crm_custagg_add_hashed(struct crm_custagg *a, const char *id, size_t n,
+    uint64_t h, int32_t day, int64_t amount)
+{
+	struct crm_cust *c = lookup(a, id, n, h, 1);
 
 	if (!c)
 		return -1;
@@ -289,13 +370,14 @@ crm_custagg_count(const struct crm_custagg *a)
 const struct crm_cust *
 crm_custagg_get(const struct crm_custagg *a, size_t i)
 {
-	return i < a->ncust ? &a->cust[i] : NULL;
+	return i < a->ncust ? custat(a, i) : NULL;
 }
 
 const struct crm_cust *
 crm_custagg_find(const struct crm_custagg *a, const char *id, size_t n)
 {
-	return lookup((struct crm_custagg *)a, id, n, 0);
+	return lookup((struct crm_custagg *)a, id, n, crm_custagg_hash(id, n),
+	    0);
 }
 
 int32_t
@@ -333,13 +415,14 @@ crm_custagg_sorted(const struct crm_custagg *a)
 	size_t i, j;
 
 	for (i = 0; i < a->ncust; i++) {
-		const unsigned char *id = (const unsigned char *)a->cust[i].id;
+		const struct crm_cust *c = custat(a, i);
+		const unsigned char *id = (const unsigned char *)c->id;
 		uint64_t p = 0;
 
 		for (j = 0; j < 8; j++)
-			p = p << 8 | (j < a->cust[i].idlen ? id[j] : 0);
+			p = p << 8 | (j < c->idlen ? id[j] : 0);
 		k[i].prefix = p;
-		k[i].c = &a->cust[i];
+		k[i].c = c;
 	}
 	qsort(k, a->ncust, sizeof *k, cmpkey);
 	v = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *v));
@@ -440,7 +523,7 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 	crm_buf_init(&b);
 	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
 	for (i = 0; i < a->ncust; i++) {
-		const struct crm_cust *c = &a->cust[i];
+		const struct crm_cust *c = custat(a, i);
 
 		crm_buf_reset(&b);
 		crm_tsv_escape(&b, c->id, c->idlen);
@@ -520,7 +603,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "bad daily totals";
 	if (idlen == 0)
 		return "empty customer id";
-	c = lookup(a, id, idlen, 1);
+	c = lookup(a, id, idlen, crm_custagg_hash(id, idlen), 1);
 	if (!c)
 		return "too many customers";
 	for (i = 0; i < n; i++)
