@@ -798,9 +798,10 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 	} else {
 		if (n == 0)
 			m->fit.customers = 0;
-		warnx("bgnbd: the fit did not converge (%ld customers, %d "
-		    "iterations): no parameters, p_alive, expected_purchases "
-		    "or clv", n ? m->fit.customers : 0L, n ? m->fit.iterations : 0);
+		warnx("bgnbd: the fit did not converge (customers: %ld, "
+		    "iterations: %d): no parameters, p_alive, "
+		    "expected_purchases or clv", n ? m->fit.customers : 0L,
+		    n ? m->fit.iterations : 0);
 		status = CRM_EXIT_REJECT;
 	}
 	free(obs);

@@ -513,6 +513,21 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 	return 0;
 }
 
+/* Append v in decimal to b (no printf: partial files are large). */
+static void
+addint(struct crm_buf *b, int64_t v)
+{
+	char t[24], *p = t + sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	crm_buf_add(b, p, (size_t)(t + sizeof t - p));
+}
+
 void
 crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 {
@@ -525,16 +540,24 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 	for (i = 0; i < a->ncust; i++) {
 		const struct crm_cust *c = custat(a, i);
 
-		crm_buf_reset(&b);
 		crm_tsv_escape(&b, c->id, c->idlen);
-		crm_buf_addf(&b, "\t%llu\t", (unsigned long long)c->orders);
-		for (k = 0; k < c->ndays; k++)
-			crm_buf_addf(&b, "%s%ld:%lld", k ? "," : "",
-			    (long)c->days[k].day,
-			    (long long)crm_custday_amount(&c->days[k]));
+		crm_buf_addc(&b, '\t');
+		addint(&b, (int64_t)c->orders);
+		crm_buf_addc(&b, '\t');
+		for (k = 0; k < c->ndays; k++) {
+			if (k)
+				crm_buf_addc(&b, ',');
+			addint(&b, c->days[k].day);
+			crm_buf_addc(&b, ':');
+			addint(&b, crm_custday_amount(&c->days[k]));
+		}
 		crm_buf_addc(&b, '\n');
-		crm_out_write(o, b.p, b.n);
+		if (b.n >= 1 << 16) {
+			crm_out_write(o, b.p, b.n);
+			crm_buf_reset(&b);
+		}
 	}
+	crm_out_write(o, b.p, b.n);
 	crm_buf_release(&b);
 }
 
