@@ -422,7 +422,7 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		df = &rec.f[di];
 		af = &rec.f[ai];
 		if (id->n == 0) {
-			bad(r, rec.line, ci, NULL, "empty customer id");
+			bad(r, rec.line, ci, NULL, "empty");
 			continue;
 		}
 		if ((e = parse_date(df->p, df->n, &day))) {
@@ -525,7 +525,10 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 			return -1;
 		}
 		if (e) {
-			bad(r, rec.line, 2, &rec.f[2], e);
+			int c = strcmp(e, "bad order count") == 0 ? 1 :
+			    strcmp(e, "empty customer id") == 0 ? 0 : 2;
+
+			bad(r, rec.line, c, &rec.f[c], e);
 			continue;
 		}
 		if (asof != CRM_DATE_INVALID) {
