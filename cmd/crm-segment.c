@@ -336,63 +336,31 @@ bad(struct crm_reader *r, long line, int col, const struct crm_field *f,
 	status = CRM_EXIT_REJECT;
 }
 
-/*
- * Transactions wait in a small ring before they are counted, so that the
- * memory reads of the hash table (slot, customer, day list) can be
- * prefetched a few records ahead: the table is far larger than the caches
- * and this is where the time goes.
- */
-#define RING 32
-#define RING_MASK (RING - 1)
-#define STAGE1 8
-#define STAGE2 16
-#define STAGE3 24
-
-struct pending {
-	char id[64];
-	size_t n;
-	uint64_t h;
-	int32_t day;
-	int64_t amt;
-	long line;
+struct txerr {
+	struct crm_reader *r;
+	int ai;
 };
 
-struct ring {
-	struct pending e[RING];
-	size_t head, n;         /* oldest at head */
-};
-
+/* A transaction crm_custagg refused when it was counted. */
 static void
-count_one(struct crm_reader *r, struct crm_custagg *a, int ai,
-    const struct pending *p)
+tx_refused(void *arg, long line, int32_t day, int64_t amt)
 {
-	if (crm_custagg_add_hashed(a, p->id, p->n, p->h, p->day, p->amt) < 0) {
-		char v[32];
+	struct txerr *x = arg;
+	char v[32];
 
-		crm_money_format(p->amt, v);
-		warnx("%s", crm_reader_seterr(r, p->line, ai, v, strlen(v), "%s",
-		    "the customer's total for the day is out of range"));
-		status = CRM_EXIT_REJECT;
-	}
+	(void)day;
+	crm_money_format(amt, v);
+	warnx("%s", crm_reader_seterr(x->r, line, x->ai, v, strlen(v), "%s",
+	    "the customer's total for the day is out of range"));
+	status = CRM_EXIT_REJECT;
 }
 
-static void
-ring_drain(struct ring *q, struct crm_reader *r, struct crm_custagg *a,
-    int ai)
-{
-	while (q->n) {
-		count_one(r, a, ai, &q->e[q->head]);
-		q->head = (q->head + 1) & RING_MASK;
-		q->n--;
-	}
-}
-
-/* Read transactions from r into a. */
+/* Read transactions from r into a (queued: counted in batches). */
 static void
 read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
-	static struct ring q;
 	struct crm_rec rec;
+	struct txerr x;
 	int ci, di, ai, rc;
 
 	ci = opencol(r, "customer_id");
@@ -400,10 +368,11 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	ai = opencol(r, "amount");
 	if (ci < 0 || di < 0 || ai < 0)
 		return;
-	q.head = q.n = 0;
+	x.r = r;
+	x.ai = ai;
+	crm_custagg_onerror(a, tx_refused, &x);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const struct crm_field *id, *df, *af;
-		struct pending *p;
 		const char *e;
 		int32_t day;
 		int64_t amt;
@@ -435,45 +404,10 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		}
 		if (asof != CRM_DATE_INVALID && day > asof)
 			continue;
-		if (id->n >= sizeof q.e[0].id) {
-			struct pending big;
-
-			ring_drain(&q, r, a, ai);
-			if (crm_custagg_add(a, id->p, id->n, day, amt) < 0) {
-				big.amt = amt;
-				big.line = rec.line;
-				big.n = 0;
-				crm_money_format(amt, big.id);
-				warnx("%s", crm_reader_seterr(r, rec.line, ai,
-				    big.id, strlen(big.id), "%s", "the "
-				    "customer's total for the day is out of "
-				    "range"));
-				status = CRM_EXIT_REJECT;
-			}
-			continue;
-		}
-		if (q.n == STAGE3) {
-			count_one(r, a, ai, &q.e[q.head]);
-			q.head = (q.head + 1) & RING_MASK;
-			q.n--;
-		}
-		p = &q.e[(q.head + q.n) & RING_MASK];
-		memcpy(p->id, id->p, id->n);
-		p->n = id->n;
-		p->h = crm_custagg_hash(id->p, id->n);
-		p->day = day;
-		p->amt = amt;
-		p->line = rec.line;
-		q.n++;
-		crm_custagg_prefetch(a, p->h, 0);
-		if (q.n > STAGE1)
-			crm_custagg_prefetch(a,
-			    q.e[(q.head + q.n - 1 - STAGE1) & RING_MASK].h, 1);
-		if (q.n > STAGE2)
-			crm_custagg_prefetch(a,
-			    q.e[(q.head + q.n - 1 - STAGE2) & RING_MASK].h, 2);
+		crm_custagg_queue(a, id->p, id->n, day, amt, rec.line);
 	}
-	ring_drain(&q, r, a, ai);
+	crm_custagg_flush(a);
+	crm_custagg_onerror(a, NULL, NULL);
 }
 
 /* Read partial aggregates from r into a. */
