@@ -1,19 +1,29 @@
 /*
- * custagg: an open-addressing table of customers, each with its sorted list
- * of purchase days and daily totals.  Ids go to a bump arena and day lists
- * to power-of-two blocks recycled through free lists, so the hot path does
- * no malloc per transaction.
+ * custagg: customers split over 256 partitions by hash, each an
+ * open-addressing table with its own customer array; ids go to a bump
+ * arena and day lists to power-of-two blocks recycled through free lists.
+ *
+ * Queued transactions are first sorted into their partitions and then
+ * counted partition by partition: one partition's table, customers and day
+ * lists fit in the caches, where a single table of half a million customers
+ * would cost several cache misses per transaction.
  */
 #include "custagg.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "out.h"
 #include "util.h"
 
-#define ARENA_CHUNK (1u << 20)
+#define ARENA_MIN (1u << 20)
+#define ARENA_MAX (64u << 20)
+#define HUGE (2u << 20)
+#define NPART 256
+#define QCAP (1u << 13)         /* queued transactions per partition: about
+                                   2 million are counted in one batch */
 #define NCLASS 32
 
 struct chunk {
@@ -22,17 +32,58 @@ struct chunk {
 	/* data follows, aligned for pointers */
 };
 
-struct crm_custagg {
+struct qrec {
+	uint64_t h;
+	int64_t amt;
+	long tag;
+	int32_t day;
+	uint32_t n;
+	union {
+		char in[24];    /* ids shorter than 24 bytes */
+		size_t off;     /* of a longer id in the queue's id buffer */
+	} id;
+};
+
+struct part {
 	struct crm_cust *cust;
 	size_t ncust, alloc;
-	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1); 0 empty */
+	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1) */
 	size_t mask;
-	struct chunk *chunks;   /* ids and day blocks */
+	struct qrec *q;         /* QCAP records in qmem */
+	size_t nq;
+};
+
+struct crm_custagg {
+	struct part part[NPART];
+	size_t ncust;
+	struct qrec *qmem;      /* the queues, allocated on first use */
+	struct crm_buf qid;     /* ids of queued transactions */
+	crm_custagg_errfn *errfn;
+	void *errarg;
+	struct chunk *chunks;   /* long ids and day blocks */
+	size_t nextchunk;       /* size of the next arena chunk */
 	void *freelist[NCLASS]; /* freed day blocks by log2 capacity */
 	int32_t maxday;
 	struct crm_custday *tmp;        /* merge scratch */
 	size_t ntmp;
 };
+
+/* Large blocks on 2 MiB boundaries, marked for transparent huge pages:
+ * day lists are read at random, and TLB misses would otherwise cost as
+ * much as the cache misses. */
+static void *
+bigalloc(size_t n)
+{
+	void *p;
+
+	if (n < HUGE)
+		return crm_xmalloc(n);
+	n = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
+	if (posix_memalign(&p, HUGE, n) != 0)
+		return crm_xmalloc(n);  /* dies with the usual message */
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
 
 static uint64_t
 hash_bytes(const char *p, size_t n)
@@ -66,9 +117,16 @@ arena_alloc(struct crm_custagg *a, size_t n)
 
 	n = (n + 7) & ~(size_t)7;
 	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		size_t size;
 
-		c = crm_xmalloc(sizeof *c + size);
+		if (a->nextchunk < ARENA_MIN)
+			a->nextchunk = ARENA_MIN;
+		size = n + sizeof *c > a->nextchunk ? n + sizeof *c :
+		    a->nextchunk;
+		if (a->nextchunk < ARENA_MAX)
+			a->nextchunk *= 2;
+		c = bigalloc(size);
+		size -= sizeof *c;
 		c->size = size;
 		c->used = 0;
 		c->next = a->chunks;
@@ -106,9 +164,13 @@ struct crm_custagg *
 crm_custagg_new(void)
 {
 	struct crm_custagg *a = crm_xcalloc(1, sizeof *a);
+	size_t i;
 
-	a->mask = 1023;
-	a->slot = crm_xcalloc(a->mask + 1, sizeof *a->slot);
+	for (i = 0; i < NPART; i++) {
+		a->part[i].mask = 15;
+		a->part[i].slot = crm_xcalloc(16, sizeof(uint64_t));
+	}
+	crm_buf_init(&a->qid);
 	a->maxday = INT32_MIN;
 	return a;
 }
@@ -117,6 +179,7 @@ void
 crm_custagg_free(struct crm_custagg *a)
 {
 	struct chunk *c, *next;
+	size_t i;
 
 	if (!a)
 		return;
@@ -124,20 +187,24 @@ crm_custagg_free(struct crm_custagg *a)
 		next = c->next;
 		free(c);
 	}
-	free(a->cust);
-	free(a->slot);
+	for (i = 0; i < NPART; i++) {
+		free(a->part[i].cust);
+		free(a->part[i].slot);
+	}
+	crm_buf_release(&a->qid);
+	free(a->qmem);
 	free(a->tmp);
 	free(a);
 }
 
 static void
-rehash(struct crm_custagg *a)
+rehash(struct part *p)
 {
-	size_t n = (a->mask + 1) * 2, i, j;
+	size_t n = (p->mask + 1) * 2, i, j;
 	uint64_t *s = crm_xcalloc(n, sizeof *s);
 
-	for (i = 0; i <= a->mask; i++) {
-		uint64_t v = a->slot[i];
+	for (i = 0; i <= p->mask; i++) {
+		uint64_t v = p->slot[i];
 
 		if (!v)
 			continue;
@@ -146,40 +213,60 @@ rehash(struct crm_custagg *a)
 			j = (j + 1) & (n - 1);
 		s[j] = v;
 	}
-	free(a->slot);
-	a->slot = s;
-	a->mask = n - 1;
+	free(p->slot);
+	p->slot = s;
+	p->mask = n - 1;
 }
 
-/* The customer with this id, created when absent (create != 0). */
-static struct crm_cust *
-lookup(struct crm_custagg *a, const char *id, size_t n, int create)
+/* Grow the customer array of p; short ids live inside the customers, so
+ * their pointers follow the move. */
+static void
+growcust(struct part *p)
 {
-	uint64_t h = hash_bytes(id, n);
+	struct crm_cust *old = p->cust;
+	size_t i;
+
+	crm_grow(&p->cust, &p->alloc, p->ncust + 1, sizeof *p->cust);
+	if (p->cust != old)
+		for (i = 0; i < p->ncust; i++)
+			if (p->cust[i].idlen < sizeof p->cust[i].small)
+				p->cust[i].id = p->cust[i].small;
+}
+
+/* The customer with this id and hash, created when absent (create != 0). */
+static struct crm_cust *
+lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create)
+{
+	struct part *p = &a->part[h & (NPART - 1)];
 	uint32_t h32 = (uint32_t)(h >> 32);
-	size_t i = (size_t)h32 & a->mask;
+	size_t i = (size_t)h32 & p->mask;
 	struct crm_cust *c;
 	char *copy;
 
 	for (;;) {
-		uint64_t v = a->slot[i];
+		uint64_t v = p->slot[i];
 
 		if (!v)
 			break;
 		if ((uint32_t)(v >> 32) == h32) {
-			c = &a->cust[(uint32_t)v - 1];
+			c = &p->cust[(uint32_t)v - 1];
 			if (c->idlen == n && memcmp(c->id, id, n) == 0)
 				return c;
 		}
-		i = (i + 1) & a->mask;
+		i = (i + 1) & p->mask;
 	}
 	if (!create)
 		return NULL;
-	if (a->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
+	if (p->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
 		return NULL;
-	crm_grow(&a->cust, &a->alloc, a->ncust + 1, sizeof *a->cust);
-	c = &a->cust[a->ncust++];
-	copy = arena_alloc(a, n + 1);
+	growcust(p);
+	c = &p->cust[p->ncust++];
+	a->ncust++;
+	if (n < sizeof c->small)
+		copy = c->small;
+	else
+		copy = arena_alloc(a, n + 1);
 	memcpy(copy, id, n);
 	copy[n] = '\0';
 	c->id = copy;
@@ -188,9 +275,9 @@ lookup(struct crm_custagg *a, const char *id, size_t n, int create)
 	c->orders = 0;
 	c->days = NULL;
 	c->ndays = c->cap = 0;
-	a->slot[i] = (uint64_t)h32 << 32 | (uint64_t)a->ncust;
-	if (a->ncust * 2 > a->mask)
-		rehash(a);
+	p->slot[i] = (uint64_t)h32 << 32 | (uint64_t)p->ncust;
+	if (p->ncust * 2 > p->mask)
+		rehash(p);
 	return c;
 }
 
@@ -267,17 +354,87 @@ int
 crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
     int64_t amount)
 {
-	struct crm_cust *c = lookup(a, id, n, 1);
+	struct crm_cust *c = lookup(a, id, n, hash_bytes(id, n), 1);
 
 	if (!c)
 		return -1;
 	if (addday(a, c, day, amount) < 0) {
-		/* A new customer whose very first amount cannot fail, so c
-		 * already had days: nothing to undo. */
+		/* A new customer's first amount cannot overflow, so c already
+		 * had days: nothing to undo. */
 		return -1;
 	}
 	c->orders++;
 	return 0;
+}
+
+void
+crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
+{
+	a->errfn = fn;
+	a->errarg = arg;
+}
+
+void
+crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, long tag)
+{
+	uint64_t h = hash_bytes(id, n);
+	struct part *p = &a->part[h & (NPART - 1)];
+	struct qrec *r;
+
+	if (n >= UINT32_MAX) {
+		if (a->errfn)
+			a->errfn(a->errarg, tag, day, amount);
+		return;
+	}
+	if (!a->qmem) {
+		size_t i;
+
+		a->qmem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *a->qmem));
+		for (i = 0; i < NPART; i++)
+			a->part[i].q = a->qmem + i * QCAP;
+	}
+	r = &p->q[p->nq++];
+	r->h = h;
+	r->n = (uint32_t)n;
+	r->day = day;
+	r->amt = amount;
+	r->tag = tag;
+	if (n < sizeof r->id.in)
+		memcpy(r->id.in, id, n);
+	else {
+		r->id.off = a->qid.n;
+		crm_buf_add(&a->qid, id, n);
+	}
+	if (p->nq == QCAP)
+		crm_custagg_flush(a);
+}
+
+void
+crm_custagg_flush(struct crm_custagg *a)
+{
+	size_t i, k;
+
+	for (i = 0; i < NPART; i++) {
+		struct part *p = &a->part[i];
+
+		for (k = 0; k < p->nq; k++) {
+			const struct qrec *r = &p->q[k];
+			const char *id = r->n < sizeof r->id.in ? r->id.in :
+			    a->qid.p + r->id.off;
+			struct crm_cust *c = lookup(a, id, r->n, r->h, 1);
+
+			if (!c || addday(a, c, r->day, r->amt) < 0) {
+				if (a->errfn)
+					a->errfn(a->errarg, r->tag, r->day,
+					    r->amt);
+				continue;
+			}
+			c->orders++;
+		}
+		p->nq = 0;
+	}
+	crm_buf_reset(&a->qid);
 }
 
 size_t
@@ -287,15 +444,10 @@ crm_custagg_count(const struct crm_custagg *a)
 }
 
 const struct crm_cust *
-crm_custagg_get(const struct crm_custagg *a, size_t i)
-{
-	return i < a->ncust ? &a->cust[i] : NULL;
-}
-
-const struct crm_cust *
 crm_custagg_find(const struct crm_custagg *a, const char *id, size_t n)
 {
-	return lookup((struct crm_custagg *)a, id, n, 0);
+	return lookup((struct crm_custagg *)a, id, n, hash_bytes(id, n),
+	    0);
 }
 
 int32_t
@@ -332,15 +484,19 @@ crm_custagg_sorted(const struct crm_custagg *a)
 	const struct crm_cust **v;
 	size_t i, j;
 
-	for (i = 0; i < a->ncust; i++) {
-		const unsigned char *id = (const unsigned char *)a->cust[i].id;
-		uint64_t p = 0;
+	size_t pi, ci;
 
-		for (j = 0; j < 8; j++)
-			p = p << 8 | (j < a->cust[i].idlen ? id[j] : 0);
-		k[i].prefix = p;
-		k[i].c = &a->cust[i];
-	}
+	for (i = pi = 0; pi < NPART; pi++)
+		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
+			const struct crm_cust *c = &a->part[pi].cust[ci];
+			const unsigned char *id = (const unsigned char *)c->id;
+			uint64_t p = 0;
+
+			for (j = 0; j < 8; j++)
+				p = p << 8 | (j < c->idlen ? id[j] : 0);
+			k[i].prefix = p;
+			k[i].c = c;
+		}
 	qsort(k, a->ncust, sizeof *k, cmpkey);
 	v = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *v));
 	for (i = 0; i < a->ncust; i++)
@@ -430,28 +586,52 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 	return 0;
 }
 
+/* Append v in decimal to b (no printf: partial files are large). */
+static void
+addint(struct crm_buf *b, int64_t v)
+{
+	char t[24], *p = t + sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	crm_buf_add(b, p, (size_t)(t + sizeof t - p));
+}
+
 void
 crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 {
 	struct crm_buf b;
-	size_t i;
+	size_t pi, ci;
 	uint32_t k;
 
 	crm_buf_init(&b);
 	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
-	for (i = 0; i < a->ncust; i++) {
-		const struct crm_cust *c = &a->cust[i];
+	for (pi = 0; pi < NPART; pi++)
+		for (ci = 0; ci < a->part[pi].ncust; ci++) {
+			const struct crm_cust *c = &a->part[pi].cust[ci];
 
-		crm_buf_reset(&b);
-		crm_tsv_escape(&b, c->id, c->idlen);
-		crm_buf_addf(&b, "\t%llu\t", (unsigned long long)c->orders);
-		for (k = 0; k < c->ndays; k++)
-			crm_buf_addf(&b, "%s%ld:%lld", k ? "," : "",
-			    (long)c->days[k].day,
-			    (long long)crm_custday_amount(&c->days[k]));
-		crm_buf_addc(&b, '\n');
-		crm_out_write(o, b.p, b.n);
-	}
+			crm_tsv_escape(&b, c->id, c->idlen);
+			crm_buf_addc(&b, '\t');
+			addint(&b, (int64_t)c->orders);
+			crm_buf_addc(&b, '\t');
+			for (k = 0; k < c->ndays; k++) {
+				if (k)
+					crm_buf_addc(&b, ',');
+				addint(&b, c->days[k].day);
+				crm_buf_addc(&b, ':');
+				addint(&b, crm_custday_amount(&c->days[k]));
+			}
+			crm_buf_addc(&b, '\n');
+			if (b.n >= 1 << 16) {
+				crm_out_write(o, b.p, b.n);
+				crm_buf_reset(&b);
+			}
+		}
+	crm_out_write(o, b.p, b.n);
 	crm_buf_release(&b);
 }
 
@@ -520,7 +700,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "bad daily totals";
 	if (idlen == 0)
 		return "empty customer id";
-	c = lookup(a, id, idlen, 1);
+	c = lookup(a, id, idlen, hash_bytes(id, idlen), 1);
 	if (!c)
 		return "too many customers";
 	for (i = 0; i < n; i++)

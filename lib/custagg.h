@@ -9,10 +9,13 @@
  * figures is what makes the state mergeable in any order and any split
  * (--partial / --merge) with results identical to one run.
  *
- * Customers live in one open-addressing hash table keyed by customer_id; the
- * id strings sit in an arena and the day lists in a pooled block allocator,
- * so a customer with one purchase day costs about 70 bytes.  Allocation
- * failure exits through crm_xmalloc; nothing here prints.
+ * Customers live in 256 open-addressing hash tables (partitions by hash of
+ * customer_id); long ids sit in an arena and the day lists in a pooled
+ * block allocator, so a customer with one purchase day and an id shorter
+ * than 24 bytes costs about 100 bytes (64 for the customer, 16 for its
+ * table slots, 16 for the day), at most about 180 just after the arrays
+ * double.  Allocation failure exits through crm_xmalloc; nothing here
+ * prints.
  */
 #ifndef CRM_CUSTAGG_H
 #define CRM_CUSTAGG_H
@@ -46,7 +49,10 @@ struct crm_cust {
 	uint64_t orders;        /* transactions counted */
 	struct crm_custday *days;
 	uint32_t ndays, cap;
-};
+	char small[24];         /* private: short ids live here, so that one
+	                           cache line holds the customer (id points
+	                           here then) */
+} __attribute__((aligned(64)));
 
 struct crm_custagg;
 
@@ -62,11 +68,26 @@ void crm_custagg_free(struct crm_custagg *a);
 int crm_custagg_add(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount);
 
+/*
+ * The fast way for a stream: crm_custagg_queue keeps the transaction (the
+ * id is copied) and counts queued transactions in batches, partition by
+ * partition, so that the memory each batch touches stays in the caches;
+ * crm_custagg_flush counts what is still queued and must be called before
+ * any of the reading functions below, which see counted transactions only.
+ * A transaction that crm_custagg_add would refuse is passed to the error
+ * function set with crm_custagg_onerror (with its tag, e.g. a line
+ * number), during a later queue or flush call, and not counted.
+ */
+typedef void crm_custagg_errfn(void *arg, long tag, int32_t day,
+    int64_t amount);
+void crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn,
+    void *arg);
+void crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, long tag);
+void crm_custagg_flush(struct crm_custagg *a);
+
 /* Number of distinct customers. */
 size_t crm_custagg_count(const struct crm_custagg *a);
-/* Customer i (0 <= i < count) in insertion order, or NULL past the end.
- * Pointers stay valid until the next crm_custagg_add or merge. */
-const struct crm_cust *crm_custagg_get(const struct crm_custagg *a, size_t i);
 /* The customer with this id, or NULL. */
 const struct crm_cust *crm_custagg_find(const struct crm_custagg *a,
     const char *id, size_t n);
@@ -74,9 +95,10 @@ const struct crm_cust *crm_custagg_find(const struct crm_custagg *a,
 int32_t crm_custagg_maxday(const struct crm_custagg *a);
 
 /*
- * All customers sorted by id (bytewise, shorter prefix first).  The array
- * is allocated (the caller frees it, not the customers); it stays valid
- * until the next crm_custagg_add.
+ * All customers sorted by id (bytewise, shorter prefix first), NULL after
+ * the last.  The array is allocated (the caller frees it, not the
+ * customers); the customers stay where they are until the next add, queue
+ * or merge.
  */
 const struct crm_cust **crm_custagg_sorted(const struct crm_custagg *a);
 

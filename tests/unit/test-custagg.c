@@ -151,6 +151,70 @@ test_many(void)
 	crm_custagg_free(a);
 }
 
+struct refused {
+	long tags[4];
+	int n;
+};
+
+static void
+onrefuse(void *arg, long tag, int32_t day, int64_t amount)
+{
+	struct refused *r = arg;
+
+	(void)day;
+	(void)amount;
+	if (r->n < 4)
+		r->tags[r->n] = tag;
+	r->n++;
+}
+
+static void
+test_queue(void)
+{
+	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
+	struct refused rf = { { 0 }, 0 };
+	const struct crm_cust **va, **vb;
+	char id[64];
+	long i;
+	int same = 1;
+	size_t k;
+
+	crm_custagg_onerror(a, onrefuse, &rf);
+	/* enough to fill the queues several times over; one long id */
+	for (i = 0; i < 300000; i++) {
+		int n = snprintf(id, sizeof id, i % 1000 == 0 ?
+		    "a-rather-long-customer-identifier-%ld" : "K%ld",
+		    (i * 7919) % 50000);
+
+		crm_custagg_queue(a, id, (size_t)n, (int32_t)(i % 365),
+		    i % 7 - 3, i);
+		crm_custagg_add(b, id, (size_t)n, (int32_t)(i % 365), i % 7 - 3);
+	}
+	crm_custagg_queue(a, "x", 1, 1, INT64_MAX, 900001);
+	crm_custagg_queue(a, "x", 1, 1, 1, 900002);
+	crm_custagg_flush(a);
+	crm_custagg_add(b, "x", 1, 1, INT64_MAX);
+	unit_inteq(rf.n, 1, "one queued transaction refused");
+	unit_inteq(rf.tags[0], 900002, "refused with its tag");
+	unit_inteq((long long)crm_custagg_count(a),
+	    (long long)crm_custagg_count(b), "queue and add: same customers");
+	va = crm_custagg_sorted(a);
+	vb = crm_custagg_sorted(b);
+	for (k = 0; va[k] && vb[k]; k++) {
+		if (strcmp(va[k]->id, vb[k]->id) != 0 ||
+		    va[k]->orders != vb[k]->orders ||
+		    va[k]->ndays != vb[k]->ndays ||
+		    memcmp(va[k]->days, vb[k]->days,
+		    va[k]->ndays * sizeof *va[k]->days) != 0)
+			same = 0;
+	}
+	UNIT_OK(same && !va[k] && !vb[k], "queue and add: same state");
+	free(va);
+	free(vb);
+	crm_custagg_free(a);
+	crm_custagg_free(b);
+}
+
 int
 main(void)
 {
@@ -158,5 +222,6 @@ main(void)
 	test_overflow();
 	test_merge();
 	test_many();
+	test_queue();
 	return unit_done();
 }
