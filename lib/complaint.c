@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kinds.h"
+#include "re.h"
 #include "rec.h"
 #include "util.h"
 #include "value.h"
@@ -603,4 +604,682 @@ crm_complaint_channel_public(const char *channel)
 {
 	return channel && (!strcmp(channel, "social") ||
 	    !strcmp(channel, "forum"));
+}
+
+/*
+ * The triage rules.  Running every rule's PCRE2 match on every text costs
+ * one pattern search per rule; most rules cannot match most texts, so each
+ * rule gets, where its pattern allows, one literal per top-level branch
+ * that any match must contain.  A text is scanned once: every position's
+ * first two (ASCII-folded) bytes index the literals that start with them,
+ * and only the rules with a literal present (plus the rules that have no
+ * literal) are run.  The answer is the same as running every rule.
+ */
+struct rule {
+	char *id;
+	char *category;
+	char *cause;
+	int severity;
+	long weight;
+	long line;
+	struct crm_re *re;
+	int fold;               /* caseless literals */
+};
+
+struct lit {
+	char *p;
+	size_t n;
+	size_t rule;
+};
+
+struct crm_complaint_rules {
+	struct rule *r;
+	size_t n, alloc;
+	struct lit *lits;
+	size_t nlits, alits;
+	uint32_t *start;        /* 65537 bucket starts into lits, by key */
+	uint64_t bits[1024];    /* non-empty buckets */
+	size_t *always;         /* rules without literals */
+	size_t nalways;
+	int any_fold;
+	unsigned char *cand;    /* per rule: a candidate for this text */
+	size_t *list;           /* candidates, then the matched rules */
+	size_t nlist;
+	const char *err;
+};
+
+static unsigned char fold_tab[256];
+
+static void
+fold_init(void)
+{
+	for (int i = 0; i < 256; i++)
+		fold_tab[i] = (unsigned char)(i >= 'A' && i <= 'Z' ? i + 32 : i);
+}
+
+static size_t
+utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Skip a group or class starting at p[0] ('(' or '['); NULL when unclosed. */
+static const char *
+skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			if (e)
+				p = e + 1;
+		}
+		p++;
+	}
+	return *p ? p + 1 : NULL;
+}
+
+static const char *
+skip_group(const char *p)
+{
+	int depth = 0;
+
+	while (*p) {
+		if (*p == '\\') {
+			if (!p[1])
+				return NULL;
+			p += 2;
+			continue;
+		}
+		if (*p == '[') {
+			if ((p = skip_class(p)) == NULL)
+				return NULL;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return NULL;
+}
+
+/* A {n}, {n,}, {n,m} quantifier at p: its length, *min set; 0 if not one. */
+static size_t
+brace_quant(const char *p, long *min)
+{
+	const char *q = p + 1;
+
+	if (*p != '{' || !(*q >= '0' && *q <= '9'))
+		return 0;
+	*min = strtol(q, (char **)&q, 10);
+	if (*q == ',') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	return *q == '}' ? (size_t)(q - p + 1) : 0;
+}
+
+/* Skip a quantifier after an atom (and its lazy or possessive mark). */
+static const char *
+skip_quant(const char *p)
+{
+	long min;
+	size_t k;
+
+	if (*p == '*' || *p == '+' || *p == '?')
+		p++;
+	else if ((k = brace_quant(p, &min)) != 0)
+		p += k;
+	else
+		return p;
+	if (*p == '?' || *p == '+')
+		p++;
+	return p;
+}
+
+struct litscan {
+	struct crm_buf run, best;
+	size_t last;            /* start of the last character of run */
+};
+
+static void
+run_end(struct litscan *ls)
+{
+	if (ls->run.n > ls->best.n) {
+		crm_buf_reset(&ls->best);
+		crm_buf_add(&ls->best, ls->run.p, ls->run.n);
+	}
+	crm_buf_reset(&ls->run);
+}
+
+static int
+fold_ok(const unsigned char *c, size_t k)
+{
+	/* U+3000..U+9FFF (CJK, kana, punctuation) have no case. */
+	return k == 1 || (k == 3 && c[0] >= 0xe3 && c[0] <= 0xe9);
+}
+
+/*
+ * Add to rs the literals of pattern (the rule index ri): one per top-level
+ * branch, the longest run of literal characters that every match of that
+ * branch contains.  Returns 0, or -1 (adding nothing) when some branch
+ * has no such run of at least two bytes or the pattern uses syntax this
+ * scanner does not follow.
+ */
+static int
+rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
+{
+	struct litscan ls;
+	const char *p = pat;
+	int fold = 0, ok = 0;
+	struct crm_buf *lits;
+	size_t nl = 0, al = 0;
+
+	if (!strncmp(p, "(?i)", 4)) {
+		fold = 1;
+		p += 4;
+	}
+	if (strstr(p, "(?#") || strstr(p, "(*") || strstr(p, "\\Q") ||
+	    strstr(p, "\\E"))
+		return -1;
+	crm_buf_init(&ls.run);
+	crm_buf_init(&ls.best);
+	ls.last = 0;
+	lits = NULL;
+	for (;;) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\0' || c == '|') {
+			run_end(&ls);
+			if (ls.best.n < 2)
+				goto fail;
+			crm_grow(&lits, &al, nl + 1, sizeof *lits);
+			crm_buf_init(&lits[nl]);
+			crm_buf_add(&lits[nl], ls.best.p, ls.best.n);
+			nl++;
+			crm_buf_reset(&ls.best);
+			if (c == '\0')
+				break;
+			p++;
+			continue;
+		}
+		if (c == '(') {
+			const char *q = p + 1;
+
+			if (*q == '?') {
+				q++;
+				while (*q && strchr("imnsxJU-^", *q))
+					q++;
+				if (*q == ')')
+					goto fail;      /* option setting */
+			}
+			run_end(&ls);
+			if ((p = skip_group(p)) == NULL)
+				goto fail;
+			p = skip_quant(p);
+			continue;
+		}
+		if (c == '[') {
+			run_end(&ls);
+			if ((p = skip_class(p)) == NULL)
+				goto fail;
+			p = skip_quant(p);
+			continue;
+		}
+		if (c == ')')
+			goto fail;
+		if (c == '.' || c == '^' || c == '$') {
+			run_end(&ls);
+			p = skip_quant(p + 1);
+			continue;
+		}
+		if (c == '*' || c == '+' || c == '?' || c == '{') {
+			long min = 1;
+			size_t k = c == '{' ? brace_quant(p, &min) : 1;
+
+			if (k == 0)
+				goto literal;
+			if (c == '*' || c == '?' || min == 0)
+				ls.run.n = ls.last, ls.run.p[ls.run.n] = '\0';
+			run_end(&ls);
+			p = skip_quant(p);
+			continue;
+		}
+	literal:
+		if (c == '\\') {
+			unsigned char e = (unsigned char)p[1];
+
+			if (e == '\0')
+				goto fail;
+			if (e < 0x80 && ((e >= '0' && e <= '9') ||
+			    ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
+				/* a class, an assertion or a code: not literal */
+				run_end(&ls);
+				p += 2;
+				if (p[0] == '{' && strchr("pPxNgko", e)) {
+					const char *q = strchr(p, '}');
+					if (!q)
+						goto fail;
+					p = q + 1;
+				} else if (e == 'x') {
+					for (int i = 0; i < 2 && strchr(
+					    "0123456789abcdefABCDEF", *p) &&
+					    *p; i++)
+						p++;
+				} else if (e == 'c' && *p) {
+					p++;
+				} else if (e >= '0' && e <= '9') {
+					while (*p >= '0' && *p <= '9')
+						p++;
+				}
+				p = skip_quant(p);
+				continue;
+			}
+			p++;
+			c = e;
+		}
+		{
+			size_t k = utf8_len(c), i;
+
+			for (i = 1; i < k; i++)
+				if (!p[i])
+					goto fail;
+			if (fold && !fold_ok((const unsigned char *)p, k)) {
+				run_end(&ls);
+				p += k;
+				continue;
+			}
+			ls.last = ls.run.n;
+			for (i = 0; i < k; i++)
+				crm_buf_addc(&ls.run, fold ?
+				    fold_tab[(unsigned char)p[i]] : p[i]);
+			p += k;
+		}
+	}
+	ok = 1;
+fail:
+	crm_buf_release(&ls.run);
+	crm_buf_release(&ls.best);
+	for (size_t i = 0; i < nl; i++) {
+		if (ok) {
+			crm_grow(&rs->lits, &rs->alits, rs->nlits + 1,
+			    sizeof *rs->lits);
+			rs->lits[rs->nlits].n = lits[i].n;
+			rs->lits[rs->nlits].p = crm_buf_detach(&lits[i], NULL);
+			rs->lits[rs->nlits].rule = ri;
+			rs->nlits++;
+		} else {
+			crm_buf_release(&lits[i]);
+		}
+	}
+	free(lits);
+	rs->r[ri].fold = fold;
+	return ok ? 0 : -1;
+}
+
+static unsigned
+lit_key(const struct lit *l)
+{
+	return (unsigned)fold_tab[(unsigned char)l->p[0]] << 8 |
+	    fold_tab[(unsigned char)l->p[1]];
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+	unsigned kx = lit_key(x), ky = lit_key(y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static void
+build_index(struct crm_complaint_rules *rs)
+{
+	size_t i = 0;
+
+	if (rs->nlits > 1)
+		qsort(rs->lits, rs->nlits, sizeof *rs->lits, by_key);
+	rs->start = crm_xcalloc(65537, sizeof *rs->start);
+	for (unsigned k = 0; k < 65536; k++) {
+		rs->start[k] = (uint32_t)i;
+		while (i < rs->nlits && lit_key(&rs->lits[i]) == k)
+			i++;
+		if (i > rs->start[k])
+			rs->bits[k >> 6] |= 1ULL << (k & 63);
+	}
+	rs->start[65536] = (uint32_t)i;
+}
+
+/* Split a raw line at tabs into at most max fields; returns the count. */
+static size_t
+split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *t = strchr(line, '\t');
+
+		if (n < max)
+			f[n] = line;
+		n++;
+		if (!t)
+			break;
+		*t = '\0';
+		line = t + 1;
+	}
+	return n;
+}
+
+void
+crm_complaint_rules_free(struct crm_complaint_rules *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->r[i].id);
+		free(rs->r[i].category);
+		free(rs->r[i].cause);
+		crm_re_free(rs->r[i].re);
+	}
+	for (size_t i = 0; i < rs->nlits; i++)
+		free(rs->lits[i].p);
+	free(rs->r);
+	free(rs->lits);
+	free(rs->start);
+	free(rs->always);
+	free(rs->cand);
+	free(rs->list);
+	free(rs);
+}
+
+enum { RC_ID, RC_PATTERN, RC_CATEGORY, RC_CAUSE, RC_SEVERITY, RC_WEIGHT,
+	RC_N };
+static const char *const rule_cols[RC_N] = {
+	"id", "pattern", "category", "cause", "severity", "weight"
+};
+
+struct crm_complaint_rules *
+crm_complaint_rules_load(const char *path, char *err, size_t errlen)
+{
+	struct crm_complaint_rules *rs;
+	FILE *fp;
+	char *line = NULL, *f[64];
+	size_t cap = 0, nf;
+	int pos[RC_N];
+	long lineno = 0;
+	ssize_t len;
+	int have_header = 0;
+
+	if (!fold_tab['A'])
+		fold_init();
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	rs = crm_xcalloc(1, sizeof *rs);
+#define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); goto bad; } while (0)
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		struct rule *r;
+		char cerr[160];
+		int64_t w = 0;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (crm_utf8_valid(line, (size_t)len) != (size_t)len)
+			BAD("%s:%ld: invalid UTF-8", path, lineno);
+		nf = split_tabs(line, f, 64);
+		if (nf > 64)
+			BAD("%s:%ld: too many fields", path, lineno);
+		if (!have_header) {
+			for (int c = 0; c < RC_N; c++) {
+				pos[c] = -1;
+				for (size_t i = 0; i < nf; i++)
+					if (!strcmp(f[i], rule_cols[c]))
+						pos[c] = (int)i;
+				if (pos[c] < 0 && c != RC_WEIGHT)
+					BAD("%s:%ld: no %s column in the header",
+					    path, lineno, rule_cols[c]);
+			}
+			have_header = 1;
+			continue;
+		}
+		for (size_t i = nf; i < 64; i++)
+			f[i] = "";
+		crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
+		r = &rs->r[rs->n];
+		memset(r, 0, sizeof *r);
+		r->line = lineno;
+		if (!*f[pos[RC_ID]])
+			BAD("%s:%ld: id: missing rule id", path, lineno);
+		for (size_t i = 0; i < rs->n; i++)
+			if (!strcmp(rs->r[i].id, f[pos[RC_ID]]))
+				BAD("%s:%ld: id: duplicate rule id '%s'",
+				    path, lineno, f[pos[RC_ID]]);
+		if (!*f[pos[RC_PATTERN]])
+			BAD("%s:%ld: rule %s: pattern: empty pattern", path,
+			    lineno, f[pos[RC_ID]]);
+		if (!*f[pos[RC_CATEGORY]])
+			BAD("%s:%ld: rule %s: category: missing category",
+			    path, lineno, f[pos[RC_ID]]);
+		if (*f[pos[RC_CAUSE]] && strcmp(f[pos[RC_CAUSE]], "-") &&
+		    crm_vocab_index(crm_vocab_cause, f[pos[RC_CAUSE]],
+		    strlen(f[pos[RC_CAUSE]])) < 0)
+			BAD("%s:%ld: rule %s: cause: not one of result, "
+			    "process, expectation, -: '%s'", path, lineno,
+			    f[pos[RC_ID]], f[pos[RC_CAUSE]]);
+		r->severity = crm_vocab_index(crm_vocab_severity,
+		    f[pos[RC_SEVERITY]], strlen(f[pos[RC_SEVERITY]]));
+		if (r->severity < 0)
+			BAD("%s:%ld: rule %s: severity: not one of low, normal, "
+			    "high, urgent: '%s'", path, lineno, f[pos[RC_ID]],
+			    f[pos[RC_SEVERITY]]);
+		if (pos[RC_WEIGHT] >= 0 && *f[pos[RC_WEIGHT]] &&
+		    crm_int_parse(f[pos[RC_WEIGHT]], strlen(f[pos[RC_WEIGHT]]),
+		    -1000000, 1000000, &w))
+			BAD("%s:%ld: rule %s: weight: not an integer in "
+			    "-1000000..1000000: '%s'", path, lineno,
+			    f[pos[RC_ID]], f[pos[RC_WEIGHT]]);
+		r->re = crm_re_compile(f[pos[RC_PATTERN]], 0, cerr,
+		    sizeof cerr);
+		if (!r->re)
+			BAD("%s:%ld: rule %s: pattern: %s", path, lineno,
+			    f[pos[RC_ID]], cerr);
+		r->id = crm_xstrdup(f[pos[RC_ID]]);
+		r->category = crm_xstrdup(f[pos[RC_CATEGORY]]);
+		r->cause = crm_xstrdup(f[pos[RC_CAUSE]]);
+		r->weight = (long)w;
+		rs->n++;
+		if (rule_literals(rs, rs->n - 1, f[pos[RC_PATTERN]]) < 0) {
+			rs->always = crm_xrealloc(rs->always,
+			    (rs->nalways + 1) * sizeof *rs->always);
+			rs->always[rs->nalways++] = rs->n - 1;
+		} else if (rs->r[rs->n - 1].fold) {
+			rs->any_fold = 1;
+		}
+	}
+#undef BAD
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto bad;
+	}
+	if (!have_header) {
+		snprintf(err, errlen, "%s: no header line", path);
+		goto bad;
+	}
+	free(line);
+	fclose(fp);
+	build_index(rs);
+	rs->cand = crm_xcalloc(rs->n + 1, 1);
+	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
+	return rs;
+bad:
+	if (rs->n < rs->alloc && rs->r[rs->n].re)
+		crm_re_free(rs->r[rs->n].re);
+	free(line);
+	fclose(fp);
+	crm_complaint_rules_free(rs);
+	return NULL;
+}
+
+size_t
+crm_complaint_rules_count(const struct crm_complaint_rules *rs)
+{
+	return rs->n;
+}
+
+const char *
+crm_complaint_rule_id(const struct crm_complaint_rules *rs, size_t i)
+{
+	return i < rs->n ? rs->r[i].id : "";
+}
+
+void
+crm_complaint_rules_limit(struct crm_complaint_rules *rs, unsigned long limit)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		crm_re_set_limit(rs->r[i].re, limit);
+}
+
+size_t
+crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs)
+{
+	return rs->nalways;
+}
+
+const char *
+crm_complaint_rules_error(const struct crm_complaint_rules *rs)
+{
+	return rs->err ? rs->err : "";
+}
+
+static void
+add_cand(struct crm_complaint_rules *rs, size_t ri)
+{
+	if (!rs->cand[ri]) {
+		rs->cand[ri] = 1;
+		rs->list[rs->nlist++] = ri;
+	}
+}
+
+static int
+by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Does rule a rank before rule b? */
+static int
+ranks_before(const struct rule *a, size_t ia, const struct rule *b, size_t ib)
+{
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	if (a->weight != b->weight)
+		return a->weight > b->weight;
+	return ia < ib;
+}
+
+int
+crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
+    size_t n, struct crm_complaint_triage *out, size_t *bad)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t nm = 0, best = (size_t)-1, bcat = (size_t)-1, bcause = (size_t)-1;
+	int rc = 0, special = 0;
+
+	rs->nlist = 0;
+	rs->err = NULL;
+	for (size_t i = 0; i < rs->nalways; i++)
+		add_cand(rs, rs->always[i]);
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned k = (unsigned)fold_tab[t[i]] << 8 | fold_tab[t[i + 1]];
+
+		special |= t[i] == 0xc5 || t[i] == 0xe2;
+		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
+			continue;
+		for (uint32_t j = rs->start[k]; j < rs->start[k + 1]; j++) {
+			const struct lit *l = &rs->lits[j];
+			size_t q;
+
+			if (rs->cand[l->rule] || l->n > n - i)
+				continue;
+			if (rs->r[l->rule].fold) {
+				for (q = 2; q < l->n; q++)
+					if (fold_tab[t[i + q]] !=
+					    (unsigned char)l->p[q])
+						break;
+			} else {
+				q = memcmp(t + i, l->p, l->n) ? 0 : l->n;
+			}
+			if (q == l->n)
+				add_cand(rs, l->rule);
+		}
+	}
+	/* Caseless ASCII s and k also match U+017F and U+212A. */
+	if (rs->any_fold && special && (memmem(text, n, "\xc5\xbf", 2) ||
+	    memmem(text, n, "\xe2\x84\xaa", 3)))
+		for (size_t j = 0; j < rs->nlits; j++)
+			if (rs->r[rs->lits[j].rule].fold)
+				add_cand(rs, rs->lits[j].rule);
+	if (rs->nlist > 1)
+		qsort(rs->list, rs->nlist, sizeof *rs->list, by_index);
+	for (size_t c = 0; c < rs->nlist; c++) {
+		size_t ri = rs->list[c];
+		struct rule *r = &rs->r[ri];
+		int m;
+
+		rs->cand[ri] = 0;
+		if (rc < 0)
+			continue;
+		m = crm_re_match(r->re, text, n);
+		if (m < 0) {
+			rs->err = crm_re_error(r->re);
+			*bad = ri;
+			rc = -1;
+			continue;
+		}
+		if (m == 0)
+			continue;
+		rs->list[nm++] = ri;
+		if (best == (size_t)-1 || ranks_before(r, ri, &rs->r[best], best))
+			best = ri;
+		if (strcmp(r->category, "-") && (bcat == (size_t)-1 ||
+		    ranks_before(r, ri, &rs->r[bcat], bcat)))
+			bcat = ri;
+		if (*r->cause && strcmp(r->cause, "-") &&
+		    (bcause == (size_t)-1 ||
+		    ranks_before(r, ri, &rs->r[bcause], bcause)))
+			bcause = ri;
+	}
+	if (rc < 0)
+		return -1;
+	out->matched = rs->list;
+	out->nmatched = nm;
+	out->severity = best == (size_t)-1 ? 1 : rs->r[best].severity;
+	out->category = bcat != (size_t)-1 ? rs->r[bcat].category :
+	    best != (size_t)-1 ? "escalation" : "other";
+	out->cause = bcause == (size_t)-1 ? "" : rs->r[bcause].cause;
+	return 0;
 }

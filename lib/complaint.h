@@ -230,7 +230,8 @@ size_t crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs);
  * winner's; category and cause are those of the best-ranked matching rule
  * whose category (cause) is not "-", so a rule with "-" (an escalation
  * trigger) raises the severity without hiding what the complaint is about.
- * Nothing matched: category "other", cause "", severity normal.
+ * When only rules with category "-" matched, the category is "escalation";
+ * when nothing matched, category "other", cause "", severity normal.
  * matched[0..nmatched) are the indices of the matching rules in file order;
  * the array is owned by the rule set and valid until the next match.
  */

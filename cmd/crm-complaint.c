@@ -1,0 +1,1044 @@
+/*
+ * crm-complaint: record, triage, update and list complaints.  The complaint
+ * log is append-only events (lib/store.h); states come from the fold in
+ * lib/complaint.h, triage from its rule engine.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "complaint.h"
+#include "kinds.h"
+#include "out.h"
+#include "rec.h"
+#include "store.h"
+#include "table.h"
+#include "util.h"
+#include "value.h"
+
+static void usage(FILE *) __attribute__((noreturn));
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
+	    "[--channel CH]\n"
+	    "           [--customers FILE] [--segments FILE] [--ts T] "
+	    "[-f FILE] [COMMON]\n"
+	    "       crm-complaint triage [--format F] [--segments FILE] "
+	    "[COMMON] [FILE]\n"
+	    "       crm-complaint update ID --event "
+	    "assign|respond|resolve|reopen|close\n"
+	    "           [--agent A] [--note TEXT] [--satisfaction 1-5] "
+	    "[--ts T] [-f FILE] [COMMON]\n"
+	    "       crm-complaint list [--open] [--overdue] [--as-of T] "
+	    "[--category C]\n"
+	    "           [--customer ID] [--format F] [-f FILE] [COMMON]\n"
+	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
+	    "[--match-limit N]\n", fp);
+	exit(fp == stdout ? 0 : CRM_EXIT_FATAL);
+}
+
+enum {
+	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
+	O_EVENT, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
+	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SLA, O_TEXT, O_TS, O_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "agent", required_argument, NULL, O_AGENT },
+	{ "as-of", required_argument, NULL, O_ASOF },
+	{ "category", required_argument, NULL, O_CATEGORY },
+	{ "channel", required_argument, NULL, O_CHANNEL },
+	{ "customer", required_argument, NULL, O_CUSTOMER },
+	{ "customers", required_argument, NULL, O_CUSTOMERS },
+	{ "event", required_argument, NULL, O_EVENT },
+	{ "file", required_argument, NULL, 'f' },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "match-limit", required_argument, NULL, O_LIMIT },
+	{ "note", required_argument, NULL, O_NOTE },
+	{ "open", no_argument, NULL, O_OPEN },
+	{ "overdue", no_argument, NULL, O_OVERDUE },
+	{ "policy", required_argument, NULL, O_POLICY },
+	{ "rules", required_argument, NULL, O_RULES },
+	{ "satisfaction", required_argument, NULL, O_SAT },
+	{ "segments", required_argument, NULL, O_SEGMENTS },
+	{ "sla", required_argument, NULL, O_SLA },
+	{ "text", required_argument, NULL, O_TEXT },
+	{ "ts", required_argument, NULL, O_TS },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *agent, *asof, *category, *channel, *customer, *customers,
+	    *event, *file, *format, *note, *policy, *rules, *sat, *segments,
+	    *text, *ts;
+	const char *sla[32];
+	int nsla, open, overdue;
+	unsigned long limit;
+};
+
+static int status = CRM_EXIT_OK;
+static struct crm_complaint_policy policy;
+
+/* ---------------------------------------------------------- string sets */
+
+/*
+ * Entries keep their hash, so a probe rarely compares keys, and hold keys
+ * shorter than KEYIN bytes inline, so a lookup touches one cache line.
+ */
+#define KEYIN 24
+
+/* Times of the complaints seen so far of one customer, sorted. */
+struct seen {
+	int64_t *t;
+	uint32_t n, alloc;
+};
+
+struct strent {
+	size_t h;
+	char *k;                /* a longer key, or NULL */
+	char in[KEYIN];         /* a short key */
+	struct seen seen;       /* for triage's repeat counts */
+	int used;
+};
+
+struct strset {
+	struct strent *e;
+	size_t n, size;
+};
+
+static size_t
+hs(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	/* FNV's low bits mix poorly for keys that differ in one digit. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static const char *
+ent_key(const struct strent *e)
+{
+	return e->k ? e->k : e->in;
+}
+
+static size_t
+strset_slot(const struct strset *s, const char *key, size_t h)
+{
+	size_t m = s->size - 1, i = h & m;
+
+	while (s->e[i].used && (s->e[i].h != h ||
+	    strcmp(ent_key(&s->e[i]), key)))
+		i = (i + 1) & m;
+	return i;
+}
+
+/* The entry of key, added (zeroed) when absent. */
+static struct strent *
+strset_get(struct strset *s, const char *key)
+{
+	size_t i, h = hs(key);
+
+	if (2 * (s->n + 1) >= s->size) {
+		struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
+
+		t.e = crm_xcalloc(t.size, sizeof *t.e);
+		for (size_t j = 0; j < s->size; j++)
+			if (s->e[j].used)
+				t.e[strset_slot(&t, ent_key(&s->e[j]),
+				    s->e[j].h)] = s->e[j];
+		free(s->e);
+		*s = t;
+	}
+	i = strset_slot(s, key, h);
+	if (!s->e[i].used) {
+		size_t n = strlen(key);
+
+		if (n < KEYIN)
+			memcpy(s->e[i].in, key, n + 1);
+		else
+			s->e[i].k = crm_xstrdup(key);
+		s->e[i].used = 1;
+		s->e[i].h = h;
+		s->n++;
+	}
+	return &s->e[i];
+}
+
+static void
+strset_free(struct strset *s)
+{
+	for (size_t i = 0; i < s->size; i++) {
+		free(s->e[i].k);
+		free(s->e[i].seen.t);
+	}
+	free(s->e);
+}
+
+static int
+strset_has(const struct strset *s, const char *key)
+{
+	return s->size && s->e[strset_slot(s, key, hs(key))].used;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static void
+warn_msg(void *ctx, const char *msg)
+{
+	(void)ctx;
+	warnx("%s", msg);
+	status = CRM_EXIT_REJECT;
+}
+
+static struct crm_complaint_rules *
+load_rules(const struct opts *o)
+{
+	struct crm_complaint_rules *rs;
+	char err[512], *path = NULL;
+	const char *p = o->rules;
+
+	if (!p) {
+		struct crm_buf b;
+
+		crm_buf_init(&b);
+		crm_buf_addf(&b, "%s/complaint-rules.tsv", crm_cli_datadir());
+		p = path = crm_buf_detach(&b, NULL);
+	}
+	if ((rs = crm_complaint_rules_load(p, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	free(path);
+	if (o->limit)
+		crm_complaint_rules_limit(rs, o->limit);
+	return rs;
+}
+
+static void
+load_policy(const struct opts *o)
+{
+	char err[512];
+	const char *why;
+
+	crm_complaint_policy_init(&policy);
+	if (o->policy && crm_complaint_policy_load(&policy, o->policy, err,
+	    sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	for (int i = 0; i < o->nsla; i++)
+		if ((why = crm_complaint_policy_set(&policy, o->sla[i])))
+			errx(CRM_EXIT_FATAL, "--sla: %s '%s'", why, o->sla[i]);
+}
+
+/* Customers of a crm-segment output whose tier is platinum or gold. */
+static void
+load_tiers(const char *path, struct strset *top)
+{
+	struct crm_reader *r;
+	struct crm_rec rec;
+	char err[512];
+	int cid, tier, rc;
+
+	if ((r = crm_reader_open(path, NULL, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	cid = crm_reader_col(r, "customer_id");
+	tier = crm_reader_col(r, "tier");
+	if (cid < 0 || tier < 0)
+		errx(CRM_EXIT_FATAL, "%s: no %s column", path,
+		    cid < 0 ? "customer_id" : "tier");
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		if (rc == CRM_READ_FATAL)
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		if (rc == CRM_READ_BAD) {
+			warn_msg(NULL, crm_reader_error(r));
+			continue;
+		}
+		if ((size_t)cid < rec.nf && (size_t)tier < rec.nf &&
+		    (!strcmp(rec.f[tier].p, "platinum") ||
+		    !strcmp(rec.f[tier].p, "gold")))
+			strset_get(top, rec.f[cid].p);
+	}
+	crm_reader_close(r);
+}
+
+static int
+parse_ts(const char *opt, const char *s, int64_t *t, int *off)
+{
+	const char *why;
+
+	if (s) {
+		if ((why = crm_ts_parse(s, strlen(s), CRM_TS_LOCAL, t, off)))
+			errx(CRM_EXIT_FATAL, "%s: %s '%s'", opt, why, s);
+		return 1;
+	}
+	if ((why = crm_now(t, off)) != NULL)
+		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+	return 0;
+}
+
+static void
+fmt_ts(int64_t t, int off, char out[32])
+{
+	if (t == CRM_COMPLAINT_NOTIME)
+		out[0] = '\0';
+	else
+		crm_ts_format(t, off, out);
+}
+
+static void
+join_matched(const struct crm_complaint_rules *rs,
+    const struct crm_complaint_triage *tr, struct crm_buf *b)
+{
+	crm_buf_reset(b);
+	for (size_t i = 0; i < tr->nmatched; i++) {
+		if (i)
+			crm_buf_addc(b, ',');
+		crm_buf_adds(b, crm_complaint_rule_id(rs, tr->matched[i]));
+	}
+}
+
+static int
+out_format(const char *s, int table_ok)
+{
+	int f;
+
+	if (!s)
+		return table_ok && crm_cli_stdout_tty() ? -2 : CRM_FMT_TSV;
+	if (table_ok && !strcmp(s, "table"))
+		return -2;
+	if ((f = crm_fmt_parse(s)) < 0)
+		errx(CRM_EXIT_FATAL, "--format: unknown format '%s'", s);
+	return f;
+}
+
+/* The complaint log: its path and the store, locked. */
+static struct crm_store *
+store_lock(const struct opts *o, char **path, unsigned flags)
+{
+	const struct crm_kind *k = crm_kind_find("complaints");
+	const char *hdr[16];
+	struct crm_store *s;
+	char err[512];
+
+	for (size_t i = 0; i < k->ncols; i++)
+		hdr[i] = k->cols[i].name;
+	if ((*path = crm_cli_store_path(o->file, "complaints.tsv", err,
+	    sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	/* Readers take any header: the fold finds its columns by name. */
+	if ((s = crm_store_open(*path, flags & CRM_STORE_RDONLY ? NULL : hdr,
+	    k->ncols, flags, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	if (crm_store_lock(s, err, sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	return s;
+}
+
+static void
+store_fold(struct crm_complaint_fold *f, const char *path)
+{
+	char err[512];
+
+	if (crm_complaint_fold_file(f, path, warn_msg, NULL, err,
+	    sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+}
+
+/* Append one event line (fields in kind column order) and commit. */
+static void
+store_append(struct crm_store *s, const char *const *v, size_t n)
+{
+	struct crm_buf b;
+	char err[512];
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			crm_buf_addc(&b, '\t');
+		if (v[i])
+			crm_tsv_escape(&b, v[i], strlen(v[i]));
+	}
+	crm_buf_addc(&b, '\n');
+	if (crm_store_append(s, b.p, b.n, err, sizeof err) < 0 ||
+	    crm_store_commit(s, err, sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	crm_buf_release(&b);
+	crm_store_unlock(s);
+	crm_store_close(s);
+}
+
+enum { K_ID, K_TS, K_EVENT, K_CUSTOMER, K_STATUS, K_CATEGORY, K_CAUSE,
+	K_SEVERITY, K_PRIORITY, K_CHANNEL, K_AGENT, K_DUE_RESPONSE,
+	K_DUE_RESOLVE, K_SATISFACTION, K_TEXT, K_N };
+
+static void
+check_field(const char *opt, const char *s, int id)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || crm_utf8_valid(s, n) != n)
+		errx(CRM_EXIT_FATAL, "%s: %s", opt, n ? "invalid UTF-8" :
+		    "empty value");
+	if (id && strpbrk(s, " \t\n\r"))
+		errx(CRM_EXIT_FATAL, "%s: spaces in an identifier '%s'", opt,
+		    s);
+}
+
+/* ------------------------------------------------------------- open */
+
+static int
+cmd_open(const struct opts *o)
+{
+	struct crm_complaint_rules *rs;
+	struct crm_complaint_fold *f;
+	struct crm_complaint_triage tr;
+	struct strset top = { 0 }, known = { 0 };
+	struct crm_store *s;
+	struct crm_writer w;
+	struct crm_buf matched;
+	char *path, id[48], due_r[32], due_s[32], ts[32], prio[4];
+	const char *v[K_N] = { 0 };
+	unsigned raise = 0;
+	size_t bad, recent = 1;
+	int64_t t;
+	int off, sev;
+	static const char *const outcols[] = {
+		"complaint_id", "customer_id", "category", "cause", "severity",
+		"priority", "owner", "due_response", "due_resolve", "matched"
+	};
+
+	if (!o->customer || !o->text)
+		usage(stderr);
+	check_field("--customer", o->customer, 1);
+	check_field("--text", o->text, 0);
+	if (o->agent)
+		check_field("--agent", o->agent, 0);
+	if (o->channel && crm_vocab_index(crm_vocab_channel, o->channel,
+	    strlen(o->channel)) < 0) {
+		struct crm_buf b;
+
+		crm_buf_init(&b);
+		crm_vocab_list(crm_vocab_channel, &b);
+		errx(CRM_EXIT_FATAL, "--channel: unknown channel '%s' "
+		    "(accepted: %s)", o->channel, b.p);
+	}
+	parse_ts("--ts", o->ts, &t, &off);
+	load_policy(o);
+	rs = load_rules(o);
+	if (o->customers) {
+		struct crm_reader *r;
+		struct crm_rec rec;
+		char err[512];
+		int c, rc;
+
+		if ((r = crm_reader_open(o->customers, NULL, err,
+		    sizeof err)) == NULL)
+			errx(CRM_EXIT_FATAL, "%s", err);
+		if ((c = crm_reader_col(r, "customer_id")) < 0)
+			errx(CRM_EXIT_FATAL, "%s: no customer_id column",
+			    o->customers);
+		while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+			if (rc == CRM_READ_FATAL)
+				errx(CRM_EXIT_FATAL, "%s",
+				    crm_reader_error(r));
+			if (rc == CRM_READ_OK && (size_t)c < rec.nf)
+				strset_get(&known, rec.f[c].p);
+		}
+		crm_reader_close(r);
+		if (!strset_has(&known, o->customer))
+			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
+			    "%s)", o->customer, o->customers);
+	}
+	if (o->segments)
+		load_tiers(o->segments, &top);
+	if (crm_complaint_triage(rs, o->text, strlen(o->text), &tr, &bad) < 0)
+		errx(CRM_EXIT_REJECT, "--text: rule %s: %s",
+		    crm_complaint_rule_id(rs, bad),
+		    crm_complaint_rules_error(rs));
+	sev = tr.severity;
+
+	s = store_lock(o, &path, 0);
+	f = crm_complaint_fold_new();
+	store_fold(f, path);
+	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
+		struct crm_complaint *c = crm_complaint_fold_at(f, i);
+
+		if (!strcmp(c->customer_id, o->customer) && c->opened <= t &&
+		    c->opened > t - policy.repeat_days * 86400)
+			recent++;
+	}
+	if (strset_has(&top, o->customer))
+		raise |= CRM_PRIO_TIER;
+	if ((long)recent >= policy.repeat_count)
+		raise |= CRM_PRIO_REPEAT;
+	if (crm_complaint_channel_public(o->channel))
+		raise |= CRM_PRIO_PUBLIC;
+	snprintf(prio, sizeof prio, "%d", crm_complaint_priority(sev, raise));
+	crm_store_newid(id, "K");
+	crm_ts_format(t, off, ts);
+	crm_ts_format(t + policy.response_h[sev] * 3600, off, due_r);
+	crm_ts_format(t + policy.resolve_h[sev] * 3600, off, due_s);
+	v[K_ID] = id;
+	v[K_TS] = ts;
+	v[K_EVENT] = "open";
+	v[K_CUSTOMER] = o->customer;
+	v[K_STATUS] = "open";
+	v[K_CATEGORY] = tr.category;
+	v[K_CAUSE] = tr.cause;
+	v[K_SEVERITY] = crm_vocab_severity[sev];
+	v[K_PRIORITY] = prio;
+	v[K_CHANNEL] = o->channel;
+	v[K_AGENT] = o->agent;
+	v[K_DUE_RESPONSE] = due_r;
+	v[K_DUE_RESOLVE] = due_s;
+	v[K_TEXT] = o->text;
+	crm_buf_init(&matched);
+	join_matched(rs, &tr, &matched);
+	store_append(s, v, K_N);
+
+	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols);
+	crm_writer_str(&w, id);
+	crm_writer_str(&w, o->customer);
+	crm_writer_str(&w, tr.category);
+	crm_writer_str(&w, tr.cause);
+	crm_writer_str(&w, crm_vocab_severity[sev]);
+	crm_writer_str(&w, prio);
+	crm_writer_str(&w, o->agent ? o->agent : "");
+	crm_writer_str(&w, due_r);
+	crm_writer_str(&w, due_s);
+	crm_writer_str(&w, matched.p);
+	crm_writer_end(&w);
+	crm_writer_release(&w);
+	crm_buf_release(&matched);
+	crm_complaint_fold_free(f);
+	crm_complaint_rules_free(rs);
+	strset_free(&top);
+	strset_free(&known);
+	free(path);
+	return status;
+}
+
+/* ------------------------------------------------------------- triage */
+
+/* The number of times in s (kept sorted) that are at or before t. */
+static size_t
+seen_upto(const struct seen *s, int64_t t)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->t[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Add t and return how many of the times seen before fall in
+ * (t - window, t].  The times stay sorted, so a stream in time order
+ * appends at the end and each count is two binary searches.
+ */
+static size_t
+seen_add(struct seen *s, int64_t t, int64_t window)
+{
+	size_t at = seen_upto(s, t), k = at - seen_upto(s, t - window);
+
+	if (s->n == s->alloc) {
+		if (s->alloc >= UINT32_MAX / 2)
+			errx(CRM_EXIT_FATAL, "too many complaints of one "
+			    "customer");
+		s->alloc = s->alloc ? 2 * s->alloc : 4;
+		s->t = crm_xrealloc(s->t, crm_mulsz(s->alloc, sizeof *s->t));
+	}
+	memmove(s->t + at + 1, s->t + at, (s->n - at) * sizeof *s->t);
+	s->t[at] = t;
+	s->n++;
+	return k;
+}
+
+
+static int
+cmd_triage(const struct opts *o, int argc, char **argv)
+{
+	static const char *const add[] = {
+		"category", "cause", "severity", "priority", "due_response",
+		"due_resolve", "matched"
+	};
+	enum { A_N = 7 };
+	struct crm_complaint_rules *rs;
+	struct crm_reader *r;
+	struct crm_writer w;
+	struct crm_rec rec;
+	struct strset top = { 0 }, seen = { 0 };
+	struct crm_buf matched;
+	const struct crm_rec *h;
+	char err[512];
+	const char *name = argc ? argv[0] : "-";
+	const char **names;
+	int pos[A_N], *which, text, cid, tscol, chan, rc;
+	size_t nout;
+	int64_t window;
+
+	if (argc > 1)
+		usage(stderr);
+	load_policy(o);
+	rs = load_rules(o);
+	if (o->segments)
+		load_tiers(o->segments, &top);
+	window = (int64_t)policy.repeat_days * 86400;
+	if ((r = crm_reader_open(name, NULL, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	if ((h = crm_reader_header(r)) == NULL) {
+		const char *e = crm_reader_error(r);
+		errx(CRM_EXIT_FATAL, "%s", e && *e ? e : "empty input");
+	}
+	if ((text = crm_reader_col(r, "text")) < 0)
+		errx(CRM_EXIT_FATAL, "%s: no text column",
+		    crm_reader_name(r));
+	cid = crm_reader_col(r, "customer_id");
+	tscol = crm_reader_col(r, "ts");
+	chan = crm_reader_col(r, "channel");
+	names = crm_xcalloc(h->nf + A_N, sizeof *names);
+	for (size_t i = 0; i < h->nf; i++)
+		names[i] = h->f[i].p;
+	nout = h->nf;
+	for (int a = 0; a < A_N; a++) {
+		if ((pos[a] = crm_reader_col(r, add[a])) < 0) {
+			pos[a] = (int)nout;
+			names[nout++] = add[a];
+		}
+	}
+	which = crm_xmalloc(crm_mulsz(nout, sizeof *which));
+	for (size_t i = 0; i < nout; i++)
+		which[i] = -1;
+	for (int a = 0; a < A_N; a++)
+		which[pos[a]] = a;
+	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	crm_writer_header_names(&w, names, nout);
+	crm_buf_init(&matched);
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		struct crm_complaint_triage tr;
+		char due_r[32] = "", due_s[32] = "", prio[4];
+		const char *val[A_N];
+		unsigned raise = 0;
+		size_t bad;
+		int64_t t = 0;
+		int off, has_t = 0;
+
+		if (rc == CRM_READ_FATAL)
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		if (rc == CRM_READ_BAD) {
+			warn_msg(NULL, crm_reader_error(r));
+			continue;
+		}
+		if (tscol >= 0 && (size_t)tscol < rec.nf && rec.f[tscol].n) {
+			const char *why = crm_ts_parse(rec.f[tscol].p,
+			    rec.f[tscol].n, 0, &t, &off);
+
+			if (why) {
+				warn_msg(NULL, crm_reader_seterr(r, rec.line,
+				    tscol, rec.f[tscol].p, rec.f[tscol].n,
+				    "%s", why));
+				continue;
+			}
+			has_t = 1;
+		}
+		if (crm_complaint_triage(rs, (size_t)text < rec.nf ?
+		    rec.f[text].p : "", (size_t)text < rec.nf ?
+		    rec.f[text].n : 0, &tr, &bad) < 0) {
+			warn_msg(NULL, crm_reader_seterr(r, rec.line, text,
+			    NULL, 0, "rule %s: %s",
+			    crm_complaint_rule_id(rs, bad),
+			    crm_complaint_rules_error(rs)));
+			continue;
+		}
+		if (cid >= 0 && (size_t)cid < rec.nf && rec.f[cid].n) {
+			if (strset_has(&top, rec.f[cid].p))
+				raise |= CRM_PRIO_TIER;
+			if (has_t) {
+				struct strent *e = strset_get(
+				    &seen, rec.f[cid].p);
+				size_t k = 1 + seen_add(&e->seen, t, window);
+
+				if ((long)k >= policy.repeat_count)
+					raise |= CRM_PRIO_REPEAT;
+			}
+		}
+		if (chan >= 0 && (size_t)chan < rec.nf &&
+		    crm_complaint_channel_public(rec.f[chan].p))
+			raise |= CRM_PRIO_PUBLIC;
+		prio[0] = (char)('0' + crm_complaint_priority(tr.severity,
+		    raise));
+		prio[1] = '\0';
+		if (has_t) {
+			crm_ts_format(t + policy.response_h[tr.severity] *
+			    3600, off, due_r);
+			crm_ts_format(t + policy.resolve_h[tr.severity] *
+			    3600, off, due_s);
+		}
+		join_matched(rs, &tr, &matched);
+		val[0] = tr.category;
+		val[1] = tr.cause;
+		val[2] = crm_vocab_severity[tr.severity];
+		val[3] = prio;
+		val[4] = due_r;
+		val[5] = due_s;
+		val[6] = matched.p;
+		for (size_t i = 0; i < nout; i++) {
+			if (which[i] >= 0)
+				crm_writer_str(&w, val[which[i]]);
+			else if (i < rec.nf)
+				crm_writer_field(&w, rec.f[i].p, rec.f[i].n);
+			else
+				crm_writer_field(&w, "", 0);
+		}
+		crm_writer_end(&w);
+	}
+	crm_writer_release(&w);
+	crm_reader_close(r);
+	crm_buf_release(&matched);
+	crm_complaint_rules_free(rs);
+	strset_free(&top);
+	strset_free(&seen);
+	free(which);
+	free(names);
+	return status;
+}
+
+/* ------------------------------------------------------------- update */
+
+static int
+cmd_update(const struct opts *o, int argc, char **argv)
+{
+	struct crm_complaint_fold *f;
+	struct crm_complaint *c;
+	struct crm_store *s;
+	char *path, ts[32], due_s[32] = "", sat[4] = "";
+	const char *v[K_N] = { 0 }, *why, *st;
+	int64_t t, x;
+	int off, ev;
+
+	if (argc != 1 || !o->event)
+		usage(stderr);
+	ev = crm_vocab_index(crm_vocab_event, o->event, strlen(o->event));
+	if (ev != CRM_CE_ASSIGN && ev != CRM_CE_RESPOND &&
+	    ev != CRM_CE_RESOLVE && ev != CRM_CE_REOPEN && ev != CRM_CE_CLOSE)
+		errx(CRM_EXIT_FATAL, "--event: unknown event '%s' (accepted: "
+		    "assign, respond, resolve, reopen, close)", o->event);
+	if (ev == CRM_CE_ASSIGN && !o->agent)
+		errx(CRM_EXIT_FATAL, "assign needs --agent");
+	if (o->agent)
+		check_field("--agent", o->agent, 0);
+	if (o->note)
+		check_field("--note", o->note, 0);
+	if (o->sat) {
+		if (ev != CRM_CE_RESOLVE && ev != CRM_CE_CLOSE)
+			errx(CRM_EXIT_FATAL, "--satisfaction goes with resolve "
+			    "or close");
+		if (crm_int_parse(o->sat, strlen(o->sat), 1, 5, &x))
+			errx(CRM_EXIT_FATAL, "--satisfaction: not 1..5 '%s'",
+			    o->sat);
+		snprintf(sat, sizeof sat, "%d", (int)x);
+	}
+	parse_ts("--ts", o->ts, &t, &off);
+	load_policy(o);
+
+	s = store_lock(o, &path, CRM_STORE_NOCREATE);
+	f = crm_complaint_fold_new();
+	store_fold(f, path);
+	c = crm_complaint_fold_find(f, argv[0]);
+	if ((why = crm_complaint_check(c, ev)) != NULL)
+		errx(CRM_EXIT_REJECT, "cannot %s %s: %s", o->event, argv[0],
+		    why);
+	if (t < c->opened)
+		errx(CRM_EXIT_REJECT, "cannot %s %s: --ts is before the "
+		    "complaint was opened", o->event, argv[0]);
+	switch (ev) {
+	case CRM_CE_ASSIGN:
+		st = crm_complaint_status_name(c->status == CRM_CS_OPEN ||
+		    c->status == CRM_CS_REOPENED ? CRM_CS_ASSIGNED : c->status);
+		break;
+	case CRM_CE_RESPOND:
+		st = "responded";
+		break;
+	case CRM_CE_RESOLVE:
+		st = "resolved";
+		break;
+	case CRM_CE_REOPEN:
+		st = "reopened";
+		crm_ts_format(t + policy.resolve_h[c->severity < 0 ? 1 :
+		    c->severity] * 3600, off, due_s);
+		break;
+	default:
+		st = "closed";
+		break;
+	}
+	crm_ts_format(t, off, ts);
+	v[K_ID] = c->id;
+	v[K_TS] = ts;
+	v[K_EVENT] = o->event;
+	v[K_CUSTOMER] = c->customer_id;
+	v[K_STATUS] = st;
+	v[K_AGENT] = o->agent;
+	v[K_DUE_RESOLVE] = due_s;
+	v[K_SATISFACTION] = sat;
+	v[K_TEXT] = o->note;
+	store_append(s, v, K_N);
+	crm_complaint_fold_free(f);
+	free(path);
+	return status;
+}
+
+/* ------------------------------------------------------------- list */
+
+static int
+cmd_list(const struct opts *o, int argc)
+{
+	static const char *const cols[] = {
+		"complaint_id", "customer_id", "opened", "status", "category",
+		"severity", "priority", "owner", "due_response", "due_resolve",
+		"responded", "resolved", "satisfaction", "overdue", "repeat"
+	};
+	enum { NC = sizeof cols / sizeof *cols };
+	struct crm_complaint_fold *f;
+	struct crm_table *tab = NULL;
+	struct crm_writer w;
+	struct crm_store *s;
+	char *path;
+	int64_t now;
+	int off, fmt;
+
+	if (argc != 0)
+		usage(stderr);
+	if (o->asof) {
+		const char *why = crm_asof_parse(o->asof, &now, &off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "--as-of: %s '%s'", why, o->asof);
+	} else {
+		parse_ts(NULL, NULL, &now, &off);
+	}
+	load_policy(o);
+	fmt = out_format(o->format, 1);
+	/* The lock keeps a concurrent append from showing as a torn line. */
+	s = store_lock(o, &path, CRM_STORE_RDONLY);
+	f = crm_complaint_fold_new();
+	crm_complaint_fold_until(f, now);
+	store_fold(f, path);
+	crm_store_unlock(s);
+	crm_store_close(s);
+	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
+	crm_complaint_fold_sort(f);
+	if (fmt == -2) {
+		tab = crm_table_new();
+		crm_table_header(tab, cols, NC);
+	} else {
+		crm_writer_init(&w, &crm_stdout, fmt);
+		crm_writer_header_names(&w, cols, NC);
+	}
+	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
+		struct crm_complaint *c = crm_complaint_fold_at(f, i);
+		int sev = c->severity < 0 ? 1 : c->severity;
+		int64_t dr = c->due_response, ds = c->due_resolve;
+		char b[8][32], prio[4], satis[4], rep[24], over[24] = "";
+		const char *cell[NC];
+		int late_r, late_s, p;
+
+		if (o->open && !crm_complaint_status_active(c->status))
+			continue;
+		if (o->customer && strcmp(o->customer, c->customer_id))
+			continue;
+		if (o->category && strcmp(o->category, c->category))
+			continue;
+		if (dr == CRM_COMPLAINT_NOTIME)
+			dr = c->opened + policy.response_h[sev] * 3600;
+		if (ds == CRM_COMPLAINT_NOTIME)
+			ds = c->opened + policy.resolve_h[sev] * 3600;
+		late_r = c->responded == CRM_COMPLAINT_NOTIME &&
+		    crm_complaint_status_active(c->status) && now > dr;
+		late_s = crm_complaint_status_active(c->status) && now > ds;
+		if (o->overdue && !late_r && !late_s)
+			continue;
+		snprintf(over, sizeof over, "%s%s%s", late_r ? "response" : "",
+		    late_r && late_s ? "," : "", late_s ? "resolve" : "");
+		p = c->priority ? c->priority : crm_complaint_priority(sev, 0);
+		if (late_r || late_s)
+			p = p > 1 ? p - 1 : 1;
+		snprintf(prio, sizeof prio, "%d", p);
+		snprintf(satis, sizeof satis, "%.0d", c->satisfaction);
+		if ((long)c->recent >= policy.repeat_count)
+			snprintf(rep, sizeof rep, "%zu", c->recent);
+		else
+			rep[0] = '\0';
+		fmt_ts(c->opened, c->opened_off, b[0]);
+		fmt_ts(dr, c->opened_off, b[1]);
+		fmt_ts(ds, c->opened_off, b[2]);
+		fmt_ts(c->responded, c->opened_off, b[3]);
+		fmt_ts(c->resolved, c->opened_off, b[4]);
+		cell[0] = c->id;
+		cell[1] = c->customer_id;
+		cell[2] = b[0];
+		cell[3] = crm_complaint_status_name(c->status);
+		cell[4] = c->category;
+		cell[5] = c->severity < 0 ? "" : crm_vocab_severity[c->severity];
+		cell[6] = prio;
+		cell[7] = c->owner;
+		cell[8] = b[1];
+		cell[9] = b[2];
+		cell[10] = b[3];
+		cell[11] = b[4];
+		cell[12] = satis;
+		cell[13] = over;
+		cell[14] = rep;
+		if (tab) {
+			crm_table_add(tab, cell, NC);
+		} else {
+			for (int k = 0; k < NC; k++)
+				crm_writer_str(&w, cell[k]);
+			crm_writer_end(&w);
+		}
+	}
+	if (tab) {
+		struct crm_buf out;
+
+		crm_buf_init(&out);
+		crm_table_render(tab, &out);
+		crm_out_write(&crm_stdout, out.p, out.n);
+		crm_buf_release(&out);
+		crm_table_free(tab);
+	} else {
+		crm_writer_release(&w);
+	}
+	crm_complaint_fold_free(f);
+	free(path);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o = { 0 };
+	const char *cmd;
+	int ch, rc;
+	int64_t x;
+
+	setlocale(LC_ALL, "");
+	if (argc > 1 && !strcmp(argv[1], "--help"))
+		usage(stdout);
+	if (argc > 1 && !strcmp(argv[1], "--version"))
+		crm_cli_version();
+	if (argc < 2 || argv[1][0] == '-')
+		usage(stderr);
+	cmd = argv[1];
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "c:f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+		case O_CUSTOMER:
+			o.customer = optarg;
+			break;
+		case 'f':
+			o.file = optarg;
+			break;
+		case O_AGENT:
+			o.agent = optarg;
+			break;
+		case O_ASOF:
+			o.asof = optarg;
+			break;
+		case O_CATEGORY:
+			o.category = optarg;
+			break;
+		case O_CHANNEL:
+			o.channel = optarg;
+			break;
+		case O_CUSTOMERS:
+			o.customers = optarg;
+			break;
+		case O_EVENT:
+			o.event = optarg;
+			break;
+		case O_FORMAT:
+			o.format = optarg;
+			break;
+		case O_HELP:
+			usage(stdout);
+			break;
+		case O_LIMIT:
+			if (crm_int_parse(optarg, strlen(optarg), 1,
+			    4000000000LL, &x))
+				errx(CRM_EXIT_FATAL, "--match-limit: not a "
+				    "positive integer '%s'", optarg);
+			o.limit = (unsigned long)x;
+			break;
+		case O_NOTE:
+			o.note = optarg;
+			break;
+		case O_OPEN:
+			o.open = 1;
+			break;
+		case O_OVERDUE:
+			o.overdue = 1;
+			break;
+		case O_POLICY:
+			o.policy = optarg;
+			break;
+		case O_RULES:
+			o.rules = optarg;
+			break;
+		case O_SAT:
+			o.sat = optarg;
+			break;
+		case O_SEGMENTS:
+			o.segments = optarg;
+			break;
+		case O_SLA:
+			if (o.nsla == 32)
+				errx(CRM_EXIT_FATAL, "too many --sla options");
+			o.sla[o.nsla++] = optarg;
+			break;
+		case O_TEXT:
+			o.text = optarg;
+			break;
+		case O_TS:
+			o.ts = optarg;
+			break;
+		case O_VERSION:
+			crm_cli_version();
+			break;
+		default:
+			usage(stderr);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!strcmp(cmd, "open") && argc == 0)
+		rc = cmd_open(&o);
+	else if (!strcmp(cmd, "triage"))
+		rc = cmd_triage(&o, argc, argv);
+	else if (!strcmp(cmd, "update"))
+		rc = cmd_update(&o, argc, argv);
+	else if (!strcmp(cmd, "list"))
+		rc = cmd_list(&o, argc);
+	else
+		usage(stderr);
+	crm_out_close(&crm_stdout);
+	return rc;
+}

@@ -1,0 +1,361 @@
+#!/usr/bin/env bats
+# crm-complaint: open, triage, update, list; rules, SLA and priority.
+
+load helper
+
+F="$BATS_TEST_DIRNAME/fixtures/complaint"
+
+# open_c ARGS...: open a complaint in ./log.tsv, set $id from the output.
+open_c() {
+	run crm-complaint open -f log.tsv "$@"
+	assert_success
+	id=$(printf '%s\n' "$output" | awk -F'\t' 'NR == 2 { print $1 }')
+}
+
+# field NAME: the value of column NAME in the second line of $output.
+field() {
+	printf '%s\n' "$output" | awk -F'\t' -v n="$1" \
+	    'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 2 { print $c[n] }'
+}
+
+@test "crm-complaint: the default rules classify 40 sentences as expected" {
+	run sh -c "crm-complaint triage '$F/sentences.tsv' | cut -f1,2,4"
+	assert_success
+	golden "$F/sentences.expected"
+}
+
+@test "crm-complaint: triage adds the columns and names the matched rules" {
+	printf 'customer_id\tts\tchannel\ttext\nC9\t2026-11-23T09:30:00+08:00\tphone\t包装破损，客服态度很差\n' >in.tsv
+	run crm-complaint triage in.tsv
+	assert_success
+	assert_output "$(printf 'customer_id\tts\tchannel\ttext\tcategory\tcause\tseverity\tpriority\tdue_response\tdue_resolve\tmatched\nC9\t2026-11-23T09:30:00+08:00\tphone\t包装破损，客服态度很差\tattitude\tprocess\tnormal\t3\t2026-11-24T09:30:00+08:00\t2026-11-26T09:30:00+08:00\tq-zh-damage,a-zh-attitude')"
+}
+
+@test "crm-complaint: an escalation trigger forces urgent and keeps the category" {
+	printf 'text\n刹车片有质量问题，我要找媒体曝光\nThe defective charger caught fire\n' >in.tsv
+	run sh -c 'crm-complaint triage in.tsv | cut -f2,4,8'
+	assert_success
+	assert_output "$(printf 'category\tseverity\tmatched\nquality\turgent\tq-zh-defect,x-zh-media\nquality\turgent\tq-en-defect,x-en-fire')"
+}
+
+@test "crm-complaint: triage without a ts column leaves the due times empty" {
+	printf 'text\nnothing to see\n' >in.tsv
+	run crm-complaint triage in.tsv
+	assert_success
+	assert_line -n 1 "$(printf 'nothing to see\tother\t\tnormal\t3\t\t\t')"
+}
+
+@test "crm-complaint: triage rejects a record with a bad timestamp and goes on" {
+	printf 'ts\ttext\n2026-13-01T00:00:00Z\tbroken\n2026-11-01T00:00:00Z\tbroken\n' >in.tsv
+	run crm-complaint triage in.tsv
+	assert_failure 1
+	assert_line -n 0 "crm-complaint: in.tsv:2: ts: month out of range '2026-13-01T00:00:00Z'"
+	assert_line -n 2 "$(printf '2026-11-01T00:00:00Z\tbroken\tquality\tresult\tnormal\t3\t2026-11-02T00:00:00+00:00\t2026-11-04T00:00:00+00:00\tq-en-broken')"
+}
+
+@test "crm-complaint: triage needs a text column" {
+	printf 'note\nx\n' >in.tsv
+	run crm-complaint triage in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: in.tsv: no text column"
+}
+
+@test "crm-complaint: priority is raised by tier, repeats and public channel" {
+	{
+		printf 'customer_id\tts\tchannel\ttext\n'
+		printf 'C1\t2026-01-01T10:00:00Z\tphone\tbroken\n'
+		printf 'C2\t2026-01-01T10:00:00Z\tphone\tbroken\n'
+		printf 'C2\t2026-02-01T10:00:00Z\tphone\tbroken\n'
+		printf 'C2\t2026-03-01T10:00:00Z\tphone\tbroken\n'
+		printf 'C2\t2026-09-01T10:00:00Z\tsocial\tbroken\n'
+		printf 'C3\t2026-09-01T10:00:00Z\tforum\tlow-key note\n'
+	} >in.tsv
+	run sh -c "crm-complaint triage --segments '$F/segments.tsv' in.tsv | cut -f1,8"
+	assert_success
+	assert_output "$(printf 'customer_id\tpriority\nC1\t2\nC2\t3\nC2\t3\nC2\t2\nC2\t2\nC3\t2')"
+}
+
+@test "crm-complaint: --sla repeat_count changes the repeat threshold" {
+	printf 'customer_id\tts\ttext\nC2\t2026-01-01T10:00:00Z\tbroken\nC2\t2026-01-02T10:00:00Z\tbroken\n' >in.tsv
+	run sh -c "crm-complaint triage --sla repeat_count=2 in.tsv | cut -f7"
+	assert_output "$(printf 'priority\n3\n2')"
+}
+
+@test "crm-complaint: due times cross a day boundary in the complaint's offset" {
+	printf 'ts\ttext\n2026-11-23T22:30:00+08:00\tThe lawyer called\n2026-11-23T22:30:00-05:00\tpaperwork\n' >in.tsv
+	run sh -c 'crm-complaint triage in.tsv | cut -f5,7,8'
+	assert_success
+	assert_output "$(printf 'severity\tdue_response\tdue_resolve\nurgent\t2026-11-24T22:30:00+08:00\t2026-11-24T22:30:00+08:00\nlow\t2026-11-24T22:30:00-05:00\t2026-11-26T22:30:00-05:00')"
+}
+
+@test "crm-complaint: a policy file sets the SLA hours" {
+	printf '# faster answers\nresponse 4\nresolve.high = 12\n' >p.conf
+	printf 'ts\ttext\n2026-11-23T20:00:00Z\trepaired 3 times\n' >in.tsv
+	run sh -c 'crm-complaint triage --policy p.conf in.tsv | cut -f7,8,9'
+	assert_success
+	assert_output "$(printf 'due_response\tdue_resolve\tmatched\n2026-11-24T00:00:00+00:00\t2026-11-24T08:00:00+00:00\tq-en-repair')"
+}
+
+@test "crm-complaint: a bad policy line is reported with its line" {
+	printf 'response 4\nresolve.fast 2\n' >p.conf
+	printf 'text\nx\n' >in.tsv
+	run crm-complaint triage --policy p.conf in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: p.conf:2: unknown policy key 'resolve.fast 2'"
+}
+
+@test "crm-complaint: a pathological pattern fails that record fast, naming rule and line" {
+	run crm-complaint triage --rules "$F/redos.tsv" "$F/redos-input.tsv"
+	assert_failure 1
+	assert_line -n 0 "crm-complaint: $F/redos-input.tsv:3: text: rule slow: match limit exceeded"
+	assert_line -n 1 "$(printf 'text\tcategory\tcause\tseverity\tpriority\tdue_response\tdue_resolve\tmatched')"
+	assert_line -n 2 "$(printf 'all fine\tother\t\tnormal\t3\t\t\t')"
+}
+
+@test "crm-complaint: a pattern that does not compile is reported at load" {
+	run crm-complaint triage --rules "$F/badpattern.tsv" /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: $F/badpattern.tsv:3: rule bad7: pattern: missing closing parenthesis at offset 10"
+}
+
+@test "crm-complaint: a rule with an unknown severity is refused" {
+	printf 'id\tpattern\tcategory\tcause\tseverity\nr1\tx\tq\tresult\tcritical\n' >r.tsv
+	run crm-complaint triage --rules r.tsv /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: r.tsv:2: rule r1: severity: not one of low, normal, high, urgent: 'critical'"
+}
+
+@test "crm-complaint: open records the complaint, 0600, owned by the agent" {
+	open_c -c C7 --text 'Nobody answers the phone' --channel phone --agent A3 --ts 2026-11-23T23:00:00+08:00
+	assert_line -n 0 "$(printf 'complaint_id\tcustomer_id\tcategory\tcause\tseverity\tpriority\towner\tdue_response\tdue_resolve\tmatched')"
+	assert_equal "$(field category)/$(field priority)/$(field owner)" "process/3/A3"
+	assert_equal "$(field due_response)" "2026-11-24T23:00:00+08:00"
+	assert_equal "$(field due_resolve)" "2026-11-26T23:00:00+08:00"
+	assert_equal "$(stat -c %a log.tsv)" 600
+	run cut -f3-5,9,11 log.tsv
+	assert_output "$(printf 'event\tcustomer_id\tstatus\tpriority\tagent\nopen\tC7\topen\t3\tA3')"
+}
+
+@test "crm-complaint: open uses CRM_DIR and raises a gold customer's repeat social complaint" {
+	export CRM_DIR="$T"
+	printf 'customer_id\ttier\nC1\tgold\n' >seg.tsv
+	crm-complaint open -c C1 --text broken --ts 2026-11-01T00:00:00Z >/dev/null
+	crm-complaint open -c C1 --text broken --ts 2026-11-02T00:00:00Z >/dev/null
+	run crm-complaint open -c C1 --text broken --channel social --segments seg.tsv --ts 2026-11-03T00:00:00Z
+	assert_success
+	assert_equal "$(field priority)" 1
+	assert_equal "$(stat -c %a complaints.tsv)" 600
+}
+
+@test "crm-complaint: open refuses a customer missing from --customers" {
+	printf 'customer_id\nC1\n' >cust.tsv
+	run crm-complaint open -f log.tsv -c C2 --text x --customers cust.tsv
+	assert_failure 1
+	assert_output "crm-complaint: unknown customer 'C2' (not in cust.tsv)"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-complaint: open needs a customer and a text" {
+	run crm-complaint open -f log.tsv --text x
+	assert_failure 2
+	assert_line -n 0 --partial "usage: crm-complaint open"
+	run crm-complaint open -f log.tsv -c C1 --text x --channel pigeon
+	assert_failure 2
+	assert_output --partial "--channel: unknown channel 'pigeon' (accepted: visit, phone"
+}
+
+@test "crm-complaint: open without -f or CRM_DIR is an error" {
+	run crm-complaint open -c C1 --text x
+	assert_failure 2
+	assert_output "crm-complaint: no complaints.tsv: give -f FILE or set CRM_DIR"
+}
+
+@test "crm-complaint: the full lifecycle assign, respond, resolve, close, reopen" {
+	open_c -c C1 --text '态度很差' --ts 2026-11-20T09:00:00+08:00
+	run crm-complaint update -f log.tsv "$id" --event assign --agent B2 --ts 2026-11-20T10:00:00+08:00
+	assert_success
+	run crm-complaint update -f log.tsv "$id" --event respond --agent B2 --ts 2026-11-20T11:00:00+08:00
+	assert_success
+	run crm-complaint update -f log.tsv "$id" --event resolve --satisfaction 4 --note '已道歉' --ts 2026-11-21T09:00:00+08:00
+	assert_success
+	run crm-complaint update -f log.tsv "$id" --event close --satisfaction 5 --ts 2026-11-22T09:00:00+08:00
+	assert_success
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-30 | cut -f4,8,11-15"
+	assert_output "$(printf 'status\towner\tresponded\tresolved\tsatisfaction\toverdue\trepeat\nclosed\tB2\t2026-11-20T11:00:00+08:00\t2026-11-21T09:00:00+08:00\t5\t\t')"
+	run crm-complaint update -f log.tsv "$id" --event reopen --ts 2026-11-23T09:00:00+08:00
+	assert_success
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-23T12:00:00+08:00 | cut -f4,10,12"
+	assert_output "$(printf 'status\tdue_resolve\tresolved\nreopened\t2026-11-26T09:00:00+08:00\t')"
+	run sh -c "cut -f3,5 log.tsv | tail -n +2 | tr '\t\n' ' ,'"
+	assert_output "open open,assign assigned,respond responded,resolve resolved,close closed,reopen reopened,"
+}
+
+@test "crm-complaint: invalid transitions are refused naming the state" {
+	open_c -c C1 --text x --ts 2026-11-20T09:00:00Z
+	run crm-complaint update -f log.tsv "$id" --event close
+	assert_failure 1
+	assert_output "crm-complaint: cannot close $id: complaint is open"
+	run crm-complaint update -f log.tsv "$id" --event reopen
+	assert_failure 1
+	assert_output "crm-complaint: cannot reopen $id: complaint is open"
+	crm-complaint update -f log.tsv "$id" --event resolve --ts 2026-11-21T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event close --ts 2026-11-21T10:00:00Z
+	run crm-complaint update -f log.tsv "$id" --event respond
+	assert_failure 1
+	assert_output "crm-complaint: cannot respond $id: complaint is closed"
+	run crm-complaint update -f log.tsv "$id" --event assign --agent A1
+	assert_failure 1
+	assert_output "crm-complaint: cannot assign $id: complaint is closed"
+	run crm-complaint update -f log.tsv K0 --event close
+	assert_failure 1
+	assert_output "crm-complaint: cannot close K0: complaint was not opened"
+	assert_equal "$(wc -l <log.tsv)" 4
+}
+
+@test "crm-complaint: update checks its options" {
+	open_c -c C1 --text x --ts 2026-11-20T09:00:00Z
+	run crm-complaint update -f log.tsv "$id" --event assign
+	assert_failure 2
+	assert_output "crm-complaint: assign needs --agent"
+	run crm-complaint update -f log.tsv "$id" --event respond --satisfaction 3
+	assert_failure 2
+	assert_output "crm-complaint: --satisfaction goes with resolve or close"
+	run crm-complaint update -f log.tsv "$id" --event resolve --satisfaction 6
+	assert_failure 2
+	assert_output "crm-complaint: --satisfaction: not 1..5 '6'"
+	run crm-complaint update -f log.tsv "$id" --event classify
+	assert_failure 2
+	assert_output "crm-complaint: --event: unknown event 'classify' (accepted: assign, respond, resolve, reopen, close)"
+	run crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-19T00:00:00Z
+	assert_failure 1
+	assert_output "crm-complaint: cannot respond $id: --ts is before the complaint was opened"
+}
+
+@test "crm-complaint: list filters by open, overdue, customer and category, with --as-of" {
+	open_c -c C1 --text 'rude staff' --ts 2026-11-01T09:00:00Z
+	a=$id
+	open_c -c C2 --text 'late delivery' --ts 2026-11-02T09:00:00Z
+	b=$id
+	open_c -c C1 --text 'broken' --ts 2026-11-03T09:00:00Z
+	c=$id
+	crm-complaint update -f log.tsv "$b" --event respond --ts 2026-11-02T10:00:00Z
+	crm-complaint update -f log.tsv "$c" --event resolve --ts 2026-11-03T10:00:00Z
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-04T12:00:00Z | cut -f1,4,7,14"
+	assert_output "$(printf 'complaint_id\tstatus\tpriority\toverdue\n%s\topen\t2\tresponse,resolve\n%s\tresponded\t3\t\n%s\tresolved\t3\t' "$a" "$b" "$c")"
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-04T12:00:00Z --overdue | cut -f1"
+	assert_output "$(printf 'complaint_id\n%s' "$a")"
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-06T12:00:00Z --overdue | cut -f1,14"
+	assert_output "$(printf 'complaint_id\toverdue\n%s\tresponse,resolve\n%s\tresolve' "$a" "$b")"
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-04T12:00:00Z --open | cut -f1"
+	assert_output "$(printf 'complaint_id\n%s\n%s' "$a" "$b")"
+	run sh -c "crm-complaint list -f log.tsv --customer C1 --category quality | cut -f1"
+	assert_output "$(printf 'complaint_id\n%s' "$c")"
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-02T12:00:00Z | cut -f1,4"
+	assert_output "$(printf 'complaint_id\tstatus\n%s\topen\n%s\tresponded' "$a" "$b")"
+}
+
+@test "crm-complaint: list flags repeat complainers" {
+	for d in 01 02 03; do
+		open_c -c C5 --text 'rude' --ts 2026-11-${d}T09:00:00Z
+	done
+	open_c -c C6 --text 'rude' --ts 2026-11-03T09:00:00Z
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-03T10:00:00Z | cut -f2,15"
+	assert_output "$(printf 'customer_id\trepeat\nC5\t\nC5\t\nC5\t3\nC6\t')"
+}
+
+@test "crm-complaint: list reports a bad event in the log and lists the rest" {
+	open_c -c C1 --text x --ts 2026-11-01T09:00:00Z
+	printf 'K1\t2026-11-01T09:00:00Z\tclose\t\t\t\t\t\t\t\t\t\t\t\t\n' >>log.tsv
+	run crm-complaint list -f log.tsv --as-of 2026-11-01T10:00:00Z
+	assert_failure 1
+	assert_line -n 0 "crm-complaint: log.tsv:3: event: complaint was not opened 'close'"
+	assert_line -n 2 --partial "$id"
+}
+
+@test "crm-complaint: --help and bad usage" {
+	run crm-complaint --help
+	assert_success
+	assert_line -n 0 --partial "usage: crm-complaint open"
+	run crm-complaint frobnicate
+	assert_failure 2
+	run crm-complaint list --bogus
+	assert_failure 2
+}
+
+@test "crm-complaint: the literal prefilter gives the same answers as running every rule" {
+	# A pattern wrapped in one group has no top-level literal, so every
+	# rule of this copy runs on every text.
+	awk -F '\t' 'BEGIN { OFS = "\t" } /^#/ || $0 == "" { next }
+		!h { h = 1; print; next } { $2 = "(?:" $2 ")"; print }' \
+	    "$BATS_TEST_DIRNAME/../share/complaint-rules.tsv" >all.tsv
+	{ cat "$F/sentences.tsv"; crm-gen complaints 3000 | cut -f7 | tail -n +2
+	  printf 'what a ſcam\nLAWYER\nit brea\xe2\x84\xaas down\n'; } >in.tsv
+	crm-complaint triage in.tsv >a.out
+	crm-complaint triage --rules all.tsv in.tsv >b.out
+	run cmp a.out b.out
+	assert_success
+	run sh -c "tail -3 a.out | cut -f2,4"
+	assert_output "$(printf 'expectation\thigh\nescalation\turgent\nquality\tnormal')"
+}
+
+@test "crm-complaint: list --format table aligns Chinese text" {
+	printf 'complaint_id\tts\tevent\tcustomer_id\tstatus\tcategory\tcause\tseverity\tpriority\tchannel\tagent\tdue_response\tdue_resolve\tsatisfaction\ttext\n' >log.tsv
+	printf 'K1\t2026-11-01T09:00:00+08:00\topen\t客户甲\topen\tquality\tresult\thigh\t2\tphone\t王五\t\t\t\t坏了\n' >>log.tsv
+	printf 'K2\t2026-11-01T10:00:00+08:00\topen\tC2\topen\tbilling\tresult\tnormal\t3\tweb\tA1\t\t\t\t多收\n' >>log.tsv
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-01T12:00:00+08:00 --format table"
+	assert_success
+	golden "$F/list-table.expected"
+}
+
+@test "crm-complaint: list on a missing log or a torn one is an error" {
+	run crm-complaint list -f nope.tsv
+	assert_failure 2
+	assert_output "crm-complaint: nope.tsv: No such file or directory"
+	open_c -c C1 --text x --ts 2026-11-01T09:00:00Z
+	printf 'K2\t2026-11' >>log.tsv
+	run crm-complaint list -f log.tsv
+	assert_failure 2
+	assert_output --partial "crm-complaint: log.tsv: torn last line (10 bytes after the last newline"
+	run crm-complaint update -f log.tsv "$id" --event respond
+	assert_failure 2
+	assert_output --partial "torn last line"
+}
+
+@test "crm-complaint: triage writes CSV on request" {
+	printf 'text\n"态度差, 很差"\n' >in.csv
+	run crm-complaint triage --format csv in.csv
+	assert_success
+	assert_output "$(printf 'text,category,cause,severity,priority,due_response,due_resolve,matched\n"态度差, 很差",attitude,process,normal,3,,,a-zh-attitude')"
+}
+
+@test "crm-complaint: open refuses a text a rule cannot match in bounds, writing nothing" {
+	run crm-complaint open -f log.tsv -c C1 --rules "$F/redos.tsv" --text aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!
+	assert_failure 1
+	assert_output "crm-complaint: --text: rule slow: match limit exceeded"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-complaint: update on a missing log and a bad --match-limit are errors" {
+	run crm-complaint update -f none.tsv K1 --event respond
+	assert_failure 2
+	assert_output "crm-complaint: none.tsv: No such file or directory"
+	run crm-complaint triage --match-limit 0 /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: --match-limit: not a positive integer '0'"
+}
+
+@test "crm-complaint: triage over its own output replaces the columns it adds" {
+	printf 'ts\ttext\n2026-11-01T08:00:00+01:00\t排队两小时\n' >in.tsv
+	crm-complaint triage in.tsv >once.tsv
+	run crm-complaint triage once.tsv
+	assert_success
+	assert_output "$(cat once.tsv)"
+}
+
+@test "crm-complaint: a rule file may start with a byte order mark and use CRLF" {
+	printf '\xef\xbb\xbfid\tpattern\tcategory\tcause\tseverity\tweight\r\nr1\t(?i)slow\tdelivery\tresult\thigh\t0\r\n' >r.tsv
+	printf 'text\nSLOW shipping\n' >in.tsv
+	run sh -c 'crm-complaint triage --rules r.tsv in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\ndelivery\tresult\thigh\tr1')"
+}
