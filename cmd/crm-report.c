@@ -1152,6 +1152,33 @@ asof_init(int need_time, int64_t *t, int *off)
 	}
 }
 
+/* Queued transactions are counted (and refused) later, so an error names
+ * its file through the tag: file number above TAG_SHIFT, line below. */
+#define TAG_SHIFT 40
+static char **fnames;
+static size_t nfiles, afiles;
+
+static void
+tx_refused(void *arg, long tag, int32_t day, int64_t amount)
+{
+	(void)arg;
+	(void)day;
+	(void)amount;
+	warnx("%s:%ld: amount: customer's daily total out of range",
+	    fnames[tag >> TAG_SHIFT], tag & ((1L << TAG_SHIFT) - 1));
+	status = CRM_EXIT_REJECT;
+}
+
+/* Every customer, after counting what is queued; NULL-terminated, the
+ * caller frees the array. */
+static const struct crm_cust **
+customers(size_t *np)
+{
+	crm_custagg_flush(agg);
+	*np = crm_custagg_count(agg);
+	return crm_custagg_sorted(agg);
+}
+
 static void
 tx_read(struct crm_reader *r)
 {
@@ -1172,6 +1199,8 @@ tx_read(struct crm_reader *r)
 		status = CRM_EXIT_REJECT;
 		return;
 	}
+	crm_grow(&fnames, &afiles, nfiles + 1, sizeof *fnames);
+	fnames[nfiles++] = crm_xstrdup(crm_reader_name(r));
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *s, *id, *why;
 		size_t n, idn;
@@ -1205,11 +1234,8 @@ tx_read(struct crm_reader *r)
 		}
 		if (asof_set && day > asof_day)
 			continue;       /* had not happened as of then */
-		if (crm_custagg_add(agg, id, idn, day, amt)) {
-			reject(r, &rec, c_amt, "customer's daily total out of "
-			    "range");
-			continue;
-		}
+		crm_custagg_queue(agg, id, idn, day, amt,
+		    (long)(nfiles - 1) << TAG_SHIFT | rec.line);
 	}
 }
 
@@ -1256,21 +1282,26 @@ cmp64(const void *a, const void *b)
 static int64_t *
 revenues(size_t *np, uint64_t *orders)
 {
-	size_t n = crm_custagg_count(agg);
+	size_t n;
+	const struct crm_cust **cs = customers(&n);
 	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
-	int32_t at = asof_set ? asof_day : crm_custagg_maxday(agg);
 
 	*orders = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct crm_cust *c = crm_custagg_get(agg, i);
-		struct crm_cust_stats st;
+		const struct crm_cust *c = cs[i];
+		__int128 sum = 0;
 
-		if (crm_cust_stats(c, at, 1, &st) || !st.revenue_ok)
+		/* The revenue alone: crm_cust_stats would also work out
+		 * recency, gaps and windows that this report does not show. */
+		for (uint32_t d = 0; d < c->ndays; d++)
+			sum += crm_custday_amount(&c->days[d]);
+		if (sum > INT64_MAX || sum < INT64_MIN)
 			errx(CRM_EXIT_FATAL, "customer '%s': revenue out of "
 			    "range", c->id);
-		v[i] = st.revenue;
-		*orders += st.orders;
+		v[i] = (int64_t)sum;
+		*orders += c->orders;
 	}
+	free(cs);
 	qsort(v, n, sizeof *v, cmp64);
 	*np = n;
 	return v;
@@ -1452,7 +1483,8 @@ static void
 churn_report(void)
 {
 	int q = opt.period && !strcmp(opt.period, "quarter");
-	size_t n = crm_custagg_count(agg), np;
+	size_t n, np;
+	const struct crm_cust **cs = customers(&n);
 	int32_t p0 = INT32_MAX, p1, maxday = crm_custagg_maxday(agg);
 	int64_t *active, *lost, *fresh, *back, *astart;
 	__int128 *lrev;
@@ -1461,7 +1493,7 @@ churn_report(void)
 	char lab[16];
 
 	for (size_t i = 0; i < n; i++) {
-		int32_t p = period_of(crm_custagg_get(agg, i)->days[0].day, q);
+		int32_t p = period_of(cs[i]->days[0].day, q);
 		if (p < p0)
 			p0 = p;
 	}
@@ -1484,7 +1516,7 @@ churn_report(void)
 		cohn = crm_xcalloc(np, sizeof *cohn);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct crm_cust *c = crm_custagg_get(agg, i);
+		const struct crm_cust *c = cs[i];
 		int32_t first = period_of(c->days[0].day, q) - p0, prev = -2;
 		__int128 rev = 0;
 
@@ -1618,6 +1650,7 @@ churn_report(void)
 		crm_buf_release(&svg);
 	}
 	free_tabs(t, coh ? 2 : 1);
+	free(cs);
 	free(active);
 	free(lost);
 	free(fresh);
@@ -2122,6 +2155,7 @@ main(int argc, char *argv[])
 
 		asof_init(0, &t, &off);
 		agg = crm_custagg_new();
+		crm_custagg_onerror(agg, tx_refused, NULL);
 	}
 	if (!strcmp(report, "complaints")) {
 		int off;
