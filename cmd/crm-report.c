@@ -1492,19 +1492,26 @@ churn_report(void)
 	struct crm_rtab *t[2];
 	char lab[16];
 
-	for (size_t i = 0; i < n; i++) {
-		int32_t p = period_of(cs[i]->days[0].day, q);
-		if (p < p0)
-			p0 = p;
-	}
-	p1 = period_of(asof_set ? asof_day : maxday, q);
-	if (n == 0)
-		p0 = p1;
+	int32_t dmin = INT32_MAX, dmax = asof_set ? asof_day : maxday;
+	int32_t *ptab;
+
+	for (size_t i = 0; i < n; i++)
+		if (cs[i]->days[0].day < dmin)
+			dmin = cs[i]->days[0].day;
+	p1 = period_of(dmax, q);
+	p0 = n ? period_of(dmin, q) : p1;
 	if (p1 - p0 + 1 > MAX_PERIODS)
 		errx(CRM_EXIT_FATAL, "churn: %d periods from the first purchase "
 		    "to the as-of day: more than %d", p1 - p0 + 1,
 		    MAX_PERIODS);
 	np = (size_t)(p1 - p0 + 1);
+	/* Period of every day in range, looked up rather than worked out for
+	 * each purchase day. */
+	if (n == 0)
+		dmin = dmax;
+	ptab = crm_xcalloc((size_t)(dmax - dmin) + 1, sizeof *ptab);
+	for (int32_t d = dmin; d <= dmax; d++)
+		ptab[d - dmin] = period_of(d, q) - p0;
 	active = crm_xcalloc(np + 1, sizeof *active);
 	lost = crm_xcalloc(np + 1, sizeof *lost);
 	fresh = crm_xcalloc(np + 1, sizeof *fresh);
@@ -1517,15 +1524,15 @@ churn_report(void)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_cust *c = cs[i];
-		int32_t first = period_of(c->days[0].day, q) - p0, prev = -2;
+		int32_t first = ptab[c->days[0].day - dmin], prev = -2;
 		__int128 rev = 0;
 
 		fresh[first]++;
 		if (coh)
 			cohn[first]++;
 		for (uint32_t d = 0; d <= c->ndays; d++) {
-			int32_t p = d < c->ndays ? period_of(c->days[d].day,
-			    q) - p0 : INT32_MAX;
+			int32_t p = d < c->ndays ? ptab[c->days[d].day - dmin] :
+			    INT32_MAX;
 
 			if (p == prev) {
 				rev += crm_custday_amount(&c->days[d]);
@@ -1651,6 +1658,7 @@ churn_report(void)
 	}
 	free_tabs(t, coh ? 2 : 1);
 	free(cs);
+	free(ptab);
 	free(active);
 	free(lost);
 	free(fresh);

@@ -271,6 +271,16 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_line --index 3 "$(printf '2026-03\t3\t1\t1\t2\t3\t0.6667\t15.00')"
 }
 
+@test "crm-report: churn refuses more than 2400 periods" {
+	printf 'customer_id\tdate\tamount\nC1\t1800-01-01\t1.00\nC1\t2026-01-01\t1.00\n' >long.tsv
+	run crm-report churn long.tsv
+	assert_failure 2
+	assert_output "crm-report: churn: 2713 periods from the first purchase to the as-of day: more than 2400"
+	run crm-report churn --period quarter --table churn long.tsv
+	assert_success
+	assert_line --index 1 "$(printf '1800-Q1\t0\t1\t0\t0\t1\t\t0.00')"
+}
+
 @test "crm-report: --period takes month or quarter only" {
 	run crm-report churn --period week "$R/tx.tsv"
 	assert_failure 2
