@@ -1,0 +1,1125 @@
+/*
+ * crm-segment: one row per customer from the transaction stream, with RFM
+ * scores and segment, pyramid tier, ABC class, lifecycle stage, the churn
+ * rule and, on request, a fitted BG/NBD model with lifetime value.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgnbd.h"
+#include "cli.h"
+#include "custagg.h"
+#include "out.h"
+#include "rec.h"
+#include "util.h"
+#include "value.h"
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fputs("usage: crm-segment [--csv] [--partial] [--merge] [--print-params]\n"
+	    "                   [--as-of DATE] [--format tsv|csv|jsonl]\n"
+	    "                   [--churn-days N] [--exploration-days N]\n"
+	    "                   [--period-days N] [--gap-factor X]\n"
+	    "                   [--stable-band PCT] [--segment-map FILE]\n"
+	    "                   [--tiers P,G,I] [--abc A,B]\n"
+	    "                   [--churn-model none|bgnbd]\n"
+	    "                   [--time-unit day|week|month] [--horizon N]\n"
+	    "                   [--discount RATE] [FILE ...]\n", f);
+	exit(status);
+}
+
+struct opts {
+	int32_t asof;           /* CRM_DATE_INVALID: latest date in the data */
+	int churn_days, exploration_days, period_days;
+	double gap_factor;
+	int64_t stable_band;    /* hundredths of a percent */
+	int64_t tiers[3];       /* cumulative, hundredths of a percent */
+	int64_t abc[2];         /* hundredths of a percent */
+	int bgnbd;
+	double unit;            /* days per time unit */
+	double horizon, discount;
+	int print_params;
+	enum crm_fmt fmt;
+};
+
+static int status = CRM_EXIT_OK;
+
+/* --- segment map --------------------------------------------------------- */
+
+struct maprule {
+	unsigned char set[3];   /* bit s set: score s matches */
+	char *name;
+};
+
+static const char default_map[] =
+	"11*\tLost\n"
+	"[12][12]*\tHibernating\n"
+	"[12][34]*\tAt risk\n"
+	"[12]5*\tCannot lose\n"
+	"3[12]*\tAbout to sleep\n"
+	"33*\tNeed attention\n"
+	"[34][45]*\tLoyal\n"
+	"41*\tPromising\n"
+	"51*\tNew\n"
+	"[45][23]*\tPotential loyalist\n"
+	"5[45]*\tChampions\n";
+
+static struct maprule *maprules;
+static size_t nmaprules, amaprules;
+
+/* Parse one pattern position at *pp into a bit set; NULL or a reason. */
+static const char *
+mappos(const char **pp, unsigned char *set)
+{
+	const char *p = *pp;
+
+	*set = 0;
+	if (*p == '*') {
+		*set = 0x3e;
+		p++;
+	} else if (*p >= '1' && *p <= '5') {
+		*set = (unsigned char)(1u << (*p - '0'));
+		p++;
+	} else if (*p == '[') {
+		p++;
+		while (*p && *p != ']') {
+			int lo, hi;
+
+			if (*p < '1' || *p > '5')
+				return "bad score in brackets";
+			lo = hi = *p++ - '0';
+			if (*p == '-') {
+				if (p[1] < '1' || p[1] > '5')
+					return "bad range in brackets";
+				hi = p[1] - '0';
+				p += 2;
+			}
+			for (; lo <= hi; lo++)
+				*set |= (unsigned char)(1u << lo);
+		}
+		if (*p != ']' || !*set)
+			return "bad brackets";
+		p++;
+	} else
+		return "pattern position must be 1-5, * or [...]";
+	*pp = p;
+	return NULL;
+}
+
+/* Load the map in text (NUL-terminated); name for diagnostics. */
+static void
+loadmap(char *text, const char *name)
+{
+	char *line, *next;
+	long lineno = 0;
+
+	for (line = text; line && *line; line = next) {
+		char *tab, *nl = strchr(line, '\n');
+		const char *p, *e = NULL;
+		struct maprule r;
+		int i;
+
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0';
+		lineno++;
+		if (*line == '#' || *line == '\0')
+			continue;
+		tab = strchr(line, '\t');
+		if (!tab || tab[1] == '\0')
+			errx(2, "%s:%ld: expected PATTERN<tab>SEGMENT", name,
+			    lineno);
+		*tab = '\0';
+		p = line;
+		for (i = 0; i < 3 && !e; i++)
+			e = mappos(&p, &r.set[i]);
+		if (!e && *p)
+			e = "pattern has more than three positions";
+		if (e)
+			errx(2, "%s:%ld: %s: '%s'", name, lineno, e, line);
+		r.name = crm_xstrdup(tab + 1);
+		crm_grow(&maprules, &amaprules, nmaprules + 1, sizeof r);
+		maprules[nmaprules++] = r;
+	}
+}
+
+static void
+readmap(const char *path)
+{
+	struct crm_buf b;
+	char tmp[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		err(2, "%s", path);
+	crm_buf_init(&b);
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		crm_buf_add(&b, tmp, n);
+	if (ferror(f))
+		err(2, "%s", path);
+	fclose(f);
+	loadmap(b.p, path);
+	if (!nmaprules)
+		errx(2, "%s: no rules", path);
+	crm_buf_release(&b);
+}
+
+static const char *
+segment_of(int r, int f, int m)
+{
+	size_t i;
+
+	for (i = 0; i < nmaprules; i++)
+		if ((maprules[i].set[0] >> r & 1) && (maprules[i].set[1] >> f & 1) &&
+		    (maprules[i].set[2] >> m & 1))
+			return maprules[i].name;
+	return "";
+}
+
+/* --- option parsing ------------------------------------------------------ */
+
+static int
+intopt(const char *name, const char *s, int min, int max)
+{
+	int64_t v;
+
+	if (crm_int_parse(s, strlen(s), min, max, &v))
+		errx(2, "--%s: expected an integer %d..%d: '%s'", name, min, max,
+		    s);
+	return (int)v;
+}
+
+static double
+dblopt(const char *name, const char *s, double min, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !(v >= min && v <= max))
+		errx(2, "--%s: expected a number %g..%g: '%s'", name, min, max, s);
+	return v;
+}
+
+/* A percentage with at most two decimals, as hundredths. */
+static int64_t
+pctval(const char *name, const char *s, size_t n)
+{
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '.')
+			break;
+	if (i < n || crm_money_parse(s, n, &v) || v > 10000)
+		errx(2, "--%s: expected a percentage 0..100 with at most two "
+		    "decimals: '%.*s'", name, (int)n, s);
+	return v;
+}
+
+/* "a,b[,c]" of percentages into v[0..k), checked cumulative <= 100. */
+static void
+pctlist(const char *name, const char *s, int64_t *v, int k, int cumulate)
+{
+	char **parts;
+	size_t n;
+	int i;
+	int64_t sum = 0;
+
+	parts = crm_split(s, ',', &n);
+	if ((int)n != k)
+		errx(2, "--%s: expected %d comma-separated percentages: '%s'",
+		    name, k, s);
+	for (i = 0; i < k; i++) {
+		int64_t x = pctval(name, parts[i], strlen(parts[i]));
+
+		sum = cumulate ? sum + x : x;
+		if (sum > 10000 || (i && sum < v[i - 1]))
+			errx(2, "--%s: percentages must rise and stay within "
+			    "100: '%s'", name, s);
+		v[i] = sum;
+	}
+	crm_strv_free(parts);
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+/* Fast path for the canonical YYYY-MM-DD, with the last answer cached:
+ * transaction files come mostly in date order. */
+static const char *
+parse_date(const char *s, size_t n, int32_t *day)
+{
+	static char last[10];
+	static int32_t lastday = CRM_DATE_INVALID;
+
+	if (n == 10 && lastday != CRM_DATE_INVALID && memcmp(s, last, 10) == 0) {
+		*day = lastday;
+		return NULL;
+	}
+	{
+		const char *e = crm_date_parse(s, n, 0, day);
+
+		if (!e && n == 10) {
+			memcpy(last, s, 10);
+			lastday = *day;
+		}
+		return e;
+	}
+}
+
+/* Fast path for plain "123" and "123.45"; anything else goes to
+ * crm_money_parse. */
+static const char *
+parse_amount(const char *s, size_t n, int64_t *v)
+{
+	const char *p = s, *end = s + n;
+	int64_t u = 0;
+	size_t nd = 0;
+
+	while (p < end && *p >= '0' && *p <= '9' && nd < 15) {
+		u = u * 10 + (*p++ - '0');
+		nd++;
+	}
+	if (nd && p == end) {
+		*v = u * 100;
+		return NULL;
+	}
+	if (nd && end - p == 3 && p[0] == '.' && p[1] >= '0' && p[1] <= '9' &&
+	    p[2] >= '0' && p[2] <= '9') {
+		*v = u * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		return NULL;
+	}
+	return crm_money_parse(s, n, v);
+}
+
+static int
+opencol(struct crm_reader *r, const char *name)
+{
+	int c = crm_reader_col(r, name);
+
+	if (c < 0) {
+		const struct crm_rec *h = crm_reader_header(r);
+
+		if (h)
+			warnx("%s: missing column '%s'", crm_reader_name(r),
+			    name);
+		else if (*crm_reader_error(r))
+			warnx("%s", crm_reader_error(r));
+		else
+			return -2;      /* empty input: nothing to read */
+		status = CRM_EXIT_REJECT;
+	}
+	return c;
+}
+
+static void
+bad(struct crm_reader *r, long line, int col, const struct crm_field *f,
+    const char *reason)
+{
+	warnx("%s", crm_reader_seterr(r, line, col, f ? f->p : NULL,
+	    f ? f->n : 0, "%s", reason));
+	status = CRM_EXIT_REJECT;
+}
+
+struct txerr {
+	struct crm_reader *r;
+	int ai;
+};
+
+/* A transaction crm_custagg refused when it was counted. */
+static void
+tx_refused(void *arg, long line, int32_t day, int64_t amt)
+{
+	struct txerr *x = arg;
+	char v[32];
+
+	(void)day;
+	crm_money_format(amt, v);
+	warnx("%s", crm_reader_seterr(x->r, line, x->ai, v, strlen(v), "%s",
+	    "the customer's total for the day is out of range"));
+	status = CRM_EXIT_REJECT;
+}
+
+/* Read transactions from r into a (queued: counted in batches). */
+static void
+read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
+{
+	struct crm_rec rec;
+	struct txerr x;
+	int ci, di, ai, rc;
+
+	ci = opencol(r, "customer_id");
+	di = opencol(r, "date");
+	ai = opencol(r, "amount");
+	if (ci < 0 || di < 0 || ai < 0)
+		return;
+	x.r = r;
+	x.ai = ai;
+	crm_custagg_onerror(a, tx_refused, &x);
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		const struct crm_field *id, *df, *af;
+		const char *e;
+		int32_t day;
+		int64_t amt;
+
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			break;
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		id = &rec.f[ci];
+		df = &rec.f[di];
+		af = &rec.f[ai];
+		if (id->n == 0) {
+			bad(r, rec.line, ci, NULL, "empty");
+			continue;
+		}
+		if ((e = parse_date(df->p, df->n, &day))) {
+			bad(r, rec.line, di, df, e);
+			continue;
+		}
+		if ((e = parse_amount(af->p, af->n, &amt))) {
+			bad(r, rec.line, ai, af, e);
+			continue;
+		}
+		if (asof != CRM_DATE_INVALID && day > asof)
+			continue;
+		crm_custagg_queue(a, id->p, id->n, day, amt, rec.line);
+	}
+	crm_custagg_flush(a);
+	crm_custagg_onerror(a, NULL, NULL);
+}
+
+/* Read partial aggregates from r into a. */
+static int
+read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
+{
+	struct crm_rec rec;
+	int rc;
+
+	if (opencol(r, "customer_id") != 0 || crm_reader_col(r, "orders") != 1 ||
+	    crm_reader_col(r, "daily_totals") != 2) {
+		if (crm_reader_header(r))
+			warnx("%s: not a crm-segment --partial file (header "
+			    "'customer_id<tab>orders<tab>daily_totals' expected)",
+			    crm_reader_name(r));
+		else if (*crm_reader_error(r)) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			return 0;
+		} else
+			return 0;
+		status = CRM_EXIT_REJECT;
+		return 0;
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		const char *e;
+
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			return 0;
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		/* the header of another part, as parallel --pipepart and cat
+		 * of several partial files give */
+		if (strcmp(rec.f[0].p, "customer_id") == 0 &&
+		    strcmp(rec.f[1].p, "orders") == 0 &&
+		    strcmp(rec.f[2].p, "daily_totals") == 0)
+			continue;
+		e = crm_custagg_merge_line(a, rec.f[0].p, rec.f[0].n,
+		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n);
+		if (e && strcmp(e, "amount out of range") == 0) {
+			warnx("%s", crm_reader_seterr(r, rec.line, 2, NULL, 0,
+			    "%s", e));
+			return -1;
+		}
+		if (e) {
+			int c = strcmp(e, "bad order count") == 0 ? 1 :
+			    strcmp(e, "empty customer id") == 0 ? 0 : 2;
+
+			bad(r, rec.line, c, &rec.f[c], e);
+			continue;
+		}
+		if (asof != CRM_DATE_INVALID) {
+			const struct crm_cust *c = crm_custagg_find(a,
+			    rec.f[0].p, rec.f[0].n);
+
+			if (c->days[c->ndays - 1].day > asof) {
+				warnx("%s", crm_reader_seterr(r, rec.line, 2,
+				    NULL, 0, "purchase after --as-of: the "
+				    "partial was made with a later --as-of"));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- scoring ------------------------------------------------------------- */
+
+struct row {
+	const struct crm_cust *c;
+	struct crm_cust_stats s;
+	unsigned char r, f, m;
+	unsigned char tier, abc;
+	uint32_t group;         /* BG/NBD observation group */
+};
+
+static int
+cmp64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Sort v[0..n) ascending: LSD radix sort on the sign-flipped keys. */
+static void
+sort64(int64_t *v, size_t n)
+{
+	uint64_t *a = (uint64_t *)v, *b, *src, *dst, *t;
+	size_t cnt[256], i;
+	int pass;
+
+	if (n < 4096) {
+		qsort(v, n, sizeof *v, cmp64);
+		return;
+	}
+	b = crm_xmalloc(crm_mulsz(n, sizeof *b));
+	for (i = 0; i < n; i++)
+		a[i] ^= (uint64_t)1 << 63;
+	src = a;
+	dst = b;
+	for (pass = 0; pass < 8; pass++) {
+		int sh = pass * 8;
+		size_t sum = 0;
+
+		memset(cnt, 0, sizeof cnt);
+		for (i = 0; i < n; i++)
+			cnt[src[i] >> sh & 255]++;
+		if (cnt[src[0] >> sh & 255] == n)
+			continue;       /* this byte is the same everywhere */
+		for (i = 0; i < 256; i++) {
+			size_t c = cnt[i];
+
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[src[i] >> sh & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+	for (i = 0; i < n; i++)
+		a[i] ^= (uint64_t)1 << 63;
+	free(b);
+}
+
+/* Number of values in sorted v[0..n) strictly below x. */
+static size_t
+below(const int64_t *v, size_t n, int64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Quintile score: 1 + floor(5 L / N), L the customers with a worse value. */
+static unsigned char
+quintile(size_t worse, size_t n)
+{
+	return (unsigned char)(1 + (5 * (unsigned long long)worse) / n);
+}
+
+static void
+score(struct row *rows, size_t n, const struct opts *o)
+{
+	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	__extension__ __int128 total = 0, above = 0;
+	size_t i, j;
+
+	/* R: worse means a larger recency, i.e. a smaller -recency */
+	for (i = 0; i < n; i++)
+		v[i] = -(int64_t)rows[i].s.recency;
+	sort64(v, n);
+	for (i = 0; i < n; i++)
+		rows[i].r = quintile(below(v, n, -(int64_t)rows[i].s.recency), n);
+	for (i = 0; i < n; i++)
+		v[i] = (int64_t)rows[i].s.orders;
+	sort64(v, n);
+	for (i = 0; i < n; i++)
+		rows[i].f = quintile(below(v, n, (int64_t)rows[i].s.orders), n);
+	for (i = 0; i < n; i++)
+		v[i] = rows[i].s.revenue;
+	sort64(v, n);
+	for (i = 0; i < n; i++)
+		rows[i].m = quintile(below(v, n, rows[i].s.revenue), n);
+
+	/* Tiers and ABC walk revenues from the top: v ascending, so from the
+	 * end; H customers and S revenue strictly above the current run. */
+	for (i = 0; i < n; i++)
+		if (v[i] > 0)
+			total += v[i];
+	{
+		size_t hi = n;
+
+		/* map each distinct revenue to its tier and class through a
+		 * second sorted pass: store results keyed by position */
+		unsigned char *tier = crm_xmalloc(n ? n : 1);
+		unsigned char *abc = crm_xmalloc(n ? n : 1);
+
+		while (hi > 0) {
+			size_t lo = hi - 1, h = n - hi;
+			unsigned char t, c;
+
+			while (lo > 0 && v[lo - 1] == v[hi - 1])
+				lo--;
+			if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
+				t = 0;
+			else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
+				t = 1;
+			else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
+				t = 2;
+			else
+				t = 3;
+			if (v[hi - 1] <= 0)
+				c = 2;
+			else if (above * 10000 < total * o->abc[0])
+				c = 0;
+			else if (above * 10000 < total * o->abc[1])
+				c = 1;
+			else
+				c = 2;
+			for (j = lo; j < hi; j++) {
+				tier[j] = t;
+				abc[j] = c;
+				if (v[j] > 0)
+					above += v[j];
+			}
+			hi = lo;
+		}
+		for (i = 0; i < n; i++) {
+			j = below(v, n, rows[i].s.revenue);
+			rows[i].tier = tier[j];
+			rows[i].abc = abc[j];
+		}
+		free(tier);
+		free(abc);
+	}
+	free(v);
+}
+
+static const char *
+stage_of(const struct crm_cust_stats *s, const struct opts *o)
+{
+	__extension__ __int128 l = s->spend_latest, p = s->spend_prev;
+
+	if (s->recency > o->churn_days)
+		return "lapsed";
+	if (s->days == 1)
+		return s->recency <= o->exploration_days ? "exploration" :
+		    "decline";
+	if ((double)s->recency > o->gap_factor * s->usual_gap)
+		return "decline";
+	if (l * 10000 > p * (10000 + o->stable_band))
+		return "growth";
+	if (l * 10000 < p * (10000 - o->stable_band))
+		return "decline";
+	return "stable";
+}
+
+/* --- BG/NBD -------------------------------------------------------------- */
+
+struct gkey {
+	uint32_t x;
+	int32_t tx, T;
+	uint32_t idx;
+};
+
+static int
+cmpgkey(const void *p, const void *q)
+{
+	const struct gkey *a = p, *b = q;
+
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->tx != b->tx)
+		return a->tx < b->tx ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	return 0;
+}
+
+struct model {
+	struct crm_bgnbd_fit fit;
+	int ok;
+	double *p_alive, *expected;     /* per group */
+};
+
+static void
+fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
+{
+	struct gkey *k = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *k));
+	struct crm_bgnbd_obs *obs;
+	size_t i, g = 0;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		k[i].x = rows[i].s.repeat_days;
+		k[i].tx = rows[i].s.repeat_days ? rows[i].s.t_x : 0;
+		k[i].T = rows[i].s.tenure;
+		k[i].idx = (uint32_t)i;
+	}
+	qsort(k, n, sizeof *k, cmpgkey);
+	obs = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *obs));
+	for (i = 0; i < n; i++) {
+		if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0) {
+			obs[g].x = k[i].x;
+			obs[g].tx = k[i].tx / o->unit;
+			obs[g].T = k[i].T / o->unit;
+			obs[g].weight = 0;
+			g++;
+		}
+		obs[g - 1].weight += 1;
+		rows[k[i].idx].group = (uint32_t)(g - 1);
+	}
+	free(k);
+	rc = n ? crm_bgnbd_fit(obs, g, &m->fit) : -2;
+	m->ok = rc == 0 && m->fit.converged;
+	m->p_alive = m->expected = NULL;
+	if (m->ok) {
+		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
+		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
+		for (i = 0; i < g; i++) {
+			m->p_alive[i] = crm_bgnbd_p_alive(&m->fit.p, obs[i].x,
+			    obs[i].tx, obs[i].T);
+			m->expected[i] = crm_bgnbd_expected(&m->fit.p, obs[i].x,
+			    obs[i].tx, obs[i].T, o->horizon);
+		}
+	} else {
+		if (n == 0)
+			m->fit.customers = 0;
+		warnx("bgnbd: the fit did not converge (customers: %ld, "
+		    "iterations: %d): no parameters, p_alive, "
+		    "expected_purchases or clv", n ? m->fit.customers : 0L,
+		    n ? m->fit.iterations : 0);
+		status = CRM_EXIT_REJECT;
+	}
+	free(obs);
+}
+
+/* The discount factor for CLV: the mean of 1/(1+d)^k over k = 1..H, H the
+ * horizon rounded up to whole periods (purchases spread evenly). */
+static double
+discount_factor(const struct opts *o)
+{
+	long h = (long)ceil(o->horizon), k;
+	double sum = 0, f = 1;
+
+	if (o->discount == 0 || h <= 0)
+		return 1;
+	for (k = 1; k <= h; k++) {
+		f /= 1 + o->discount;
+		sum += f;
+	}
+	return sum / (double)h;
+}
+
+/* --- output -------------------------------------------------------------- */
+
+static void
+money(struct crm_writer *w, int64_t v)
+{
+	char b[32];
+
+	crm_money_format(v, b);
+	crm_writer_str(w, b);
+}
+
+static void
+date(struct crm_writer *w, int32_t d)
+{
+	char b[11];
+
+	crm_date_format(d, b);
+	crm_writer_field(w, b, 10);
+}
+
+static void
+unum(struct crm_writer *w, unsigned long long v)
+{
+	char b[24], *p = b + sizeof b;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	crm_writer_field(w, p, (size_t)(b + sizeof b - p));
+}
+
+/* Revenue / orders in minor units, rounded half away from zero. */
+static int64_t
+aov(const struct crm_cust_stats *s)
+{
+	int64_t q = s->revenue / (int64_t)s->orders;
+	int64_t r = s->revenue % (int64_t)s->orders;
+
+	if (2 * (r < 0 ? -(__int128)r : r) >= (__int128)s->orders)
+		q += s->revenue < 0 ? -1 : 1;
+	return q;
+}
+
+static const char *const cols[] = {
+	"customer_id", "first", "last", "orders", "days", "revenue", "aov",
+	"recency_days", "tenure_days", "r", "f", "m", "rfm", "rfm_segment",
+	"tier", "abc", "stage", "churned", "p_alive", "expected_purchases",
+	"clv"
+};
+
+static void
+print_params(const struct model *m)
+{
+	struct crm_writer w;
+	static const char *const h[] = { "param", "value" };
+
+	crm_writer_init(&w, &crm_stdout, CRM_FMT_TSV);
+	crm_writer_header_names(&w, h, 2);
+	if (m->ok) {
+		crm_writer_str(&w, "r");
+		crm_writer_fieldf(&w, "%.6g", m->fit.p.r);
+		crm_writer_end(&w);
+		crm_writer_str(&w, "alpha");
+		crm_writer_fieldf(&w, "%.6g", m->fit.p.alpha);
+		crm_writer_end(&w);
+		crm_writer_str(&w, "a");
+		crm_writer_fieldf(&w, "%.6g", m->fit.p.a);
+		crm_writer_end(&w);
+		crm_writer_str(&w, "b");
+		crm_writer_fieldf(&w, "%.6g", m->fit.p.b);
+		crm_writer_end(&w);
+		crm_writer_str(&w, "loglik");
+		crm_writer_fieldf(&w, "%.4f", m->fit.loglik);
+		crm_writer_end(&w);
+	}
+	crm_writer_str(&w, "customers");
+	crm_writer_fieldf(&w, "%ld", m->fit.customers);
+	crm_writer_end(&w);
+	crm_writer_str(&w, "iterations");
+	crm_writer_fieldf(&w, "%d", m->fit.iterations);
+	crm_writer_end(&w);
+	crm_writer_str(&w, "converged");
+	crm_writer_str(&w, m->ok ? "1" : "0");
+	crm_writer_end(&w);
+	crm_writer_release(&w);
+}
+
+static void
+report(struct crm_custagg *a, const struct opts *o)
+{
+	const struct crm_cust **v = crm_custagg_sorted(a);
+	size_t n = crm_custagg_count(a), nr = 0, i;
+	struct row *rows = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *rows));
+	int32_t asof = o->asof;
+	struct model m;
+	struct crm_writer w;
+	double disc = discount_factor(o);
+	size_t ncols = o->bgnbd ? 21 : 18;
+
+	if (asof == CRM_DATE_INVALID)
+		asof = crm_custagg_maxday(a);
+	for (i = 0; i < n; i++) {
+		struct row *r = &rows[nr];
+
+		/* customers in id order are scattered in memory: fetch the
+		 * customer 16 ahead and its days 8 ahead */
+		if (i + 16 < n)
+			__builtin_prefetch(v[i + 16]);
+		if (i + 8 < n)
+			__builtin_prefetch(v[i + 8]->days);
+		r->c = v[i];
+		crm_cust_stats(v[i], asof, o->period_days, &r->s);
+		if (!r->s.revenue_ok) {
+			struct crm_buf b;
+
+			crm_buf_init(&b);
+			crm_buf_addquoted(&b, v[i]->id, v[i]->idlen);
+			warnx("customer %s: revenue out of range: customer left "
+			    "out", b.p);
+			crm_buf_release(&b);
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		nr++;
+	}
+	free(v);
+	score(rows, nr, o);
+	memset(&m, 0, sizeof m);
+	if (o->bgnbd || o->print_params)
+		fit_model(rows, nr, o, &m);
+	if (o->print_params) {
+		print_params(&m);
+		goto done;
+	}
+
+	crm_writer_init(&w, &crm_stdout, o->fmt);
+	crm_writer_header_names(&w, cols, ncols);
+	for (i = 3; i < ncols; i++)
+		if (i != 12 && i != 13 && i != 14 && i != 15 && i != 16)
+			crm_writer_numeric(&w, i, 1);
+	for (i = 0; i < nr; i++) {
+		const struct row *r = &rows[i];
+		char rfm[4];
+		int64_t av = aov(&r->s);
+
+		crm_writer_field(&w, r->c->id, r->c->idlen);
+		date(&w, r->s.first);
+		date(&w, r->s.last);
+		unum(&w, r->s.orders);
+		unum(&w, r->s.days);
+		money(&w, r->s.revenue);
+		money(&w, av);
+		unum(&w, (unsigned long long)r->s.recency);
+		unum(&w, (unsigned long long)r->s.tenure);
+		unum(&w, r->r);
+		unum(&w, r->f);
+		unum(&w, r->m);
+		rfm[0] = (char)('0' + r->r);
+		rfm[1] = (char)('0' + r->f);
+		rfm[2] = (char)('0' + r->m);
+		rfm[3] = '\0';
+		crm_writer_field(&w, rfm, 3);
+		crm_writer_str(&w, segment_of(r->r, r->f, r->m));
+		crm_writer_str(&w, (const char *[]){ "platinum", "gold", "iron",
+		    "lead" }[r->tier]);
+		crm_writer_field(&w, &"ABC"[r->abc], 1);
+		crm_writer_str(&w, stage_of(&r->s, o));
+		crm_writer_str(&w, r->s.recency > o->churn_days ? "1" : "0");
+		if (o->bgnbd) {
+			if (m.ok) {
+				double e = m.expected[r->group];
+
+				crm_writer_fieldf(&w, "%.4f", m.p_alive[r->group]);
+				crm_writer_fieldf(&w, "%.4f", e);
+				crm_writer_fieldf(&w, "%.2f",
+				    e * ((double)av / 100) * disc);
+			} else {
+				crm_writer_str(&w, "");
+				crm_writer_str(&w, "");
+				crm_writer_str(&w, "");
+			}
+		}
+		crm_writer_end(&w);
+	}
+	crm_writer_release(&w);
+done:
+	free(m.p_alive);
+	free(m.expected);
+	free(rows);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "abc", required_argument, NULL, 'A' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "churn-days", required_argument, NULL, 'c' },
+		{ "churn-model", required_argument, NULL, 'M' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "discount", required_argument, NULL, 'd' },
+		{ "exploration-days", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'o' },
+		{ "gap-factor", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "horizon", required_argument, NULL, 'H' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "partial", no_argument, NULL, 'p' },
+		{ "period-days", required_argument, NULL, 'P' },
+		{ "print-params", no_argument, NULL, 'R' },
+		{ "segment-map", required_argument, NULL, 's' },
+		{ "stable-band", required_argument, NULL, 'b' },
+		{ "tiers", required_argument, NULL, 't' },
+		{ "time-unit", required_argument, NULL, 'u' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = {
+		.asof = CRM_DATE_INVALID, .churn_days = 180,
+		.exploration_days = 90, .period_days = 90, .gap_factor = 2,
+		.stable_band = 2000, .tiers = { 100, 500, 2000 },
+		.abc = { 8000, 9500 }, .unit = 7, .horizon = 52,
+		.fmt = CRM_FMT_TSV
+	};
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO };
+	const char *asof = NULL, *mapfile = NULL, *e;
+	int partial = 0, merge = 0, ch, i;
+	struct crm_custagg *agg;
+	int64_t t;
+	int off;
+
+	setlocale(LC_CTYPE, "");
+	crm_out_init(&crm_stdout, 1, "standard output");
+	while ((ch = getopt_long(argc, argv, "a:Cho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			pctlist("abc", optarg, o.abc, 2, 0);
+			break;
+		case 'a':
+			asof = optarg;
+			break;
+		case 'b':
+			o.stable_band = pctval("stable-band", optarg,
+			    strlen(optarg));
+			break;
+		case 'C':
+			ro.format = CRM_IN_CSV;
+			break;
+		case 'c':
+			o.churn_days = intopt("churn-days", optarg, 0, 1000000);
+			break;
+		case 'd':
+			o.discount = dblopt("discount", optarg, 0, 1e6);
+			break;
+		case 'e':
+			o.exploration_days = intopt("exploration-days", optarg,
+			    0, 1000000);
+			break;
+		case 'g':
+			o.gap_factor = dblopt("gap-factor", optarg, 0, 1e6);
+			break;
+		case 'H':
+			o.horizon = dblopt("horizon", optarg, 0, 100000);
+			break;
+		case 'h':
+			usage(0);
+		case 'M':
+			if (strcmp(optarg, "bgnbd") == 0)
+				o.bgnbd = 1;
+			else if (strcmp(optarg, "none") == 0)
+				o.bgnbd = 0;
+			else
+				errx(2, "--churn-model: expected none or bgnbd: "
+				    "'%s'", optarg);
+			break;
+		case 'm':
+			merge = 1;
+			break;
+		case 'o':
+			if ((int)(o.fmt = crm_fmt_parse(optarg)) < 0)
+				errx(2, "--format: expected tsv, csv or jsonl: "
+				    "'%s'", optarg);
+			break;
+		case 'P':
+			o.period_days = intopt("period-days", optarg, 1, 1000000);
+			break;
+		case 'p':
+			partial = 1;
+			break;
+		case 'R':
+			o.print_params = 1;
+			break;
+		case 's':
+			mapfile = optarg;
+			break;
+		case 't':
+			pctlist("tiers", optarg, o.tiers, 3, 1);
+			break;
+		case 'u':
+			if (strcmp(optarg, "day") == 0)
+				o.unit = 1;
+			else if (strcmp(optarg, "week") == 0)
+				o.unit = 7;
+			else if (strcmp(optarg, "month") == 0)
+				o.unit = 365.25 / 12;
+			else
+				errx(2, "--time-unit: expected day, week or "
+				    "month: '%s'", optarg);
+			break;
+		case 'V':
+			crm_cli_version();
+		default:
+			usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!asof && (asof = getenv("CRM_AS_OF")) && !*asof)
+		asof = NULL;
+	if (asof) {
+		if ((e = crm_asof_parse(asof, &t, &off)))
+			errx(2, "--as-of: %s: '%s'", e, asof);
+		o.asof = crm_ts_days(t, off);
+	}
+	if (mapfile)
+		readmap(mapfile);
+	else {
+		char *copy = crm_xstrdup(default_map);
+
+		loadmap(copy, "default map");
+		free(copy);
+	}
+
+	agg = crm_custagg_new();
+	for (i = 0; i < (argc ? argc : 1); i++) {
+		const char *path = argc ? argv[i] : "-";
+		char errbuf[512];
+		struct crm_reader *r = crm_reader_open(path, &ro, errbuf,
+		    sizeof errbuf);
+
+		if (!r) {
+			warnx("%s", errbuf);
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		if (merge) {
+			if (read_partial(r, agg, o.asof) < 0)
+				errx(2, "partial aggregates no longer exact: "
+				    "giving up");
+		} else
+			read_tx(r, agg, o.asof);
+		crm_reader_close(r);
+	}
+	if (partial)
+		crm_custagg_write_partial(agg, &crm_stdout);
+	else
+		report(agg, &o);
+	crm_custagg_free(agg);
+	crm_out_close(&crm_stdout);
+	return status;
+}

@@ -1,0 +1,713 @@
+/*
+ * custagg: customers split over 256 partitions by hash, each an
+ * open-addressing table with its own customer array; ids go to a bump
+ * arena and day lists to power-of-two blocks recycled through free lists.
+ *
+ * Queued transactions are first sorted into their partitions and then
+ * counted partition by partition: one partition's table, customers and day
+ * lists fit in the caches, where a single table of half a million customers
+ * would cost several cache misses per transaction.
+ */
+#include "custagg.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "out.h"
+#include "util.h"
+
+#define ARENA_MIN (1u << 20)
+#define ARENA_MAX (64u << 20)
+#define HUGE (2u << 20)
+#define NPART 256
+#define QCAP (1u << 13)         /* queued transactions per partition: about
+                                   2 million are counted in one batch */
+#define NCLASS 32
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	/* data follows, aligned for pointers */
+};
+
+struct qrec {
+	uint64_t h;
+	int64_t amt;
+	long tag;
+	int32_t day;
+	uint32_t n;
+	union {
+		char in[24];    /* ids shorter than 24 bytes */
+		size_t off;     /* of a longer id in the queue's id buffer */
+	} id;
+};
+
+struct part {
+	struct crm_cust *cust;
+	size_t ncust, alloc;
+	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1) */
+	size_t mask;
+	struct qrec *q;         /* QCAP records in qmem */
+	size_t nq;
+};
+
+struct crm_custagg {
+	struct part part[NPART];
+	size_t ncust;
+	struct qrec *qmem;      /* the queues, allocated on first use */
+	struct crm_buf qid;     /* ids of queued transactions */
+	crm_custagg_errfn *errfn;
+	void *errarg;
+	struct chunk *chunks;   /* long ids and day blocks */
+	size_t nextchunk;       /* size of the next arena chunk */
+	void *freelist[NCLASS]; /* freed day blocks by log2 capacity */
+	int32_t maxday;
+	struct crm_custday *tmp;        /* merge scratch */
+	size_t ntmp;
+};
+
+/* Large blocks on 2 MiB boundaries, marked for transparent huge pages:
+ * day lists are read at random, and TLB misses would otherwise cost as
+ * much as the cache misses. */
+static void *
+bigalloc(size_t n)
+{
+	void *p;
+
+	if (n < HUGE)
+		return crm_xmalloc(n);
+	n = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
+	if (posix_memalign(&p, HUGE, n) != 0)
+		return crm_xmalloc(n);  /* dies with the usual message */
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+
+	while (n >= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		v = 0;
+		memcpy(&v, p, n);
+		h = (h ^ v) * 0x94d049bb133111ebull;
+		h ^= h >> 32;
+	}
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	return h;
+}
+
+static void *
+arena_alloc(struct crm_custagg *a, size_t n)
+{
+	struct chunk *c = a->chunks;
+	void *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (!c || c->size - c->used < n) {
+		size_t size;
+
+		if (a->nextchunk < ARENA_MIN)
+			a->nextchunk = ARENA_MIN;
+		size = n + sizeof *c > a->nextchunk ? n + sizeof *c :
+		    a->nextchunk;
+		if (a->nextchunk < ARENA_MAX)
+			a->nextchunk *= 2;
+		c = bigalloc(size);
+		size -= sizeof *c;
+		c->size = size;
+		c->used = 0;
+		c->next = a->chunks;
+		a->chunks = c;
+	}
+	p = (char *)(c + 1) + c->used;
+	c->used += n;
+	return p;
+}
+
+static struct crm_custday *
+days_alloc(struct crm_custagg *a, unsigned cls)
+{
+	void *p = a->freelist[cls];
+
+	if (p) {
+		memcpy(&a->freelist[cls], p, sizeof p);
+		return p;
+	}
+	return arena_alloc(a, ((size_t)1 << cls) * sizeof(struct crm_custday));
+}
+
+static void
+days_free(struct crm_custagg *a, struct crm_custday *d, uint32_t cap)
+{
+	unsigned cls = 0;
+
+	while (((uint32_t)1 << cls) < cap)
+		cls++;
+	memcpy(d, &a->freelist[cls], sizeof(void *));
+	a->freelist[cls] = d;
+}
+
+struct crm_custagg *
+crm_custagg_new(void)
+{
+	struct crm_custagg *a = crm_xcalloc(1, sizeof *a);
+	size_t i;
+
+	for (i = 0; i < NPART; i++) {
+		a->part[i].mask = 15;
+		a->part[i].slot = crm_xcalloc(16, sizeof(uint64_t));
+	}
+	crm_buf_init(&a->qid);
+	a->maxday = INT32_MIN;
+	return a;
+}
+
+void
+crm_custagg_free(struct crm_custagg *a)
+{
+	struct chunk *c, *next;
+	size_t i;
+
+	if (!a)
+		return;
+	for (c = a->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	for (i = 0; i < NPART; i++) {
+		free(a->part[i].cust);
+		free(a->part[i].slot);
+	}
+	crm_buf_release(&a->qid);
+	free(a->qmem);
+	free(a->tmp);
+	free(a);
+}
+
+static void
+rehash(struct part *p)
+{
+	size_t n = (p->mask + 1) * 2, i, j;
+	uint64_t *s = crm_xcalloc(n, sizeof *s);
+
+	for (i = 0; i <= p->mask; i++) {
+		uint64_t v = p->slot[i];
+
+		if (!v)
+			continue;
+		j = (size_t)(v >> 32) & (n - 1);
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = v;
+	}
+	free(p->slot);
+	p->slot = s;
+	p->mask = n - 1;
+}
+
+/* Grow the customer array of p; short ids live inside the customers, so
+ * their pointers follow the move. */
+static void
+growcust(struct part *p)
+{
+	struct crm_cust *old = p->cust;
+	size_t i;
+
+	crm_grow(&p->cust, &p->alloc, p->ncust + 1, sizeof *p->cust);
+	if (p->cust != old)
+		for (i = 0; i < p->ncust; i++)
+			if (p->cust[i].idlen < sizeof p->cust[i].small)
+				p->cust[i].id = p->cust[i].small;
+}
+
+/* The customer with this id and hash, created when absent (create != 0). */
+static struct crm_cust *
+lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create)
+{
+	struct part *p = &a->part[h & (NPART - 1)];
+	uint32_t h32 = (uint32_t)(h >> 32);
+	size_t i = (size_t)h32 & p->mask;
+	struct crm_cust *c;
+	char *copy;
+
+	for (;;) {
+		uint64_t v = p->slot[i];
+
+		if (!v)
+			break;
+		if ((uint32_t)(v >> 32) == h32) {
+			c = &p->cust[(uint32_t)v - 1];
+			if (c->idlen == n && memcmp(c->id, id, n) == 0)
+				return c;
+		}
+		i = (i + 1) & p->mask;
+	}
+	if (!create)
+		return NULL;
+	if (p->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
+		return NULL;
+	growcust(p);
+	c = &p->cust[p->ncust++];
+	a->ncust++;
+	if (n < sizeof c->small)
+		copy = c->small;
+	else
+		copy = arena_alloc(a, n + 1);
+	memcpy(copy, id, n);
+	copy[n] = '\0';
+	c->id = copy;
+	c->idlen = (uint32_t)n;
+	c->hash = h32;
+	c->orders = 0;
+	c->days = NULL;
+	c->ndays = c->cap = 0;
+	p->slot[i] = (uint64_t)h32 << 32 | (uint64_t)p->ncust;
+	if (p->ncust * 2 > p->mask)
+		rehash(p);
+	return c;
+}
+
+static void
+setamt(struct crm_custday *d, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	d->amt_hi = (int32_t)(uint32_t)(u >> 32);
+	d->amt_lo = (uint32_t)u;
+}
+
+/* Add amount on day to c; -1 on int64 overflow of the day's total. */
+static int
+addday(struct crm_custagg *a, struct crm_cust *c, int32_t day, int64_t amount)
+{
+	struct crm_custday *d;
+	uint32_t lo, hi, k;
+
+	if (c->ndays && c->days[c->ndays - 1].day <= day) {
+		k = c->ndays - 1;
+		if (c->days[k].day == day)
+			goto found;
+		k = c->ndays;
+	} else {
+		lo = 0;
+		hi = c->ndays;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (c->days[mid].day < day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		k = lo;
+		if (k < c->ndays && c->days[k].day == day)
+			goto found;
+	}
+	if (c->ndays == c->cap) {
+		unsigned cls = 0;
+		uint32_t ncap = c->cap ? c->cap * 2 : 1;
+
+		while (((uint32_t)1 << cls) < ncap)
+			cls++;
+		d = days_alloc(a, cls);
+		if (c->ndays)
+			memcpy(d, c->days, c->ndays * sizeof *d);
+		if (c->days)
+			days_free(a, c->days, c->cap);
+		c->days = d;
+		c->cap = ncap;
+	}
+	memmove(&c->days[k + 1], &c->days[k],
+	    (c->ndays - k) * sizeof *c->days);
+	c->ndays++;
+	c->days[k].day = day;
+	setamt(&c->days[k], amount);
+	if (day > a->maxday)
+		a->maxday = day;
+	return 0;
+found:
+	{
+		int64_t v = crm_custday_amount(&c->days[k]), s;
+
+		if (__builtin_add_overflow(v, amount, &s))
+			return -1;
+		setamt(&c->days[k], s);
+	}
+	return 0;
+}
+
+int
+crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
+    int64_t amount)
+{
+	struct crm_cust *c = lookup(a, id, n, hash_bytes(id, n), 1);
+
+	if (!c)
+		return -1;
+	if (addday(a, c, day, amount) < 0) {
+		/* A new customer's first amount cannot overflow, so c already
+		 * had days: nothing to undo. */
+		return -1;
+	}
+	c->orders++;
+	return 0;
+}
+
+void
+crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
+{
+	a->errfn = fn;
+	a->errarg = arg;
+}
+
+void
+crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, long tag)
+{
+	uint64_t h = hash_bytes(id, n);
+	struct part *p = &a->part[h & (NPART - 1)];
+	struct qrec *r;
+
+	if (n >= UINT32_MAX) {
+		if (a->errfn)
+			a->errfn(a->errarg, tag, day, amount);
+		return;
+	}
+	if (!a->qmem) {
+		size_t i;
+
+		a->qmem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *a->qmem));
+		for (i = 0; i < NPART; i++)
+			a->part[i].q = a->qmem + i * QCAP;
+	}
+	r = &p->q[p->nq++];
+	r->h = h;
+	r->n = (uint32_t)n;
+	r->day = day;
+	r->amt = amount;
+	r->tag = tag;
+	if (n < sizeof r->id.in)
+		memcpy(r->id.in, id, n);
+	else {
+		r->id.off = a->qid.n;
+		crm_buf_add(&a->qid, id, n);
+	}
+	if (p->nq == QCAP)
+		crm_custagg_flush(a);
+}
+
+void
+crm_custagg_flush(struct crm_custagg *a)
+{
+	size_t i, k;
+
+	for (i = 0; i < NPART; i++) {
+		struct part *p = &a->part[i];
+
+		for (k = 0; k < p->nq; k++) {
+			const struct qrec *r = &p->q[k];
+			const char *id = r->n < sizeof r->id.in ? r->id.in :
+			    a->qid.p + r->id.off;
+			struct crm_cust *c = lookup(a, id, r->n, r->h, 1);
+
+			if (!c || addday(a, c, r->day, r->amt) < 0) {
+				if (a->errfn)
+					a->errfn(a->errarg, r->tag, r->day,
+					    r->amt);
+				continue;
+			}
+			c->orders++;
+		}
+		p->nq = 0;
+	}
+	crm_buf_reset(&a->qid);
+}
+
+size_t
+crm_custagg_count(const struct crm_custagg *a)
+{
+	return a->ncust;
+}
+
+const struct crm_cust *
+crm_custagg_find(const struct crm_custagg *a, const char *id, size_t n)
+{
+	return lookup((struct crm_custagg *)a, id, n, hash_bytes(id, n),
+	    0);
+}
+
+int32_t
+crm_custagg_maxday(const struct crm_custagg *a)
+{
+	return a->maxday;
+}
+
+struct sortkey {
+	uint64_t prefix;        /* first 8 bytes, big-endian, zero-padded */
+	const struct crm_cust *c;
+};
+
+static int
+cmpkey(const void *x, const void *y)
+{
+	const struct sortkey *p = x, *q = y;
+	size_t n;
+	int r;
+
+	if (p->prefix != q->prefix)
+		return p->prefix < q->prefix ? -1 : 1;
+	n = p->c->idlen < q->c->idlen ? p->c->idlen : q->c->idlen;
+	r = memcmp(p->c->id, q->c->id, n);
+	if (r)
+		return r;
+	return (p->c->idlen > q->c->idlen) - (p->c->idlen < q->c->idlen);
+}
+
+const struct crm_cust **
+crm_custagg_sorted(const struct crm_custagg *a)
+{
+	struct sortkey *k = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *k));
+	const struct crm_cust **v;
+	size_t i, j;
+
+	size_t pi, ci;
+
+	for (i = pi = 0; pi < NPART; pi++)
+		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
+			const struct crm_cust *c = &a->part[pi].cust[ci];
+			const unsigned char *id = (const unsigned char *)c->id;
+			uint64_t p = 0;
+
+			for (j = 0; j < 8; j++)
+				p = p << 8 | (j < c->idlen ? id[j] : 0);
+			k[i].prefix = p;
+			k[i].c = c;
+		}
+	qsort(k, a->ncust, sizeof *k, cmpkey);
+	v = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *v));
+	for (i = 0; i < a->ncust; i++)
+		v[i] = k[i].c;
+	v[a->ncust] = NULL;
+	free(k);
+	return v;
+}
+
+static void
+isort(int32_t *g, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		int32_t v = g[i];
+
+		for (j = i; j > 0 && g[j - 1] > v; j--)
+			g[j] = g[j - 1];
+		g[j] = v;
+	}
+}
+
+static int
+cmpi32(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+static int64_t
+satadd(int64_t a, int64_t b)
+{
+	int64_t s;
+
+	if (__builtin_add_overflow(a, b, &s))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return s;
+}
+
+int
+crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
+    struct crm_cust_stats *s)
+{
+	__extension__ __int128 sum = 0;
+	int64_t from1 = (int64_t)asof - period, from2 = (int64_t)asof - 2 * (int64_t)period;
+	uint32_t i, n = c->ndays;
+
+	memset(s, 0, sizeof *s);
+	if (!n || c->days[n - 1].day > asof)
+		return -1;
+	s->first = c->days[0].day;
+	s->last = c->days[n - 1].day;
+	s->orders = c->orders;
+	s->days = n;
+	s->recency = asof - s->last;
+	s->tenure = asof - s->first;
+	s->repeat_days = n - 1;
+	s->t_x = s->last - s->first;
+	for (i = 0; i < n; i++) {
+		int64_t v = crm_custday_amount(&c->days[i]);
+		int32_t d = c->days[i].day;
+
+		sum += v;
+		if (d > from1)
+			s->spend_latest = satadd(s->spend_latest, v);
+		else if (d > from2)
+			s->spend_prev = satadd(s->spend_prev, v);
+	}
+	s->revenue_ok = sum >= INT64_MIN && sum <= INT64_MAX;
+	s->revenue = s->revenue_ok ? (int64_t)sum : 0;
+	if (n > 1) {
+		int32_t small[64], *g = n - 1 <= 64 ? small :
+		    crm_xmalloc(crm_mulsz(n - 1, sizeof *g));
+
+		for (i = 1; i < n; i++)
+			g[i - 1] = c->days[i].day - c->days[i - 1].day;
+		if (n - 1 <= 64)
+			isort(g, n - 1);
+		else
+			qsort(g, n - 1, sizeof *g, cmpi32);
+		s->usual_gap = g[(n - 2) / 2];
+		if (g != small)
+			free(g);
+	}
+	return 0;
+}
+
+/* Append v in decimal to b (no printf: partial files are large). */
+static void
+addint(struct crm_buf *b, int64_t v)
+{
+	char t[24], *p = t + sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	crm_buf_add(b, p, (size_t)(t + sizeof t - p));
+}
+
+void
+crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
+{
+	struct crm_buf b;
+	size_t pi, ci;
+	uint32_t k;
+
+	crm_buf_init(&b);
+	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
+	for (pi = 0; pi < NPART; pi++)
+		for (ci = 0; ci < a->part[pi].ncust; ci++) {
+			const struct crm_cust *c = &a->part[pi].cust[ci];
+
+			crm_tsv_escape(&b, c->id, c->idlen);
+			crm_buf_addc(&b, '\t');
+			addint(&b, (int64_t)c->orders);
+			crm_buf_addc(&b, '\t');
+			for (k = 0; k < c->ndays; k++) {
+				if (k)
+					crm_buf_addc(&b, ',');
+				addint(&b, c->days[k].day);
+				crm_buf_addc(&b, ':');
+				addint(&b, crm_custday_amount(&c->days[k]));
+			}
+			crm_buf_addc(&b, '\n');
+			if (b.n >= 1 << 16) {
+				crm_out_write(o, b.p, b.n);
+				crm_buf_reset(&b);
+			}
+		}
+	crm_out_write(o, b.p, b.n);
+	crm_buf_release(&b);
+}
+
+/* Parse a decimal integer at *p (before end) into *v; advance *p. */
+static int
+parseint(const char **pp, const char *end, int64_t min, int64_t max,
+    int64_t *v)
+{
+	const char *p = *pp;
+	int neg = 0;
+	uint64_t u = 0, lim;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= end || *p < '0' || *p > '9')
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned dgt = (unsigned)(*p - '0');
+
+		if (u > (lim - dgt) / 10)
+			return -1;
+		u = u * 10 + dgt;
+		p++;
+	}
+	if (neg)
+		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+	else
+		*v = (int64_t)u;
+	if (*v < min || *v > max)
+		return -1;
+	*pp = p;
+	return 0;
+}
+
+const char *
+crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
+    const char *orders, size_t olen, const char *totals, size_t tlen)
+{
+	const char *p = orders, *end = orders + olen;
+	struct crm_cust *c;
+	int64_t nord, day, amt;
+	size_t n = 0, i;
+
+	if (parseint(&p, end, 1, INT64_MAX, &nord) < 0 || p != end)
+		return "bad order count";
+	p = totals;
+	end = totals + tlen;
+	while (p < end) {
+		if (n && *p++ != ',')
+			return "bad daily totals";
+		if (parseint(&p, end, INT32_MIN + 1, INT32_MAX, &day) < 0 ||
+		    p >= end || *p++ != ':' ||
+		    parseint(&p, end, INT64_MIN, INT64_MAX, &amt) < 0)
+			return "bad daily totals";
+		if (n && day <= a->tmp[n - 1].day)
+			return "bad daily totals";
+		crm_grow(&a->tmp, &a->ntmp, n + 1, sizeof *a->tmp);
+		a->tmp[n].day = (int32_t)day;
+		setamt(&a->tmp[n], amt);
+		n++;
+	}
+	if (!n)
+		return "bad daily totals";
+	if (idlen == 0)
+		return "empty customer id";
+	c = lookup(a, id, idlen, hash_bytes(id, idlen), 1);
+	if (!c)
+		return "too many customers";
+	for (i = 0; i < n; i++)
+		if (addday(a, c, a->tmp[i].day,
+		    crm_custday_amount(&a->tmp[i])) < 0)
+			return "amount out of range";
+	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &c->orders))
+		return "bad order count";
+	return NULL;
+}

@@ -1,0 +1,152 @@
+/*
+ * custagg: per-customer aggregation of a transaction stream.
+ *
+ * Every customer-level figure crm-segment and crm-report need (first and
+ * last purchase, orders, distinct purchase days, revenue, spend per period,
+ * the usual gap between purchases) follows from one exact state per
+ * customer: the order count and the sorted list of purchase days, each with
+ * that day's total amount.  Keeping the days themselves rather than derived
+ * figures is what makes the state mergeable in any order and any split
+ * (--partial / --merge) with results identical to one run.
+ *
+ * Customers live in 256 open-addressing hash tables (partitions by hash of
+ * customer_id); long ids sit in an arena and the day lists in a pooled
+ * block allocator, so a customer with one purchase day and an id shorter
+ * than 24 bytes costs about 100 bytes (64 for the customer, 16 for its
+ * table slots, 16 for the day), at most about 180 just after the arrays
+ * double.  Allocation failure exits through crm_xmalloc; nothing here
+ * prints.
+ */
+#ifndef CRM_CUSTAGG_H
+#define CRM_CUSTAGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct crm_out;
+
+/* One purchase day of one customer: the day (days since 1970-01-01) and
+ * the sum of that day's amounts in minor units. */
+struct crm_custday {
+	int32_t day;
+	int32_t amt_hi;         /* amount split so the entry packs in 12 bytes */
+	uint32_t amt_lo;
+};
+
+static inline int64_t
+crm_custday_amount(const struct crm_custday *d)
+{
+	return (int64_t)(((uint64_t)(uint32_t)d->amt_hi << 32) | d->amt_lo);
+}
+
+/* A customer.  All fields are read-only for users of the module; id is
+ * NUL-terminated and owned by the aggregate, as is days (ascending, no day
+ * twice, ndays >= 1). */
+struct crm_cust {
+	const char *id;
+	uint32_t idlen;
+	uint32_t hash;
+	uint64_t orders;        /* transactions counted */
+	struct crm_custday *days;
+	uint32_t ndays, cap;
+	char small[24];         /* private: short ids live here, so that one
+	                           cache line holds the customer (id points
+	                           here then) */
+} __attribute__((aligned(64)));
+
+struct crm_custagg;
+
+/* A new empty aggregate; free it with crm_custagg_free. */
+struct crm_custagg *crm_custagg_new(void);
+void crm_custagg_free(struct crm_custagg *a);
+
+/*
+ * Count one transaction of amount minor units on day for customer id[0..n).
+ * Returns 0, or -1 when that day's total for the customer would leave the
+ * int64 range (the transaction is then not counted at all).
+ */
+int crm_custagg_add(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount);
+
+/*
+ * The fast way for a stream: crm_custagg_queue keeps the transaction (the
+ * id is copied) and counts queued transactions in batches, partition by
+ * partition, so that the memory each batch touches stays in the caches;
+ * crm_custagg_flush counts what is still queued and must be called before
+ * any of the reading functions below, which see counted transactions only.
+ * A transaction that crm_custagg_add would refuse is passed to the error
+ * function set with crm_custagg_onerror (with its tag, e.g. a line
+ * number), during a later queue or flush call, and not counted.
+ */
+typedef void crm_custagg_errfn(void *arg, long tag, int32_t day,
+    int64_t amount);
+void crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn,
+    void *arg);
+void crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, long tag);
+void crm_custagg_flush(struct crm_custagg *a);
+
+/* Number of distinct customers. */
+size_t crm_custagg_count(const struct crm_custagg *a);
+/* The customer with this id, or NULL. */
+const struct crm_cust *crm_custagg_find(const struct crm_custagg *a,
+    const char *id, size_t n);
+/* The latest purchase day over all customers, or INT32_MIN when empty. */
+int32_t crm_custagg_maxday(const struct crm_custagg *a);
+
+/*
+ * All customers sorted by id (bytewise, shorter prefix first), NULL after
+ * the last.  The array is allocated (the caller frees it, not the
+ * customers); the customers stay where they are until the next add, queue
+ * or merge.
+ */
+const struct crm_cust **crm_custagg_sorted(const struct crm_custagg *a);
+
+/*
+ * Figures of one customer measured at asof (days); callers leave out
+ * transactions after asof when adding, as they had not happened.  period (days, >= 1) sets the two spend windows: latest is
+ * (asof - period, asof], previous is (asof - 2 period, asof - period].
+ */
+struct crm_cust_stats {
+	int32_t first, last;    /* first and last purchase day */
+	uint64_t orders;        /* all transactions of the customer */
+	uint32_t days;          /* distinct purchase days */
+	int64_t revenue;        /* exact sum; valid when revenue_ok */
+	int revenue_ok;         /* 0 when the sum leaves the int64 range */
+	int32_t recency;        /* asof - last */
+	int32_t tenure;         /* asof - first */
+	uint32_t repeat_days;   /* distinct days after the first (BG/NBD x) */
+	int32_t t_x;            /* last - first (BG/NBD t_x, in days) */
+	int64_t spend_latest, spend_prev; /* saturating sums per window */
+	int32_t usual_gap;      /* median gap in days between consecutive
+	                           purchase days (the lower median for an even
+	                           count); 0 with one purchase day */
+};
+/* Fill *s; returns 0, or -1 when the customer has a purchase day after
+ * asof (*s is then zeroed). */
+int crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
+    struct crm_cust_stats *s);
+
+/*
+ * Partial aggregates.  crm_custagg_write_partial writes a header line
+ * "customer_id\torders\tdaily_totals" and one line per customer:
+ * the id (TSV-escaped), the order count and the days as
+ * "DAY:AMOUNT,DAY:AMOUNT..." with DAY in days since 1970-01-01 and AMOUNT
+ * in minor units, both decimal integers.  Merging such lines, in any order
+ * and from any split of the input, rebuilds exactly the state of one run.
+ */
+#define CRM_CUSTAGG_PARTIAL_HEADER "customer_id\torders\tdaily_totals"
+void crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o);
+/*
+ * Merge one partial line, given as its three fields (id unescaped,
+ * orders and daily_totals as written).  Returns NULL, or a short reason:
+ * "bad order count", "bad daily totals", "empty customer id" (the line was
+ * not merged), or "amount out of range" (a day's total left the int64
+ * range: the line may be merged in part, so the aggregate is no longer
+ * exact and the caller should give up).
+ */
+const char *crm_custagg_merge_line(struct crm_custagg *a, const char *id,
+    size_t idlen, const char *orders, size_t olen, const char *totals,
+    size_t tlen);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * svg: small self-contained SVG pictures for crm-report --plot: a line chart
+ * (trends by month, the Pareto curve) and a heat map (cohort retention).
+ *
+ * The output is a complete, well-formed SVG 1.1 document with axes, ticks,
+ * labels and a legend, readable in any browser without scripts or external
+ * files.  Every data point carries a <title> ("SERIES, X: VALUE"), which a
+ * browser shows on hover and a test can grep.  Text is XML-escaped.
+ */
+#ifndef CRM_SVG_H
+#define CRM_SVG_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct crm_svg_series {
+	const char *name;
+	const double *y;        /* one value per x position; NaN: no point */
+};
+
+/*
+ * Append to out a line chart of series s[0..ns) over nx positions on the x
+ * axis, evenly spaced, labelled xlabels[i] (a NULL or empty label draws no
+ * tick label there, so long series can be labelled sparsely; ticks are
+ * still drawn).  The y axis spans the data and 0, rounded out to "nice"
+ * steps (1, 2 or 5 times a power of ten).  A NaN value breaks the line.
+ * ypct nonzero prints y tick labels and point values as percentages of 1
+ * (0.25 -> 25%).  title, xtitle and ytitle may be NULL.
+ */
+void crm_svg_lines(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *xlabels,
+    size_t nx, const struct crm_svg_series *s, size_t ns, int ypct);
+
+/*
+ * Append to out a heat map of v[r * ncols + c] (r < nrows), each value a
+ * share in [0, 1] (clamped), NaN for an empty cell (drawn blank).  Rows are
+ * labelled rlabels[r] on the left, columns clabels[c] on top; each filled
+ * cell holds its value as a whole percentage; a colour legend from 0% to
+ * 100% sits on the right.
+ */
+void crm_svg_heatmap(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *rlabels,
+    size_t nrows, const char *const *clabels, size_t ncols, const double *v);
+
+/* Append s XML-escaped (& < > " ') to out; bytes that XML 1.0 forbids
+ * (C0 controls other than tab, newline and return) are dropped. */
+void crm_svg_escape(struct crm_buf *out, const char *s);
+
+#endif

@@ -1,0 +1,411 @@
+#!/usr/bin/env bats
+# crm-segment: every column on a hand-computed fixture, the options that move
+# the thresholds, BG/NBD fit recovery and non-convergence, partial/merge
+# equivalence (random splits and GNU parallel), and the error paths.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+S="$FIX/segment"
+SIM="${CRM_BIN%/bin}/unit/test-segment-sim"
+
+# col NAME: print the column NAME of $output (TSV with header) as
+# "customer_id value" lines.
+col() {
+	printf '%s\n' "$output" | awk -F'\t' -v n="$1" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next }
+		{ print $1, $c }'
+}
+
+# ---- every column, computed by hand (see the comments in expected.tsv's
+# ---- derivation in the man page definitions) ----
+
+@test "crm-segment: every column matches the hand-computed fixture (ties, one-purchase, same-day, refunds, as-of cut-off)" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 tx.tsv
+	assert_success
+	golden expected.tsv
+}
+
+@test "crm-segment: CSV input gives the same rows as TSV" {
+	tr '\t' ',' <"$S/tx.tsv" >tx.csv
+	run crm-segment --as-of 2026-06-30 tx.csv
+	assert_success
+	golden "$S/expected.tsv"
+	run crm-segment --csv --as-of 2026-06-30 <tx.csv
+	assert_success
+	golden "$S/expected.tsv"
+}
+
+@test "crm-segment: without --as-of the latest date in the data is the as-of date" {
+	run crm-segment "$S/tx.tsv"
+	assert_success
+	# c09 now has its 2026-07-15 purchase; recency counts from that day
+	assert_line --index 9 $'c09\t2026-03-01\t2026-07-15\t2\t2\t1029.00\t514.50\t0\t136\t5\t2\t5\t525\tPotential loyalist\tplatinum\tA\tgrowth\t0'
+	assert_line --index 1 --regexp $'^c01\t2026-01-10\t2026-06-20\t3\t3\t600.00\t200.00\t25\t186\t'
+}
+
+@test "crm-segment: CRM_AS_OF pins the as-of date like --as-of" {
+	CRM_AS_OF=2026-06-30 run crm-segment "$S/tx.tsv"
+	assert_success
+	golden "$S/expected.tsv"
+}
+
+@test "crm-segment: --tiers puts customers tied at a boundary in the higher tier" {
+	run crm-segment --as-of 2026-06-30 --tiers 10,20,40 "$S/tx.tsv"
+	assert_success
+	run col tier
+	assert_output "c01 gold
+c02 iron
+c03 iron
+c04 iron
+c05 lead
+c06 platinum
+c07 iron
+c08 iron
+c09 lead
+c10 gold"
+}
+
+@test "crm-segment: --abc moves the cumulative revenue share boundaries" {
+	run crm-segment --as-of 2026-06-30 --abc 50,90 "$S/tx.tsv"
+	assert_success
+	run col abc
+	assert_output "c01 A
+c02 C
+c03 C
+c04 B
+c05 C
+c06 A
+c07 B
+c08 C
+c09 C
+c10 B"
+}
+
+@test "crm-segment: --churn-days moves the lapsed stage and the churned flag" {
+	run crm-segment --as-of 2026-06-30 --churn-days 150 "$S/tx.tsv"
+	assert_success
+	run col churned
+	assert_output "c01 0
+c02 0
+c03 0
+c04 1
+c05 0
+c06 1
+c07 0
+c08 0
+c09 0
+c10 1"
+	run crm-segment --as-of 2026-06-30 --churn-days 150 "$S/tx.tsv"
+	run col stage
+	assert_line "c10 lapsed"
+	assert_line "c03 decline"
+}
+
+@test "crm-segment: stage thresholds are options (exploration, gap factor, period, stable band)" {
+	run crm-segment --as-of 2026-06-30 --exploration-days 150 "$S/tx.tsv"
+	run col stage
+	assert_line "c03 exploration"
+	assert_line "c09 exploration"
+	# c05: recency 29, usual gap 31: within 2x the gap (growth), beyond
+	# half of it (decline)
+	run crm-segment --as-of 2026-06-30 --gap-factor 0.5 "$S/tx.tsv"
+	run col stage
+	assert_line "c05 decline"
+	# c01 spends 300 in each 90-day window: stable; with 60-day windows
+	# the latest (300) beats the previous (0)
+	run crm-segment --as-of 2026-06-30 --period-days 60 "$S/tx.tsv"
+	run col stage
+	assert_line "c01 growth"
+	# c07 120 vs 60 is growth; a band of 100% makes it stable
+	run crm-segment --as-of 2026-06-30 --stable-band 100 "$S/tx.tsv"
+	run col stage
+	assert_line "c07 stable"
+}
+
+@test "crm-segment: --segment-map replaces the default map; first match wins, no match is empty" {
+	printf '# recent customers first\n5**\tRecent\n[1-2]*[45]\tBig sleeper\n\n' >map.tsv
+	run crm-segment --as-of 2026-06-30 --segment-map map.tsv "$S/tx.tsv"
+	assert_success
+	run col rfm_segment
+	assert_output "c01 
+c02 Recent
+c03 
+c04 Big sleeper
+c05 
+c06 Big sleeper
+c07 
+c08 Recent
+c09 
+c10 Big sleeper"
+}
+
+@test "crm-segment: a bad segment map is refused with its file and line" {
+	printf '5**\tRecent\n6**\tSix\n' >map.tsv
+	run crm-segment --segment-map map.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: map.tsv:2: pattern position must be 1-5, * or [...]: '6**'"
+	printf '5**\n' >map.tsv
+	run crm-segment --segment-map map.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: map.tsv:1: expected PATTERN<tab>SEGMENT"
+	printf '5555\tX\n' >map.tsv
+	run crm-segment --segment-map map.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: map.tsv:1: pattern has more than three positions: '5555'"
+	printf '# nothing\n' >map.tsv
+	run crm-segment --segment-map map.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: map.tsv: no rules"
+	run crm-segment --segment-map nosuch.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: nosuch.tsv: No such file or directory"
+}
+
+@test "crm-segment: --format csv and jsonl" {
+	run crm-segment --as-of 2026-06-30 --format csv "$S/tx.tsv"
+	assert_success
+	assert_line --index 0 "customer_id,first,last,orders,days,revenue,aov,recency_days,tenure_days,r,f,m,rfm,rfm_segment,tier,abc,stage,churned"
+	assert_line --index 9 "c09,2026-03-01,2026-03-01,1,1,30.00,30.00,121,121,3,1,1,311,About to sleep,lead,C,decline,0"
+	run crm-segment --as-of 2026-06-30 --format jsonl "$S/tx.tsv"
+	assert_success
+	assert_line --index 0 '{"customer_id":"c01","first":"2026-01-10","last":"2026-06-20","orders":3,"days":3,"revenue":600.00,"aov":200.00,"recency_days":10,"tenure_days":171,"r":4,"f":4,"m":5,"rfm":"445","rfm_segment":"Loyal","tier":"iron","abc":"A","stage":"stable","churned":0}'
+}
+
+# ---- BG/NBD ----
+
+@test "crm-segment: --print-params recovers simulated BG/NBD parameters within sampling error" {
+	"$SIM" --emit 20000 7 >sim.tsv
+	run crm-segment --as-of 2026-06-30 --print-params sim.tsv
+	assert_success
+	assert_line --index 0 $'param\tvalue'
+	assert_line $'customers\t20000'
+	assert_line $'converged\t1'
+	# true values r 0.243, alpha 4.414 (weeks), a 0.793, b 2.426; the
+	# bounds are about three standard errors for 20000 customers
+	printf '%s\n' "$output" | awk -F'\t' '
+		$1 == "r" { ok += ($2 > 0.213 && $2 < 0.273) }
+		$1 == "alpha" { ok += ($2 > 3.8 && $2 < 5.0) }
+		$1 == "a" { ok += ($2 > 0.5 && $2 < 1.1) }
+		$1 == "b" { ok += ($2 > 1.3 && $2 < 3.6) }
+		$1 == "loglik" { ok += ($2 < 0) }
+		$1 == "iterations" { ok += ($2 > 0) }
+		END { exit ok != 6 }'
+}
+
+@test "crm-segment: --time-unit scales alpha only" {
+	"$SIM" --emit 3000 3 >sim.tsv
+	w=$(crm-segment --as-of 2026-06-30 --print-params sim.tsv | awk '$1 == "alpha" { print $2 }')
+	d=$(crm-segment --as-of 2026-06-30 --print-params --time-unit day sim.tsv | awk '$1 == "alpha" { print $2 }')
+	run awk -v w="$w" -v d="$d" 'BEGIN { r = d / w; print (r > 6.99 && r < 7.01) ? "ok" : r }'
+	assert_output ok
+}
+
+@test "crm-segment: a fit that does not converge says so, exits 1 and prints no parameters" {
+	printf 'customer_id\tdate\tamount\nx\t2026-01-01\t5\nx\t2026-02-01\t5\n' >one.tsv
+	run --separate-stderr crm-segment --print-params one.tsv
+	assert_failure 1
+	assert_output $'param\tvalue\ncustomers\t1\niterations\t'"$(printf '%s\n' "$output" | awk '$1 == "iterations" { print $2 }')"$'\nconverged\t0'
+	refute_line --regexp '^(r|alpha|a|b|loglik)'$'\t'
+	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge (customers: 1, iterations: "*"): no parameters, p_alive, expected_purchases or clv" ]]
+	run --separate-stderr crm-segment --churn-model bgnbd one.tsv
+	assert_failure 1
+	assert_line --index 1 $'x\t2026-01-01\t2026-02-01\t2\t2\t10.00\t5.00\t0\t31\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0\t\t\t'
+}
+
+@test "crm-segment: with no repeat purchase at all the fit does not run" {
+	printf 'customer_id\tdate\tamount\na\t2026-01-01\t5\nb\t2026-02-01\t5\n' >norep.tsv
+	run --separate-stderr crm-segment --print-params norep.tsv
+	assert_failure 1
+	assert_line $'converged\t0'
+}
+
+@test "crm-segment: BG/NBD columns: p_alive is 1 without repeats, clv is expected purchases x aov, discounted" {
+	"$SIM" --emit 2000 5 >sim.tsv
+	crm-segment --as-of 2026-06-30 --churn-model bgnbd sim.tsv >plain.tsv
+	run awk -F'\t' 'NR == 1 { print $19, $20, $21; next }
+		$5 == 1 && $19 != "1.0000" { bad++ }
+		$19 < 0 || $19 > 1 || $20 < 0 { bad++ }
+		{ d = $21 - $20 * $7; if (d < 0) d = -d
+		  if (d > 0.00006 * ($7 < 0 ? -$7 : $7) + 0.006) bad++ }
+		END { print bad + 0 }' plain.tsv
+	assert_output "p_alive expected_purchases clv
+0"
+	# discount 1% per week over 52 weeks: the mean of 1.01^-k, k = 1..52
+	crm-segment --as-of 2026-06-30 --churn-model bgnbd --discount 0.01 sim.tsv >disc.tsv
+	run awk -F'\t' 'BEGIN { for (k = 1; k <= 52; k++) f += 1.01 ^ -k; f /= 52 }
+		NR == FNR { c[$1] = $21; next }
+		FNR > 1 { d = $21 - c[$1] * f; if (d < 0) d = -d; if (d > 0.011) bad++ }
+		END { print bad + 0 }' plain.tsv disc.tsv
+	assert_output 0
+	run crm-segment --as-of 2026-06-30 --churn-model bgnbd --horizon 104 sim.tsv
+	assert_success
+	run awk -F'\t' 'NR == FNR { e[$1] = $20; next }
+		FNR > 1 && $20 + 0 < e[$1] + 0 { bad++ } END { print bad + 0 }' plain.tsv - <<<"$output"
+	assert_output 0
+}
+
+# ---- partial and merge ----
+
+@test "crm-segment: --partial/--merge over random line splits in any order equals one run" {
+	crm-gen --seed 3 --customers 300 transactions 4000 >tx.tsv
+	crm-segment tx.tsv >one.out
+	for seed in 1 2 3; do
+		rm -f part.* p.*
+		tail -n +2 tx.tsv | shuf --random-source=<(yes $seed) >body
+		split -l $((97 * seed + 13)) body part.
+		for f in part.*; do
+			{ head -1 tx.tsv; cat "$f"; } | crm-segment --partial >"p.$f"
+		done
+		# merge the partials in reverse order, from files and from stdin
+		ls p.part.* | sort -r | xargs crm-segment --merge >merged.out
+		cmp one.out merged.out
+		cat $(ls p.part.* | shuf --random-source=<(yes $seed)) | crm-segment --merge >merged2.out
+		cmp one.out merged2.out
+	done
+}
+
+@test "crm-segment: partials of partials merge too (--partial --merge)" {
+	crm-gen --seed 4 --customers 1000 transactions 10000 >tx.tsv
+	crm-segment --churn-model bgnbd tx.tsv >one.out
+	{ head -1 tx.tsv; sed -n "2,4000p" tx.tsv; } | crm-segment --partial >a
+	{ head -1 tx.tsv; sed -n "4001,\$p" tx.tsv; } | crm-segment --partial >b
+	crm-segment --partial --merge a >a2
+	crm-segment --partial --merge a2 b >ab
+	run crm-segment --merge --churn-model bgnbd ab
+	assert_success
+	cmp one.out <(printf '%s\n' "$output")
+}
+
+@test "crm-segment: the GNU parallel recipe gives the single-run output" {
+	command -v parallel >/dev/null || skip "GNU parallel not installed"
+	crm-gen --seed 5 --customers 500 transactions 20000 >tx.tsv
+	crm-segment --as-of 2026-06-30 tx.tsv >one.out
+	parallel --pipepart --block 100k -a tx.tsv --header : \
+	    crm-segment --as-of 2026-06-30 --partial |
+	    crm-segment --as-of 2026-06-30 --merge >par.out
+	cmp one.out par.out
+	parallel --pipepart --block -1 -j2 -a tx.tsv --header : \
+	    crm-segment --partial | crm-segment --merge >par2.out
+	crm-segment tx.tsv | cmp - par2.out
+}
+
+@test "crm-segment: the partial format is documented TSV of days and minor units" {
+	printf 'customer_id\tdate\tamount\nc1\t1970-01-03\t1.50\nc1\t1970-01-02\t-2\nc1\t1970-01-03\t1\n' >t.tsv
+	run crm-segment --partial t.tsv
+	assert_success
+	assert_output $'customer_id\torders\tdaily_totals\nc1\t3\t1:-200,2:250'
+}
+
+@test "crm-segment: --merge refuses what is not a partial file, and bad partial lines" {
+	run crm-segment --merge "$S/tx.tsv"
+	assert_failure 1
+	assert_output --partial "crm-segment: $S/tx.tsv: not a crm-segment --partial file (header 'customer_id<tab>orders<tab>daily_totals' expected)"
+	printf 'customer_id\torders\tdaily_totals\nc1\t2\t1:5\nc2\tx\t1:5\nc3\t1\t5:1,4:1\n' >p.tsv
+	run --separate-stderr crm-segment --merge p.tsv
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: p.tsv:3: orders: bad order count 'x'
+crm-segment: p.tsv:4: daily_totals: bad daily totals '5:1,4:1'"
+	assert_line --index 1 --regexp $'^c1\t1970-01-02\t1970-01-02\t2\t1\t0.05\t'
+}
+
+@test "crm-segment: a partial made with a later as-of cannot be merged under an earlier one" {
+	crm-segment --partial "$S/tx.tsv" >p.tsv
+	run crm-segment --merge --as-of 2026-06-30 p.tsv
+	assert_failure 2
+	assert_output --partial "purchase after --as-of: the partial was made with a later --as-of"
+}
+
+# ---- errors ----
+
+@test "crm-segment: invalid records are reported with file, line and field, skipped, exit 1" {
+	printf 'customer_id\tdate\tamount\nc1\t2026-13-01\t5\n\t2026-01-01\t5\nc2\t2026-01-01\t5x\nc3\t2026-01-01\t1.005\nc4\t2026-01-02\t1\n' >bad.tsv
+	run --separate-stderr crm-segment bad.tsv
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: bad.tsv:2: date: month out of range '2026-13-01'
+crm-segment: bad.tsv:3: customer_id: empty
+crm-segment: bad.tsv:4: amount: not a number '5x'
+crm-segment: bad.tsv:5: amount: more than 2 decimal places '1.005'"
+	assert_output $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned\nc4\t2026-01-02\t2026-01-02\t1\t1\t1.00\t1.00\t0\t0\t1\t1\t1\t111\tLost\tplatinum\tA\texploration\t0'
+}
+
+@test "crm-segment: a missing column or an unreadable file is reported, the rest still processed" {
+	printf 'customer_id\tday\tamount\nc1\t2026-01-01\t5\n' >nodate.tsv
+	run --separate-stderr crm-segment nodate.tsv nosuch.tsv "$S/tx.tsv"
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: nodate.tsv: missing column 'date'
+crm-segment: nosuch.tsv: No such file or directory"
+	assert_equal "${#lines[@]}" 11
+}
+
+@test "crm-segment: a revenue beyond the int64 range is reported, never wrapped" {
+	printf 'customer_id\tdate\tamount\nbig\t2026-01-01\t90000000000000000.00\nbig\t2026-01-02\t90000000000000000.00\nok\t2026-01-01\t1\n' >big.tsv
+	run --separate-stderr crm-segment big.tsv
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: customer 'big': revenue out of range: customer left out"
+	assert_line --index 1 --regexp $'^ok\t'
+	assert_equal "${#lines[@]}" 2
+	printf 'customer_id\tdate\tamount\nbig\t2026-01-01\t90000000000000000.00\nbig\t2026-01-01\t90000000000000000.00\n' >big.tsv
+	run --separate-stderr crm-segment big.tsv
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: big.tsv:3: amount: the customer's total for the day is out of range '90000000000000000.00'"
+}
+
+@test "crm-segment: bad options are usage errors (exit 2)" {
+	run crm-segment --tiers 1,2
+	assert_failure 2
+	assert_output "crm-segment: --tiers: expected 3 comma-separated percentages: '1,2'"
+	run crm-segment --tiers 50,40,20
+	assert_failure 2
+	assert_output "crm-segment: --tiers: percentages must rise and stay within 100: '50,40,20'"
+	run crm-segment --abc 95,80
+	assert_failure 2
+	assert_output "crm-segment: --abc: percentages must rise and stay within 100: '95,80'"
+	run crm-segment --abc 80,x
+	assert_failure 2
+	assert_output "crm-segment: --abc: expected a percentage 0..100 with at most two decimals: 'x'"
+	run crm-segment --time-unit year
+	assert_failure 2
+	assert_output "crm-segment: --time-unit: expected day, week or month: 'year'"
+	run crm-segment --churn-model pareto
+	assert_failure 2
+	assert_output "crm-segment: --churn-model: expected none or bgnbd: 'pareto'"
+	run crm-segment --churn-days -1
+	assert_failure 2
+	assert_output "crm-segment: --churn-days: expected an integer 0..1000000: '-1'"
+	run crm-segment --discount abc
+	assert_failure 2
+	assert_output "crm-segment: --discount: expected a number 0..1e+06: 'abc'"
+	run crm-segment --as-of yesterday
+	assert_failure 2
+	assert_output "crm-segment: --as-of: not a timestamp: 'yesterday'"
+	run crm-segment --format xml
+	assert_failure 2
+	assert_output "crm-segment: --format: expected tsv, csv or jsonl: 'xml'"
+	run crm-segment --no-such-option
+	assert_failure 2
+	assert_line --index 1 --regexp '^usage: crm-segment '
+}
+
+@test "crm-segment: --help prints the synopsis on standard output, --version the version" {
+	run --separate-stderr crm-segment --help
+	assert_success
+	assert_line --index 0 --regexp '^usage: crm-segment \[--csv\] \[--partial\] \[--merge\] \[--print-params\]$'
+	assert_equal "$stderr" ""
+	run crm-segment --version
+	assert_success
+	assert_output --regexp '^crm-segment \(crmkit\) '
+}
+
+@test "crm-segment: empty input gives the header only" {
+	run crm-segment </dev/null
+	assert_success
+	assert_output $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned'
+}
+
+@test "crm-segment: a write error on standard output is fatal (exit 2)" {
+	run bash -c 'crm-segment "$1" >/dev/full' _ "$S/tx.tsv"
+	assert_failure 2
+	assert_output --partial "write error"
+}

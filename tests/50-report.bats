@@ -1,0 +1,464 @@
+#!/usr/bin/env bats
+# crm-report: every figure against hand-computed fixtures, every format
+# against golden files, the SVG pictures, partial/merge, and the errors.
+
+load helper
+
+R="$BATS_TEST_DIRNAME/fixtures/report"
+
+# --- satisfaction ---------------------------------------------------------
+
+@test "crm-report: satisfaction computes CSAT, distribution, NPS, CES and SERVQUAL gaps" {
+	run crm-report satisfaction "$R/surveys.tsv"
+	assert_success
+	golden "$R/sat.tsv.out"
+}
+
+@test "crm-report: satisfaction CSAT is the share of 4-5 with the mean beside it" {
+	run crm-report satisfaction --table csat "$R/surveys.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\nall\t5\t3\t0.6000\t3.80')"
+}
+
+@test "crm-report: NPS counts passives in the denominator" {
+	run crm-report satisfaction --table nps "$R/surveys.tsv"
+	assert_success
+	# 2 promoters (9, 10), 1 passive (8), 2 detractors (6, 0) of 5: 0
+	assert_output "$(printf 'group\tresponses\tpromoters\tpassives\tdetractors\tnps\nall\t5\t2\t1\t2\t0.0')"
+}
+
+@test "crm-report: SERVQUAL gap per dimension pools the items before the underscore" {
+	run crm-report satisfaction --table servqual_dimensions "$R/surveys.tsv"
+	assert_success
+	# reliability: perception (5+6+4)/3 = 5.00, expectation (7+6+6)/3
+	assert_line --index 2 "$(printf 'all\treliability\t3\t5.00\t3\t6.33\t-1.33')"
+	# empathy: one perception 6, expectations 5 and 4 (a row without a score)
+	assert_line --index 1 "$(printf 'all\tempathy\t1\t6.00\t2\t4.50\t1.50')"
+}
+
+@test "crm-report: satisfaction --by month splits every figure and adds totals" {
+	run crm-report satisfaction --by month "$R/surveys.tsv"
+	assert_success
+	golden "$R/sat-month.tsv.out"
+}
+
+@test "crm-report: satisfaction --by agent aligns Chinese names in a table" {
+	run crm-report satisfaction --by agent --format table "$R/surveys.tsv"
+	assert_success
+	golden "$R/sat-agent.table.out"
+}
+
+@test "crm-report: a group without answers of an instrument gets no row" {
+	run crm-report satisfaction --by channel --table ces "$R/surveys.tsv"
+	assert_success
+	# chat has CSAT and NPS answers but no CES ones
+	assert_output "$(printf 'group\tresponses\tmean\nphone\t1\t2.00\nweb\t2\t5.50\ntotal\t3\t4.33')"
+}
+
+@test "crm-report: satisfaction --by item puts answers without an item under (none)" {
+	run crm-report satisfaction --by item --table csat "$R/surveys.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\n(none)\t5\t3\t0.6000\t3.80\ntotal\t5\t3\t0.6000\t3.80')"
+}
+
+@test "crm-report: satisfaction reads the satisfaction column of interactions as CSAT" {
+	run crm-report satisfaction --table csat "$R/interactions.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\nall\t4\t3\t0.7500\t4.00')"
+}
+
+@test "crm-report: satisfaction with no answers prints empty figures" {
+	printf 'customer_id\tdate\tinstrument\tscore\n' >empty.tsv
+	run crm-report satisfaction --table csat empty.tsv
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\nall\t0\t0\t\t')"
+}
+
+@test "crm-report: a score outside its scale is reported and the rest counted" {
+	printf 'customer_id\tdate\tinstrument\tscore\nC1\t2026-01-01\tcsat\t6\nC2\t2026-01-02\tcsat\t4\n' >bad.tsv
+	run crm-report satisfaction --table csat bad.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: bad.tsv:2: score: csat score out of range 1-5 '6'"
+	assert_line --index 2 "$(printf 'all\t1\t1\t1.0000\t4.00')"
+}
+
+@test "crm-report: a survey row with a bad date or instrument is reported" {
+	printf 'customer_id\tdate\tinstrument\tscore\nC1\t2026-13-01\tcsat\t5\nC2\t2026-01-02\tstars\t4\n' >bad.tsv
+	run crm-report satisfaction --table csat bad.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: bad.tsv:2: date: month out of range '2026-13-01'"
+	assert_line --index 1 "crm-report: bad.tsv:3: instrument: not an instrument (csat, nps, ces, servqual) 'stars'"
+}
+
+@test "crm-report: a file without survey columns is refused with exit 1" {
+	printf 'a\tb\n1\t2\n' >x.tsv
+	run crm-report satisfaction x.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: x.tsv: no 'instrument' or 'satisfaction' column"
+}
+
+@test "crm-report: satisfaction partials merge to the single-run answer" {
+	head -1 "$R/surveys.tsv" >a.tsv
+	cp a.tsv b.tsv
+	sed -n '2,8p' "$R/surveys.tsv" >>a.tsv
+	sed -n '9,$p' "$R/surveys.tsv" >>b.tsv
+	crm-report satisfaction --by month --partial a.tsv >a.part
+	crm-report satisfaction --by month --partial b.tsv >b.part
+	run crm-report satisfaction --by month --merge a.part b.part
+	assert_success
+	golden "$R/sat-month.tsv.out"
+	# concatenated partials (header lines repeated) merge too
+	cat a.part b.part >all.part
+	run crm-report satisfaction --by month --merge all.part
+	assert_success
+	golden "$R/sat-month.tsv.out"
+}
+
+@test "crm-report: merging a partial made with another --by is refused" {
+	crm-report satisfaction --by month --partial "$R/surveys.tsv" >m.part
+	run crm-report satisfaction --by agent --merge m.part
+	assert_failure 1
+	assert_line --index 0 --partial "m.part:2: by: partial made with another --by 'month'"
+}
+
+@test "crm-report: merging something that is not a partial is refused" {
+	run crm-report satisfaction --merge "$R/surveys.tsv"
+	assert_failure 1
+	assert_line --index 0 "crm-report: $R/surveys.tsv: not a partial result: no column 'report'"
+}
+
+# --- channels -------------------------------------------------------------
+
+@test "crm-report: channels counts, shares, durations and satisfaction" {
+	run crm-report channels "$R/interactions.tsv"
+	assert_success
+	golden "$R/channels.tsv.out"
+}
+
+@test "crm-report: channels takes the month of a timestamp in its own offset" {
+	run crm-report channels --table month "$R/interactions.tsv"
+	assert_success
+	# 2026-02-03T23:30-05:00 is February; 2026-01-31T23:30+08:00 January
+	assert_line --index 1 "$(printf '2026-01\t4\t0.6667\t2\t210.00\t3\t3.67')"
+	assert_line --index 2 "$(printf '2026-02\t2\t0.3333\t2\t930.00\t1\t5.00')"
+}
+
+@test "crm-report: channels partials merge to the single-run answer" {
+	head -4 "$R/interactions.tsv" >a.tsv
+	{ head -1 "$R/interactions.tsv"; sed -n '5,$p' "$R/interactions.tsv"; } >b.tsv
+	crm-report channels --partial a.tsv >a.part
+	crm-report channels --partial b.tsv >b.part
+	run crm-report channels --merge a.part b.part
+	assert_success
+	golden "$R/channels.tsv.out"
+	# a merge can itself write a partial (a tree of merges)
+	crm-report channels --merge --partial a.part >c.part
+	run crm-report channels --merge c.part b.part
+	assert_success
+	golden "$R/channels.tsv.out"
+}
+
+@test "crm-report: a bad duration is reported with its line" {
+	printf 'id\tts\tcustomer_id\tchannel\ttype\tduration_s\nI1\t2026-01-01T00:00:00Z\tC1\tphone\tinquiry\t-3\n' >bad.tsv
+	run crm-report channels --table channel bad.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: bad.tsv:2: duration_s: not a duration 0-864000 '-3'"
+}
+
+# --- value ----------------------------------------------------------------
+
+@test "crm-report: value Pareto table has the documented columns" {
+	run crm-report value --table pareto --format tsv "$R/tx.tsv"
+	assert_success
+	assert_line --index 0 "$(printf 'top_pct\tcustomers\trevenue\trevenue_share')"
+	# 5 customers: top 20% is ceil(1) = 1 customer, top 50% ceil(2.5) = 3
+	assert_line --index 4 "$(printf '20\t1\t160.00\t0.5424')"
+	assert_line --index 5 "$(printf '50\t3\t270.00\t0.9153')"
+}
+
+@test "crm-report: value in every output format" {
+	for fmt in table tsv csv jsonl md; do
+		run crm-report value --format $fmt "$R/tx.tsv"
+		assert_success
+		golden "$R/value.$fmt.out"
+	done
+}
+
+@test "crm-report: value --chart draws bars under the tables" {
+	run crm-report value --format table --chart "$R/tx.tsv"
+	assert_success
+	golden "$R/value-chart.table.out"
+}
+
+@test "crm-report: Gini is 0 when all customers have equal revenue" {
+	run crm-report value --table summary "$R/equal.tsv"
+	assert_success
+	assert_line "$(printf 'gini\t0.0000')"
+	assert_line "$(printf 'top20_share\t0.2500')"
+	assert_line "$(printf 'pct_customers_for_80\t100.00')"
+}
+
+@test "crm-report: Gini is (N-1)/N when one customer has all the revenue" {
+	run crm-report value --table summary "$R/one-all.tsv"
+	assert_success
+	assert_line "$(printf 'gini\t0.7500')"
+	assert_line "$(printf 'pct_customers_for_80\t25.00')"
+}
+
+@test "crm-report: one customer makes all the figures whole" {
+	run crm-report value --table summary "$R/one.tsv"
+	assert_success
+	assert_output "$(printf 'metric\tvalue\ncustomers\t1\ntransactions\t2\nrevenue\t20.00\navg_revenue\t20.00\ntop20_share\t1.0000\npct_customers_for_80\t100.00\ngini\t0.0000')"
+}
+
+@test "crm-report: tied revenues share a tier" {
+	run crm-report value --table pyramid "$R/equal.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'platinum\t4\t100.00\t1.0000\t25.00')"
+	assert_line --index 2 "$(printf 'gold\t0\t0.00\t0.0000\t')"
+}
+
+@test "crm-report: a customer with negative net revenue counts in sums, not in Gini" {
+	run crm-report value --table summary "$R/negative.tsv"
+	assert_success
+	assert_line "$(printf 'revenue\t40.00')"
+	assert_line "$(printf 'top20_share\t1.2500')"
+	assert_line "$(printf 'gini\t0.5000')"
+}
+
+@test "crm-report: value of no transactions leaves undefined figures empty" {
+	printf 'customer_id\tdate\tamount\n' >empty.tsv
+	run crm-report value --table summary --format jsonl empty.tsv
+	assert_success
+	assert_line --index 0 '{"metric":"customers","value":0}'
+	assert_line --index 6 '{"metric":"gini","value":null}'
+}
+
+@test "crm-report: value --as-of leaves out later transactions" {
+	run crm-report value --as-of 2026-01-31 --table summary "$R/tx.tsv"
+	assert_success
+	assert_line "$(printf 'revenue\t200.00')"
+	assert_line "$(printf 'customers\t3')"
+}
+
+@test "crm-report: a bad amount is reported and the rest counted" {
+	printf 'customer_id\tdate\tamount\nC1\t2026-01-01\t12,3x\nC2\t2026-01-01\t5.00\n\t2026-01-01\t1.00\n' >bad.tsv
+	run crm-report value --table summary bad.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: bad.tsv:2: amount: not a number '12,3x'"
+	assert_line --index 1 "crm-report: bad.tsv:4: customer_id: missing"
+	assert_line "$(printf 'revenue\t5.00')"
+}
+
+# --- churn ----------------------------------------------------------------
+
+@test "crm-report: churn per month with retention cohorts" {
+	run crm-report churn --cohorts "$R/tx.tsv"
+	assert_success
+	golden "$R/churn-cohorts.tsv.out"
+}
+
+@test "crm-report: churn per quarter as of a later day" {
+	run crm-report churn --period quarter --as-of 2026-05-01 "$R/tx.tsv"
+	assert_success
+	golden "$R/churn-quarter.tsv.out"
+}
+
+@test "crm-report: lost revenue is the lost customers' revenue in the period before" {
+	run crm-report churn --table churn "$R/tx.tsv"
+	assert_success
+	# March: C1 (10.00 in February) and C3 (5.00) lost of 3 active
+	assert_line --index 3 "$(printf '2026-03\t3\t1\t1\t2\t3\t0.6667\t15.00')"
+}
+
+@test "crm-report: churn refuses more than 2400 periods" {
+	printf 'customer_id\tdate\tamount\nC1\t1800-01-01\t1.00\nC1\t2026-01-01\t1.00\n' >long.tsv
+	run crm-report churn long.tsv
+	assert_failure 2
+	assert_output "crm-report: churn: 2713 periods from the first purchase to the as-of day: more than 2400"
+	run crm-report churn --period quarter --table churn long.tsv
+	assert_success
+	assert_line --index 1 "$(printf '1800-Q1\t0\t1\t0\t0\t1\t\t0.00')"
+}
+
+@test "crm-report: --period takes month or quarter only" {
+	run crm-report churn --period week "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --period: unknown period 'week' (month, quarter)"
+}
+
+# --- complaints -----------------------------------------------------------
+
+@test "crm-report: complaints volume, times, SLA, reopen rate and repeaters" {
+	run crm-report complaints --as-of 2026-04-10T00:00:00+08:00 "$R/complaints.tsv"
+	assert_success
+	golden "$R/complaints.tsv.out"
+}
+
+@test "crm-report: complaint times use the nearest-rank percentile" {
+	run crm-report complaints --as-of 2026-04-10T00:00:00+08:00 --table times "$R/complaints.tsv"
+	assert_success
+	# first responses 1 h, 2 h, 26 h: median rank 2, 90th rank 3
+	assert_line --index 1 "$(printf 'first_response\t3\t2.00\t26.00')"
+}
+
+@test "crm-report: overdue counts depend on the as-of time" {
+	run crm-report complaints --as-of 2026-03-01T12:00:00+08:00 --table summary "$R/complaints.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'complaints\t1')"
+	assert_line --index 3 "$(printf 'overdue\t0')"
+}
+
+@test "crm-report: a complaint event out of order is reported" {
+	printf 'complaint_id\tts\tevent\nK9\t2026-01-01T00:00:00Z\trespond\n' >bad.tsv
+	run crm-report complaints --as-of 2026-02-01 --table summary bad.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: bad.tsv:2: event: complaint was not opened 'respond'"
+}
+
+# --- pictures -------------------------------------------------------------
+
+@test "crm-report: value --plot writes a well-formed SVG Pareto curve" {
+	run crm-report value --plot p.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout p.svg
+	assert_success
+	run grep -c '<circle' p.svg
+	assert_output 202
+	grep -q '<title>cumulative revenue share, 20%: 54.2%</title>' p.svg
+	grep -q '<title>cumulative revenue share, 100%: 100.0%</title>' p.svg
+	grep -q '<title>equal revenue per customer, 50%: 50.0%</title>' p.svg
+}
+
+@test "crm-report: churn --cohorts --plot writes the cohort heat map" {
+	run crm-report churn --cohorts --plot h.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout h.svg
+	assert_success
+	grep -q '<title>2026-01, +1: 66.7%</title>' h.svg
+	grep -q '<title>2026-02, +2: 0.0%</title>' h.svg
+	run grep -c '<rect [^>]*><title>' h.svg
+	assert_output 9
+}
+
+@test "crm-report: churn --plot without --cohorts draws the churn rate" {
+	run crm-report churn --plot r.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout r.svg
+	assert_success
+	grep -q '<title>gross churn rate, 2026-03: 66.7%</title>' r.svg
+	run grep -c '<circle' r.svg
+	assert_output 3
+}
+
+@test "crm-report: satisfaction --plot draws CSAT and NPS by month" {
+	run crm-report satisfaction --plot s.svg "$R/surveys.tsv"
+	assert_success
+	run xmllint --noout s.svg
+	assert_success
+	grep -q '<title>CSAT (share of 4-5), 2026-01: 66.7%</title>' s.svg
+	grep -q '<title>NPS (promoters - detractors), 2026-02: -100.0%</title>' s.svg
+}
+
+@test "crm-report: complaints --plot draws opened and resolved by month" {
+	run crm-report complaints --as-of 2026-04-10T00:00:00+08:00 --plot k.svg "$R/complaints.tsv"
+	assert_success
+	run xmllint --noout k.svg
+	assert_success
+	grep -q '<title>opened, 2026-04: 3</title>' k.svg
+	grep -q '<title>resolved, 2026-03: 1</title>' k.svg
+}
+
+@test "crm-report: SVG text is escaped" {
+	printf 'id\tts\tcustomer_id\tchannel\ttype\nI1\t2026-01-01T00:00:00Z\tC1\ta<&>"b\tinquiry\n' >x.tsv
+	run crm-report channels --plot c.svg x.tsv
+	assert_success
+	run xmllint --noout c.svg
+	assert_success
+	grep -q 'a&lt;&amp;&gt;&quot;b, 2026-01: 1' c.svg
+}
+
+@test "crm-report: an unwritable --plot file is a fatal error" {
+	run crm-report value --plot /nonexistent/p.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 --partial "crm-report: /nonexistent/p.svg: No such file or directory"
+}
+
+# --- usage and errors -----------------------------------------------------
+
+@test "crm-report: --help prints the synopsis on standard output" {
+	run crm-report --help
+	assert_success
+	assert_line --index 0 --partial "usage: crm-report satisfaction"
+}
+
+@test "crm-report: no report is a usage error" {
+	run crm-report
+	assert_failure 2
+	assert_line --index 0 --partial "usage: crm-report"
+}
+
+@test "crm-report: an unknown report is a usage error" {
+	run crm-report sales
+	assert_failure 2
+	assert_line --index 0 "crm-report: unknown report 'sales'"
+}
+
+@test "crm-report: an unknown format is a usage error" {
+	run crm-report value --format xml "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --format: unknown format 'xml' (table, tsv, csv, jsonl, md)"
+}
+
+@test "crm-report: an unknown table names the report's tables" {
+	run crm-report value --table lorenz "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: value: no table 'lorenz' (tables: summary, pareto, pyramid, abc)"
+}
+
+@test "crm-report: --partial is refused where figures need a full pass" {
+	run crm-report value --partial "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: value: --partial and --merge are not available: its figures need a full pass over the data"
+}
+
+@test "crm-report: --chart needs a human format" {
+	run crm-report value --chart --format tsv "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --chart needs --format table or md"
+}
+
+@test "crm-report: options of another report are refused" {
+	run crm-report value --by month "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by applies to satisfaction only"
+	run crm-report satisfaction --by week "$R/surveys.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by: unknown grouping 'week' (month, channel, agent, item)"
+}
+
+@test "crm-report: a bad --as-of is a fatal error" {
+	run crm-report value --as-of yesterday "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --as-of: not a timestamp 'yesterday'"
+}
+
+@test "crm-report: an unreadable file is reported and the others still counted" {
+	run crm-report value --table summary nosuch.tsv "$R/one.tsv"
+	assert_failure 1
+	assert_line --index 0 --partial "crm-report: nosuch.tsv: "
+	assert_line "$(printf 'revenue\t20.00')"
+}
+
+@test "crm-report: CSV input is read by its file name" {
+	printf 'customer_id,date,amount\nC1,2026-01-01,"1,000.00"\n' >tx.csv
+	run crm-report value --table summary tx.csv
+	assert_success
+	assert_line "$(printf 'revenue\t1000.00')"
+}
+
+@test "crm-report: a full disk on standard output is a fatal error" {
+	run sh -c 'crm-report value "$1" >/dev/full' sh "$R/tx.tsv"
+	assert_failure 2
+	assert_output --partial "crm-report: standard output: write error: No space left on device"
+}

@@ -1,0 +1,227 @@
+/* Unit tests for lib/custagg: aggregation, stats, sorting, partial merge. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custagg.h"
+#include "out.h"
+#include "unit.h"
+
+static void
+test_basic(void)
+{
+	struct crm_custagg *a = crm_custagg_new();
+	const struct crm_cust *c, **v;
+	struct crm_cust_stats s;
+
+	/* unsorted days, a same-day purchase, a refund */
+	UNIT_OK(crm_custagg_add(a, "b", 1, 100, 1000) == 0, "add b 100");
+	UNIT_OK(crm_custagg_add(a, "a", 1, 50, 500) == 0, "add a 50");
+	UNIT_OK(crm_custagg_add(a, "b", 1, 90, 250) == 0, "add b 90");
+	UNIT_OK(crm_custagg_add(a, "b", 1, 100, -300) == 0, "add b 100 refund");
+	UNIT_OK(crm_custagg_add(a, "b", 1, 130, 2000) == 0, "add b 130");
+	UNIT_OK(crm_custagg_add(a, "ab", 2, 10, 1) == 0, "add ab");
+	unit_inteq((long long)crm_custagg_count(a), 3, "three customers");
+	unit_inteq(crm_custagg_maxday(a), 130, "max day");
+	c = crm_custagg_find(a, "b", 1);
+	UNIT_OK(c != NULL, "find b");
+	unit_inteq(c->ndays, 3, "b has 3 distinct days");
+	unit_inteq((long long)c->orders, 4, "b has 4 orders");
+	unit_inteq(c->days[0].day, 90, "days sorted");
+	unit_inteq(crm_custday_amount(&c->days[1]), 700, "same-day total");
+	UNIT_OK(crm_custagg_find(a, "zz", 2) == NULL, "absent id");
+
+	UNIT_OK(crm_cust_stats(c, 140, 20, &s) == 0, "stats b");
+	unit_inteq(s.first, 90, "first");
+	unit_inteq(s.last, 130, "last");
+	unit_inteq(s.revenue, 2950, "revenue");
+	unit_inteq(s.recency, 10, "recency");
+	unit_inteq(s.tenure, 50, "tenure");
+	unit_inteq(s.repeat_days, 2, "repeat days");
+	unit_inteq(s.t_x, 40, "t_x");
+	/* windows (120,140] and (100,120] */
+	unit_inteq(s.spend_latest, 2000, "spend latest");
+	unit_inteq(s.spend_prev, 0, "spend previous (day 100 is outside)");
+	/* gaps 10, 30: lower median 10 */
+	unit_inteq(s.usual_gap, 10, "usual gap");
+	UNIT_OK(crm_cust_stats(c, 120, 20, &s) == -1, "asof before last");
+
+	v = crm_custagg_sorted(a);
+	unit_streq(v[0]->id, "a", "sorted 0");
+	unit_streq(v[1]->id, "ab", "sorted 1");
+	unit_streq(v[2]->id, "b", "sorted 2");
+	UNIT_OK(v[3] == NULL, "sorted NULL-terminated");
+	free(v);
+	crm_custagg_free(a);
+}
+
+static void
+test_overflow(void)
+{
+	struct crm_custagg *a = crm_custagg_new();
+	const struct crm_cust *c;
+	struct crm_cust_stats s;
+
+	UNIT_OK(crm_custagg_add(a, "x", 1, 1, INT64_MAX) == 0, "max amount");
+	UNIT_OK(crm_custagg_add(a, "x", 1, 1, 1) == -1, "day total overflow");
+	UNIT_OK(crm_custagg_add(a, "x", 1, 2, INT64_MAX) == 0, "second day");
+	c = crm_custagg_find(a, "x", 1);
+	unit_inteq((long long)c->orders, 2, "refused one not counted");
+	crm_cust_stats(c, 2, 1, &s);
+	UNIT_OK(!s.revenue_ok, "revenue overflow detected");
+	crm_custagg_free(a);
+}
+
+static void
+test_merge(void)
+{
+	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
+	const struct crm_cust *c;
+	const char *e;
+	char path[] = "/tmp/custaggXXXXXX";
+	struct crm_out o;
+	char buf[4096];
+	int fd;
+	ssize_t n;
+
+	e = crm_custagg_merge_line(a, "c1", 2, "3", 1, "10:100,20:-5", 12);
+	UNIT_OK(e == NULL, "merge line");
+	e = crm_custagg_merge_line(a, "c1", 2, "1", 1, "15:7,20:5", 9);
+	UNIT_OK(e == NULL, "merge second line");
+	c = crm_custagg_find(a, "c1", 2);
+	unit_inteq(c->ndays, 3, "merged days");
+	unit_inteq((long long)c->orders, 4, "merged orders");
+	unit_inteq(crm_custday_amount(&c->days[2]), 0, "merged day total");
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "x", 1, "1:1", 3),
+	    "bad order count", "bad orders");
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "0", 1, "1:1", 3),
+	    "bad order count", "zero orders");
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:1,1:1", 7),
+	    "bad daily totals", "unsorted days");
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:", 2),
+	    "bad daily totals", "missing amount");
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "", 0),
+	    "bad daily totals", "no days");
+	unit_streq(crm_custagg_merge_line(a, "", 0, "1", 1, "1:1", 3),
+	    "empty customer id", "empty id");
+	UNIT_OK(crm_custagg_find(a, "c2", 2) == NULL, "bad lines merged nothing");
+
+	crm_custagg_add(b, "t\tab", 4, -3, -7);
+	fd = mkstemp(path);
+	crm_out_init(&o, fd, path);
+	crm_custagg_write_partial(b, &o);
+	crm_out_flush(&o);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	unit_streq(buf, "customer_id\torders\tdaily_totals\nt\\tab\t1\t-3:-7\n",
+	    "partial format");
+	close(fd);
+	unlink(path);
+	free(o.buf);
+	crm_custagg_free(a);
+	crm_custagg_free(b);
+}
+
+static void
+test_many(void)
+{
+	struct crm_custagg *a = crm_custagg_new();
+	const struct crm_cust **v;
+	char id[32];
+	int i, ok = 1;
+
+	for (i = 0; i < 100000; i++) {
+		int k = (i * 7919) % 20000;
+
+		snprintf(id, sizeof id, "C%06d", k);
+		if (crm_custagg_add(a, id, strlen(id), i % 97, 1) < 0)
+			ok = 0;
+	}
+	UNIT_OK(ok, "many adds");
+	unit_inteq((long long)crm_custagg_count(a), 20000, "20000 customers");
+	v = crm_custagg_sorted(a);
+	for (i = 1; i < 20000; i++)
+		if (strcmp(v[i - 1]->id, v[i]->id) >= 0)
+			ok = 0;
+	UNIT_OK(ok, "sorted order");
+	free(v);
+	crm_custagg_free(a);
+}
+
+struct refused {
+	long tags[4];
+	int n;
+};
+
+static void
+onrefuse(void *arg, long tag, int32_t day, int64_t amount)
+{
+	struct refused *r = arg;
+
+	(void)day;
+	(void)amount;
+	if (r->n < 4)
+		r->tags[r->n] = tag;
+	r->n++;
+}
+
+static void
+test_queue(void)
+{
+	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
+	struct refused rf = { { 0 }, 0 };
+	const struct crm_cust **va, **vb;
+	char id[64];
+	long i;
+	int same = 1;
+	size_t k;
+
+	crm_custagg_onerror(a, onrefuse, &rf);
+	/* enough to fill the queues several times over; one long id */
+	for (i = 0; i < 300000; i++) {
+		int n = snprintf(id, sizeof id, i % 1000 == 0 ?
+		    "a-rather-long-customer-identifier-%ld" : "K%ld",
+		    (i * 7919) % 50000);
+
+		crm_custagg_queue(a, id, (size_t)n, (int32_t)(i % 365),
+		    i % 7 - 3, i);
+		crm_custagg_add(b, id, (size_t)n, (int32_t)(i % 365), i % 7 - 3);
+	}
+	crm_custagg_queue(a, "x", 1, 1, INT64_MAX, 900001);
+	crm_custagg_queue(a, "x", 1, 1, 1, 900002);
+	crm_custagg_flush(a);
+	crm_custagg_add(b, "x", 1, 1, INT64_MAX);
+	unit_inteq(rf.n, 1, "one queued transaction refused");
+	unit_inteq(rf.tags[0], 900002, "refused with its tag");
+	unit_inteq((long long)crm_custagg_count(a),
+	    (long long)crm_custagg_count(b), "queue and add: same customers");
+	va = crm_custagg_sorted(a);
+	vb = crm_custagg_sorted(b);
+	for (k = 0; va[k] && vb[k]; k++) {
+		if (strcmp(va[k]->id, vb[k]->id) != 0 ||
+		    va[k]->orders != vb[k]->orders ||
+		    va[k]->ndays != vb[k]->ndays ||
+		    memcmp(va[k]->days, vb[k]->days,
+		    va[k]->ndays * sizeof *va[k]->days) != 0)
+			same = 0;
+	}
+	UNIT_OK(same && !va[k] && !vb[k], "queue and add: same state");
+	free(va);
+	free(vb);
+	crm_custagg_free(a);
+	crm_custagg_free(b);
+}
+
+int
+main(void)
+{
+	test_basic();
+	test_overflow();
+	test_merge();
+	test_many();
+	test_queue();
+	return unit_done();
+}

@@ -1,0 +1,95 @@
+/*
+ * A BG/NBD transaction generator for the crm-segment tests.
+ *
+ * Without arguments it checks, as a unit test, that the simulated customer
+ * histories are consistent (0 <= tx <= T, x a whole number).  With
+ * "--emit N SEED" it writes N customers' transactions as TSV
+ * (customer_id, date, amount) drawn from the BG/NBD process with
+ * r = 0.243, alpha = 4.414 weeks, a = 0.793, b = 2.426 (the published fit
+ * of Fader, Hardie & Lee 2005), first purchases spread over 2025-07-01 ..
+ * 2025-12-31 and observation up to 2026-06-30, so that tests/40-segment.bats
+ * can check that crm-segment --print-params recovers the parameters.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgnbd.h"
+#include "unit.h"
+#include "value.h"
+
+static uint64_t
+next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int
+emit(long n, uint64_t seed)
+{
+	/* alpha in days: the simulation runs in days */
+	struct crm_bgnbd_params p = { 0.243, 4.414 * 7, 0.793, 2.426 };
+	int32_t start = crm_date_from_ymd(2025, 7, 1);
+	int32_t asof = crm_date_from_ymd(2026, 6, 30);
+	long i;
+	int k;
+
+	printf("customer_id\tdate\tamount\n");
+	for (i = 0; i < n; i++) {
+		int32_t first = start + (int32_t)(next(&seed) % 184);
+		double T = asof - first, x, tx;
+		char d[11];
+		int32_t last;
+
+		crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
+		crm_date_format(first, d);
+		printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
+		    10 + (int)(next(&seed) % 90), (int)(next(&seed) % 100));
+		if (x < 1)
+			continue;
+		/* the last repeat on day first + ceil(tx), the others spread
+		 * before it: only x and tx matter to the model */
+		last = first + (int32_t)ceil(tx);
+		if (last > asof)
+			last = asof;
+		for (k = 1; k <= (int)x; k++) {
+			int32_t day = first + (int32_t)ceil((double)(last - first) *
+			    k / x);
+
+			crm_date_format(day, d);
+			printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
+			    10 + (int)(next(&seed) % 90),
+			    (int)(next(&seed) % 100));
+		}
+	}
+	return fflush(stdout) == EOF;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct crm_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426 };
+	uint64_t seed = 42;
+	int i, ok = 1, whole = 1;
+
+	if (argc == 4 && strcmp(argv[1], "--emit") == 0)
+		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10));
+	for (i = 0; i < 10000; i++) {
+		double x, tx;
+
+		crm_bgnbd_simulate(&p, 39, &seed, &x, &tx);
+		if (tx < 0 || tx > 39 || (x == 0 && tx != 0))
+			ok = 0;
+		if (x != floor(x) || x < 0)
+			whole = 0;
+	}
+	UNIT_OK(ok, "simulated tx lies in [0, T] and is 0 without repeats");
+	UNIT_OK(whole, "simulated x is a whole number");
+	return unit_done();
+}
