@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,30 +491,33 @@ struct row {
 	uint32_t group;         /* BG/NBD observation group */
 };
 
-static int
-cmp64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+/* A value and the row it belongs to, sorted together. */
+struct kv {
+	uint64_t k;             /* sign-flipped so unsigned order is signed order */
+	uint32_t idx;
+};
 
-	return (a > b) - (a < b);
+static int
+cmpkv(const void *x, const void *y)
+{
+	const struct kv *a = x, *b = y;
+
+	return (a->k > b->k) - (a->k < b->k);
 }
 
-/* Sort v[0..n) ascending: LSD radix sort on the sign-flipped keys. */
+/* Sort v[0..n) by k: LSD radix sort, bytes equal everywhere skipped. */
 static void
-sort64(int64_t *v, size_t n)
+sortkv(struct kv *v, size_t n)
 {
-	uint64_t *a = (uint64_t *)v, *b, *src, *dst, *t;
+	struct kv *b, *src = v, *dst, *t;
 	size_t cnt[256], i;
 	int pass;
 
 	if (n < 4096) {
-		qsort(v, n, sizeof *v, cmp64);
+		qsort(v, n, sizeof *v, cmpkv);
 		return;
 	}
 	b = crm_xmalloc(crm_mulsz(n, sizeof *b));
-	for (i = 0; i < n; i++)
-		a[i] ^= (uint64_t)1 << 63;
-	src = a;
 	dst = b;
 	for (pass = 0; pass < 8; pass++) {
 		int sh = pass * 8;
@@ -521,9 +525,9 @@ sort64(int64_t *v, size_t n)
 
 		memset(cnt, 0, sizeof cnt);
 		for (i = 0; i < n; i++)
-			cnt[src[i] >> sh & 255]++;
-		if (cnt[src[0] >> sh & 255] == n)
-			continue;       /* this byte is the same everywhere */
+			cnt[src[i].k >> sh & 255]++;
+		if (cnt[src[0].k >> sh & 255] == n)
+			continue;
 		for (i = 0; i < 256; i++) {
 			size_t c = cnt[i];
 
@@ -531,116 +535,107 @@ sort64(int64_t *v, size_t n)
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[cnt[src[i] >> sh & 255]++] = src[i];
+			dst[cnt[src[i].k >> sh & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != a)
-		memcpy(a, src, n * sizeof *a);
-	for (i = 0; i < n; i++)
-		a[i] ^= (uint64_t)1 << 63;
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
 	free(b);
 }
 
-/* Number of values in sorted v[0..n) strictly below x. */
-static size_t
-below(const int64_t *v, size_t n, int64_t x)
+static uint64_t
+flip(int64_t x)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return (uint64_t)x ^ (uint64_t)1 << 63;
 }
 
-/* Quintile score: 1 + floor(5 L / N), L the customers with a worse value. */
-static unsigned char
-quintile(size_t worse, size_t n)
+/*
+ * Quintile scores from values sorted ascending (better is larger): each
+ * run of equal values gets 1 + floor(5 L / N), L the values before the
+ * run, i.e. the customers strictly worse.
+ */
+static void
+quintiles(const struct kv *v, size_t n, struct row *rows, size_t field)
 {
-	return (unsigned char)(1 + (5 * (unsigned long long)worse) / n);
+	size_t lo = 0, hi, j;
+
+	while (lo < n) {
+		unsigned char sc = (unsigned char)(1 + 5 *
+		    (unsigned long long)lo / n);
+
+		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
+			;
+		for (j = lo; j < hi; j++)
+			((unsigned char *)&rows[v[j].idx])[field] = sc;
+		lo = hi;
+	}
 }
 
 static void
 score(struct row *rows, size_t n, const struct opts *o)
 {
-	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	struct kv *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
 	__extension__ __int128 total = 0, above = 0;
-	size_t i, j;
+	size_t i, j, hi;
 
-	/* R: worse means a larger recency, i.e. a smaller -recency */
-	for (i = 0; i < n; i++)
-		v[i] = -(int64_t)rows[i].s.recency;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].r = quintile(below(v, n, -(int64_t)rows[i].s.recency), n);
-	for (i = 0; i < n; i++)
-		v[i] = (int64_t)rows[i].s.orders;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].f = quintile(below(v, n, (int64_t)rows[i].s.orders), n);
-	for (i = 0; i < n; i++)
-		v[i] = rows[i].s.revenue;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].m = quintile(below(v, n, rows[i].s.revenue), n);
+	/* R: a smaller recency is better */
+	for (i = 0; i < n; i++) {
+		v[i].k = flip(-(int64_t)rows[i].s.recency);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, r));
+	for (i = 0; i < n; i++) {
+		v[i].k = flip((int64_t)rows[i].s.orders);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, f));
+	for (i = 0; i < n; i++) {
+		v[i].k = flip(rows[i].s.revenue);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, m));
 
-	/* Tiers and ABC walk revenues from the top: v ascending, so from the
-	 * end; H customers and S revenue strictly above the current run. */
+	/* Tiers and ABC walk revenues from the top, a run of equal revenues
+	 * at a time: h customers and `above` revenue strictly higher. */
 	for (i = 0; i < n; i++)
-		if (v[i] > 0)
-			total += v[i];
-	{
-		size_t hi = n;
+		if (rows[i].s.revenue > 0)
+			total += rows[i].s.revenue;
+	hi = n;
+	while (hi > 0) {
+		size_t lo = hi - 1, h = n - hi;
+		int64_t rev = rows[v[hi - 1].idx].s.revenue;
+		unsigned char t, c;
 
-		/* map each distinct revenue to its tier and class through a
-		 * second sorted pass: store results keyed by position */
-		unsigned char *tier = crm_xmalloc(n ? n : 1);
-		unsigned char *abc = crm_xmalloc(n ? n : 1);
-
-		while (hi > 0) {
-			size_t lo = hi - 1, h = n - hi;
-			unsigned char t, c;
-
-			while (lo > 0 && v[lo - 1] == v[hi - 1])
-				lo--;
-			if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
-				t = 0;
-			else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
-				t = 1;
-			else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
-				t = 2;
-			else
-				t = 3;
-			if (v[hi - 1] <= 0)
-				c = 2;
-			else if (above * 10000 < total * o->abc[0])
-				c = 0;
-			else if (above * 10000 < total * o->abc[1])
-				c = 1;
-			else
-				c = 2;
-			for (j = lo; j < hi; j++) {
-				tier[j] = t;
-				abc[j] = c;
-				if (v[j] > 0)
-					above += v[j];
-			}
-			hi = lo;
+		while (lo > 0 && v[lo - 1].k == v[hi - 1].k)
+			lo--;
+		if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
+			t = 0;
+		else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
+			t = 1;
+		else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
+			t = 2;
+		else
+			t = 3;
+		if (rev <= 0)
+			c = 2;
+		else if (above * 10000 < total * o->abc[0])
+			c = 0;
+		else if (above * 10000 < total * o->abc[1])
+			c = 1;
+		else
+			c = 2;
+		for (j = lo; j < hi; j++) {
+			rows[v[j].idx].tier = t;
+			rows[v[j].idx].abc = c;
+			if (rev > 0)
+				above += rev;
 		}
-		for (i = 0; i < n; i++) {
-			j = below(v, n, rows[i].s.revenue);
-			rows[i].tier = tier[j];
-			rows[i].abc = abc[j];
-		}
-		free(tier);
-		free(abc);
+		hi = lo;
 	}
 	free(v);
 }

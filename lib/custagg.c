@@ -22,7 +22,7 @@
 #define ARENA_MAX (64u << 20)
 #define HUGE (2u << 20)
 #define NPART 256
-#define QCAP (1u << 13)         /* queued transactions per partition: about
+#define QCAP (1u << 12)         /* queued transactions per partition: about
                                    2 million are counted in one batch */
 #define NCLASS 32
 
@@ -477,14 +477,48 @@ cmpkey(const void *x, const void *y)
 	return (p->c->idlen > q->c->idlen) - (p->c->idlen < q->c->idlen);
 }
 
+/* Sort k[0..n) by prefix: LSD radix sort, bytes equal everywhere skipped. */
+static void
+radix(struct sortkey *k, size_t n)
+{
+	struct sortkey *b, *src = k, *dst, *t;
+	size_t cnt[256], i;
+	int pass;
+
+	b = crm_xmalloc(crm_mulsz(n, sizeof *b));
+	dst = b;
+	for (pass = 0; pass < 8; pass++) {
+		int sh = pass * 8;
+		size_t sum = 0;
+
+		memset(cnt, 0, sizeof cnt);
+		for (i = 0; i < n; i++)
+			cnt[src[i].prefix >> sh & 255]++;
+		if (cnt[src[0].prefix >> sh & 255] == n)
+			continue;
+		for (i = 0; i < 256; i++) {
+			size_t c = cnt[i];
+
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[src[i].prefix >> sh & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof *k);
+	free(b);
+}
+
 const struct crm_cust **
 crm_custagg_sorted(const struct crm_custagg *a)
 {
 	struct sortkey *k = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *k));
 	const struct crm_cust **v;
-	size_t i, j;
-
-	size_t pi, ci;
+	size_t i, j, pi, ci;
 
 	for (i = pi = 0; pi < NPART; pi++)
 		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
@@ -497,7 +531,19 @@ crm_custagg_sorted(const struct crm_custagg *a)
 			k[i].prefix = p;
 			k[i].c = c;
 		}
-	qsort(k, a->ncust, sizeof *k, cmpkey);
+	/* radix on the first 8 bytes, then runs that share them in full */
+	if (a->ncust < 4096)
+		qsort(k, a->ncust, sizeof *k, cmpkey);
+	else {
+		radix(k, a->ncust);
+		for (i = 0; i < a->ncust; i = j) {
+			for (j = i + 1; j < a->ncust &&
+			    k[j].prefix == k[i].prefix; j++)
+				;
+			if (j - i > 1)
+				qsort(k + i, j - i, sizeof *k, cmpkey);
+		}
+	}
 	v = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *v));
 	for (i = 0; i < a->ncust; i++)
 		v[i] = k[i].c;
