@@ -418,7 +418,8 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	struct crm_rec rec;
 	int rc;
 
-	if (opencol(r, "customer_id") != 0 || crm_reader_col(r, "orders") != 1 ||
+	if (crm_reader_col(r, "customer_id") != 0 ||
+	    crm_reader_col(r, "orders") != 1 ||
 	    crm_reader_col(r, "daily_totals") != 2) {
 		if (crm_reader_header(r))
 			warnx("%s: not a crm-segment --partial file (header "
@@ -715,9 +716,17 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 		rows[k[i].idx].group = (uint32_t)(g - 1);
 	}
 	free(k);
-	rc = n ? crm_bgnbd_fit(obs, g, &m->fit) : -2;
-	m->ok = rc == 0 && m->fit.converged;
 	m->p_alive = m->expected = NULL;
+	if (n == 0) {
+		memset(&m->fit, 0, sizeof m->fit);
+		m->ok = 0;
+		warnx("bgnbd: no customers to fit");
+		status = CRM_EXIT_REJECT;
+		free(obs);
+		return;
+	}
+	rc = crm_bgnbd_fit(obs, g, &m->fit);
+	m->ok = rc == 0 && m->fit.converged;
 	if (m->ok) {
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
@@ -728,12 +737,10 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 			    obs[i].tx, obs[i].T, o->horizon);
 		}
 	} else {
-		if (n == 0)
-			m->fit.customers = 0;
 		warnx("bgnbd: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
-		    "expected_purchases or clv", n ? m->fit.customers : 0L,
-		    n ? m->fit.iterations : 0);
+		    "expected_purchases or clv", m->fit.customers,
+		    m->fit.iterations);
 		status = CRM_EXIT_REJECT;
 	}
 	free(obs);

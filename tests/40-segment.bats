@@ -219,6 +219,11 @@ c10 Big sleeper"
 	run --separate-stderr crm-segment --print-params norep.tsv
 	assert_failure 1
 	assert_line $'converged\t0'
+	refute_line --regexp $'^r\t'
+	run --separate-stderr crm-segment --print-params </dev/null
+	assert_failure 1
+	assert_output $'param\tvalue\ncustomers\t0\niterations\t0\nconverged\t0'
+	assert_equal "$stderr" "crm-segment: bgnbd: no customers to fit"
 }
 
 @test "crm-segment: BG/NBD columns: p_alive is 1 without repeats, clv is expected purchases x aov, discounted" {
