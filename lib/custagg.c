@@ -98,8 +98,13 @@ hash_bytes(const char *p, size_t n)
 		n -= 8;
 	}
 	if (n) {
+		/* a byte loop: a variable-length memcpy is a library call */
+		const unsigned char *u = (const unsigned char *)p;
+		size_t i;
+
 		v = 0;
-		memcpy(&v, p, n);
+		for (i = 0; i < n; i++)
+			v |= (uint64_t)u[i] << (8 * i);
 		h = (h ^ v) * 0x94d049bb133111ebull;
 		h ^= h >> 32;
 	}
@@ -400,9 +405,12 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	r->day = day;
 	r->amt = amount;
 	r->tag = tag;
-	if (n < sizeof r->id.in)
-		memcpy(r->id.in, id, n);
-	else {
+	if (n < sizeof r->id.in) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			r->id.in[i] = id[i];
+	} else {
 		r->id.off = a->qid.n;
 		crm_buf_add(&a->qid, id, n);
 	}
