@@ -274,8 +274,10 @@ parse_date(const char *s, size_t n, int32_t *day)
 		return NULL;
 	}
 	{
-		const char *e = crm_date_parse(s, n, 0, day);
+		const char *e;
 
+		crm_trim(&s, &n);
+		e = crm_date_parse(s, n, 0, day);
 		if (!e && n == 10) {
 			memcpy(last, s, 10);
 			lastday = *day;
@@ -306,6 +308,7 @@ parse_amount(const char *s, size_t n, int64_t *v)
 		*v = u * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 		return NULL;
 	}
+	crm_trim(&s, &n);
 	return crm_money_parse(s, n, v);
 }
 
