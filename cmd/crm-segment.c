@@ -9,10 +9,12 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bgnbd.h"
 #include "cli.h"
@@ -272,8 +274,10 @@ parse_date(const char *s, size_t n, int32_t *day)
 		return NULL;
 	}
 	{
-		const char *e = crm_date_parse(s, n, 0, day);
+		const char *e;
 
+		crm_trim(&s, &n);
+		e = crm_date_parse(s, n, 0, day);
 		if (!e && n == 10) {
 			memcpy(last, s, 10);
 			lastday = *day;
@@ -304,6 +308,7 @@ parse_amount(const char *s, size_t n, int64_t *v)
 		*v = u * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 		return NULL;
 	}
+	crm_trim(&s, &n);
 	return crm_money_parse(s, n, v);
 }
 
@@ -417,7 +422,8 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	struct crm_rec rec;
 	int rc;
 
-	if (opencol(r, "customer_id") != 0 || crm_reader_col(r, "orders") != 1 ||
+	if (crm_reader_col(r, "customer_id") != 0 ||
+	    crm_reader_col(r, "orders") != 1 ||
 	    crm_reader_col(r, "daily_totals") != 2) {
 		if (crm_reader_header(r))
 			warnx("%s: not a crm-segment --partial file (header "
@@ -482,6 +488,25 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 
 /* --- scoring ------------------------------------------------------------- */
 
+/*
+ * Allocate the per-customer arrays of the report on huge pages where the
+ * kernel allows: with half a million customers they are tens of megabytes,
+ * and faulting them in 4 KiB at a time costs more than filling them.
+ */
+static void *
+bigalloc(size_t n)
+{
+	void *p;
+
+	if (n < (2u << 20))
+		return crm_xmalloc(n);
+	n = (n + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+	if (posix_memalign(&p, 2u << 20, n) != 0)
+		return crm_xmalloc(n);
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
 struct row {
 	const struct crm_cust *c;
 	struct crm_cust_stats s;
@@ -490,30 +515,33 @@ struct row {
 	uint32_t group;         /* BG/NBD observation group */
 };
 
-static int
-cmp64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+/* A value and the row it belongs to, sorted together. */
+struct kv {
+	uint64_t k;             /* sign-flipped so unsigned order is signed order */
+	uint32_t idx;
+};
 
-	return (a > b) - (a < b);
+static int
+cmpkv(const void *x, const void *y)
+{
+	const struct kv *a = x, *b = y;
+
+	return (a->k > b->k) - (a->k < b->k);
 }
 
-/* Sort v[0..n) ascending: LSD radix sort on the sign-flipped keys. */
+/* Sort v[0..n) by k: LSD radix sort, bytes equal everywhere skipped. */
 static void
-sort64(int64_t *v, size_t n)
+sortkv(struct kv *v, size_t n)
 {
-	uint64_t *a = (uint64_t *)v, *b, *src, *dst, *t;
+	struct kv *b, *src = v, *dst, *t;
 	size_t cnt[256], i;
 	int pass;
 
 	if (n < 4096) {
-		qsort(v, n, sizeof *v, cmp64);
+		qsort(v, n, sizeof *v, cmpkv);
 		return;
 	}
-	b = crm_xmalloc(crm_mulsz(n, sizeof *b));
-	for (i = 0; i < n; i++)
-		a[i] ^= (uint64_t)1 << 63;
-	src = a;
+	b = bigalloc(crm_mulsz(n, sizeof *b));
 	dst = b;
 	for (pass = 0; pass < 8; pass++) {
 		int sh = pass * 8;
@@ -521,9 +549,9 @@ sort64(int64_t *v, size_t n)
 
 		memset(cnt, 0, sizeof cnt);
 		for (i = 0; i < n; i++)
-			cnt[src[i] >> sh & 255]++;
-		if (cnt[src[0] >> sh & 255] == n)
-			continue;       /* this byte is the same everywhere */
+			cnt[src[i].k >> sh & 255]++;
+		if (cnt[src[0].k >> sh & 255] == n)
+			continue;
 		for (i = 0; i < 256; i++) {
 			size_t c = cnt[i];
 
@@ -531,116 +559,107 @@ sort64(int64_t *v, size_t n)
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[cnt[src[i] >> sh & 255]++] = src[i];
+			dst[cnt[src[i].k >> sh & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != a)
-		memcpy(a, src, n * sizeof *a);
-	for (i = 0; i < n; i++)
-		a[i] ^= (uint64_t)1 << 63;
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
 	free(b);
 }
 
-/* Number of values in sorted v[0..n) strictly below x. */
-static size_t
-below(const int64_t *v, size_t n, int64_t x)
+static uint64_t
+flip(int64_t x)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return (uint64_t)x ^ (uint64_t)1 << 63;
 }
 
-/* Quintile score: 1 + floor(5 L / N), L the customers with a worse value. */
-static unsigned char
-quintile(size_t worse, size_t n)
+/*
+ * Quintile scores from values sorted ascending (better is larger): each
+ * run of equal values gets 1 + floor(5 L / N), L the values before the
+ * run, i.e. the customers strictly worse.
+ */
+static void
+quintiles(const struct kv *v, size_t n, struct row *rows, size_t field)
 {
-	return (unsigned char)(1 + (5 * (unsigned long long)worse) / n);
+	size_t lo = 0, hi, j;
+
+	while (lo < n) {
+		unsigned char sc = (unsigned char)(1 + 5 *
+		    (unsigned long long)lo / n);
+
+		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
+			;
+		for (j = lo; j < hi; j++)
+			((unsigned char *)&rows[v[j].idx])[field] = sc;
+		lo = hi;
+	}
 }
 
 static void
 score(struct row *rows, size_t n, const struct opts *o)
 {
-	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	struct kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
 	__extension__ __int128 total = 0, above = 0;
-	size_t i, j;
+	size_t i, j, hi;
 
-	/* R: worse means a larger recency, i.e. a smaller -recency */
-	for (i = 0; i < n; i++)
-		v[i] = -(int64_t)rows[i].s.recency;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].r = quintile(below(v, n, -(int64_t)rows[i].s.recency), n);
-	for (i = 0; i < n; i++)
-		v[i] = (int64_t)rows[i].s.orders;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].f = quintile(below(v, n, (int64_t)rows[i].s.orders), n);
-	for (i = 0; i < n; i++)
-		v[i] = rows[i].s.revenue;
-	sort64(v, n);
-	for (i = 0; i < n; i++)
-		rows[i].m = quintile(below(v, n, rows[i].s.revenue), n);
+	/* R: a smaller recency is better */
+	for (i = 0; i < n; i++) {
+		v[i].k = flip(-(int64_t)rows[i].s.recency);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, r));
+	for (i = 0; i < n; i++) {
+		v[i].k = flip((int64_t)rows[i].s.orders);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, f));
+	for (i = 0; i < n; i++) {
+		v[i].k = flip(rows[i].s.revenue);
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	quintiles(v, n, rows, offsetof(struct row, m));
 
-	/* Tiers and ABC walk revenues from the top: v ascending, so from the
-	 * end; H customers and S revenue strictly above the current run. */
+	/* Tiers and ABC walk revenues from the top, a run of equal revenues
+	 * at a time: h customers and `above` revenue strictly higher. */
 	for (i = 0; i < n; i++)
-		if (v[i] > 0)
-			total += v[i];
-	{
-		size_t hi = n;
+		if (rows[i].s.revenue > 0)
+			total += rows[i].s.revenue;
+	hi = n;
+	while (hi > 0) {
+		size_t lo = hi - 1, h = n - hi;
+		int64_t rev = rows[v[hi - 1].idx].s.revenue;
+		unsigned char t, c;
 
-		/* map each distinct revenue to its tier and class through a
-		 * second sorted pass: store results keyed by position */
-		unsigned char *tier = crm_xmalloc(n ? n : 1);
-		unsigned char *abc = crm_xmalloc(n ? n : 1);
-
-		while (hi > 0) {
-			size_t lo = hi - 1, h = n - hi;
-			unsigned char t, c;
-
-			while (lo > 0 && v[lo - 1] == v[hi - 1])
-				lo--;
-			if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
-				t = 0;
-			else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
-				t = 1;
-			else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
-				t = 2;
-			else
-				t = 3;
-			if (v[hi - 1] <= 0)
-				c = 2;
-			else if (above * 10000 < total * o->abc[0])
-				c = 0;
-			else if (above * 10000 < total * o->abc[1])
-				c = 1;
-			else
-				c = 2;
-			for (j = lo; j < hi; j++) {
-				tier[j] = t;
-				abc[j] = c;
-				if (v[j] > 0)
-					above += v[j];
-			}
-			hi = lo;
+		while (lo > 0 && v[lo - 1].k == v[hi - 1].k)
+			lo--;
+		if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
+			t = 0;
+		else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
+			t = 1;
+		else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
+			t = 2;
+		else
+			t = 3;
+		if (rev <= 0)
+			c = 2;
+		else if (above * 10000 < total * o->abc[0])
+			c = 0;
+		else if (above * 10000 < total * o->abc[1])
+			c = 1;
+		else
+			c = 2;
+		for (j = lo; j < hi; j++) {
+			rows[v[j].idx].tier = t;
+			rows[v[j].idx].abc = c;
+			if (rev > 0)
+				above += rev;
 		}
-		for (i = 0; i < n; i++) {
-			j = below(v, n, rows[i].s.revenue);
-			rows[i].tier = tier[j];
-			rows[i].abc = abc[j];
-		}
-		free(tier);
-		free(abc);
+		hi = lo;
 	}
 	free(v);
 }
@@ -695,7 +714,7 @@ struct model {
 static void
 fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 {
-	struct gkey *k = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *k));
+	struct gkey *k = bigalloc(crm_mulsz(n ? n : 1, sizeof *k));
 	struct crm_bgnbd_obs *obs;
 	size_t i, g = 0;
 	int rc;
@@ -707,7 +726,7 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 		k[i].idx = (uint32_t)i;
 	}
 	qsort(k, n, sizeof *k, cmpgkey);
-	obs = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *obs));
+	obs = bigalloc(crm_mulsz(n ? n : 1, sizeof *obs));
 	for (i = 0; i < n; i++) {
 		if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0) {
 			obs[g].x = k[i].x;
@@ -720,9 +739,17 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 		rows[k[i].idx].group = (uint32_t)(g - 1);
 	}
 	free(k);
-	rc = n ? crm_bgnbd_fit(obs, g, &m->fit) : -2;
-	m->ok = rc == 0 && m->fit.converged;
 	m->p_alive = m->expected = NULL;
+	if (n == 0) {
+		memset(&m->fit, 0, sizeof m->fit);
+		m->ok = 0;
+		warnx("bgnbd: no customers to fit");
+		status = CRM_EXIT_REJECT;
+		free(obs);
+		return;
+	}
+	rc = crm_bgnbd_fit(obs, g, &m->fit);
+	m->ok = rc == 0 && m->fit.converged;
 	if (m->ok) {
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
@@ -733,12 +760,10 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 			    obs[i].tx, obs[i].T, o->horizon);
 		}
 	} else {
-		if (n == 0)
-			m->fit.customers = 0;
 		warnx("bgnbd: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
-		    "expected_purchases or clv", n ? m->fit.customers : 0L,
-		    n ? m->fit.iterations : 0);
+		    "expected_purchases or clv", m->fit.customers,
+		    m->fit.iterations);
 		status = CRM_EXIT_REJECT;
 	}
 	free(obs);
@@ -853,7 +878,7 @@ report(struct crm_custagg *a, const struct opts *o)
 {
 	const struct crm_cust **v = crm_custagg_sorted(a);
 	size_t n = crm_custagg_count(a), nr = 0, i;
-	struct row *rows = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *rows));
+	struct row *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
 	int32_t asof = o->asof;
 	struct model m;
 	struct crm_writer w;

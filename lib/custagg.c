@@ -1,7 +1,8 @@
 /*
  * custagg: customers split over 256 partitions by hash, each an
- * open-addressing table with its own customer array; ids go to a bump
- * arena and day lists to power-of-two blocks recycled through free lists.
+ * open-addressing table with its own blocks of customers; long ids,
+ * customer blocks and day lists go to one bump arena (on huge pages), the
+ * day lists as power-of-two blocks recycled through free lists.
  *
  * Queued transactions are first sorted into their partitions and then
  * counted partition by partition: one partition's table, customers and day
@@ -22,7 +23,7 @@
 #define ARENA_MAX (64u << 20)
 #define HUGE (2u << 20)
 #define NPART 256
-#define QCAP (1u << 13)         /* queued transactions per partition: about
+#define QCAP (1u << 12)         /* queued transactions per partition: about
                                    2 million are counted in one batch */
 #define NCLASS 32
 
@@ -44,9 +45,13 @@ struct qrec {
 	} id;
 };
 
+#define CBLOCK 256              /* customers per block (16 KiB) */
+
 struct part {
-	struct crm_cust *cust;
-	size_t ncust, alloc;
+	struct crm_cust **cblock;       /* blocks of CBLOCK customers, in the
+	                                   arena, so customers never move */
+	size_t nblock, ablock;
+	size_t ncust;
 	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1) */
 	size_t mask;
 	struct qrec *q;         /* QCAP records in qmem */
@@ -98,8 +103,13 @@ hash_bytes(const char *p, size_t n)
 		n -= 8;
 	}
 	if (n) {
+		/* a byte loop: a variable-length memcpy is a library call */
+		const unsigned char *u = (const unsigned char *)p;
+		size_t i;
+
 		v = 0;
-		memcpy(&v, p, n);
+		for (i = 0; i < n; i++)
+			v |= (uint64_t)u[i] << (8 * i);
 		h = (h ^ v) * 0x94d049bb133111ebull;
 		h ^= h >> 32;
 	}
@@ -135,6 +145,15 @@ arena_alloc(struct crm_custagg *a, size_t n)
 	p = (char *)(c + 1) + c->used;
 	c->used += n;
 	return p;
+}
+
+/* n bytes from the arena on a 64-byte boundary (a cache line). */
+static void *
+arena_alloc64(struct crm_custagg *a, size_t n)
+{
+	char *p = arena_alloc(a, n + 64);
+
+	return p + (64 - ((uintptr_t)p & 63)) % 64;
 }
 
 static struct crm_custday *
@@ -188,7 +207,7 @@ crm_custagg_free(struct crm_custagg *a)
 		free(c);
 	}
 	for (i = 0; i < NPART; i++) {
-		free(a->part[i].cust);
+		free(a->part[i].cblock);
 		free(a->part[i].slot);
 	}
 	crm_buf_release(&a->qid);
@@ -218,19 +237,10 @@ rehash(struct part *p)
 	p->mask = n - 1;
 }
 
-/* Grow the customer array of p; short ids live inside the customers, so
- * their pointers follow the move. */
-static void
-growcust(struct part *p)
+static inline struct crm_cust *
+custat(const struct part *p, size_t i)
 {
-	struct crm_cust *old = p->cust;
-	size_t i;
-
-	crm_grow(&p->cust, &p->alloc, p->ncust + 1, sizeof *p->cust);
-	if (p->cust != old)
-		for (i = 0; i < p->ncust; i++)
-			if (p->cust[i].idlen < sizeof p->cust[i].small)
-				p->cust[i].id = p->cust[i].small;
+	return &p->cblock[i / CBLOCK][i % CBLOCK];
 }
 
 /* The customer with this id and hash, created when absent (create != 0). */
@@ -250,7 +260,7 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 		if (!v)
 			break;
 		if ((uint32_t)(v >> 32) == h32) {
-			c = &p->cust[(uint32_t)v - 1];
+			c = custat(p, (uint32_t)v - 1);
 			if (c->idlen == n && memcmp(c->id, id, n) == 0)
 				return c;
 		}
@@ -260,8 +270,13 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 		return NULL;
 	if (p->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
 		return NULL;
-	growcust(p);
-	c = &p->cust[p->ncust++];
+	if (p->ncust % CBLOCK == 0) {
+		crm_grow(&p->cblock, &p->ablock, p->nblock + 1,
+		    sizeof *p->cblock);
+		p->cblock[p->nblock++] = arena_alloc64(a,
+		    CBLOCK * sizeof(struct crm_cust));
+	}
+	c = custat(p, p->ncust++);
 	a->ncust++;
 	if (n < sizeof c->small)
 		copy = c->small;
@@ -400,9 +415,12 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	r->day = day;
 	r->amt = amount;
 	r->tag = tag;
-	if (n < sizeof r->id.in)
-		memcpy(r->id.in, id, n);
-	else {
+	if (n < sizeof r->id.in) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			r->id.in[i] = id[i];
+	} else {
 		r->id.off = a->qid.n;
 		crm_buf_add(&a->qid, id, n);
 	}
@@ -477,18 +495,52 @@ cmpkey(const void *x, const void *y)
 	return (p->c->idlen > q->c->idlen) - (p->c->idlen < q->c->idlen);
 }
 
+/* Sort k[0..n) by prefix: LSD radix sort, bytes equal everywhere skipped. */
+static void
+radix(struct sortkey *k, size_t n)
+{
+	struct sortkey *b, *src = k, *dst, *t;
+	size_t cnt[256], i;
+	int pass;
+
+	b = bigalloc(crm_mulsz(n, sizeof *b));
+	dst = b;
+	for (pass = 0; pass < 8; pass++) {
+		int sh = pass * 8;
+		size_t sum = 0;
+
+		memset(cnt, 0, sizeof cnt);
+		for (i = 0; i < n; i++)
+			cnt[src[i].prefix >> sh & 255]++;
+		if (cnt[src[0].prefix >> sh & 255] == n)
+			continue;
+		for (i = 0; i < 256; i++) {
+			size_t c = cnt[i];
+
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[src[i].prefix >> sh & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof *k);
+	free(b);
+}
+
 const struct crm_cust **
 crm_custagg_sorted(const struct crm_custagg *a)
 {
-	struct sortkey *k = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *k));
+	struct sortkey *k = bigalloc(crm_mulsz(a->ncust + 1, sizeof *k));
 	const struct crm_cust **v;
-	size_t i, j;
-
-	size_t pi, ci;
+	size_t i, j, pi, ci;
 
 	for (i = pi = 0; pi < NPART; pi++)
 		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
-			const struct crm_cust *c = &a->part[pi].cust[ci];
+			const struct crm_cust *c = custat(&a->part[pi], ci);
 			const unsigned char *id = (const unsigned char *)c->id;
 			uint64_t p = 0;
 
@@ -497,8 +549,20 @@ crm_custagg_sorted(const struct crm_custagg *a)
 			k[i].prefix = p;
 			k[i].c = c;
 		}
-	qsort(k, a->ncust, sizeof *k, cmpkey);
-	v = crm_xmalloc(crm_mulsz(a->ncust + 1, sizeof *v));
+	/* radix on the first 8 bytes, then runs that share them in full */
+	if (a->ncust < 4096)
+		qsort(k, a->ncust, sizeof *k, cmpkey);
+	else {
+		radix(k, a->ncust);
+		for (i = 0; i < a->ncust; i = j) {
+			for (j = i + 1; j < a->ncust &&
+			    k[j].prefix == k[i].prefix; j++)
+				;
+			if (j - i > 1)
+				qsort(k + i, j - i, sizeof *k, cmpkey);
+		}
+	}
+	v = bigalloc(crm_mulsz(a->ncust + 1, sizeof *v));
 	for (i = 0; i < a->ncust; i++)
 		v[i] = k[i].c;
 	v[a->ncust] = NULL;
@@ -612,7 +676,7 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
 	for (pi = 0; pi < NPART; pi++)
 		for (ci = 0; ci < a->part[pi].ncust; ci++) {
-			const struct crm_cust *c = &a->part[pi].cust[ci];
+			const struct crm_cust *c = custat(&a->part[pi], ci);
 
 			crm_tsv_escape(&b, c->id, c->idlen);
 			crm_buf_addc(&b, '\t');

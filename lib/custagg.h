@@ -13,8 +13,8 @@
  * customer_id); long ids sit in an arena and the day lists in a pooled
  * block allocator, so a customer with one purchase day and an id shorter
  * than 24 bytes costs about 100 bytes (64 for the customer, 16 for its
- * table slots, 16 for the day), at most about 180 just after the arrays
- * double.  Allocation failure exits through crm_xmalloc; nothing here
+ * table slots, 16 for the day), at most about 120 just after a table
+ * doubles.  Allocation failure exits through crm_xmalloc; nothing here
  * prints.
  */
 #ifndef CRM_CUSTAGG_H
@@ -88,7 +88,9 @@ void crm_custagg_flush(struct crm_custagg *a);
 
 /* Number of distinct customers. */
 size_t crm_custagg_count(const struct crm_custagg *a);
-/* The customer with this id, or NULL. */
+/* The customer with this id, or NULL.  Customers never move: pointers to
+ * them stay valid until crm_custagg_free (their days may move on the next
+ * add, flush, queue or merge). */
 const struct crm_cust *crm_custagg_find(const struct crm_custagg *a,
     const char *id, size_t n);
 /* The latest purchase day over all customers, or INT32_MIN when empty. */
@@ -97,15 +99,15 @@ int32_t crm_custagg_maxday(const struct crm_custagg *a);
 /*
  * All customers sorted by id (bytewise, shorter prefix first), NULL after
  * the last.  The array is allocated (the caller frees it, not the
- * customers); the customers stay where they are until the next add, queue
- * or merge.
+ * customers).
  */
 const struct crm_cust **crm_custagg_sorted(const struct crm_custagg *a);
 
 /*
  * Figures of one customer measured at asof (days); callers leave out
- * transactions after asof when adding, as they had not happened.  period (days, >= 1) sets the two spend windows: latest is
- * (asof - period, asof], previous is (asof - 2 period, asof - period].
+ * transactions after asof when adding, as they had not happened.  period
+ * (days, >= 1) sets the two spend windows: latest is (asof - period, asof],
+ * previous is (asof - 2 period, asof - period].
  */
 struct crm_cust_stats {
 	int32_t first, last;    /* first and last purchase day */

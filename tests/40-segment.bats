@@ -37,6 +37,13 @@ col() {
 	golden "$S/expected.tsv"
 }
 
+@test "crm-segment: spaces around a date or an amount are trimmed; other money forms are accepted" {
+	printf 'customer_id,date,amount\nc1, 2026-01-01 , 12.50 \nc1,2026/01/02,"1,000.5"\nc1,2026-01-03,(0.50)\n' >t.csv
+	run crm-segment t.csv
+	assert_success
+	assert_line --index 1 $'c1\t2026-01-01\t2026-01-03\t3\t3\t1012.50\t337.50\t0\t2\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0'
+}
+
 @test "crm-segment: without --as-of the latest date in the data is the as-of date" {
 	run crm-segment "$S/tx.tsv"
 	assert_success
@@ -219,6 +226,11 @@ c10 Big sleeper"
 	run --separate-stderr crm-segment --print-params norep.tsv
 	assert_failure 1
 	assert_line $'converged\t0'
+	refute_line --regexp $'^r\t'
+	run --separate-stderr crm-segment --print-params </dev/null
+	assert_failure 1
+	assert_output $'param\tvalue\ncustomers\t0\niterations\t0\nconverged\t0'
+	assert_equal "$stderr" "crm-segment: bgnbd: no customers to fit"
 }
 
 @test "crm-segment: BG/NBD columns: p_alive is 1 without repeats, clv is expected purchases x aov, discounted" {

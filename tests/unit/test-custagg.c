@@ -209,6 +209,10 @@ test_queue(void)
 			same = 0;
 	}
 	UNIT_OK(same && !va[k] && !vb[k], "queue and add: same state");
+	for (k = 1; va[k]; k++)
+		if (strcmp(va[k - 1]->id, va[k]->id) >= 0)
+			same = 0;
+	UNIT_OK(same, "long ids sharing 8 bytes sorted in full");
 	free(va);
 	free(vb);
 	crm_custagg_free(a);
