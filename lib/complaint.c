@@ -1022,7 +1022,7 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 	int pos[RC_N];
 	long lineno = 0;
 	ssize_t len;
-	int have_header = 0;
+	int have_header = 0, pending = 0;
 
 	if (!fold_tab['A'])
 		fold_init();
@@ -1071,6 +1071,7 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 		crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
 		r = &rs->r[rs->n];
 		memset(r, 0, sizeof *r);
+		pending = 1;
 		r->line = lineno;
 		if (!*f[pos[RC_ID]])
 			BAD("%s:%ld: id: missing rule id", path, lineno);
@@ -1112,6 +1113,7 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 		r->cause = crm_xstrdup(f[pos[RC_CAUSE]]);
 		r->weight = (long)w;
 		rs->n++;
+		pending = 0;
 		if (rule_literals(rs, rs->n - 1, f[pos[RC_PATTERN]]) < 0) {
 			rs->always = crm_xrealloc(rs->always,
 			    (rs->nalways + 1) * sizeof *rs->always);
@@ -1136,7 +1138,8 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
 	return rs;
 bad:
-	if (rs->n < rs->alloc && rs->r[rs->n].re)
+	/* a rule refused after its pattern compiled */
+	if (pending && rs->r[rs->n].re)
 		crm_re_free(rs->r[rs->n].re);
 	free(line);
 	fclose(fp);
