@@ -666,7 +666,7 @@ capped() {
 	assert_line --index 0 'crm-import: --raw and -k exclude each other'
 	run crm-import --raw --dedupe x.csv
 	assert_failure 2
-	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on or --id-map'
+	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on, --id-map or --rekey'
 	run crm-import --raw --bogus x.csv
 	assert_failure 2
 	assert_line --index 0 --partial "unrecognized option '--bogus'"
