@@ -56,7 +56,8 @@ static size_t nchecks;
 static int dedupe;
 static char **merge_on;
 static size_t nmerge_on;
-static const char *idmap_path, *rejects_path, *append_path;
+static const char *idmap_path, *rejects_path, *append_path, *rekey_path;
+static int excel_safe;
 static enum crm_fmt outfmt = CRM_FMT_TSV;
 
 /* The output schema, fixed by the first input's header. */
@@ -66,6 +67,7 @@ static size_t ncol;
 static const struct crm_coldef **coldef;        /* NULL: unknown column */
 static size_t *merge_col;                       /* output columns */
 static int key_col = -1;                        /* --dedupe key, or -1 */
+static int cid_col = -1;                        /* customer_id, or -1 */
 
 /* Output. */
 static struct crm_writer w;
@@ -74,6 +76,9 @@ static struct crm_buf sbuf;                     /* store batch */
 static struct crm_out rej_out;
 static struct crm_writer rej;
 static int have_rej;
+
+static struct crm_buf val;      /* the output values, NUL-separated */
+static size_t *voff;            /* value i is val.p + voff[i] */
 
 /* The input being read, closed by finish_fatal. */
 static struct crm_reader *cur;
@@ -96,18 +101,19 @@ usage(FILE *fp)
 	    "[--country cc]\n"
 	    "                  [--csv | --tsv] [--dedupe] [--dmy | --mdy] "
 	    "[--encoding name]\n"
-	    "                  [--format tsv|csv|jsonl] [--id-map file] "
-	    "[--local-time]\n"
-	    "                  [--max-field n] [--max-record n] "
-	    "[--merge-on columns]\n"
-	    "                  [--no-header] [file ...]\n"
+	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
+	    "[--id-map file]\n"
+	    "                  [--local-time] [--max-field n] "
+	    "[--max-record n]\n"
+	    "                  [--merge-on columns] [--no-header] "
+	    "[--rekey file] [file ...]\n"
 	    "       crm-import --raw [-d delim] [-m old=new,...] [-r rejects] "
 	    "[--append store]\n"
 	    "                  [--columns names] [--csv | --tsv] "
 	    "[--encoding name]\n"
-	    "                  [--format tsv|csv|jsonl] [--max-field n] "
-	    "[--max-record n]\n"
-	    "                  [--no-header] [file ...]\n"
+	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
+	    "[--max-field n]\n"
+	    "                  [--max-record n] [--no-header] [file ...]\n"
 	    "       crm-import --help | --version\n", fp);
 }
 
@@ -221,10 +227,10 @@ ht_grow(struct htab *t)
 	t->cap = ncap;
 }
 
-/* Find key p[0..n) (hashed with seed); add it with payload val when
+/* Find key p[0..n) (hashed with seed); add it with payload when
  * missing.  Returns the entry and sets *found. */
 static struct hent *
-ht_get(struct htab *t, const char *p, size_t n, uint64_t seed, size_t val,
+ht_get(struct htab *t, const char *p, size_t n, uint64_t seed, size_t payload,
     int *found)
 {
 	if (!t->keys.p)
@@ -247,11 +253,111 @@ ht_get(struct htab *t, const char *p, size_t n, uint64_t seed, size_t val,
 	e->h = h;
 	e->off = t->keys.n;
 	e->len = n;
-	e->val = val;
+	e->val = payload;
 	crm_buf_add(&t->keys, p, n);
 	t->n++;
 	*found = 0;
 	return e;
+}
+
+/* The entry for key p[0..n) (hashed with seed), or NULL. */
+static const struct hent *
+ht_find(const struct htab *t, const char *p, size_t n, uint64_t seed)
+{
+	if (!t->n)
+		return NULL;
+	uint64_t h = hash_bytes(p, n, seed);
+	for (size_t j = h & (t->cap - 1); t->e[j].used;
+	    j = (j + 1) & (t->cap - 1)) {
+		const struct hent *e = &t->e[j];
+		if (e->h == h && e->len == n &&
+		    !memcmp(t->keys.p + e->off, p, n))
+			return e;
+	}
+	return NULL;
+}
+
+/* ---- --rekey: customer ids carried over from a --merge-on ---- */
+
+static struct htab rekey_map;   /* old_id -> offset of new_id in rekey_new */
+static struct crm_buf rekey_new;        /* new ids, NUL-terminated */
+static struct crm_buf rkbuf;            /* scratch for rekey_record */
+
+/*
+ * Load the id map written by --id-map (columns old_id and new_id, any
+ * others ignored).  Any problem with it is fatal: re-keying with half a
+ * map would quietly leave records under the wrong customer.
+ */
+static void
+load_rekey(void)
+{
+	struct crm_read_opts o = { 0 };
+	struct crm_rec rec;
+	char e[1024];
+	int rc, found;
+
+	crm_buf_init(&rekey_new);
+	crm_buf_init(&rkbuf);
+	struct crm_reader *r = crm_reader_open(rekey_path, &o, e, sizeof e);
+	if (!r)
+		errx(CRM_EXIT_FATAL, "--rekey: %s", e);
+	if (!crm_reader_header(r)) {
+		const char *m = crm_reader_error(r);
+		if (*m)
+			errx(CRM_EXIT_FATAL, "--rekey: %s", m);
+		errx(CRM_EXIT_FATAL, "--rekey: %s: empty file, expected "
+		    "columns old_id and new_id", rekey_path);
+	}
+	int oc = crm_reader_col(r, "old_id"), nc = crm_reader_col(r, "new_id");
+	if (oc < 0 || nc < 0)
+		errx(CRM_EXIT_FATAL, "--rekey: %s: no column '%s' (an id map "
+		    "has columns old_id and new_id)", rekey_path,
+		    oc < 0 ? "old_id" : "new_id");
+	while ((rc = crm_reader_next(r, &rec)) == CRM_READ_OK) {
+		const struct crm_field *of = &rec.f[oc], *nf = &rec.f[nc];
+		if (!of->n || !nf->n)
+			errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: %s: empty value",
+			    rekey_path, rec.line, of->n ? "new_id" : "old_id");
+		struct hent *h = ht_get(&rekey_map, of->p, of->n, 0,
+		    rekey_new.n, &found);
+		if (found) {
+			const char *prev = rekey_new.p + h->val;
+			if (strlen(prev) != nf->n || memcmp(prev, nf->p, nf->n))
+				errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: old_id: "
+				    "mapped twice, to '%s' and '%.*s'",
+				    rekey_path, rec.line, prev, (int)nf->n,
+				    nf->p);
+			continue;
+		}
+		crm_buf_add(&rekey_new, nf->p, nf->n);
+		crm_buf_addc(&rekey_new, '\0');
+	}
+	if (rc != CRM_READ_EOF)
+		errx(CRM_EXIT_FATAL, "--rekey: %s", crm_reader_error(r));
+	crm_reader_close(r);
+}
+
+/* Replace the customer_id in val/voff by its new id, when mapped. */
+static void
+rekey_record(void)
+{
+	size_t c = (size_t)cid_col;
+	size_t n = voff[c + 1] - voff[c] - 1;
+	const struct hent *h = ht_find(&rekey_map, val.p + voff[c], n, 0);
+
+	if (!h)
+		return;
+	const char *nv = rekey_new.p + h->val;
+	size_t nn = strlen(nv);
+
+	crm_buf_reset(&rkbuf);
+	crm_buf_add(&rkbuf, val.p, voff[c]);
+	crm_buf_add(&rkbuf, nv, nn);
+	crm_buf_add(&rkbuf, val.p + voff[c + 1] - 1, val.n - voff[c + 1] + 1);
+	crm_buf_reset(&val);
+	crm_buf_add(&val, rkbuf.p, rkbuf.n);
+	for (size_t i = c + 1; i <= ncol; i++)
+		voff[i] = voff[i] + nn - n;
 }
 
 /* ---- output: standard output or a store file ---- */
@@ -417,6 +523,7 @@ set_schema(const char *file, char **names, size_t n)
 		}
 		if (kind->key)
 			key_col = find_out(kind->key);
+		cid_col = find_out("customer_id");
 	}
 	crm_buf_release(&miss);
 	for (size_t i = 0; i < nchecks; i++) {
@@ -557,9 +664,6 @@ map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 }
 
 /* ---- checking one record ---- */
-
-static struct crm_buf val;      /* the output values, NUL-separated */
-static size_t *voff;            /* value i is val.p + voff[i] */
 
 /* The reader's message is "NAME:LINE: [FIELD: ]reason"; split it so the
  * field can be named by its output name. */
@@ -971,6 +1075,8 @@ import_file(const char *path, int file)
 			nrejected++;
 			continue;
 		}
+		if (cid_col >= 0 && rekey_path)
+			rekey_record();
 		if (dedupe && is_duplicate(r, &rec, file))
 			continue;
 		if (nmerge_on) {
@@ -1082,7 +1188,8 @@ kinds_list(struct crm_buf *b)
 enum {
 	O_APPEND_STORE = 256, O_CHECK, O_COLUMNS, O_COUNTRY, O_CSV, O_DEDUPE,
 	O_DMY, O_ENCODING, O_FORMAT, O_HELP, O_IDMAP, O_LOCAL, O_MAXFIELD,
-	O_MAXRECORD, O_MDY, O_MERGE, O_NOHEADER, O_RAW, O_TSV, O_VERSION
+	O_MAXRECORD, O_MDY, O_MERGE, O_NOHEADER, O_RAW, O_REKEY, O_TSV,
+	O_VERSION, O_EXCEL
 };
 
 int
@@ -1098,6 +1205,7 @@ main(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "dmy", no_argument, NULL, O_DMY },
 		{ "encoding", required_argument, NULL, O_ENCODING },
+		{ "excel-safe", no_argument, NULL, O_EXCEL },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "id-map", required_argument, NULL, O_IDMAP },
@@ -1111,6 +1219,7 @@ main(int argc, char **argv)
 		{ "no-header", no_argument, NULL, O_NOHEADER },
 		{ "raw", no_argument, NULL, O_RAW },
 		{ "rejects", required_argument, NULL, 'r' },
+		{ "rekey", required_argument, NULL, O_REKEY },
 		{ "tsv", no_argument, NULL, O_TSV },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -1159,6 +1268,9 @@ main(int argc, char **argv)
 		case O_ENCODING:
 			ropts.encoding = optarg;
 			break;
+		case O_EXCEL:
+			excel_safe = 1;
+			break;
 		case O_FORMAT:
 			if ((fmt = crm_fmt_parse(optarg)) < 0)
 				usage_error("--format: expected tsv, csv or "
@@ -1204,6 +1316,9 @@ main(int argc, char **argv)
 		case 'r':
 			rejects_path = optarg;
 			break;
+		case O_REKEY:
+			rekey_path = optarg;
+			break;
 		case O_TSV:
 			tsv = 1;
 			break;
@@ -1226,9 +1341,9 @@ main(int argc, char **argv)
 		kinds_list(&b);
 		usage_error("unknown kind '%s' (accepted: %s)", kind_name, b.p);
 	}
-	if (raw && (nchecks || dedupe || nmerge_on || idmap_path))
-		usage_error("--raw takes no --check, --dedupe, --merge-on or "
-		    "--id-map");
+	if (raw && (nchecks || dedupe || nmerge_on || idmap_path || rekey_path))
+		usage_error("--raw takes no --check, --dedupe, --merge-on, "
+		    "--id-map or --rekey");
 	if (csv && tsv)
 		usage_error("--csv and --tsv exclude each other");
 	if (mdy && dmy)
@@ -1248,6 +1363,8 @@ main(int argc, char **argv)
 	}
 	if (append_path && outfmt != CRM_FMT_TSV)
 		usage_error("--append writes TSV only");
+	if (excel_safe && outfmt != CRM_FMT_CSV)
+		usage_error("--excel-safe needs --format csv");
 	/* --delimiter names a CSV dialect (quotes still apply), unless the
 	 * input is said to be canonical TSV */
 	ropts.format = csv || (ropts.delim && !tsv) ? CRM_IN_CSV :
@@ -1260,6 +1377,9 @@ main(int argc, char **argv)
 	nopts.date_flags = mdy ? CRM_DATE_MDY : dmy ? CRM_DATE_DMY : 0;
 
 	crm_writer_init(&w, &crm_stdout, outfmt);
+	w.excel_safe = excel_safe;
+	if (rekey_path)
+		load_rekey();
 	if (rejects_path)
 		open_rejects();
 	if (crm_cli_stderr_tty()) {

@@ -450,12 +450,93 @@ crm-import: 2 of 4 records rejected"
 	assert_equal "$(stat -c %a "$T/map.tsv")" 600
 }
 
-@test "crm-import: the id map re-keys transactions" {
+@test "crm-import: --rekey carries a three-way merge over to transactions (only mapped ids change, after normalising)" {
 	in_fix
 	crm-import -k customers --merge-on phone,email --id-map "$T/map.tsv" merge.csv >/dev/null 2>&1
-	printf 'customer_id\tdate\tamount\nC3\t2026-11-23\t5.00\nC4\t2026-11-24\t6.00\n' >"$T/tx.tsv"
-	run awk -F'\t' -v OFS='\t' 'NR == FNR { if (FNR > 1) m[$1] = $2; next } FNR > 1 && ($1 in m) { $1 = m[$1] } 1' "$T/map.tsv" "$T/tx.tsv"
-	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC4\t2026-11-24\t6.00'
+	cd "$T"
+	printf 'customer_id,date,amount,order_id\nC3,2026-11-23,5,O1\nC4,2026-11-24,6,O2\nC2,2026-11-25,"1,234.50",O3\n C1 ,2026-11-26,7,O4\n C2 ,2026-11-27,8,O5\n' >orders.csv
+	run --separate-stderr crm-import -k transactions --rekey map.tsv orders.csv
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output $'customer_id\tdate\tamount\torder_id\nC1\t2026-11-23\t5.00\tO1\nC4\t2026-11-24\t6.00\tO2\nC1\t2026-11-25\t1234.50\tO3\nC1\t2026-11-26\t7.00\tO4\nC1\t2026-11-27\t8.00\tO5'
+}
+
+@test "crm-import: --rekey works for every kind with customer_id, and --dedupe then sees re-keyed customers as one" {
+	printf 'old_id\tnew_id\nC2\tC1\n' >map.tsv
+	printf 'id,ts,customer_id,channel,type\nI1,2026-11-23T10:00:00+08:00,C2,phone,inquiry\n' >i.csv
+	run crm-import -k interactions --rekey map.tsv i.csv
+	assert_success
+	assert_line --index 1 --partial $'\tC1\tphone\t'
+	printf 'customer_id,name\nC1,Wang\nC2,Wang X\nC3,Li\n' >c.csv
+	run --separate-stderr crm-import -k customers --rekey map.tsv --dedupe c.csv
+	assert_success
+	assert_output $'customer_id\tname\nC1\tWang\nC3\tLi'
+	assert_equal "$stderr" 'crm-import: 1 duplicate record dropped'
+}
+
+@test "crm-import: a --rekey map that cannot be read or is not an id map is fatal (exit 2), before any output" {
+	printf 'customer_id,date,amount\nC2,2026-11-23,5\n' >t.csv
+	run --separate-stderr crm-import -k transactions --rekey nope.tsv t.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" 'crm-import: --rekey: nope.tsv: No such file or directory'
+	printf 'old\tnew\nC2\tC1\n' >bad.tsv
+	run --separate-stderr crm-import -k transactions --rekey bad.tsv t.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-import: --rekey: bad.tsv: no column 'old_id' (an id map has columns old_id and new_id)"
+	printf 'old_id\tnew\n' >half.tsv
+	run --separate-stderr crm-import -k transactions --rekey half.tsv t.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: --rekey: half.tsv: no column 'new_id' (an id map has columns old_id and new_id)"
+	: >empty.tsv
+	run --separate-stderr crm-import -k transactions --rekey empty.tsv t.csv
+	assert_failure 2
+	assert_equal "$stderr" 'crm-import: --rekey: empty.tsv: empty file, expected columns old_id and new_id'
+	printf 'old_id\tnew_id\nC2\tC1\nC2\tC9\n' >twice.tsv
+	run --separate-stderr crm-import -k transactions --rekey twice.tsv t.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: --rekey: twice.tsv:3: old_id: mapped twice, to 'C1' and 'C9'"
+	printf 'old_id\tnew_id\nC2\t\n' >blank.tsv
+	run --separate-stderr crm-import -k transactions --rekey blank.tsv t.csv
+	assert_failure 2
+	assert_equal "$stderr" 'crm-import: --rekey: blank.tsv:2: new_id: empty value'
+	mkdir dir.tsv
+	run --separate-stderr crm-import -k transactions --rekey dir.tsv t.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "${stderr%%:*}" 'crm-import'
+	assert_equal "${stderr#crm-import: --rekey: dir.tsv: }" 'Is a directory'
+	run crm-import --raw --rekey blank.tsv t.csv
+	assert_failure 2
+	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on, --id-map or --rekey'
+}
+
+# ---- --excel-safe ----
+
+@test "crm-import: --excel-safe neutralises formula cells in CSV output and leaves numbers alone" {
+	in_fix
+	crm-import --raw --format csv --excel-safe excel.tsv >"$T/out.csv"
+	cmp "$I/excel-safe.csv" "$T/out.csv"
+	# without it the cells go out as they came
+	run crm-import --raw --format csv excel.tsv
+	assert_success
+	assert_line --index 1 '"=HYPERLINK(""http://e.x"",""c"")",@SUM(A1),-15.20'
+	assert_line --index 2 $'-x,+3,\ttab'
+}
+
+@test "crm-import: --excel-safe with a kind, and only with --format csv" {
+	printf 'customer_id,name,city\nC1,=1+2,-15.20\n' >c.csv
+	run crm-import -k customers --format csv --excel-safe c.csv
+	assert_success
+	assert_output $'customer_id,name,city\nC1,"\'=1+2",-15.20'
+	run --separate-stderr crm-import -k customers --excel-safe c.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "${stderr_lines[0]}" 'crm-import: --excel-safe needs --format csv'
+	run --separate-stderr crm-import -k customers --format jsonl --excel-safe c.csv
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-import: --excel-safe needs --format csv'
 }
 
 @test "crm-import: --merge-on merges records with the same customer_id, ignores empty values, and writes no id map line for an unchanged id" {
@@ -483,6 +564,38 @@ crm-import: 2 of 4 records rejected"
 	run crm-import -k customers --merge-on phone,email c.csv
 	assert_failure 2
 	assert_output "crm-import: --merge-on: c.csv has no column 'email'"
+}
+
+# ---- limits on hostile input, with the memory capped ----
+
+# capped CMD: run CMD (a shell string) in bash with the address space capped
+# at about 1 GB, so a reader that buffered without bound would fail here.
+# The sanitizer build needs a huge virtual address space: there it runs
+# without the cap (ASan still reports any overflow).
+capped() {
+	if [[ ${CRM_BIN:-} == *san* ]]; then
+		run --separate-stderr bash -c "$1"
+	else
+		run --separate-stderr bash -c "ulimit -v 1000000; $1"
+	fi
+}
+
+@test "crm-import: a header of 10^6 columns is refused with 'more than 65536 fields' (TSV and CSV)" {
+	capped 'seq 1000000 | paste -sd"\t" | crm-import --raw'
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" 'crm-import: -:1: more than 65536 fields'
+	capped 'seq 1000000 | paste -sd, | crm-import -k customers --csv'
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" 'crm-import: -:1: more than 65536 fields'
+}
+
+@test "crm-import: a 1 GB single-line input is refused with 'record longer than' the cap" {
+	capped "head -c 1000000000 /dev/zero | tr '\\0' a | crm-import --raw"
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" 'crm-import: -:1: record longer than 16777216 bytes'
 }
 
 # ---- --append to a store file ----
@@ -553,7 +666,7 @@ crm-import: 2 of 4 records rejected"
 	assert_line --index 0 'crm-import: --raw and -k exclude each other'
 	run crm-import --raw --dedupe x.csv
 	assert_failure 2
-	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on or --id-map'
+	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on, --id-map or --rekey'
 	run crm-import --raw --bogus x.csv
 	assert_failure 2
 	assert_line --index 0 --partial "unrecognized option '--bogus'"
