@@ -38,9 +38,12 @@ static struct {
 	const char *asof;
 	const char *period;
 	int cohorts;
-} opt = { -1, NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
+	int excel_safe;
+	const char *tiers, *abc;
+} opt = { -1, NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL, NULL };
 
 static const char *report;      /* the subcommand */
+static struct crm_pyramid_opts pyr;     /* --tiers, --abc */
 static int status = CRM_EXIT_OK;
 
 static void __attribute__((noreturn))
@@ -50,14 +53,27 @@ usage(int code)
 	    "usage: crm-report satisfaction [--by month|channel|agent|item] "
 	    "[options] [FILE ...]\n"
 	    "       crm-report channels [options] [FILE ...]\n"
-	    "       crm-report value [--as-of D] [options] [FILE ...]\n"
+	    "       crm-report value [--as-of D] [--tiers P,G,I] [--abc A,B] "
+	    "[options] [FILE ...]\n"
 	    "       crm-report churn [--as-of D] [--period month|quarter] "
 	    "[--cohorts] [options] [FILE ...]\n"
 	    "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
-	    "options: [--chart] [--csv] [--format table|tsv|csv|jsonl|md] "
-	    "[--merge] [--partial]\n"
-	    "         [--plot FILE.svg] [--table NAME]\n");
+	    "options: [--chart] [--csv] [--excel-safe] "
+	    "[--format table|tsv|csv|jsonl|md]\n"
+	    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n");
 	exit(code);
+}
+
+/* --tiers P,G,I or --abc A,B into v, or a usage error. */
+static void
+pctopt(const char *name, const char *s, int64_t *v, int k, int cumulate)
+{
+	const char *why = crm_pyramid_pctlist(s, v, k, cumulate);
+
+	if (why) {
+		warnx("%s: %s: '%s'", name, why, s);
+		usage(CRM_EXIT_FATAL);
+	}
 }
 
 /* ---- a counter map: "scope\tgroup\tmetric\tvalue" -> int64 ---- */
@@ -257,13 +273,16 @@ newtab(const char *name, const char *const *cols, size_t n, size_t nlabel)
 static void
 emit(struct crm_rtab **ts, size_t n)
 {
+	unsigned flags = (opt.chart ? CRM_RTAB_CHART : 0u) |
+	    (opt.excel_safe ? CRM_RTAB_EXCEL_SAFE : 0u);
+
 	if (opt.table) {
 		struct crm_buf names;
 
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(ts[i]->name, opt.table)) {
-				crm_rtab_write(&crm_stdout, &ts[i], 1,
-				    (enum crm_rfmt)opt.fmt, 0, opt.chart);
+				crm_rtab_writex(&crm_stdout, &ts[i], 1,
+				    (enum crm_rfmt)opt.fmt, flags);
 				return;
 			}
 		crm_buf_init(&names);
@@ -273,8 +292,8 @@ emit(struct crm_rtab **ts, size_t n)
 		errx(CRM_EXIT_FATAL, "%s: no table '%s' (tables: %s)", report,
 		    opt.table, names.p);
 	}
-	crm_rtab_write(&crm_stdout, ts, n, (enum crm_rfmt)opt.fmt, n > 1,
-	    opt.chart);
+	crm_rtab_writex(&crm_stdout, ts, n, (enum crm_rfmt)opt.fmt, flags |
+	    (n > 1 ? CRM_RTAB_NAMED : 0u));
 }
 
 static void
@@ -1354,7 +1373,6 @@ value_report(void)
 	__int128 total = 0, pos = 0, s1 = 0, cum = 0, tr[4] = { 0 },
 	    ar[3] = { 0 }, top20 = 0;
 	size_t tc[4] = { 0 }, ac[3] = { 0 };
-	struct crm_pyramid_opts po;
 	struct crm_rtab *t[4];
 
 	for (size_t i = 0; i < n; i++) {
@@ -1364,8 +1382,7 @@ value_report(void)
 			s1 += (__int128)(i + 1) * v[i];
 		}
 	}
-	crm_pyramid_defaults(&po);
-	crm_pyramid_classify(v, n, &po, tier, abc);
+	crm_pyramid_classify(v, n, &pyr, tier, abc);
 	for (size_t i = 0; i < n; i++) {
 		tc[tier[i]]++;
 		tr[tier[i]] += v[i];
@@ -2047,7 +2064,9 @@ main(int argc, char *argv[])
 		{ "by", required_argument, NULL, 'b' },
 		{ "chart", no_argument, NULL, 'c' },
 		{ "cohorts", no_argument, NULL, 'C' },
+		{ "abc", required_argument, NULL, 'A' },
 		{ "csv", no_argument, NULL, 'S' },
+		{ "excel-safe", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", no_argument, NULL, 'm' },
@@ -2055,6 +2074,7 @@ main(int argc, char *argv[])
 		{ "period", required_argument, NULL, 'p' },
 		{ "plot", required_argument, NULL, 'o' },
 		{ "table", required_argument, NULL, 't' },
+		{ "tiers", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2081,6 +2101,15 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'a':
 			opt.asof = optarg;
+			break;
+		case 'A':
+			opt.abc = optarg;
+			break;
+		case 'X':
+			opt.excel_safe = 1;
+			break;
+		case 'T':
+			opt.tiers = optarg;
 			break;
 		case 'b':
 			opt.by = optarg;
@@ -2147,6 +2176,15 @@ main(int argc, char *argv[])
 		    report);
 	if (opt.fmt < 0)
 		opt.fmt = crm_cli_stdout_tty() ? CRM_RFMT_TABLE : CRM_RFMT_TSV;
+	if (opt.excel_safe && (opt.fmt != CRM_RFMT_CSV || opt.partial))
+		errx(CRM_EXIT_FATAL, "--excel-safe needs --format csv");
+	if ((opt.tiers || opt.abc) && strcmp(report, "value"))
+		errx(CRM_EXIT_FATAL, "--tiers and --abc apply to value only");
+	crm_pyramid_defaults(&pyr);
+	if (opt.tiers)
+		pctopt("--tiers", opt.tiers, pyr.tiers, 3, 1);
+	if (opt.abc)
+		pctopt("--abc", opt.abc, pyr.abc, 2, 0);
 	if (opt.chart && opt.fmt != CRM_RFMT_TABLE && opt.fmt != CRM_RFMT_MD)
 		errx(CRM_EXIT_FATAL, "--chart needs --format table or md");
 	if (opt.partial && (opt.table || opt.chart || opt.plot))

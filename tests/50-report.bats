@@ -462,3 +462,114 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_failure 2
 	assert_output --partial "crm-report: standard output: write error: No space left on device"
 }
+
+# --- value: --tiers and --abc ----------------------------------------------
+
+@test "crm-report: value --tiers moves the pyramid limits, ties sharing a tier" {
+	# Revenues 160, 55, 55, 20, 5 (5 customers): platinum is rank 0
+	# (H < 10% of 5), gold rank < 1.5 (the two 55s share rank 1), iron
+	# rank < 3 (nobody: the next is rank 3), lead the rest.
+	run crm-report value --tiers 10,20,30 --table pyramid "$R/tx.tsv"
+	assert_success
+	assert_output "$(printf 'tier\tcustomers\trevenue\tshare\tavg_revenue
+platinum\t1\t160.00\t0.5424\t160.00
+gold\t2\t110.00\t0.3729\t55.00
+iron\t0\t0.00\t0.0000\t
+lead\t2\t25.00\t0.0847\t12.50
+total\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: value --tiers 100,0,0 puts every customer in platinum" {
+	run crm-report value --tiers 100,0,0 --table pyramid "$R/tx.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'platinum\t5\t295.00\t1.0000\t59.00')"
+	assert_line --index 4 "$(printf 'lead\t0\t0.00\t0.0000\t')"
+}
+
+@test "crm-report: value --abc moves the class limits on cumulative revenue" {
+	# 160 is A (nothing above it); the 55s have 160/295 = 54% above them:
+	# B under --abc 50,60; 20 and 5 have 270/295 = 92% and more: C.
+	run crm-report value --abc 50,60 --table abc "$R/tx.tsv"
+	assert_success
+	assert_output "$(printf 'class\tcustomers\trevenue\tshare\tavg_revenue
+A\t1\t160.00\t0.5424\t160.00
+B\t2\t110.00\t0.3729\t55.00
+C\t2\t25.00\t0.0847\t12.50
+total\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: value --abc 0,0 leaves every customer in C" {
+	run crm-report value --abc 0,0 --table abc "$R/tx.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'A\t0\t0.00\t0.0000\t')"
+	assert_line --index 3 "$(printf 'C\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: --tiers needs three percentages" {
+	run crm-report value --tiers 1,4 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --tiers: expected 3 comma-separated percentages: '1,4'"
+	assert_line --index 1 --partial "usage: crm-report satisfaction"
+}
+
+@test "crm-report: --tiers may not add up to more than 100" {
+	run crm-report value --tiers 50,40,20 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --tiers: percentages must rise and stay within 100: '50,40,20'"
+}
+
+@test "crm-report: --abc takes at most two decimals and no sign" {
+	run crm-report value --abc 80,95.125 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '80,95.125'"
+	run crm-report value --abc -1,95 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '-1,95'"
+	run crm-report value --abc 80, "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '80,'"
+}
+
+@test "crm-report: --abc limits may not fall" {
+	run crm-report value --abc 90,80 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: percentages must rise and stay within 100: '90,80'"
+}
+
+@test "crm-report: --tiers and --abc apply to value only" {
+	run crm-report churn --abc 80,95 "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --tiers and --abc apply to value only"
+}
+
+# --- --excel-safe ----------------------------------------------------------
+
+@test "crm-report: --excel-safe quotes formula-like CSV cells, not signed numbers" {
+	run crm-report satisfaction --by agent --table csat --format csv --excel-safe "$R/formula.tsv"
+	assert_success
+	assert_output "group,responses,satisfied,csat,mean
+\"'+a\",1,0,0.0000,2.00
+-2,1,0,0.0000,3.00
+\"'=1+1\",1,1,1.0000,5.00
+\"'@x\",1,1,1.0000,4.00
+total,4,2,0.5000,3.50"
+}
+
+@test "crm-report: without --excel-safe CSV cells are written as they are" {
+	run crm-report satisfaction --by agent --table csat --format csv "$R/formula.tsv"
+	assert_success
+	assert_line --index 1 "+a,1,0,0.0000,2.00"
+	assert_line --index 3 "=1+1,1,1,1.0000,5.00"
+}
+
+@test "crm-report: --excel-safe leaves negative money as a number" {
+	run crm-report value --format csv --excel-safe --table pyramid "$R/negative.tsv"
+	assert_success
+	assert_line "lead,1,-10.00,-0.2500,-10.00"
+}
+
+@test "crm-report: --excel-safe needs --format csv" {
+	run crm-report value --excel-safe --format tsv "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --excel-safe needs --format csv"
+}
