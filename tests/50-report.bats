@@ -316,6 +316,107 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_line --index 0 "crm-report: bad.tsv:2: event: complaint was not opened 'respond'"
 }
 
+# --- complaints from crm-complaint list ------------------------------------
+
+# complaints-due.tsv is complaints.tsv with every due time written (those
+# crm-complaint would fill in from its policy), and complaints-list.tsv is
+# what `crm-complaint list --as-of 2026-04-10T00:00:00+08:00` prints for it.
+A=2026-04-10T00:00:00+08:00
+
+@test "crm-report: complaints reads the states of crm-complaint list" {
+	run crm-report complaints --as-of $A "$R/complaints-list.tsv"
+	assert_success
+	golden "$R/complaints-list.tsv.out"
+}
+
+@test "crm-report: complaints from a log and from its list agree but for reopenings and causes" {
+	for t in category severity times sla repeat month; do
+		run crm-report complaints --as-of $A --table $t "$R/complaints-due.tsv"
+		assert_success
+		want=$output
+		run crm-report complaints --as-of $A --table $t "$R/complaints-list.tsv"
+		assert_success
+		assert_equal "$output" "$want"
+	done
+	run crm-report complaints --as-of $A --table summary "$R/complaints-due.tsv"
+	want=$(printf '%s\n' "$output" | grep -v '^reopen')
+	run crm-report complaints --as-of $A --table summary "$R/complaints-list.tsv"
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^reopen')" "$want"
+	assert_line "$(printf 'reopened\t')"
+	assert_line "$(printf 'reopen_rate\t')"
+}
+
+@test "crm-report: a list has no causes, so the cause table stays empty" {
+	run crm-report complaints --as-of $A --table cause "$R/complaints-list.tsv"
+	assert_success
+	assert_output "$(printf 'cause\tcomplaints\tshare')"
+}
+
+@test "crm-report: crm-complaint list piped into crm-report complaints" {
+	cp "$R/complaints-due.tsv" log.tsv
+	run sh -c 'crm-complaint list -f log.tsv --as-of "$1" |
+	    crm-report complaints --as-of "$1"' sh $A
+	assert_success
+	golden "$R/complaints-list.tsv.out"
+}
+
+@test "crm-report: complaints of crm-complaint list --overdue" {
+	cp "$R/complaints.tsv" log.tsv
+	run sh -c 'crm-complaint list --overdue -f log.tsv --as-of "$1" |
+	    crm-report complaints --as-of "$1" --table summary' sh $A
+	assert_success
+	# K2 (reopened, resolution due 03-08), K3 (nothing by 04-02) and K4
+	# (the policy's low resolution time, 72 h, passed on 04-05).
+	assert_output "$(printf 'metric\tvalue
+complaints\t3
+active\t3
+overdue\t3
+resolved\t1
+reopened\t
+reopen_rate\t
+satisfaction_n\t0
+satisfaction_mean\t
+satisfaction_csat\t')"
+}
+
+@test "crm-report: list rows opened after the as-of time are left out" {
+	run crm-report complaints --as-of 2026-04-01T00:00:00+08:00 --table summary "$R/complaints-list.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'complaints\t2')"
+}
+
+@test "crm-report: bad rows of a complaint list are reported, the rest counted" {
+	printf 'complaint_id\tcustomer_id\topened\tstatus\tseverity\tsatisfaction\tdue_resolve\n' >l.tsv
+	printf 'X1\tC1\t2026-03-01T09:00:00+08:00\topen\thigh\t\t\n' >>l.tsv
+	printf 'X1\tC1\t2026-03-01T09:00:00+08:00\topen\thigh\t\t\n' >>l.tsv
+	printf 'X2\tC1\tyesterday\topen\t\t\t\n' >>l.tsv
+	printf 'X3\tC1\t2026-03-01T09:00:00+08:00\tpending\t\t\t\n' >>l.tsv
+	printf 'X4\tC1\t2026-03-01T09:00:00+08:00\topen\tcritical\t\t\n' >>l.tsv
+	printf 'X5\tC1\t2026-03-01T09:00:00+08:00\tclosed\t\t6\t\n' >>l.tsv
+	printf 'X6\tC1\t2026-03-01T09:00:00+08:00\topen\t\t\t2026-03-01\n' >>l.tsv
+	printf '\tC1\t2026-03-01T09:00:00+08:00\topen\t\t\t\n' >>l.tsv
+	printf 'X8\t\t\t\t\t\t\n' >>l.tsv
+	run crm-report complaints --as-of $A --table summary l.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: l.tsv:3: complaint_id: complaint listed twice 'X1'"
+	assert_line --index 1 "crm-report: l.tsv:4: opened: not a timestamp 'yesterday'"
+	assert_line --index 2 "crm-report: l.tsv:5: status: unknown status 'pending'"
+	assert_line --index 3 "crm-report: l.tsv:6: severity: unknown severity 'critical'"
+	assert_line --index 4 "crm-report: l.tsv:7: satisfaction: satisfaction out of range 1-5 '6'"
+	assert_line --index 5 "crm-report: l.tsv:8: due_resolve: not a timestamp '2026-03-01'"
+	assert_line --index 6 "crm-report: l.tsv:9: complaint_id: missing"
+	assert_line --index 7 "crm-report: l.tsv:10: opened: missing"
+	assert_line "$(printf 'complaints\t1')"
+}
+
+@test "crm-report: a complaint list needs its opened and status columns" {
+	printf 'complaint_id\tcustomer_id\topened\nX1\tC1\t2026-03-01T09:00:00Z\n' >l.tsv
+	run crm-report complaints --as-of $A --table summary l.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: l.tsv: no 'event' column (a complaint log) and no 'status' column (a complaint list)"
+	assert_line "$(printf 'complaints\t0')"
+}
+
 # --- pictures -------------------------------------------------------------
 
 @test "crm-report: value --plot writes a well-formed SVG Pareto curve" {
