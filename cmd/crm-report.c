@@ -38,9 +38,12 @@ static struct {
 	const char *asof;
 	const char *period;
 	int cohorts;
-} opt = { -1, NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
+	int excel_safe;
+	const char *tiers, *abc;
+} opt = { -1, NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL, NULL };
 
 static const char *report;      /* the subcommand */
+static struct crm_pyramid_opts pyr;     /* --tiers, --abc */
 static int status = CRM_EXIT_OK;
 
 static void __attribute__((noreturn))
@@ -50,14 +53,27 @@ usage(int code)
 	    "usage: crm-report satisfaction [--by month|channel|agent|item] "
 	    "[options] [FILE ...]\n"
 	    "       crm-report channels [options] [FILE ...]\n"
-	    "       crm-report value [--as-of D] [options] [FILE ...]\n"
+	    "       crm-report value [--as-of D] [--tiers P,G,I] [--abc A,B] "
+	    "[options] [FILE ...]\n"
 	    "       crm-report churn [--as-of D] [--period month|quarter] "
 	    "[--cohorts] [options] [FILE ...]\n"
 	    "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
-	    "options: [--chart] [--csv] [--format table|tsv|csv|jsonl|md] "
-	    "[--merge] [--partial]\n"
-	    "         [--plot FILE.svg] [--table NAME]\n");
+	    "options: [--chart] [--csv] [--excel-safe] "
+	    "[--format table|tsv|csv|jsonl|md]\n"
+	    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n");
 	exit(code);
+}
+
+/* --tiers P,G,I or --abc A,B into v, or a usage error. */
+static void
+pctopt(const char *name, const char *s, int64_t *v, int k, int cumulate)
+{
+	const char *why = crm_pyramid_pctlist(s, v, k, cumulate);
+
+	if (why) {
+		warnx("%s: %s: '%s'", name, why, s);
+		usage(CRM_EXIT_FATAL);
+	}
 }
 
 /* ---- a counter map: "scope\tgroup\tmetric\tvalue" -> int64 ---- */
@@ -257,13 +273,16 @@ newtab(const char *name, const char *const *cols, size_t n, size_t nlabel)
 static void
 emit(struct crm_rtab **ts, size_t n)
 {
+	unsigned flags = (opt.chart ? CRM_RTAB_CHART : 0u) |
+	    (opt.excel_safe ? CRM_RTAB_EXCEL_SAFE : 0u);
+
 	if (opt.table) {
 		struct crm_buf names;
 
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(ts[i]->name, opt.table)) {
-				crm_rtab_write(&crm_stdout, &ts[i], 1,
-				    (enum crm_rfmt)opt.fmt, 0, opt.chart);
+				crm_rtab_writex(&crm_stdout, &ts[i], 1,
+				    (enum crm_rfmt)opt.fmt, flags);
 				return;
 			}
 		crm_buf_init(&names);
@@ -273,8 +292,8 @@ emit(struct crm_rtab **ts, size_t n)
 		errx(CRM_EXIT_FATAL, "%s: no table '%s' (tables: %s)", report,
 		    opt.table, names.p);
 	}
-	crm_rtab_write(&crm_stdout, ts, n, (enum crm_rfmt)opt.fmt, n > 1,
-	    opt.chart);
+	crm_rtab_writex(&crm_stdout, ts, n, (enum crm_rfmt)opt.fmt, flags |
+	    (n > 1 ? CRM_RTAB_NAMED : 0u));
 }
 
 static void
@@ -1354,7 +1373,6 @@ value_report(void)
 	__int128 total = 0, pos = 0, s1 = 0, cum = 0, tr[4] = { 0 },
 	    ar[3] = { 0 }, top20 = 0;
 	size_t tc[4] = { 0 }, ac[3] = { 0 };
-	struct crm_pyramid_opts po;
 	struct crm_rtab *t[4];
 
 	for (size_t i = 0; i < n; i++) {
@@ -1364,8 +1382,7 @@ value_report(void)
 			s1 += (__int128)(i + 1) * v[i];
 		}
 	}
-	crm_pyramid_defaults(&po);
-	crm_pyramid_classify(v, n, &po, tier, abc);
+	crm_pyramid_classify(v, n, &pyr, tier, abc);
 	for (size_t i = 0; i < n; i++) {
 		tc[tier[i]]++;
 		tr[tier[i]] += v[i];
@@ -1674,6 +1691,174 @@ churn_report(void)
 static struct crm_complaint_fold *fold;
 static int64_t now_t;
 
+/* Complaints read from `crm-complaint list` output: states, not events. */
+static struct crm_complaint *lst;
+static size_t nlst, alst;
+static int from_list;   /* some input was a list: reopen counts unknown */
+static int no_cause;    /* some list had no cause column */
+
+enum { L_ID, L_CUSTOMER, L_OPENED, L_STATUS, L_CATEGORY, L_CAUSE,
+	L_SEVERITY, L_DUE_RESPONSE, L_DUE_RESOLVE, L_RESPONDED, L_RESOLVED,
+	L_SATISFACTION, L_N };
+
+static const char *const list_names[L_N] = {
+	"complaint_id", "customer_id", "opened", "status", "category", "cause",
+	"severity", "due_response", "due_resolve", "responded", "resolved",
+	"satisfaction"
+};
+
+/* A time cell of a list row: empty is CRM_COMPLAINT_NOTIME. */
+static const char *
+list_time(const struct crm_rec *rec, int col, int64_t *t, int *off)
+{
+	size_t n;
+	const char *s = field(rec, col, &n);
+	int o;
+
+	*t = CRM_COMPLAINT_NOTIME;
+	if (n == 0)
+		return NULL;
+	return crm_ts_parse(s, n, 0, t, off ? off : &o);
+}
+
+static void
+list_free(void)
+{
+	for (size_t i = 0; i < nlst; i++) {
+		free(lst[i].id);
+		free(lst[i].customer_id);
+		free(lst[i].category);
+		free(lst[i].cause);
+	}
+	free(lst);
+}
+
+/*
+ * One row per complaint as crm-complaint list prints it.  The row becomes
+ * a complaint state as the fold would have left it: a reopened complaint
+ * counts one reopening (so that it was resolved once), the closing time is
+ * unknown (a closed complaint was resolved first, so nothing needs it).
+ */
+static void
+list_read(struct crm_reader *r)
+{
+	static const int need[] = { L_ID, L_OPENED, L_STATUS };
+	int col[L_N];
+	struct crm_rec rec;
+	int rc;
+
+	for (int k = 0; k < L_N; k++)
+		col[k] = crm_reader_col(r, list_names[k]);
+	for (size_t k = 0; k < sizeof need / sizeof *need; k++)
+		if (col[need[k]] < 0) {
+			warnx("%s: no 'event' column (a complaint log) and no "
+			    "'%s' column (a complaint list)",
+			    crm_reader_name(r), list_names[need[k]]);
+			status = CRM_EXIT_REJECT;
+			return;
+		}
+	from_list = 1;
+	if (col[L_CAUSE] < 0)
+		no_cause = 1;
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		struct crm_complaint c;
+		const char *s, *why = NULL;
+		size_t n;
+		int bad = -1;
+		int64_t sat = 0;
+
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			return;
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		memset(&c, 0, sizeof c);
+		c.closed = CRM_COMPLAINT_NOTIME;
+		c.severity = -1;
+		s = field(&rec, col[L_ID], &n);
+		c.id = crm_xstrndup(s, n);
+		if (n == 0) {
+			why = "missing";
+			bad = col[L_ID];
+		} else if (get("L", "all", "id", c.id) ||
+		    crm_complaint_fold_find(fold, c.id)) {
+			why = "complaint listed twice";
+			bad = col[L_ID];
+		}
+		if (!why && (why = list_time(&rec, col[L_OPENED], &c.opened,
+		    &c.opened_off)) != NULL)
+			bad = col[L_OPENED];
+		if (!why && c.opened == CRM_COMPLAINT_NOTIME) {
+			why = "missing";
+			bad = col[L_OPENED];
+		}
+		if (!why) {
+			s = field(&rec, col[L_STATUS], &n);
+			c.status = -1;
+			for (int k = CRM_CS_OPEN; k <= CRM_CS_REOPENED; k++)
+				if (strlen(crm_complaint_status_name(k)) == n &&
+				    !memcmp(crm_complaint_status_name(k), s, n))
+					c.status = k;
+			if (c.status < 0) {
+				why = n ? "unknown status" : "missing";
+				bad = col[L_STATUS];
+			}
+		}
+		if (!why && (s = field(&rec, col[L_SEVERITY], &n), n)) {
+			for (int k = 0; crm_vocab_severity[k]; k++)
+				if (strlen(crm_vocab_severity[k]) == n &&
+				    !memcmp(crm_vocab_severity[k], s, n))
+					c.severity = k;
+			if (c.severity < 0) {
+				why = "unknown severity";
+				bad = col[L_SEVERITY];
+			}
+		}
+		if (!why && (why = list_time(&rec, col[L_DUE_RESPONSE],
+		    &c.due_response, NULL)) != NULL)
+			bad = col[L_DUE_RESPONSE];
+		if (!why && (why = list_time(&rec, col[L_DUE_RESOLVE],
+		    &c.due_resolve, NULL)) != NULL)
+			bad = col[L_DUE_RESOLVE];
+		if (!why && (why = list_time(&rec, col[L_RESPONDED],
+		    &c.responded, NULL)) != NULL)
+			bad = col[L_RESPONDED];
+		if (!why && (why = list_time(&rec, col[L_RESOLVED],
+		    &c.resolved, NULL)) != NULL)
+			bad = col[L_RESOLVED];
+		if (!why && (s = field(&rec, col[L_SATISFACTION], &n), n) &&
+		    crm_int_parse(s, n, 1, 5, &sat)) {
+			why = "satisfaction out of range 1-5";
+			bad = col[L_SATISFACTION];
+		}
+		if (why || c.opened > now_t) {
+			/* Rows opened after the as-of time are left out, as
+			 * the fold leaves later events out. */
+			if (why)
+				reject(r, &rec, bad, why);
+			free(c.id);
+			continue;
+		}
+		count("L", "all", "id", c.id, 1);
+		c.satisfaction = (int)sat;
+		c.reopens = c.status == CRM_CS_REOPENED;
+		s = field(&rec, col[L_CUSTOMER], &n);
+		c.customer_id = crm_xstrndup(s, n);
+		s = field(&rec, col[L_CATEGORY], &n);
+		c.category = crm_xstrndup(s, n);
+		s = field(&rec, col[L_CAUSE], &n);
+		c.cause = crm_xstrndup(s, n);
+		c.channel = c.owner = c.text = (char *)"";
+		crm_grow(&lst, &alst, nlst + 1, sizeof *lst);
+		lst[nlst++] = c;
+	}
+}
+
 static void
 compl_read(struct crm_reader *r)
 {
@@ -1686,6 +1871,11 @@ compl_read(struct crm_reader *r)
 	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
 		warnx("%s", crm_reader_error(r));
 		status = CRM_EXIT_REJECT;
+		return;
+	}
+	if (crm_reader_col(r, "event") < 0 &&
+	    crm_reader_col(r, "complaint_id") >= 0) {
+		list_read(r);
 		return;
 	}
 	if (crm_complaint_cols_find(&cols, r, e, sizeof e) < 0) {
@@ -1753,6 +1943,12 @@ compl_volume(const char *dim)
 	int64_t total = 0;
 
 	crm_rtab_chart(t, 0, 2, "%.4f");
+	if (no_cause && !strcmp(dim, "cause")) {
+		/* crm-complaint list has no cause: no figure beats a wrong
+		 * one. */
+		crm_strv_free(v);
+		return t;
+	}
 	if (!strcmp(dim, "severity")) {
 		/* In the vocabulary's order rather than alphabetically. */
 		size_t k = 0;
@@ -1819,7 +2015,8 @@ cmpcid(const void *a, const void *b)
 static void
 compl_report(void)
 {
-	size_t n = crm_complaint_fold_count(fold), nresp = 0, nres = 0;
+	size_t nf = crm_complaint_fold_count(fold), n = nf + nlst, nresp = 0,
+	    nres = 0;
 	int64_t *tresp = crm_xcalloc(n + 1, sizeof *tresp);
 	int64_t *tres = crm_xcalloc(n + 1, sizeof *tres);
 	int64_t active = 0, overdue = 0, resolved = 0, reopened = 0;
@@ -1831,15 +2028,16 @@ compl_report(void)
 	struct crm_rtab *t[8];
 	char month[8], ts[32];
 
+	for (size_t i = 0; i < n; i++)
+		cv[i] = i < nf ? crm_complaint_fold_at(fold, i) : &lst[i - nf];
 	for (size_t i = 0; i < n; i++) {
-		struct crm_complaint *c = crm_complaint_fold_at(fold, i);
+		struct crm_complaint *c = cv[i];
 		int64_t fr = first_response(c);
 		int act = crm_complaint_status_active(c->status);
 		const char *sev = c->severity >= 0 ?
 		    crm_vocab_severity[c->severity] : NONE;
 		int y, m, d;
 
-		cv[i] = c;
 		count("t", "all", "category", *c->category ? c->category :
 		    NONE, 1);
 		count("t", "all", "cause", *c->cause ? c->cause : NONE, 1);
@@ -1926,10 +2124,18 @@ compl_report(void)
 	cell_int(t[0], overdue);
 	crm_rtab_cell(t[0], "resolved");
 	cell_int(t[0], resolved);
+	/* A list keeps only the current status: a complaint reopened and
+	 * resolved again leaves no trace in it. */
 	crm_rtab_cell(t[0], "reopened");
-	cell_int(t[0], reopened);
+	if (from_list)
+		crm_rtab_cell(t[0], NULL);
+	else
+		cell_int(t[0], reopened);
 	crm_rtab_cell(t[0], "reopen_rate");
-	cell_share(t[0], (double)reopened, (double)resolved);
+	if (from_list)
+		crm_rtab_cell(t[0], NULL);
+	else
+		cell_share(t[0], (double)reopened, (double)resolved);
 	crm_rtab_cell(t[0], "satisfaction_n");
 	cell_int(t[0], sat_n);
 	crm_rtab_cell(t[0], "satisfaction_mean");
@@ -2020,6 +2226,7 @@ compl_report(void)
 	free(tres);
 	free(cv);
 	free(rep);
+	list_free();
 }
 
 /* ---- main ---- */
@@ -2047,7 +2254,9 @@ main(int argc, char *argv[])
 		{ "by", required_argument, NULL, 'b' },
 		{ "chart", no_argument, NULL, 'c' },
 		{ "cohorts", no_argument, NULL, 'C' },
+		{ "abc", required_argument, NULL, 'A' },
 		{ "csv", no_argument, NULL, 'S' },
+		{ "excel-safe", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", no_argument, NULL, 'm' },
@@ -2055,6 +2264,7 @@ main(int argc, char *argv[])
 		{ "period", required_argument, NULL, 'p' },
 		{ "plot", required_argument, NULL, 'o' },
 		{ "table", required_argument, NULL, 't' },
+		{ "tiers", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2081,6 +2291,15 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'a':
 			opt.asof = optarg;
+			break;
+		case 'A':
+			opt.abc = optarg;
+			break;
+		case 'X':
+			opt.excel_safe = 1;
+			break;
+		case 'T':
+			opt.tiers = optarg;
 			break;
 		case 'b':
 			opt.by = optarg;
@@ -2147,6 +2366,15 @@ main(int argc, char *argv[])
 		    report);
 	if (opt.fmt < 0)
 		opt.fmt = crm_cli_stdout_tty() ? CRM_RFMT_TABLE : CRM_RFMT_TSV;
+	if (opt.excel_safe && (opt.fmt != CRM_RFMT_CSV || opt.partial))
+		errx(CRM_EXIT_FATAL, "--excel-safe needs --format csv");
+	if ((opt.tiers || opt.abc) && strcmp(report, "value"))
+		errx(CRM_EXIT_FATAL, "--tiers and --abc apply to value only");
+	crm_pyramid_defaults(&pyr);
+	if (opt.tiers)
+		pctopt("--tiers", opt.tiers, pyr.tiers, 3, 1);
+	if (opt.abc)
+		pctopt("--abc", opt.abc, pyr.abc, 2, 0);
 	if (opt.chart && opt.fmt != CRM_RFMT_TABLE && opt.fmt != CRM_RFMT_MD)
 		errx(CRM_EXIT_FATAL, "--chart needs --format table or md");
 	if (opt.partial && (opt.table || opt.chart || opt.plot))

@@ -33,6 +33,19 @@ struct crm_pyramid_opts {
 void crm_pyramid_defaults(struct crm_pyramid_opts *o);
 
 /*
+ * Parse "p,g,i" (k 3, cumulate 1: tier percentages of customers, summed
+ * into the cumulative limits) or "a,b" (k 2, cumulate 0: cumulative revenue
+ * shares) into v[0..k), as hundredths of a percent; each part is a
+ * percentage 0..100 with at most two decimals, the limits must not fall
+ * and must stay within 100.  Returns NULL, or a reason (a static string)
+ * with v unchanged: "expected 3 comma-separated percentages",
+ * "expected a percentage 0..100 with at most two decimals",
+ * "percentages must rise and stay within 100".
+ */
+const char *crm_pyramid_pctlist(const char *s, int64_t *v, int k,
+    int cumulate);
+
+/*
  * v[0..n) holds the revenues sorted ascending.  Write the tier (enum
  * crm_tier) and the class (enum crm_abc) of position j into tier[j] and
  * abc[j]; equal revenues get equal results.

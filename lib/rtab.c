@@ -200,7 +200,7 @@ write_md(struct crm_out *o, const struct crm_rtab *t)
 
 static void
 write_records(struct crm_out *o, const struct crm_rtab *t, enum crm_rfmt fmt,
-    int named)
+    int named, int excel_safe)
 {
 	struct crm_writer w;
 	const char **names;
@@ -208,6 +208,9 @@ write_records(struct crm_out *o, const struct crm_rtab *t, enum crm_rfmt fmt,
 
 	crm_writer_init(&w, o, fmt == CRM_RFMT_TSV ? CRM_FMT_TSV :
 	    fmt == CRM_RFMT_CSV ? CRM_FMT_CSV : CRM_FMT_JSONL);
+	/* The writer's CSV cells go through the same rule as
+	 * crm_csv_escape. */
+	w.excel_safe = excel_safe;
 	names = crm_xcalloc(t->ncols + 1, sizeof *names);
 	if (off)
 		names[0] = "table";
@@ -284,6 +287,17 @@ void
 crm_rtab_write(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
     enum crm_rfmt fmt, int named, int chart)
 {
+	crm_rtab_writex(o, ts, n, fmt, (named ? CRM_RTAB_NAMED : 0u) |
+	    (chart ? CRM_RTAB_CHART : 0u));
+}
+
+void
+crm_rtab_writex(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
+    enum crm_rfmt fmt, unsigned flags)
+{
+	int named = !!(flags & CRM_RTAB_NAMED);
+	int chart = !!(flags & CRM_RTAB_CHART);
+
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_rtab *t = ts[i];
 
@@ -310,7 +324,8 @@ crm_rtab_write(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
 				write_chart(o, t, 1);
 			break;
 		default:
-			write_records(o, t, fmt, named);
+			write_records(o, t, fmt, named,
+			    !!(flags & CRM_RTAB_EXCEL_SAFE));
 			break;
 		}
 	}

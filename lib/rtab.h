@@ -78,4 +78,17 @@ const char *crm_rtab_get(const struct crm_rtab *t, size_t r, size_t c);
 void crm_rtab_write(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
     enum crm_rfmt fmt, int named, int chart);
 
+/* Flags for crm_rtab_writex. */
+#define CRM_RTAB_NAMED      0x1u  /* as named for crm_rtab_write */
+#define CRM_RTAB_CHART      0x2u  /* as chart for crm_rtab_write */
+#define CRM_RTAB_EXCEL_SAFE 0x4u  /* CSV: cells a spreadsheet would run as
+                                     formulas (=, +, -, @, tab, CR first;
+                                     plain signed numbers excepted) are
+                                     quoted behind a ', as crm_csv_escape
+                                     does with excel_safe */
+
+/* crm_rtab_write with its options as flags. */
+void crm_rtab_writex(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
+    enum crm_rfmt fmt, unsigned flags);
+
 #endif

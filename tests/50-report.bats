@@ -316,6 +316,107 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_line --index 0 "crm-report: bad.tsv:2: event: complaint was not opened 'respond'"
 }
 
+# --- complaints from crm-complaint list ------------------------------------
+
+# complaints-due.tsv is complaints.tsv with every due time written (those
+# crm-complaint would fill in from its policy), and complaints-list.tsv is
+# what `crm-complaint list --as-of 2026-04-10T00:00:00+08:00` prints for it.
+A=2026-04-10T00:00:00+08:00
+
+@test "crm-report: complaints reads the states of crm-complaint list" {
+	run crm-report complaints --as-of $A "$R/complaints-list.tsv"
+	assert_success
+	golden "$R/complaints-list.tsv.out"
+}
+
+@test "crm-report: complaints from a log and from its list agree but for reopenings and causes" {
+	for t in category severity times sla repeat month; do
+		run crm-report complaints --as-of $A --table $t "$R/complaints-due.tsv"
+		assert_success
+		want=$output
+		run crm-report complaints --as-of $A --table $t "$R/complaints-list.tsv"
+		assert_success
+		assert_equal "$output" "$want"
+	done
+	run crm-report complaints --as-of $A --table summary "$R/complaints-due.tsv"
+	want=$(printf '%s\n' "$output" | grep -v '^reopen')
+	run crm-report complaints --as-of $A --table summary "$R/complaints-list.tsv"
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^reopen')" "$want"
+	assert_line "$(printf 'reopened\t')"
+	assert_line "$(printf 'reopen_rate\t')"
+}
+
+@test "crm-report: a list has no causes, so the cause table stays empty" {
+	run crm-report complaints --as-of $A --table cause "$R/complaints-list.tsv"
+	assert_success
+	assert_output "$(printf 'cause\tcomplaints\tshare')"
+}
+
+@test "crm-report: crm-complaint list piped into crm-report complaints" {
+	cp "$R/complaints-due.tsv" log.tsv
+	run sh -c 'crm-complaint list -f log.tsv --as-of "$1" |
+	    crm-report complaints --as-of "$1"' sh $A
+	assert_success
+	golden "$R/complaints-list.tsv.out"
+}
+
+@test "crm-report: complaints of crm-complaint list --overdue" {
+	cp "$R/complaints.tsv" log.tsv
+	run sh -c 'crm-complaint list --overdue -f log.tsv --as-of "$1" |
+	    crm-report complaints --as-of "$1" --table summary' sh $A
+	assert_success
+	# K2 (reopened, resolution due 03-08), K3 (nothing by 04-02) and K4
+	# (the policy's low resolution time, 72 h, passed on 04-05).
+	assert_output "$(printf 'metric\tvalue
+complaints\t3
+active\t3
+overdue\t3
+resolved\t1
+reopened\t
+reopen_rate\t
+satisfaction_n\t0
+satisfaction_mean\t
+satisfaction_csat\t')"
+}
+
+@test "crm-report: list rows opened after the as-of time are left out" {
+	run crm-report complaints --as-of 2026-04-01T00:00:00+08:00 --table summary "$R/complaints-list.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'complaints\t2')"
+}
+
+@test "crm-report: bad rows of a complaint list are reported, the rest counted" {
+	printf 'complaint_id\tcustomer_id\topened\tstatus\tseverity\tsatisfaction\tdue_resolve\n' >l.tsv
+	printf 'X1\tC1\t2026-03-01T09:00:00+08:00\topen\thigh\t\t\n' >>l.tsv
+	printf 'X1\tC1\t2026-03-01T09:00:00+08:00\topen\thigh\t\t\n' >>l.tsv
+	printf 'X2\tC1\tyesterday\topen\t\t\t\n' >>l.tsv
+	printf 'X3\tC1\t2026-03-01T09:00:00+08:00\tpending\t\t\t\n' >>l.tsv
+	printf 'X4\tC1\t2026-03-01T09:00:00+08:00\topen\tcritical\t\t\n' >>l.tsv
+	printf 'X5\tC1\t2026-03-01T09:00:00+08:00\tclosed\t\t6\t\n' >>l.tsv
+	printf 'X6\tC1\t2026-03-01T09:00:00+08:00\topen\t\t\t2026-03-01\n' >>l.tsv
+	printf '\tC1\t2026-03-01T09:00:00+08:00\topen\t\t\t\n' >>l.tsv
+	printf 'X8\t\t\t\t\t\t\n' >>l.tsv
+	run crm-report complaints --as-of $A --table summary l.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: l.tsv:3: complaint_id: complaint listed twice 'X1'"
+	assert_line --index 1 "crm-report: l.tsv:4: opened: not a timestamp 'yesterday'"
+	assert_line --index 2 "crm-report: l.tsv:5: status: unknown status 'pending'"
+	assert_line --index 3 "crm-report: l.tsv:6: severity: unknown severity 'critical'"
+	assert_line --index 4 "crm-report: l.tsv:7: satisfaction: satisfaction out of range 1-5 '6'"
+	assert_line --index 5 "crm-report: l.tsv:8: due_resolve: not a timestamp '2026-03-01'"
+	assert_line --index 6 "crm-report: l.tsv:9: complaint_id: missing"
+	assert_line --index 7 "crm-report: l.tsv:10: opened: missing"
+	assert_line "$(printf 'complaints\t1')"
+}
+
+@test "crm-report: a complaint list needs its opened and status columns" {
+	printf 'complaint_id\tcustomer_id\topened\nX1\tC1\t2026-03-01T09:00:00Z\n' >l.tsv
+	run crm-report complaints --as-of $A --table summary l.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: l.tsv: no 'event' column (a complaint log) and no 'status' column (a complaint list)"
+	assert_line "$(printf 'complaints\t0')"
+}
+
 # --- pictures -------------------------------------------------------------
 
 @test "crm-report: value --plot writes a well-formed SVG Pareto curve" {
@@ -461,4 +562,115 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	run sh -c 'crm-report value "$1" >/dev/full' sh "$R/tx.tsv"
 	assert_failure 2
 	assert_output --partial "crm-report: standard output: write error: No space left on device"
+}
+
+# --- value: --tiers and --abc ----------------------------------------------
+
+@test "crm-report: value --tiers moves the pyramid limits, ties sharing a tier" {
+	# Revenues 160, 55, 55, 20, 5 (5 customers): platinum is rank 0
+	# (H < 10% of 5), gold rank < 1.5 (the two 55s share rank 1), iron
+	# rank < 3 (nobody: the next is rank 3), lead the rest.
+	run crm-report value --tiers 10,20,30 --table pyramid "$R/tx.tsv"
+	assert_success
+	assert_output "$(printf 'tier\tcustomers\trevenue\tshare\tavg_revenue
+platinum\t1\t160.00\t0.5424\t160.00
+gold\t2\t110.00\t0.3729\t55.00
+iron\t0\t0.00\t0.0000\t
+lead\t2\t25.00\t0.0847\t12.50
+total\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: value --tiers 100,0,0 puts every customer in platinum" {
+	run crm-report value --tiers 100,0,0 --table pyramid "$R/tx.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'platinum\t5\t295.00\t1.0000\t59.00')"
+	assert_line --index 4 "$(printf 'lead\t0\t0.00\t0.0000\t')"
+}
+
+@test "crm-report: value --abc moves the class limits on cumulative revenue" {
+	# 160 is A (nothing above it); the 55s have 160/295 = 54% above them:
+	# B under --abc 50,60; 20 and 5 have 270/295 = 92% and more: C.
+	run crm-report value --abc 50,60 --table abc "$R/tx.tsv"
+	assert_success
+	assert_output "$(printf 'class\tcustomers\trevenue\tshare\tavg_revenue
+A\t1\t160.00\t0.5424\t160.00
+B\t2\t110.00\t0.3729\t55.00
+C\t2\t25.00\t0.0847\t12.50
+total\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: value --abc 0,0 leaves every customer in C" {
+	run crm-report value --abc 0,0 --table abc "$R/tx.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'A\t0\t0.00\t0.0000\t')"
+	assert_line --index 3 "$(printf 'C\t5\t295.00\t1.0000\t59.00')"
+}
+
+@test "crm-report: --tiers needs three percentages" {
+	run crm-report value --tiers 1,4 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --tiers: expected 3 comma-separated percentages: '1,4'"
+	assert_line --index 1 --partial "usage: crm-report satisfaction"
+}
+
+@test "crm-report: --tiers may not add up to more than 100" {
+	run crm-report value --tiers 50,40,20 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --tiers: percentages must rise and stay within 100: '50,40,20'"
+}
+
+@test "crm-report: --abc takes at most two decimals and no sign" {
+	run crm-report value --abc 80,95.125 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '80,95.125'"
+	run crm-report value --abc -1,95 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '-1,95'"
+	run crm-report value --abc 80, "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: expected a percentage 0..100 with at most two decimals: '80,'"
+}
+
+@test "crm-report: --abc limits may not fall" {
+	run crm-report value --abc 90,80 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --abc: percentages must rise and stay within 100: '90,80'"
+}
+
+@test "crm-report: --tiers and --abc apply to value only" {
+	run crm-report churn --abc 80,95 "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --tiers and --abc apply to value only"
+}
+
+# --- --excel-safe ----------------------------------------------------------
+
+@test "crm-report: --excel-safe quotes formula-like CSV cells, not signed numbers" {
+	run crm-report satisfaction --by agent --table csat --format csv --excel-safe "$R/formula.tsv"
+	assert_success
+	assert_output "group,responses,satisfied,csat,mean
+\"'+a\",1,0,0.0000,2.00
+-2,1,0,0.0000,3.00
+\"'=1+1\",1,1,1.0000,5.00
+\"'@x\",1,1,1.0000,4.00
+total,4,2,0.5000,3.50"
+}
+
+@test "crm-report: without --excel-safe CSV cells are written as they are" {
+	run crm-report satisfaction --by agent --table csat --format csv "$R/formula.tsv"
+	assert_success
+	assert_line --index 1 "+a,1,0,0.0000,2.00"
+	assert_line --index 3 "=1+1,1,1,1.0000,5.00"
+}
+
+@test "crm-report: --excel-safe leaves negative money as a number" {
+	run crm-report value --format csv --excel-safe --table pyramid "$R/negative.tsv"
+	assert_success
+	assert_line "lead,1,-10.00,-0.2500,-10.00"
+}
+
+@test "crm-report: --excel-safe needs --format csv" {
+	run crm-report value --excel-safe --format tsv "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --excel-safe needs --format csv"
 }
