@@ -719,6 +719,8 @@ struct scan {
 	long long left;         /* bytes still to read, -1 for no limit */
 	off_t size, whole;      /* file size and size up to the last '\n' */
 	int is_stdin;
+	int strict;             /* a last line without '\n' is torn, not data */
+	size_t tail;            /* bytes of such a line (standard input) */
 };
 
 static void
@@ -760,6 +762,18 @@ scan_open(struct scan *sc, const char *path, int lockop)
 	/* Readers see the file up to this point; writers may go on. */
 	if (lockop == LOCK_SH)
 		flock(sc->fd, LOCK_UN);
+}
+
+/* Readers skip a torn tail (it is not data) but say so. */
+static int
+scan_torn_warn(const struct scan *sc)
+{
+	if (sc->is_stdin || sc->size == sc->whole)
+		return 0;
+	warnx("%s: torn last line ignored (%lld bytes after the last "
+	    "newline); 'crm-log check --repair' cuts it off", sc->name,
+	    (long long)(sc->size - sc->whole));
+	return 1;
 }
 
 static void
@@ -805,8 +819,16 @@ scan_run(struct scan *sc, const struct scanner *fn, void *ctx)
 		}
 		if (k == 0) {
 			eof = 1;
-			if (sc->len && sc->buf[sc->len - 1] != '\n')
-				sc->buf[sc->len++] = '\n';  /* stdin only */
+			if (sc->len && sc->buf[sc->len - 1] != '\n') {
+				char *nl = memrchr(sc->buf, '\n', sc->len);
+				if (sc->strict && (nl || have_header)) {
+					sc->tail = sc->len - (nl ? (size_t)
+					    (nl + 1 - sc->buf) : 0);
+					sc->len -= sc->tail;
+				} else {
+					sc->buf[sc->len++] = '\n';
+				}
+			}
 		}
 		sc->len += (size_t)k;
 		if (sc->left > 0)
@@ -1374,6 +1396,8 @@ cmd_show(int argc, char **argv)
 	crm_writer_init(&S.w, &crm_stdout, S.fmt);
 	scan_open(&sc, path, LOCK_SH);
 	S.name = sc.name;
+	if (scan_torn_warn(&sc))
+		S.status = CRM_EXIT_REJECT;
 	scan_run(&sc, &fn, &S);
 	if (S.timeline)
 		show_timeline(&S);
@@ -1656,15 +1680,13 @@ cmd_check(int argc, char **argv)
 	C.name = sc.name;
 	if (repair && sc.whole != sc.size)
 		repair_tail(&sc);
-	if (sc.is_stdin) {
-		/* standard input: a missing final newline is a torn tail */
-		sc.left = -1;
-	}
+	sc.strict = 1;
 	scan_run(&sc, &fn, &C);
-	if (!sc.is_stdin && sc.size != sc.whole) {
+	if (sc.is_stdin ? sc.tail != 0 : sc.size != sc.whole) {
 		warnx("%s:%ld: torn last line (%lld bytes after the last "
 		    "newline); 'crm-log check --repair' cuts it off", C.name,
-		    C.line, (long long)(sc.size - sc.whole));
+		    C.line, sc.is_stdin ? (long long)sc.tail :
+		    (long long)(sc.size - sc.whole));
 		C.problems++;
 	}
 	scan_close(&sc);
@@ -1997,6 +2019,8 @@ cmd_due(int argc, char **argv)
 		due_customers(&D, customers);
 	scan_open(&sc, path, LOCK_SH);
 	D.name = sc.name;
+	if (scan_torn_warn(&sc))
+		D.status = CRM_EXIT_REJECT;
 	scan_run(&sc, &fn, &D);
 	scan_close(&sc);
 
@@ -2166,6 +2190,8 @@ cmd_stats(int argc, char **argv)
 	crm_buf_init(&St.scratch);
 	scan_open(&sc, path, LOCK_SH);
 	St.name = sc.name;
+	if (scan_torn_warn(&sc))
+		St.status = CRM_EXIT_REJECT;
 	scan_run(&sc, &fn, &St);
 	scan_close(&sc);
 
