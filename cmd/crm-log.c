@@ -302,10 +302,12 @@ addquoted(struct crm_buf *b, const char *p, size_t n)
 
 /*
  * Check value p[0..n) of interactions column i.  Returns 0 when valid, else
- * -1 with "message 'value'" appended to msg.
+ * -1 with "message 'value'" appended to msg.  The UTF-8 check is skipped
+ * when the caller knows the text is valid (the TSV reader checked it).
  */
 static int
-check_value(int i, const char *p, size_t n, struct crm_buf *msg)
+check_value_utf8(int i, const char *p, size_t n, struct crm_buf *msg,
+    int utf8_known)
 {
 	const struct crm_coldef *c = &ikind->cols[i];
 	long long v, lo, hi;
@@ -317,7 +319,7 @@ check_value(int i, const char *p, size_t n, struct crm_buf *msg)
 		crm_buf_adds(msg, "missing value");
 		return -1;
 	}
-	if (crm_utf8_valid(p, n) != n) {
+	if (!utf8_known && crm_utf8_valid(p, n) != n) {
 		crm_buf_adds(msg, "not valid UTF-8 ");
 		addquoted(msg, p, n);
 		return -1;
@@ -383,6 +385,12 @@ check_value(int i, const char *p, size_t n, struct crm_buf *msg)
 		break;
 	}
 	return 0;
+}
+
+static int
+check_value(int i, const char *p, size_t n, struct crm_buf *msg)
+{
+	return check_value_utf8(i, p, n, msg, 0);
 }
 
 /* Append p[0..n) escaped for canonical TSV, copying clean runs whole. */
@@ -595,7 +603,8 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 		}
 		for (int k = 0; k < NF; k++) {
 			crm_buf_reset(&msg);
-			if (check_value(k, f[k].p, f[k].n, &msg) < 0) {
+			if (check_value_utf8(k, f[k].p, f[k].n, &msg, !csv)
+			    < 0) {
 				warnx("-:%ld: %s: %s", rec.line, colname[k],
 				    msg.p);
 				bad = 1;
@@ -1220,30 +1229,44 @@ show_timeline(struct show *S)
 	struct crm_buf out;
 
 	qsort(S->tl, S->ntl, sizeof *S->tl, cmp_tl);
+	/* Columns empty in every row say nothing: leave them out (ts,
+	 * channel, type and note always stay). */
+	int used[10] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 };
+	for (size_t r = 0; r < S->ntl; r++) {
+		split_tabs(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		for (size_t i = 0; i < nc; i++)
+			if (S->col[cols[i]] >= 0 && S->f[S->col[cols[i]]].n)
+				used[i] = 1;
+	}
+	size_t nshow = 0;
 	for (size_t i = 0; i < nc; i++)
-		names[i] = colname[cols[i]];
-	crm_table_header(t, names, nc);
+		if (used[i])
+			names[nshow++] = colname[cols[i]];
+	crm_table_header(t, names, nshow);
 	for (size_t r = 0; r < S->ntl; r++) {
 		struct crm_field *f = S->f;
 		char *cp[10];
+		size_t k = 0;
 		split_tabs(S->tl[r].line, S->tl[r].n, f, S->ncols);
 		for (size_t i = 0; i < nc; i++) {
 			int c = S->col[cols[i]];
+			if (!used[i])
+				continue;
 			if (c < 0) {
-				cp[i] = NULL;
+				cp[k] = NULL;
 			} else {
 				struct crm_field u = unesc(f[c], &S->scratch);
-				cp[i] = crm_xstrndup(u.p, u.n);
+				cp[k] = crm_xstrndup(u.p, u.n);
 			}
-			cells[i] = cp[i];
+			cells[k] = cp[k];
+			k++;
 		}
-		crm_table_add(t, cells, nc);
-		for (size_t i = 0; i < nc; i++)
+		crm_table_add(t, cells, k);
+		for (size_t i = 0; i < k; i++)
 			free(cp[i]);
 		free(S->tl[r].line);
 	}
-	crm_table_maxwidth(t, nc - 1, 60);
-	crm_table_maxwidth(t, 6, 24);
+	crm_table_maxwidth(t, nshow - 1, 60);
 	crm_buf_init(&out);
 	crm_table_render(t, &out);
 	crm_out_write(&crm_stdout, out.p, out.n);

@@ -469,10 +469,12 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_line -n 2 --partial $'I5\t'
 }
 
-@test "crm-log show --timeline: one customer's history as a table, oldest first" {
+@test "crm-log show --timeline: one customer's history as a table, oldest first, empty columns left out" {
 	run crm-log show -f "$L/small.tsv" --timeline -c C1001
 	assert_success
 	golden "$L/timeline.expected"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1002
+	golden "$L/timeline-c1002.expected"
 	run crm-log show -f "$L/small.tsv" --timeline
 	assert_failure 2
 	assert_line -n 0 "crm-log: show: --timeline needs -c ID"
