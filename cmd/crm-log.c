@@ -697,8 +697,10 @@ cmd_add(int argc, char **argv)
 		}
 	}
 	crm_buf_release(&msg);
-	if (bad)
+	if (bad) {
+		free(path);
 		return CRM_EXIT_REJECT;
+	}
 	s = store_open(path);
 	crm_buf_init(&line);
 	add_line(&line, f);
@@ -747,8 +749,11 @@ scan_open(struct scan *sc, const char *path, int lockop)
 		return;
 	}
 	sc->name = path;
-	sc->fd = open(path, (lockop == LOCK_EX ? O_RDWR : O_RDONLY) |
-	    O_CLOEXEC | O_NOFOLLOW);
+	/* Reading through a symbolic link is harmless; repairing is not. */
+	sc->fd = open(path, lockop == LOCK_EX ? O_RDWR | O_CLOEXEC |
+	    O_NOFOLLOW : O_RDONLY | O_CLOEXEC);
+	if (sc->fd < 0 && errno == ELOOP)
+		errx(CRM_EXIT_FATAL, "%s: is a symbolic link, refused", path);
 	if (sc->fd < 0)
 		err(CRM_EXIT_FATAL, "%s", path);
 	if (fstat(sc->fd, &st) < 0)

@@ -139,12 +139,18 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output $'a\tb'
 }
 
-@test "crm-log add: refuses a symbolic link as the log" {
+@test "crm-log: a symbolic link is refused for writing and repairing, read for show" {
 	cp "$L/small.tsv" real.tsv
 	ln -s real.tsv log.tsv
 	run crm-log add -f log.tsv -c C1 --channel phone --type care
 	assert_failure 2
 	assert_output "crm-log: log.tsv: is a symbolic link, refused"
+	run crm-log check --repair -f log.tsv
+	assert_failure 2
+	assert_output "crm-log: log.tsv: is a symbolic link, refused"
+	run crm-log show -f log.tsv --type order
+	assert_success
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
 }
 
 @test "crm-log add: --sync appends as usual" {
