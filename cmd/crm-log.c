@@ -393,36 +393,41 @@ check_value(int i, const char *p, size_t n, struct crm_buf *msg)
 	return check_value_utf8(i, p, n, msg, 0);
 }
 
-/* Append p[0..n) escaped for canonical TSV, copying clean runs whole. */
-static void
-esc_add(struct crm_buf *b, const char *p, size_t n)
-{
-	size_t i = 0, run = 0;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-		if (c != '\t' && c != '\n' && c != '\r' && c != '\\') {
-			i++;
-			continue;
-		}
-		crm_buf_add(b, p + run, i - run);
-		crm_buf_addc(b, '\\');
-		crm_buf_addc(b, c == '\t' ? 't' : c == '\n' ? 'n' :
-		    c == '\r' ? 'r' : '\\');
-		run = ++i;
-	}
-	crm_buf_add(b, p + run, n - run);
-}
-
+/*
+ * Append the record f[0..NF) to b as one canonical TSV line.  Room for the
+ * worst case (every byte escaped) is made once, then bytes are stored
+ * directly: this is the inner loop of 'add -'.
+ */
 static void
 add_line(struct crm_buf *b, const struct crm_field *f)
 {
+	size_t need = NF;
+	char *o;
+
+	for (int i = 0; i < NF; i++)
+		need += 2 * f[i].n;
+	crm_buf_grow(b, need);
+	o = b->p + b->n;
 	for (int i = 0; i < NF; i++) {
+		const unsigned char *p = (const unsigned char *)f[i].p;
+		const unsigned char *e = p + f[i].n;
 		if (i)
-			crm_buf_addc(b, '\t');
-		esc_add(b, f[i].p, f[i].n);
+			*o++ = '\t';
+		for (; p < e; p++) {
+			unsigned char c = *p;
+			if (c > '\\' || (c != '\t' && c != '\n' && c != '\r' &&
+			    c != '\\')) {
+				*o++ = (char)c;
+				continue;
+			}
+			*o++ = '\\';
+			*o++ = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
+			    '\\';
+		}
 	}
-	crm_buf_addc(b, '\n');
+	*o++ = '\n';
+	b->n = (size_t)(o - b->p);
+	b->p[b->n] = '\0';
 }
 
 /* ---- appending ---- */
