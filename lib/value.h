@@ -1,0 +1,165 @@
+/*
+ * value: exact parsers and formatters for the field types every tool shares:
+ * dates, timestamps, money, integers, phone numbers and email addresses.
+ *
+ * Each parser reads exactly the n bytes at s (no trimming: callers trim with
+ * crm_trim first), allocates nothing, and returns NULL on success or a short
+ * constant lowercase reason ("not a date", "day out of range") on failure, so
+ * a command can print `prog: file:line: field: REASON 'value'`.  Outputs are
+ * written only on success.  Money is kept as int64 minor units (cents, fen),
+ * never as binary floating point.
+ */
+#ifndef CRM_VALUE_H
+#define CRM_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Strip ASCII whitespace (space, \t, \n, \v, \f, \r) and U+3000 ideographic
+ * space from both ends of s[0..*n), updating *s and *n in place. */
+void crm_trim(const char **s, size_t *n);
+
+/*
+ * Dates are int32 days since 1970-01-01 in the proleptic Gregorian calendar.
+ * Only years 1000..9999 are valid (four-digit years, so every date formats
+ * as exactly YYYY-MM-DD).
+ */
+#define CRM_DATE_MDY 0x1u	/* accept 11/23/2026 (month/day/year) */
+#define CRM_DATE_DMY 0x2u	/* accept 23/11/2026 (day/month/year) */
+#define CRM_DATE_INVALID INT32_MIN
+#define CRM_DATE_MIN (-354285)	/* 1000-01-01 */
+#define CRM_DATE_MAX 2932896	/* 9999-12-31 */
+
+/*
+ * Parse a date written as 2026-11-23, 2026/11/23, 2026.11.23 (month and day
+ * may have one digit: 2026/1/5; both separators must be the same),
+ * 20261123, or 2026年11月23日 (also 2026年1月5日).  With CRM_DATE_MDY,
+ * M/D/YYYY is accepted too, with CRM_DATE_DMY D/M/YYYY (separators / - or .);
+ * if both flags are given MDY wins.  Without either flag such a date is
+ * "not a date".  Reasons: "not a date", "year out of range",
+ * "month out of range", "day out of range".
+ */
+const char *crm_date_parse(const char *s, size_t n, unsigned flags,
+    int32_t *days);
+/* Write days as "YYYY-MM-DD" plus NUL.  A day outside CRM_DATE_MIN..
+ * CRM_DATE_MAX is written as "0000-00-00" so the width never changes. */
+void crm_date_format(int32_t days, char out[11]);
+/* Days for year y, month m (1..12), day d, or CRM_DATE_INVALID when the date
+ * does not exist or the year is outside 1000..9999. */
+int32_t crm_date_from_ymd(int y, int m, int d);
+/* Split days into year, month (1..12) and day (1..31).  Exact for any int32
+ * day, including days outside the valid range. */
+void crm_date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* days plus k months (k may be negative), the day clamped to the end of the
+ * target month: 2026-01-31 + 1 = 2026-02-28.  A result beyond the valid
+ * range saturates at CRM_DATE_MIN or CRM_DATE_MAX. */
+int32_t crm_date_add_months(int32_t days, int k);
+
+/*
+ * Timestamps are int64 Unix seconds (UTC) plus the UTC offset in minutes
+ * that was written (or taken from TZ), so they format back as written.
+ */
+#define CRM_TS_LOCAL   0x1u	/* no offset written: use the TZ offset */
+#define CRM_TS_DATE_OK 0x2u	/* a bare YYYY-MM-DD means 00:00:00 */
+
+/*
+ * Parse ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.fff]]OFFSET": 'T', 't' or one space
+ * between date and time; fractional seconds (after '.' or ',') are accepted
+ * and truncated; OFFSET is Z, +HH:MM, +HHMM or +HH (or -), at most 18:00.
+ * Without an offset the result is "missing UTC offset" unless flags has
+ * CRM_TS_LOCAL: then the wall-clock time is resolved through mktime in the
+ * process's TZ and *off_min is the TZ offset at that instant (a time in a
+ * DST gap resolves as mktime decides).  With CRM_TS_DATE_OK a bare
+ * YYYY-MM-DD is midnight, under the same offset rule.  Reasons:
+ * "not a timestamp", "missing UTC offset", "month out of range",
+ * "day out of range", "year out of range", "time out of range",
+ * "offset out of range".
+ */
+const char *crm_ts_parse(const char *s, size_t n, unsigned flags,
+    int64_t *t, int *off_min);
+/* Write "2026-11-23T09:30:00+08:00" (UTC is +00:00, never Z) plus NUL: the
+ * wall-clock time of t at off_min. */
+void crm_ts_format(int64_t t, int off_min, char out[32]);
+/* The local calendar day (days since 1970-01-01) of t at off_min. */
+int32_t crm_ts_days(int64_t t, int off_min);
+
+/*
+ * "Now", pinnable for reproducible reports.  When the environment variable
+ * CRM_AS_OF is set and not empty, it is parsed as by crm_asof_parse and its
+ * reason returned when bad (the caller reports "CRM_AS_OF: REASON");
+ * otherwise *t is the current time and *off_min the TZ offset now.
+ */
+const char *crm_now(int64_t *t, int *off_min);
+/*
+ * Parse the value of an --as-of option (or CRM_AS_OF), NUL-terminated and
+ * trimmed first: a timestamp as crm_ts_parse with CRM_TS_LOCAL |
+ * CRM_TS_DATE_OK, so a bare date means 00:00:00 of that day (the start of
+ * the day, not its end) in the TZ offset, unless an offset is written.
+ */
+const char *crm_asof_parse(const char *s, int64_t *t, int *off_min);
+
+/*
+ * Money: int64 minor units with two decimals.  Accepted: an optional sign
+ * (+ or -) before or after a currency prefix (¥ ￥ $ € or RMB, CNY, USD, EUR
+ * followed by optional spaces), or a currency suffix (optional spaces, then
+ * 元 or RMB, CNY, USD, EUR; codes also in lowercase) instead; accounting negatives "(12.30)"
+ * (optionally with a currency inside, but no sign); digits with
+ * well-placed thousands commas ("1,234,567") and an optional decimal point
+ * with digits after it (".5" is 0.50; "5." is not a number).  Decimals past
+ * the second must be zeros.  Magnitudes above INT64_MAX minor units are
+ * rejected for both signs, so the result can always be negated.  Reasons:
+ * "not a number", "more than 2 decimal places", "amount out of range".
+ */
+const char *crm_money_parse(const char *s, size_t n, int64_t *minor);
+/* Write minor as "1234.50", "-0.05", "0.00" plus NUL (no separators). */
+void crm_money_format(int64_t minor, char out[32]);
+/* *acc += v; returns 0, or -1 on int64 overflow leaving *acc unchanged. */
+int crm_money_add(int64_t *acc, int64_t v);
+
+/*
+ * A 128-bit money accumulator for sums of many amounts: adding int64 values
+ * cannot overflow it (fewer than 2^63 additions), and the total is checked
+ * only once at the end.  Zero it with crm_money_sum_init.
+ */
+struct crm_money_sum {
+	__extension__ __int128 v;
+};
+void crm_money_sum_init(struct crm_money_sum *s);
+void crm_money_sum_add(struct crm_money_sum *s, int64_t v);
+/* The total as int64 in *out; returns 0, or -1 when it does not fit. */
+int crm_money_sum_get(const struct crm_money_sum *s, int64_t *out);
+/* Write the total (which may exceed int64) as "-1234.50" plus NUL. */
+void crm_money_sum_format(const struct crm_money_sum *s, char out[48]);
+
+/*
+ * Parse a decimal integer: an optional + or - and ASCII digits only, within
+ * min..max.  Reasons: "not an integer", "out of range".
+ */
+const char *crm_int_parse(const char *s, size_t n, int64_t min, int64_t max,
+    int64_t *v);
+
+/*
+ * Normalise a phone number to E.164 "+<cc><digits>" in out (outlen >= 17
+ * always suffices).  Spaces, dashes, dots, slashes and parentheses are
+ * dropped; a leading '+' or an international prefix 00 means the country code
+ * is written ("+44 (0)20 ..." drops the "(0)" trunk mark).  Otherwise
+ * default_cc (1..3 digits, e.g. "86" or "+86") is prepended after removing one trunk '0'
+ * ("010-12345678" -> "+861012345678"); for cc 86 a 13-digit "861..." mobile
+ * is taken as already carrying the country code.  The result must have 7..15
+ * digits.  Reasons: "not a phone number", "no country code",
+ * "phone number too short", "phone number too long", "buffer too small".
+ */
+const char *crm_phone_normalize(const char *s, size_t n,
+    const char *default_cc, char *out, size_t outlen);
+
+/*
+ * Lowercase (ASCII) an email address into out (outlen >= n + 1 suffices)
+ * after checking it: one '@', a non-empty local part, a domain with a dot
+ * not at either end and no empty label, no whitespace, control characters
+ * or any of <>()[],;:"\ ; at most 254 bytes.  Bytes >= 0x80 pass through.
+ * Reasons: "not an email address", "buffer too small".
+ */
+const char *crm_email_normalize(const char *s, size_t n, char *out,
+    size_t outlen);
+
+#endif

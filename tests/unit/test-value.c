@@ -1,0 +1,646 @@
+/*
+ * test-value: the shared field parsers, checked against exact values and
+ * exact reasons, including every error a user can provoke.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "unit.h"
+#include "value.h"
+
+static char what[256];
+
+#define WHAT(...) (snprintf(what, sizeof what, __VA_ARGS__), what)
+
+/* Parse s as a date and compare the formatted result (or the reason). */
+static void
+date_is(const char *s, unsigned flags, const char *want)
+{
+	int32_t d = 12345;
+	const char *e = crm_date_parse(s, strlen(s), flags, &d);
+	char out[11];
+
+	if (e) {
+		unit_streq(e, want, WHAT("date '%s' -> %s", s, want));
+		return;
+	}
+	crm_date_format(d, out);
+	unit_streq(out, want, WHAT("date '%s' -> %s", s, want));
+}
+
+static void
+ts_is(const char *s, unsigned flags, const char *want)
+{
+	int64_t t = 0;
+	int off = 0;
+	const char *e = crm_ts_parse(s, strlen(s), flags, &t, &off);
+	char out[32];
+
+	if (e) {
+		unit_streq(e, want, WHAT("timestamp '%s' -> %s", s, want));
+		return;
+	}
+	crm_ts_format(t, off, out);
+	unit_streq(out, want, WHAT("timestamp '%s' -> %s", s, want));
+}
+
+static void
+money_is(const char *s, const char *want)
+{
+	int64_t m = 0;
+	const char *e = crm_money_parse(s, strlen(s), &m);
+	char out[32];
+
+	if (e) {
+		unit_streq(e, want, WHAT("money '%s' -> %s", s, want));
+		return;
+	}
+	crm_money_format(m, out);
+	unit_streq(out, want, WHAT("money '%s' -> %s", s, want));
+}
+
+static void
+phone_is(const char *s, const char *cc, const char *want)
+{
+	char out[17];
+	const char *e = crm_phone_normalize(s, strlen(s), cc, out, sizeof out);
+
+	unit_streq(e ? e : out, want, WHAT("phone '%s' (cc %s) -> %s", s,
+	    cc ? cc : "none", want));
+}
+
+static void
+email_is(const char *s, const char *want)
+{
+	char out[300];
+	const char *e = crm_email_normalize(s, strlen(s), out, sizeof out);
+
+	unit_streq(e ? e : out, want, WHAT("email '%s' -> %s", s, want));
+}
+
+static void
+test_trim(void)
+{
+	const char *s = " \t\xe3\x80\x80 x y\xe3\x80\x80\r\n";
+	size_t n = strlen(s);
+	char buf[16];
+
+	crm_trim(&s, &n);
+	snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+	unit_streq(buf, "x y", "trim drops ASCII whitespace and U+3000 at both ends");
+
+	s = " \xe3\x80\x80 ";
+	n = strlen(s);
+	crm_trim(&s, &n);
+	unit_inteq((long long)n, 0, "trim of only blanks is empty");
+
+	s = "\xe3\x80\x81x";	/* U+3001, not a space */
+	n = strlen(s);
+	crm_trim(&s, &n);
+	unit_inteq((long long)n, 4, "trim keeps other CJK punctuation");
+}
+
+static void
+test_dates(void)
+{
+	int32_t d;
+	int y, m, dd;
+	char out[11];
+
+	date_is("2026-11-23", 0, "2026-11-23");
+	date_is("2026/11/23", 0, "2026-11-23");
+	date_is("2026.11.23", 0, "2026-11-23");
+	date_is("20261123", 0, "2026-11-23");
+	date_is("2026年11月23日", 0, "2026-11-23");
+	date_is("2026/1/5", 0, "2026-01-05");
+	date_is("2026-1-5", 0, "2026-01-05");
+	date_is("2026.1.05", 0, "2026-01-05");
+	date_is("2026年1月5日", 0, "2026-01-05");
+	date_is("11/23/2026", CRM_DATE_MDY, "2026-11-23");
+	date_is("1/5/2026", CRM_DATE_MDY, "2026-01-05");
+	date_is("23/11/2026", CRM_DATE_DMY, "2026-11-23");
+	date_is("23.11.2026", CRM_DATE_DMY, "2026-11-23");
+	date_is("5/1/2026", CRM_DATE_DMY, "2026-01-05");
+	date_is("1970-01-01", 0, "1970-01-01");
+	date_is("1000-01-01", 0, "1000-01-01");
+	date_is("9999-12-31", 0, "9999-12-31");
+
+	/* leap years */
+	date_is("2024-02-29", 0, "2024-02-29");
+	date_is("2000-02-29", 0, "2000-02-29");
+	date_is("2026-02-29", 0, "day out of range");
+	date_is("1900-02-29", 0, "day out of range");
+	date_is("2100-02-29", 0, "day out of range");
+
+	/* invalid */
+	date_is("2026-13-01", 0, "month out of range");
+	date_is("2026-00-10", 0, "month out of range");
+	date_is("2026-02-30", 0, "day out of range");
+	date_is("2026-04-31", 0, "day out of range");
+	date_is("2026-11-00", 0, "day out of range");
+	date_is("20261301", 0, "month out of range");
+	date_is("20260230", 0, "day out of range");
+	date_is("2026年13月1日", 0, "month out of range");
+	date_is("2026年11月23", 0, "not a date");
+	date_is("11/23/2026", 0, "not a date");
+	date_is("23/11/2026", CRM_DATE_MDY, "month out of range");
+	date_is("11/23/2026", CRM_DATE_DMY, "month out of range");
+	date_is("", 0, "not a date");
+	date_is("2026-11-23x", 0, "not a date");
+	date_is("2026-11-23 ", 0, "not a date");
+	date_is(" 2026-11-23", 0, "not a date");
+	date_is("2026-11/23", 0, "not a date");
+	date_is("2026-111-23", 0, "not a date");
+	date_is("0999-12-31", 0, "year out of range");
+	date_is("09991231", 0, "year out of range");
+	date_is("999-12-31", 0, "not a date");
+	date_is("10000-01-01", 0, "not a date");
+	date_is("202611230", 0, "not a date");
+	date_is("2026112", 0, "not a date");
+	date_is("2026-11-23T09:30:00+08:00", 0, "not a date");
+	date_is("2026--23", 0, "not a date");
+	date_is("abcd-ef-gh", 0, "not a date");
+
+	/* n is honoured: the bytes after s[n] are not read */
+	unit_ok(crm_date_parse("2026-11-23junk", 10, 0, &d) == NULL &&
+	    d == crm_date_from_ymd(2026, 11, 23),
+	    "date parse stops at n", NULL);
+
+	unit_inteq(crm_date_from_ymd(1970, 1, 1), 0, "1970-01-01 is day 0");
+	unit_inteq(crm_date_from_ymd(2026, 11, 23), 20780,
+	    "2026-11-23 is day 20780");
+	unit_inteq(crm_date_from_ymd(1969, 12, 31), -1, "1969-12-31 is day -1");
+	unit_inteq(crm_date_from_ymd(1000, 1, 1), CRM_DATE_MIN,
+	    "CRM_DATE_MIN is 1000-01-01");
+	unit_inteq(crm_date_from_ymd(9999, 12, 31), CRM_DATE_MAX,
+	    "CRM_DATE_MAX is 9999-12-31");
+	unit_inteq(crm_date_from_ymd(2026, 2, 29), CRM_DATE_INVALID,
+	    "from_ymd refuses 2026-02-29");
+	unit_inteq(crm_date_from_ymd(999, 1, 1), CRM_DATE_INVALID,
+	    "from_ymd refuses year 999");
+	unit_inteq(crm_date_from_ymd(2026, 13, 1), CRM_DATE_INVALID,
+	    "from_ymd refuses month 13");
+	crm_date_to_ymd(-1, &y, &m, &dd);
+	unit_ok(y == 1969 && m == 12 && dd == 31, "to_ymd(-1) is 1969-12-31",
+	    NULL);
+	crm_date_format(CRM_DATE_MAX + 1, out);
+	unit_streq(out, "0000-00-00", "format of an out-of-range day");
+
+	/* every day from 1970 to 2100 survives format -> parse */
+	{
+		int32_t last = crm_date_from_ymd(2100, 12, 31), bad = -1;
+		int prev_ok = 1;
+
+		for (int32_t k = 0; k <= last; k++) {
+			int32_t back = -1;
+			char f[11];
+
+			crm_date_format(k, f);
+			if (crm_date_parse(f, 10, 0, &back) || back != k) {
+				bad = k;
+				break;
+			}
+			crm_date_to_ymd(k, &y, &m, &dd);
+			if (crm_date_from_ymd(y, m, dd) != k)
+				prev_ok = 0;
+		}
+		unit_inteq(bad, -1, "format/parse round-trips 1970..2100");
+		unit_ok(prev_ok, "to_ymd/from_ymd round-trip 1970..2100", NULL);
+	}
+
+	/* add_months clamps to the month end */
+	d = crm_date_from_ymd(2026, 1, 31);
+	crm_date_format(crm_date_add_months(d, 1), out);
+	unit_streq(out, "2026-02-28", "2026-01-31 + 1 month is 2026-02-28");
+	crm_date_format(crm_date_add_months(crm_date_from_ymd(2024, 1, 31), 1),
+	    out);
+	unit_streq(out, "2024-02-29", "2024-01-31 + 1 month is 2024-02-29");
+	crm_date_format(crm_date_add_months(d, 12), out);
+	unit_streq(out, "2027-01-31", "+12 months is the next year");
+	crm_date_format(crm_date_add_months(d, -2), out);
+	unit_streq(out, "2025-11-30", "2026-01-31 - 2 months is 2025-11-30");
+	crm_date_format(crm_date_add_months(crm_date_from_ymd(2026, 3, 31),
+	    -1), out);
+	unit_streq(out, "2026-02-28", "2026-03-31 - 1 month is 2026-02-28");
+	crm_date_format(crm_date_add_months(crm_date_from_ymd(2026, 5, 15),
+	    0), out);
+	unit_streq(out, "2026-05-15", "+0 months is the same day");
+	crm_date_format(crm_date_add_months(crm_date_from_ymd(2026, 11, 23),
+	    -13), out);
+	unit_streq(out, "2025-10-23", "2026-11-23 - 13 months is 2025-10-23");
+	unit_inteq(crm_date_add_months(CRM_DATE_MAX, 1), CRM_DATE_MAX,
+	    "add_months saturates at 9999-12-31");
+	unit_inteq(crm_date_add_months(CRM_DATE_MIN, -1), CRM_DATE_MIN,
+	    "add_months saturates at 1000-01-01");
+	unit_inteq(crm_date_add_months(0, INT_MAX), CRM_DATE_MAX,
+	    "add_months of INT_MAX saturates");
+	unit_inteq(crm_date_add_months(0, INT_MIN), CRM_DATE_MIN,
+	    "add_months of INT_MIN saturates");
+}
+
+static void
+test_timestamps(void)
+{
+	int64_t t = 0;
+	int off = 99;
+	char out[32];
+
+	ts_is("2026-11-23T09:30:00+08:00", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30:00+0800", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30:00+08", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30:00Z", 0, "2026-11-23T09:30:00+00:00");
+	ts_is("2026-11-23t09:30:00z", 0, "2026-11-23T09:30:00+00:00");
+	ts_is("2026-11-23T09:30:00-05:30", 0, "2026-11-23T09:30:00-05:30");
+	ts_is("2026-11-23T09:30:00-00:00", 0, "2026-11-23T09:30:00+00:00");
+	ts_is("2026-11-23 09:30:00+08:00", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30+08:00", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30:00.999+08:00", 0, "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23T09:30:59,5Z", 0, "2026-11-23T09:30:59+00:00");
+	ts_is("2026-11-23T23:59:59+14:00", 0, "2026-11-23T23:59:59+14:00");
+
+	unit_ok(crm_ts_parse("2026-11-23T09:30:00+08:00", 25, 0, &t, &off) ==
+	    NULL && t == 1795397400 && off == 480,
+	    "09:30+08:00 is Unix 1795397400 with offset 480", NULL);
+	unit_ok(crm_ts_parse("1970-01-01T00:00:00Z", 20, 0, &t, &off) ==
+	    NULL && t == 0 && off == 0, "the epoch is 0", NULL);
+	unit_ok(crm_ts_parse("1969-12-31T23:59:59Z", 20, 0, &t, &off) ==
+	    NULL && t == -1, "one second before the epoch is -1", NULL);
+
+	/* missing or bad offsets, bad fields */
+	ts_is("2026-11-23T09:30:00", 0, "missing UTC offset");
+	ts_is("2026-11-23 09:30", 0, "missing UTC offset");
+	ts_is("2026-11-23", 0, "not a timestamp");
+	ts_is("2026-11-23", CRM_TS_DATE_OK, "missing UTC offset");
+	ts_is("2026-11-23T09:30:00+8", 0, "not a timestamp");
+	ts_is("2026-11-23T09:30:00+08:0", 0, "not a timestamp");
+	ts_is("2026-11-23T09:30:00+08:00x", 0, "not a timestamp");
+	ts_is("2026-11-23T09:30:00+19:00", 0, "offset out of range");
+	ts_is("2026-11-23T09:30:00+08:60", 0, "offset out of range");
+	ts_is("2026-11-23T09:30:00Zx", 0, "not a timestamp");
+	ts_is("2026-11-23T09:30:00.+08:00", 0, "not a timestamp");
+	ts_is("2026-11-23T24:00:00Z", 0, "time out of range");
+	ts_is("2026-11-23T09:60:00Z", 0, "time out of range");
+	ts_is("2026-11-23T09:30:60Z", 0, "time out of range");
+	ts_is("2026-11-23T9:30:00Z", 0, "not a timestamp");
+	ts_is("2026-11-23X09:30:00Z", 0, "not a timestamp");
+	ts_is("2026-11-23T", 0, "not a timestamp");
+	ts_is("2026-02-30T09:30:00Z", 0, "day out of range");
+	ts_is("2026-13-01T09:30:00Z", 0, "month out of range");
+	ts_is("0999-01-01T09:30:00Z", 0, "year out of range");
+	ts_is("2026/11/23T09:30:00Z", 0, "not a timestamp");
+	ts_is("", 0, "not a timestamp");
+	ts_is("yesterday", 0, "not a timestamp");
+
+	/* the local calendar day against the UTC one */
+	unit_ok(crm_ts_parse("2026-11-23T23:30:00-02:00", 25, 0, &t, &off) ==
+	    NULL, "parse a late evening at -02:00", NULL);
+	crm_date_format(crm_ts_days(t, off), out);
+	unit_streq(out, "2026-11-23", "23:30-02:00 is local day 2026-11-23");
+	crm_date_format(crm_ts_days(t, 0), out);
+	unit_streq(out, "2026-11-24", "23:30-02:00 is UTC day 2026-11-24");
+	crm_ts_format(t, 0, out);
+	unit_streq(out, "2026-11-24T01:30:00+00:00",
+	    "the same instant formatted in UTC");
+	crm_ts_format(t, 480, out);
+	unit_streq(out, "2026-11-24T09:30:00+08:00",
+	    "the same instant formatted at +08:00");
+	crm_ts_format(-1, 0, out);
+	unit_streq(out, "1969-12-31T23:59:59+00:00", "format before the epoch");
+	unit_inteq(crm_ts_days(-1, 0), -1, "day of t=-1 is -1");
+
+	/* round-trip over a range of instants and offsets */
+	{
+		int bad = 0;
+		static const int offs[] = { 0, 480, -300, 345, -720, 840 };
+
+		for (int64_t x = -86400 * 400LL; x < 86400 * 40000LL;
+		    x += 86400 * 37 + 3607) {
+			for (size_t k = 0; k < sizeof offs / sizeof offs[0];
+			    k++) {
+				int64_t back;
+				int o2;
+
+				crm_ts_format(x, offs[k], out);
+				if (crm_ts_parse(out, strlen(out), 0, &back,
+				    &o2) || back != x || o2 != offs[k])
+					bad++;
+			}
+		}
+		unit_inteq(bad, 0, "timestamp format/parse round-trips");
+	}
+
+	/* local time from TZ */
+	setenv("TZ", "CST-8", 1);
+	tzset();
+	ts_is("2026-11-23T09:30:00", CRM_TS_LOCAL,
+	    "2026-11-23T09:30:00+08:00");
+	ts_is("2026-11-23", CRM_TS_LOCAL | CRM_TS_DATE_OK,
+	    "2026-11-23T00:00:00+08:00");
+	ts_is("2026-11-23T09:30:00-03:00", CRM_TS_LOCAL,
+	    "2026-11-23T09:30:00-03:00");
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	tzset();
+	ts_is("2026-07-01T12:00:00", CRM_TS_LOCAL, "2026-07-01T12:00:00-04:00");
+	ts_is("2026-12-01T12:00:00", CRM_TS_LOCAL, "2026-12-01T12:00:00-05:00");
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	ts_is("2026-11-23 09:30", CRM_TS_LOCAL, "2026-11-23T09:30:00+00:00");
+	ts_is("2026-02-29T09:30:00", CRM_TS_LOCAL, "day out of range");
+}
+
+static void
+test_now(void)
+{
+	int64_t t = 0;
+	int off = 99;
+	char out[32];
+	time_t before;
+
+	setenv("TZ", "CST-8", 1);
+	tzset();
+	setenv("CRM_AS_OF", "2026-11-23", 1);
+	unit_ok(crm_now(&t, &off) == NULL, "CRM_AS_OF date is accepted", NULL);
+	crm_ts_format(t, off, out);
+	unit_streq(out, "2026-11-23T00:00:00+08:00",
+	    "CRM_AS_OF date means 00:00 of that day in the local offset");
+	setenv("CRM_AS_OF", "2026-11-23T09:30:00Z", 1);
+	crm_now(&t, &off);
+	crm_ts_format(t, off, out);
+	unit_streq(out, "2026-11-23T09:30:00+00:00",
+	    "CRM_AS_OF timestamp keeps its written offset");
+	setenv("CRM_AS_OF", "soon", 1);
+	unit_streq(crm_now(&t, &off), "not a timestamp",
+	    "bad CRM_AS_OF gives a reason");
+	setenv("CRM_AS_OF", "", 1);
+	before = time(NULL);
+	unit_ok(crm_now(&t, &off) == NULL && t >= before && t <= before + 5 &&
+	    off == 480, "empty CRM_AS_OF means the clock, in the TZ offset",
+	    NULL);
+	unsetenv("CRM_AS_OF");
+	unit_ok(crm_now(&t, &off) == NULL && t >= before && t <= before + 5,
+	    "no CRM_AS_OF means the clock", NULL);
+
+	unit_ok(crm_asof_parse(" 2026-11-23T09:30:00+08:00\n", &t, &off) ==
+	    NULL && t == 1795397400 && off == 480,
+	    "--as-of is trimmed and parsed", NULL);
+	unit_ok(crm_asof_parse("2026-11-23 09:30", &t, &off) == NULL &&
+	    t == 1795397400 && off == 480,
+	    "--as-of without an offset is local time", NULL);
+	unit_streq(crm_asof_parse("2026-02-30", &t, &off), "day out of range",
+	    "--as-of with a bad day");
+	unit_streq(crm_asof_parse("", &t, &off), "not a timestamp",
+	    "empty --as-of");
+}
+
+static void
+test_money(void)
+{
+	int64_t acc, m;
+	char out[32], big[48];
+	struct crm_money_sum sum;
+
+	money_is("1234.5", "1234.50");
+	money_is("1,234.50", "1234.50");
+	money_is("1,234,567.89", "1234567.89");
+	money_is("-12.30", "-12.30");
+	money_is("(12.30)", "-12.30");
+	money_is("(¥12.30)", "-12.30");
+	money_is("¥1,234.00", "1234.00");
+	money_is("￥12", "12.00");
+	money_is("$5", "5.00");
+	money_is("€3.10", "3.10");
+	money_is("RMB 100", "100.00");
+	money_is("RMB100", "100.00");
+	money_is("100 RMB", "100.00");
+	money_is("CNY 100", "100.00");
+	money_is("100CNY", "100.00");
+	money_is("USD 7.5", "7.50");
+	money_is("12元", "12.00");
+	money_is("12.5 元", "12.50");
+	money_is("12.5 RMB元", "not a number");
+	money_is("-¥5", "-5.00");
+	money_is("¥-5", "-5.00");
+	money_is("¥ 5", "5.00");
+	money_is("+3", "3.00");
+	money_is("0", "0.00");
+	money_is("-0", "0.00");
+	money_is("0.05", "0.05");
+	money_is("-0.05", "-0.05");
+	money_is(".5", "0.50");
+	money_is("1.230", "1.23");
+	money_is("1.2300000", "1.23");
+	money_is("007", "7.00");
+	money_is("123", "123.00");
+	money_is("1,000", "1000.00");
+	money_is("92233720368547758.07", "92233720368547758.07");
+	money_is("-92233720368547758.07", "-92233720368547758.07");
+
+	/* invalid */
+	money_is("", "not a number");
+	money_is("-", "not a number");
+	money_is("¥", "not a number");
+	money_is("()", "not a number");
+	money_is("1,23,4", "not a number");
+	money_is("1234,567", "not a number");
+	money_is(",123", "not a number");
+	money_is("1,2345", "not a number");
+	money_is("1,", "not a number");
+	money_is("1.234,5", "not a number");
+	money_is("1.239x", "not a number");
+	money_is("12,3x", "not a number");
+	money_is("5.", "not a number");
+	money_is("1.2.3", "not a number");
+	money_is("--5", "not a number");
+	money_is("+-5", "not a number");
+	money_is("-(5)", "not a number");
+	money_is("(-5)", "not a number");
+	money_is("(5", "not a number");
+	money_is("- 5", "not a number");
+	money_is("¥5元", "not a number");
+	money_is("¥$5", "not a number");
+	money_is("5 RMBX", "not a number");
+	money_is("12e3", "not a number");
+	money_is(" 5", "not a number");
+	money_is("1.234", "more than 2 decimal places");
+	money_is("0.001", "more than 2 decimal places");
+	money_is("92233720368547758.08", "amount out of range");
+	money_is("-92233720368547758.08", "amount out of range");
+	money_is("99999999999999999999999", "amount out of range");
+	money_is("184467440737095516.16", "amount out of range");
+
+	unit_ok(crm_money_parse("12.345", 5, &m) == NULL && m == 1234,
+	    "money parse stops at n", NULL);
+
+	crm_money_format(0, out);
+	unit_streq(out, "0.00", "format zero");
+	crm_money_format(-5, out);
+	unit_streq(out, "-0.05", "format -5 minor");
+	crm_money_format(-123450, out);
+	unit_streq(out, "-1234.50", "format a negative");
+	crm_money_format(INT64_MIN, out);
+	unit_streq(out, "-92233720368547758.08", "format INT64_MIN");
+	crm_money_format(INT64_MAX, out);
+	unit_streq(out, "92233720368547758.07", "format INT64_MAX");
+
+	acc = INT64_MAX - 1;
+	unit_inteq(crm_money_add(&acc, 1), 0, "add up to INT64_MAX");
+	unit_inteq(acc, INT64_MAX, "sum is INT64_MAX");
+	unit_inteq(crm_money_add(&acc, 1), -1, "add past INT64_MAX fails");
+	unit_inteq(acc, INT64_MAX, "failed add leaves acc unchanged");
+	acc = INT64_MIN;
+	unit_inteq(crm_money_add(&acc, -1), -1, "add below INT64_MIN fails");
+	unit_inteq(acc, INT64_MIN, "failed negative add leaves acc unchanged");
+	acc = 100;
+	unit_ok(crm_money_add(&acc, -250) == 0 && acc == -150,
+	    "add a negative amount", NULL);
+
+	crm_money_sum_init(&sum);
+	crm_money_sum_add(&sum, INT64_MAX);
+	crm_money_sum_add(&sum, INT64_MAX);
+	crm_money_sum_add(&sum, 2);
+	unit_inteq(crm_money_sum_get(&sum, &m), -1,
+	    "a 128-bit sum past int64 is reported");
+	crm_money_sum_format(&sum, big);
+	unit_streq(big, "184467440737095516.16", "a 128-bit sum formats");
+	crm_money_sum_add(&sum, -INT64_MAX);
+	crm_money_sum_add(&sum, -INT64_MAX);
+	crm_money_sum_add(&sum, -7);
+	unit_ok(crm_money_sum_get(&sum, &m) == 0 && m == -5,
+	    "the sum comes back into int64", NULL);
+	crm_money_sum_format(&sum, big);
+	unit_streq(big, "-0.05", "a small negative sum formats");
+}
+
+static void
+int_is(const char *s, int64_t min, int64_t max, const char *want)
+{
+	int64_t v = 0;
+	const char *e = crm_int_parse(s, strlen(s), min, max, &v);
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	unit_streq(e ? e : buf, want, WHAT("int '%s' -> %s", s, want));
+}
+
+static void
+test_ints(void)
+{
+	int_is("42", 0, 100, "42");
+	int_is("+42", 0, 100, "42");
+	int_is("-7", -10, 10, "-7");
+	int_is("007", 0, 10, "7");
+	int_is("9223372036854775807", INT64_MIN, INT64_MAX,
+	    "9223372036854775807");
+	int_is("-9223372036854775808", INT64_MIN, INT64_MAX,
+	    "-9223372036854775808");
+	int_is("9223372036854775808", INT64_MIN, INT64_MAX, "out of range");
+	int_is("-9223372036854775809", INT64_MIN, INT64_MAX, "out of range");
+	int_is("99999999999999999999999", INT64_MIN, INT64_MAX,
+	    "out of range");
+	int_is("6", 1, 5, "out of range");
+	int_is("0", 1, 5, "out of range");
+	int_is("", 0, 10, "not an integer");
+	int_is("-", 0, 10, "not an integer");
+	int_is("1.0", 0, 10, "not an integer");
+	int_is(" 1", 0, 10, "not an integer");
+	int_is("1x", 0, 10, "not an integer");
+	int_is("1,000", 0, 10000, "not an integer");
+	int_is("--1", -10, 10, "not an integer");
+}
+
+static void
+test_phones(void)
+{
+	char small[8];
+
+	phone_is("+86 138-0013-8000", "86", "+8613800138000");
+	phone_is("+86 138-0013-8000", NULL, "+8613800138000");
+	phone_is("0086 138 0013 8000", "1", "+8613800138000");
+	phone_is("008613800138000", NULL, "+8613800138000");
+	phone_is("13800138000", "86", "+8613800138000");
+	phone_is("138.0013.8000", "+86", "+8613800138000");
+	phone_is("8613800138000", "86", "+8613800138000");
+	phone_is("010-12345678", "86", "+861012345678");
+	phone_is("(010) 1234 5678", "86", "+861012345678");
+	phone_is("+44 (0)20 7946 0958", NULL, "+442079460958");
+	phone_is("+1 (212) 555-0100", NULL, "+12125550100");
+	phone_is("212/555-0100", "1", "+12125550100");
+
+	phone_is("13800138000", NULL, "no country code");
+	phone_is("13800138000", "", "no country code");
+	phone_is("13800138000", "8a", "no country code");
+	phone_is("13800138000", "0", "no country code");
+	phone_is("1380013800a", "86", "not a phone number");
+	phone_is("call 13800138000", "86", "not a phone number");
+	phone_is("138 0013 8000 ext 12", "86", "not a phone number");
+	phone_is("", "86", "not a phone number");
+	phone_is("+", "86", "not a phone number");
+	phone_is("--", "86", "not a phone number");
+	phone_is("86+13800138000", "86", "not a phone number");
+	phone_is("++8613800138000", "86", "not a phone number");
+	phone_is("+0123456789", NULL, "not a phone number");
+	phone_is("00", "86", "not a phone number");
+	phone_is("+12345", NULL, "phone number too short");
+	phone_is("1234", "86", "phone number too short");
+	phone_is("+1234567890123456", NULL, "phone number too long");
+	phone_is("12345678901234", "86", "phone number too long");
+	phone_is("+12345678901234567890123", NULL, "phone number too long");
+	phone_is("+123456789012345", NULL, "+123456789012345");
+	phone_is("+1234567", NULL, "+1234567");
+
+	unit_streq(crm_phone_normalize("13800138000", 11, "86", small,
+	    sizeof small), "buffer too small", "phone into a small buffer");
+}
+
+static void
+test_emails(void)
+{
+	char small[4];
+
+	email_is("Li.Wei@Example.COM", "li.wei@example.com");
+	email_is("a@b.cn", "a@b.cn");
+	email_is("first+tag@mail.example.org", "first+tag@mail.example.org");
+	email_is("张伟@例子.中国", "张伟@例子.中国");
+	email_is("", "not an email address");
+	email_is("li.wei", "not an email address");
+	email_is("@example.com", "not an email address");
+	email_is("li@", "not an email address");
+	email_is("li@example", "not an email address");
+	email_is("li@@example.com", "not an email address");
+	email_is("li@wei@example.com", "not an email address");
+	email_is("li wei@example.com", "not an email address");
+	email_is("li@example.com ", "not an email address");
+	email_is("li@.example.com", "not an email address");
+	email_is("li@example.com.", "not an email address");
+	email_is("li@example..com", "not an email address");
+	email_is("<li@example.com>", "not an email address");
+	email_is("li@example.com,wang@example.com", "not an email address");
+	email_is("li\t@example.com", "not an email address");
+	unit_streq(crm_email_normalize("ab@c.de", 7, small, sizeof small),
+	    "buffer too small", "email into a small buffer");
+	{
+		char longer[300], out[300];
+
+		memset(longer, 'a', 250);
+		memcpy(longer + 250, "@b.cn", 6);
+		unit_streq(crm_email_normalize(longer, 255, out, sizeof out),
+		    "not an email address", "an email over 254 bytes");
+	}
+}
+
+int
+main(void)
+{
+	(void)unit_near;	/* a unit.h helper this file has no use for */
+	test_trim();
+	test_dates();
+	test_timestamps();
+	test_now();
+	test_money();
+	test_ints();
+	test_phones();
+	test_emails();
+	return unit_done();
+}
