@@ -27,6 +27,7 @@
 #include "store.h"
 #include "table.h"
 #include "util.h"
+#include "value.h"
 
 /* The interactions columns, in the order of lib/kinds.h. */
 enum {
@@ -195,74 +196,31 @@ fmt_date(char *out, size_t len, long long days)
 	snprintf(out, len, "%04d-%02d-%02d", y, m, d);
 }
 
-static void
-fmt_local(char *out, size_t len, time_t t)
-{
-	struct tm tm;
-	long off;
-	char sign = '+';
-
-	localtime_r(&t, &tm);
-	off = tm.tm_gmtoff;
-	if (off < 0) {
-		sign = '-';
-		off = -off;
-	}
-	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, sign, off / 3600, off / 60 % 60);
-}
-
-/* Local midnight of a calendar day, as a time_t. */
-static time_t
-local_midnight(long long days)
-{
-	struct tm tm;
-	int y, m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
 /*
  * The timestamp a new record gets: now in local time with its offset, or
- * what CRM_AS_OF pins (a timestamp as written, a date as its local midnight).
+ * what CRM_AS_OF pins (lib/value.h: a date is its local midnight).
  */
 static const char *
 now_ts(void)
 {
-	static char buf[64];
-	static time_t last = -1;
+	static char buf[32];
+	static int64_t last = INT64_MIN;
 	static int pinned = -1;
-	time_t t;
+	const char *why;
+	int64_t t;
+	int off;
 
+	if (pinned == 1)
+		return buf;
+	if ((why = crm_now(&t, &off)))
+		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s '%s'", why,
+		    getenv("CRM_AS_OF"));
 	if (pinned < 0) {
 		const char *a = getenv("CRM_AS_OF");
-		long long us, days;
-
-		pinned = 0;
-		if (a && *a) {
-			if (!parse_ts(a, strlen(a), &us, NULL))
-				snprintf(buf, sizeof buf, "%s", a);
-			else if (!parse_date(a, strlen(a), &days))
-				fmt_local(buf, sizeof buf,
-				    local_midnight(days));
-			else
-				errx(CRM_EXIT_FATAL, "CRM_AS_OF: not a date "
-				    "or timestamp '%s'", a);
-			pinned = 1;
-		}
+		pinned = a && *a;
 	}
-	if (pinned)
-		return buf;
-	t = time(NULL);
 	if (t != last) {
-		fmt_local(buf, sizeof buf, t);
+		crm_ts_format(t, off, buf);
 		last = t;
 	}
 	return buf;
@@ -280,16 +238,18 @@ today(void)
 	return days;
 }
 
-/* A date option: YYYY-MM-DD, or a timestamp taken for its written date. */
+/* A date option: a date, or a timestamp taken for its local date (as
+ * --as-of is read everywhere, lib/value.h). */
 static long long
 opt_date(const char *opt, const char *s)
 {
-	long long days, us;
+	int64_t t;
+	int off;
+	const char *why = crm_asof_parse(s, &t, &off);
 
-	if (!parse_date(s, strlen(s), &days) ||
-	    !parse_ts(s, strlen(s), &us, &days))
-		return days;
-	errx(CRM_EXIT_FATAL, "%s: not a date '%s'", opt, s);
+	if (why)
+		errx(CRM_EXIT_FATAL, "%s: %s '%s'", opt, why, s);
+	return crm_ts_days(t, off);
 }
 
 /* ---- field checks ---- */
@@ -1289,11 +1249,17 @@ static void
 time_opt(const char *opt, const char *s, long long *v, int *is_date)
 {
 	long long us;
+	int64_t t;
+	int off;
 
 	if (!parse_date(s, strlen(s), v)) {
 		*is_date = 1;
 	} else if (!parse_ts(s, strlen(s), &us, NULL)) {
 		*v = us;
+		*is_date = 0;
+	} else if (!crm_ts_parse(s, strlen(s), CRM_TS_LOCAL, &t, &off)) {
+		/* other ISO 8601 forms; no offset means local time */
+		*v = (long long)t * 1000000;
 		*is_date = 0;
 	} else {
 		errx(CRM_EXIT_FATAL, "%s: not a date or timestamp '%s'", opt,
@@ -1413,7 +1379,7 @@ cmd_show(int argc, char **argv)
 		int ec;
 		PCRE2_SIZE eo;
 		S.re = pcre2_compile((PCRE2_SPTR)grep, PCRE2_ZERO_TERMINATED,
-		    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
 		if (!S.re) {
 			PCRE2_UCHAR m[256];
 			pcre2_get_error_message(ec, m, sizeof m);
@@ -1741,17 +1707,9 @@ struct interval {
 static long long
 add_interval(long long days, struct interval iv)
 {
-	int y, m, d;
-
 	if (iv.unit == U_DAY)
 		return days + iv.n;
-	civil_from_days(days, &y, &m, &d);
-	long long mm = (long long)y * 12 + (m - 1) + iv.n;
-	y = (int)(mm / 12);
-	m = (int)(mm % 12) + 1;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
-	return days_from_civil(y, m, d);
+	return crm_date_add_months((int32_t)days, iv.n);
 }
 
 static void

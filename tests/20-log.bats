@@ -42,7 +42,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 @test "crm-log add: a bad CRM_AS_OF is an error" {
 	CRM_AS_OF=yesterday run crm-log add -f log.tsv -c C1 --channel sms --type care
 	assert_failure 2
-	assert_output "crm-log: CRM_AS_OF: not a date or timestamp 'yesterday'"
+	assert_output "crm-log: CRM_AS_OF: not a timestamp 'yesterday'"
 }
 
 @test "crm-log add: ids from one process and from many are unique and sort by time" {
@@ -390,6 +390,11 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output "$(sed -n '1p;3p;6p' "$L/small.tsv")"
 	run crm-log show -f "$L/small.tsv" --until 2026-10-31
 	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+	# other ISO 8601 forms; without an offset the time is local (TZ=UTC)
+	run crm-log show -f "$L/small.tsv" --since '2026-11-05 00:15' --until 2026-11-05T12:00Z
+	assert_output "$(sed -n '1p;5p;7p' "$L/small.tsv")"
+	run crm-log due -f "$L/due-log.tsv" --customers "$L/due-customers.tsv" --as-of 2026-06-30T23:59:00+08:00
+	golden "$L/due.expected"
 }
 
 @test "crm-log show: --grep searches the note and the outcome with PCRE2" {
@@ -513,7 +518,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output "crm-log: --policy: unknown key 'weekly' (accepted: first-year, after)"
 	run crm-log due -f "$L/due-log.tsv" --as-of 2026-13-01
 	assert_failure 2
-	assert_output "crm-log: --as-of: not a date '2026-13-01'"
+	assert_output "crm-log: --as-of: month out of range '2026-13-01'"
 }
 
 @test "crm-log due: a bad created date is reported and the customer's first contact is used" {
