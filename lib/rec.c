@@ -497,8 +497,9 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 		if (has_bs)
 			r->f[i].n = crm_tsv_unescape(r->f[i].p, r->f[i].n);
 		if (r->f[i].n > r->o.max_field) {
-			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
-			    "field longer than %zu bytes", r->o.max_field);
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
+			    r->f[i].n, "field longer than %zu bytes",
+			    r->o.max_field);
 			return CRM_READ_BAD;
 		}
 	}
@@ -772,8 +773,9 @@ csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 	}
 	for (size_t i = 0; i < nf; i++) {
 		if (r->f[i].n > r->o.max_field) {
-			crm_reader_seterr(r, lineno, (int)i, r->f[i].p, 20,
-			    "field longer than %zu bytes", r->o.max_field);
+			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
+			    r->f[i].n, "field longer than %zu bytes",
+			    r->o.max_field);
 			return CRM_READ_BAD;
 		}
 	}

@@ -1,0 +1,200 @@
+/*
+ * normalize: one switch over the column types of lib/kinds.h, each case a
+ * thin layer over the exact parsers of lib/value.h.
+ */
+#include "normalize.h"
+#include "kinds.h"
+#include "util.h"
+#include "value.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Reasons that must name a list or a range are built here. */
+static struct crm_buf msg;
+
+void
+crm_norm_opts_init(struct crm_norm_opts *o)
+{
+	o->country = "86";
+	o->date_flags = 0;
+	o->ts_flags = 0;
+}
+
+static int
+ascii_caseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* Index of s[0..n) in v, exactly or else ignoring ASCII case; -1. */
+static int
+vocab_find(const char *const *v, const char *s, size_t n)
+{
+	int i = crm_vocab_index(v, s, n);
+
+	if (i >= 0)
+		return i;
+	for (i = 0; v[i]; i++)
+		if (strlen(v[i]) == n && ascii_caseeq(v[i], s, n))
+			return i;
+	return -1;
+}
+
+static const char *
+norm_vocab(const struct crm_coldef *c, const char *s, size_t n,
+    struct crm_buf *out)
+{
+	int i = vocab_find(c->vocab, s, n);
+
+	if (i >= 0) {
+		crm_buf_adds(out, c->vocab[i]);
+		return NULL;
+	}
+	crm_buf_reset(&msg);
+	crm_buf_addf(&msg, "unknown %s (accepted: ", c->name);
+	crm_vocab_list(c->vocab, &msg);
+	crm_buf_addc(&msg, ')');
+	return msg.p;
+}
+
+static const char *const bool_yes[] = { "1", "yes", "y", "true", "t",
+	"\xe6\x98\xaf", NULL };          /* 是 */
+static const char *const bool_no[] = { "0", "no", "n", "false", "f",
+	"\xe5\x90\xa6", NULL };          /* 否 */
+
+static const char *
+norm_bool(const char *s, size_t n, struct crm_buf *out)
+{
+	if (vocab_find(bool_yes, s, n) >= 0) {
+		crm_buf_addc(out, '1');
+		return NULL;
+	}
+	if (vocab_find(bool_no, s, n) >= 0) {
+		crm_buf_addc(out, '0');
+		return NULL;
+	}
+	return "not a yes/no value (accepted: 1, yes, y, true, t, \xe6\x98\xaf,"
+	    " 0, no, n, false, f, \xe5\x90\xa6)";
+}
+
+static const char *
+norm_int(const struct crm_coldef *c, const char *s, size_t n,
+    struct crm_buf *out)
+{
+	int64_t lo = c->min, hi = c->max, v;
+	const char *e;
+
+	if (lo == 0 && hi == 0) {
+		lo = INT64_MIN;
+		hi = INT64_MAX;
+	}
+	e = crm_int_parse(s, n, lo, hi, &v);
+	if (e && !strcmp(e, "out of range")) {
+		crm_buf_reset(&msg);
+		crm_buf_addf(&msg, "out of range (%lld..%lld)", (long long)lo,
+		    (long long)hi);
+		return msg.p;
+	}
+	if (e)
+		return e;
+	crm_buf_addf(out, "%lld", (long long)v);
+	return NULL;
+}
+
+static const char *
+norm_id(const char *s, size_t n, struct crm_buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch <= ' ' || ch == 0x7f)
+			return "not an id (contains whitespace)";
+		/* U+3000 ideographic space */
+		if (ch == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x80)
+			return "not an id (contains whitespace)";
+	}
+	crm_buf_add(out, s, n);
+	return NULL;
+}
+
+const char *
+crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
+    const struct crm_norm_opts *o, struct crm_buf *out)
+{
+	struct crm_norm_opts def;
+	const char *e;
+	char tmp[48];
+
+	if (!o) {
+		crm_norm_opts_init(&def);
+		o = &def;
+	}
+	crm_trim(&s, &n);
+	if (n == 0)
+		return c->required ? "required field is empty" : NULL;
+	switch (c->type) {
+	case CRM_C_TEXT:
+		crm_buf_add(out, s, n);
+		return NULL;
+	case CRM_C_ID:
+		return norm_id(s, n, out);
+	case CRM_C_DATE: {
+		int32_t d;
+		if ((e = crm_date_parse(s, n, o->date_flags, &d)) != NULL)
+			return e;
+		crm_date_format(d, tmp);
+		crm_buf_adds(out, tmp);
+		return NULL;
+	}
+	case CRM_C_TS: {
+		int64_t t;
+		int off;
+		if ((e = crm_ts_parse(s, n, o->ts_flags, &t, &off)) != NULL)
+			return e;
+		crm_ts_format(t, off, tmp);
+		crm_buf_adds(out, tmp);
+		return NULL;
+	}
+	case CRM_C_MONEY: {
+		int64_t m;
+		if ((e = crm_money_parse(s, n, &m)) != NULL)
+			return e;
+		crm_money_format(m, tmp);
+		crm_buf_adds(out, tmp);
+		return NULL;
+	}
+	case CRM_C_INT:
+		return norm_int(c, s, n, out);
+	case CRM_C_VOCAB:
+		return norm_vocab(c, s, n, out);
+	case CRM_C_PHONE:
+		e = crm_phone_normalize(s, n, o->country ? o->country : "86",
+		    tmp, sizeof tmp);
+		if (e)
+			return e;
+		crm_buf_adds(out, tmp);
+		return NULL;
+	case CRM_C_EMAIL:
+		crm_buf_grow(out, n + 1);
+		e = crm_email_normalize(s, n, out->p + out->n, n + 1);
+		if (e) {
+			out->p[out->n] = '\0';
+			return e;
+		}
+		out->n += strlen(out->p + out->n);
+		return NULL;
+	case CRM_C_BOOL:
+		return norm_bool(s, n, out);
+	}
+	return "unknown column type";
+}

@@ -1,0 +1,603 @@
+#!/usr/bin/env bats
+# crm-import: the record library's reading and writing rules (RFC 4180 CSV,
+# canonical TSV), the per-kind checks and normalisation, rejects, duplicates,
+# merging, store appends and the error paths.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+I="$FIX/import"
+
+# in_fix: run from the fixture directory, so messages name the bare file.
+in_fix() {
+	cd "$I" || return 1
+}
+
+# ---- RFC 4180 and the canonical TSV writer ----
+
+@test "crm-import: RFC 4180 cases become canonical TSV (commas, quotes, CRLF and LF inside quotes, empty fields, CJK, bare quotes)" {
+	in_fix
+	run crm-import --raw rfc4180.csv
+	assert_success
+	golden "$I/rfc4180.tsv"
+}
+
+@test "crm-import: a quoted CRLF is kept byte for byte (\\r\\n in TSV, CRLF again in CSV)" {
+	in_fix
+	run crm-import --raw rfc4180.csv
+	assert_line --index 3 $'quoted CRLF\tline1\\r\\nline2\tx'
+	crm-import --raw --format csv rfc4180.csv >"$T/out.csv"
+	run grep -c $'^quoted CRLF,"line1\r$' "$T/out.csv"
+	assert_output 1
+	run grep -c $'^quoted LF,"line1$' "$T/out.csv"
+	assert_output 1
+}
+
+@test "crm-import: CSV -> TSV -> CSV gives back the same bytes for every awkward character" {
+	in_fix
+	crm-import --raw awkward.csv >"$T/a.tsv"
+	crm-import --raw --format csv "$T/a.tsv" >"$T/back.csv"
+	cmp "$I/awkward.csv" "$T/back.csv"
+	# and TSV -> TSV is the identity
+	crm-import --raw "$T/a.tsv" >"$T/b.tsv"
+	cmp "$T/a.tsv" "$T/b.tsv"
+}
+
+@test "crm-import: TSV escapes are undone on input and written back" {
+	printf 'a\tb\nx\\ty\tp\\\\q\\nr\n' >in.tsv
+	run crm-import --raw --format jsonl in.tsv
+	assert_success
+	assert_output '{"a":"x\ty","b":"p\\q\nr"}'
+	run crm-import --raw in.tsv
+	assert_output $'a\tb\nx\\ty\tp\\\\q\\nr'
+}
+
+@test "crm-import: an empty file gives no output and exit 0" {
+	: >empty.csv
+	run --separate-stderr crm-import --raw empty.csv
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+	run crm-import -k transactions empty.csv
+	assert_success
+	assert_output ''
+}
+
+@test "crm-import: a header-only file gives the header only" {
+	printf 'customer_id,date,amount\n' >h.csv
+	run crm-import -k transactions h.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount'
+}
+
+@test "crm-import: the last record needs no final newline" {
+	printf 'a,b\n1,2\n3,"x y"' >nonl.csv
+	run crm-import --raw nonl.csv
+	assert_success
+	assert_output $'a\tb\n1\t2\n3\tx y'
+}
+
+@test "crm-import: a UTF-8 BOM is stripped from the first header name" {
+	printf '\xef\xbb\xbfcustomer_id,date,amount\nC1,2026-11-23,5\n' >bom.csv
+	run crm-import -k transactions bom.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00'
+}
+
+@test "crm-import: CR-only line ends are line ends" {
+	printf 'a,b\r1,2\r"3\r4",5\r' >mac.csv
+	run crm-import --raw mac.csv
+	assert_success
+	assert_output $'a\tb\n1\t2\n3\\r4\t5'
+}
+
+@test "crm-import: --delimiter reads ';' and '|' exports, quotes still apply" {
+	printf 'a;b\n"1;5";2\n' >semi.txt
+	run crm-import --raw -d ';' semi.txt
+	assert_success
+	assert_output $'a\tb\n1;5\t2'
+	printf 'a|b\nx|"y|z"\n' >pipe.txt
+	run crm-import --raw --delimiter '|' pipe.txt
+	assert_output $'a\tb\nx\ty|z'
+	printf 'a\tb\n"1\t2"\t3\n' >excel.txt
+	run crm-import --raw -d '\t' excel.txt
+	assert_output $'a\tb\n1\\t2\t3'
+}
+
+@test "crm-import: a bare quote inside an unquoted field is kept as data" {
+	printf 'size,note\n5" tyre,ok\n17",a"b"c\n' >q.csv
+	run crm-import --raw q.csv
+	assert_success
+	assert_output $'size\tnote\n5" tyre\tok\n17"\ta"b"c'
+}
+
+@test "crm-import: an unterminated quoted field is fatal, reported at the line where it opened; earlier records stay written" {
+	printf 'a,b\n1,2\n3,"open\n4,5\n6,7\n' >bad.csv
+	run --separate-stderr crm-import --raw bad.csv
+	assert_failure 2
+	assert_output $'a\tb\n1\t2'
+	assert_equal "$stderr" "crm-import: bad.csv:3: unterminated quoted field (opened here)"
+}
+
+@test "crm-import: UTF-8 and CJK text passes through unchanged" {
+	printf 'id,note\n1,刹车异响，4S店态度很差 😠\n' >cjk.csv
+	run crm-import --raw cjk.csv
+	assert_output $'id\tnote\n1\t刹车异响，4S店态度很差 😠'
+}
+
+@test "crm-import: standard input is TSV unless --csv says otherwise" {
+	run crm-import --raw <<<$'a,b\n1,2'
+	assert_output $'a,b\n1,2'
+	run crm-import --raw --csv <<<$'a,b\n1,2'
+	assert_output $'a\tb\n1\t2'
+	run crm-import --raw --tsv - <"$I/rfc4180.tsv"
+	golden "$I/rfc4180.tsv"
+}
+
+# ---- values ----
+
+@test "crm-import: every date form is normalised and bad dates are rejected with their line" {
+	in_fix
+	run --separate-stderr crm-import -k transactions dates.csv
+	assert_failure 1
+	golden "$I/dates.tsv"
+	assert_equal "$stderr" "$(cat "$I/dates.err")"
+}
+
+@test "crm-import: --mdy and --dmy accept slash dates in that order" {
+	printf 'customer_id,date,amount\nC1,11/23/2026,1\nC2,1/2/2026,1\n' >us.csv
+	run crm-import -k transactions --mdy us.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t1.00\nC2\t2026-01-02\t1.00'
+	run --separate-stderr crm-import -k transactions --dmy us.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\nC2\t2026-02-01\t1.00'
+	assert_equal "$stderr" "crm-import: us.csv:2: date: month out of range '11/23/2026'
+crm-import: 1 of 2 records rejected"
+	run crm-import -k transactions --dmy --mdy us.csv
+	assert_failure 2
+	assert_output --partial 'crm-import: --mdy and --dmy exclude each other'
+}
+
+@test "crm-import: every amount form is normalised and bad amounts are rejected with their line" {
+	in_fix
+	run --separate-stderr crm-import -k transactions amounts.csv
+	assert_failure 1
+	golden "$I/amounts.tsv"
+	assert_equal "$stderr" "$(cat "$I/amounts.err")"
+}
+
+@test "crm-import: phones, emails, vocabularies, integers and yes/no values of customers" {
+	in_fix
+	run --separate-stderr crm-import -k customers customers.csv
+	assert_failure 1
+	golden "$I/customers.tsv"
+	assert_equal "$stderr" "$(cat "$I/customers.err")"
+}
+
+@test "crm-import: --country sets the country code of numbers written without one" {
+	printf 'customer_id,phone\nC1,(415) 555-0134\nC2,+86 138 0013 8000\n' >p.csv
+	run crm-import -k customers --country 1 p.csv
+	assert_success
+	assert_output $'customer_id\tphone\nC1\t+14155550134\nC2\t+8613800138000'
+	run crm-import -k customers --country x p.csv
+	assert_failure 2
+	assert_output --partial "crm-import: --country: not a country code 'x'"
+}
+
+@test "crm-import: timestamps need an offset unless --local-time takes TZ" {
+	printf 'complaint_id,ts,event\nK1,2026-11-23 09:30,open\n' >c.csv
+	run --separate-stderr crm-import -k complaints c.csv
+	assert_failure 1
+	assert_equal "$stderr" "crm-import: c.csv:2: ts: missing UTC offset '2026-11-23 09:30'
+crm-import: 1 of 1 records rejected"
+	TZ=Asia/Shanghai run crm-import -k complaints --local-time c.csv
+	assert_success
+	assert_output $'complaint_id\tts\tevent\nK1\t2026-11-23T09:30:00+08:00\topen'
+}
+
+@test "crm-import: a vocabulary error lists the accepted values" {
+	printf 'customer_id,date,instrument\nC1,2026-11-23,survey\n' >s.csv
+	run --separate-stderr crm-import -k surveys s.csv
+	assert_failure 1
+	assert_equal "${stderr%%$'\n'*}" "crm-import: s.csv:2: instrument: unknown instrument (accepted: csat, nps, ces, servqual) 'survey'"
+}
+
+@test "crm-import: every reject reason goes to --rejects with its line, field and the raw record" {
+	in_fix
+	run --separate-stderr crm-import -k interactions -r "$T/rej.tsv" interactions.csv
+	assert_failure 1
+	golden "$I/interactions.tsv"
+	assert_equal "$stderr" "$(cat "$I/interactions.err")"
+	cmp "$I/interactions.rejects" "$T/rej.tsv"
+}
+
+@test "crm-import: the rejects file is created 0600 with its header even when nothing is rejected" {
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >ok.csv
+	umask 022
+	run crm-import -k transactions -r rej.tsv ok.csv
+	assert_success
+	assert_equal "$(stat -c %a rej.tsv)" 600
+	assert_equal "$(cat rej.tsv)" $'file\tline\tfield\treason\trecord'
+}
+
+@test "crm-import: a rejected TSV record is kept in the rejects file as its TSV line" {
+	printf 'customer_id\tdate\tamount\nC1\tsoon\ta\\tb\n' >x.tsv
+	run crm-import -k transactions -r rej.tsv x.tsv
+	assert_failure 1
+	assert_equal "$(sed -n 2p rej.tsv)" $'x.tsv\t2\tdate\tnot a date \'soon\'\tC1\\tsoon\\ta\\\\tb'
+}
+
+@test "crm-import: invalid UTF-8 and NUL bytes are rejected with the field named" {
+	printf 'customer_id,date,amount,note\nC1,2026-11-23,1,ok\nC2,2026-11-23,1,bad \xff byte\nC3,2026-11-23,1,nul \0 byte\nC4,2026-11-23,1,"quoted \xc3"\n' >u.csv
+	run --separate-stderr crm-import -k transactions u.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\tnote\nC1\t2026-11-23\t1.00\tok'
+	assert_equal "$stderr" "crm-import: u.csv:3: note: invalid UTF-8 'bad \\xff byte'
+crm-import: u.csv:4: note: NUL byte in 'nul \\x00 byte'
+crm-import: u.csv:5: note: invalid UTF-8 'quoted \\xc3'
+crm-import: 3 of 4 records rejected"
+}
+
+@test "crm-import: --max-field and --max-record cap the reader, with a clear error past them" {
+	printf 'customer_id,date,amount,note\nC1,2026-11-23,1,short\nC2,2026-11-23,1,this note is long\nC3,2026-11-23,1,"quoted and long"\n' >long.csv
+	run --separate-stderr crm-import -k transactions --max-field 12 long.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\tnote\nC1\t2026-11-23\t1.00\tshort'
+	assert_equal "$stderr" "crm-import: long.csv:3: note: field longer than 12 bytes 'this note is long'
+crm-import: long.csv:4: note: field longer than 12 bytes
+crm-import: 2 of 3 records rejected"
+	printf 'a\tb\n1\t2\n1234567890\t1234567890\n3\t4\n' >long.tsv
+	run --separate-stderr crm-import --raw --max-record 16 long.tsv
+	assert_failure 1
+	assert_output $'a\tb\n1\t2\n3\t4'
+	assert_equal "$stderr" "crm-import: long.tsv:3: record longer than 16 bytes
+crm-import: 1 of 3 records rejected"
+	run crm-import --raw --max-field 0 long.tsv
+	assert_failure 2
+	assert_output --partial "crm-import: --max-field: not a size '0'"
+}
+
+@test "crm-import: a field just past a small --max-field is quoted alone in the message (no bytes after it)" {
+	printf 'a\tb\n1\t12345678901\n' >s.tsv
+	run --separate-stderr crm-import --raw --max-field 10 s.tsv
+	assert_failure 1
+	assert_equal "$stderr" "crm-import: s.tsv:2: b: field longer than 10 bytes '12345678901'
+crm-import: 1 of 1 records rejected"
+	printf 'a,b\n12345678901,x\n' >s.csv
+	run --separate-stderr crm-import --raw --max-field 10 s.csv
+	assert_failure 1
+	assert_equal "$stderr" "crm-import: s.csv:2: a: field longer than 10 bytes '12345678901'
+crm-import: 1 of 1 records rejected"
+}
+
+# ---- headers and columns ----
+
+@test "crm-import: a GBK-encoded Excel export with Chinese headers imports with --encoding and --map" {
+	iconv -f UTF-8 -t GBK "$I/customers-zh.utf8.csv" >zh.csv
+	run crm-import -k customers --encoding GBK \
+	    --map '客户编号=customer_id,姓名=name,手机=phone,邮箱=email,城市=city,注册日期=created' zh.csv
+	assert_success
+	golden "$I/customers-zh.tsv"
+}
+
+@test "crm-import: GBK bytes read as UTF-8 stop at the header with a hint; a bad encoding name is fatal" {
+	iconv -f UTF-8 -t GBK "$I/customers-zh.utf8.csv" >zh.csv
+	run --separate-stderr crm-import -k customers zh.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: zh.csv:1: field 1: invalid UTF-8 '\\xbfͻ\\xa7\\xb1\\xe0\\xba\\xc5' (another encoding? see --encoding)"
+	run crm-import -k customers --encoding NO-SUCH-CODE zh.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --encoding: unknown encoding 'NO-SUCH-CODE' (see iconv -l)"
+}
+
+@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line" {
+	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\n' >g.csv
+	run --separate-stderr crm-import -k customers --encoding GBK g.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: g.csv:3: not valid GBK text"
+}
+
+@test "crm-import: Latin-1 input is converted with --encoding" {
+	printf 'customer_id,name\nC1,Jos\xe9 M\xfcller\n' >l1.csv
+	run crm-import -k customers --encoding LATIN1 l1.csv
+	assert_success
+	assert_output $'customer_id\tname\nC1\tJosé Müller'
+}
+
+@test "crm-import: missing required columns are fatal and named" {
+	printf 'customer_id,amount\nC1,5\n' >m.csv
+	run --separate-stderr crm-import -k transactions m.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-import: m.csv: missing required column for transactions: date"
+	printf 'who\nC1\n' >m2.csv
+	run --separate-stderr crm-import -k interactions m2.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: m2.csv: missing required columns for interactions: id, ts, customer_id, channel, type"
+}
+
+@test "crm-import: unknown columns pass through unchanged, in the input's order" {
+	printf 'note,amount,shop,customer_id,date\n  spaced  ,5,A,C1,2026-11-23\n' >o.csv
+	run crm-import -k transactions o.csv
+	assert_success
+	assert_output $'note\tamount\tshop\tcustomer_id\tdate\n  spaced  \t5.00\tA\tC1\t2026-11-23'
+}
+
+@test "crm-import: a column named twice after renaming is fatal" {
+	printf 'id,cid,date,amount\n1,C1,2026-11-23,5\n' >d.csv
+	run crm-import -k transactions -m id=customer_id,cid=customer_id d.csv
+	assert_failure 2
+	assert_output "crm-import: d.csv: column 'customer_id' appears twice"
+}
+
+@test "crm-import: --no-header with --columns names the columns of a headerless file" {
+	printf 'C1,2026-11-23,5\nC2,2026-11-24\nC3,bad,7\n' >nh.csv
+	run --separate-stderr crm-import -k transactions --no-header --columns customer_id,date,amount nh.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00'
+	assert_equal "$stderr" "crm-import: nh.csv:2: expected 3 fields, found 2
+crm-import: nh.csv:3: date: not a date 'bad'
+crm-import: 2 of 3 records rejected"
+	run crm-import -k transactions --no-header nh.csv
+	assert_failure 2
+	assert_output --partial 'crm-import: --no-header needs --columns'
+}
+
+@test "crm-import: several files are aligned by column name; different columns are fatal" {
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	printf 'amount\tcustomer_id\tdate\n7\tC2\t2026-11-24\n' >b.tsv
+	run crm-import -k transactions a.csv b.tsv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC2\t2026-11-24\t7.00'
+	printf 'customer_id,date,amount,extra\nC3,2026-11-23,5,x\n' >c.csv
+	run --separate-stderr crm-import -k transactions a.csv c.csv
+	assert_failure 2
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00'
+	assert_equal "$stderr" "crm-import: c.csv: columns (customer_id, date, amount, extra) differ from those of the first input"
+}
+
+@test "crm-import: a missing file is reported, the others are still imported, exit 1" {
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	run --separate-stderr crm-import -k transactions nosuch.csv a.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00'
+	assert_equal "$stderr" "crm-import: nosuch.csv: No such file or directory"
+}
+
+@test "crm-import: --format csv and jsonl write the same records (numbers bare in JSON Lines)" {
+	printf 'customer_id,date,amount,note\nC1,2026-11-23,"1,234.5","a, ""b"""\n' >f.csv
+	run crm-import -k transactions --format csv f.csv
+	assert_output $'customer_id,date,amount,note\nC1,2026-11-23,1234.50,"a, ""b"""'
+	run crm-import -k transactions --format jsonl f.csv
+	assert_output '{"customer_id":"C1","date":"2026-11-23","amount":1234.50,"note":"a, \"b\""}'
+}
+
+# ---- --check ----
+
+@test "crm-import: --check adds a PCRE2 rule on the normalised value; empty values are not checked" {
+	printf 'customer_id,phone,email\nC1,13800138000,\nX2,13900139000,\nC3,,a@b.cn\nC4,+1 212 555 0100,\n' >k.csv
+	run --separate-stderr crm-import -k customers --check 'customer_id=^C\d+$' --check 'phone=^\+86' k.csv
+	assert_failure 1
+	assert_output $'customer_id\tphone\temail\nC1\t+8613800138000\t\nC3\t\ta@b.cn'
+	assert_equal "$stderr" "crm-import: k.csv:3: customer_id: does not match /^C\\d+\$/ 'X2'
+crm-import: k.csv:5: phone: does not match /^\\+86/ '+12125550100'
+crm-import: 2 of 4 records rejected"
+}
+
+@test "crm-import: --check errors: a bad pattern, a missing column, a missing '='" {
+	printf 'customer_id\nC1\n' >k.csv
+	run crm-import -k customers --check 'customer_id=(' k.csv
+	assert_failure 2
+	assert_output "crm-import: --check 'customer_id=(': missing closing parenthesis at offset 1"
+	run crm-import -k customers --check 'phone=^1' k.csv
+	assert_failure 2
+	assert_output "crm-import: --check: k.csv has no column 'phone'"
+	run crm-import -k customers --check 'nothing' k.csv
+	assert_failure 2
+	assert_output --partial "crm-import: --check: expected FIELD=REGEX, got 'nothing'"
+}
+
+@test "crm-import: a catastrophic --check pattern fails the record fast instead of hanging" {
+	printf 'customer_id,name\nC1,%s!\n' "$(printf 'a%.0s' $(seq 1 40))" >cat.csv
+	run --separate-stderr crm-import -k customers --check 'name=^(a+)+$' cat.csv
+	assert_failure 1
+	assert_output 'customer_id	name'
+	assert_equal "${stderr%%$'\n'*}" "crm-import: cat.csv:2: name: cannot match /^(a+)+\$/: match limit exceeded 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'"
+}
+
+# ---- duplicates and merging ----
+
+@test "crm-import: --dedupe drops repeats of the whole normalised transaction, counted and sent to --rejects" {
+	in_fix
+	run --separate-stderr crm-import -k transactions --dedupe -r "$T/rej.tsv" dupes.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\tproduct\nC1\t2026-11-23\t100.00\ttyre\nC1\t2026-11-23\t100.00\twiper\nC2\t2026-11-24\t5.00\toil'
+	assert_equal "$stderr" "crm-import: 2 duplicate records dropped"
+	assert_equal "$(cat "$T/rej.tsv")" $'file\tline\tfield\treason\trecord\ndupes.csv\t3\t\tduplicate of line 2\tC1,2026/11/23,100.00,tyre\ndupes.csv\t6\t\tduplicate of line 2\tC1,20261123,¥100,tyre'
+}
+
+@test "crm-import: --dedupe keys customers on customer_id, also across files" {
+	printf 'customer_id,name\nC1,A\nC2,B\nC1,A again\n' >a.csv
+	printf 'customer_id,name\nC2,B again\n' >b.csv
+	run --separate-stderr crm-import -k customers --dedupe -r rej.tsv a.csv b.csv
+	assert_success
+	assert_output $'customer_id\tname\nC1\tA\nC2\tB'
+	assert_equal "$stderr" "crm-import: 2 duplicate records dropped"
+	assert_equal "$(cut -f1-4 rej.tsv)" $'file\tline\tfield\treason\na.csv\t4\tcustomer_id\tduplicate of line 2\nb.csv\t2\tcustomer_id\tduplicate of a.csv:3'
+}
+
+@test "crm-import: without --dedupe repeats are kept" {
+	printf 'customer_id,name\nC1,A\nC1,A\n' >a.csv
+	run crm-import -k customers a.csv
+	assert_success
+	assert_output $'customer_id\tname\nC1\tA\nC1\tA'
+}
+
+@test "crm-import: --merge-on phone,email merges three records of one person (A~B by phone, B~C by email) and writes the id map" {
+	in_fix
+	run --separate-stderr crm-import -k customers --merge-on phone,email --id-map "$T/map.tsv" merge.csv
+	assert_success
+	golden "$I/merge.tsv"
+	assert_equal "$stderr" "crm-import: 7 records merged into 4 customers"
+	cmp "$I/merge.idmap" "$T/map.tsv"
+	assert_equal "$(stat -c %a "$T/map.tsv")" 600
+}
+
+@test "crm-import: the id map re-keys transactions" {
+	in_fix
+	crm-import -k customers --merge-on phone,email --id-map "$T/map.tsv" merge.csv >/dev/null 2>&1
+	printf 'customer_id\tdate\tamount\nC3\t2026-11-23\t5.00\nC4\t2026-11-24\t6.00\n' >"$T/tx.tsv"
+	run awk -F'\t' -v OFS='\t' 'NR == FNR { if (FNR > 1) m[$1] = $2; next } FNR > 1 && ($1 in m) { $1 = m[$1] } 1' "$T/map.tsv" "$T/tx.tsv"
+	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC4\t2026-11-24\t6.00'
+}
+
+@test "crm-import: --merge-on merges records with the same customer_id, ignores empty values, and writes no id map line for an unchanged id" {
+	printf 'customer_id,name,email\nC1,,\nC2,Li,\nC1,Wang,w@x.cn\n' >c.csv
+	run --separate-stderr crm-import -k customers --merge-on email --id-map map.tsv c.csv
+	assert_success
+	assert_output $'customer_id\tname\temail\nC1\tWang\tw@x.cn\nC2\tLi\t'
+	assert_equal "$stderr" "crm-import: 3 records merged into 2 customers"
+	assert_equal "$(cat map.tsv)" $'old_id\tnew_id'
+	printf 'customer_id,phone\nC1,13800138000\nC2,+86 138 0013 8000\n' >p.csv
+	run --separate-stderr crm-import -k customers --merge-on phone p.csv
+	assert_output $'customer_id\tphone\nC1\t+8613800138000'
+	assert_equal "$stderr" "crm-import: 2 records merged into 1 customer"
+}
+
+@test "crm-import: --merge-on and --id-map usage errors" {
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >t.csv
+	run crm-import -k transactions --merge-on phone t.csv
+	assert_failure 2
+	assert_output --partial 'crm-import: --merge-on works on customers only'
+	run crm-import -k customers --id-map m.tsv t.csv
+	assert_failure 2
+	assert_output --partial 'crm-import: --id-map needs --merge-on'
+	printf 'customer_id,phone\nC1,1\n' >c.csv
+	run crm-import -k customers --merge-on phone,email c.csv
+	assert_failure 2
+	assert_output "crm-import: --merge-on: c.csv has no column 'email'"
+}
+
+# ---- --append to a store file ----
+
+@test "crm-import: --append creates the store 0600 with the header, then appends" {
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	printf 'customer_id,date,amount\nC2,2026-11-24,6\nC3,bad,1\n' >b.csv
+	umask 022
+	run crm-import -k transactions --append store.tsv a.csv
+	assert_success
+	assert_output ''
+	assert_equal "$(stat -c %a store.tsv)" 600
+	run crm-import -k transactions --append store.tsv b.csv
+	assert_failure 1
+	assert_equal "$(cat store.tsv)" $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC2\t2026-11-24\t6.00'
+}
+
+@test "crm-import: --append refuses a store whose header does not match, leaving it untouched" {
+	printf 'customer_id\tdate\tamount\tproduct\nC0\t2026-01-01\t1.00\ttyre\n' >store.tsv
+	cp store.tsv before.tsv
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	run --separate-stderr crm-import -k transactions --append store.tsv a.csv
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-import: store.tsv: header does not match the expected 'customer_id	date	amount'"
+	cmp before.tsv store.tsv
+}
+
+@test "crm-import: --append refuses a symbolic link and writes TSV only" {
+	ln -s elsewhere.tsv link.tsv
+	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	run crm-import -k transactions --append link.tsv a.csv
+	assert_failure 2
+	assert_output "crm-import: link.tsv: is a symbolic link, refused"
+	[ ! -e elsewhere.tsv ]
+	run crm-import -k transactions --append s.tsv --format csv a.csv
+	assert_failure 2
+	assert_output --partial 'crm-import: --append writes TSV only'
+}
+
+@test "crm-import: a large --append goes in batches and keeps every record" {
+	crm-gen --format csv transactions 60000 >big.csv
+	run crm-import -k transactions --append store.tsv big.csv
+	assert_success
+	assert_equal "$(wc -l <store.tsv)" 60001
+	assert_equal "$(tail -n 1 store.tsv)" "$(crm-import -k transactions big.csv | tail -n 1)"
+}
+
+# ---- output errors and usage ----
+
+@test "crm-import: a full disk on standard output is a write error, exit 2" {
+	in_fix
+	run bash -c 'crm-import --raw rfc4180.csv >/dev/full'
+	assert_failure 2
+	assert_output "crm-import: standard output: write error: No space left on device"
+}
+
+@test "crm-import: usage errors exit 2 with the synopsis" {
+	run crm-import rfc4180.csv
+	assert_failure 2
+	assert_line --index 0 'crm-import: a kind (-k) or --raw is required'
+	assert_line --index 1 --partial 'usage: crm-import -k kind'
+	run crm-import -k widgets x.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: unknown kind 'widgets' (accepted: customers, interactions, transactions, complaints, surveys)"
+	run crm-import --raw -k customers x.csv
+	assert_failure 2
+	assert_line --index 0 'crm-import: --raw and -k exclude each other'
+	run crm-import --raw --dedupe x.csv
+	assert_failure 2
+	assert_line --index 0 'crm-import: --raw takes no --check, --dedupe, --merge-on or --id-map'
+	run crm-import --raw --bogus x.csv
+	assert_failure 2
+	assert_line --index 0 --partial "unrecognized option '--bogus'"
+	run crm-import --raw --format xml x.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --format: expected tsv, csv or jsonl, got 'xml'"
+	run crm-import --raw -d ab x.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --delimiter: expected one ASCII character other than a quote or a line end, got 'ab'"
+	run crm-import --raw --map oops x.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --map: expected OLD=NEW, got 'oops'"
+	run crm-import --raw --csv --tsv x.csv
+	assert_failure 2
+	assert_line --index 0 'crm-import: --csv and --tsv exclude each other'
+}
+
+@test "crm-import: --help prints the synopsis on standard output, --version the version" {
+	run --separate-stderr crm-import --help
+	assert_success
+	assert_line --index 0 --partial 'usage: crm-import -k kind'
+	assert_equal "$stderr" ''
+	run crm-import --version
+	assert_success
+	assert_output --regexp '^crm-import \(crmkit\) [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "crm-import: the man page synopsis lists every option that --help lists" {
+	run crm-import --help
+	for o in $(printf '%s\n' "$output" | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -q -- "Fl ${o#-}\\b" "$BATS_TEST_DIRNAME/../man/crm-import.1" ||
+		    fail "man page lacks $o"
+	done
+}
+
+@test "crm-import: no progress report when standard error is not a terminal" {
+	crm-gen --format csv transactions 20000 >big.csv
+	run --separate-stderr crm-import --raw big.csv
+	assert_success
+	assert_equal "$stderr" ''
+}
+
+@test "crm-import: on a terminal a long import shows records and MB/s, then clears the line" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	crm-gen --format csv transactions 40000 >big.csv
+	# the pause makes the import last more than the one second after
+	# which progress is shown, however fast the machine
+	run script -qec "(head -n 20001 big.csv; sleep 1.2; tail -n +20002 big.csv) | crm-import --raw --csv >out.tsv" /dev/null
+	assert_success
+	assert_output --regexp $'^\rcrm-import: [0-9]+ records, [0-9.]+ MB, [0-9.]+ MB/s\e\[K'
+	assert_output --regexp $'\r\e\[K$'
+	assert_equal "$(wc -l <out.tsv)" 40001
+}

@@ -1,0 +1,341 @@
+/*
+ * test-rec: the record reader on the inputs where block reading can go
+ * wrong: a quoted CRLF, a doubled quote, an opening quote, a record's CRLF,
+ * a lone CR, a UTF-8 character and a TSV escape each split across the first
+ * 1 MiB read; input arriving one byte at a time through a pipe; and the
+ * record-level and fatal errors with their line numbers.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rec.h"
+#include "unit.h"
+#include "util.h"
+
+#define BLOCK (1024 * 1024)     /* the reader's read size (rec.c) */
+
+static char what[256];
+
+#define WHAT(...) (snprintf(what, sizeof what, __VA_ARGS__), what)
+
+struct exp {
+	char *a, *b;
+	long line;
+};
+
+struct build {
+	int csv;
+	const char *eol;        /* line end between records */
+	struct crm_buf data;
+	struct exp *e;
+	size_t ne;
+	long line;              /* physical lines so far */
+};
+
+static long
+count_nl(const char *p, size_t n, const char *eol)
+{
+	long k = 0;
+
+	/* a CR-only file counts its CRs, any other one its LFs */
+	int cr = !strcmp(eol, "\r");
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == (cr ? '\r' : '\n'))
+			k++;
+	return k;
+}
+
+static void
+encode(struct build *b, struct crm_buf *o, const char *s)
+{
+	if (b->csv) {
+		if (!strpbrk(s, ",\"\r\n")) {
+			crm_buf_adds(o, s);
+			return;
+		}
+		crm_buf_addc(o, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				crm_buf_addc(o, '"');
+			crm_buf_addc(o, *s);
+		}
+		crm_buf_addc(o, '"');
+		return;
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': crm_buf_adds(o, "\\t"); break;
+		case '\n': crm_buf_adds(o, "\\n"); break;
+		case '\r': crm_buf_adds(o, "\\r"); break;
+		case '\\': crm_buf_adds(o, "\\\\"); break;
+		default: crm_buf_addc(o, *s);
+		}
+	}
+}
+
+static void
+rec_encode(struct build *b, struct crm_buf *o, const char *a, const char *c)
+{
+	encode(b, o, a);
+	crm_buf_addc(o, b->csv ? ',' : '\t');
+	encode(b, o, c);
+	crm_buf_adds(o, b->eol);
+}
+
+static void
+add(struct build *b, const char *a, const char *c)
+{
+	struct crm_buf o;
+
+	crm_buf_init(&o);
+	rec_encode(b, &o, a, c);
+	b->e = crm_xrealloc(b->e, (b->ne + 1) * sizeof *b->e);
+	b->e[b->ne].a = crm_xstrdup(a);
+	b->e[b->ne].b = crm_xstrdup(c);
+	b->e[b->ne].line = b->line + 1;
+	b->ne++;
+	b->line += count_nl(o.p, o.n, b->eol);
+	crm_buf_add(&b->data, o.p, o.n);
+	crm_buf_release(&o);
+}
+
+/*
+ * Build a file whose byte at offset BLOCK - 1 is byte `at` of the encoded
+ * target record (a, c): fillers, a padding record sized to fit, the
+ * target, and one last record.
+ */
+static void
+build(struct build *b, int csv, const char *eol, const char *a, const char *c,
+    const char *marker, size_t moff, int last)
+{
+	struct crm_buf t;
+	char name[32];
+
+	memset(b, 0, sizeof *b);
+	b->csv = csv;
+	b->eol = eol;
+	crm_buf_init(&b->data);
+	crm_buf_adds(&b->data, csv ? "a,b" : "a\tb");
+	crm_buf_adds(&b->data, eol);
+	b->line = 1;
+
+	crm_buf_init(&t);
+	rec_encode(b, &t, a, c);
+	const char *m = NULL;
+	for (const char *p = t.p; (p = memmem(p, t.n - (size_t)(p - t.p),
+	    marker, strlen(marker))) != NULL; p++) {
+		m = p;
+		if (!last)
+			break;
+	}
+	size_t at = (size_t)(m - t.p) + moff;
+
+	char filler[128];
+	memset(filler, 'x', 100);
+	filler[100] = '\0';
+	for (int i = 0; b->data.n < BLOCK - 400; i++) {
+		snprintf(name, sizeof name, "F%d", i);
+		add(b, name, filler);
+	}
+	/* padding record "P,yyy...EOL" ends exactly where the target starts */
+	size_t want_start = BLOCK - 1 - at;
+	size_t k = want_start - b->data.n - 2 - strlen(eol);
+	char *pad = crm_xmalloc(k + 1);
+	memset(pad, 'y', k);
+	pad[k] = '\0';
+	add(b, "P", pad);
+	free(pad);
+	unit_inteq((long long)b->data.n, (long long)want_start,
+	    "padding puts the target where it should be");
+	add(b, a, c);
+	add(b, "Z", "end");
+	crm_buf_release(&t);
+}
+
+static void
+build_free(struct build *b)
+{
+	for (size_t i = 0; i < b->ne; i++) {
+		free(b->e[i].a);
+		free(b->e[i].b);
+	}
+	free(b->e);
+	crm_buf_release(&b->data);
+}
+
+static char *
+write_tmp(const char *p, size_t n)
+{
+	char *path = crm_xstrdup("/tmp/test-rec-XXXXXX");
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, p, n) != (ssize_t)n) {
+		perror("test-rec");
+		exit(2);
+	}
+	close(fd);
+	return path;
+}
+
+/* Read the built file back and compare every record and its line. */
+static void
+read_back(struct build *b, const char *label)
+{
+	struct crm_read_opts o = { 0 };
+	char err[256];
+	struct crm_rec rec;
+	char *path = write_tmp(b->data.p, b->data.n);
+	size_t i = 0, bad = 0;
+	int rc;
+
+	o.format = b->csv ? CRM_IN_CSV : CRM_IN_TSV;
+	struct crm_reader *r = crm_reader_open(path, &o, err, sizeof err);
+	unit_ok(r != NULL, WHAT("%s: open", label), err);
+	while ((rc = crm_reader_next(r, &rec)) == CRM_READ_OK) {
+		if (i >= b->ne || rec.nf != 2 || strcmp(rec.f[0].p, b->e[i].a) ||
+		    strcmp(rec.f[1].p, b->e[i].b) || rec.line != b->e[i].line) {
+			if (!bad++) {
+				char d[200];
+				snprintf(d, sizeof d, "record %zu at line %ld: "
+				    "'%.40s'", i, rec.line,
+				    rec.nf ? rec.f[0].p : "");
+				unit_ok(0, WHAT("%s: record %zu", label, i), d);
+			}
+		}
+		i++;
+	}
+	unit_inteq(rc, CRM_READ_EOF, WHAT("%s: ends cleanly", label));
+	unit_inteq((long long)i, (long long)b->ne,
+	    WHAT("%s: every record read", label));
+	unit_inteq((long long)bad, 0, WHAT("%s: every field and line exact",
+	    label));
+	const char *tb = b->e[b->ne - 2].b;
+	unit_ok(strlen(tb) < 40, WHAT("%s: target value is short", label),
+	    NULL);
+	crm_reader_close(r);
+	unlink(path);
+	free(path);
+}
+
+static void
+boundary(int csv, const char *eol, const char *a, const char *c,
+    const char *marker, size_t moff, int last, const char *label)
+{
+	struct build b;
+
+	build(&b, csv, eol, a, c, marker, moff, last);
+	read_back(&b, label);
+	build_free(&b);
+}
+
+/* Input written one byte at a time through a pipe. */
+static void
+pipe_bytes(void)
+{
+	static const char in[] = "\xef\xbb\xbfname,note\r\n"
+	    "\"Li, Lei\",\"two\r\nlines\"\r\n"
+	    "王小明,\"say \"\"hi\"\"\"\r\n"
+	    "last,no newline";
+	int fd[2];
+	pid_t pid;
+	struct crm_read_opts o = { 0 };
+	char err[256];
+	struct crm_rec rec;
+
+	if (pipe(fd) < 0)
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		close(fd[0]);
+		for (size_t i = 0; i < sizeof in - 1; i++)
+			if (write(fd[1], in + i, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	o.format = CRM_IN_CSV;
+	struct crm_reader *r = crm_reader_fdopen(fd[0], "pipe", &o, err,
+	    sizeof err);
+	unit_streq(crm_reader_colname(r, 0), "name", "pipe: BOM dropped");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK, "pipe: record 1");
+	unit_streq(rec.f[0].p, "Li, Lei", "pipe: quoted comma");
+	unit_streq(rec.f[1].p, "two\r\nlines", "pipe: quoted CRLF kept");
+	unit_inteq(rec.line, 2, "pipe: record 1 line");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK, "pipe: record 2");
+	unit_streq(rec.f[0].p, "王小明", "pipe: CJK");
+	unit_streq(rec.f[1].p, "say \"hi\"", "pipe: doubled quotes");
+	unit_inteq(rec.line, 4, "pipe: record 2 line");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK, "pipe: record 3");
+	unit_streq(rec.f[1].p, "no newline", "pipe: no final newline");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_EOF, "pipe: EOF");
+	crm_reader_close(r);
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+}
+
+/* A bad record is skipped with its message; the next one is read. */
+static void
+errors(void)
+{
+	static const char in[] = "a,b\n1,ok\n2,bad\xff\n3,\"ok\nagain\"\n"
+	    "4,\"open\n5,x\n";
+	struct crm_read_opts o = { 0 };
+	char err[256];
+	struct crm_rec rec;
+	char *path = write_tmp(in, sizeof in - 1);
+
+	o.format = CRM_IN_CSV;
+	struct crm_reader *r = crm_reader_open(path, &o, err, sizeof err);
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK, "errors: record 1");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+	    "errors: invalid UTF-8 is a bad record");
+	char want[256];
+	snprintf(want, sizeof want, "%s:3: b: invalid UTF-8 'bad\\xff'", path);
+	unit_streq(crm_reader_error(r), want, "errors: message names line "
+	    "and field");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK,
+	    "errors: reading goes on");
+	unit_streq(rec.f[1].p, "ok\nagain", "errors: next record whole");
+	unit_inteq(crm_reader_next(r, &rec), CRM_READ_FATAL,
+	    "errors: unterminated quote is fatal");
+	snprintf(want, sizeof want, "%s:6: unterminated quoted field "
+	    "(opened here)", path);
+	unit_streq(crm_reader_error(r), want, "errors: at the opening line");
+	crm_reader_close(r);
+	unlink(path);
+	free(path);
+}
+
+int
+main(void)
+{
+	boundary(1, "\r\n", "Q1", "line1\r\nline2", "\r\nline2", 0, 0,
+	    "csv: quoted CRLF split between CR and LF");
+	boundary(1, "\r\n", "Q2", "line1\nline2", "\nline2", 0, 0,
+	    "csv: quoted LF at the last byte");
+	boundary(1, "\r\n", "Q3", "say \"hi\" now", "\"\"hi", 0, 0,
+	    "csv: doubled quote split");
+	boundary(1, "\r\n", "Q4", "a, b", ",\"a", 1, 0,
+	    "csv: opening quote at the last byte");
+	boundary(1, "\r\n", "Q5", "plain", "\r\n", 0, 1,
+	    "csv: record CRLF split");
+	boundary(1, "\r", "Q6", "plain", "\r", 0, 1,
+	    "csv: lone CR at the last byte");
+	boundary(1, "\r", "Q7", "x\ry", "\ry", 0, 0,
+	    "csv: quoted lone CR at the last byte");
+	boundary(1, "\n", "Q8", "王小明", "\x8e\x8b", 0, 0,
+	    "csv: UTF-8 character split");
+	boundary(0, "\n", "T1", "a\nb", "\\n", 0, 0,
+	    "tsv: escape split after the backslash");
+	boundary(0, "\n", "T2", "plain", "\n", 0, 1,
+	    "tsv: newline at the last byte");
+	boundary(0, "\r\n", "T3", "plain", "\r\n", 0, 1,
+	    "tsv: CRLF split");
+	boundary(0, "\n", "T4", "王小明", "\x8e\x8b", 0, 0,
+	    "tsv: UTF-8 character split");
+	pipe_bytes();
+	errors();
+	return unit_done();
+}
