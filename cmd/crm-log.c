@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "kinds.h"
+#include "normalize.h"
 #include "out.h"
 #include "rec.h"
 #include "store.h"
@@ -595,7 +596,8 @@ cmd_add(int argc, char **argv)
 {
 	const char *val[NF] = { 0 }, *file = NULL;
 	struct crm_field f[NF];
-	struct crm_buf msg, line;
+	struct crm_buf msg, line, norm[NF];
+	struct crm_norm_opts no;
 	struct crm_store *s;
 	char id[48], *path;
 	int ch, csv = 0, ignore_extra = 0, bad = 0, status;
@@ -652,10 +654,36 @@ cmd_add(int argc, char **argv)
 	if (!val[F_TS])
 		val[F_TS] = now_ts();
 	crm_buf_init(&msg);
+	crm_norm_opts_init(&no);
 	for (int k = 0; k < NF; k++) {
-		f[k].p = (char *)(val[k] ? val[k] : "");
-		f[k].n = strlen(f[k].p);
+		const struct crm_coldef *c = &ikind->cols[k];
+		const char *v = val[k] ? val[k] : "";
+		const char *why;
+
+		f[k].p = (char *)v;
+		f[k].n = strlen(v);
+		crm_buf_init(&norm[k]);
 		crm_buf_reset(&msg);
+		/*
+		 * Typed values are normalised as crm-import does (dates in
+		 * common forms, vocabularies in any case); free text is kept
+		 * byte for byte, surrounding whitespace included.
+		 */
+		if (c->type != CRM_C_TEXT && k != F_ID && f[k].n) {
+			why = crm_normalize(c, v, f[k].n, &no, &norm[k]);
+			if (why && c->type != CRM_C_VOCAB) {
+				crm_buf_adds(&msg, why);
+				crm_buf_addc(&msg, ' ');
+				addquoted(&msg, v, f[k].n);
+				warnx("%s: %s", colname[k], msg.p);
+				bad = 1;
+				continue;
+			}
+			if (!why) {
+				f[k].p = norm[k].p;
+				f[k].n = norm[k].n;
+			}
+		}
 		if (check_value(k, f[k].p, f[k].n, &msg) < 0) {
 			warnx("%s: %s", colname[k], msg.p);
 			bad = 1;
@@ -663,6 +691,8 @@ cmd_add(int argc, char **argv)
 	}
 	crm_buf_release(&msg);
 	if (bad) {
+		for (int k = 0; k < NF; k++)
+			crm_buf_release(&norm[k]);
 		free(path);
 		return CRM_EXIT_REJECT;
 	}
@@ -671,6 +701,8 @@ cmd_add(int argc, char **argv)
 	add_line(&line, f);
 	store_put(s, &line);
 	crm_buf_release(&line);
+	for (int k = 0; k < NF; k++)
+		crm_buf_release(&norm[k]);
 	crm_store_close(s);
 	free(path);
 	crm_out_puts(&crm_stdout, id);

@@ -21,11 +21,21 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output "$HDR"$'\n'"$id"$'\t2026-11-23T09:30:00+08:00\tC1001\tphone\tinquiry\tcustomer\tA07\t95\tresolved\t4\t2026-12-01\t询问保养价格'
 }
 
-@test "crm-log add: --ts sets the timestamp as given" {
+@test "crm-log add: --ts sets the timestamp, written in the canonical form" {
 	run crm-log add -f log.tsv -c C1 --channel sms --type care --ts 2026-01-02T03:04:05.25-05:00
 	assert_success
 	run cut -f2 log.tsv
-	assert_output $'ts\n2026-01-02T03:04:05.25-05:00'
+	assert_output $'ts\n2026-01-02T03:04:05-05:00'
+}
+
+@test "crm-log add: typed values are normalised, free text is kept byte for byte" {
+	run crm-log add -f log.tsv -c C1 --channel PHONE --type Care --initiator Company \
+		--ts '2026-11-23 09:30+08' --next-action 2026/12/01 --satisfaction ' 5' \
+		--duration 60 --agent ' A07 ' --outcome ' ok' --note '  spaced  '
+	assert_success
+	id=$output
+	run sed -n 2p log.tsv
+	assert_output "$id"$'\t2026-11-23T09:30:00+08:00\tC1\tphone\tcare\tcompany\t A07 \t60\t ok\t5\t2026-12-01\t  spaced  '
 }
 
 @test "crm-log add: the default timestamp is now in local time with its offset" {
@@ -94,17 +104,17 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output "crm-log: initiator: unknown initiator 'both' (accepted: company, customer)"
 	run crm-log add -f log.tsv -c C1 --channel phone --type care --satisfaction 6 --duration 1m
 	assert_failure 1
-	assert_line -n 0 "crm-log: duration_s: not a whole number '1m'"
-	assert_line -n 1 "crm-log: satisfaction: out of range 1..5 '6'"
+	assert_line -n 0 "crm-log: duration_s: not an integer '1m'"
+	assert_line -n 1 "crm-log: satisfaction: out of range (1..5) '6'"
 	run crm-log add -f log.tsv -c C1 --channel phone --type care --next-action 2026-02-30
 	assert_failure 1
-	assert_output "crm-log: next_action: not a date '2026-02-30'"
+	assert_output "crm-log: next_action: day out of range '2026-02-30'"
 	run crm-log add -f log.tsv -c C1 --channel phone --type care --ts '2026-11-23 09:30'
 	assert_failure 1
-	assert_output "crm-log: ts: not a timestamp '2026-11-23 09:30'"
+	assert_output "crm-log: ts: missing UTC offset '2026-11-23 09:30'"
 	run crm-log add -f log.tsv -c 'C 1' --channel phone --type care
 	assert_failure 1
-	assert_output "crm-log: customer_id: not an identifier (spaces or control characters) 'C 1'"
+	assert_output "crm-log: customer_id: not an id (contains whitespace) 'C 1'"
 	run crm-log add -f log.tsv -c '' --channel phone --type care
 	assert_failure 1
 	assert_output "crm-log: customer_id: missing value"
