@@ -1,0 +1,2300 @@
+/*
+ * crm-log: the interaction record.  Appends interactions to an append-only
+ * log under an exclusive lock (whole records or nothing, see lib/store.h),
+ * filters it and prints a customer's timeline, lists the follow-ups that are
+ * due, checks and repairs a log, and counts it by channel and type.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "cli.h"
+#include "kinds.h"
+#include "normalize.h"
+#include "out.h"
+#include "rec.h"
+#include "store.h"
+#include "table.h"
+#include "util.h"
+#include "value.h"
+
+/* The interactions columns, in the order of lib/kinds.h. */
+enum {
+	F_ID, F_TS, F_CUST, F_CHANNEL, F_TYPE, F_INIT, F_AGENT, F_DUR,
+	F_OUTCOME, F_SAT, F_NEXT, F_NOTE, NF
+};
+
+#define LOGNAME "interactions.tsv"
+#define CHUNK   (1UL << 20)     /* bytes of records appended per lock hold */
+#define BLOCK   (4UL << 20)     /* read size when scanning a log */
+
+static const struct crm_kind *ikind;
+static const char *colname[NF];
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	fprintf(fp,
+"usage: crm-log add [-f FILE] [--sync] -c CUSTOMER --channel CH --type TYPE\n"
+"               [--initiator company|customer] [--agent A] [--duration S]\n"
+"               [--outcome TEXT] [--satisfaction 1-5] [--next-action DATE]\n"
+"               [--note TEXT] [--ts TIMESTAMP]\n"
+"       crm-log add [-f FILE] [--sync] [--csv] [--ignore-extra] -\n"
+"       crm-log show [-f FILE] [-c ID] [--since T] [--until T] [--channel CH]\n"
+"               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
+"               [--timeline] [--format tsv|csv|jsonl] [-]\n"
+"       crm-log due [-f FILE] [--as-of DATE] [--customers FILE]\n"
+"               [--policy SPEC] [--format tsv|csv|jsonl] [-]\n"
+"       crm-log check [-f FILE] [--repair] [-]\n"
+"       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [-]\n"
+"       crm-log --help | --version\n");
+	exit(status);
+}
+
+/* ---- dates and timestamps ---- */
+
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(long long z, int *y, int *m, int *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int t[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return t[m - 1];
+}
+
+static int
+digits(const char *s, int n, int *v)
+{
+	int x = 0;
+
+	for (int i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		x = x * 10 + (int)d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* YYYY-MM-DD, a real calendar day: days since 1970-01-01. */
+static int
+parse_date(const char *s, size_t n, long long *days)
+{
+	int y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
+	    digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+		return -1;
+	if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		return -1;
+	*days = days_from_civil(y, m, d);
+	return 0;
+}
+
+/*
+ * YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z, +HH:MM, -HH:MM, +HHMM or
+ * -HHMM: the instant in microseconds since the epoch, and the calendar day
+ * as written (the local date of the record).
+ */
+static int
+parse_ts(const char *s, size_t n, long long *us, long long *days)
+{
+	int hh, mi, ss, oh = 0, om = 0, sign = 0, fd = 0;
+	long long dd, frac = 0;
+	size_t i = 19;
+
+	if (n < 20 || parse_date(s, 10, &dd) || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mi) ||
+	    digits(s + 17, 2, &ss) || hh > 23 || mi > 59 || ss > 59)
+		return -1;
+	if (s[i] == '.') {
+		size_t st = ++i;
+		while (i < n && (unsigned)((unsigned char)s[i] - '0') <= 9u) {
+			if (fd < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				fd++;
+			}
+			i++;
+		}
+		if (i == st)
+			return -1;
+		for (; fd < 6; fd++)
+			frac *= 10;
+	}
+	if (i + 1 == n && s[i] == 'Z') {
+		sign = 0;
+	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i++] == '+' ? 1 : -1;
+		if (n - i == 5 && s[i + 2] == ':') {
+			if (digits(s + i, 2, &oh) || digits(s + i + 3, 2, &om))
+				return -1;
+		} else if (n - i == 4) {
+			if (digits(s + i, 2, &oh) || digits(s + i + 2, 2, &om))
+				return -1;
+		} else {
+			return -1;
+		}
+		if (oh > 23 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	*us = (dd * 86400 + hh * 3600 + mi * 60 + ss -
+	    sign * (oh * 3600 + om * 60)) * 1000000LL + frac;
+	if (days)
+		*days = dd;
+	return 0;
+}
+
+static void
+fmt_date(char *out, size_t len, long long days)
+{
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, len, "%04d-%02d-%02d", y, m, d);
+}
+
+/*
+ * The timestamp a new record gets: now in local time with its offset, or
+ * what CRM_AS_OF pins (lib/value.h: a date is its local midnight).
+ */
+static const char *
+now_ts(void)
+{
+	static char buf[32];
+	static int64_t last = INT64_MIN;
+	static int pinned = -1;
+	const char *why;
+	int64_t t;
+	int off;
+
+	if (pinned == 1)
+		return buf;
+	if ((why = crm_now(&t, &off)))
+		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s '%s'", why,
+		    getenv("CRM_AS_OF"));
+	if (pinned < 0) {
+		const char *a = getenv("CRM_AS_OF");
+		pinned = a && *a;
+	}
+	if (t != last) {
+		crm_ts_format(t, off, buf);
+		last = t;
+	}
+	return buf;
+}
+
+/* Today's date: CRM_AS_OF's date, or the local date now. */
+static long long
+today(void)
+{
+	const char *s = now_ts();
+	long long us, days;
+
+	if (parse_ts(s, strlen(s), &us, &days))
+		errx(CRM_EXIT_FATAL, "cannot tell today's date");
+	return days;
+}
+
+/* A date option: a date, or a timestamp taken for its local date (as
+ * --as-of is read everywhere, lib/value.h). */
+static long long
+opt_date(const char *opt, const char *s)
+{
+	int64_t t;
+	int off;
+	const char *why = crm_asof_parse(s, &t, &off);
+
+	if (why)
+		errx(CRM_EXIT_FATAL, "%s: %s '%s'", opt, why, s);
+	return crm_ts_days(t, off);
+}
+
+/* ---- field checks ---- */
+
+static void
+addquoted(struct crm_buf *b, const char *p, size_t n)
+{
+	crm_buf_addquoted(b, p, n);
+}
+
+/*
+ * Check value p[0..n) of interactions column i.  Returns 0 when valid, else
+ * -1 with "message 'value'" appended to msg.  The UTF-8 check is skipped
+ * when the caller knows the text is valid (the TSV reader checked it).
+ */
+static int
+check_value_utf8(int i, const char *p, size_t n, struct crm_buf *msg,
+    int utf8_known)
+{
+	const struct crm_coldef *c = &ikind->cols[i];
+	long long v, lo, hi;
+	size_t k;
+
+	if (n == 0) {
+		if (!c->required)
+			return 0;
+		crm_buf_adds(msg, "missing value");
+		return -1;
+	}
+	if (!utf8_known && crm_utf8_valid(p, n) != n) {
+		crm_buf_adds(msg, "not valid UTF-8 ");
+		addquoted(msg, p, n);
+		return -1;
+	}
+	switch (c->type) {
+	case CRM_C_ID:
+		for (k = 0; k < n; k++) {
+			unsigned char ch = (unsigned char)p[k];
+			if (ch <= ' ' || ch == 0x7f) {
+				crm_buf_adds(msg, "not an identifier (spaces "
+				    "or control characters) ");
+				addquoted(msg, p, n);
+				return -1;
+			}
+		}
+		break;
+	case CRM_C_TS:
+		if (parse_ts(p, n, &v, NULL)) {
+			crm_buf_adds(msg, "not a timestamp ");
+			addquoted(msg, p, n);
+			return -1;
+		}
+		break;
+	case CRM_C_DATE:
+		if (parse_date(p, n, &v)) {
+			crm_buf_adds(msg, "not a date ");
+			addquoted(msg, p, n);
+			return -1;
+		}
+		break;
+	case CRM_C_INT:
+		lo = c->min;
+		hi = c->max;
+		v = 0;
+		for (k = 0; k < n && k < 12; k++) {
+			unsigned d = (unsigned char)p[k] - '0';
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+		}
+		if (k != n) {
+			crm_buf_adds(msg, "not a whole number ");
+			addquoted(msg, p, n);
+			return -1;
+		}
+		if (v < lo || v > hi) {
+			crm_buf_addf(msg, "out of range %lld..%lld ", lo, hi);
+			addquoted(msg, p, n);
+			return -1;
+		}
+		break;
+	case CRM_C_VOCAB:
+		if (crm_vocab_index(c->vocab, p, n) < 0) {
+			crm_buf_addf(msg, "unknown %s ", c->name);
+			addquoted(msg, p, n);
+			crm_buf_adds(msg, " (accepted: ");
+			crm_vocab_list(c->vocab, msg);
+			crm_buf_addc(msg, ')');
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+check_value(int i, const char *p, size_t n, struct crm_buf *msg)
+{
+	return check_value_utf8(i, p, n, msg, 0);
+}
+
+/*
+ * Append the record f[0..NF) to b as one canonical TSV line.  Room for the
+ * worst case (every byte escaped) is made once, then bytes are stored
+ * directly: this is the inner loop of 'add -'.
+ */
+static void
+add_line(struct crm_buf *b, const struct crm_field *f)
+{
+	size_t need = NF;
+	char *o;
+
+	for (int i = 0; i < NF; i++)
+		need += 2 * f[i].n;
+	crm_buf_grow(b, need);
+	o = b->p + b->n;
+	for (int i = 0; i < NF; i++) {
+		const unsigned char *p = (const unsigned char *)f[i].p;
+		const unsigned char *e = p + f[i].n;
+		if (i)
+			*o++ = '\t';
+		for (; p < e; p++) {
+			unsigned char c = *p;
+			if (c > '\\' || (c != '\t' && c != '\n' && c != '\r' &&
+			    c != '\\')) {
+				*o++ = (char)c;
+				continue;
+			}
+			*o++ = '\\';
+			*o++ = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
+			    '\\';
+		}
+	}
+	*o++ = '\n';
+	b->n = (size_t)(o - b->p);
+	b->p[b->n] = '\0';
+}
+
+/* ---- appending ---- */
+
+static unsigned store_flags;
+
+static char *
+log_path(const char *file)
+{
+	char e[512];
+	char *path = crm_cli_store_path(file, LOGNAME, e, sizeof e);
+
+	if (!path)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	return path;
+}
+
+/* Open the log for appending; creating it (with its header) and checking
+ * its tail and header right away, before any input is read. */
+static struct crm_store *
+store_open(const char *path)
+{
+	char e[1024];
+	struct crm_store *s;
+
+	s = crm_store_open(path, colname, NF, store_flags, e, sizeof e);
+	if (!s)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	if (crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_store_unlock(s);
+	return s;
+}
+
+/*
+ * Append b's whole records under one lock hold, then empty b.
+ *
+ * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
+ * writes the first half of its bytes, sleeps, and writes the rest, so that a
+ * test can kill a writer in the middle of a record and see the torn tail
+ * that a crash would leave.
+ */
+static void
+store_put(struct crm_store *s, struct crm_buf *b)
+{
+	char e[1024];
+	const char *pause = getenv("CRM_TEST_PAUSE_WRITE");
+	size_t half = 0;
+
+	if (!b->n)
+		return;
+	if (crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	if (pause && *pause) {
+		half = b->n / 2;
+		if (crm_store_append(s, b->p, half, e, sizeof e) < 0)
+			goto fail;
+		sleep((unsigned)atoi(pause));
+	}
+	if (crm_store_append(s, b->p + half, b->n - half, e, sizeof e) < 0 ||
+	    crm_store_commit(s, e, sizeof e) < 0)
+		goto fail;
+	crm_store_unlock(s);
+	crm_buf_reset(b);
+	return;
+fail:
+	crm_store_unlock(s);
+	errx(CRM_EXIT_FATAL, "%s", e);
+}
+
+static const struct option add_opts[] = {
+	{ "customer", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "agent", required_argument, NULL, 'a' },
+	{ "channel", required_argument, NULL, 'C' },
+	{ "csv", no_argument, NULL, 'V' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ignore-extra", no_argument, NULL, 'I' },
+	{ "initiator", required_argument, NULL, 'i' },
+	{ "next-action", required_argument, NULL, 'n' },
+	{ "note", required_argument, NULL, 'N' },
+	{ "outcome", required_argument, NULL, 'o' },
+	{ "satisfaction", required_argument, NULL, 's' },
+	{ "sync", no_argument, NULL, 'S' },
+	{ "ts", required_argument, NULL, 't' },
+	{ "type", required_argument, NULL, 'T' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Read interaction records from standard input and append the valid ones. */
+static int
+add_batch(struct crm_store *s, int csv, int ignore_extra)
+{
+	struct crm_read_opts ro;
+	struct crm_reader *r;
+	const struct crm_rec *h;
+	struct crm_rec rec;
+	struct crm_buf chunk, msg, extra;
+	struct crm_field f[NF];
+	int map[NF], rc, status = CRM_EXIT_OK;
+	char e[512], id[48];
+
+	memset(&ro, 0, sizeof ro);
+	ro.format = csv ? CRM_IN_CSV : CRM_IN_TSV;
+	r = crm_reader_fdopen(0, "-", &ro, e, sizeof e);
+	if (!r)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	h = crm_reader_header(r);
+	if (!h) {
+		if (*crm_reader_error(r))
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		crm_reader_close(r);
+		return CRM_EXIT_OK;     /* no input, nothing to add */
+	}
+	crm_buf_init(&extra);
+	for (int i = 0; i < NF; i++)
+		map[i] = -1;
+	for (size_t j = 0; j < h->nf; j++) {
+		int k;
+		for (k = 0; k < NF; k++)
+			if (!strcmp(h->f[j].p, colname[k]))
+				break;
+		if (k == NF) {
+			if (extra.n)
+				crm_buf_adds(&extra, ", ");
+			crm_buf_adds(&extra, h->f[j].p);
+		} else if (map[k] >= 0) {
+			errx(CRM_EXIT_FATAL, "-:1: %s: column appears twice",
+			    colname[k]);
+		} else {
+			map[k] = (int)j;
+		}
+	}
+	if (extra.n && !ignore_extra)
+		errx(CRM_EXIT_FATAL, "-:1: columns not in the log: %s (the "
+		    "log has a fixed header; --ignore-extra drops them)",
+		    extra.p);
+	crm_buf_release(&extra);
+	for (int k = F_CUST; k <= F_TYPE; k++)
+		if (map[k] < 0)
+			errx(CRM_EXIT_FATAL, "-:1: missing column %s",
+			    colname[k]);
+
+	crm_buf_init(&chunk);
+	crm_buf_init(&msg);
+	crm_buf_grow(&chunk, CHUNK + 65536);
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		int bad = 0;
+
+		if (rc == CRM_READ_FATAL) {
+			warnx("%s", crm_reader_error(r));
+			store_put(s, &chunk);
+			exit(CRM_EXIT_FATAL);
+		}
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		for (int k = 0; k < NF; k++) {
+			int j = map[k];
+			if (j >= 0 && (size_t)j < rec.nf) {
+				f[k] = rec.f[j];
+			} else {
+				f[k].p = (char *)"";
+				f[k].n = 0;
+			}
+		}
+		if (!f[F_ID].n) {
+			crm_store_newid(id, "I");
+			f[F_ID].p = id;
+			f[F_ID].n = strlen(id);
+		}
+		if (!f[F_TS].n) {
+			f[F_TS].p = (char *)now_ts();
+			f[F_TS].n = strlen(f[F_TS].p);
+		}
+		for (int k = 0; k < NF; k++) {
+			crm_buf_reset(&msg);
+			if (check_value_utf8(k, f[k].p, f[k].n, &msg, !csv)
+			    < 0) {
+				warnx("-:%ld: %s: %s", rec.line, colname[k],
+				    msg.p);
+				bad = 1;
+			}
+		}
+		if (bad) {
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		add_line(&chunk, f);
+		if (chunk.n >= CHUNK)
+			store_put(s, &chunk);
+	}
+	store_put(s, &chunk);
+	crm_buf_release(&chunk);
+	crm_buf_release(&msg);
+	crm_reader_close(r);
+	return status;
+}
+
+static int
+cmd_add(int argc, char **argv)
+{
+	const char *val[NF] = { 0 }, *file = NULL;
+	struct crm_field f[NF];
+	struct crm_buf msg, line, norm[NF];
+	struct crm_norm_opts no;
+	struct crm_store *s;
+	char id[48], *path;
+	int ch, csv = 0, ignore_extra = 0, bad = 0, status;
+
+	while ((ch = getopt_long(argc, argv, "c:f:", add_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': val[F_AGENT] = optarg; break;
+		case 'c': val[F_CUST] = optarg; break;
+		case 'C': val[F_CHANNEL] = optarg; break;
+		case 'd': val[F_DUR] = optarg; break;
+		case 'f': file = optarg; break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'i': val[F_INIT] = optarg; break;
+		case 'I': ignore_extra = 1; break;
+		case 'n': val[F_NEXT] = optarg; break;
+		case 'N': val[F_NOTE] = optarg; break;
+		case 'o': val[F_OUTCOME] = optarg; break;
+		case 's': val[F_SAT] = optarg; break;
+		case 'S': store_flags |= CRM_STORE_SYNC; break;
+		case 't': val[F_TS] = optarg; break;
+		case 'T': val[F_TYPE] = optarg; break;
+		case 'V': csv = 1; break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc == 1 && !strcmp(argv[0], "-")) {
+		for (int k = 0; k < NF; k++)
+			if (val[k])
+				errx(CRM_EXIT_FATAL, "add -: field options "
+				    "do not mix with records on standard "
+				    "input");
+		path = log_path(file);
+		s = store_open(path);
+		status = add_batch(s, csv, ignore_extra);
+		crm_store_close(s);
+		free(path);
+		return status;
+	}
+	if (argc > 0)
+		usage(CRM_EXIT_FATAL);
+	if (csv || ignore_extra)
+		errx(CRM_EXIT_FATAL, "add: --csv and --ignore-extra are for "
+		    "'add -'");
+	if (!val[F_CUST] || !val[F_CHANNEL] || !val[F_TYPE]) {
+		warnx("add: -c, --channel and --type are required");
+		usage(CRM_EXIT_FATAL);
+	}
+	path = log_path(file);
+	crm_store_newid(id, "I");
+	val[F_ID] = id;
+	if (!val[F_TS])
+		val[F_TS] = now_ts();
+	crm_buf_init(&msg);
+	crm_norm_opts_init(&no);
+	for (int k = 0; k < NF; k++) {
+		const struct crm_coldef *c = &ikind->cols[k];
+		const char *v = val[k] ? val[k] : "";
+		const char *why;
+
+		f[k].p = (char *)v;
+		f[k].n = strlen(v);
+		crm_buf_init(&norm[k]);
+		crm_buf_reset(&msg);
+		/*
+		 * Typed values are normalised as crm-import does (dates in
+		 * common forms, vocabularies in any case); free text is kept
+		 * byte for byte, surrounding whitespace included.
+		 */
+		if (c->type != CRM_C_TEXT && k != F_ID && f[k].n) {
+			why = crm_normalize(c, v, f[k].n, &no, &norm[k]);
+			if (why && c->type != CRM_C_VOCAB) {
+				crm_buf_adds(&msg, why);
+				crm_buf_addc(&msg, ' ');
+				addquoted(&msg, v, f[k].n);
+				warnx("%s: %s", colname[k], msg.p);
+				bad = 1;
+				continue;
+			}
+			if (!why) {
+				f[k].p = norm[k].p;
+				f[k].n = norm[k].n;
+			}
+		}
+		if (check_value(k, f[k].p, f[k].n, &msg) < 0) {
+			warnx("%s: %s", colname[k], msg.p);
+			bad = 1;
+		}
+	}
+	crm_buf_release(&msg);
+	if (bad) {
+		for (int k = 0; k < NF; k++)
+			crm_buf_release(&norm[k]);
+		free(path);
+		return CRM_EXIT_REJECT;
+	}
+	s = store_open(path);
+	crm_buf_init(&line);
+	add_line(&line, f);
+	store_put(s, &line);
+	crm_buf_release(&line);
+	for (int k = 0; k < NF; k++)
+		crm_buf_release(&norm[k]);
+	crm_store_close(s);
+	free(path);
+	crm_out_puts(&crm_stdout, id);
+	crm_out_putc(&crm_stdout, '\n');
+	crm_out_close(&crm_stdout);
+	return CRM_EXIT_OK;
+}
+
+/* ---- scanning a log ---- */
+
+/*
+ * A log read in large blocks, handed on as runs of whole lines.  For a named
+ * file only the bytes up to its last newline are read (an append in
+ * progress, or a torn tail, is not data); standard input may end without a
+ * newline and its last line is then taken as it is.
+ */
+struct scan {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t cap, len;
+	long long left;         /* bytes still to read, -1 for no limit */
+	off_t size, whole;      /* file size and size up to the last '\n' */
+	int is_stdin;
+	int strict;             /* a last line without '\n' is torn, not data */
+	size_t tail;            /* bytes of such a line (standard input) */
+};
+
+static void
+scan_open(struct scan *sc, const char *path, int lockop)
+{
+	char e[512];
+	struct stat st;
+
+	memset(sc, 0, sizeof *sc);
+	sc->left = -1;
+	if (!strcmp(path, "-")) {
+		sc->fd = 0;
+		sc->name = "-";
+		sc->is_stdin = 1;
+		return;
+	}
+	sc->name = path;
+	/* Reading through a symbolic link is harmless; repairing is not. */
+	sc->fd = open(path, lockop == LOCK_EX ? O_RDWR | O_CLOEXEC |
+	    O_NOFOLLOW : O_RDONLY | O_CLOEXEC);
+	if (sc->fd < 0 && errno == ELOOP)
+		errx(CRM_EXIT_FATAL, "%s: is a symbolic link, refused", path);
+	if (sc->fd < 0)
+		err(CRM_EXIT_FATAL, "%s", path);
+	if (fstat(sc->fd, &st) < 0)
+		err(CRM_EXIT_FATAL, "%s", path);
+	if (!S_ISREG(st.st_mode)) {
+		/* a pipe or device given with -f: read it like stdin */
+		sc->is_stdin = 1;
+		return;
+	}
+	while (flock(sc->fd, lockop) < 0)
+		if (errno != EINTR)
+			err(CRM_EXIT_FATAL, "%s: cannot lock", path);
+	if (fstat(sc->fd, &st) < 0)
+		err(CRM_EXIT_FATAL, "%s", path);
+	sc->size = st.st_size;
+	sc->whole = crm_store_whole_size(sc->fd, e, sizeof e);
+	if (sc->whole < 0)
+		errx(CRM_EXIT_FATAL, "%s: %s", path, e);
+	sc->left = sc->whole;
+	/* Readers see the file up to this point; writers may go on. */
+	if (lockop == LOCK_SH)
+		flock(sc->fd, LOCK_UN);
+}
+
+/* Readers skip a torn tail (it is not data) but say so. */
+static int
+scan_torn_warn(const struct scan *sc)
+{
+	if (sc->is_stdin || sc->size == sc->whole)
+		return 0;
+	warnx("%s: torn last line ignored (%lld bytes after the last "
+	    "newline); 'crm-log check --repair' cuts it off", sc->name,
+	    (long long)(sc->size - sc->whole));
+	return 1;
+}
+
+static void
+scan_close(struct scan *sc)
+{
+	if (sc->fd > 0)
+		close(sc->fd);
+	free(sc->buf);
+}
+
+struct scanner {
+	/* The header line (without '\n', NUL-terminated in place). */
+	void (*header)(void *ctx, char *p, size_t n);
+	/* Whole lines p[0..n), each ending in '\n'. */
+	void (*block)(void *ctx, char *p, size_t n);
+};
+
+static void
+scan_run(struct scan *sc, const struct scanner *fn, void *ctx)
+{
+	int have_header = 0;
+
+	sc->cap = BLOCK;
+	sc->buf = crm_xmalloc(sc->cap + 1);
+	sc->len = 0;
+	for (;;) {
+		size_t want = sc->cap - sc->len;
+		ssize_t k;
+		int eof = 0;
+
+		if (sc->left >= 0 && (long long)want > sc->left)
+			want = (size_t)sc->left;
+		if (want == 0 && sc->left != 0) {
+			sc->cap *= 2;
+			sc->buf = crm_xrealloc(sc->buf, sc->cap + 1);
+			continue;
+		}
+		k = want ? read(sc->fd, sc->buf + sc->len, want) : 0;
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			err(CRM_EXIT_FATAL, "%s", sc->name);
+		}
+		if (k == 0) {
+			eof = 1;
+			if (sc->len && sc->buf[sc->len - 1] != '\n') {
+				char *nl = memrchr(sc->buf, '\n', sc->len);
+				if (sc->strict && (nl || have_header)) {
+					sc->tail = sc->len - (nl ? (size_t)
+					    (nl + 1 - sc->buf) : 0);
+					sc->len -= sc->tail;
+				} else {
+					sc->buf[sc->len++] = '\n';
+				}
+			}
+		}
+		sc->len += (size_t)k;
+		if (sc->left > 0)
+			sc->left -= k;
+		char *p = sc->buf, *end = sc->buf + sc->len;
+		char *last = sc->len ? memrchr(p, '\n', sc->len) : NULL;
+		if (last) {
+			if (!have_header) {
+				char *nl = memchr(p, '\n', (size_t)(end - p));
+				*nl = '\0';
+				fn->header(ctx, p, (size_t)(nl - p));
+				*nl = '\n';
+				have_header = 1;
+				p = nl + 1;
+			}
+			if (p <= last)
+				fn->block(ctx, p, (size_t)(last + 1 - p));
+			p = last + 1;
+		}
+		sc->len = (size_t)(end - p);
+		memmove(sc->buf, p, sc->len);
+		if (eof)
+			break;
+	}
+	if (!have_header)
+		fn->header(ctx, NULL, 0);
+}
+
+/* Number of '\n' in p[0..n), eight bytes at a time. */
+static long
+count_nl(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+	const uint64_t low = ones * 0x7f, high = ones * 0x80;
+	long c = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x, t;
+		memcpy(&w, p + i, 8);
+		x = w ^ nl;
+		t = ((x & low) + low) | x;
+		c += 8 - __builtin_popcountll(t & high);
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/* Split line p[0..n) at tabs into at most max fields; returns the number of
+ * fields found (max + 1 when there are more). */
+static size_t
+split_tabs(char *p, size_t n, struct crm_field *f, size_t max)
+{
+	char *e = p + n;
+	size_t nf = 0;
+
+	for (;;) {
+		char *t = memchr(p, '\t', (size_t)(e - p));
+		if (nf == max)
+			return max + 1;
+		f[nf].p = p;
+		f[nf].n = t ? (size_t)(t - p) : (size_t)(e - p);
+		nf++;
+		if (!t)
+			return nf;
+		p = t + 1;
+	}
+}
+
+/* Field f unescaped (into scratch when it holds a backslash). */
+static struct crm_field
+unesc(struct crm_field f, struct crm_buf *scratch)
+{
+	if (!f.n || !memchr(f.p, '\\', f.n))
+		return f;
+	crm_buf_reset(scratch);
+	crm_buf_add(scratch, f.p, f.n);
+	f.p = scratch->p;
+	f.n = crm_tsv_unescape(scratch->p, scratch->n);
+	return f;
+}
+
+static int
+field_is(struct crm_field f, const char *want, struct crm_buf *scratch)
+{
+	f = unesc(f, scratch);
+	return f.n == strlen(want) && !memcmp(f.p, want, f.n);
+}
+
+/* Columns of a log header by name (-1 when absent); the number of columns. */
+static size_t
+header_cols(char *p, size_t n, int *col)
+{
+	struct crm_field hf[256];
+	size_t nf = split_tabs(p, n, hf, 255);
+
+	for (int k = 0; k < NF; k++) {
+		col[k] = -1;
+		for (size_t j = 0; j < nf && j < 255; j++)
+			if (hf[j].n == strlen(colname[k]) &&
+			    !memcmp(hf[j].p, colname[k], hf[j].n))
+				col[k] = (int)j;
+	}
+	return nf;
+}
+
+/* ---- show ---- */
+
+struct tl_rec {
+	long long us;
+	char *line;
+	size_t n;
+};
+
+struct show {
+	const char *name;
+	const char *cust, *channel, *type, *agent, *initiator;
+	int since_set, until_set, since_date, until_date;
+	long long since, until;         /* us, or days for a date bound */
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int prefilter;
+	int timeline;
+	enum crm_fmt fmt;
+	struct crm_writer w;
+	int col[NF];
+	size_t ncols;
+	long line;                      /* line number of the next line */
+	int status;
+	struct crm_field *f;
+	struct crm_buf scratch, scratch2;
+	struct tl_rec *tl;
+	size_t ntl, atl;
+};
+
+static int
+re_search(struct show *S, struct crm_field f)
+{
+	int rc = pcre2_match(S->re, (PCRE2_SPTR)f.p, f.n, 0, 0, S->md, NULL);
+
+	if (rc >= 0)
+		return 1;
+	if (rc != PCRE2_ERROR_NOMATCH) {
+		PCRE2_UCHAR m[256];
+		pcre2_get_error_message(rc, m, sizeof m);
+		errx(CRM_EXIT_FATAL, "--grep: %s", (char *)m);
+	}
+	return 0;
+}
+
+static void
+show_header(void *ctx, char *p, size_t n)
+{
+	struct show *S = ctx;
+	struct crm_field hf[256];
+	size_t nf;
+
+	if (!p)
+		errx(CRM_EXIT_FATAL, "%s: empty file (no header)", S->name);
+	S->ncols = header_cols(p, n, S->col);
+	if (S->ncols > 255)
+		errx(CRM_EXIT_FATAL, "%s:1: too many columns", S->name);
+	S->f = crm_xcalloc(S->ncols + 2, sizeof *S->f);
+	S->line = 2;
+#define NEED(k, cond) \
+	if ((cond) && S->col[k] < 0) \
+		errx(CRM_EXIT_FATAL, "%s:1: no column %s", S->name, colname[k])
+	NEED(F_CUST, S->cust || S->timeline);
+	NEED(F_TS, S->since_set || S->until_set || S->timeline);
+	NEED(F_CHANNEL, S->channel);
+	NEED(F_TYPE, S->type);
+	NEED(F_AGENT, S->agent);
+	NEED(F_INIT, S->initiator);
+	NEED(F_NOTE, S->re && S->col[F_OUTCOME] < 0);
+#undef NEED
+	if (S->timeline)
+		return;
+	if (S->fmt == CRM_FMT_TSV) {
+		crm_out_write(&crm_stdout, p, n);
+		crm_out_putc(&crm_stdout, '\n');
+		return;
+	}
+	nf = split_tabs(p, n, hf, 255);
+	for (size_t j = 0; j < nf; j++) {
+		hf[j] = unesc(hf[j], &S->scratch);
+		hf[j].p = crm_xstrndup(hf[j].p, hf[j].n);
+	}
+	crm_writer_header(&S->w, hf, nf);
+	for (size_t j = 0; j < nf; j++) {
+		if (!strcmp(hf[j].p, "duration_s") ||
+		    !strcmp(hf[j].p, "satisfaction"))
+			crm_writer_numeric(&S->w, j, 1);
+		free(hf[j].p);
+	}
+}
+
+static int
+eq_opt(struct show *S, int k, const char *want)
+{
+	return !want || field_is(S->f[S->col[k]], want, &S->scratch);
+}
+
+/* One record line p[0..n) (without its '\n'), at line S->line. */
+static void
+show_line(struct show *S, char *p, size_t n)
+{
+	struct crm_field *f = S->f;
+	size_t nf = split_tabs(p, n, f, S->ncols);
+
+	if (nf != S->ncols) {
+		warnx("%s:%ld: wrong field count (expected %zu)", S->name,
+		    S->line, S->ncols);
+		S->status = CRM_EXIT_REJECT;
+		return;
+	}
+	if (!eq_opt(S, F_CUST, S->cust) || !eq_opt(S, F_CHANNEL, S->channel) ||
+	    !eq_opt(S, F_TYPE, S->type) || !eq_opt(S, F_AGENT, S->agent) ||
+	    !eq_opt(S, F_INIT, S->initiator))
+		return;
+	long long us = 0, days = 0;
+	if (S->since_set || S->until_set || S->timeline) {
+		struct crm_field t = f[S->col[F_TS]];
+		if (parse_ts(t.p, t.n, &us, &days)) {
+			struct crm_buf m;
+			crm_buf_init(&m);
+			addquoted(&m, t.p, t.n);
+			warnx("%s:%ld: ts: not a timestamp %s", S->name,
+			    S->line, m.p);
+			crm_buf_release(&m);
+			S->status = CRM_EXIT_REJECT;
+			return;
+		}
+		if (S->since_set && (S->since_date ? days < S->since :
+		    us < S->since))
+			return;
+		if (S->until_set && (S->until_date ? days > S->until :
+		    us > S->until))
+			return;
+	}
+	if (S->re) {
+		int hit = 0;
+		if (S->col[F_NOTE] >= 0)
+			hit = re_search(S, unesc(f[S->col[F_NOTE]],
+			    &S->scratch));
+		if (!hit && S->col[F_OUTCOME] >= 0)
+			hit = re_search(S, unesc(f[S->col[F_OUTCOME]],
+			    &S->scratch));
+		if (!hit)
+			return;
+	}
+	if (S->timeline) {
+		crm_grow(&S->tl, &S->atl, S->ntl + 1, sizeof *S->tl);
+		S->tl[S->ntl].us = us;
+		S->tl[S->ntl].line = crm_xstrndup(p, n);
+		S->tl[S->ntl].n = n;
+		S->ntl++;
+		return;
+	}
+	if (S->fmt == CRM_FMT_TSV) {
+		crm_out_write(&crm_stdout, p, n + 1);
+		return;
+	}
+	for (size_t j = 0; j < nf; j++) {
+		struct crm_field u = unesc(f[j], &S->scratch);
+		crm_writer_field(&S->w, u.p, u.n);
+	}
+	crm_writer_end(&S->w);
+}
+
+/* Every line of p[0..n) with a backslash: these are checked in full, since
+ * their raw text differs from their fields' values. */
+static void
+show_escaped(struct show *S, char *p, char *end)
+{
+	char *cur = p;
+
+	while (cur < end) {
+		char *bs = memchr(cur, '\\', (size_t)(end - cur));
+		if (!bs)
+			break;
+		char *ls = bs;
+		while (ls > cur && ls[-1] != '\n')
+			ls--;
+		char *le = memchr(bs, '\n', (size_t)(end - bs));
+		S->line += count_nl(cur, (size_t)(ls - cur));
+		show_line(S, ls, (size_t)(le - ls));
+		S->line++;
+		cur = le + 1;
+	}
+	S->line += count_nl(cur, (size_t)(end - cur));
+}
+
+static void
+show_block(void *ctx, char *p, size_t n)
+{
+	struct show *S = ctx;
+	char *cur = p, *end = p + n;
+
+	if (!S->prefilter) {
+		while (cur < end) {
+			char *le = memchr(cur, '\n', (size_t)(end - cur));
+			show_line(S, cur, (size_t)(le - cur));
+			S->line++;
+			cur = le + 1;
+		}
+		return;
+	}
+	/*
+	 * The pattern has no anchors or lookaround, so a line whose raw text
+	 * has no backslash can match in its note only if the raw line
+	 * matches: search the whole block, and parse only the lines the
+	 * search lands on (and those with escapes).
+	 */
+	while (cur < end) {
+		int rc = pcre2_match(S->re, (PCRE2_SPTR)cur,
+		    (size_t)(end - cur), 0, 0, S->md, NULL);
+		char *stop;
+		if (rc >= 0) {
+			char *m = cur + pcre2_get_ovector_pointer(S->md)[0];
+			if (m >= end)
+				m = end - 1;
+			stop = m;
+			while (stop > cur && stop[-1] != '\n')
+				stop--;
+		} else if (rc == PCRE2_ERROR_NOMATCH) {
+			stop = end;
+		} else {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(rc, msg, sizeof msg);
+			errx(CRM_EXIT_FATAL, "--grep: %s", (char *)msg);
+		}
+		show_escaped(S, cur, stop);
+		if (stop == end)
+			break;
+		char *le = memchr(stop, '\n', (size_t)(end - stop));
+		show_line(S, stop, (size_t)(le - stop));
+		S->line++;
+		cur = le + 1;
+	}
+}
+
+/* Can a match in a field be found by searching the raw line?  Not when the
+ * pattern anchors, looks around or uses verbs: then every line is parsed. */
+static int
+prefilter_safe(const char *pat)
+{
+	for (const char *s = pat; *s; s++) {
+		if (*s == '\\') {
+			if (s[1] && strchr("AZzG", s[1]))
+				return 0;
+			if (s[1])
+				s++;
+			continue;
+		}
+		if (*s == '$')
+			return 0;
+		if (*s == '^' && !(s > pat && s[-1] == '[' &&
+		    !(s - 1 > pat && s[-2] == '\\')))
+			return 0;
+		if (*s == '(' && (s[1] == '*' || (s[1] == '?' &&
+		    (s[2] == '=' || s[2] == '!' || s[2] == '<' ||
+		    s[2] == '(' || s[2] == 'C' || s[2] == 'R' ||
+		    (s[2] >= '0' && s[2] <= '9') || s[2] == '&' ||
+		    s[2] == 'P' || s[2] == '+' || s[2] == '-'))))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+cmp_tl(const void *a, const void *b)
+{
+	const struct tl_rec *x = a, *y = b;
+
+	if (x->us != y->us)
+		return x->us < y->us ? -1 : 1;
+	return strcmp(x->line, y->line);
+}
+
+static void
+show_timeline(struct show *S)
+{
+	static const int cols[] = { F_TS, F_CHANNEL, F_TYPE, F_INIT, F_AGENT,
+		F_DUR, F_OUTCOME, F_SAT, F_NEXT, F_NOTE };
+	const size_t nc = sizeof cols / sizeof cols[0];
+	const char *names[10], *cells[10];
+	struct crm_table *t = crm_table_new();
+	struct crm_buf out;
+
+	qsort(S->tl, S->ntl, sizeof *S->tl, cmp_tl);
+	/* Columns empty in every row say nothing: leave them out (ts,
+	 * channel, type and note always stay). */
+	int used[10] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 };
+	for (size_t r = 0; r < S->ntl; r++) {
+		split_tabs(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		for (size_t i = 0; i < nc; i++)
+			if (S->col[cols[i]] >= 0 && S->f[S->col[cols[i]]].n)
+				used[i] = 1;
+	}
+	size_t nshow = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (used[i])
+			names[nshow++] = colname[cols[i]];
+	crm_table_header(t, names, nshow);
+	for (size_t r = 0; r < S->ntl; r++) {
+		struct crm_field *f = S->f;
+		char *cp[10];
+		size_t k = 0;
+		split_tabs(S->tl[r].line, S->tl[r].n, f, S->ncols);
+		for (size_t i = 0; i < nc; i++) {
+			int c = S->col[cols[i]];
+			if (!used[i])
+				continue;
+			if (c < 0) {
+				cp[k] = NULL;
+			} else {
+				struct crm_field u = unesc(f[c], &S->scratch);
+				cp[k] = crm_xstrndup(u.p, u.n);
+			}
+			cells[k] = cp[k];
+			k++;
+		}
+		crm_table_add(t, cells, k);
+		for (size_t i = 0; i < k; i++)
+			free(cp[i]);
+		free(S->tl[r].line);
+	}
+	crm_table_maxwidth(t, nshow - 1, 60);
+	crm_buf_init(&out);
+	crm_table_render(t, &out);
+	crm_out_write(&crm_stdout, out.p, out.n);
+	crm_buf_release(&out);
+	crm_table_free(t);
+	free(S->tl);
+}
+
+static void
+time_opt(const char *opt, const char *s, long long *v, int *is_date)
+{
+	long long us;
+	int64_t t;
+	int off;
+
+	if (!parse_date(s, strlen(s), v)) {
+		*is_date = 1;
+	} else if (!parse_ts(s, strlen(s), &us, NULL)) {
+		*v = us;
+		*is_date = 0;
+	} else if (!crm_ts_parse(s, strlen(s), CRM_TS_LOCAL, &t, &off)) {
+		/* other ISO 8601 forms; no offset means local time */
+		*v = (long long)t * 1000000;
+		*is_date = 0;
+	} else {
+		errx(CRM_EXIT_FATAL, "%s: not a date or timestamp '%s'", opt,
+		    s);
+	}
+}
+
+static void
+vocab_opt(const char *opt, const char *const *v, const char *s)
+{
+	struct crm_buf b;
+
+	if (crm_vocab_index(v, s, strlen(s)) >= 0)
+		return;
+	crm_buf_init(&b);
+	crm_vocab_list(v, &b);
+	errx(CRM_EXIT_FATAL, "%s: unknown value '%s' (accepted: %s)", opt, s,
+	    b.p);
+}
+
+static int
+fmt_opt(const char *s)
+{
+	int fmt = crm_fmt_parse(s);
+
+	if (fmt < 0)
+		errx(CRM_EXIT_FATAL, "--format: unknown format '%s' (accepted: "
+		    "tsv, csv, jsonl)", s);
+	return fmt;
+}
+
+/* The log to read: "-" (operand or -f -) is standard input. */
+static char *
+input_path(const char *file, int argc, char **argv)
+{
+	if (argc > 1)
+		usage(CRM_EXIT_FATAL);
+	if (argc == 1) {
+		if (strcmp(argv[0], "-"))
+			usage(CRM_EXIT_FATAL);
+		if (file)
+			errx(CRM_EXIT_FATAL, "give -f FILE or -, not both");
+		return crm_xstrdup("-");
+	}
+	return log_path(file);
+}
+
+static const struct option show_opts[] = {
+	{ "customer", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "agent", required_argument, NULL, 'a' },
+	{ "channel", required_argument, NULL, 'C' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "grep", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "initiator", required_argument, NULL, 'i' },
+	{ "since", required_argument, NULL, 's' },
+	{ "timeline", no_argument, NULL, 'L' },
+	{ "type", required_argument, NULL, 'T' },
+	{ "until", required_argument, NULL, 'u' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct show S;
+	struct scan sc;
+	const char *file = NULL, *grep = NULL;
+	char *path;
+	int ch;
+	static const struct scanner fn = { show_header, show_block };
+
+	memset(&S, 0, sizeof S);
+	S.fmt = CRM_FMT_TSV;
+	while ((ch = getopt_long(argc, argv, "c:f:", show_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': S.agent = optarg; break;
+		case 'c': S.cust = optarg; break;
+		case 'C':
+			vocab_opt("--channel", crm_vocab_channel, optarg);
+			S.channel = optarg;
+			break;
+		case 'f': file = optarg; break;
+		case 'F': S.fmt = fmt_opt(optarg); break;
+		case 'g': grep = optarg; break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'i':
+			vocab_opt("--initiator", crm_vocab_initiator, optarg);
+			S.initiator = optarg;
+			break;
+		case 'L': S.timeline = 1; break;
+		case 's':
+			time_opt("--since", optarg, &S.since, &S.since_date);
+			S.since_set = 1;
+			break;
+		case 'T':
+			vocab_opt("--type", crm_vocab_type, optarg);
+			S.type = optarg;
+			break;
+		case 'u':
+			time_opt("--until", optarg, &S.until, &S.until_date);
+			S.until_set = 1;
+			break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (S.timeline && !S.cust) {
+		warnx("show: --timeline needs -c ID");
+		usage(CRM_EXIT_FATAL);
+	}
+	path = input_path(file, argc, argv);
+
+	if (grep) {
+		int ec;
+		PCRE2_SIZE eo;
+		S.re = pcre2_compile((PCRE2_SPTR)grep, PCRE2_ZERO_TERMINATED,
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+		if (!S.re) {
+			PCRE2_UCHAR m[256];
+			pcre2_get_error_message(ec, m, sizeof m);
+			errx(CRM_EXIT_FATAL, "--grep: %s at offset %zu in '%s'",
+			    (char *)m, (size_t)eo, grep);
+		}
+		pcre2_jit_compile(S.re, PCRE2_JIT_COMPLETE);
+		S.md = pcre2_match_data_create(1, NULL);
+		S.prefilter = prefilter_safe(grep);
+	}
+	crm_buf_init(&S.scratch);
+	crm_buf_init(&S.scratch2);
+	crm_writer_init(&S.w, &crm_stdout, S.fmt);
+	scan_open(&sc, path, LOCK_SH);
+	S.name = sc.name;
+	if (scan_torn_warn(&sc))
+		S.status = CRM_EXIT_REJECT;
+	scan_run(&sc, &fn, &S);
+	if (S.timeline)
+		show_timeline(&S);
+	scan_close(&sc);
+	crm_writer_release(&S.w);
+	crm_out_close(&crm_stdout);
+	if (S.re) {
+		pcre2_match_data_free(S.md);
+		pcre2_code_free(S.re);
+	}
+	crm_buf_release(&S.scratch);
+	crm_buf_release(&S.scratch2);
+	free(S.f);
+	free(path);
+	return S.status;
+}
+
+/* ---- a string-keyed hash table over an arena ---- */
+
+struct smap_ent {
+	const char *key;
+	size_t n;
+	size_t val;
+};
+
+struct smap {
+	struct smap_ent *t;
+	size_t cap, used;
+	char **blocks;
+	size_t nblocks, ablocks, bleft;
+	char *bp;
+};
+
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static char *
+smap_copy(struct smap *m, const char *p, size_t n)
+{
+	if (m->bleft < n + 1) {
+		size_t sz = n + 1 > 65536 ? n + 1 : 1 << 20;
+		crm_grow(&m->blocks, &m->ablocks, m->nblocks + 1,
+		    sizeof *m->blocks);
+		m->bp = m->blocks[m->nblocks++] = crm_xmalloc(sz);
+		m->bleft = sz;
+	}
+	char *r = m->bp;
+	memcpy(r, p, n);
+	r[n] = '\0';
+	m->bp += n + 1;
+	m->bleft -= n + 1;
+	return r;
+}
+
+/* The entry for key p[0..n); *isnew says whether it was just added (with
+ * val 0). */
+static struct smap_ent *
+smap_get(struct smap *m, const char *p, size_t n, int *isnew)
+{
+	if (m->used * 2 >= m->cap) {
+		struct smap_ent *old = m->t;
+		size_t oc = m->cap;
+		m->cap = oc ? oc * 2 : 1024;
+		m->t = crm_xcalloc(m->cap, sizeof *m->t);
+		for (size_t i = 0; i < oc; i++) {
+			if (!old[i].key)
+				continue;
+			size_t j = hash(old[i].key, old[i].n) & (m->cap - 1);
+			while (m->t[j].key)
+				j = (j + 1) & (m->cap - 1);
+			m->t[j] = old[i];
+		}
+		free(old);
+	}
+	size_t j = hash(p, n) & (m->cap - 1);
+	while (m->t[j].key) {
+		if (m->t[j].n == n && !memcmp(m->t[j].key, p, n)) {
+			*isnew = 0;
+			return &m->t[j];
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->t[j].key = smap_copy(m, p, n);
+	m->t[j].n = n;
+	m->t[j].val = 0;
+	m->used++;
+	*isnew = 1;
+	return &m->t[j];
+}
+
+static void
+smap_free(struct smap *m)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	free(m->t);
+}
+
+/* ---- check ---- */
+
+struct check {
+	const char *name;
+	long line;
+	int header_ok;
+	long problems;
+	struct smap ids;
+	struct crm_buf msg;
+	struct crm_field f[NF + 1];
+};
+
+static void
+check_header(void *ctx, char *p, size_t n)
+{
+	struct check *C = ctx;
+	struct crm_buf want, got;
+
+	C->line = 2;
+	if (!p) {
+		warnx("%s: empty file (no header)", C->name);
+		C->problems++;
+		return;
+	}
+	crm_buf_init(&want);
+	for (int k = 0; k < NF; k++) {
+		if (k)
+			crm_buf_addc(&want, '\t');
+		crm_buf_adds(&want, colname[k]);
+	}
+	if (n != want.n || memcmp(p, want.p, n)) {
+		crm_buf_init(&got);
+		addquoted(&got, p, n);
+		warnx("%s:1: header: not the interactions header %s "
+		    "(expected %s)", C->name, got.p,
+		    "id, ts, customer_id, channel, type, initiator, agent, "
+		    "duration_s, outcome, satisfaction, next_action, note");
+		crm_buf_release(&got);
+		C->problems++;
+	}
+	crm_buf_release(&want);
+}
+
+static void
+check_line(struct check *C, char *p, size_t n)
+{
+	size_t nf = split_tabs(p, n, C->f, NF);
+	int isnew;
+
+	if (nf != NF) {
+		size_t real = 1;
+		for (size_t i = 0; i < n; i++)
+			real += p[i] == '\t';
+		warnx("%s:%ld: wrong field count %zu (expected %d)", C->name,
+		    C->line, real, NF);
+		C->problems++;
+		return;
+	}
+	for (int k = 0; k < NF; k++) {
+		struct crm_field u = unesc(C->f[k], &C->msg);
+		char *copy = u.p == C->msg.p ? crm_xstrndup(u.p, u.n) : NULL;
+		struct crm_buf m;
+
+		crm_buf_init(&m);
+		if (check_value(k, copy ? copy : u.p, u.n, &m) < 0) {
+			warnx("%s:%ld: %s: %s", C->name, C->line, colname[k],
+			    m.p);
+			C->problems++;
+		}
+		crm_buf_release(&m);
+		free(copy);
+	}
+	struct crm_field id = C->f[F_ID];
+	if (id.n) {
+		struct smap_ent *e = smap_get(&C->ids, id.p, id.n, &isnew);
+		if (!isnew) {
+			struct crm_buf m;
+			crm_buf_init(&m);
+			addquoted(&m, id.p, id.n);
+			warnx("%s:%ld: id: duplicate id %s (first on line "
+			    "%zu)", C->name, C->line, m.p, e->val);
+			crm_buf_release(&m);
+			C->problems++;
+		} else {
+			e->val = (size_t)C->line;
+		}
+	}
+}
+
+static void
+check_block(void *ctx, char *p, size_t n)
+{
+	struct check *C = ctx;
+	char *end = p + n;
+
+	while (p < end) {
+		char *le = memchr(p, '\n', (size_t)(end - p));
+		check_line(C, p, (size_t)(le - p));
+		C->line++;
+		p = le + 1;
+	}
+}
+
+/* Cut the torn tail of sc's file (locked LOCK_EX) off into FILE.torn or
+ * FILE.torn.N, and say so. */
+static void
+repair_tail(struct scan *sc)
+{
+	size_t n = (size_t)(sc->size - sc->whole);
+	char *buf = crm_xmalloc(n ? n : 1);
+	struct crm_buf name;
+	int fd = -1;
+
+	if (pread(sc->fd, buf, n, sc->whole) != (ssize_t)n)
+		err(CRM_EXIT_FATAL, "%s: cannot read the torn tail", sc->name);
+	crm_buf_init(&name);
+	for (int i = 0; fd < 0; i++) {
+		crm_buf_reset(&name);
+		if (i)
+			crm_buf_addf(&name, "%s.torn.%d", sc->name, i);
+		else
+			crm_buf_addf(&name, "%s.torn", sc->name);
+		fd = open(name.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST)
+			err(CRM_EXIT_FATAL, "%s", name.p);
+	}
+	if (write(fd, buf, n) != (ssize_t)n || fsync(fd) < 0 || close(fd) < 0)
+		err(CRM_EXIT_FATAL, "%s", name.p);
+	if (ftruncate(sc->fd, sc->whole) < 0 || fsync(sc->fd) < 0)
+		err(CRM_EXIT_FATAL, "%s: cannot cut the torn tail", sc->name);
+	warnx("%s: cut off a torn last line (%zu bytes), kept in %s",
+	    sc->name, n, name.p);
+	crm_buf_release(&name);
+	free(buf);
+	sc->size = sc->whole;
+}
+
+static const struct option check_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "repair", no_argument, NULL, 'R' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct check C;
+	struct scan sc;
+	const char *file = NULL;
+	char *path;
+	int ch, repair = 0;
+	static const struct scanner fn = { check_header, check_block };
+
+	while ((ch = getopt_long(argc, argv, "f:", check_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'R': repair = 1; break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	path = input_path(file, argc, argv);
+	if (repair && !strcmp(path, "-"))
+		errx(CRM_EXIT_FATAL, "check: --repair needs a file, not "
+		    "standard input");
+
+	memset(&C, 0, sizeof C);
+	crm_buf_init(&C.msg);
+	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH);
+	C.name = sc.name;
+	if (repair && sc.whole != sc.size)
+		repair_tail(&sc);
+	sc.strict = 1;
+	scan_run(&sc, &fn, &C);
+	if (sc.is_stdin ? sc.tail != 0 : sc.size != sc.whole) {
+		warnx("%s:%ld: torn last line (%lld bytes after the last "
+		    "newline); 'crm-log check --repair' cuts it off", C.name,
+		    C.line, sc.is_stdin ? (long long)sc.tail :
+		    (long long)(sc.size - sc.whole));
+		C.problems++;
+	}
+	scan_close(&sc);
+	smap_free(&C.ids);
+	crm_buf_release(&C.msg);
+	free(path);
+	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
+}
+
+/* ---- due ---- */
+
+enum { U_DAY, U_MONTH };
+
+struct interval {
+	int n;          /* 0: no return visits */
+	int unit;       /* U_DAY or U_MONTH */
+};
+
+static long long
+add_interval(long long days, struct interval iv)
+{
+	if (iv.unit == U_DAY)
+		return days + iv.n;
+	return crm_date_add_months((int32_t)days, iv.n);
+}
+
+static void
+parse_interval(const char *spec, const char *s, size_t n, struct interval *iv)
+{
+	long v = 0;
+	size_t i = 0;
+
+	if ((n == 4 && !memcmp(s, "none", 4)) || (n == 1 && s[0] == '0')) {
+		iv->n = 0;
+		iv->unit = U_DAY;
+		return;
+	}
+	while (i < n && i < 5 && (unsigned)((unsigned char)s[i] - '0') <= 9u)
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || i + 1 != n || v == 0 || !strchr("dwmy", s[i]))
+		errx(CRM_EXIT_FATAL, "--policy: bad interval '%.*s' in '%s' "
+		    "(a number and d, w, m or y, e.g. 3m; or none)", (int)n, s,
+		    spec);
+	switch (s[i]) {
+	case 'd': iv->n = (int)v; iv->unit = U_DAY; break;
+	case 'w': iv->n = (int)v * 7; iv->unit = U_DAY; break;
+	case 'm': iv->n = (int)v; iv->unit = U_MONTH; break;
+	default: iv->n = (int)v * 12; iv->unit = U_MONTH; break;
+	}
+}
+
+static void
+parse_policy(const char *spec, struct interval *fy, struct interval *after)
+{
+	const char *p = spec;
+
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', n);
+		if (!eq)
+			errx(CRM_EXIT_FATAL, "--policy: expected KEY=INTERVAL, "
+			    "got '%.*s'", (int)n, p);
+		size_t kl = (size_t)(eq - p);
+		const char *v = eq + 1;
+		size_t vl = n - kl - 1;
+		if (kl == 10 && !memcmp(p, "first-year", 10))
+			parse_interval(spec, v, vl, fy);
+		else if (kl == 5 && !memcmp(p, "after", 5))
+			parse_interval(spec, v, vl, after);
+		else
+			errx(CRM_EXIT_FATAL, "--policy: unknown key '%.*s' "
+			    "(accepted: first-year, after)", (int)kl, p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+struct cust {
+	const char *id;
+	long long start;        /* created date, -1 unknown */
+	long long first;        /* first interaction date, -1 none */
+	long long last_us;      /* latest interaction instant */
+	long long last_day;     /* its written date */
+	long long next;         /* smallest next_action at last_us, -1 none */
+	int seen;
+};
+
+struct due {
+	const char *name;
+	long long asof;
+	int col[NF];
+	size_t ncols;
+	long line;
+	int status;
+	struct smap map;
+	struct cust *c;
+	size_t nc, ac;
+	struct crm_field *f;
+	struct crm_buf scratch;
+};
+
+static struct cust *
+due_cust(struct due *D, const char *p, size_t n)
+{
+	int isnew;
+	struct smap_ent *e = smap_get(&D->map, p, n, &isnew);
+
+	if (isnew) {
+		crm_grow(&D->c, &D->ac, D->nc + 1, sizeof *D->c);
+		struct cust *c = &D->c[D->nc];
+		memset(c, 0, sizeof *c);
+		c->id = e->key;
+		c->start = c->first = c->next = -1;
+		e->val = D->nc++;
+	}
+	return &D->c[e->val];
+}
+
+static void
+due_header(void *ctx, char *p, size_t n)
+{
+	struct due *D = ctx;
+
+	if (!p)
+		errx(CRM_EXIT_FATAL, "%s: empty file (no header)", D->name);
+	D->ncols = header_cols(p, n, D->col);
+	for (int k = F_TS; k <= F_CUST; k++)
+		if (D->col[k] < 0)
+			errx(CRM_EXIT_FATAL, "%s:1: no column %s", D->name,
+			    colname[k]);
+	D->f = crm_xcalloc(D->ncols + 2, sizeof *D->f);
+	D->line = 2;
+}
+
+static void
+due_bad(struct due *D, const char *field, const char *what,
+    struct crm_field v)
+{
+	struct crm_buf m;
+
+	crm_buf_init(&m);
+	addquoted(&m, v.p, v.n);
+	warnx("%s:%ld: %s: %s %s", D->name, D->line, field, what, m.p);
+	crm_buf_release(&m);
+	D->status = CRM_EXIT_REJECT;
+}
+
+static void
+due_line(struct due *D, char *p, size_t n)
+{
+	struct crm_field *f = D->f;
+	size_t nf = split_tabs(p, n, f, D->ncols);
+	long long us, day, next = -1;
+
+	if (nf != D->ncols) {
+		warnx("%s:%ld: wrong field count %zu (expected %zu)", D->name,
+		    D->line, nf, D->ncols);
+		D->status = CRM_EXIT_REJECT;
+		return;
+	}
+	if (parse_ts(f[D->col[F_TS]].p, f[D->col[F_TS]].n, &us, &day)) {
+		due_bad(D, "ts", "not a timestamp", f[D->col[F_TS]]);
+		return;
+	}
+	if (D->col[F_NEXT] >= 0 && f[D->col[F_NEXT]].n &&
+	    parse_date(f[D->col[F_NEXT]].p, f[D->col[F_NEXT]].n, &next)) {
+		due_bad(D, "next_action", "not a date", f[D->col[F_NEXT]]);
+		return;
+	}
+	if (day > D->asof)
+		return;         /* after the day we look from */
+	struct crm_field id = unesc(f[D->col[F_CUST]], &D->scratch);
+	if (!id.n) {
+		due_bad(D, "customer_id", "missing value", id);
+		return;
+	}
+	struct cust *c = due_cust(D, id.p, id.n);
+	if (!c->seen || day < c->first)
+		c->first = day;
+	if (!c->seen || us > c->last_us) {
+		c->last_us = us;
+		c->last_day = day;
+		c->next = next;
+	} else if (us == c->last_us && next >= 0 &&
+	    (c->next < 0 || next < c->next)) {
+		c->next = next;
+	}
+	c->seen = 1;
+}
+
+static void
+due_block(void *ctx, char *p, size_t n)
+{
+	struct due *D = ctx;
+	char *end = p + n;
+
+	while (p < end) {
+		char *le = memchr(p, '\n', (size_t)(end - p));
+		due_line(D, p, (size_t)(le - p));
+		D->line++;
+		p = le + 1;
+	}
+}
+
+static void
+due_customers(struct due *D, const char *path)
+{
+	struct crm_read_opts ro;
+	struct crm_reader *r;
+	struct crm_rec rec;
+	char e[512];
+	int rc, ci, cc;
+
+	memset(&ro, 0, sizeof ro);
+	r = crm_reader_open(path, &ro, e, sizeof e);
+	if (!r)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	if (!crm_reader_header(r)) {
+		if (*crm_reader_error(r))
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		crm_reader_close(r);
+		return;
+	}
+	ci = crm_reader_col(r, "customer_id");
+	cc = crm_reader_col(r, "created");
+	if (ci < 0)
+		errx(CRM_EXIT_FATAL, "%s:1: no column customer_id",
+		    crm_reader_name(r));
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		long long day, us;
+		if (rc == CRM_READ_FATAL)
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		if (rc == CRM_READ_BAD) {
+			warnx("%s", crm_reader_error(r));
+			D->status = CRM_EXIT_REJECT;
+			continue;
+		}
+		if ((size_t)ci >= rec.nf || !rec.f[ci].n)
+			continue;
+		struct cust *c = due_cust(D, rec.f[ci].p, rec.f[ci].n);
+		if (cc < 0 || (size_t)cc >= rec.nf || !rec.f[cc].n)
+			continue;
+		struct crm_field v = rec.f[cc];
+		if (parse_date(v.p, v.n, &day) && parse_ts(v.p, v.n, &us, &day)) {
+			warnx("%s", crm_reader_seterr(r, rec.line, cc, v.p, v.n,
+			    "not a date"));
+			D->status = CRM_EXIT_REJECT;
+			continue;
+		}
+		c->start = day;
+	}
+	crm_reader_close(r);
+}
+
+struct due_row {
+	const char *cust;
+	long long due;
+	int reason;             /* 0 next_action, 1 return_visit */
+	long long last;         /* -1 none */
+};
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct due_row *x = a, *y = b;
+	int c;
+
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	if ((c = strcmp(x->cust, y->cust)))
+		return c;
+	return x->reason - y->reason;
+}
+
+static const struct option due_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "as-of", required_argument, NULL, 'A' },
+	{ "customers", required_argument, NULL, 'C' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "policy", required_argument, NULL, 'P' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_due(int argc, char **argv)
+{
+	static const struct scanner fn = { due_header, due_block };
+	static const char *const outcols[] = { "customer_id", "due", "reason",
+		"last_contact" };
+	struct interval fy = { 1, U_MONTH }, after = { 3, U_MONTH };
+	const char *file = NULL, *customers = NULL, *asof = NULL;
+	struct due D;
+	struct scan sc;
+	struct crm_writer w;
+	struct due_row *rows = NULL;
+	size_t nrows = 0, arows = 0;
+	int ch, fmt = CRM_FMT_TSV;
+	char *path;
+
+	while ((ch = getopt_long(argc, argv, "f:", due_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'A': asof = optarg; break;
+		case 'C': customers = optarg; break;
+		case 'f': file = optarg; break;
+		case 'F': fmt = fmt_opt(optarg); break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'P': parse_policy(optarg, &fy, &after); break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	path = input_path(file, argc, argv);
+
+	memset(&D, 0, sizeof D);
+	crm_buf_init(&D.scratch);
+	D.asof = asof ? opt_date("--as-of", asof) : today();
+	if (customers)
+		due_customers(&D, customers);
+	scan_open(&sc, path, LOCK_SH);
+	D.name = sc.name;
+	if (scan_torn_warn(&sc))
+		D.status = CRM_EXIT_REJECT;
+	scan_run(&sc, &fn, &D);
+	scan_close(&sc);
+
+	for (size_t i = 0; i < D.nc; i++) {
+		struct cust *c = &D.c[i];
+		long long start = c->start >= 0 ? c->start : c->first;
+		struct due_row r;
+
+		r.cust = c->id;
+		if (!c->seen) {
+			/* known customer, never contacted */
+			if (!fy.n || start < 0)
+				continue;
+			r.due = add_interval(start, fy);
+			r.reason = 1;
+			r.last = -1;
+			if (r.due <= D.asof) {
+				crm_grow(&rows, &arows, nrows + 1, sizeof *rows);
+				rows[nrows++] = r;
+			}
+			continue;
+		}
+		r.last = c->last_day;
+		if (c->next >= 0 && c->next <= D.asof) {
+			r.due = c->next;
+			r.reason = 0;
+			crm_grow(&rows, &arows, nrows + 1, sizeof *rows);
+			rows[nrows++] = r;
+		}
+		struct interval one_year = { 12, U_MONTH };
+		struct interval iv = c->last_day < add_interval(start,
+		    one_year) ? fy : after;
+		if (iv.n) {
+			r.due = add_interval(c->last_day, iv);
+			r.reason = 1;
+			if (r.due <= D.asof) {
+				crm_grow(&rows, &arows, nrows + 1, sizeof *rows);
+				rows[nrows++] = r;
+			}
+		}
+	}
+	qsort(rows, nrows, sizeof *rows, cmp_row);
+	crm_writer_init(&w, &crm_stdout, fmt);
+	crm_writer_header_names(&w, outcols, 4);
+	for (size_t i = 0; i < nrows; i++) {
+		char due[16], last[16];
+		fmt_date(due, sizeof due, rows[i].due);
+		if (rows[i].last >= 0)
+			fmt_date(last, sizeof last, rows[i].last);
+		else
+			last[0] = '\0';
+		crm_writer_str(&w, rows[i].cust);
+		crm_writer_str(&w, due);
+		crm_writer_str(&w, rows[i].reason ? "return_visit" :
+		    "next_action");
+		crm_writer_str(&w, last);
+		crm_writer_end(&w);
+	}
+	crm_writer_release(&w);
+	crm_out_close(&crm_stdout);
+	free(rows);
+	free(D.c);
+	free(D.f);
+	smap_free(&D.map);
+	crm_buf_release(&D.scratch);
+	free(path);
+	return D.status;
+}
+
+/* ---- stats ---- */
+
+struct stats {
+	const char *name;
+	int col[NF];
+	size_t ncols;
+	long line;
+	int status;
+	struct smap dim[2];
+	struct crm_field *f;
+	struct crm_buf scratch;
+};
+
+static void
+stats_header(void *ctx, char *p, size_t n)
+{
+	struct stats *St = ctx;
+
+	if (!p)
+		errx(CRM_EXIT_FATAL, "%s: empty file (no header)", St->name);
+	St->ncols = header_cols(p, n, St->col);
+	if (St->col[F_CHANNEL] < 0 || St->col[F_TYPE] < 0)
+		errx(CRM_EXIT_FATAL, "%s:1: no column %s", St->name,
+		    St->col[F_CHANNEL] < 0 ? "channel" : "type");
+	St->f = crm_xcalloc(St->ncols + 2, sizeof *St->f);
+	St->line = 2;
+}
+
+static void
+stats_block(void *ctx, char *p, size_t n)
+{
+	struct stats *St = ctx;
+	char *end = p + n;
+	int isnew;
+
+	while (p < end) {
+		char *le = memchr(p, '\n', (size_t)(end - p));
+		size_t nf = split_tabs(p, (size_t)(le - p), St->f, St->ncols);
+		if (nf != St->ncols) {
+			warnx("%s:%ld: wrong field count %zu (expected %zu)",
+			    St->name, St->line, nf, St->ncols);
+			St->status = CRM_EXIT_REJECT;
+		} else {
+			for (int d = 0; d < 2; d++) {
+				struct crm_field v = unesc(St->f[St->col[d ?
+				    F_TYPE : F_CHANNEL]], &St->scratch);
+				smap_get(&St->dim[d], v.p, v.n, &isnew)->val++;
+			}
+		}
+		St->line++;
+		p = le + 1;
+	}
+}
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	const struct smap_ent *x = *(struct smap_ent *const *)a;
+	const struct smap_ent *y = *(struct smap_ent *const *)b;
+
+	return strcmp(x->key, y->key);
+}
+
+static const struct option stats_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	static const struct scanner fn = { stats_header, stats_block };
+	static const char *const outcols[] = { "dimension", "value", "count" };
+	const char *const *vocab[2] = { crm_vocab_channel, crm_vocab_type };
+	const char *dimname[2] = { "channel", "type" };
+	const char *file = NULL;
+	struct stats St;
+	struct scan sc;
+	struct crm_writer w;
+	int ch, fmt = CRM_FMT_TSV;
+	char *path;
+
+	while ((ch = getopt_long(argc, argv, "f:", stats_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'F': fmt = fmt_opt(optarg); break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	path = input_path(file, argc, argv);
+
+	memset(&St, 0, sizeof St);
+	crm_buf_init(&St.scratch);
+	scan_open(&sc, path, LOCK_SH);
+	St.name = sc.name;
+	if (scan_torn_warn(&sc))
+		St.status = CRM_EXIT_REJECT;
+	scan_run(&sc, &fn, &St);
+	scan_close(&sc);
+
+	crm_writer_init(&w, &crm_stdout, fmt);
+	crm_writer_header_names(&w, outcols, 3);
+	crm_writer_numeric(&w, 2, 1);
+	for (int d = 0; d < 2; d++) {
+		struct smap *m = &St.dim[d];
+		struct smap_ent **other = crm_xcalloc(m->used + 1,
+		    sizeof *other);
+		size_t no = 0;
+
+		/* the vocabulary in its own order, then anything else */
+		for (size_t i = 0; i < m->cap; i++) {
+			if (m->t[i].key && crm_vocab_index(vocab[d],
+			    m->t[i].key, m->t[i].n) < 0)
+				other[no++] = &m->t[i];
+		}
+		for (const char *const *v = vocab[d]; *v; v++) {
+			int isnew;
+			if (!m->cap)
+				break;
+			size_t j = hash(*v, strlen(*v)) & (m->cap - 1);
+			(void)isnew;
+			for (; m->t[j].key; j = (j + 1) & (m->cap - 1)) {
+				if (!strcmp(m->t[j].key, *v)) {
+					crm_writer_str(&w, dimname[d]);
+					crm_writer_str(&w, *v);
+					crm_writer_fieldf(&w, "%zu",
+					    m->t[j].val);
+					crm_writer_end(&w);
+					break;
+				}
+			}
+		}
+		qsort(other, no, sizeof *other, cmp_ent);
+		for (size_t i = 0; i < no; i++) {
+			crm_writer_str(&w, dimname[d]);
+			crm_writer_field(&w, other[i]->key, other[i]->n);
+			crm_writer_fieldf(&w, "%zu", other[i]->val);
+			crm_writer_end(&w);
+		}
+		free(other);
+		smap_free(m);
+	}
+	crm_writer_release(&w);
+	crm_out_close(&crm_stdout);
+	free(St.f);
+	crm_buf_release(&St.scratch);
+	free(path);
+	return St.status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	ikind = crm_kind_find("interactions");
+	if (!ikind || ikind->ncols != NF)
+		errx(CRM_EXIT_FATAL, "interactions kind out of step");
+	for (int k = 0; k < NF; k++)
+		colname[k] = ikind->cols[k].name;
+
+	if (argc < 2)
+		usage(CRM_EXIT_FATAL);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		usage(CRM_EXIT_OK);
+	if (!strcmp(argv[1], "--version"))
+		crm_cli_version();
+	argc--;
+	argv++;
+	if (!strcmp(argv[0], "add"))
+		return cmd_add(argc, argv);
+	if (!strcmp(argv[0], "show"))
+		return cmd_show(argc, argv);
+	if (!strcmp(argv[0], "due"))
+		return cmd_due(argc, argv);
+	if (!strcmp(argv[0], "check"))
+		return cmd_check(argc, argv);
+	if (!strcmp(argv[0], "stats"))
+		return cmd_stats(argc, argv);
+	warnx("unknown command '%s'", argv[0]);
+	usage(CRM_EXIT_FATAL);
+}

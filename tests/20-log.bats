@@ -1,0 +1,604 @@
+#!/usr/bin/env bats
+# crm-log: the interaction record.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+L="$FIX/log"
+HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\tsatisfaction\tnext_action\tnote'
+
+# --- add: one record from options ---
+
+@test "crm-log add: prints the new id and appends the record with every field" {
+	export CRM_AS_OF=2026-11-23T09:30:00+08:00
+	run crm-log add -f log.tsv -c C1001 --channel phone --type inquiry \
+		--initiator customer --agent A07 --duration 95 --outcome resolved \
+		--satisfaction 4 --next-action 2026-12-01 --note '询问保养价格'
+	assert_success
+	assert_output --regexp '^I[0-9]{8}T[0-9]{12}[0-9A-Z]{4}$'
+	id=$output
+	run cat log.tsv
+	assert_output "$HDR"$'\n'"$id"$'\t2026-11-23T09:30:00+08:00\tC1001\tphone\tinquiry\tcustomer\tA07\t95\tresolved\t4\t2026-12-01\t询问保养价格'
+}
+
+@test "crm-log add: --ts sets the timestamp, written in the canonical form" {
+	run crm-log add -f log.tsv -c C1 --channel sms --type care --ts 2026-01-02T03:04:05.25-05:00
+	assert_success
+	run cut -f2 log.tsv
+	assert_output $'ts\n2026-01-02T03:04:05-05:00'
+}
+
+@test "crm-log add: typed values are normalised, free text is kept byte for byte" {
+	run crm-log add -f log.tsv -c C1 --channel PHONE --type Care --initiator Company \
+		--ts '2026-11-23 09:30+08' --next-action 2026/12/01 --satisfaction ' 5' \
+		--duration 60 --agent ' A07 ' --outcome ' ok' --note '  spaced  '
+	assert_success
+	id=$output
+	run sed -n 2p log.tsv
+	assert_output "$id"$'\t2026-11-23T09:30:00+08:00\tC1\tphone\tcare\tcompany\t A07 \t60\t ok\t5\t2026-12-01\t  spaced  '
+}
+
+@test "crm-log add: the default timestamp is now in local time with its offset" {
+	CRM_AS_OF=2026-11-23 TZ=Asia/Shanghai run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_success
+	run cut -f2 log.tsv
+	assert_output $'ts\n2026-11-23T00:00:00+08:00'
+	run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_success
+	run sed -n 3p log.tsv
+	assert_output --regexp $'^I[^\t]+\t20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\+00:00\t'
+}
+
+@test "crm-log add: a bad CRM_AS_OF is an error" {
+	CRM_AS_OF=yesterday run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_failure 2
+	assert_output "crm-log: CRM_AS_OF: not a timestamp 'yesterday'"
+}
+
+@test "crm-log add: ids from one process and from many are unique and sort by time" {
+	for i in 1 2 3 4 5; do crm-log add -f log.tsv -c C$i --channel sms --type care >>ids; done
+	run sort -c ids
+	assert_success
+	run sh -c 'sort -u ids | wc -l'
+	assert_output 5
+}
+
+@test "crm-log add: creates the log under CRM_DIR with mode 0600 and its header" {
+	mkdir store
+	umask 022
+	CRM_DIR=$T/store run crm-log add -c C1 --channel visit --type care
+	assert_success
+	run stat -c %a store/interactions.tsv
+	assert_output 600
+	run head -1 store/interactions.tsv
+	assert_output "$HDR"
+}
+
+@test "crm-log add: without -f or CRM_DIR there is no log to write" {
+	run crm-log add -c C1 --channel visit --type care
+	assert_failure 2
+	assert_output "crm-log: no interactions.tsv: give -f FILE or set CRM_DIR"
+}
+
+@test "crm-log add: a Chinese note with tabs, newlines and backslashes round-trips exactly" {
+	note=$'刹车异响\t左前轮\n客户说：“很吵”\\ 第二次\r来店'
+	crm-log add -f log.tsv -c C1 --channel visit --type complaint --note "$note" --outcome $'转\t技术部'
+	run cut -f12 log.tsv
+	assert_output $'note\n刹车异响\\t左前轮\\n客户说：“很吵”\\\\ 第二次\\r来店'
+	run crm-log show -f log.tsv --format jsonl
+	assert_output --partial '"outcome":"转\t技术部","satisfaction":null,"next_action":"","note":"刹车异响\t左前轮\n客户说：“很吵”\\ 第二次\r来店"}'
+	# through show and add - into a second log: byte-identical records
+	crm-log show -f log.tsv | crm-log add -f copy.tsv -
+	cmp log.tsv copy.tsv
+}
+
+@test "crm-log add: every invalid value is reported with the field and nothing is written" {
+	run crm-log add -f log.tsv -c C1 --channel fax --type inquiry
+	assert_failure 1
+	assert_output "crm-log: channel: unknown channel 'fax' (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service)"
+	run crm-log add -f log.tsv -c C1 --channel phone --type chat
+	assert_failure 1
+	assert_output "crm-log: type: unknown type 'chat' (accepted: inquiry, care, complaint, suggestion, objection, order, followup, survey, other)"
+	run crm-log add -f log.tsv -c C1 --channel phone --type care --initiator both
+	assert_failure 1
+	assert_output "crm-log: initiator: unknown initiator 'both' (accepted: company, customer)"
+	run crm-log add -f log.tsv -c C1 --channel phone --type care --satisfaction 6 --duration 1m
+	assert_failure 1
+	assert_line -n 0 "crm-log: duration_s: not an integer '1m'"
+	assert_line -n 1 "crm-log: satisfaction: out of range (1..5) '6'"
+	run crm-log add -f log.tsv -c C1 --channel phone --type care --next-action 2026-02-30
+	assert_failure 1
+	assert_output "crm-log: next_action: day out of range '2026-02-30'"
+	run crm-log add -f log.tsv -c C1 --channel phone --type care --ts '2026-11-23 09:30'
+	assert_failure 1
+	assert_output "crm-log: ts: missing UTC offset '2026-11-23 09:30'"
+	run crm-log add -f log.tsv -c 'C 1' --channel phone --type care
+	assert_failure 1
+	assert_output "crm-log: customer_id: not an id (contains whitespace) 'C 1'"
+	run crm-log add -f log.tsv -c '' --channel phone --type care
+	assert_failure 1
+	assert_output "crm-log: customer_id: missing value"
+	run crm-log add -f log.tsv -c C1 --channel phone --type care --note $'\xff'
+	assert_failure 1
+	assert_output "crm-log: note: not valid UTF-8 '\\xff'"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-log add: -c, --channel and --type are required" {
+	run crm-log add -f log.tsv -c C1 --channel phone
+	assert_failure 2
+	assert_line -n 0 "crm-log: add: -c, --channel and --type are required"
+	assert_line -n 1 --partial "usage: crm-log add"
+}
+
+@test "crm-log add: --csv is only for records on standard input" {
+	run crm-log add -f log.tsv --csv -c C1 --channel phone --type care
+	assert_failure 2
+	assert_output "crm-log: add: --csv and --ignore-extra are for 'add -'"
+	run crm-log add -f log.tsv -c C1 -
+	assert_failure 2
+	assert_output "crm-log: add -: field options do not mix with records on standard input"
+}
+
+@test "crm-log add: refuses a log whose header is not the interactions header" {
+	printf 'a\tb\n' >log.tsv
+	run crm-log add -f log.tsv -c C1 --channel phone --type care
+	assert_failure 2
+	assert_output --partial "crm-log: log.tsv: header does not match the expected 'id"
+	run cat log.tsv
+	assert_output $'a\tb'
+}
+
+@test "crm-log: a symbolic link is refused for writing and repairing, read for show" {
+	cp "$L/small.tsv" real.tsv
+	ln -s real.tsv log.tsv
+	run crm-log add -f log.tsv -c C1 --channel phone --type care
+	assert_failure 2
+	assert_output "crm-log: log.tsv: is a symbolic link, refused"
+	run crm-log check --repair -f log.tsv
+	assert_failure 2
+	assert_output "crm-log: log.tsv: is a symbolic link, refused"
+	run crm-log show -f log.tsv --type order
+	assert_success
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+}
+
+@test "crm-log add: --sync appends as usual" {
+	run crm-log add --sync -f log.tsv -c C1 --channel phone --type care
+	assert_success
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+}
+
+# --- add -: many records from standard input ---
+
+@test "crm-log add -: appends the valid records, fills id and ts, reports the others by line" {
+	export CRM_AS_OF=2026-11-23T10:00:00+08:00
+	printf '%s\n' $'customer_id\tchannel\ttype\tnote\tid' \
+		$'C1\tphone\tcare\tfirst\t' \
+		$'C2\tfax\tcare\tsecond\tX2' \
+		$'C3\tsms\torder\tthird\tX3' \
+		$'C4\tsms\n' \
+		$'C5\tweb\tsurvey\tfifth\tX5' >in.tsv
+	run crm-log add -f log.tsv - <in.tsv
+	assert_failure 1
+	assert_line -n 0 "crm-log: -:3: channel: unknown channel 'fax' (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service)"
+	assert_line -n 1 --partial "crm-log: -:5: "
+	run cut -f1-5,12 log.tsv
+	assert_line -n 0 $'id\tts\tcustomer_id\tchannel\ttype\tnote'
+	assert_line -n 1 --regexp $'^I[0-9]{8}T[0-9]{12}[0-9A-Z]{4}\t2026-11-23T10:00:00\\+08:00\tC1\tphone\tcare\tfirst$'
+	assert_line -n 2 $'X3\t2026-11-23T10:00:00+08:00\tC3\tsms\torder\tthird'
+	assert_line -n 3 $'X5\t2026-11-23T10:00:00+08:00\tC5\tweb\tsurvey\tfifth'
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "crm-log add -: all valid input exits 0 and empty input adds nothing" {
+	crm-log show -f "$L/small.tsv" | crm-log add -f log.tsv -
+	cmp "$L/small.tsv" log.tsv
+	run crm-log add -f log2.tsv - </dev/null
+	assert_success
+	run cat log2.tsv
+	assert_output "$HDR"
+}
+
+@test "crm-log add - --csv: reads CSV with quoted commas and newlines" {
+	printf 'customer_id,channel,type,note\r\nC1,visit,care,"到店，保养\r\n第二行"\r\nC2,chat,inquiry,"say ""hi"""\r\n' >in.csv
+	CRM_AS_OF=2026-11-23T10:00:00Z run crm-log add --csv -f log.tsv - <in.csv
+	assert_success
+	run cut -f3,12 log.tsv
+	assert_output $'customer_id\tnote\nC1\t到店，保养\\r\\n第二行\nC2\tsay "hi"'
+}
+
+@test "crm-log add -: columns the log does not have are an error unless --ignore-extra" {
+	printf 'customer_id\tchannel\ttype\tvip\tscore\nC1\tsms\tcare\t1\t9\n' >in.tsv
+	run crm-log add -f log.tsv - <in.tsv
+	assert_failure 2
+	assert_output "crm-log: -:1: columns not in the log: vip, score (the log has a fixed header; --ignore-extra drops them)"
+	run cat log.tsv
+	assert_output "$HDR"
+	run crm-log add --ignore-extra -f log.tsv - <in.tsv
+	assert_success
+	run cut -f3-5 log.tsv
+	assert_output $'customer_id\tchannel\ttype\nC1\tsms\tcare'
+}
+
+@test "crm-log add -: a missing required column or a repeated one is an error" {
+	printf 'channel\ttype\nsms\tcare\n' | { run crm-log add -f log.tsv -; assert_failure 2; assert_output "crm-log: -:1: missing column customer_id"; }
+	printf 'customer_id\tchannel\ttype\ttype\nC1\tsms\tcare\tcare\n' | { run crm-log add -f log.tsv -; assert_failure 2; assert_output "crm-log: -:1: type: column appears twice"; }
+}
+
+@test "crm-log add -: batches larger than a chunk arrive whole and in order" {
+	crm-gen --seed 3 interactions 20000 >in.tsv
+	run crm-log add -f log.tsv - <in.tsv
+	assert_success
+	cmp in.tsv log.tsv
+}
+
+# --- torn tails, repair, failures ---
+
+@test "crm-log: a torn tail stops the next writer until check --repair cuts it off" {
+	cp "$L/small.tsv" log.tsv
+	printf 'I9\t2026-11-0' >>log.tsv
+	cp log.tsv before.tsv
+	run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_failure 2
+	assert_output "crm-log: log.tsv: torn last line (12 bytes after the last newline, left by an interrupted write); 'crm-log check --repair -f log.tsv' cuts it off"
+	cmp log.tsv before.tsv
+	run crm-log show -f log.tsv -c C1002
+	assert_failure 1
+	assert_line -n 0 "crm-log: log.tsv: torn last line ignored (12 bytes after the last newline); 'crm-log check --repair' cuts it off"
+	assert_line -n 3 --partial $'I6\t'
+	run crm-log check --repair -f log.tsv
+	assert_success
+	assert_output "crm-log: log.tsv: cut off a torn last line (12 bytes), kept in log.tsv.torn"
+	cmp log.tsv "$L/small.tsv"
+	run cat log.tsv.torn
+	assert_output $'I9\t2026-11-0'
+	run stat -c %a log.tsv.torn
+	assert_output 600
+	printf 'again' >>log.tsv
+	run crm-log check --repair -f log.tsv
+	assert_success
+	assert_output "crm-log: log.tsv: cut off a torn last line (5 bytes), kept in log.tsv.torn.1"
+	run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_success
+}
+
+@test "crm-log: a writer killed in the middle of a record leaves a tail that check --repair cuts" {
+	cp "$L/small.tsv" log.tsv
+	size=$(stat -c %s log.tsv)
+	CRM_TEST_PAUSE_WRITE=30 crm-log add -f log.tsv -c C9 --channel sms --type care --note 'half of me' >id.out &
+	pid=$!
+	while [ "$(stat -c %s log.tsv)" -eq "$size" ]; do sleep 0.05; done
+	kill -9 $pid
+	wait $pid || true
+	[ ! -s id.out ]
+	run crm-log check -f log.tsv
+	assert_failure 1
+	assert_output --regexp "^crm-log: log.tsv:8: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair' cuts it off$"
+	run crm-log check --repair -f log.tsv
+	assert_success
+	cmp log.tsv "$L/small.tsv"
+	run crm-log check -f log.tsv
+	assert_success
+}
+
+@test "crm-log: writers killed at random moments lose no record they reported as written" {
+	crm-gen --seed 5 interactions 3000 | cut -f2- >batch.tsv
+	crm-log add -f log.tsv -c C0 --channel sms --type care >ids.0
+	for round in 1 2 3 4 5 6; do
+		pids=()
+		for j in 1 2 3; do
+			( for k in 1 2 3 4 5 6 7 8; do crm-log add -f log.tsv -c C$round$j --channel phone --type care --note "r$round w$j n$k" || exit 0; done ) >ids.$round.$j 2>/dev/null &
+			pids+=($!)
+		done
+		if [ $((round % 2)) -eq 0 ]; then
+			CRM_TEST_PAUSE_WRITE=2 crm-log add -f log.tsv - <batch.tsv 2>/dev/null &
+		else
+			crm-log add -f log.tsv - <batch.tsv 2>/dev/null &
+		fi
+		pids+=($!)
+		sleep 0.$((RANDOM % 4))$((RANDOM % 10))
+		kill -9 "${pids[@]}" 2>/dev/null || true
+		wait || true
+		crm-log check --repair -f log.tsv 2>/dev/null || true
+	done
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+	cat ids.* | grep -E '^I[0-9]{8}T[0-9]{12}[0-9A-Z]{4}$' >reported || true
+	[ -s reported ]
+	cut -f1 log.tsv | grep -Fxf reported >found
+	[ "$(wc -l <found)" -eq "$(wc -l <reported)" ]
+}
+
+@test "crm-log: a full disk leaves the log byte-identical and exits 2 naming the file" {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "needs root to mount a small tmpfs"
+	fi
+	mkdir mnt
+	if ! mount -t tmpfs -o size=64k tmpfs mnt 2>/dev/null; then
+		skip "cannot mount a tmpfs here"
+	fi
+	# a log of exactly one page, so that the next byte needs a new one
+	{ echo "$HDR"; printf 'I1\t2026-11-01T09:00:00+08:00\tC1\tsms\tcare\t\t\t\t\t\t\t'; } >mnt/log.tsv
+	pad=$((4096 - 1 - $(stat -c %s mnt/log.tsv)))
+	head -c $pad /dev/zero | tr '\0' x >>mnt/log.tsv
+	echo >>mnt/log.tsv
+	[ "$(stat -c %s mnt/log.tsv)" -eq 4096 ]
+	cp mnt/log.tsv before.tsv
+	dd if=/dev/zero of=mnt/fill bs=1k count=100 2>/dev/null || true
+	run crm-log add -f mnt/log.tsv -c C1 --channel sms --type care
+	status1=$status
+	out1=$output
+	crm-gen interactions 2000 | cut -f2- >batch.tsv
+	run crm-log add -f mnt/log.tsv - <batch.tsv
+	status2=$status
+	out2=$output
+	cmp mnt/log.tsv before.tsv
+	cmpst=$?
+	umount mnt
+	[ "$cmpst" -eq 0 ]
+	[ "$status1" -eq 2 ]
+	[ "$out1" = "crm-log: mnt/log.tsv: write error: No space left on device" ]
+	[ "$status2" -eq 2 ]
+	[ "$out2" = "crm-log: mnt/log.tsv: write error: No space left on device" ]
+}
+
+@test "crm-log: 8 single writers and 8 batch writers at once give 44,000 whole records" {
+	for b in 1 2 3 4 5 6 7 8; do
+		crm-gen --seed $b interactions 5000 | cut -f2- >batch.$b
+	done
+	crm-log add -f log.tsv - </dev/null
+	for w in 1 2 3 4 5 6 7 8; do
+		( for i in $(seq 500); do crm-log add -f log.tsv -c S$w --channel phone --type care --note "w$w $i" >/dev/null || exit 1; done ) &
+		( crm-log add -f log.tsv - <batch.$w ) &
+	done
+	fails=0
+	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+	[ "$fails" -eq 0 ]
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+	[ "$(wc -l <log.tsv)" -eq 44001 ]
+	[ "$(cut -f1 log.tsv | sort -u | wc -l)" -eq 44001 ]
+	for w in 1 2 3 4 5 6 7 8; do
+		[ "$(grep -c $'\tS'$w$'\tphone\t' log.tsv)" -eq 500 ]
+	done
+}
+
+# --- show ---
+
+@test "crm-log show: without filters prints the whole log with its header" {
+	run crm-log show -f "$L/small.tsv"
+	assert_success
+	golden "$L/small.tsv"
+}
+
+@test "crm-log show: -c, --channel, --type, --agent and --initiator filter exactly" {
+	run crm-log show -f "$L/small.tsv" -c C1001
+	assert_success
+	assert_output "$(sed -n '1,2p;4p;6p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --channel web
+	assert_output "$(sed -n '1p;5p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --type care
+	assert_output "$(sed -n '1p;3p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --agent A02
+	assert_output "$(sed -n '1p;3p;6p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --initiator company -c C1001
+	assert_output "$(sed -n '1p;4p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" -c C9999
+	assert_success
+	assert_output "$HDR"
+}
+
+@test "crm-log show: --since and --until take dates (the day written) or instants" {
+	run crm-log show -f "$L/small.tsv" --since 2026-11-01 --until 2026-11-03
+	assert_output "$(sed -n '1,4p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --since 2026-11-01T12:00:00+08:00 --until 2026-11-02T10:30:00+08:00
+	assert_output "$(sed -n '1p;3p;6p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --until 2026-10-31
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+	# other ISO 8601 forms; without an offset the time is local (TZ=UTC)
+	run crm-log show -f "$L/small.tsv" --since '2026-11-05 00:15' --until 2026-11-05T12:00Z
+	assert_output "$(sed -n '1p;5p;7p' "$L/small.tsv")"
+	run crm-log due -f "$L/due-log.tsv" --customers "$L/due-customers.tsv" --as-of 2026-06-30T23:59:00+08:00
+	golden "$L/due.expected"
+}
+
+@test "crm-log show: --grep searches the note and the outcome with PCRE2" {
+	run crm-log show -f "$L/small.tsv" --grep '保养|轮胎'
+	assert_output "$(sed -n '1,2p;6p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep 'price'
+	assert_output "$(sed -n '1p;7p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep '(?i)REMINDER'
+	assert_output "$(sed -n '1p;4p' "$L/small.tsv")"
+	# not the other fields
+	run crm-log show -f "$L/small.tsv" --grep 'C1001|phone|A01'
+	assert_output "$HDR"
+}
+
+@test "crm-log show: --grep matches the note's real tabs and newlines, and anchors at the note" {
+	run crm-log show -f "$L/small.tsv" --grep '很差\t二次'
+	assert_output "$(sed -n '1p;5p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep '^四条$'
+	assert_output "$HDR"
+	run crm-log show -f "$L/small.tsv" --grep '(?m)^四条$'
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep '^reminder'
+	assert_output "$(sed -n '1p;4p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep 'change$'
+	assert_output "$(sed -n '1p;4p' "$L/small.tsv")"
+	run crm-log show -f "$L/small.tsv" --grep 'z\\n'
+	assert_output "$HDR"
+}
+
+@test "crm-log show: --grep with a broken pattern is an error" {
+	run crm-log show -f "$L/small.tsv" --grep '(abc'
+	assert_failure 2
+	assert_output "crm-log: --grep: missing closing parenthesis at offset 4 in '(abc'"
+}
+
+@test "crm-log show: --format csv and jsonl unescape the fields" {
+	run crm-log show -f "$L/small.tsv" -c C1003 --format csv
+	assert_success
+	assert_output "$(printf 'id,ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note\nI4,2026-11-05T08:15:00+08:00,C1003,web,complaint,customer,A03,600,escalated,1,,刹车异响，态度很差\t二次投诉')"
+	run crm-log show -f "$L/small.tsv" -c C1003 --format jsonl
+	assert_output '{"id":"I4","ts":"2026-11-05T08:15:00+08:00","customer_id":"C1003","channel":"web","type":"complaint","initiator":"customer","agent":"A03","duration_s":600,"outcome":"escalated","satisfaction":1,"next_action":"","note":"刹车异响，态度很差\t二次投诉"}'
+	run crm-log show -f "$L/small.tsv" --format xml
+	assert_failure 2
+	assert_output "crm-log: --format: unknown format 'xml' (accepted: tsv, csv, jsonl)"
+}
+
+@test "crm-log show: reads standard input with - and the log under CRM_DIR" {
+	run sh -c "crm-log show --type order - <'$L/small.tsv'"
+	assert_success
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+	mkdir d
+	cp "$L/small.tsv" d/interactions.tsv
+	CRM_DIR=$T/d run crm-log show --type order
+	assert_output "$(sed -n '1p;6p' "$L/small.tsv")"
+	run crm-log show -f x.tsv -
+	assert_failure 2
+	assert_output "crm-log: give -f FILE or -, not both"
+	run crm-log show -f missing.tsv
+	assert_failure 2
+	assert_output "crm-log: missing.tsv: No such file or directory"
+}
+
+@test "crm-log show: unknown filter values and bad times are usage errors" {
+	run crm-log show -f "$L/small.tsv" --channel fax
+	assert_failure 2
+	assert_output "crm-log: --channel: unknown value 'fax' (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service)"
+	run crm-log show -f "$L/small.tsv" --type x
+	assert_failure 2
+	assert_output --partial "crm-log: --type: unknown value 'x' (accepted: inquiry,"
+	run crm-log show -f "$L/small.tsv" --initiator me
+	assert_failure 2
+	assert_output "crm-log: --initiator: unknown value 'me' (accepted: company, customer)"
+	run crm-log show -f "$L/small.tsv" --since 'last week'
+	assert_failure 2
+	assert_output "crm-log: --since: not a date or timestamp 'last week'"
+}
+
+@test "crm-log show: a record with a wrong field count is reported and skipped" {
+	{ cat "$L/small.tsv"; printf 'I9\tbroken\n'; } >log.tsv
+	run crm-log show -f log.tsv --type order
+	assert_failure 1
+	assert_line -n 0 "crm-log: log.tsv:8: wrong field count (expected 12)"
+	assert_line -n 2 --partial $'I5\t'
+}
+
+@test "crm-log show --timeline: one customer's history as a table, oldest first, empty columns left out" {
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001
+	assert_success
+	golden "$L/timeline.expected"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1002
+	golden "$L/timeline-c1002.expected"
+	run crm-log show -f "$L/small.tsv" --timeline
+	assert_failure 2
+	assert_line -n 0 "crm-log: show: --timeline needs -c ID"
+}
+
+# --- due ---
+
+@test "crm-log due: first year monthly, quarterly after, next_action until a later contact" {
+	run crm-log due -f "$L/due-log.tsv" --customers "$L/due-customers.tsv" --as-of 2026-06-30
+	assert_success
+	golden "$L/due.expected"
+}
+
+@test "crm-log due: --policy changes the intervals; none turns return visits off" {
+	run crm-log due -f "$L/due-log.tsv" --as-of 2026-06-30 --policy first-year=2w,after=none
+	assert_success
+	golden "$L/due-policy.expected"
+	run crm-log due -f "$L/due-log.tsv" --as-of 2026-06-30 --policy first-year=none,after=none
+	assert_output $'customer_id\tdue\treason\tlast_contact\nC6\t2026-06-25\tnext_action\t2026-06-10'
+}
+
+@test "crm-log due: as-of defaults to CRM_AS_OF and bad policies are usage errors" {
+	CRM_AS_OF=2026-06-30 run crm-log due -f "$L/due-log.tsv" --customers "$L/due-customers.tsv"
+	golden "$L/due.expected"
+	run crm-log due -f "$L/due-log.tsv" --policy first-year=3x
+	assert_failure 2
+	assert_output "crm-log: --policy: bad interval '3x' in 'first-year=3x' (a number and d, w, m or y, e.g. 3m; or none)"
+	run crm-log due -f "$L/due-log.tsv" --policy weekly=1w
+	assert_failure 2
+	assert_output "crm-log: --policy: unknown key 'weekly' (accepted: first-year, after)"
+	run crm-log due -f "$L/due-log.tsv" --as-of 2026-13-01
+	assert_failure 2
+	assert_output "crm-log: --as-of: month out of range '2026-13-01'"
+}
+
+@test "crm-log due: a bad created date is reported and the customer's first contact is used" {
+	printf 'customer_id\tcreated\nC9\tsoon\n' >c.tsv
+	run crm-log due -f "$L/due-log.tsv" --customers c.tsv --as-of 2026-04-09 --policy after=none
+	assert_failure 1
+	assert_line -n 0 "crm-log: c.tsv:2: created: not a date 'soon'"
+	assert_line $'C9\t2026-04-09\treturn_visit\t2026-03-09'
+}
+
+# --- check and stats ---
+
+@test "crm-log check: a clean log passes silently" {
+	run crm-log check -f "$L/small.tsv"
+	assert_success
+	assert_output ""
+}
+
+@test "crm-log check: finds wrong field counts, duplicate ids, bad values and a torn tail" {
+	run --separate-stderr crm-log check -f "$L/damaged.tsv"
+	assert_failure 1
+	output=${stderr//"$L/"/}
+	golden "$L/check-damaged.expected"
+}
+
+@test "crm-log check: finds a bad header" {
+	cd "$L"
+	run crm-log check -f badheader.tsv
+	assert_failure 1
+	golden "$L/check-badheader.expected"
+}
+
+@test "crm-log check: an empty file has no header; --repair needs a file" {
+	: >empty.tsv
+	run crm-log check -f empty.tsv
+	assert_failure 1
+	assert_output "crm-log: empty.tsv: empty file (no header)"
+	run crm-log check --repair - <"$L/small.tsv"
+	assert_failure 2
+	assert_output "crm-log: check: --repair needs a file, not standard input"
+	run sh -c "crm-log check - <'$L/small.tsv'"
+	assert_success
+}
+
+@test "crm-log stats: counts per channel and per type" {
+	run crm-log stats -f "$L/small.tsv"
+	assert_success
+	golden "$L/stats.expected"
+}
+
+# --- the program ---
+
+@test "crm-log: --help, --version, unknown commands and options" {
+	run crm-log --help
+	assert_success
+	assert_line -n 0 --partial "usage: crm-log add [-f FILE] [--sync]"
+	run crm-log --version
+	assert_success
+	assert_output --regexp '^crm-log \(crmkit\) '
+	run crm-log frobnicate
+	assert_failure 2
+	assert_line -n 0 "crm-log: unknown command 'frobnicate'"
+	run crm-log show --bogus
+	assert_failure 2
+	run crm-log
+	assert_failure 2
+}
+
+@test "crm-log: a write error on standard output is an error" {
+	run sh -c "crm-log show -f '$L/small.tsv' >/dev/full"
+	assert_failure 2
+	assert_output --partial "write error"
+}
