@@ -91,23 +91,26 @@ static struct crm_complaint_policy policy;
 /* ---------------------------------------------------------- string sets */
 
 /*
- * Entries keep their hash, so a probe rarely compares keys, and hold keys
- * shorter than KEYIN bytes inline, so a lookup touches one cache line.
+ * Entries are 32 bytes, two to a cache line, and hold keys shorter than
+ * KEYIN bytes inline: triage looks a customer up per record, and on a
+ * million complaints of ninety thousand customers the table outgrows the
+ * caches, so its size is what the lookups cost.  A 32-bit tag of the hash
+ * (never 0, which marks a free slot) spares most key comparisons.
  */
-#define KEYIN 24
-
-/* Times of the complaints seen so far of one customer, sorted. */
-struct seen {
-	int64_t *t;
-	uint32_t n, alloc;
-};
+#define KEYIN 16
 
 struct strent {
-	size_t h;
-	char *k;                /* a longer key, or NULL */
-	char in[KEYIN];         /* a short key */
-	struct seen seen;       /* for triage's repeat counts */
-	int used;
+	uint32_t tag;
+	uint32_t n;             /* triage: times seen of this customer */
+	union {
+		char in[KEYIN]; /* a short key; in[KEYIN - 1] == 0 */
+		struct {
+			char *p;        /* a longer key */
+			char pad[KEYIN - sizeof(char *) - 1];
+			char flag;      /* 1 for a longer key */
+		} k;
+	} key;
+	int64_t *t;             /* the n times, sorted */
 };
 
 struct strset {
@@ -115,64 +118,98 @@ struct strset {
 	size_t n, size;
 };
 
-static size_t
-hs(const char *s)
+/* The hash of s; its length goes to *len. */
+static uint64_t
+hs(const char *s, size_t *len)
 {
 	uint64_t h = 14695981039346656037ULL;
+	const char *p = s;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	while (*p)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	*len = (size_t)(p - s);
 	/* FNV's low bits mix poorly for keys that differ in one digit. */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
-	return (size_t)h;
+	return h;
+}
+
+static uint32_t
+tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32) | 1;
 }
 
 static const char *
 ent_key(const struct strent *e)
 {
-	return e->k ? e->k : e->in;
+	return e->key.k.flag ? e->key.k.p : e->key.in;
 }
 
 static size_t
-strset_slot(const struct strset *s, const char *key, size_t h)
+strset_slot(const struct strset *s, const char *key, size_t len, uint64_t h)
 {
-	size_t m = s->size - 1, i = h & m;
+	size_t m = s->size - 1, i = (size_t)h & m;
+	uint32_t tag = tag_of(h);
 
-	while (s->e[i].used && (s->e[i].h != h ||
-	    strcmp(ent_key(&s->e[i]), key)))
-		i = (i + 1) & m;
+	for (; s->e[i].tag; i = (i + 1) & m) {
+		const struct strent *e = &s->e[i];
+
+		if (e->tag != tag)
+			continue;
+		if (len < KEYIN - 1 ? !e->key.k.flag &&
+		    !memcmp(e->key.in, key, len + 1) :
+		    e->key.k.flag && !strcmp(e->key.k.p, key))
+			break;
+	}
 	return i;
+}
+
+/* Move every entry into a table twice the size. */
+static void
+strset_grow(struct strset *s)
+{
+	struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
+
+	t.e = crm_xcalloc(t.size, sizeof *t.e);
+	for (size_t j = 0; j < s->size; j++) {
+		size_t len, i;
+		uint64_t h;
+
+		if (!s->e[j].tag)
+			continue;
+		h = hs(ent_key(&s->e[j]), &len);
+		for (i = (size_t)h & (t.size - 1); t.e[i].tag;
+		    i = (i + 1) & (t.size - 1))
+			;
+		t.e[i] = s->e[j];
+	}
+	free(s->e);
+	*s = t;
 }
 
 /* The entry of key, added (zeroed) when absent. */
 static struct strent *
 strset_get(struct strset *s, const char *key)
 {
-	size_t i, h = hs(key);
+	size_t i, len;
+	uint64_t h = hs(key, &len);
 
-	if (2 * (s->n + 1) >= s->size) {
-		struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
+	/* Grow at three quarters full: the entries are small. */
+	if (4 * (s->n + 1) >= 3 * s->size)
+		strset_grow(s);
+	i = strset_slot(s, key, len, h);
+	if (!s->e[i].tag) {
+		struct strent *e = &s->e[i];
 
-		t.e = crm_xcalloc(t.size, sizeof *t.e);
-		for (size_t j = 0; j < s->size; j++)
-			if (s->e[j].used)
-				t.e[strset_slot(&t, ent_key(&s->e[j]),
-				    s->e[j].h)] = s->e[j];
-		free(s->e);
-		*s = t;
-	}
-	i = strset_slot(s, key, h);
-	if (!s->e[i].used) {
-		size_t n = strlen(key);
-
-		if (n < KEYIN)
-			memcpy(s->e[i].in, key, n + 1);
-		else
-			s->e[i].k = crm_xstrdup(key);
-		s->e[i].used = 1;
-		s->e[i].h = h;
+		if (len < KEYIN - 1) {
+			memcpy(e->key.in, key, len + 1);
+		} else {
+			e->key.k.p = crm_xstrdup(key);
+			e->key.k.flag = 1;
+		}
+		e->tag = tag_of(h);
 		s->n++;
 	}
 	return &s->e[i];
@@ -182,8 +219,9 @@ static void
 strset_free(struct strset *s)
 {
 	for (size_t i = 0; i < s->size; i++) {
-		free(s->e[i].k);
-		free(s->e[i].seen.t);
+		if (s->e[i].tag && s->e[i].key.k.flag)
+			free(s->e[i].key.k.p);
+		free(s->e[i].t);
 	}
 	free(s->e);
 }
@@ -191,7 +229,13 @@ strset_free(struct strset *s)
 static int
 strset_has(const struct strset *s, const char *key)
 {
-	return s->size && s->e[strset_slot(s, key, hs(key))].used;
+	size_t len;
+	uint64_t h;
+
+	if (!s->size)
+		return 0;
+	h = hs(key, &len);
+	return s->e[strset_slot(s, key, len, h)].tag != 0;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -532,16 +576,16 @@ cmd_open(const struct opts *o)
 
 /* ------------------------------------------------------------- triage */
 
-/* The number of times in s (kept sorted) that are at or before t. */
+/* The number of times in e (kept sorted) that are at or before t. */
 static size_t
-seen_upto(const struct seen *s, int64_t t)
+seen_upto(const struct strent *e, int64_t t)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = e->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->t[mid] <= t)
+		if (e->t[mid] <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -550,25 +594,28 @@ seen_upto(const struct seen *s, int64_t t)
 }
 
 /*
- * Add t and return how many of the times seen before fall in
- * (t - window, t].  The times stay sorted, so a stream in time order
- * appends at the end and each count is two binary searches.
+ * Add t to the times of e and return how many of those seen before fall
+ * in (t - window, t].  The times stay sorted, so a stream in time order
+ * appends at the end and each count is two binary searches.  The array
+ * holds max(4, n rounded up to a power of two) times, so it grows when n
+ * reaches such a size.
  */
 static size_t
-seen_add(struct seen *s, int64_t t, int64_t window)
+seen_add(struct strent *e, int64_t t, int64_t window)
 {
-	size_t at = seen_upto(s, t), k = at - seen_upto(s, t - window);
+	size_t at = e->n ? seen_upto(e, t) : 0;
+	size_t k = e->n ? at - seen_upto(e, t - window) : 0;
 
-	if (s->n == s->alloc) {
-		if (s->alloc >= UINT32_MAX / 2)
+	if (e->n == 0 || (e->n >= 4 && !(e->n & (e->n - 1)))) {
+		if (e->n >= UINT32_MAX / 2)
 			errx(CRM_EXIT_FATAL, "too many complaints of one "
 			    "customer");
-		s->alloc = s->alloc ? 2 * s->alloc : 4;
-		s->t = crm_xrealloc(s->t, crm_mulsz(s->alloc, sizeof *s->t));
+		e->t = crm_xrealloc(e->t, crm_mulsz(e->n ? 2 * (size_t)e->n :
+		    4, sizeof *e->t));
 	}
-	memmove(s->t + at + 1, s->t + at, (s->n - at) * sizeof *s->t);
-	s->t[at] = t;
-	s->n++;
+	memmove(e->t + at + 1, e->t + at, (e->n - at) * sizeof *e->t);
+	e->t[at] = t;
+	e->n++;
 	return k;
 }
 
@@ -674,7 +721,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			if (has_t) {
 				struct strent *e = strset_get(
 				    &seen, rec.f[cid].p);
-				size_t k = 1 + seen_add(&e->seen, t, window);
+				size_t k = 1 + seen_add(e, t, window);
 
 				if ((long)k >= policy.repeat_count)
 					raise |= CRM_PRIO_REPEAT;
