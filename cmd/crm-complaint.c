@@ -30,15 +30,17 @@ usage(FILE *fp)
 	    "[--channel CH]\n"
 	    "           [--customers FILE] [--segments FILE] [--ts T] "
 	    "[-f FILE] [COMMON]\n"
-	    "       crm-complaint triage [--format F] [--segments FILE] "
-	    "[COMMON] [FILE]\n"
+	    "       crm-complaint triage [--excel-safe] [--format F] "
+	    "[--segments FILE] [COMMON]\n"
+	    "           [FILE]\n"
 	    "       crm-complaint update ID --event "
 	    "assign|respond|resolve|reopen|close\n"
 	    "           [--agent A] [--note TEXT] [--satisfaction 1-5] "
 	    "[--ts T] [-f FILE] [COMMON]\n"
 	    "       crm-complaint list [--open] [--overdue] [--as-of T] "
 	    "[--category C]\n"
-	    "           [--customer ID] [--format F] [-f FILE] [COMMON]\n"
+	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
+	    "[COMMON]\n"
 	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
 	    "[--match-limit N]\n", fp);
 	exit(fp == stdout ? 0 : CRM_EXIT_FATAL);
@@ -46,7 +48,7 @@ usage(FILE *fp)
 
 enum {
 	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
-	O_EVENT, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
+	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
 	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SLA, O_TEXT, O_TS, O_VERSION
 };
 
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "customer", required_argument, NULL, O_CUSTOMER },
 	{ "customers", required_argument, NULL, O_CUSTOMERS },
 	{ "event", required_argument, NULL, O_EVENT },
+	{ "excel-safe", no_argument, NULL, O_EXCEL },
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "help", no_argument, NULL, O_HELP },
@@ -81,7 +84,7 @@ struct opts {
 	    *event, *file, *format, *note, *policy, *rules, *sat, *segments,
 	    *text, *ts;
 	const char *sla[32];
-	int nsla, open, overdue;
+	int excel_safe, nsla, open, overdue;
 	unsigned long limit;
 };
 
@@ -677,6 +680,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	for (int a = 0; a < A_N; a++)
 		which[pos[a]] = a;
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, names, nout);
 	crm_buf_init(&matched);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
@@ -896,6 +900,7 @@ cmd_list(const struct opts *o, int argc)
 		crm_table_header(tab, cols, NC);
 	} else {
 		crm_writer_init(&w, &crm_stdout, fmt);
+		w.excel_safe = o->excel_safe;
 		crm_writer_header_names(&w, cols, NC);
 	}
 	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
@@ -1021,6 +1026,9 @@ main(int argc, char *argv[])
 		case O_EVENT:
 			o.event = optarg;
 			break;
+		case O_EXCEL:
+			o.excel_safe = 1;
+			break;
 		case O_FORMAT:
 			o.format = optarg;
 			break;
@@ -1075,6 +1083,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.excel_safe && (!o.format || strcmp(o.format, "csv")))
+		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
+		    "only");
 
 	if (!strcmp(cmd, "open") && argc == 0)
 		rc = cmd_open(&o);

@@ -359,3 +359,29 @@ field() {
 	assert_success
 	assert_output "$(printf 'category\tcause\tseverity\tmatched\ndelivery\tresult\thigh\tr1')"
 }
+
+@test "crm-complaint: triage --excel-safe quotes formula-like CSV cells behind an apostrophe" {
+	printf 'note,text\n=1+2,rude\n@SUM(A1),rude\n-2.5,rude\n+cmd,rude\n"\tx",rude\n-,rude\nplain,rude\n' >in.csv
+	run sh -c 'crm-complaint triage --format csv --excel-safe in.csv | cut -d, -f1'
+	assert_success
+	assert_output "$(printf 'note\n"'"'"'=1+2"\n"'"'"'@SUM(A1)"\n-2.5\n"'"'"'+cmd"\n"'"'"'\tx"\n"'"'"'-"\nplain')"
+	# Without the option the cells go out as they came in.
+	run sh -c 'crm-complaint triage --format csv in.csv | sed -n 2p'
+	assert_output "=1+2,rude,attitude,process,normal,3,,,a-en-rude"
+}
+
+@test "crm-complaint: list --excel-safe neutralises a formula in the owner" {
+	open_c -c C1 --agent '=HYPERLINK("http://x.test")' --text rude --ts 2026-11-01T09:00:00Z
+	run crm-complaint list -f log.tsv --as-of 2026-11-01T10:00:00Z --format csv --excel-safe
+	assert_success
+	assert_line -n 1 "$id,C1,2026-11-01T09:00:00+00:00,open,attitude,normal,3,\"'=HYPERLINK(\"\"http://x.test\"\")\",2026-11-02T09:00:00+00:00,2026-11-04T09:00:00+00:00,,,,,"
+}
+
+@test "crm-complaint: --excel-safe without --format csv is a usage error" {
+	run crm-complaint triage --excel-safe /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: --excel-safe applies to --format csv only"
+	run crm-complaint list -f log.tsv --excel-safe --format tsv
+	assert_failure 2
+	assert_output "crm-complaint: --excel-safe applies to --format csv only"
+}
