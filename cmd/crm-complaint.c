@@ -37,6 +37,10 @@ usage(FILE *fp)
 	    "assign|respond|resolve|reopen|close\n"
 	    "           [--agent A] [--note TEXT] [--satisfaction 1-5] "
 	    "[--ts T] [-f FILE] [COMMON]\n"
+	    "       crm-complaint update ID --event classify [--category C] "
+	    "[--cause X]\n"
+	    "           [--severity S] [--segments FILE] [--note TEXT] "
+	    "[--ts T] [-f FILE] [COMMON]\n"
 	    "       crm-complaint list [--open] [--overdue] [--as-of T] "
 	    "[--category C]\n"
 	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
@@ -47,15 +51,16 @@ usage(FILE *fp)
 }
 
 enum {
-	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
+	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CAUSE, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
 	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
-	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SLA, O_TEXT, O_TS, O_VERSION
+	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SEVERITY, O_SLA, O_TEXT, O_TS, O_VERSION
 };
 
 static const struct option longopts[] = {
 	{ "agent", required_argument, NULL, O_AGENT },
 	{ "as-of", required_argument, NULL, O_ASOF },
 	{ "category", required_argument, NULL, O_CATEGORY },
+	{ "cause", required_argument, NULL, O_CAUSE },
 	{ "channel", required_argument, NULL, O_CHANNEL },
 	{ "customer", required_argument, NULL, O_CUSTOMER },
 	{ "customers", required_argument, NULL, O_CUSTOMERS },
@@ -72,6 +77,7 @@ static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, O_RULES },
 	{ "satisfaction", required_argument, NULL, O_SAT },
 	{ "segments", required_argument, NULL, O_SEGMENTS },
+	{ "severity", required_argument, NULL, O_SEVERITY },
 	{ "sla", required_argument, NULL, O_SLA },
 	{ "text", required_argument, NULL, O_TEXT },
 	{ "ts", required_argument, NULL, O_TS },
@@ -80,9 +86,9 @@ static const struct option longopts[] = {
 };
 
 struct opts {
-	const char *agent, *asof, *category, *channel, *customer, *customers,
-	    *event, *file, *format, *note, *policy, *rules, *sat, *segments,
-	    *text, *ts;
+	const char *agent, *asof, *category, *cause, *channel, *customer,
+	    *customers, *event, *file, *format, *note, *policy, *rules, *sat, *segments,
+	    *severity, *text, *ts;
 	const char *sla[32];
 	int excel_safe, nsla, open, overdue;
 	unsigned long limit;
@@ -442,6 +448,21 @@ check_field(const char *opt, const char *s, int id)
 		    s);
 }
 
+/* The index of option value s in vocab, or exit 2 listing the words. */
+static int
+vocab_opt(const char *opt, const char *const *vocab, const char *s)
+{
+	int i = crm_vocab_index(vocab, s, strlen(s));
+	struct crm_buf b;
+
+	if (i >= 0)
+		return i;
+	crm_buf_init(&b);
+	crm_vocab_list(vocab, &b);
+	errx(CRM_EXIT_FATAL, "%s: unknown value '%s' (accepted: %s)", opt, s,
+	    b.p);
+}
+
 /* ------------------------------------------------------------- open */
 
 static int
@@ -774,24 +795,71 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 
 /* ------------------------------------------------------------- update */
 
+/*
+ * The priority and due times of c re-classified at severity sev, by the
+ * same policy as open: priority from sev raised for a platinum or gold
+ * customer (in top), a repeat complainer or a public channel; the
+ * resolution due from the opening (or the last reopening) and, while
+ * there has been no response, the response due from the opening.
+ */
+static void
+classify_due(const struct crm_complaint *c, int sev,
+    const struct strset *top, char prio[4], char due_r[32], char due_s[32])
+{
+	unsigned raise = 0;
+	int64_t start = c->reopened != CRM_COMPLAINT_NOTIME ? c->reopened :
+	    c->opened;
+
+	if (strset_has(top, c->customer_id))
+		raise |= CRM_PRIO_TIER;
+	if ((long)c->recent >= policy.repeat_count)
+		raise |= CRM_PRIO_REPEAT;
+	if (crm_complaint_channel_public(c->channel))
+		raise |= CRM_PRIO_PUBLIC;
+	prio[0] = (char)('0' + crm_complaint_priority(sev, raise));
+	prio[1] = '\0';
+	crm_ts_format(start + policy.resolve_h[sev] * 3600, c->opened_off,
+	    due_s);
+	if (c->responded == CRM_COMPLAINT_NOTIME)
+		crm_ts_format(c->opened + policy.response_h[sev] * 3600,
+		    c->opened_off, due_r);
+}
+
 static int
 cmd_update(const struct opts *o, int argc, char **argv)
 {
 	struct crm_complaint_fold *f;
 	struct crm_complaint *c;
 	struct crm_store *s;
-	char *path, ts[32], due_s[32] = "", sat[4] = "";
+	struct strset top = { 0 };
+	char *path, ts[32], due_r[32] = "", due_s[32] = "", sat[4] = "";
+	char prio[4] = "";
 	const char *v[K_N] = { 0 }, *why, *st;
 	int64_t t, x;
-	int off, ev;
+	int off, ev, sev = -1;
 
 	if (argc != 1 || !o->event)
 		usage(stderr);
 	ev = crm_vocab_index(crm_vocab_event, o->event, strlen(o->event));
-	if (ev != CRM_CE_ASSIGN && ev != CRM_CE_RESPOND &&
-	    ev != CRM_CE_RESOLVE && ev != CRM_CE_REOPEN && ev != CRM_CE_CLOSE)
+	if (ev < 0 || ev == CRM_CE_OPEN)
 		errx(CRM_EXIT_FATAL, "--event: unknown event '%s' (accepted: "
-		    "assign, respond, resolve, reopen, close)", o->event);
+		    "classify, assign, respond, resolve, reopen, close)",
+		    o->event);
+	if (ev == CRM_CE_CLASSIFY) {
+		if (!o->category && !o->cause && !o->severity)
+			errx(CRM_EXIT_FATAL, "classify needs --category, "
+			    "--cause or --severity");
+		if (o->category)
+			check_field("--category", o->category, 1);
+		if (o->cause)
+			vocab_opt("--cause", crm_vocab_cause, o->cause);
+		if (o->severity)
+			sev = vocab_opt("--severity", crm_vocab_severity,
+			    o->severity);
+	} else if (o->category || o->cause || o->severity) {
+		errx(CRM_EXIT_FATAL, "--category, --cause and --severity go "
+		    "with classify");
+	}
 	if (ev == CRM_CE_ASSIGN && !o->agent)
 		errx(CRM_EXIT_FATAL, "assign needs --agent");
 	if (o->agent)
@@ -810,9 +878,13 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	parse_ts("--ts", o->ts, &t, &off);
 	load_policy(o);
 
+	if (ev == CRM_CE_CLASSIFY && o->segments)
+		load_tiers(o->segments, &top);
+
 	s = store_lock(o, &path, CRM_STORE_NOCREATE);
 	f = crm_complaint_fold_new();
 	store_fold(f, path);
+	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	c = crm_complaint_fold_find(f, argv[0]);
 	if ((why = crm_complaint_check(c, ev)) != NULL)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: %s", o->event, argv[0],
@@ -821,6 +893,12 @@ cmd_update(const struct opts *o, int argc, char **argv)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: --ts is before the "
 		    "complaint was opened", o->event, argv[0]);
 	switch (ev) {
+	case CRM_CE_CLASSIFY:
+		st = crm_complaint_status_name(c->status);
+		if (sev < 0)
+			sev = c->severity < 0 ? 1 : c->severity;
+		classify_due(c, sev, &top, prio, due_r, due_s);
+		break;
 	case CRM_CE_ASSIGN:
 		st = crm_complaint_status_name(c->status == CRM_CS_OPEN ||
 		    c->status == CRM_CS_REOPENED ? CRM_CS_ASSIGNED : c->status);
@@ -846,12 +924,18 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	v[K_EVENT] = o->event;
 	v[K_CUSTOMER] = c->customer_id;
 	v[K_STATUS] = st;
+	v[K_CATEGORY] = o->category;
+	v[K_CAUSE] = o->cause;
+	v[K_SEVERITY] = sev < 0 ? NULL : crm_vocab_severity[sev];
+	v[K_PRIORITY] = prio;
 	v[K_AGENT] = o->agent;
+	v[K_DUE_RESPONSE] = due_r;
 	v[K_DUE_RESOLVE] = due_s;
 	v[K_SATISFACTION] = sat;
 	v[K_TEXT] = o->note;
 	store_append(s, v, K_N);
 	crm_complaint_fold_free(f);
+	strset_free(&top);
 	free(path);
 	return status;
 }
@@ -1025,6 +1109,12 @@ main(int argc, char *argv[])
 			break;
 		case O_EVENT:
 			o.event = optarg;
+			break;
+		case O_CAUSE:
+			o.cause = optarg;
+			break;
+		case O_SEVERITY:
+			o.severity = optarg;
 			break;
 		case O_EXCEL:
 			o.excel_safe = 1;
