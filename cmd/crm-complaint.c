@@ -30,34 +30,42 @@ usage(FILE *fp)
 	    "[--channel CH]\n"
 	    "           [--customers FILE] [--segments FILE] [--ts T] "
 	    "[-f FILE] [COMMON]\n"
-	    "       crm-complaint triage [--format F] [--segments FILE] "
-	    "[COMMON] [FILE]\n"
+	    "       crm-complaint triage [--excel-safe] [--format F] "
+	    "[--segments FILE] [COMMON]\n"
+	    "           [FILE]\n"
 	    "       crm-complaint update ID --event "
 	    "assign|respond|resolve|reopen|close\n"
 	    "           [--agent A] [--note TEXT] [--satisfaction 1-5] "
 	    "[--ts T] [-f FILE] [COMMON]\n"
+	    "       crm-complaint update ID --event classify [--category C] "
+	    "[--cause X]\n"
+	    "           [--severity S] [--segments FILE] [--note TEXT] "
+	    "[--ts T] [-f FILE] [COMMON]\n"
 	    "       crm-complaint list [--open] [--overdue] [--as-of T] "
 	    "[--category C]\n"
-	    "           [--customer ID] [--format F] [-f FILE] [COMMON]\n"
+	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
+	    "[COMMON]\n"
 	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
 	    "[--match-limit N]\n", fp);
 	exit(fp == stdout ? 0 : CRM_EXIT_FATAL);
 }
 
 enum {
-	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
-	O_EVENT, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
-	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SLA, O_TEXT, O_TS, O_VERSION
+	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CAUSE, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
+	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
+	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SEVERITY, O_SLA, O_TEXT, O_TS, O_VERSION
 };
 
 static const struct option longopts[] = {
 	{ "agent", required_argument, NULL, O_AGENT },
 	{ "as-of", required_argument, NULL, O_ASOF },
 	{ "category", required_argument, NULL, O_CATEGORY },
+	{ "cause", required_argument, NULL, O_CAUSE },
 	{ "channel", required_argument, NULL, O_CHANNEL },
 	{ "customer", required_argument, NULL, O_CUSTOMER },
 	{ "customers", required_argument, NULL, O_CUSTOMERS },
 	{ "event", required_argument, NULL, O_EVENT },
+	{ "excel-safe", no_argument, NULL, O_EXCEL },
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "help", no_argument, NULL, O_HELP },
@@ -69,6 +77,7 @@ static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, O_RULES },
 	{ "satisfaction", required_argument, NULL, O_SAT },
 	{ "segments", required_argument, NULL, O_SEGMENTS },
+	{ "severity", required_argument, NULL, O_SEVERITY },
 	{ "sla", required_argument, NULL, O_SLA },
 	{ "text", required_argument, NULL, O_TEXT },
 	{ "ts", required_argument, NULL, O_TS },
@@ -77,11 +86,11 @@ static const struct option longopts[] = {
 };
 
 struct opts {
-	const char *agent, *asof, *category, *channel, *customer, *customers,
-	    *event, *file, *format, *note, *policy, *rules, *sat, *segments,
-	    *text, *ts;
+	const char *agent, *asof, *category, *cause, *channel, *customer,
+	    *customers, *event, *file, *format, *note, *policy, *rules, *sat, *segments,
+	    *severity, *text, *ts;
 	const char *sla[32];
-	int nsla, open, overdue;
+	int excel_safe, nsla, open, overdue;
 	unsigned long limit;
 };
 
@@ -91,23 +100,26 @@ static struct crm_complaint_policy policy;
 /* ---------------------------------------------------------- string sets */
 
 /*
- * Entries keep their hash, so a probe rarely compares keys, and hold keys
- * shorter than KEYIN bytes inline, so a lookup touches one cache line.
+ * Entries are 32 bytes, two to a cache line, and hold keys shorter than
+ * KEYIN bytes inline: triage looks a customer up per record, and on a
+ * million complaints of ninety thousand customers the table outgrows the
+ * caches, so its size is what the lookups cost.  A 32-bit tag of the hash
+ * (never 0, which marks a free slot) spares most key comparisons.
  */
-#define KEYIN 24
-
-/* Times of the complaints seen so far of one customer, sorted. */
-struct seen {
-	int64_t *t;
-	uint32_t n, alloc;
-};
+#define KEYIN 16
 
 struct strent {
-	size_t h;
-	char *k;                /* a longer key, or NULL */
-	char in[KEYIN];         /* a short key */
-	struct seen seen;       /* for triage's repeat counts */
-	int used;
+	uint32_t tag;
+	uint32_t n;             /* triage: times seen of this customer */
+	union {
+		char in[KEYIN]; /* a short key; in[KEYIN - 1] == 0 */
+		struct {
+			char *p;        /* a longer key */
+			char pad[KEYIN - sizeof(char *) - 1];
+			char flag;      /* 1 for a longer key */
+		} k;
+	} key;
+	int64_t *t;             /* the n times, sorted */
 };
 
 struct strset {
@@ -115,64 +127,98 @@ struct strset {
 	size_t n, size;
 };
 
-static size_t
-hs(const char *s)
+/* The hash of s; its length goes to *len. */
+static uint64_t
+hs(const char *s, size_t *len)
 {
 	uint64_t h = 14695981039346656037ULL;
+	const char *p = s;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	while (*p)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	*len = (size_t)(p - s);
 	/* FNV's low bits mix poorly for keys that differ in one digit. */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
-	return (size_t)h;
+	return h;
+}
+
+static uint32_t
+tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32) | 1;
 }
 
 static const char *
 ent_key(const struct strent *e)
 {
-	return e->k ? e->k : e->in;
+	return e->key.k.flag ? e->key.k.p : e->key.in;
 }
 
 static size_t
-strset_slot(const struct strset *s, const char *key, size_t h)
+strset_slot(const struct strset *s, const char *key, size_t len, uint64_t h)
 {
-	size_t m = s->size - 1, i = h & m;
+	size_t m = s->size - 1, i = (size_t)h & m;
+	uint32_t tag = tag_of(h);
 
-	while (s->e[i].used && (s->e[i].h != h ||
-	    strcmp(ent_key(&s->e[i]), key)))
-		i = (i + 1) & m;
+	for (; s->e[i].tag; i = (i + 1) & m) {
+		const struct strent *e = &s->e[i];
+
+		if (e->tag != tag)
+			continue;
+		if (len < KEYIN - 1 ? !e->key.k.flag &&
+		    !memcmp(e->key.in, key, len + 1) :
+		    e->key.k.flag && !strcmp(e->key.k.p, key))
+			break;
+	}
 	return i;
+}
+
+/* Move every entry into a table twice the size. */
+static void
+strset_grow(struct strset *s)
+{
+	struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
+
+	t.e = crm_xcalloc(t.size, sizeof *t.e);
+	for (size_t j = 0; j < s->size; j++) {
+		size_t len, i;
+		uint64_t h;
+
+		if (!s->e[j].tag)
+			continue;
+		h = hs(ent_key(&s->e[j]), &len);
+		for (i = (size_t)h & (t.size - 1); t.e[i].tag;
+		    i = (i + 1) & (t.size - 1))
+			;
+		t.e[i] = s->e[j];
+	}
+	free(s->e);
+	*s = t;
 }
 
 /* The entry of key, added (zeroed) when absent. */
 static struct strent *
 strset_get(struct strset *s, const char *key)
 {
-	size_t i, h = hs(key);
+	size_t i, len;
+	uint64_t h = hs(key, &len);
 
-	if (2 * (s->n + 1) >= s->size) {
-		struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
+	/* Grow at three quarters full: the entries are small. */
+	if (4 * (s->n + 1) >= 3 * s->size)
+		strset_grow(s);
+	i = strset_slot(s, key, len, h);
+	if (!s->e[i].tag) {
+		struct strent *e = &s->e[i];
 
-		t.e = crm_xcalloc(t.size, sizeof *t.e);
-		for (size_t j = 0; j < s->size; j++)
-			if (s->e[j].used)
-				t.e[strset_slot(&t, ent_key(&s->e[j]),
-				    s->e[j].h)] = s->e[j];
-		free(s->e);
-		*s = t;
-	}
-	i = strset_slot(s, key, h);
-	if (!s->e[i].used) {
-		size_t n = strlen(key);
-
-		if (n < KEYIN)
-			memcpy(s->e[i].in, key, n + 1);
-		else
-			s->e[i].k = crm_xstrdup(key);
-		s->e[i].used = 1;
-		s->e[i].h = h;
+		if (len < KEYIN - 1) {
+			memcpy(e->key.in, key, len + 1);
+		} else {
+			e->key.k.p = crm_xstrdup(key);
+			e->key.k.flag = 1;
+		}
+		e->tag = tag_of(h);
 		s->n++;
 	}
 	return &s->e[i];
@@ -182,8 +228,9 @@ static void
 strset_free(struct strset *s)
 {
 	for (size_t i = 0; i < s->size; i++) {
-		free(s->e[i].k);
-		free(s->e[i].seen.t);
+		if (s->e[i].tag && s->e[i].key.k.flag)
+			free(s->e[i].key.k.p);
+		free(s->e[i].t);
 	}
 	free(s->e);
 }
@@ -191,7 +238,13 @@ strset_free(struct strset *s)
 static int
 strset_has(const struct strset *s, const char *key)
 {
-	return s->size && s->e[strset_slot(s, key, hs(key))].used;
+	size_t len;
+	uint64_t h;
+
+	if (!s->size)
+		return 0;
+	h = hs(key, &len);
+	return s->e[strset_slot(s, key, len, h)].tag != 0;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -395,6 +448,21 @@ check_field(const char *opt, const char *s, int id)
 		    s);
 }
 
+/* The index of option value s in vocab, or exit 2 listing the words. */
+static int
+vocab_opt(const char *opt, const char *const *vocab, const char *s)
+{
+	int i = crm_vocab_index(vocab, s, strlen(s));
+	struct crm_buf b;
+
+	if (i >= 0)
+		return i;
+	crm_buf_init(&b);
+	crm_vocab_list(vocab, &b);
+	errx(CRM_EXIT_FATAL, "%s: unknown value '%s' (accepted: %s)", opt, s,
+	    b.p);
+}
+
 /* ------------------------------------------------------------- open */
 
 static int
@@ -532,16 +600,16 @@ cmd_open(const struct opts *o)
 
 /* ------------------------------------------------------------- triage */
 
-/* The number of times in s (kept sorted) that are at or before t. */
+/* The number of times in e (kept sorted) that are at or before t. */
 static size_t
-seen_upto(const struct seen *s, int64_t t)
+seen_upto(const struct strent *e, int64_t t)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = e->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->t[mid] <= t)
+		if (e->t[mid] <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -550,25 +618,28 @@ seen_upto(const struct seen *s, int64_t t)
 }
 
 /*
- * Add t and return how many of the times seen before fall in
- * (t - window, t].  The times stay sorted, so a stream in time order
- * appends at the end and each count is two binary searches.
+ * Add t to the times of e and return how many of those seen before fall
+ * in (t - window, t].  The times stay sorted, so a stream in time order
+ * appends at the end and each count is two binary searches.  The array
+ * holds max(4, n rounded up to a power of two) times, so it grows when n
+ * reaches such a size.
  */
 static size_t
-seen_add(struct seen *s, int64_t t, int64_t window)
+seen_add(struct strent *e, int64_t t, int64_t window)
 {
-	size_t at = seen_upto(s, t), k = at - seen_upto(s, t - window);
+	size_t at = e->n ? seen_upto(e, t) : 0;
+	size_t k = e->n ? at - seen_upto(e, t - window) : 0;
 
-	if (s->n == s->alloc) {
-		if (s->alloc >= UINT32_MAX / 2)
+	if (e->n == 0 || (e->n >= 4 && !(e->n & (e->n - 1)))) {
+		if (e->n >= UINT32_MAX / 2)
 			errx(CRM_EXIT_FATAL, "too many complaints of one "
 			    "customer");
-		s->alloc = s->alloc ? 2 * s->alloc : 4;
-		s->t = crm_xrealloc(s->t, crm_mulsz(s->alloc, sizeof *s->t));
+		e->t = crm_xrealloc(e->t, crm_mulsz(e->n ? 2 * (size_t)e->n :
+		    4, sizeof *e->t));
 	}
-	memmove(s->t + at + 1, s->t + at, (s->n - at) * sizeof *s->t);
-	s->t[at] = t;
-	s->n++;
+	memmove(e->t + at + 1, e->t + at, (e->n - at) * sizeof *e->t);
+	e->t[at] = t;
+	e->n++;
 	return k;
 }
 
@@ -630,6 +701,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	for (int a = 0; a < A_N; a++)
 		which[pos[a]] = a;
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, names, nout);
 	crm_buf_init(&matched);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
@@ -674,7 +746,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			if (has_t) {
 				struct strent *e = strset_get(
 				    &seen, rec.f[cid].p);
-				size_t k = 1 + seen_add(&e->seen, t, window);
+				size_t k = 1 + seen_add(e, t, window);
 
 				if ((long)k >= policy.repeat_count)
 					raise |= CRM_PRIO_REPEAT;
@@ -723,24 +795,71 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 
 /* ------------------------------------------------------------- update */
 
+/*
+ * The priority and due times of c re-classified at severity sev, by the
+ * same policy as open: priority from sev raised for a platinum or gold
+ * customer (in top), a repeat complainer or a public channel; the
+ * resolution due from the opening (or the last reopening) and, while
+ * there has been no response, the response due from the opening.
+ */
+static void
+classify_due(const struct crm_complaint *c, int sev,
+    const struct strset *top, char prio[4], char due_r[32], char due_s[32])
+{
+	unsigned raise = 0;
+	int64_t start = c->reopened != CRM_COMPLAINT_NOTIME ? c->reopened :
+	    c->opened;
+
+	if (strset_has(top, c->customer_id))
+		raise |= CRM_PRIO_TIER;
+	if ((long)c->recent >= policy.repeat_count)
+		raise |= CRM_PRIO_REPEAT;
+	if (crm_complaint_channel_public(c->channel))
+		raise |= CRM_PRIO_PUBLIC;
+	prio[0] = (char)('0' + crm_complaint_priority(sev, raise));
+	prio[1] = '\0';
+	crm_ts_format(start + policy.resolve_h[sev] * 3600, c->opened_off,
+	    due_s);
+	if (c->responded == CRM_COMPLAINT_NOTIME)
+		crm_ts_format(c->opened + policy.response_h[sev] * 3600,
+		    c->opened_off, due_r);
+}
+
 static int
 cmd_update(const struct opts *o, int argc, char **argv)
 {
 	struct crm_complaint_fold *f;
 	struct crm_complaint *c;
 	struct crm_store *s;
-	char *path, ts[32], due_s[32] = "", sat[4] = "";
+	struct strset top = { 0 };
+	char *path, ts[32], due_r[32] = "", due_s[32] = "", sat[4] = "";
+	char prio[4] = "";
 	const char *v[K_N] = { 0 }, *why, *st;
 	int64_t t, x;
-	int off, ev;
+	int off, ev, sev = -1;
 
 	if (argc != 1 || !o->event)
 		usage(stderr);
 	ev = crm_vocab_index(crm_vocab_event, o->event, strlen(o->event));
-	if (ev != CRM_CE_ASSIGN && ev != CRM_CE_RESPOND &&
-	    ev != CRM_CE_RESOLVE && ev != CRM_CE_REOPEN && ev != CRM_CE_CLOSE)
+	if (ev < 0 || ev == CRM_CE_OPEN)
 		errx(CRM_EXIT_FATAL, "--event: unknown event '%s' (accepted: "
-		    "assign, respond, resolve, reopen, close)", o->event);
+		    "classify, assign, respond, resolve, reopen, close)",
+		    o->event);
+	if (ev == CRM_CE_CLASSIFY) {
+		if (!o->category && !o->cause && !o->severity)
+			errx(CRM_EXIT_FATAL, "classify needs --category, "
+			    "--cause or --severity");
+		if (o->category)
+			check_field("--category", o->category, 1);
+		if (o->cause)
+			vocab_opt("--cause", crm_vocab_cause, o->cause);
+		if (o->severity)
+			sev = vocab_opt("--severity", crm_vocab_severity,
+			    o->severity);
+	} else if (o->category || o->cause || o->severity) {
+		errx(CRM_EXIT_FATAL, "--category, --cause and --severity go "
+		    "with classify");
+	}
 	if (ev == CRM_CE_ASSIGN && !o->agent)
 		errx(CRM_EXIT_FATAL, "assign needs --agent");
 	if (o->agent)
@@ -759,9 +878,13 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	parse_ts("--ts", o->ts, &t, &off);
 	load_policy(o);
 
+	if (ev == CRM_CE_CLASSIFY && o->segments)
+		load_tiers(o->segments, &top);
+
 	s = store_lock(o, &path, CRM_STORE_NOCREATE);
 	f = crm_complaint_fold_new();
 	store_fold(f, path);
+	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	c = crm_complaint_fold_find(f, argv[0]);
 	if ((why = crm_complaint_check(c, ev)) != NULL)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: %s", o->event, argv[0],
@@ -770,6 +893,12 @@ cmd_update(const struct opts *o, int argc, char **argv)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: --ts is before the "
 		    "complaint was opened", o->event, argv[0]);
 	switch (ev) {
+	case CRM_CE_CLASSIFY:
+		st = crm_complaint_status_name(c->status);
+		if (sev < 0)
+			sev = c->severity < 0 ? 1 : c->severity;
+		classify_due(c, sev, &top, prio, due_r, due_s);
+		break;
 	case CRM_CE_ASSIGN:
 		st = crm_complaint_status_name(c->status == CRM_CS_OPEN ||
 		    c->status == CRM_CS_REOPENED ? CRM_CS_ASSIGNED : c->status);
@@ -795,12 +924,18 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	v[K_EVENT] = o->event;
 	v[K_CUSTOMER] = c->customer_id;
 	v[K_STATUS] = st;
+	v[K_CATEGORY] = o->category;
+	v[K_CAUSE] = o->cause;
+	v[K_SEVERITY] = sev < 0 ? NULL : crm_vocab_severity[sev];
+	v[K_PRIORITY] = prio;
 	v[K_AGENT] = o->agent;
+	v[K_DUE_RESPONSE] = due_r;
 	v[K_DUE_RESOLVE] = due_s;
 	v[K_SATISFACTION] = sat;
 	v[K_TEXT] = o->note;
 	store_append(s, v, K_N);
 	crm_complaint_fold_free(f);
+	strset_free(&top);
 	free(path);
 	return status;
 }
@@ -849,6 +984,7 @@ cmd_list(const struct opts *o, int argc)
 		crm_table_header(tab, cols, NC);
 	} else {
 		crm_writer_init(&w, &crm_stdout, fmt);
+		w.excel_safe = o->excel_safe;
 		crm_writer_header_names(&w, cols, NC);
 	}
 	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
@@ -974,6 +1110,15 @@ main(int argc, char *argv[])
 		case O_EVENT:
 			o.event = optarg;
 			break;
+		case O_CAUSE:
+			o.cause = optarg;
+			break;
+		case O_SEVERITY:
+			o.severity = optarg;
+			break;
+		case O_EXCEL:
+			o.excel_safe = 1;
+			break;
 		case O_FORMAT:
 			o.format = optarg;
 			break;
@@ -1028,6 +1173,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.excel_safe && (!o.format || strcmp(o.format, "csv")))
+		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
+		    "only");
 
 	if (!strcmp(cmd, "open") && argc == 0)
 		rc = cmd_open(&o);

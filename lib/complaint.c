@@ -351,6 +351,7 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->opened = t;
 		c->opened_off = off;
 		c->responded = c->resolved = c->closed = CRM_COMPLAINT_NOTIME;
+		c->reopened = CRM_COMPLAINT_NOTIME;
 		c->due_response = c->due_resolve = CRM_COMPLAINT_NOTIME;
 		c->recent = 1;
 		insert(f, c);
@@ -404,6 +405,7 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		break;
 	case CRM_CE_REOPEN:
 		c->reopens++;
+		c->reopened = t;
 		c->resolved = CRM_COMPLAINT_NOTIME;
 		c->closed = CRM_COMPLAINT_NOTIME;
 		c->satisfaction = 0;

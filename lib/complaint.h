@@ -67,6 +67,7 @@ struct crm_complaint {
 	int64_t responded;      /* first response */
 	int64_t resolved;       /* last resolution (cleared by a reopen) */
 	int64_t closed;
+	int64_t reopened;       /* last reopen: the resolution clock's start */
 	int64_t due_response;
 	int64_t due_resolve;
 	int64_t last;           /* time of the last event */

@@ -311,6 +311,15 @@ floordiv(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+/* A separator then two decimal digits of v (0..99). */
+static void
+put2(char *o, char sep, int v)
+{
+	o[0] = sep;
+	o[1] = (char)('0' + v / 10);
+	o[2] = (char)('0' + v % 10);
+}
+
 int32_t
 crm_ts_days(int64_t t, int off_min)
 {
@@ -325,9 +334,14 @@ crm_ts_format(int64_t t, int off_min, char out[32])
 	int off = off_min < 0 ? -off_min : off_min;
 
 	crm_date_format(crm_ts_days(t, off_min), out);
-	snprintf(out + 10, 22, "T%02d:%02d:%02d%c%02d:%02d",
-	    (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
-	    off_min < 0 ? '-' : '+', off / 60 % 100, off % 60);
+	/* Digits by hand: this runs twice per record in crm-complaint triage,
+	 * where snprintf was a tenth of the time. */
+	put2(out + 10, 'T', (int)(sec / 3600));
+	put2(out + 13, ':', (int)(sec / 60 % 60));
+	put2(out + 16, ':', (int)(sec % 60));
+	put2(out + 19, off_min < 0 ? '-' : '+', off / 60 % 100);
+	put2(out + 22, ':', off % 60);
+	out[25] = '\0';
 }
 
 /* Resolve a wall-clock time with no written offset through TZ. */

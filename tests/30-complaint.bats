@@ -223,9 +223,9 @@ field() {
 	run crm-complaint update -f log.tsv "$id" --event resolve --satisfaction 6
 	assert_failure 2
 	assert_output "crm-complaint: --satisfaction: not 1..5 '6'"
-	run crm-complaint update -f log.tsv "$id" --event classify
+	run crm-complaint update -f log.tsv "$id" --event escalate
 	assert_failure 2
-	assert_output "crm-complaint: --event: unknown event 'classify' (accepted: assign, respond, resolve, reopen, close)"
+	assert_output "crm-complaint: --event: unknown event 'escalate' (accepted: classify, assign, respond, resolve, reopen, close)"
 	run crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-19T00:00:00Z
 	assert_failure 1
 	assert_output "crm-complaint: cannot respond $id: --ts is before the complaint was opened"
@@ -358,4 +358,97 @@ field() {
 	run sh -c 'crm-complaint triage --rules r.tsv in.tsv | cut -f2-4,8'
 	assert_success
 	assert_output "$(printf 'category\tcause\tseverity\tmatched\ndelivery\tresult\thigh\tr1')"
+}
+
+@test "crm-complaint: triage --excel-safe quotes formula-like CSV cells behind an apostrophe" {
+	printf 'note,text\n=1+2,rude\n@SUM(A1),rude\n-2.5,rude\n+cmd,rude\n"\tx",rude\n-,rude\nplain,rude\n' >in.csv
+	run sh -c 'crm-complaint triage --format csv --excel-safe in.csv | cut -d, -f1'
+	assert_success
+	assert_output "$(printf 'note\n"'"'"'=1+2"\n"'"'"'@SUM(A1)"\n-2.5\n"'"'"'+cmd"\n"'"'"'\tx"\n"'"'"'-"\nplain')"
+	# Without the option the cells go out as they came in.
+	run sh -c 'crm-complaint triage --format csv in.csv | sed -n 2p'
+	assert_output "=1+2,rude,attitude,process,normal,3,,,a-en-rude"
+}
+
+@test "crm-complaint: list --excel-safe neutralises a formula in the owner" {
+	open_c -c C1 --agent '=HYPERLINK("http://x.test")' --text rude --ts 2026-11-01T09:00:00Z
+	run crm-complaint list -f log.tsv --as-of 2026-11-01T10:00:00Z --format csv --excel-safe
+	assert_success
+	assert_line -n 1 "$id,C1,2026-11-01T09:00:00+00:00,open,attitude,normal,3,\"'=HYPERLINK(\"\"http://x.test\"\")\",2026-11-02T09:00:00+00:00,2026-11-04T09:00:00+00:00,,,,,"
+}
+
+@test "crm-complaint: --excel-safe without --format csv is a usage error" {
+	run crm-complaint triage --excel-safe /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: --excel-safe applies to --format csv only"
+	run crm-complaint list -f log.tsv --excel-safe --format tsv
+	assert_failure 2
+	assert_output "crm-complaint: --excel-safe applies to --format csv only"
+}
+
+@test "crm-complaint: update classify re-grades a complaint and re-computes priority and due times" {
+	open_c -c C9 --channel web --text 'the parcel was late' --ts 2026-11-01T22:00:00+08:00
+	run crm-complaint update -f log.tsv "$id" --event classify --category safety --cause result --severity urgent --note 'it caught fire' --ts 2026-11-01T23:00:00+08:00
+	assert_success
+	assert_output ""
+	run tail -1 log.tsv
+	assert_output "$(printf '%s\t2026-11-01T23:00:00+08:00\tclassify\tC9\topen\tsafety\tresult\turgent\t1\t\t\t2026-11-02T22:00:00+08:00\t2026-11-02T22:00:00+08:00\t\tit caught fire' "$id")"
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-02T00:00:00+08:00 | cut -f5-7,9,10"
+	assert_output "$(printf 'category\tseverity\tpriority\tdue_response\tdue_resolve\nsafety\turgent\t1\t2026-11-02T22:00:00+08:00\t2026-11-02T22:00:00+08:00')"
+	# Down to low: 72 hours to resolve, priority 4; category kept.
+	crm-complaint update -f log.tsv "$id" --event classify --severity low --ts 2026-11-02T01:00:00+08:00
+	run sh -c "crm-complaint list -f log.tsv --as-of 2026-11-02T02:00:00+08:00 | cut -f5-7,10"
+	assert_output "$(printf 'category\tseverity\tpriority\tdue_resolve\nsafety\tlow\t4\t2026-11-04T22:00:00+08:00')"
+}
+
+@test "crm-complaint: classify after a response keeps the response due and counts resolution from the reopening" {
+	open_c -c C9 --text 'rude' --ts 2026-11-01T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-01T10:00:00Z
+	crm-complaint update -f log.tsv "$id" --event resolve --ts 2026-11-02T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event reopen --ts 2026-11-05T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event classify --severity high --ts 2026-11-05T10:00:00Z
+	run sh -c "tail -1 log.tsv | cut -f5,8,9,12,13"
+	assert_output "$(printf 'reopened\thigh\t2\t\t2026-11-07T09:00:00+00:00')"
+}
+
+@test "crm-complaint: classify raises priority for tier, public channel and repeats" {
+	open_c -c C1 --channel social --text 'rude' --ts 2026-11-01T09:00:00Z
+	run crm-complaint update -f log.tsv "$id" --event classify --severity low --segments "$F/segments.tsv"
+	assert_success
+	run sh -c "tail -1 log.tsv | cut -f8,9"
+	assert_output "$(printf 'low\t2')"
+	for d in 02 03; do
+		open_c -c C2 --text 'rude' --ts 2026-11-${d}T09:00:00Z
+	done
+	open_c -c C2 --text 'rude' --ts 2026-11-04T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event classify --severity low --segments "$F/segments.tsv" --ts 2026-11-04T10:00:00Z
+	run sh -c "tail -1 log.tsv | cut -f8,9"
+	assert_output "$(printf 'low\t3')"
+}
+
+@test "crm-complaint: classify is refused on a closed complaint and needs a valid grade" {
+	open_c -c C9 --text 'rude' --ts 2026-11-01T09:00:00Z
+	crm-complaint update -f log.tsv "$id" --event resolve --ts 2026-11-01T10:00:00Z
+	crm-complaint update -f log.tsv "$id" --event close --ts 2026-11-01T11:00:00Z
+	run crm-complaint update -f log.tsv "$id" --event classify --severity high --ts 2026-11-01T12:00:00Z
+	assert_failure 1
+	assert_output "crm-complaint: cannot classify $id: complaint is closed"
+	run crm-complaint update -f log.tsv "$id" --event classify
+	assert_failure 2
+	assert_output "crm-complaint: classify needs --category, --cause or --severity"
+	run crm-complaint update -f log.tsv "$id" --event classify --severity huge
+	assert_failure 2
+	assert_output "crm-complaint: --severity: unknown value 'huge' (accepted: low, normal, high, urgent)"
+	run crm-complaint update -f log.tsv "$id" --event classify --cause bad
+	assert_failure 2
+	assert_output "crm-complaint: --cause: unknown value 'bad' (accepted: result, process, expectation)"
+	run crm-complaint update -f log.tsv "$id" --event classify --category 'a b'
+	assert_failure 2
+	assert_output "crm-complaint: --category: spaces in an identifier 'a b'"
+	run crm-complaint update -f log.tsv "$id" --event reopen --severity low
+	assert_failure 2
+	assert_output "crm-complaint: --category, --cause and --severity go with classify"
+	run crm-complaint update -f log.tsv "$id" --event open
+	assert_failure 2
+	assert_output "crm-complaint: --event: unknown event 'open' (accepted: classify, assign, respond, resolve, reopen, close)"
 }

@@ -76,11 +76,13 @@ main(void)
 	UNIT_OK(c->resolved == CRM_COMPLAINT_NOTIME, "reopen clears resolved");
 	unit_inteq(c->responded, 1793502000, "first response kept");
 	unit_inteq(c->due_resolve, 1793754000, "reopen sets the new due time");
+	unit_inteq(c->reopened, 1793667600, "the reopening time kept");
 	unit_inteq(c->opened_off, 480, "offset kept");
 	unit_inteq(c->severity, 2, "severity high");
 	unit_inteq(c->priority, 2, "priority 2");
 	c = crm_complaint_fold_find(f, "K2");
 	unit_streq(c->owner, "B3", "a responder owns an unowned complaint");
+	UNIT_OK(c->reopened == CRM_COMPLAINT_NOTIME, "K2 never reopened");
 	c = crm_complaint_fold_find(f, "K3");
 	unit_inteq(c->severity, 3, "classify sets the severity");
 	UNIT_OK(crm_complaint_fold_find(f, "K9") == NULL, "K9 not made");
