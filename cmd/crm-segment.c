@@ -687,6 +687,39 @@ cmpgkey(const void *p, const void *q)
 	return 0;
 }
 
+/* Sort the keys as cmpgkey does: by radix on a packed 64-bit key when
+ * every field fits (x < 2^22 days, t_x and T in [0, 2^21)), which real
+ * data always does, by qsort otherwise. */
+static void
+sortgkey(struct gkey *k, size_t n)
+{
+	struct kv *v;
+	struct gkey *t;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k[i].x >= 1u << 22 || k[i].tx < 0 || k[i].tx >= 1 << 21 ||
+		    k[i].T < 0 || k[i].T >= 1 << 21)
+			break;
+	if (i < n || n < 4096) {
+		qsort(k, n, sizeof *k, cmpgkey);
+		return;
+	}
+	v = bigalloc(crm_mulsz(n, sizeof *v));
+	for (i = 0; i < n; i++) {
+		v[i].k = (uint64_t)k[i].x << 42 | (uint64_t)k[i].tx << 21 |
+		    (uint64_t)k[i].T;
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	t = bigalloc(crm_mulsz(n, sizeof *t));
+	for (i = 0; i < n; i++)
+		t[i] = k[v[i].idx];
+	memcpy(k, t, n * sizeof *k);
+	free(t);
+	free(v);
+}
+
 struct model {
 	struct crm_bgnbd_fit fit;
 	int ok;
@@ -707,7 +740,7 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 		k[i].T = rows[i].s.tenure;
 		k[i].idx = (uint32_t)i;
 	}
-	qsort(k, n, sizeof *k, cmpgkey);
+	sortgkey(k, n);
 	obs = bigalloc(crm_mulsz(n ? n : 1, sizeof *obs));
 	for (i = 0; i < n; i++) {
 		if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0) {
