@@ -532,7 +532,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 {
 	double H[NPAR][NPAR], g[NPAR], gn[NPAR], d[NPAR], tn[NPAR];
 	double s[NPAR], y[NPAR];
-	int stalls = 0, flat = 0;
+	int stalls = 0, flat = 0, fresh = 1;
 
 	*f = objective(fd, th, g);
 	if (!isfinite(*f))
@@ -561,6 +561,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			slope = 0;
 			for (int i = 0; i < NPAR; i++)
 				slope -= g[i] * g[i];
+			fresh = 1;
 		}
 		/* no step longer than 2 in log space: keeps exp() sane */
 		double step = 1, dm = norm_inf(d);
@@ -584,6 +585,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			for (int i = 0; i < NPAR; i++)
 				for (int j = 0; j < NPAR; j++)
 					H[i][j] = i == j;
+			fresh = 1;
 			continue;
 		}
 		/* a step that no longer moves f beyond rounding is a stall too:
@@ -603,6 +605,18 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			g[i] = gn[i];
 		}
 		*f = fn;
+		/* first step: scale the identity to the curvature seen
+		 * (Shanno and Phua), so that later steps need not shrink
+		 * through many halvings */
+		if (sy > 1e-300 && fresh) {
+			double yy = 0;
+			for (int i = 0; i < NPAR; i++)
+				yy += y[i] * y[i];
+			for (int i = 0; i < NPAR; i++)
+				for (int j = 0; j < NPAR; j++)
+					H[i][j] = i == j ? sy / yy : 0;
+		}
+		fresh = 0;
 		if (sy > 1e-300) {
 			double Hy[NPAR], yHy = 0;
 			for (int i = 0; i < NPAR; i++) {
