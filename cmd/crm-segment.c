@@ -21,6 +21,7 @@
 #include "custagg.h"
 #include "out.h"
 #include "rec.h"
+#include "pyramid.h"
 #include "util.h"
 #include "value.h"
 
@@ -601,8 +602,7 @@ static void
 score(struct row *rows, size_t n, const struct opts *o)
 {
 	struct kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
-	__extension__ __int128 total = 0, above = 0;
-	size_t i, j, hi;
+	size_t i;
 
 	/* R: a smaller recency is better */
 	for (i = 0; i < n; i++) {
@@ -624,42 +624,24 @@ score(struct row *rows, size_t n, const struct opts *o)
 	sortkv(v, n);
 	quintiles(v, n, rows, offsetof(struct row, m));
 
-	/* Tiers and ABC walk revenues from the top, a run of equal revenues
-	 * at a time: h customers and `above` revenue strictly higher. */
-	for (i = 0; i < n; i++)
-		if (rows[i].s.revenue > 0)
-			total += rows[i].s.revenue;
-	hi = n;
-	while (hi > 0) {
-		size_t lo = hi - 1, h = n - hi;
-		int64_t rev = rows[v[hi - 1].idx].s.revenue;
-		unsigned char t, c;
+	/* Tiers and ABC: the shared pyramid rule over the revenues in the
+	 * order just sorted. */
+	{
+		struct crm_pyramid_opts po;
+		int64_t *rev = bigalloc(crm_mulsz(n ? n : 1, sizeof *rev));
+		unsigned char *tc = crm_xmalloc(2 * (n ? n : 1));
 
-		while (lo > 0 && v[lo - 1].k == v[hi - 1].k)
-			lo--;
-		if ((__int128)h * 10000 < (__int128)n * o->tiers[0])
-			t = 0;
-		else if ((__int128)h * 10000 < (__int128)n * o->tiers[1])
-			t = 1;
-		else if ((__int128)h * 10000 < (__int128)n * o->tiers[2])
-			t = 2;
-		else
-			t = 3;
-		if (rev <= 0)
-			c = 2;
-		else if (above * 10000 < total * o->abc[0])
-			c = 0;
-		else if (above * 10000 < total * o->abc[1])
-			c = 1;
-		else
-			c = 2;
-		for (j = lo; j < hi; j++) {
-			rows[v[j].idx].tier = t;
-			rows[v[j].idx].abc = c;
-			if (rev > 0)
-				above += rev;
+		memcpy(po.tiers, o->tiers, sizeof po.tiers);
+		memcpy(po.abc, o->abc, sizeof po.abc);
+		for (i = 0; i < n; i++)
+			rev[i] = rows[v[i].idx].s.revenue;
+		crm_pyramid_classify(rev, n, &po, tc, tc + n);
+		for (i = 0; i < n; i++) {
+			rows[v[i].idx].tier = tc[i];
+			rows[v[i].idx].abc = tc[n + i];
 		}
-		hi = lo;
+		free(tc);
+		free(rev);
 	}
 	free(v);
 }
@@ -705,6 +687,39 @@ cmpgkey(const void *p, const void *q)
 	return 0;
 }
 
+/* Sort the keys as cmpgkey does: by radix on a packed 64-bit key when
+ * every field fits (x < 2^22 days, t_x and T in [0, 2^21)), which real
+ * data always does, by qsort otherwise. */
+static void
+sortgkey(struct gkey *k, size_t n)
+{
+	struct kv *v;
+	struct gkey *t;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k[i].x >= 1u << 22 || k[i].tx < 0 || k[i].tx >= 1 << 21 ||
+		    k[i].T < 0 || k[i].T >= 1 << 21)
+			break;
+	if (i < n || n < 4096) {
+		qsort(k, n, sizeof *k, cmpgkey);
+		return;
+	}
+	v = bigalloc(crm_mulsz(n, sizeof *v));
+	for (i = 0; i < n; i++) {
+		v[i].k = (uint64_t)k[i].x << 42 | (uint64_t)k[i].tx << 21 |
+		    (uint64_t)k[i].T;
+		v[i].idx = (uint32_t)i;
+	}
+	sortkv(v, n);
+	t = bigalloc(crm_mulsz(n, sizeof *t));
+	for (i = 0; i < n; i++)
+		t[i] = k[v[i].idx];
+	memcpy(k, t, n * sizeof *k);
+	free(t);
+	free(v);
+}
+
 struct model {
 	struct crm_bgnbd_fit fit;
 	int ok;
@@ -725,7 +740,7 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 		k[i].T = rows[i].s.tenure;
 		k[i].idx = (uint32_t)i;
 	}
-	qsort(k, n, sizeof *k, cmpgkey);
+	sortgkey(k, n);
 	obs = bigalloc(crm_mulsz(n ? n : 1, sizeof *obs));
 	for (i = 0; i < n; i++) {
 		if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0) {
@@ -931,6 +946,9 @@ report(struct crm_custagg *a, const struct opts *o)
 		char rfm[4];
 		int64_t av = aov(&r->s);
 
+		/* the customers are scattered: fetch the one 16 rows ahead */
+		if (i + 16 < nr)
+			__builtin_prefetch(rows[i + 16].c);
 		crm_writer_field(&w, r->c->id, r->c->idlen);
 		date(&w, r->s.first);
 		date(&w, r->s.last);
@@ -949,8 +967,7 @@ report(struct crm_custagg *a, const struct opts *o)
 		rfm[3] = '\0';
 		crm_writer_field(&w, rfm, 3);
 		crm_writer_str(&w, segment_of(r->r, r->f, r->m));
-		crm_writer_str(&w, (const char *[]){ "platinum", "gold", "iron",
-		    "lead" }[r->tier]);
+		crm_writer_str(&w, crm_tier_names[r->tier]);
 		crm_writer_field(&w, &"ABC"[r->abc], 1);
 		crm_writer_str(&w, stage_of(&r->s, o));
 		crm_writer_str(&w, r->s.recency > o->churn_days ? "1" : "0");

@@ -296,6 +296,12 @@ struct fitdata {
 	size_t nx;
 	double wsum;
 	double *lab, *ib;	/* per distinct x: log(a/(b+x-1)), 1/(b+x-1) */
+	/* Distinct T and t_x values (few with day-granular data): log and
+	 * reciprocal of alpha + value, once per evaluation. */
+	size_t *Ti, *ti;	/* per observation (ti: T's when x = 0) */
+	double *Ts, *ts;
+	size_t nT, nt;
+	double *lT, *iT, *lt, *it;
 };
 
 static int
@@ -321,6 +327,25 @@ find_x(const double *xs, size_t nx, double x)
 	return lo;
 }
 
+/* The sorted distinct values of v[0..n) into *vals (allocated, *nv of
+ * them) and the position of each v[i] among them into idx[i]. */
+static void
+distinct(const double *v, size_t n, double **vals, size_t *nv, size_t *idx)
+{
+	double *u = crm_xmalloc(crm_mulsz(n, sizeof *u));
+	size_t m = 0;
+
+	memcpy(u, v, n * sizeof *u);
+	qsort(u, n, sizeof *u, cmp_double);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || u[i] != u[m - 1])
+			u[m++] = u[i];
+	for (size_t i = 0; i < n; i++)
+		idx[i] = find_x(u, m, v[i]);
+	*vals = u;
+	*nv = m;
+}
+
 static void
 fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
 {
@@ -343,6 +368,20 @@ fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
 		fd->xw[fd->xi[i]] += o[i].weight;
 		fd->wsum += o[i].weight;
 	}
+	double *tmp = crm_xmalloc(crm_mulsz(n, sizeof *tmp));
+	fd->Ti = crm_xmalloc(crm_mulsz(n, sizeof *fd->Ti));
+	fd->ti = crm_xmalloc(crm_mulsz(n, sizeof *fd->ti));
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = o[i].T;
+	distinct(tmp, n, &fd->Ts, &fd->nT, fd->Ti);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = o[i].x == 0 ? o[i].T : o[i].tx;
+	distinct(tmp, n, &fd->ts, &fd->nt, fd->ti);
+	free(tmp);
+	fd->lT = crm_xmalloc(crm_mulsz(fd->nT, 2 * sizeof *fd->lT));
+	fd->iT = fd->lT + fd->nT;
+	fd->lt = crm_xmalloc(crm_mulsz(fd->nt, 2 * sizeof *fd->lt));
+	fd->it = fd->lt + fd->nt;
 }
 
 static void
@@ -353,6 +392,12 @@ fitdata_release(struct fitdata *fd)
 	free(fd->xw);
 	free(fd->lab);
 	free(fd->ib);
+	free(fd->Ti);
+	free(fd->ti);
+	free(fd->Ts);
+	free(fd->ts);
+	free(fd->lT);
+	free(fd->lt);
 }
 
 static void
@@ -404,31 +449,43 @@ objective(struct fitdata *fd, const double *th, double *g)
 	if (g)
 		gal += fd->wsum * r / al;
 
+	for (size_t k = 0; k < fd->nT; k++) {
+		fd->lT[k] = log(al + fd->Ts[k]);
+		fd->iT[k] = 1 / (al + fd->Ts[k]);
+	}
+	for (size_t k = 0; k < fd->nt; k++) {
+		fd->lt[k] = log(al + fd->ts[k]);
+		fd->it[k] = 1 / (al + fd->ts[k]);
+	}
 	for (size_t i = 0; i < fd->n; i++) {
 		const struct crm_bgnbd_obs *o = &fd->o[i];
 		double w = o->weight;
 		if (w == 0)
 			continue;
-		double x = o->x, at = al + o->T, lt = log(at), rx = r + x;
+		size_t kT = fd->Ti[i];
+		double x = o->x, lt = fd->lT[kT], rx = r + x;
 		f -= w * rx * lt;
 		if (x == 0) {
 			if (g) {
 				gr -= w * lt;
-				gal -= w * r / at;
+				gal -= w * r * fd->iT[kT];
 			}
 			continue;
 		}
-		double atx = al + o->tx;
-		double lq = log1p((o->T - o->tx) / atx);
-		size_t k = fd->xi[i];
-		double h = fd->lab[k] + rx * lq;
-		f += w * softplus(h);
+		/* log((alpha + T) / (alpha + t_x)): 0 exactly when T = t_x */
+		size_t kt = fd->ti[i];
+		double lq = lt - fd->lt[kt];
+		double h = fd->lab[fd->xi[i]] + rx * lq;
+		/* softplus(h) and sigmoid(h) from one exp */
+		double e = exp(-fabs(h));
+		f += w * ((h > 0 ? h : 0) + log1p(e));
 		if (g) {
-			double s = w * sigmoid(h);
+			double s = w * (h >= 0 ? 1 : e) / (1 + e);
 			gr += -w * lt + s * lq;
-			gal += -w * rx / at + s * rx * (1 / at - 1 / atx);
+			gal += -w * rx * fd->iT[kT] + s * rx * (fd->iT[kT] -
+			    fd->it[kt]);
 			ga += s / a;
-			gb -= s * fd->ib[k];
+			gb -= s * fd->ib[fd->xi[i]];
 		}
 	}
 	f = -f / fd->wsum;
@@ -475,7 +532,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 {
 	double H[NPAR][NPAR], g[NPAR], gn[NPAR], d[NPAR], tn[NPAR];
 	double s[NPAR], y[NPAR];
-	int stalls = 0, flat = 0;
+	int stalls = 0, flat = 0, fresh = 1;
 
 	*f = objective(fd, th, g);
 	if (!isfinite(*f))
@@ -504,6 +561,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			slope = 0;
 			for (int i = 0; i < NPAR; i++)
 				slope -= g[i] * g[i];
+			fresh = 1;
 		}
 		/* no step longer than 2 in log space: keeps exp() sane */
 		double step = 1, dm = norm_inf(d);
@@ -527,6 +585,7 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			for (int i = 0; i < NPAR; i++)
 				for (int j = 0; j < NPAR; j++)
 					H[i][j] = i == j;
+			fresh = 1;
 			continue;
 		}
 		/* a step that no longer moves f beyond rounding is a stall too:
@@ -546,6 +605,18 @@ bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
 			g[i] = gn[i];
 		}
 		*f = fn;
+		/* first step: scale the identity to the curvature seen
+		 * (Shanno and Phua), so that later steps need not shrink
+		 * through many halvings */
+		if (sy > 1e-300 && fresh) {
+			double yy = 0;
+			for (int i = 0; i < NPAR; i++)
+				yy += y[i] * y[i];
+			for (int i = 0; i < NPAR; i++)
+				for (int j = 0; j < NPAR; j++)
+					H[i][j] = i == j ? sy / yy : 0;
+		}
+		fresh = 0;
 		if (sy > 1e-300) {
 			double Hy[NPAR], yHy = 0;
 			for (int i = 0; i < NPAR; i++) {

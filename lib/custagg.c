@@ -570,6 +570,20 @@ crm_custagg_sorted(const struct crm_custagg *a)
 	return v;
 }
 
+int
+crm_custagg_each(const struct crm_custagg *a, crm_custagg_eachfn *fn,
+    void *arg)
+{
+	size_t pi, ci;
+	int r;
+
+	for (pi = 0; pi < NPART; pi++)
+		for (ci = 0; ci < a->part[pi].ncust; ci++)
+			if ((r = fn(arg, custat(&a->part[pi], ci))) != 0)
+				return r;
+	return 0;
+}
+
 static void
 isort(int32_t *g, size_t n)
 {

@@ -104,6 +104,16 @@ int32_t crm_custagg_maxday(const struct crm_custagg *a);
 const struct crm_cust **crm_custagg_sorted(const struct crm_custagg *a);
 
 /*
+ * Call fn(arg, c) for every customer once, in no particular order (the
+ * same order for the same aggregate), without the cost of sorting.  A
+ * nonzero return from fn stops the walk and is returned; 0 otherwise.
+ * fn must not add to, queue into, flush or merge into the aggregate.
+ */
+typedef int crm_custagg_eachfn(void *arg, const struct crm_cust *c);
+int crm_custagg_each(const struct crm_custagg *a, crm_custagg_eachfn *fn,
+    void *arg);
+
+/*
  * Figures of one customer measured at asof (days); callers leave out
  * transactions after asof when adding, as they had not happened.  period
  * (days, >= 1) sets the two spend windows: latest is (asof - period, asof],

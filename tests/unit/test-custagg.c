@@ -219,6 +219,57 @@ test_queue(void)
 	crm_custagg_free(b);
 }
 
+struct eachstate {
+	unsigned char seen[3000];
+	int calls, twice, bad, stopat;
+	unsigned long long orders;
+};
+
+static int
+eachfn(void *arg, const struct crm_cust *c)
+{
+	struct eachstate *st = arg;
+	int i = atoi(c->id + 1);
+
+	st->calls++;
+	if (c->id[0] != 'c' || i < 0 || i >= 3000)
+		st->bad++;
+	else if (st->seen[i]++)
+		st->twice++;
+	st->orders += c->orders;
+	return st->calls == st->stopat ? 7 : 0;
+}
+
+static void
+test_each(void)
+{
+	struct crm_custagg *a = crm_custagg_new();
+	struct eachstate st;
+	char id[16];
+	int i;
+
+	memset(&st, 0, sizeof st);
+	UNIT_OK(crm_custagg_each(a, eachfn, &st) == 0 && st.calls == 0,
+	    "each on an empty aggregate calls nothing");
+	for (i = 0; i < 3000; i++) {
+		int n = snprintf(id, sizeof id, "c%d", i);
+
+		crm_custagg_add(a, id, (size_t)n, 10, 1);
+		if (i % 3 == 0)
+			crm_custagg_add(a, id, (size_t)n, 11, 1);
+	}
+	UNIT_OK(crm_custagg_each(a, eachfn, &st) == 0, "each walks to the end");
+	unit_inteq(st.calls, 3000, "each visits every customer");
+	unit_inteq(st.twice + st.bad, 0, "each visits each customer once");
+	unit_inteq((long long)st.orders, 4000, "each sees the orders");
+	memset(&st, 0, sizeof st);
+	st.stopat = 3;
+	unit_inteq(crm_custagg_each(a, eachfn, &st), 7,
+	    "each returns what stopped it");
+	unit_inteq(st.calls, 3, "each stops at a nonzero return");
+	crm_custagg_free(a);
+}
+
 int
 main(void)
 {
@@ -227,5 +278,6 @@ main(void)
 	test_merge();
 	test_many();
 	test_queue();
+	test_each();
 	return unit_done();
 }
