@@ -477,18 +477,21 @@ fields_reserve(struct crm_reader *r, size_t n)
 	crm_grow(&r->f, &r->falloc, n, sizeof *r->f);
 }
 
-/* Split one TSV line (NUL-terminated at len) into r->f. */
+/*
+ * Split one line (NUL-terminated at len) in place into r->f at delim: a
+ * TSV line (escapes undone), or a quote-free CSV line, which splits on the
+ * delimiter exactly as libcsv would.
+ */
 static int
-tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
-    struct crm_rec *rec)
+split_line(struct crm_reader *r, char *line, size_t len, long lineno,
+    struct crm_rec *rec, int delim, int tsv)
 {
-	size_t nf = 0, ok;
+	size_t nf = 0, ok = crm_utf8_valid(line, len);
 	char *p = line, *e = line + len;
-	int has_bs = memchr(line, '\\', len) != NULL;
+	int unescape = tsv && memchr(line, '\\', len) != NULL;
 
-	ok = crm_utf8_valid(line, len);
 	for (;;) {
-		char *t = memchr(p, '\t', (size_t)(e - p));
+		char *t = memchr(p, delim, (size_t)(e - p));
 		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
 		if (nf == r->o.max_fields) {
 			rec->f = r->f;
@@ -519,8 +522,13 @@ tsv_split(struct crm_reader *r, char *line, size_t len, long lineno,
 		    r->f[col].n, line[ok] ? "invalid UTF-8" : "NUL byte in");
 		return CRM_READ_BAD;
 	}
+	if (len > r->o.max_record) {
+		crm_reader_seterr(r, lineno, -1, NULL, 0,
+		    "record longer than %zu bytes", r->o.max_record);
+		return CRM_READ_BAD;
+	}
 	for (size_t i = 0; i < nf; i++) {
-		if (has_bs)
+		if (unescape)
 			r->f[i].n = crm_tsv_unescape(r->f[i].p, r->f[i].n);
 		if (r->f[i].n > r->o.max_field) {
 			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
@@ -603,7 +611,7 @@ tsv_next(struct crm_reader *r, struct crm_rec *rec)
 		if (len == 0)
 			continue;       /* blank lines carry no record */
 		base[len] = '\0';
-		return tsv_split(r, base, len, lineno, rec);
+		return split_line(r, base, len, lineno, rec, '\t', 1);
 	}
 }
 
@@ -758,62 +766,6 @@ csv_pop(struct crm_reader *r, struct crm_rec *rec)
 	return CRM_READ_OK;
 }
 
-/* Split a quote-free CSV line (NUL-terminated at len) in place. */
-static int
-csv_split(struct crm_reader *r, char *line, size_t len, long lineno,
-    struct crm_rec *rec)
-{
-	size_t nf = 0, ok = crm_utf8_valid(line, len);
-	char *p = line, *e = line + len;
-	char d = (char)r->o.delim;
-
-	for (;;) {
-		char *t = memchr(p, d, (size_t)(e - p));
-		size_t n = t ? (size_t)(t - p) : (size_t)(e - p);
-		if (nf == r->o.max_fields) {
-			rec->f = r->f;
-			rec->nf = nf;
-			rec->line = lineno;
-			crm_reader_seterr(r, lineno, -1, NULL, 0,
-			    "more than %zu fields", r->o.max_fields);
-			return CRM_READ_BAD;
-		}
-		fields_reserve(r, nf + 1);
-		p[n] = '\0';
-		r->f[nf].p = p;
-		r->f[nf].n = n;
-		nf++;
-		if (!t)
-			break;
-		p = t + 1;
-	}
-	rec->f = r->f;
-	rec->nf = nf;
-	rec->line = lineno;
-	if (ok != len) {
-		size_t col = 0;
-		while (col + 1 < nf && r->f[col + 1].p <= line + ok)
-			col++;
-		crm_reader_seterr(r, lineno, (int)col, r->f[col].p,
-		    r->f[col].n, line[ok] ? "invalid UTF-8" : "NUL byte in");
-		return CRM_READ_BAD;
-	}
-	if (len > r->o.max_record) {
-		crm_reader_seterr(r, lineno, -1, NULL, 0,
-		    "record longer than %zu bytes", r->o.max_record);
-		return CRM_READ_BAD;
-	}
-	for (size_t i = 0; i < nf; i++) {
-		if (r->f[i].n > r->o.max_field) {
-			crm_reader_seterr(r, lineno, (int)i, r->f[i].p,
-			    r->f[i].n, "field longer than %zu bytes",
-			    r->o.max_field);
-			return CRM_READ_BAD;
-		}
-	}
-	return CRM_READ_OK;
-}
-
 static int
 csv_next(struct crm_reader *r, struct crm_rec *rec)
 {
@@ -898,7 +850,8 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 			if (!n)
 				continue;
 			base[n] = '\0';
-			return csv_split(r, base, n, r->line, rec);
+			return split_line(r, base, n, r->line, rec,
+			    r->o.delim, 0);
 		}
 		if (csv_feed(r, base, len, r->line + 1) < 0)
 			return CRM_READ_FATAL;
