@@ -24,6 +24,7 @@
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
+#include "re.h"
 #include "rec.h"
 #include "store.h"
 #include "table.h"
@@ -39,6 +40,10 @@ enum {
 #define LOGNAME "interactions.tsv"
 #define CHUNK   (1UL << 20)     /* bytes of records appended per lock hold */
 #define BLOCK   (4UL << 20)     /* read size when scanning a log */
+/* --grep limits, as lib/re.c sets them: backtracking steps (and interpreter
+ * depth) per match, interpreter heap in KiB, JIT stack in bytes. */
+#define GREP_HEAP_KIB  65536
+#define GREP_JIT_STACK (1024 * 1024)
 
 static const struct crm_kind *ikind;
 static const char *colname[NF];
@@ -56,11 +61,11 @@ usage(int status)
 "       crm-log add [-f FILE] [--sync] [--csv] [--ignore-extra] -\n"
 "       crm-log show [-f FILE] [-c ID] [--since T] [--until T] [--channel CH]\n"
 "               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
-"               [--timeline] [--format tsv|csv|jsonl] [-]\n"
+"               [--timeline] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log due [-f FILE] [--as-of DATE] [--customers FILE]\n"
-"               [--policy SPEC] [--format tsv|csv|jsonl] [-]\n"
+"               [--policy SPEC] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
-"       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [-]\n"
+"       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log --help | --version\n");
 	exit(status);
 }
@@ -960,8 +965,11 @@ struct show {
 	const char *cust, *channel, *type, *agent, *initiator;
 	int since_set, until_set, since_date, until_date;
 	long long since, until;         /* us, or days for a date bound */
+	const char *grep;               /* the --grep pattern */
 	pcre2_code *re;
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;      /* match, depth and heap limits */
+	pcre2_jit_stack *jstack;
 	int prefilter;
 	int timeline;
 	enum crm_fmt fmt;
@@ -976,19 +984,43 @@ struct show {
 	size_t ntl, atl;
 };
 
-static int
-re_search(struct show *S, struct crm_field f)
+/* The reason a match stopped at one of the limits, NULL for other errors. */
+static const char *
+limit_error(int rc)
 {
-	int rc = pcre2_match(S->re, (PCRE2_SPTR)f.p, f.n, 0, 0, S->md, NULL);
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT: return "match limit exceeded";
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth limit exceeded";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap limit exceeded";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack limit exceeded";
+	default: return NULL;
+	}
+}
 
-	if (rc >= 0)
-		return 1;
-	if (rc != PCRE2_ERROR_NOMATCH) {
+/* Search subject p[0..n): >= 0 on a match, PCRE2_ERROR_NOMATCH, or a
+ * limit error; any other error is fatal. */
+static int
+re_run(struct show *S, const char *p, size_t n)
+{
+	int rc = pcre2_match(S->re, (PCRE2_SPTR)p, n, 0, 0, S->md, S->mctx);
+
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && !limit_error(rc)) {
 		PCRE2_UCHAR m[256];
 		pcre2_get_error_message(rc, m, sizeof m);
 		errx(CRM_EXIT_FATAL, "--grep: %s", (char *)m);
 	}
-	return 0;
+	return rc;
+}
+
+/* Does field f match?  1 yes, 0 no, or the limit error code (< 0). */
+static int
+re_search(struct show *S, struct crm_field f)
+{
+	int rc = re_run(S, f.p, f.n);
+
+	if (rc >= 0)
+		return 1;
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 }
 
 static void
@@ -1081,14 +1113,33 @@ show_line(struct show *S, char *p, size_t n)
 			return;
 	}
 	if (S->re) {
-		int hit = 0;
+		/* A field whose match gave up at a limit leaves the record
+		 * undecided: it is shown if the other field matches, else
+		 * reported. */
+		int hit = 0, fail = 0, k = F_NOTE;
 		if (S->col[F_NOTE] >= 0)
 			hit = re_search(S, unesc(f[S->col[F_NOTE]],
 			    &S->scratch));
-		if (!hit && S->col[F_OUTCOME] >= 0)
+		if (hit < 0)
+			fail = hit;
+		if (hit != 1 && S->col[F_OUTCOME] >= 0) {
 			hit = re_search(S, unesc(f[S->col[F_OUTCOME]],
 			    &S->scratch));
-		if (!hit)
+			if (hit < 0 && !fail) {
+				fail = hit;
+				k = F_OUTCOME;
+			}
+		}
+		if (hit != 1 && fail) {
+			struct crm_buf m;
+			crm_buf_init(&m);
+			addquoted(&m, S->grep, strlen(S->grep));
+			warnx("%s:%ld: %s: pattern %s: %s", S->name, S->line,
+			    colname[k], m.p, limit_error(fail));
+			crm_buf_release(&m);
+			S->status = CRM_EXIT_REJECT;
+		}
+		if (hit != 1)
 			return;
 	}
 	if (S->timeline) {
@@ -1155,8 +1206,7 @@ show_block(void *ctx, char *p, size_t n)
 	 * search lands on (and those with escapes).
 	 */
 	while (cur < end) {
-		int rc = pcre2_match(S->re, (PCRE2_SPTR)cur,
-		    (size_t)(end - cur), 0, 0, S->md, NULL);
+		int rc = re_run(S, cur, (size_t)(end - cur));
 		char *stop;
 		if (rc >= 0) {
 			char *m = cur + pcre2_get_ovector_pointer(S->md)[0];
@@ -1168,9 +1218,17 @@ show_block(void *ctx, char *p, size_t n)
 		} else if (rc == PCRE2_ERROR_NOMATCH) {
 			stop = end;
 		} else {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(rc, msg, sizeof msg);
-			errx(CRM_EXIT_FATAL, "--grep: %s", (char *)msg);
+			/* The search over many lines gave up at a limit:
+			 * decide the rest of the block line by line, so that
+			 * a limit is reported against the record it hit. */
+			while (cur < end) {
+				char *le = memchr(cur, '\n',
+				    (size_t)(end - cur));
+				show_line(S, cur, (size_t)(le - cur));
+				S->line++;
+				cur = le + 1;
+			}
+			break;
 		}
 		show_escaped(S, cur, stop);
 		if (stop == end)
@@ -1323,6 +1381,14 @@ fmt_opt(const char *s)
 	return fmt;
 }
 
+/* --excel-safe neutralises formula-like cells, which only CSV has. */
+static void
+excel_opt(int excel_safe, int fmt)
+{
+	if (excel_safe && fmt != CRM_FMT_CSV)
+		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv only");
+}
+
 /* The log to read: "-" (operand or -f -) is standard input. */
 static char *
 input_path(const char *file, int argc, char **argv)
@@ -1344,6 +1410,7 @@ static const struct option show_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
+	{ "excel-safe", no_argument, NULL, 'E' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "grep", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
@@ -1362,7 +1429,7 @@ cmd_show(int argc, char **argv)
 	struct scan sc;
 	const char *file = NULL, *grep = NULL;
 	char *path;
-	int ch;
+	int ch, excel_safe = 0;
 	static const struct scanner fn = { show_header, show_block };
 
 	memset(&S, 0, sizeof S);
@@ -1375,6 +1442,7 @@ cmd_show(int argc, char **argv)
 			vocab_opt("--channel", crm_vocab_channel, optarg);
 			S.channel = optarg;
 			break;
+		case 'E': excel_safe = 1; break;
 		case 'f': file = optarg; break;
 		case 'F': S.fmt = fmt_opt(optarg); break;
 		case 'g': grep = optarg; break;
@@ -1405,6 +1473,7 @@ cmd_show(int argc, char **argv)
 		warnx("show: --timeline needs -c ID");
 		usage(CRM_EXIT_FATAL);
 	}
+	excel_opt(excel_safe, S.fmt);
 	path = input_path(file, argc, argv);
 
 	if (grep) {
@@ -1418,13 +1487,28 @@ cmd_show(int argc, char **argv)
 			errx(CRM_EXIT_FATAL, "--grep: %s at offset %zu in '%s'",
 			    (char *)m, (size_t)eo, grep);
 		}
-		pcre2_jit_compile(S.re, PCRE2_JIT_COMPLETE);
+		S.grep = grep;
 		S.md = pcre2_match_data_create(1, NULL);
+		S.mctx = pcre2_match_context_create(NULL);
+		if (!S.md || !S.mctx)
+			errx(CRM_EXIT_FATAL, "--grep: out of memory");
+		/* JIT is an optimisation: when unsupported, the
+		 * interpreter runs, under the same limits. */
+		if (pcre2_jit_compile(S.re, PCRE2_JIT_COMPLETE) == 0) {
+			S.jstack = pcre2_jit_stack_create(32 * 1024,
+			    GREP_JIT_STACK, NULL);
+			if (S.jstack)
+				pcre2_jit_stack_assign(S.mctx, NULL, S.jstack);
+		}
+		pcre2_set_match_limit(S.mctx, CRM_RE_MATCH_LIMIT);
+		pcre2_set_depth_limit(S.mctx, CRM_RE_MATCH_LIMIT);
+		pcre2_set_heap_limit(S.mctx, GREP_HEAP_KIB);
 		S.prefilter = prefilter_safe(grep);
 	}
 	crm_buf_init(&S.scratch);
 	crm_buf_init(&S.scratch2);
 	crm_writer_init(&S.w, &crm_stdout, S.fmt);
+	S.w.excel_safe = excel_safe;
 	scan_open(&sc, path, LOCK_SH);
 	S.name = sc.name;
 	if (scan_torn_warn(&sc))
@@ -1437,6 +1521,8 @@ cmd_show(int argc, char **argv)
 	crm_out_close(&crm_stdout);
 	if (S.re) {
 		pcre2_match_data_free(S.md);
+		pcre2_match_context_free(S.mctx);
+		pcre2_jit_stack_free(S.jstack);
 		pcre2_code_free(S.re);
 	}
 	crm_buf_release(&S.scratch);
@@ -1998,6 +2084,7 @@ static const struct option due_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "as-of", required_argument, NULL, 'A' },
 	{ "customers", required_argument, NULL, 'C' },
+	{ "excel-safe", no_argument, NULL, 'E' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "policy", required_argument, NULL, 'P' },
@@ -2017,13 +2104,14 @@ cmd_due(int argc, char **argv)
 	struct crm_writer w;
 	struct due_row *rows = NULL;
 	size_t nrows = 0, arows = 0;
-	int ch, fmt = CRM_FMT_TSV;
+	int ch, fmt = CRM_FMT_TSV, excel_safe = 0;
 	char *path;
 
 	while ((ch = getopt_long(argc, argv, "f:", due_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'A': asof = optarg; break;
 		case 'C': customers = optarg; break;
+		case 'E': excel_safe = 1; break;
 		case 'f': file = optarg; break;
 		case 'F': fmt = fmt_opt(optarg); break;
 		case 'h': usage(CRM_EXIT_OK); break;
@@ -2033,6 +2121,7 @@ cmd_due(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	excel_opt(excel_safe, fmt);
 	path = input_path(file, argc, argv);
 
 	memset(&D, 0, sizeof D);
@@ -2087,6 +2176,7 @@ cmd_due(int argc, char **argv)
 	}
 	qsort(rows, nrows, sizeof *rows, cmp_row);
 	crm_writer_init(&w, &crm_stdout, fmt);
+	w.excel_safe = excel_safe;
 	crm_writer_header_names(&w, outcols, 4);
 	for (size_t i = 0; i < nrows; i++) {
 		char due[16], last[16];
@@ -2177,6 +2267,7 @@ cmp_ent(const void *a, const void *b)
 }
 
 static const struct option stats_opts[] = {
+	{ "excel-safe", no_argument, NULL, 'E' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
@@ -2194,11 +2285,12 @@ cmd_stats(int argc, char **argv)
 	struct stats St;
 	struct scan sc;
 	struct crm_writer w;
-	int ch, fmt = CRM_FMT_TSV;
+	int ch, fmt = CRM_FMT_TSV, excel_safe = 0;
 	char *path;
 
 	while ((ch = getopt_long(argc, argv, "f:", stats_opts, NULL)) != -1) {
 		switch (ch) {
+		case 'E': excel_safe = 1; break;
 		case 'f': file = optarg; break;
 		case 'F': fmt = fmt_opt(optarg); break;
 		case 'h': usage(CRM_EXIT_OK); break;
@@ -2207,6 +2299,7 @@ cmd_stats(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	excel_opt(excel_safe, fmt);
 	path = input_path(file, argc, argv);
 
 	memset(&St, 0, sizeof St);
@@ -2219,6 +2312,7 @@ cmd_stats(int argc, char **argv)
 	scan_close(&sc);
 
 	crm_writer_init(&w, &crm_stdout, fmt);
+	w.excel_safe = excel_safe;
 	crm_writer_header_names(&w, outcols, 3);
 	crm_writer_numeric(&w, 2, 1);
 	for (int d = 0; d < 2; d++) {

@@ -451,6 +451,68 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	assert_output "crm-log: --format: unknown format 'xml' (accepted: tsv, csv, jsonl)"
 }
 
+@test "crm-log show: a --grep match that hits the match limit is reported and the other records still shown" {
+	# 40 a's then '!': (a+)+$ backtracks exponentially without a limit
+	run --separate-stderr crm-log show -f "$L/limit.tsv" --grep '(a+)+$'
+	assert_failure 1
+	# L3's note gives up but its outcome matches, so L3 is shown
+	assert_output "$(sed -n '1p;3p;4p' "$L/limit.tsv")"
+	[ "$stderr" = "crm-log: $L/limit.tsv:2: note: pattern '(a+)+\$': match limit exceeded
+crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
+}
+
+@test "crm-log show: an unanchored --grep that hits the limit over a block falls back to each record" {
+	run --separate-stderr crm-log show -f "$L/limit.tsv" --grep '(a+)+b'
+	assert_failure 1
+	assert_output "$(sed -n '1p;6p' "$L/limit.tsv")"
+	[ "$stderr" = "crm-log: $L/limit.tsv:5: note: pattern '(a+)+b': match limit exceeded" ]
+	# the limit does not stop a plain pattern over the same lines
+	run crm-log show -f "$L/limit.tsv" --grep 'a!b'
+	assert_success
+	assert_output "$(sed -n '1p;5p' "$L/limit.tsv")"
+}
+
+@test "crm-log show: --excel-safe neutralises formula-like CSV cells and leaves numbers alone" {
+	run crm-log show -f "$L/excel.tsv" --format csv --excel-safe
+	assert_success
+	assert_output "$(printf '%s\n' \
+		'id,ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note' \
+		"E1,2026-11-01T09:00:00+08:00,\"'=1+1\",phone,complaint,customer,A01,60,\"'+86 call back\",2,2026-11-10,\"'=SUM(A1:A9)\"" \
+		"E2,2026-11-02T10:30:00+08:00,C2002,web,inquiry,customer,A02,,-15.20,,,\"'@cmd\"" \
+		"E3,2026-11-03T14:00:00+08:00,C2003,sms,followup,company,A03,,,3,,\"'	leading tab\"" \
+		"E4,2026-11-04T14:00:00+08:00,C2004,visit,care,company,\"'-A4\",,,5,,\"'-refund asked, \"\"now\"\"\"")"
+	# without it the cells are written as they are
+	run crm-log show -f "$L/excel.tsv" -c C2002 --format csv
+	assert_output "$(printf '%s\n' \
+		'id,ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note' \
+		'E2,2026-11-02T10:30:00+08:00,C2002,web,inquiry,customer,A02,,-15.20,,,@cmd')"
+}
+
+@test "crm-log due and stats: --excel-safe applies to their CSV output" {
+	run crm-log due -f "$L/excel.tsv" --as-of 2026-11-30 --policy first-year=none,after=none --format csv --excel-safe
+	assert_success
+	assert_output $'customer_id,due,reason,last_contact\n"\'=1+1",2026-11-10,next_action,2026-11-01'
+	run crm-log stats -f "$L/excel.tsv" --format csv --excel-safe
+	assert_success
+	assert_output "$(crm-log stats -f "$L/excel.tsv" --format csv)"
+	assert_line -n 1 'channel,visit,1'
+}
+
+@test "crm-log: --excel-safe without --format csv is a usage error" {
+	run crm-log show -f "$L/excel.tsv" --excel-safe
+	assert_failure 2
+	assert_output "crm-log: --excel-safe applies to --format csv only"
+	run crm-log show -f "$L/excel.tsv" --format jsonl --excel-safe
+	assert_failure 2
+	assert_output "crm-log: --excel-safe applies to --format csv only"
+	run crm-log due -f "$L/excel.tsv" --format tsv --excel-safe
+	assert_failure 2
+	assert_output "crm-log: --excel-safe applies to --format csv only"
+	run crm-log stats -f "$L/excel.tsv" --excel-safe
+	assert_failure 2
+	assert_output "crm-log: --excel-safe applies to --format csv only"
+}
+
 @test "crm-log show: reads standard input with - and the log under CRM_DIR" {
 	run sh -c "crm-log show --type order - <'$L/small.tsv'"
 	assert_success
