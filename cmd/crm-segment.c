@@ -32,6 +32,7 @@ usage(int status)
 
 	fputs("usage: crm-segment [--csv] [--partial] [--merge] [--print-params]\n"
 	    "                   [--as-of DATE] [--format tsv|csv|jsonl]\n"
+	    "                   [--excel-safe]\n"
 	    "                   [--churn-days N] [--exploration-days N]\n"
 	    "                   [--period-days N] [--gap-factor X]\n"
 	    "                   [--stable-band PCT] [--segment-map FILE]\n"
@@ -54,6 +55,7 @@ struct opts {
 	double horizon, discount;
 	int print_params;
 	enum crm_fmt fmt;
+	int excel_safe;         /* neutralise formula-like CSV cells */
 };
 
 static int status = CRM_EXIT_OK;
@@ -937,6 +939,7 @@ report(struct crm_custagg *a, const struct opts *o)
 	}
 
 	crm_writer_init(&w, &crm_stdout, o->fmt);
+	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, cols, ncols);
 	for (i = 3; i < ncols; i++)
 		if (i != 12 && i != 13 && i != 14 && i != 15 && i != 16)
@@ -1004,6 +1007,7 @@ main(int argc, char *argv[])
 		{ "churn-model", required_argument, NULL, 'M' },
 		{ "csv", no_argument, NULL, 'C' },
 		{ "discount", required_argument, NULL, 'd' },
+		{ "excel-safe", no_argument, NULL, 'E' },
 		{ "exploration-days", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'o' },
 		{ "gap-factor", required_argument, NULL, 'g' },
@@ -1056,6 +1060,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			o.discount = dblopt("discount", optarg, 0, 1e6);
+			break;
+		case 'E':
+			o.excel_safe = 1;
 			break;
 		case 'e':
 			o.exploration_days = intopt("exploration-days", optarg,
@@ -1120,6 +1127,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
+		errx(2, "--excel-safe applies to --format csv only");
 
 	if (!asof && (asof = getenv("CRM_AS_OF")) && !*asof)
 		asof = NULL;

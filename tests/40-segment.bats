@@ -180,6 +180,35 @@ c10 Big sleeper"
 	assert_line --index 0 '{"customer_id":"c01","first":"2026-01-10","last":"2026-06-20","orders":3,"days":3,"revenue":600.00,"aov":200.00,"recency_days":10,"tenure_days":171,"r":4,"f":4,"m":5,"rfm":"445","rfm_segment":"Loyal","tier":"iron","abc":"A","stage":"stable","churned":0}'
 }
 
+@test "crm-segment: --excel-safe neutralises formula-like CSV cells and leaves numbers alone" {
+	run crm-segment --as-of 2026-06-30 --format csv --excel-safe "$S/excel.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+		'customer_id,first,last,orders,days,revenue,aov,recency_days,tenure_days,r,f,m,rfm,rfm_segment,tier,abc,stage,churned' \
+		"\"'+c3\",2026-03-10,2026-03-10,1,1,5.00,5.00,112,112,3,1,3,313,About to sleep,lead,A,decline,0" \
+		"\"'-c5\",2026-04-01,2026-04-01,1,1,1.00,1.00,90,90,5,1,2,512,New,lead,C,exploration,0" \
+		"\"'=HYPERLINK(\"\"http://x\"\")\",2026-01-10,2026-01-10,1,1,10.00,10.00,171,171,1,1,5,115,Lost,platinum,A,decline,0" \
+		"\"'@sum\",2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,1,1,211,Hibernating,lead,C,decline,0" \
+		'c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,1,4,414,Promising,lead,A,decline,0')"
+	# a segment name from a map is a cell like any other
+	printf '***\t=VIP\n' >map.tsv
+	run crm-segment --as-of 2026-06-30 --format csv --excel-safe --segment-map map.tsv "$S/excel.tsv"
+	assert_success
+	assert_line --index 5 "c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,1,4,414,\"'=VIP\",lead,A,decline,0"
+	# without it the cells are written as they are
+	run crm-segment --as-of 2026-06-30 --format csv "$S/excel.tsv"
+	assert_line --index 4 "@sum,2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,1,1,211,Hibernating,lead,C,decline,0"
+}
+
+@test "crm-segment: --excel-safe without --format csv is a usage error" {
+	run crm-segment --excel-safe "$S/excel.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --excel-safe applies to --format csv only"
+	run crm-segment --format jsonl --excel-safe "$S/excel.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --excel-safe applies to --format csv only"
+}
+
 # ---- BG/NBD ----
 
 @test "crm-segment: --print-params recovers simulated BG/NBD parameters within sampling error" {
