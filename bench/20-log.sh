@@ -22,6 +22,7 @@ want=$(awk -v s="$BENCH_SCALE" 'BEGIN { printf "%.0f\n", 1e9 * s }')
 big="$BENCH_DIR/log-grep-$want.tsv"
 if [ ! -s "$big" ]; then
 	head -n 1 "$src" >"$big.tmp"
+	[ "$(wc -l <"$src")" -gt 1 ] || { echo "bench: $src is empty" >&2; exit 2; }
 	while [ "$(wc -c <"$big.tmp")" -lt "$want" ]; do
 		tail -n +2 "$src" >>"$big.tmp"
 	done

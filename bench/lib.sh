@@ -7,7 +7,13 @@
 : "${BENCH_DIR:=${TMPDIR:-/tmp}/crmkit-bench}"
 : "${BENCH_SCALE:=1}"
 mkdir -p "$BENCH_DIR"
+: "${CRM_BIN:=${top:-.}/build/rel/bin}"
+: "${CRM_TOOLS:=${top:-.}/build/rel/tools}"
 PATH="$CRM_BIN:$CRM_TOOLS:$PATH"
+command -v crm-gen >/dev/null 2>&1 || {
+	echo "bench: crm-gen not found in $CRM_TOOLS (run make first)" >&2
+	exit 2
+}
 export LC_ALL=C.UTF-8
 
 # bench_n N: N scaled by BENCH_SCALE (at least 1000).
@@ -53,7 +59,11 @@ bench_gen() {
 	shift 3
 	p="$BENCH_DIR/$k-$c.$f"
 	if [ ! -s "$p" ]; then
-		crm-gen --format "$f" "$@" "$k" "$c" >"$p.tmp" && mv "$p.tmp" "$p"
+		crm-gen --format "$f" "$@" "$k" "$c" >"$p.tmp" && mv "$p.tmp" "$p" || {
+			echo "bench: could not generate $k data" >&2
+			rm -f "$p.tmp"
+			exit 2
+		}
 	fi
 	echo "$p"
 }
