@@ -93,7 +93,8 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(LIBA) $(wildcard lib/*.h)
 # sits under the programs, whichever build they come from.
 $(BUILD)/fault.so: tests/fault/fault.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared \
+		$(if $(SANFLAGS),-DFAULT_NO_MALLOC) -o $@ $< -ldl
 
 unit: $(UNITS) $(REPLAYS) $(BUILD)/fault.so
 

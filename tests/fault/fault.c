@@ -7,8 +7,9 @@
  * fails the third write(2)/pwrite(2) on a file descriptor above 2 with
  * ENOSPC; every other call goes through.  Functions: write (write and
  * pwrite), fsync (fsync and fdatasync), rename, close (descriptors above
- * 2), malloc (malloc, calloc and realloc).  Errors: ENOSPC, EIO, ENOMEM,
- * EDQUOT.  When the fault fires, a line "fault" is appended to the file
+ * 2), malloc (malloc, calloc and realloc; left out of the sanitizer
+ * build, built with FAULT_NO_MALLOC, where ASan owns the allocator).
+ * Errors: ENOSPC, EIO, ENOMEM, EDQUOT.  When the fault fires, a line "fault" is appended to the file
  * named by CRM_FAULT_LOG, so a test knows the command got that far.
  */
 #include <dlfcn.h>
@@ -139,6 +140,8 @@ close(int fd)
 	return real_close(fd);
 }
 
+#ifndef FAULT_NO_MALLOC
+/* Not under ASan: its allocator must stay the program's malloc. */
 void *
 malloc(size_t n)
 {
@@ -162,6 +165,7 @@ realloc(void *p, size_t n)
 		return NULL;
 	return __libc_realloc(p, n);
 }
+#endif
 
 __attribute__((constructor)) static void
 init(void)
