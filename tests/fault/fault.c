@@ -9,8 +9,9 @@
  * pwrite), fsync (fsync and fdatasync), rename, close (descriptors above
  * 2), malloc (malloc, calloc and realloc; left out of the sanitizer
  * build, built with FAULT_NO_MALLOC, where ASan owns the allocator).
- * Errors: ENOSPC, EIO, ENOMEM, EDQUOT.  When the fault fires, a line "fault" is appended to the file
- * named by CRM_FAULT_LOG, so a test knows the command got that far.
+ * Errors: ENOSPC, EIO, ENOMEM, EDQUOT.  When the fault fires, a line
+ * "fault" is appended to the file named by CRM_FAULT_LOG, so a test knows
+ * the command got that far.
  */
 #include <dlfcn.h>
 #include <errno.h>
