@@ -108,7 +108,8 @@ demo: deps
 
 lint:
 	mandoc -T lint -W warning $(MANS)
-	shellcheck -s sh tools/deps.sh tests/run demo/run
+	shellcheck -S warning -s sh tools/deps.sh tests/run demo/run fuzz/run \
+		bench/run bench/*.sh
 	$(MAKE) --no-print-directory clean-objs
 	$(MAKE) --no-print-directory CFLAGS='-O2 -g -Werror' all unit
 

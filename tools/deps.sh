@@ -14,7 +14,8 @@ echo "deps: installing$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
-$sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq $missing >&2 || {
+if ! { $sudo apt-get update -qq >&2 &&
+	$sudo apt-get install -y -qq $missing >&2; }; then
 	echo "deps: could not install:$missing" >&2
 	exit 2
-}
+fi
