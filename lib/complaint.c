@@ -1070,6 +1070,9 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 		}
 		for (size_t i = nf; i < 64; i++)
 			f[i] = "";
+		if (rs->n == CRM_COMPLAINT_MAX_RULES)
+			BAD("%s:%ld: more than %d rules", path, lineno,
+			    CRM_COMPLAINT_MAX_RULES);
 		crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
 		r = &rs->r[rs->n];
 		memset(r, 0, sizeof *r);

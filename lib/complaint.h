@@ -207,6 +207,11 @@ int crm_complaint_channel_public(const char *channel);
  */
 struct crm_complaint_rules;
 
+/* A rule file holds at most this many rules ("FILE:LINE: more than N
+ * rules"): every rule is tried on every text, so a runaway file must not
+ * make triage crawl. */
+#define CRM_COMPLAINT_MAX_RULES 10000
+
 /*
  * Load and compile the rules of path.  Returns NULL with a message in err:
  * "FILE:LINE: rule ID: pattern: PCRE2 MESSAGE" for a pattern that does

@@ -118,6 +118,18 @@ field() {
 	assert_output "crm-complaint: $F/badpattern.tsv:3: rule bad7: pattern: missing closing parenthesis at offset 10"
 }
 
+@test "crm-complaint: a rule file of more than 10000 rules is refused at load" {
+	awk 'BEGIN { print "id\tpattern\tcategory\tcause\tseverity"
+		for (i = 1; i <= 10001; i++) printf "r%d\tword%d\tq\tresult\tnormal\n", i, i }' >many.tsv
+	run crm-complaint triage --rules many.tsv /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: many.tsv:10002: more than 10000 rules"
+	head -n 10001 many.tsv >enough.tsv
+	printf 'text\nword77 here\n' | crm-complaint triage --rules enough.tsv >out.tsv
+	run cut -f 2,8 out.tsv
+	assert_line -n 1 "$(printf 'q\tr7,r77')"
+}
+
 @test "crm-complaint: a rule with an unknown severity is refused" {
 	printf 'id\tpattern\tcategory\tcause\tseverity\nr1\tx\tq\tresult\tcritical\n' >r.tsv
 	run crm-complaint triage --rules r.tsv /dev/null
