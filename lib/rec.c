@@ -17,13 +17,20 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-#define BLOCK (1024 * 1024)
+#define BLOCK (1048576)
+#define PAD 64                  /* bytes past buf[cap]: room for the NUL that
+                                   ends the last line, and for the 64-byte
+                                   loads of the TSV fast path */
 
 /* libcsv's parser states (csv_parser.pstate), which its header does not
  * name: we read them between calls to know whether a row or a quoted field
@@ -69,6 +76,12 @@ struct crm_reader {
 
 	/* TSV: skipping the rest of an over-long line */
 	int skipping;
+	/* TSV fast path: where the 64 bytes at buf[mpos] hold newlines, tabs,
+	 * and bytes the general path must see (bit i for buf[mpos + i]);
+	 * valid while mok, until the next fill */
+	size_t mpos;
+	uint64_t mnl, mtab, mbad;
+	int mok;
 
 	/* CSV */
 	struct csv_parser cp;
@@ -217,7 +230,7 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 		r->ibuf = crm_xmalloc(r->icap);
 	}
 	r->cap = r->o.block;
-	r->buf = crm_xmalloc(r->cap + 1);
+	r->buf = crm_xmalloc(r->cap + PAD);
 	crm_buf_init(&r->cb);
 	crm_buf_init(&r->msgs);
 	if (r->csv) {
@@ -345,6 +358,7 @@ fill(struct crm_reader *r, size_t limit)
 {
 	size_t unread = r->end - r->start;
 
+	r->mok = 0;
 	if (r->eof)
 		return 0;
 	if (r->start) {
@@ -358,7 +372,7 @@ fill(struct crm_reader *r, size_t limit)
 		size_t ncap = r->cap * 2;
 		if (ncap > limit + 1)
 			ncap = limit + 1;
-		r->buf = crm_xrealloc(r->buf, ncap + 1);
+		r->buf = crm_xrealloc(r->buf, ncap + PAD);
 		r->cap = ncap;
 	}
 	for (;;) {
@@ -540,6 +554,118 @@ split_line(struct crm_reader *r, char *line, size_t len, long lineno,
 	return CRM_READ_OK;
 }
 
+#ifdef __SSE2__
+/*
+ * The common line in one pass: 16 bytes at a time, find the newline and
+ * the tabs, and make sure the line holds nothing the general path would
+ * treat specially (a NUL, a backslash escape, a byte outside ASCII, which
+ * must be checked as UTF-8).  Returns CRM_READ_OK with the record split,
+ * or 0 when the line is not such a line, or its end is not in the buffer,
+ * or a limit could be reached: the general path then reads it.
+ */
+/* Compute the masks of the 64 bytes at buffer offset c (see struct
+ * crm_reader), with no bits for bytes at or past the end of the data. */
+static void
+chunk_masks(struct crm_reader *r, size_t c)
+{
+	const __m128i nlv = _mm_set1_epi8('\n'), tabv = _mm_set1_epi8('\t'),
+	    bsv = _mm_set1_epi8('\\'), zv = _mm_setzero_si128();
+	const char *p = r->buf + c;
+	uint64_t nl = 0, tab = 0, bad = 0, valid = ~(uint64_t)0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		int sh = 16 * k;
+
+		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, nlv)) << sh;
+		tab |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, tabv)) << sh;
+		bad |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, bsv),
+		    _mm_cmpeq_epi8(v, zv)), v)) << sh;
+	}
+	if (r->end - c < 64)
+		valid = ((uint64_t)1 << (r->end - c)) - 1;
+	r->mpos = c;
+	r->mnl = nl & valid;
+	r->mtab = tab & valid;
+	r->mbad = bad & valid;
+	r->mok = 1;
+}
+
+/*
+ * The common line in one pass: find the newline and the tabs 64 bytes at a
+ * time (the masks of the last 64 bytes are kept, as the next line mostly
+ * starts in them), and make sure the line holds nothing the general path
+ * would treat specially (a NUL, a backslash escape, a byte outside ASCII,
+ * which must be checked as UTF-8).  Returns CRM_READ_OK with the record
+ * split, or 0 when the line is not such a line, or its end is not in the
+ * buffer, or a limit could be reached: the general path then reads it.
+ */
+static int
+tsv_fast(struct crm_reader *r, struct crm_rec *rec)
+{
+	size_t s = r->start, pos = s, nf = 0, fstart = s, len, nlpos, i;
+	char *buf = r->buf;
+
+	if (r->falloc < 64)
+		fields_reserve(r, 64);
+	for (;;) {
+		size_t c = pos & ~(size_t)63;
+		uint64_t from, nl, tab, keep = ~(uint64_t)0;
+
+		if (c >= r->end)
+			return 0;       /* no newline in the buffer yet */
+		if (!r->mok || r->mpos != c)
+			chunk_masks(r, c);
+		from = ~(uint64_t)0 << (pos - c);
+		nl = r->mnl & from;
+		if (nl)
+			keep = (nl & -nl) - 1;  /* the bytes before the newline */
+		if (r->mbad & from & keep)
+			return 0;
+		for (tab = r->mtab & from & keep; tab; tab &= tab - 1) {
+			size_t t = c + (size_t)__builtin_ctzll(tab);
+
+			if (nf + 2 > r->falloc) {
+				if (nf + 2 > r->o.max_fields)
+					return 0;
+				fields_reserve(r, nf + 2);
+			}
+			r->f[nf].p = buf + fstart;
+			r->f[nf].n = t - fstart;
+			nf++;
+			fstart = t + 1;
+		}
+		if (nl) {
+			nlpos = c + (size_t)__builtin_ctzll(nl);
+			break;
+		}
+		pos = c + 64;
+		if (pos - s > r->o.max_record)
+			return 0;
+	}
+	len = nlpos;
+	if (len > s && buf[len - 1] == '\r' && len - 1 >= fstart)
+		len--;
+	if (len == s || len - s > r->o.max_record || len - s > r->o.max_field)
+		return 0;               /* a blank line, or a limit to check */
+	r->f[nf].p = buf + fstart;
+	r->f[nf].n = len - fstart;
+	nf++;
+	for (i = 0; i < nf; i++)
+		r->f[i].p[r->f[i].n] = '\0';
+	r->start = nlpos + 1;
+	r->scan = 0;
+	rec->f = r->f;
+	rec->nf = nf;
+	rec->line = ++r->line;
+	return CRM_READ_OK;
+}
+#endif
+
 static int
 tsv_next(struct crm_reader *r, struct crm_rec *rec)
 {
@@ -547,6 +673,12 @@ tsv_next(struct crm_reader *r, struct crm_rec *rec)
 		char *base = r->buf + r->start;
 		size_t avail = r->end - r->start;
 		char *nl = NULL;
+
+#ifdef __SSE2__
+		if (!r->skipping && r->scan == 0 && tsv_fast(r, rec) ==
+		    CRM_READ_OK)
+			return CRM_READ_OK;
+#endif
 
 		if (avail > r->scan)
 			nl = memchr(base + r->scan, '\n', avail - r->scan);

@@ -308,9 +308,139 @@ errors(void)
 	free(path);
 }
 
+/*
+ * Random TSV: fields of every length around the 64-byte steps of the fast
+ * path, with escapes, CJK text, CRLF endings, blank lines, a last line
+ * without a newline, and (every so often) a bad byte; read back with
+ * several block sizes and compared field by field and line by line with
+ * what was written.
+ */
+static void
+random_tsv(unsigned seed, size_t block)
+{
+	static const char *const pieces[] = { "a", "7", " ", "-", ".", "C0",
+	    "王", "小明", "\\t", "\\n", "\\\\", "\\x", "\\r", "é" };
+	static const char *const plain[] = { "a", "7", " ", "-", ".", "C0",
+	    "王", "小明", "\t", "\n", "\\", "\\x", "\r", "é" };
+	struct crm_buf data, want;
+	struct crm_read_opts o = { 0 };
+	char err[256], *path;
+	struct crm_rec rec;
+	long line = 0, *lines = NULL;
+	size_t nrec = 0, arec = 0, i, k, nf, bad = 0, nbad = 0, wantbad = 0;
+	size_t *fcount = NULL, afc = 0, *badline = NULL, abl = 0;
+	int rc;
+
+	srand(seed);
+	crm_buf_init(&data);
+	crm_buf_init(&want);    /* fields of good records, NUL-separated */
+	for (i = 0; i < 3000; i++) {
+		int r = rand() % 40;
+
+		line++;
+		if (r == 0) {           /* a blank line (LF or CRLF) */
+			crm_buf_adds(&data, rand() % 2 ? "\n" : "\r\n");
+			continue;
+		}
+		nf = 1 + (size_t)(rand() % 6);
+		crm_grow(&lines, &arec, nrec + 1, sizeof *lines);
+		crm_grow(&fcount, &afc, nrec + 1, sizeof *fcount);
+		for (k = 0; k < nf; k++) {
+			size_t len = (size_t)(rand() % 4 == 0 ? rand() % 150 :
+			    rand() % 12), j;
+
+			if (nf == 1 && len == 0)
+				len = 1;        /* an empty line is no record */
+
+			if (k)
+				crm_buf_addc(&data, '\t');
+			for (j = 0; j < len; j++) {
+				size_t q = (size_t)(rand() % 100);
+
+				q = q < 86 ? q % 6 : q - 86 + 6 > 13 ? 13 :
+				    q - 86 + 6;
+				crm_buf_adds(&data, pieces[q]);
+				crm_buf_adds(&want, plain[q]);
+			}
+			if (r == 1 && k == nf - 1)
+				crm_buf_add(&data, "\xff", 1); /* not UTF-8 */
+			crm_buf_addc(&want, '\0');
+		}
+		if (r == 1) {
+			crm_grow(&badline, &abl, wantbad + 1, sizeof *badline);
+			badline[wantbad++] = (size_t)line;
+			/* the bad record's fields are not compared */
+			fcount[nrec] = 0;
+		} else
+			fcount[nrec] = nf;
+		lines[nrec++] = line;
+		if (i + 1 < 3000 || rand() % 2)
+			crm_buf_adds(&data, rand() % 3 ? "\n" : "\r\n");
+	}
+	path = write_tmp(data.p, data.n);
+	o.format = CRM_IN_TSV;
+	o.no_header = 1;
+	o.block = block;
+	{
+		struct crm_reader *r = crm_reader_open(path, &o, err,
+		    sizeof err);
+		const char *w = want.p;
+
+		i = 0;
+		while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF &&
+		    rc != CRM_READ_FATAL) {
+			if (i >= nrec || rec.line != lines[i]) {
+				bad++;
+				break;
+			}
+			if (rc == CRM_READ_BAD) {
+				if (fcount[i] != 0 ||
+				    !strstr(crm_reader_error(r), "invalid UTF-8"))
+					bad++;
+				nbad++;
+				/* skip the bad record's wanted fields */
+				for (k = 0; k < rec.nf; k++)
+					w += strlen(w) + 1;
+			} else {
+				if (rec.nf != fcount[i])
+					bad++;
+				for (k = 0; k < rec.nf && !bad; k++) {
+					if (strcmp(rec.f[k].p, w) ||
+					    rec.f[k].n != strlen(w))
+						bad++;
+					w += strlen(w) + 1;
+				}
+			}
+			if (bad)
+				break;
+			i++;
+		}
+		unit_inteq(rc, CRM_READ_EOF, WHAT("random tsv %u/%zu: ends "
+		    "cleanly", seed, block));
+		unit_inteq((long long)bad, 0, WHAT("random tsv %u/%zu: every "
+		    "field and line exact (record %zu)", seed, block, i));
+		unit_inteq((long long)nbad, (long long)wantbad,
+		    WHAT("random tsv %u/%zu: every bad record reported", seed,
+		    block));
+		crm_reader_close(r);
+	}
+	unlink(path);
+	free(path);
+	free(lines);
+	free(fcount);
+	free(badline);
+	crm_buf_release(&data);
+	crm_buf_release(&want);
+}
+
 int
 main(void)
 {
+	random_tsv(1, 0);
+	random_tsv(2, 16);
+	random_tsv(3, 61);
+	random_tsv(4, 64);
+	random_tsv(5, 4096);
 	boundary(1, "\r\n", "Q1", "line1\r\nline2", "\r\nline2", 0, 0,
 	    "csv: quoted CRLF split between CR and LF");
 	boundary(1, "\r\n", "Q2", "line1\nline2", "\nline2", 0, 0,
