@@ -16,7 +16,7 @@ CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"' \
 	-DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' $(CPPFLAGS)
-LDLIBS_ALL = -lcsv -lpcre2-8 -lm $(LDLIBS)
+LDLIBS_ALL = -lcsv -lpcre2-8 -lm -pthread $(LDLIBS)
 
 ifeq ($(SANITIZE),1)
 BUILD    = build/san

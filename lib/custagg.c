@@ -12,9 +12,11 @@
 #include "custagg.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "out.h"
 #include "util.h"
@@ -23,8 +25,8 @@
 #define ARENA_MAX (64u << 20)
 #define HUGE (2u << 20)
 #define NPART 256
-#define QCAP (1u << 12)         /* queued transactions per partition: about
-                                   2 million are counted in one batch */
+#define QCAP (1u << 11)         /* queued transactions per partition and
+                                   batch: a batch holds half a million */
 #define NCLASS 32
 
 struct chunk {
@@ -34,14 +36,15 @@ struct chunk {
 };
 
 struct qrec {
-	uint64_t h;
-	int64_t amt;
-	long tag;
-	int32_t day;
+	uint32_t h32;           /* high half of the hash (the low byte chose
+	                           the partition) */
 	uint32_t n;
+	int32_t day;
+	uint32_t tag;           /* tag - the batch's first tag */
+	int64_t amt;
 	union {
-		char in[24];    /* ids shorter than 24 bytes */
-		size_t off;     /* of a longer id in the queue's id buffer */
+		char in[16];    /* ids shorter than 16 bytes, zero-padded */
+		size_t off;     /* of a longer id in the batch's id buffer */
 	} id;
 };
 
@@ -54,15 +57,46 @@ struct part {
 	size_t ncust;
 	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1) */
 	size_t mask;
-	struct qrec *q;         /* QCAP records in qmem */
-	size_t nq;
+};
+
+/* A transaction refused when its batch was counted, kept for the error
+ * function, which runs in the thread that queues. */
+struct refused {
+	long tag;
+	int32_t day;
+	int64_t amt;
+};
+
+/* One batch of queued transactions: QCAP per partition. */
+struct batch {
+	struct qrec *mem;       /* NPART * QCAP records, allocated on first use */
+	size_t nq[NPART];
+	struct crm_buf qid;     /* ids of 16 bytes and more */
+	long tag0;              /* the first tag in the batch */
+	size_t nrec;            /* records in the batch */
+	struct refused *err;
+	size_t nerr, aerr;
 };
 
 struct crm_custagg {
 	struct part part[NPART];
 	size_t ncust;
-	struct qrec *qmem;      /* the queues, allocated on first use */
-	struct crm_buf qid;     /* ids of queued transactions */
+	/*
+	 * Two batches: while a helper thread counts one, the caller fills the
+	 * other, so that reading and counting share the machine's cores.
+	 * Only the counting thread touches the tables, customers and arena
+	 * while it runs; the caller waits for it before anything else.
+	 */
+	struct batch b[2];
+	int cur;                /* the batch being filled */
+	int helper;             /* 0 not tried, 1 running, -1 none */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int job;                /* batch handed to the helper, or -1 */
+	int busy, quit;
+	int done;               /* batch counted by the helper whose refusals
+	                           are still to report, or -1 */
 	crm_custagg_errfn *errfn;
 	void *errarg;
 	struct chunk *chunks;   /* long ids and day blocks */
@@ -76,6 +110,8 @@ struct crm_custagg {
 /* Large blocks on 2 MiB boundaries, marked for transparent huge pages:
  * day lists are read at random, and TLB misses would otherwise cost as
  * much as the cache misses. */
+static void wait_helper(struct crm_custagg *a);
+
 static void *
 bigalloc(size_t n)
 {
@@ -189,7 +225,9 @@ crm_custagg_new(void)
 		a->part[i].mask = 15;
 		a->part[i].slot = crm_xcalloc(16, sizeof(uint64_t));
 	}
-	crm_buf_init(&a->qid);
+	crm_buf_init(&a->b[0].qid);
+	crm_buf_init(&a->b[1].qid);
+	a->job = a->done = -1;
 	a->maxday = INT32_MIN;
 	return a;
 }
@@ -202,6 +240,15 @@ crm_custagg_free(struct crm_custagg *a)
 
 	if (!a)
 		return;
+	if (a->helper > 0) {
+		pthread_mutex_lock(&a->mu);
+		a->quit = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+	}
 	for (c = a->chunks; c; c = next) {
 		next = c->next;
 		free(c);
@@ -210,8 +257,11 @@ crm_custagg_free(struct crm_custagg *a)
 		free(a->part[i].cblock);
 		free(a->part[i].slot);
 	}
-	crm_buf_release(&a->qid);
-	free(a->qmem);
+	for (i = 0; i < 2; i++) {
+		crm_buf_release(&a->b[i].qid);
+		free(a->b[i].mem);
+		free(a->b[i].err);
+	}
 	free(a->tmp);
 	free(a);
 }
@@ -243,10 +293,26 @@ custat(const struct part *p, size_t i)
 	return &p->cblock[i / CBLOCK][i % CBLOCK];
 }
 
-/* The customer with this id and hash, created when absent (create != 0). */
+/* Whether two ids shorter than 16 bytes, each zero-padded to 16 bytes,
+ * are the same. */
+static inline int
+same16(const char *x, const char *y)
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, x, 16);
+	memcpy(b, y, 16);
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+}
+
+/*
+ * The customer with this id and hash, created when absent (create != 0).
+ * padded: id is shorter than 16 bytes and zero-padded to 16 bytes, so it
+ * compares with a customer's small id (also zero-padded) word by word.
+ */
 static struct crm_cust *
 lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
-    int create)
+    int create, int padded)
 {
 	struct part *p = &a->part[h & (NPART - 1)];
 	uint32_t h32 = (uint32_t)(h >> 32);
@@ -261,7 +327,8 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 			break;
 		if ((uint32_t)(v >> 32) == h32) {
 			c = custat(p, (uint32_t)v - 1);
-			if (c->idlen == n && memcmp(c->id, id, n) == 0)
+			if (c->idlen == n && (padded ? same16(c->small, id) :
+			    memcmp(c->id, id, n) == 0))
 				return c;
 		}
 		i = (i + 1) & p->mask;
@@ -278,6 +345,7 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 	}
 	c = custat(p, p->ncust++);
 	a->ncust++;
+	memset(c->small, 0, sizeof c->small);
 	if (n < sizeof c->small)
 		copy = c->small;
 	else
@@ -369,8 +437,10 @@ int
 crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
     int64_t amount)
 {
-	struct crm_cust *c = lookup(a, id, n, hash_bytes(id, n), 1);
+	struct crm_cust *c;
 
+	wait_helper(a);
+	c = lookup(a, id, n, hash_bytes(id, n), 1, 0);
 	if (!c)
 		return -1;
 	if (addday(a, c, day, amount) < 0) {
@@ -389,12 +459,155 @@ crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
 	a->errarg = arg;
 }
 
+/* Count batch k (in whichever thread runs this). */
+static void
+count_batch(struct crm_custagg *a, int k)
+{
+	struct batch *b = &a->b[k];
+	size_t i, j;
+
+	if (!b->mem)
+		return;
+	for (i = 0; i < NPART; i++) {
+		const struct qrec *q = b->mem + i * QCAP;
+
+		for (j = 0; j < b->nq[i]; j++) {
+			const struct qrec *r = &q[j];
+			const char *id = r->n < sizeof r->id.in ? r->id.in :
+			    b->qid.p + r->id.off;
+			struct crm_cust *c = lookup(a, id, r->n,
+			    (uint64_t)r->h32 << 32 | i, 1,
+			    r->n < sizeof r->id.in);
+
+			if (!c || addday(a, c, r->day, r->amt) < 0) {
+				crm_grow(&b->err, &b->aerr, b->nerr + 1,
+				    sizeof *b->err);
+				b->err[b->nerr].tag = b->tag0 + (long)r->tag;
+				b->err[b->nerr].day = r->day;
+				b->err[b->nerr].amt = r->amt;
+				b->nerr++;
+				continue;
+			}
+			c->orders++;
+		}
+		b->nq[i] = 0;
+	}
+	b->nrec = 0;
+	crm_buf_reset(&b->qid);
+}
+
+/* Pass the refusals of batch k to the error function. */
+static void
+report_refused(struct crm_custagg *a, int k)
+{
+	struct batch *b = &a->b[k];
+	size_t i;
+
+	for (i = 0; i < b->nerr; i++)
+		if (a->errfn)
+			a->errfn(a->errarg, b->err[i].tag, b->err[i].day,
+			    b->err[i].amt);
+	b->nerr = 0;
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct crm_custagg *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		int k;
+
+		while (a->job < 0 && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->job < 0)
+			break;
+		k = a->job;
+		a->job = -1;
+		pthread_mutex_unlock(&a->mu);
+		count_batch(a, k);
+		pthread_mutex_lock(&a->mu);
+		a->busy = 0;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* Wait until the helper has counted what it was given, and report the
+ * transactions it refused. */
+static void
+wait_helper(struct crm_custagg *a)
+{
+	if (a->helper <= 0)
+		return;
+	pthread_mutex_lock(&a->mu);
+	while (a->busy)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	if (a->done >= 0) {
+		int k = a->done;
+
+		a->done = -1;
+		report_refused(a, k);
+	}
+}
+
+/* Start the helper thread when the machine has a core to spare for it. */
+static void
+start_helper(struct crm_custagg *a)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	a->helper = -1;
+	if (ncpu < 2)
+		return;
+	if (pthread_mutex_init(&a->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&a->cv, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		return;
+	}
+	if (pthread_create(&a->th, NULL, helper_main, a) != 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		return;
+	}
+	a->helper = 1;
+}
+
+/* The batch being filled is full: hand it to the helper and go on with
+ * the other one, or count it here without a helper. */
+static void
+batch_full(struct crm_custagg *a)
+{
+	int k = a->cur;
+
+	if (!a->helper)
+		start_helper(a);
+	if (a->helper < 0) {
+		count_batch(a, k);
+		report_refused(a, k);
+		return;
+	}
+	wait_helper(a);
+	pthread_mutex_lock(&a->mu);
+	a->job = k;
+	a->busy = 1;
+	a->done = k;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	a->cur = !k;
+}
+
 void
 crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount, long tag)
 {
 	uint64_t h = hash_bytes(id, n);
-	struct part *p = &a->part[h & (NPART - 1)];
+	size_t pi = h & (NPART - 1);
+	struct batch *b = &a->b[a->cur];
 	struct qrec *r;
 
 	if (n >= UINT32_MAX) {
@@ -402,57 +615,46 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 			a->errfn(a->errarg, tag, day, amount);
 		return;
 	}
-	if (!a->qmem) {
-		size_t i;
-
-		a->qmem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *a->qmem));
-		for (i = 0; i < NPART; i++)
-			a->part[i].q = a->qmem + i * QCAP;
+	if (!b->mem)
+		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
+	/* tags are kept as 32-bit offsets from the batch's first one: a tag
+	 * that does not fit starts a new batch */
+	if (b->nrec && (tag < b->tag0 ||
+	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX)) {
+		batch_full(a);
+		b = &a->b[a->cur];
+		if (!b->mem)
+			b->mem = bigalloc(crm_mulsz(NPART * QCAP,
+			    sizeof *b->mem));
 	}
-	r = &p->q[p->nq++];
-	r->h = h;
+	if (!b->nrec++)
+		b->tag0 = tag;
+	r = &b->mem[pi * QCAP + b->nq[pi]++];
+	r->h32 = (uint32_t)(h >> 32);
 	r->n = (uint32_t)n;
 	r->day = day;
 	r->amt = amount;
-	r->tag = tag;
+	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
 	if (n < sizeof r->id.in) {
 		size_t i;
 
+		memset(r->id.in, 0, sizeof r->id.in);
 		for (i = 0; i < n; i++)
 			r->id.in[i] = id[i];
 	} else {
-		r->id.off = a->qid.n;
-		crm_buf_add(&a->qid, id, n);
+		r->id.off = b->qid.n;
+		crm_buf_add(&b->qid, id, n);
 	}
-	if (p->nq == QCAP)
-		crm_custagg_flush(a);
+	if (b->nq[pi] == QCAP)
+		batch_full(a);
 }
 
 void
 crm_custagg_flush(struct crm_custagg *a)
 {
-	size_t i, k;
-
-	for (i = 0; i < NPART; i++) {
-		struct part *p = &a->part[i];
-
-		for (k = 0; k < p->nq; k++) {
-			const struct qrec *r = &p->q[k];
-			const char *id = r->n < sizeof r->id.in ? r->id.in :
-			    a->qid.p + r->id.off;
-			struct crm_cust *c = lookup(a, id, r->n, r->h, 1);
-
-			if (!c || addday(a, c, r->day, r->amt) < 0) {
-				if (a->errfn)
-					a->errfn(a->errarg, r->tag, r->day,
-					    r->amt);
-				continue;
-			}
-			c->orders++;
-		}
-		p->nq = 0;
-	}
-	crm_buf_reset(&a->qid);
+	wait_helper(a);
+	count_batch(a, a->cur);
+	report_refused(a, a->cur);
 }
 
 size_t
@@ -465,7 +667,7 @@ const struct crm_cust *
 crm_custagg_find(const struct crm_custagg *a, const char *id, size_t n)
 {
 	return lookup((struct crm_custagg *)a, id, n, hash_bytes(id, n),
-	    0);
+	    0, 0);
 }
 
 int32_t
@@ -756,6 +958,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 	int64_t nord, day, amt;
 	size_t n = 0, i;
 
+	wait_helper(a);
 	if (parseint(&p, end, 1, INT64_MAX, &nord) < 0 || p != end)
 		return "bad order count";
 	p = totals;
@@ -778,7 +981,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "bad daily totals";
 	if (idlen == 0)
 		return "empty customer id";
-	c = lookup(a, id, idlen, hash_bytes(id, idlen), 1);
+	c = lookup(a, id, idlen, hash_bytes(id, idlen), 1, 0);
 	if (!c)
 		return "too many customers";
 	for (i = 0; i < n; i++)

@@ -180,20 +180,28 @@ test_queue(void)
 	size_t k;
 
 	crm_custagg_onerror(a, onrefuse, &rf);
-	/* enough to fill the queues several times over; one long id */
-	for (i = 0; i < 300000; i++) {
+	/* enough to fill the batches several times over (so that a helper
+	 * thread counts them where there is one); long ids; a refused
+	 * transaction in the middle; tags that go back (a second file) and
+	 * jump by more than 32 bits */
+	for (i = 0; i < 1200000; i++) {
 		int n = snprintf(id, sizeof id, i % 1000 == 0 ?
-		    "a-rather-long-customer-identifier-%ld" : "K%ld",
-		    (i * 7919) % 50000);
+		    "a-rather-long-customer-identifier-%ld" : i % 3 ?
+		    "K%ld" : "customer-%ld", (i * 7919) % 50000);
+		long tag = i < 800000 ? i : i - 700000;
 
+		if (i == 1100000)
+			tag = 1L << 40;
 		crm_custagg_queue(a, id, (size_t)n, (int32_t)(i % 365),
-		    i % 7 - 3, i);
+		    i % 7 - 3, tag);
 		crm_custagg_add(b, id, (size_t)n, (int32_t)(i % 365), i % 7 - 3);
+		if (i == 600000) {
+			crm_custagg_queue(a, "x", 1, 1, INT64_MAX, 900001);
+			crm_custagg_queue(a, "x", 1, 1, 1, 900002);
+			crm_custagg_add(b, "x", 1, 1, INT64_MAX);
+		}
 	}
-	crm_custagg_queue(a, "x", 1, 1, INT64_MAX, 900001);
-	crm_custagg_queue(a, "x", 1, 1, 1, 900002);
 	crm_custagg_flush(a);
-	crm_custagg_add(b, "x", 1, 1, INT64_MAX);
 	unit_inteq(rf.n, 1, "one queued transaction refused");
 	unit_inteq(rf.tags[0], 900002, "refused with its tag");
 	unit_inteq((long long)crm_custagg_count(a),
