@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "bgnbd.h"
 #include "cli.h"
@@ -890,68 +892,88 @@ print_params(const struct model *m)
 	crm_writer_release(&w);
 }
 
+/*
+ * Run fn(x) here and fn(y) in a second thread at the same time (one after
+ * the other when no thread can be started); both are done on return.
+ */
 static void
-report(struct crm_custagg *a, const struct opts *o)
+run_two(void *(*fn)(void *), void *x, void *y)
 {
-	const struct crm_cust **v = crm_custagg_sorted(a);
-	size_t n = crm_custagg_count(a), nr = 0, i;
-	struct row *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
-	int32_t asof = o->asof;
-	struct model m;
-	struct crm_writer w;
-	double disc = discount_factor(o);
-	size_t ncols = o->bgnbd ? 21 : 18;
+	pthread_t t;
+	int threaded = sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&t, NULL, fn, y) == 0;
 
-	if (asof == CRM_DATE_INVALID)
-		asof = crm_custagg_maxday(a);
-	for (i = 0; i < n; i++) {
-		struct row *r = &rows[nr];
+	fn(x);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		fn(y);
+}
 
+struct statjob {
+	struct row *rows;
+	const struct crm_cust **v;
+	size_t lo, hi;
+	int32_t asof, period;
+};
+
+/* The figures of customers v[lo..hi) into rows[lo..hi). */
+static void *
+stats_span(void *arg)
+{
+	struct statjob *j = arg;
+	size_t i;
+
+	for (i = j->lo; i < j->hi; i++) {
 		/* customers in id order are scattered in memory: fetch the
 		 * customer 16 ahead and its days 8 ahead */
-		if (i + 16 < n)
-			__builtin_prefetch(v[i + 16]);
-		if (i + 8 < n)
-			__builtin_prefetch(v[i + 8]->days);
-		r->c = v[i];
-		crm_cust_stats(v[i], asof, o->period_days, &r->s);
-		if (!r->s.revenue_ok) {
-			struct crm_buf b;
-
-			crm_buf_init(&b);
-			crm_buf_addquoted(&b, v[i]->id, v[i]->idlen);
-			warnx("customer %s: revenue out of range: customer left "
-			    "out", b.p);
-			crm_buf_release(&b);
-			status = CRM_EXIT_REJECT;
-			continue;
-		}
-		nr++;
+		if (i + 16 < j->hi)
+			__builtin_prefetch(j->v[i + 16]);
+		if (i + 8 < j->hi)
+			__builtin_prefetch(j->v[i + 8]->days);
+		j->rows[i].c = j->v[i];
+		crm_cust_stats(j->v[i], j->asof, j->period, &j->rows[i].s);
 	}
-	free(v);
-	score(rows, nr, o);
-	memset(&m, 0, sizeof m);
-	if (o->bgnbd || o->print_params)
-		fit_model(rows, nr, o, &m);
-	if (o->print_params) {
-		print_params(&m);
-		goto done;
-	}
+	return NULL;
+}
 
-	crm_writer_init(&w, &crm_stdout, o->fmt);
+struct outjob {
+	const struct opts *o;
+	const struct row *rows;
+	size_t lo, hi;
+	const struct model *m;
+	double disc;
+	struct crm_out *out;
+	size_t ncols;
+	int header;             /* write the header line */
+};
+
+/* Write rows[lo..hi) to out. */
+static void *
+write_rows(void *arg)
+{
+	const struct outjob *j = arg;
+	const struct opts *o = j->o;
+	const struct model *m = j->m;
+	struct crm_writer w;
+	size_t i;
+
+	crm_writer_init(&w, j->out, o->fmt);
 	w.excel_safe = o->excel_safe;
-	crm_writer_header_names(&w, cols, ncols);
-	for (i = 3; i < ncols; i++)
+	crm_writer_header_names(&w, cols, j->ncols);
+	if (!j->header)
+		j->out->n = 0;  /* a memory stream: drop the header line */
+	for (i = 3; i < j->ncols; i++)
 		if (i != 12 && i != 13 && i != 14 && i != 15 && i != 16)
 			crm_writer_numeric(&w, i, 1);
-	for (i = 0; i < nr; i++) {
-		const struct row *r = &rows[i];
+	for (i = j->lo; i < j->hi; i++) {
+		const struct row *r = &j->rows[i];
 		char rfm[4];
 		int64_t av = aov(&r->s);
 
 		/* the customers are scattered: fetch the one 16 rows ahead */
-		if (i + 16 < nr)
-			__builtin_prefetch(rows[i + 16].c);
+		if (i + 16 < j->hi)
+			__builtin_prefetch(j->rows[i + 16].c);
 		crm_writer_field(&w, r->c->id, r->c->idlen);
 		date(&w, r->s.first);
 		date(&w, r->s.last);
@@ -975,13 +997,14 @@ report(struct crm_custagg *a, const struct opts *o)
 		crm_writer_str(&w, stage_of(&r->s, o));
 		crm_writer_str(&w, r->s.recency > o->churn_days ? "1" : "0");
 		if (o->bgnbd) {
-			if (m.ok) {
-				double e = m.expected[r->group];
+			if (m->ok) {
+				double e = m->expected[r->group];
 
-				crm_writer_fieldf(&w, "%.4f", m.p_alive[r->group]);
+				crm_writer_fieldf(&w, "%.4f",
+				    m->p_alive[r->group]);
 				crm_writer_fieldf(&w, "%.4f", e);
 				crm_writer_fieldf(&w, "%.2f",
-				    e * ((double)av / 100) * disc);
+				    e * ((double)av / 100) * j->disc);
 			} else {
 				crm_writer_str(&w, "");
 				crm_writer_str(&w, "");
@@ -991,6 +1014,73 @@ report(struct crm_custagg *a, const struct opts *o)
 		crm_writer_end(&w);
 	}
 	crm_writer_release(&w);
+	return NULL;
+}
+
+static void
+report(struct crm_custagg *a, const struct opts *o)
+{
+	const struct crm_cust **v = crm_custagg_sorted(a);
+	size_t n = crm_custagg_count(a), nr = 0, i;
+	struct row *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
+	int32_t asof = o->asof;
+	struct model m;
+	double disc = discount_factor(o);
+	size_t ncols = o->bgnbd ? 21 : 18;
+
+	if (asof == CRM_DATE_INVALID)
+		asof = crm_custagg_maxday(a);
+	{
+		struct statjob j[2] = {
+			{ rows, v, 0, n / 2, asof, o->period_days },
+			{ rows, v, n / 2, n, asof, o->period_days }
+		};
+
+		run_two(stats_span, &j[0], &j[1]);
+	}
+	for (i = 0; i < n; i++) {
+		if (!rows[i].s.revenue_ok) {
+			struct crm_buf b;
+
+			crm_buf_init(&b);
+			crm_buf_addquoted(&b, v[i]->id, v[i]->idlen);
+			warnx("customer %s: revenue out of range: customer left "
+			    "out", b.p);
+			crm_buf_release(&b);
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
+		if (nr != i)
+			rows[nr] = rows[i];
+		nr++;
+	}
+	free(v);
+	score(rows, nr, o);
+	memset(&m, 0, sizeof m);
+	if (o->bgnbd || o->print_params)
+		fit_model(rows, nr, o, &m);
+	if (o->print_params) {
+		print_params(&m);
+		goto done;
+	}
+
+	{
+		/* the second half of the rows goes to memory in a helper
+		 * thread while the first is written, then follows it */
+		size_t half = nr / 2;
+		struct crm_out mem;
+		struct outjob j[2] = {
+			{ o, rows, 0, half, &m, disc, &crm_stdout, ncols, 1 },
+			{ o, rows, half, nr, &m, disc, &mem, ncols, 0 }
+		};
+
+		crm_out_init(&mem, -1, "memory");
+		mem.cap = (nr - half) * 128 + 4096;
+		mem.buf = bigalloc(mem.cap);
+		run_two(write_rows, &j[0], &j[1]);
+		crm_out_write(&crm_stdout, mem.buf, mem.n);
+		free(mem.buf);
+	}
 done:
 	free(m.p_alive);
 	free(m.expected);

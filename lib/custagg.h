@@ -72,8 +72,11 @@ int crm_custagg_add(struct crm_custagg *a, const char *id, size_t n,
  * The fast way for a stream: crm_custagg_queue keeps the transaction (the
  * id is copied) and counts queued transactions in batches, partition by
  * partition, so that the memory each batch touches stays in the caches;
- * crm_custagg_flush counts what is still queued and must be called before
- * any of the reading functions below, which see counted transactions only.
+ * with more than one core a helper thread counts one batch while the
+ * caller fills the next.  crm_custagg_flush waits for it, counts what is
+ * still queued, and must be called before any of the reading functions
+ * below, which see counted transactions only.  An aggregate is used by one
+ * thread (the helper is private to it).
  * A transaction that crm_custagg_add would refuse is passed to the error
  * function set with crm_custagg_onerror (with its tag, e.g. a line
  * number), during a later queue or flush call, and not counted.

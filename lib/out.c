@@ -56,6 +56,8 @@ write_all(struct crm_out *o, const char *p, size_t n)
 void
 crm_out_flush(struct crm_out *o)
 {
+	if (o->fd < 0)
+		return;
 	if (o->n) {
 		write_all(o, o->buf, o->n);
 		o->n = 0;
@@ -69,7 +71,14 @@ crm_out_write(struct crm_out *o, const void *p, size_t n)
 		o->buf = crm_xmalloc(OUT_CAP);
 		o->cap = OUT_CAP;
 	}
-	if (n > o->cap - o->n) {
+	if (n > o->cap - o->n && o->fd < 0) {
+		size_t ncap = o->cap;
+
+		while (n > ncap - o->n)
+			ncap = crm_mulsz(ncap, 2);
+		o->buf = crm_xrealloc(o->buf, ncap);
+		o->cap = ncap;
+	} else if (n > o->cap - o->n) {
 		crm_out_flush(o);
 		if (n >= o->cap) {
 			write_all(o, p, n);

@@ -25,7 +25,9 @@ struct crm_out {
 	size_t n, cap;
 };
 
-/* fd is written, never closed by crm_out_close unless close_fd is set. */
+/* Write to fd (crm_out_close flushes and closes it).  With fd -1 the stream is in memory: everything written stays in buf
+ * (n bytes), which grows as needed; the caller frees buf.  A caller may
+ * set buf and cap (from crm_xmalloc) before the first write. */
 void crm_out_init(struct crm_out *o, int fd, const char *name);
 void crm_out_write(struct crm_out *o, const void *p, size_t n);
 void crm_out_putc(struct crm_out *o, int c);
