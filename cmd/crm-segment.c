@@ -23,6 +23,7 @@
 #include "custagg.h"
 #include "out.h"
 #include "rec.h"
+#include "sort.h"
 #include "pyramid.h"
 #include "util.h"
 #include "value.h"
@@ -266,53 +267,24 @@ pctlist(const char *name, const char *s, int64_t *v, int k, int cumulate)
 
 /* --- reading ------------------------------------------------------------- */
 
-/* Fast path for the canonical YYYY-MM-DD, with the last answer cached:
- * transaction files come mostly in date order. */
+/* Dates and amounts: the library's fast paths take the plain forms
+ * (a cached YYYY-MM-DD, 123 or 123.45); anything else is trimmed first. */
+static struct crm_date_cache datecache;
+
 static const char *
 parse_date(const char *s, size_t n, int32_t *day)
 {
-	static char last[10];
-	static int32_t lastday = CRM_DATE_INVALID;
-
-	if (n == 10 && lastday != CRM_DATE_INVALID && memcmp(s, last, 10) == 0) {
-		*day = lastday;
+	if (!crm_date_parse_cached(&datecache, s, n, 0, day))
 		return NULL;
-	}
-	{
-		const char *e;
-
-		crm_trim(&s, &n);
-		e = crm_date_parse(s, n, 0, day);
-		if (!e && n == 10) {
-			memcpy(last, s, 10);
-			lastday = *day;
-		}
-		return e;
-	}
+	crm_trim(&s, &n);
+	return crm_date_parse(s, n, 0, day);
 }
 
-/* Fast path for plain "123" and "123.45"; anything else goes to
- * crm_money_parse. */
 static const char *
 parse_amount(const char *s, size_t n, int64_t *v)
 {
-	const char *p = s, *end = s + n;
-	int64_t u = 0;
-	size_t nd = 0;
-
-	while (p < end && *p >= '0' && *p <= '9' && nd < 15) {
-		u = u * 10 + (*p++ - '0');
-		nd++;
-	}
-	if (nd && p == end) {
-		*v = u * 100;
+	if (!crm_money_parse(s, n, v))
 		return NULL;
-	}
-	if (nd && end - p == 3 && p[0] == '.' && p[1] >= '0' && p[1] <= '9' &&
-	    p[2] >= '0' && p[2] <= '9') {
-		*v = u * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-		return NULL;
-	}
 	crm_trim(&s, &n);
 	return crm_money_parse(s, n, v);
 }
@@ -520,73 +492,13 @@ struct row {
 	uint32_t group;         /* BG/NBD observation group */
 };
 
-/* A value and the row it belongs to, sorted together. */
-struct kv {
-	uint64_t k;             /* sign-flipped so unsigned order is signed order */
-	uint32_t idx;
-};
-
-static int
-cmpkv(const void *x, const void *y)
-{
-	const struct kv *a = x, *b = y;
-
-	return (a->k > b->k) - (a->k < b->k);
-}
-
-/* Sort v[0..n) by k: LSD radix sort, bytes equal everywhere skipped. */
-static void
-sortkv(struct kv *v, size_t n)
-{
-	struct kv *b, *src = v, *dst, *t;
-	size_t cnt[256], i;
-	int pass;
-
-	if (n < 4096) {
-		qsort(v, n, sizeof *v, cmpkv);
-		return;
-	}
-	b = bigalloc(crm_mulsz(n, sizeof *b));
-	dst = b;
-	for (pass = 0; pass < 8; pass++) {
-		int sh = pass * 8;
-		size_t sum = 0;
-
-		memset(cnt, 0, sizeof cnt);
-		for (i = 0; i < n; i++)
-			cnt[src[i].k >> sh & 255]++;
-		if (cnt[src[0].k >> sh & 255] == n)
-			continue;
-		for (i = 0; i < 256; i++) {
-			size_t c = cnt[i];
-
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[src[i].k >> sh & 255]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof *v);
-	free(b);
-}
-
-static uint64_t
-flip(int64_t x)
-{
-	return (uint64_t)x ^ (uint64_t)1 << 63;
-}
-
 /*
  * Quintile scores from values sorted ascending (better is larger): each
  * run of equal values gets 1 + floor(5 L / N), L the values before the
  * run, i.e. the customers strictly worse.
  */
 static void
-quintiles(const struct kv *v, size_t n, struct row *rows, size_t field)
+quintiles(const struct crm_kv *v, size_t n, struct row *rows, size_t field)
 {
 	size_t lo = 0, hi, j;
 
@@ -597,7 +509,7 @@ quintiles(const struct kv *v, size_t n, struct row *rows, size_t field)
 		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
 			;
 		for (j = lo; j < hi; j++)
-			((unsigned char *)&rows[v[j].idx])[field] = sc;
+			((unsigned char *)&rows[v[j].v])[field] = sc;
 		lo = hi;
 	}
 }
@@ -605,27 +517,27 @@ quintiles(const struct kv *v, size_t n, struct row *rows, size_t field)
 static void
 score(struct row *rows, size_t n, const struct opts *o)
 {
-	struct kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
 	size_t i;
 
 	/* R: a smaller recency is better */
 	for (i = 0; i < n; i++) {
-		v[i].k = flip(-(int64_t)rows[i].s.recency);
-		v[i].idx = (uint32_t)i;
+		v[i].k = crm_sort_key_i64(-(int64_t)rows[i].s.recency);
+		v[i].v = (uint32_t)i;
 	}
-	sortkv(v, n);
+	crm_sort_kv(v, n);
 	quintiles(v, n, rows, offsetof(struct row, r));
 	for (i = 0; i < n; i++) {
-		v[i].k = flip((int64_t)rows[i].s.orders);
-		v[i].idx = (uint32_t)i;
+		v[i].k = crm_sort_key_i64((int64_t)rows[i].s.orders);
+		v[i].v = (uint32_t)i;
 	}
-	sortkv(v, n);
+	crm_sort_kv(v, n);
 	quintiles(v, n, rows, offsetof(struct row, f));
 	for (i = 0; i < n; i++) {
-		v[i].k = flip(rows[i].s.revenue);
-		v[i].idx = (uint32_t)i;
+		v[i].k = crm_sort_key_i64(rows[i].s.revenue);
+		v[i].v = (uint32_t)i;
 	}
-	sortkv(v, n);
+	crm_sort_kv(v, n);
 	quintiles(v, n, rows, offsetof(struct row, m));
 
 	/* Tiers and ABC: the shared pyramid rule over the revenues in the
@@ -638,11 +550,11 @@ score(struct row *rows, size_t n, const struct opts *o)
 		memcpy(po.tiers, o->tiers, sizeof po.tiers);
 		memcpy(po.abc, o->abc, sizeof po.abc);
 		for (i = 0; i < n; i++)
-			rev[i] = rows[v[i].idx].s.revenue;
+			rev[i] = rows[v[i].v].s.revenue;
 		crm_pyramid_classify(rev, n, &po, tc, tc + n);
 		for (i = 0; i < n; i++) {
-			rows[v[i].idx].tier = tc[i];
-			rows[v[i].idx].abc = tc[n + i];
+			rows[v[i].v].tier = tc[i];
+			rows[v[i].v].abc = tc[n + i];
 		}
 		free(tc);
 		free(rev);
@@ -697,7 +609,7 @@ cmpgkey(const void *p, const void *q)
 static void
 sortgkey(struct gkey *k, size_t n)
 {
-	struct kv *v;
+	struct crm_kv *v;
 	struct gkey *t;
 	size_t i;
 
@@ -713,12 +625,12 @@ sortgkey(struct gkey *k, size_t n)
 	for (i = 0; i < n; i++) {
 		v[i].k = (uint64_t)k[i].x << 42 | (uint64_t)k[i].tx << 21 |
 		    (uint64_t)k[i].T;
-		v[i].idx = (uint32_t)i;
+		v[i].v = (uint32_t)i;
 	}
-	sortkv(v, n);
+	crm_sort_kv(v, n);
 	t = bigalloc(crm_mulsz(n, sizeof *t));
 	for (i = 0; i < n; i++)
-		t[i] = k[v[i].idx];
+		t[i] = k[v[i].v];
 	memcpy(k, t, n * sizeof *k);
 	free(t);
 	free(v);

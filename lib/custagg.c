@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "sort.h"
 #include "util.h"
 
 #define ARENA_MIN (1u << 20)
@@ -676,67 +677,28 @@ crm_custagg_maxday(const struct crm_custagg *a)
 	return a->maxday;
 }
 
-struct sortkey {
-	uint64_t prefix;        /* first 8 bytes, big-endian, zero-padded */
-	const struct crm_cust *c;
-};
-
+/* Order of two customers by id: bytewise, a shorter prefix first. */
 static int
 cmpkey(const void *x, const void *y)
 {
-	const struct sortkey *p = x, *q = y;
-	size_t n;
+	const struct crm_kv *p = x, *q = y;
+	const struct crm_cust *a = (const struct crm_cust *)(uintptr_t)p->v;
+	const struct crm_cust *b = (const struct crm_cust *)(uintptr_t)q->v;
+	size_t n = a->idlen < b->idlen ? a->idlen : b->idlen;
 	int r;
 
-	if (p->prefix != q->prefix)
-		return p->prefix < q->prefix ? -1 : 1;
-	n = p->c->idlen < q->c->idlen ? p->c->idlen : q->c->idlen;
-	r = memcmp(p->c->id, q->c->id, n);
+	if (p->k != q->k)
+		return p->k < q->k ? -1 : 1;
+	r = memcmp(a->id, b->id, n);
 	if (r)
 		return r;
-	return (p->c->idlen > q->c->idlen) - (p->c->idlen < q->c->idlen);
-}
-
-/* Sort k[0..n) by prefix: LSD radix sort, bytes equal everywhere skipped. */
-static void
-radix(struct sortkey *k, size_t n)
-{
-	struct sortkey *b, *src = k, *dst, *t;
-	size_t cnt[256], i;
-	int pass;
-
-	b = bigalloc(crm_mulsz(n, sizeof *b));
-	dst = b;
-	for (pass = 0; pass < 8; pass++) {
-		int sh = pass * 8;
-		size_t sum = 0;
-
-		memset(cnt, 0, sizeof cnt);
-		for (i = 0; i < n; i++)
-			cnt[src[i].prefix >> sh & 255]++;
-		if (cnt[src[0].prefix >> sh & 255] == n)
-			continue;
-		for (i = 0; i < 256; i++) {
-			size_t c = cnt[i];
-
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[src[i].prefix >> sh & 255]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != k)
-		memcpy(k, src, n * sizeof *k);
-	free(b);
+	return (a->idlen > b->idlen) - (a->idlen < b->idlen);
 }
 
 const struct crm_cust **
 crm_custagg_sorted(const struct crm_custagg *a)
 {
-	struct sortkey *k = bigalloc(crm_mulsz(a->ncust + 1, sizeof *k));
+	struct crm_kv *k = bigalloc(crm_mulsz(a->ncust + 1, sizeof *k));
 	const struct crm_cust **v;
 	size_t i, j, pi, ci;
 
@@ -748,25 +710,20 @@ crm_custagg_sorted(const struct crm_custagg *a)
 
 			for (j = 0; j < 8; j++)
 				p = p << 8 | (j < c->idlen ? id[j] : 0);
-			k[i].prefix = p;
-			k[i].c = c;
+			k[i].k = p;
+			k[i].v = (uintptr_t)c;
 		}
 	/* radix on the first 8 bytes, then runs that share them in full */
-	if (a->ncust < 4096)
-		qsort(k, a->ncust, sizeof *k, cmpkey);
-	else {
-		radix(k, a->ncust);
-		for (i = 0; i < a->ncust; i = j) {
-			for (j = i + 1; j < a->ncust &&
-			    k[j].prefix == k[i].prefix; j++)
-				;
-			if (j - i > 1)
-				qsort(k + i, j - i, sizeof *k, cmpkey);
-		}
+	crm_sort_kv(k, a->ncust);
+	for (i = 0; i < a->ncust; i = j) {
+		for (j = i + 1; j < a->ncust && k[j].k == k[i].k; j++)
+			;
+		if (j - i > 1)
+			qsort(k + i, j - i, sizeof *k, cmpkey);
 	}
 	v = bigalloc(crm_mulsz(a->ncust + 1, sizeof *v));
 	for (i = 0; i < a->ncust; i++)
-		v[i] = k[i].c;
+		v[i] = (const struct crm_cust *)(uintptr_t)k[i].v;
 	v[a->ncust] = NULL;
 	free(k);
 	return v;
