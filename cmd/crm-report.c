@@ -21,6 +21,7 @@
 #include "out.h"
 #include "rec.h"
 #include "rtab.h"
+#include "sort.h"
 #include "svg.h"
 #include "util.h"
 #include "value.h"
@@ -1188,14 +1189,35 @@ tx_refused(void *arg, long tag, int32_t day, int64_t amount)
 	status = CRM_EXIT_REJECT;
 }
 
-/* Every customer, after counting what is queued; NULL-terminated, the
+struct collect {
+	const struct crm_cust **v;
+	size_t n;
+};
+
+static int
+collect1(void *arg, const struct crm_cust *c)
+{
+	struct collect *x = arg;
+
+	x->v[x->n++] = c;
+	return 0;
+}
+
+/* Every customer, after counting what is queued, in no particular order
+ * (every figure here is a sum or a rank by value); NULL-terminated, the
  * caller frees the array. */
 static const struct crm_cust **
 customers(size_t *np)
 {
+	struct collect x;
+
 	crm_custagg_flush(agg);
 	*np = crm_custagg_count(agg);
-	return crm_custagg_sorted(agg);
+	x.v = crm_xmalloc(crm_mulsz(*np + 1, sizeof *x.v));
+	x.n = 0;
+	crm_custagg_each(agg, collect1, &x);
+	x.v[x.n] = NULL;
+	return x.v;
 }
 
 static void
@@ -1206,6 +1228,7 @@ tx_read(struct crm_reader *r)
 	int c_amt = crm_reader_col(r, "amount");
 	int rc;
 	struct crm_rec rec;
+	struct crm_date_cache dc = { { 0 }, 0, 0, 0 };
 
 	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
 		warnx("%s", crm_reader_error(r));
@@ -1242,7 +1265,7 @@ tx_read(struct crm_reader *r)
 			continue;
 		}
 		s = field(&rec, c_date, &n);
-		if ((why = crm_date_parse(s, n, 0, &day)) != NULL) {
+		if ((why = crm_date_parse_cached(&dc, s, n, 0, &day)) != NULL) {
 			reject(r, &rec, c_date, n ? why : "missing");
 			continue;
 		}
@@ -1304,6 +1327,7 @@ revenues(size_t *np, uint64_t *orders)
 	size_t n;
 	const struct crm_cust **cs = customers(&n);
 	int64_t *v = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	struct crm_kv *kv;
 
 	*orders = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1321,7 +1345,15 @@ revenues(size_t *np, uint64_t *orders)
 		*orders += c->orders;
 	}
 	free(cs);
-	qsort(v, n, sizeof *v, cmp64);
+	kv = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *kv));
+	for (size_t i = 0; i < n; i++) {
+		kv[i].k = crm_sort_key_i64(v[i]);
+		kv[i].v = 0;
+	}
+	crm_sort_kv(kv, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (int64_t)(kv[i].k ^ (uint64_t)1 << 63);
+	free(kv);
 	*np = n;
 	return v;
 }

@@ -251,6 +251,27 @@ is_datesep(int c)
 }
 
 const char *
+crm_date_parse_cached(struct crm_date_cache *c, const char *s, size_t n,
+    unsigned flags, int32_t *days)
+{
+	const char *e;
+
+	if (n == sizeof c->last && c->ok && c->flags == flags &&
+	    memcmp(s, c->last, sizeof c->last) == 0) {
+		*days = c->day;
+		return NULL;
+	}
+	e = crm_date_parse(s, n, flags, days);
+	if (!e && n == sizeof c->last) {
+		memcpy(c->last, s, sizeof c->last);
+		c->day = *days;
+		c->flags = flags;
+		c->ok = 1;
+	}
+	return e;
+}
+
+const char *
 crm_date_parse(const char *s, size_t n, unsigned flags, int32_t *days)
 {
 	size_t i = 0;
@@ -533,6 +554,22 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 	uint64_t v = 0;
 	int overflow = 0;
 
+	/* The plain forms "123" and "123.45" (at most 15 integer digits, so
+	 * no overflow) first: they are nearly every amount in real files. */
+	while (i < n && i < 15 && isdig((unsigned char)s[i]))
+		v = v * 10 + (uint64_t)(s[i++] - '0');
+	if (i && i == n) {
+		*minor = (int64_t)v * 100;
+		return NULL;
+	}
+	if (i && n - i == 3 && s[i] == '.' && isdig((unsigned char)s[i + 1]) &&
+	    isdig((unsigned char)s[i + 2])) {
+		*minor = (int64_t)v * 100 + (s[i + 1] - '0') * 10 +
+		    (s[i + 2] - '0');
+		return NULL;
+	}
+	i = 0;
+	v = 0;
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
 		paren = neg = 1;
 		i = 1;

@@ -41,6 +41,20 @@ void crm_trim(const char **s, size_t *n);
  */
 const char *crm_date_parse(const char *s, size_t n, unsigned flags,
     int32_t *days);
+
+/*
+ * crm_date_parse with the last 10-byte date remembered in *c (zero it
+ * first): transaction files come mostly in date order, so most dates are
+ * the one before.  One cache per stream; not shared between threads.
+ */
+struct crm_date_cache {
+	char last[10];
+	int32_t day;
+	unsigned flags;
+	int ok;
+};
+const char *crm_date_parse_cached(struct crm_date_cache *c, const char *s,
+    size_t n, unsigned flags, int32_t *days);
 /* Write days as "YYYY-MM-DD" plus NUL.  A day outside CRM_DATE_MIN..
  * CRM_DATE_MAX is written as "0000-00-00" so the width never changes. */
 void crm_date_format(int32_t days, char out[11]);
