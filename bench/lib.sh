@@ -57,7 +57,8 @@ bench_mbs() {
 bench_gen() {
 	k=$1 c=$2 f=$3
 	shift 3
-	p="$BENCH_DIR/$k-$c.$f"
+	# the options are part of the name: other options, other data
+	p="$BENCH_DIR/$k-$c$(printf '%s' "$*" | tr -c 'A-Za-z0-9' '_').$f"
 	if [ ! -s "$p" ]; then
 		crm-gen --format "$f" "$@" "$k" "$c" >"$p.tmp" && mv "$p.tmp" "$p" || {
 			echo "bench: could not generate $k data" >&2
