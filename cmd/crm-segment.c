@@ -812,7 +812,7 @@ static void
 run_two(void *(*fn)(void *), void *x, void *y)
 {
 	pthread_t t;
-	int threaded = sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	int threaded = crm_threads() > 1 &&
 	    pthread_create(&t, NULL, fn, y) == 0;
 
 	fn(x);

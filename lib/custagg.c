@@ -17,6 +17,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "out.h"
 #include "sort.h"
@@ -29,6 +32,10 @@
 #define QCAP (1u << 11)         /* queued transactions per partition and
                                    batch: a batch holds half a million */
 #define NCLASS 32
+#define NGROUP 16               /* groups of partitions, each with its own
+                                   arena: two threads count a batch group
+                                   by group */
+#define GPART (NPART / NGROUP)
 
 struct chunk {
 	struct chunk *next;
@@ -36,18 +43,21 @@ struct chunk {
 	/* data follows, aligned for pointers */
 };
 
+/* A queued transaction: one cache line, written with non-temporal stores
+ * (the batch is far larger than the caches, and reading each line before
+ * overwriting it cost more than the rest of queueing). */
 struct qrec {
-	uint32_t h32;           /* high half of the hash (the low byte chose
+	uint32_t h32;           /* high half of the hash (the low bits chose
 	                           the partition) */
 	uint32_t n;
 	int32_t day;
 	uint32_t tag;           /* tag - the batch's first tag */
 	int64_t amt;
 	union {
-		char in[16];    /* ids shorter than 16 bytes, zero-padded */
+		char in[40];    /* ids shorter than 40 bytes, zero-padded */
 		size_t off;     /* of a longer id in the batch's id buffer */
 	} id;
-};
+} __attribute__((aligned(64)));
 
 #define CBLOCK 256              /* customers per block (16 KiB) */
 
@@ -68,6 +78,11 @@ struct refused {
 	int64_t amt;
 };
 
+struct refusals {
+	struct refused *v;
+	size_t n, alloc;
+};
+
 /* One batch of queued transactions: QCAP per partition. */
 struct batch {
 	struct qrec *mem;       /* NPART * QCAP records, allocated on first use */
@@ -75,35 +90,45 @@ struct batch {
 	struct crm_buf qid;     /* ids of 16 bytes and more */
 	long tag0;              /* the first tag in the batch */
 	size_t nrec;            /* records in the batch */
-	struct refused *err;
-	size_t nerr, aerr;
+	struct refusals err[NGROUP];
+	int next;               /* the next group to count (atomic) */
+	int ndone;              /* groups counted (atomic) */
+};
+
+/*
+ * The memory of one group of partitions: long ids, customer blocks and day
+ * lists, with the customer count and latest day of the group.  Only the
+ * thread counting the group touches it.
+ */
+struct arena {
+	struct chunk *chunks;
+	size_t nextchunk;       /* size of the next chunk */
+	void *freelist[NCLASS]; /* freed day blocks by log2 capacity */
+	size_t ncust;
+	int32_t maxday;
 };
 
 struct crm_custagg {
 	struct part part[NPART];
-	size_t ncust;
+	struct arena ar[NGROUP];
 	/*
-	 * Two batches: while a helper thread counts one, the caller fills the
-	 * other, so that reading and counting share the machine's cores.
-	 * Only the counting thread touches the tables, customers and arena
-	 * while it runs; the caller waits for it before anything else.
+	 * Two batches: while the caller fills one, a helper thread counts the
+	 * other; when the caller has filled its batch it helps count the
+	 * other, group by group, before the two swap.  A group is counted by
+	 * one thread at a time, and nothing else touches the tables while a
+	 * batch is being counted.
 	 */
 	struct batch b[2];
 	int cur;                /* the batch being filled */
+	int inflight;           /* the batch being counted, or -1 */
 	int helper;             /* 0 not tried, 1 running, -1 none */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int job;                /* batch handed to the helper, or -1 */
-	int busy, quit;
-	int done;               /* batch counted by the helper whose refusals
-	                           are still to report, or -1 */
+	int quit;
 	crm_custagg_errfn *errfn;
 	void *errarg;
-	struct chunk *chunks;   /* long ids and day blocks */
-	size_t nextchunk;       /* size of the next arena chunk */
-	void *freelist[NCLASS]; /* freed day blocks by log2 capacity */
-	int32_t maxday;
 	struct crm_custday *tmp;        /* merge scratch */
 	size_t ntmp;
 };
@@ -157,7 +182,7 @@ hash_bytes(const char *p, size_t n)
 }
 
 static void *
-arena_alloc(struct crm_custagg *a, size_t n)
+arena_alloc(struct arena *a, size_t n)
 {
 	struct chunk *c = a->chunks;
 	void *p;
@@ -186,7 +211,7 @@ arena_alloc(struct crm_custagg *a, size_t n)
 
 /* n bytes from the arena on a 64-byte boundary (a cache line). */
 static void *
-arena_alloc64(struct crm_custagg *a, size_t n)
+arena_alloc64(struct arena *a, size_t n)
 {
 	char *p = arena_alloc(a, n + 64);
 
@@ -194,7 +219,7 @@ arena_alloc64(struct crm_custagg *a, size_t n)
 }
 
 static struct crm_custday *
-days_alloc(struct crm_custagg *a, unsigned cls)
+days_alloc(struct arena *a, unsigned cls)
 {
 	void *p = a->freelist[cls];
 
@@ -206,7 +231,7 @@ days_alloc(struct crm_custagg *a, unsigned cls)
 }
 
 static void
-days_free(struct crm_custagg *a, struct crm_custday *d, uint32_t cap)
+days_free(struct arena *a, struct crm_custday *d, uint32_t cap)
 {
 	unsigned cls = 0;
 
@@ -226,10 +251,11 @@ crm_custagg_new(void)
 		a->part[i].mask = 15;
 		a->part[i].slot = crm_xcalloc(16, sizeof(uint64_t));
 	}
+	for (i = 0; i < NGROUP; i++)
+		a->ar[i].maxday = INT32_MIN;
 	crm_buf_init(&a->b[0].qid);
 	crm_buf_init(&a->b[1].qid);
-	a->job = a->done = -1;
-	a->maxday = INT32_MIN;
+	a->job = a->inflight = -1;
 	return a;
 }
 
@@ -250,18 +276,22 @@ crm_custagg_free(struct crm_custagg *a)
 		pthread_cond_destroy(&a->cv);
 		pthread_mutex_destroy(&a->mu);
 	}
-	for (c = a->chunks; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	for (i = 0; i < NGROUP; i++)
+		for (c = a->ar[i].chunks; c; c = next) {
+			next = c->next;
+			free(c);
+		}
 	for (i = 0; i < NPART; i++) {
 		free(a->part[i].cblock);
 		free(a->part[i].slot);
 	}
 	for (i = 0; i < 2; i++) {
+		size_t g;
+
 		crm_buf_release(&a->b[i].qid);
 		free(a->b[i].mem);
-		free(a->b[i].err);
+		for (g = 0; g < NGROUP; g++)
+			free(a->b[i].err[g].v);
 	}
 	free(a->tmp);
 	free(a);
@@ -294,6 +324,13 @@ custat(const struct part *p, size_t i)
 	return &p->cblock[i / CBLOCK][i % CBLOCK];
 }
 
+/* The arena of the group of the partition of hash h. */
+static inline struct arena *
+arena_of(struct crm_custagg *a, uint64_t h)
+{
+	return &a->ar[(h & (NPART - 1)) / GPART];
+}
+
 /* Whether two ids shorter than 16 bytes, each zero-padded to 16 bytes,
  * are the same. */
 static inline int
@@ -315,7 +352,9 @@ static struct crm_cust *
 lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
     int create, int padded)
 {
-	struct part *p = &a->part[h & (NPART - 1)];
+	size_t pi = h & (NPART - 1);
+	struct part *p = &a->part[pi];
+	struct arena *ar = &a->ar[pi / GPART];
 	uint32_t h32 = (uint32_t)(h >> 32);
 	size_t i = (size_t)h32 & p->mask;
 	struct crm_cust *c;
@@ -341,16 +380,16 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 	if (p->ncust % CBLOCK == 0) {
 		crm_grow(&p->cblock, &p->ablock, p->nblock + 1,
 		    sizeof *p->cblock);
-		p->cblock[p->nblock++] = arena_alloc64(a,
+		p->cblock[p->nblock++] = arena_alloc64(ar,
 		    CBLOCK * sizeof(struct crm_cust));
 	}
 	c = custat(p, p->ncust++);
-	a->ncust++;
+	ar->ncust++;
 	memset(c->small, 0, sizeof c->small);
 	if (n < sizeof c->small)
 		copy = c->small;
 	else
-		copy = arena_alloc(a, n + 1);
+		copy = arena_alloc(ar, n + 1);
 	memcpy(copy, id, n);
 	copy[n] = '\0';
 	c->id = copy;
@@ -376,7 +415,7 @@ setamt(struct crm_custday *d, int64_t v)
 
 /* Add amount on day to c; -1 on int64 overflow of the day's total. */
 static int
-addday(struct crm_custagg *a, struct crm_cust *c, int32_t day, int64_t amount)
+addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 {
 	struct crm_custday *d;
 	uint32_t lo, hi, k;
@@ -438,13 +477,14 @@ int
 crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
     int64_t amount)
 {
+	uint64_t h = hash_bytes(id, n);
 	struct crm_cust *c;
 
 	wait_helper(a);
-	c = lookup(a, id, n, hash_bytes(id, n), 1, 0);
+	c = lookup(a, id, n, h, 1, 0);
 	if (!c)
 		return -1;
-	if (addday(a, c, day, amount) < 0) {
+	if (addday(arena_of(a, h), c, day, amount) < 0) {
 		/* A new customer's first amount cannot overflow, so c already
 		 * had days: nothing to undo. */
 		return -1;
@@ -460,55 +500,121 @@ crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
 	a->errarg = arg;
 }
 
-/* Count batch k (in whichever thread runs this). */
+/* Prefetch the customer with hash half h32 if it sits in its first slot,
+ * or (days) its last purchase day. */
+static inline void
+prefetch_cust(const struct part *p, uint32_t h32, int days)
+{
+	uint64_t v = p->slot[h32 & p->mask];
+
+	if (v && (uint32_t)(v >> 32) == h32) {
+		const struct crm_cust *c = custat(p, (uint32_t)v - 1);
+
+		if (!days)
+			__builtin_prefetch(c);
+		else if (c->ndays)
+			__builtin_prefetch(&c->days[c->ndays - 1], 1);
+	}
+}
+
+/* Make the queue's non-temporal stores visible to another thread. */
 static void
-count_batch(struct crm_custagg *a, int k)
+store_fence(void)
+{
+#ifdef __SSE2__
+	_mm_sfence();
+#endif
+}
+
+/* Count group g of batch k (in whichever thread runs this). */
+static void
+count_group(struct crm_custagg *a, int k, size_t g)
 {
 	struct batch *b = &a->b[k];
+	struct arena *ar = &a->ar[g];
+	struct refusals *e = &b->err[g];
 	size_t i, j;
 
-	if (!b->mem)
-		return;
-	for (i = 0; i < NPART; i++) {
+	for (i = g * GPART; i < (g + 1) * GPART; i++) {
 		const struct qrec *q = b->mem + i * QCAP;
+		struct part *p = &a->part[i];
+		size_t nq = b->nq[i];
 
-		for (j = 0; j < b->nq[i]; j++) {
+		for (j = 0; j < nq; j++) {
 			const struct qrec *r = &q[j];
-			const char *id = r->n < sizeof r->id.in ? r->id.in :
-			    b->qid.p + r->id.off;
-			struct crm_cust *c = lookup(a, id, r->n,
-			    (uint64_t)r->h32 << 32 | i, 1,
-			    r->n < sizeof r->id.in);
+			const char *id;
+			struct crm_cust *c;
 
-			if (!c || addday(a, c, r->day, r->amt) < 0) {
-				crm_grow(&b->err, &b->aerr, b->nerr + 1,
-				    sizeof *b->err);
-				b->err[b->nerr].tag = b->tag0 + (long)r->tag;
-				b->err[b->nerr].day = r->day;
-				b->err[b->nerr].amt = r->amt;
-				b->nerr++;
+			/* The customers of a batch are mostly out of the
+			 * caches: fetch the slot of the record 16 ahead, the
+			 * customer of the one 8 ahead (when its slot is the
+			 * first probed) and the last day of the one 4 ahead,
+			 * so that the misses overlap. */
+			if (j + 16 < nq)
+				__builtin_prefetch(&p->slot[q[j + 16].h32 &
+				    p->mask]);
+			if (j + 8 < nq)
+				prefetch_cust(p, q[j + 8].h32, 0);
+			if (j + 4 < nq)
+				prefetch_cust(p, q[j + 4].h32, 1);
+			id = r->n < sizeof r->id.in ? r->id.in :
+			    b->qid.p + r->id.off;
+			c = lookup(a, id, r->n, (uint64_t)r->h32 << 32 | i, 1,
+			    r->n < 16);
+			if (!c || addday(ar, c, r->day, r->amt) < 0) {
+				crm_grow(&e->v, &e->alloc, e->n + 1,
+				    sizeof *e->v);
+				e->v[e->n].tag = b->tag0 + (long)r->tag;
+				e->v[e->n].day = r->day;
+				e->v[e->n].amt = r->amt;
+				e->n++;
 				continue;
 			}
 			c->orders++;
 		}
-		b->nq[i] = 0;
 	}
-	b->nrec = 0;
-	crm_buf_reset(&b->qid);
 }
 
-/* Pass the refusals of batch k to the error function. */
+/* Count groups of batch k until none is left to take; the thread that
+ * counts the last one wakes whoever waits for the batch. */
 static void
-report_refused(struct crm_custagg *a, int k)
+count_groups(struct crm_custagg *a, int k)
 {
 	struct batch *b = &a->b[k];
-	size_t i;
+	int g;
 
-	for (i = 0; i < b->nerr; i++)
-		if (a->errfn)
-			a->errfn(a->errarg, b->err[i].tag, b->err[i].day,
-			    b->err[i].amt);
-	b->nerr = 0;
+	while ((g = __atomic_fetch_add(&b->next, 1, __ATOMIC_ACQ_REL)) <
+	    NGROUP) {
+		count_group(a, k, (size_t)g);
+		if (__atomic_add_fetch(&b->ndone, 1, __ATOMIC_ACQ_REL) ==
+		    NGROUP && a->helper > 0) {
+			pthread_mutex_lock(&a->mu);
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+		}
+	}
+}
+
+/* Batch k is counted: pass its refusals to the error function, in group
+ * order, and empty it. */
+static void
+batch_done(struct crm_custagg *a, int k)
+{
+	struct batch *b = &a->b[k];
+	size_t g, i;
+
+	for (g = 0; g < NGROUP; g++) {
+		struct refusals *e = &b->err[g];
+
+		for (i = 0; i < e->n; i++)
+			if (a->errfn)
+				a->errfn(a->errarg, e->v[i].tag, e->v[i].day,
+				    e->v[i].amt);
+		e->n = 0;
+	}
+	memset(b->nq, 0, sizeof b->nq);
+	b->nrec = 0;
+	crm_buf_reset(&b->qid);
 }
 
 static void *
@@ -527,42 +633,19 @@ helper_main(void *arg)
 		k = a->job;
 		a->job = -1;
 		pthread_mutex_unlock(&a->mu);
-		count_batch(a, k);
+		count_groups(a, k);
 		pthread_mutex_lock(&a->mu);
-		a->busy = 0;
-		pthread_cond_broadcast(&a->cv);
 	}
 	pthread_mutex_unlock(&a->mu);
 	return NULL;
-}
-
-/* Wait until the helper has counted what it was given, and report the
- * transactions it refused. */
-static void
-wait_helper(struct crm_custagg *a)
-{
-	if (a->helper <= 0)
-		return;
-	pthread_mutex_lock(&a->mu);
-	while (a->busy)
-		pthread_cond_wait(&a->cv, &a->mu);
-	pthread_mutex_unlock(&a->mu);
-	if (a->done >= 0) {
-		int k = a->done;
-
-		a->done = -1;
-		report_refused(a, k);
-	}
 }
 
 /* Start the helper thread when the machine has a core to spare for it. */
 static void
 start_helper(struct crm_custagg *a)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
 	a->helper = -1;
-	if (ncpu < 2)
+	if (crm_threads() < 2)
 		return;
 	if (pthread_mutex_init(&a->mu, NULL) != 0)
 		return;
@@ -578,6 +661,59 @@ start_helper(struct crm_custagg *a)
 	a->helper = 1;
 }
 
+/* Give batch k to the helper (which starts on its groups at once). */
+static void
+hand_over(struct crm_custagg *a, int k)
+{
+	struct batch *b = &a->b[k];
+
+	store_fence();
+	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&a->mu);
+	a->job = k;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	a->inflight = k;
+}
+
+/* Help count the batch in flight, wait until it is all counted, and
+ * report its refusals. */
+static void
+wait_helper(struct crm_custagg *a)
+{
+	int k = a->inflight;
+	struct batch *b;
+
+	if (k < 0)
+		return;
+	b = &a->b[k];
+	count_groups(a, k);
+	pthread_mutex_lock(&a->mu);
+	while (__atomic_load_n(&b->ndone, __ATOMIC_ACQUIRE) < NGROUP)
+		pthread_cond_wait(&a->cv, &a->mu);
+	/* the helper may not have taken the job at all */
+	if (a->job == k)
+		a->job = -1;
+	pthread_mutex_unlock(&a->mu);
+	a->inflight = -1;
+	batch_done(a, k);
+}
+
+/* Count batch k here, without a helper. */
+static void
+count_here(struct crm_custagg *a, int k)
+{
+	struct batch *b = &a->b[k];
+
+	if (!b->mem)
+		return;
+	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
+	count_groups(a, k);
+	batch_done(a, k);
+}
+
 /* The batch being filled is full: hand it to the helper and go on with
  * the other one, or count it here without a helper. */
 static void
@@ -588,17 +724,11 @@ batch_full(struct crm_custagg *a)
 	if (!a->helper)
 		start_helper(a);
 	if (a->helper < 0) {
-		count_batch(a, k);
-		report_refused(a, k);
+		count_here(a, k);
 		return;
 	}
 	wait_helper(a);
-	pthread_mutex_lock(&a->mu);
-	a->job = k;
-	a->busy = 1;
-	a->done = k;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
+	hand_over(a, k);
 	a->cur = !k;
 }
 
@@ -609,7 +739,7 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	uint64_t h = hash_bytes(id, n);
 	size_t pi = h & (NPART - 1);
 	struct batch *b = &a->b[a->cur];
-	struct qrec *r;
+	struct qrec *r, t;
 
 	if (n >= UINT32_MAX) {
 		if (a->errfn)
@@ -631,21 +761,35 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	if (!b->nrec++)
 		b->tag0 = tag;
 	r = &b->mem[pi * QCAP + b->nq[pi]++];
-	r->h32 = (uint32_t)(h >> 32);
-	r->n = (uint32_t)n;
-	r->day = day;
-	r->amt = amount;
-	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
-	if (n < sizeof r->id.in) {
+	t.h32 = (uint32_t)(h >> 32);
+	t.n = (uint32_t)n;
+	t.day = day;
+	t.amt = amount;
+	t.tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
+	if (n < sizeof t.id.in) {
 		size_t i;
 
-		memset(r->id.in, 0, sizeof r->id.in);
+		memset(t.id.in, 0, sizeof t.id.in);
 		for (i = 0; i < n; i++)
-			r->id.in[i] = id[i];
+			t.id.in[i] = id[i];
 	} else {
-		r->id.off = b->qid.n;
+		memset(t.id.in, 0, sizeof t.id.in);
+		t.id.off = b->qid.n;
 		crm_buf_add(&b->qid, id, n);
 	}
+#ifdef __SSE2__
+	{
+		const __m128i *src = (const __m128i *)&t;
+		__m128i *dst = (__m128i *)r;
+
+		_mm_stream_si128(dst, _mm_load_si128(src));
+		_mm_stream_si128(dst + 1, _mm_load_si128(src + 1));
+		_mm_stream_si128(dst + 2, _mm_load_si128(src + 2));
+		_mm_stream_si128(dst + 3, _mm_load_si128(src + 3));
+	}
+#else
+	*r = t;
+#endif
 	if (b->nq[pi] == QCAP)
 		batch_full(a);
 }
@@ -654,14 +798,22 @@ void
 crm_custagg_flush(struct crm_custagg *a)
 {
 	wait_helper(a);
-	count_batch(a, a->cur);
-	report_refused(a, a->cur);
+	if (a->helper > 0 && a->b[a->cur].nrec) {
+		/* the last batch, by both threads */
+		hand_over(a, a->cur);
+		wait_helper(a);
+	} else
+		count_here(a, a->cur);
 }
 
 size_t
 crm_custagg_count(const struct crm_custagg *a)
 {
-	return a->ncust;
+	size_t g, n = 0;
+
+	for (g = 0; g < NGROUP; g++)
+		n += a->ar[g].ncust;
+	return n;
 }
 
 const struct crm_cust *
@@ -674,7 +826,13 @@ crm_custagg_find(const struct crm_custagg *a, const char *id, size_t n)
 int32_t
 crm_custagg_maxday(const struct crm_custagg *a)
 {
-	return a->maxday;
+	int32_t m = INT32_MIN;
+	size_t g;
+
+	for (g = 0; g < NGROUP; g++)
+		if (a->ar[g].maxday > m)
+			m = a->ar[g].maxday;
+	return m;
 }
 
 /* Order of two customers by id: bytewise, a shorter prefix first. */
@@ -698,9 +856,9 @@ cmpkey(const void *x, const void *y)
 const struct crm_cust **
 crm_custagg_sorted(const struct crm_custagg *a)
 {
-	struct crm_kv *k = bigalloc(crm_mulsz(a->ncust + 1, sizeof *k));
+	size_t i, j, pi, ci, n = crm_custagg_count(a);
+	struct crm_kv *k = bigalloc(crm_mulsz(n + 1, sizeof *k));
 	const struct crm_cust **v;
-	size_t i, j, pi, ci;
 
 	for (i = pi = 0; pi < NPART; pi++)
 		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
@@ -714,17 +872,17 @@ crm_custagg_sorted(const struct crm_custagg *a)
 			k[i].v = (uintptr_t)c;
 		}
 	/* radix on the first 8 bytes, then runs that share them in full */
-	crm_sort_kv(k, a->ncust);
-	for (i = 0; i < a->ncust; i = j) {
-		for (j = i + 1; j < a->ncust && k[j].k == k[i].k; j++)
+	crm_sort_kv(k, n);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && k[j].k == k[i].k; j++)
 			;
 		if (j - i > 1)
 			qsort(k + i, j - i, sizeof *k, cmpkey);
 	}
-	v = bigalloc(crm_mulsz(a->ncust + 1, sizeof *v));
-	for (i = 0; i < a->ncust; i++)
+	v = bigalloc(crm_mulsz(n + 1, sizeof *v));
+	for (i = 0; i < n; i++)
 		v[i] = (const struct crm_cust *)(uintptr_t)k[i].v;
-	v[a->ncust] = NULL;
+	v[n] = NULL;
 	free(k);
 	return v;
 }
@@ -912,6 +1070,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 {
 	const char *p = orders, *end = orders + olen;
 	struct crm_cust *c;
+	uint64_t h;
 	int64_t nord, day, amt;
 	size_t n = 0, i;
 
@@ -938,11 +1097,12 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "bad daily totals";
 	if (idlen == 0)
 		return "empty customer id";
-	c = lookup(a, id, idlen, hash_bytes(id, idlen), 1, 0);
+	h = hash_bytes(id, idlen);
+	c = lookup(a, id, idlen, h, 1, 0);
 	if (!c)
 		return "too many customers";
 	for (i = 0; i < n; i++)
-		if (addday(a, c, a->tmp[i].day,
+		if (addday(arena_of(a, h), c, a->tmp[i].day,
 		    crm_custday_amount(&a->tmp[i])) < 0)
 			return "amount out of range";
 	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &c->orders))

@@ -4,10 +4,12 @@
 #include "util.h"
 
 #include <err.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 oom(void)
@@ -339,4 +341,24 @@ crm_utf8_valid(const char *s, size_t n)
 		}
 	}
 	return n;
+}
+
+int
+crm_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *e = getenv("CRM_THREADS");
+
+	if (n < 1)
+		n = 1;
+	if (e && *e) {
+		char *end;
+		long k;
+
+		errno = 0;
+		k = strtol(e, &end, 10);
+		if (!errno && !*end && k >= 1 && k < n)
+			n = k;
+	}
+	return n > 1024 ? 1024 : (int)n;
 }

@@ -58,4 +58,9 @@ void crm_strv_free(char **v);
  * when the whole span is valid. */
 size_t crm_utf8_valid(const char *p, size_t n);
 
+/* Threads a tool may run at once: the cores online, or fewer when the
+ * environment variable CRM_THREADS is a smaller positive number (1 runs
+ * everything in one thread).  At least 1. */
+int crm_threads(void);
+
 #endif

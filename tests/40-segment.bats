@@ -450,3 +450,19 @@ crm-segment: nosuch.tsv: No such file or directory"
 	assert_failure 2
 	assert_output --partial "write error"
 }
+
+@test "crm-segment: one thread and all cores give the same bytes over a stream large enough to count in batches" {
+	crm-gen --seed 3 --customers 20000 transactions 700000 | cut -f 1-3 >tx.tsv
+	run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+	assert_success
+	mv_all=$output
+	CRM_THREADS=1 run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+	assert_success
+	assert_equal "$output" "$mv_all"
+	CRM_THREADS=not-a-number run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+	assert_success
+	assert_equal "$output" "$mv_all"
+	# one row per buying customer, plus the header
+	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
+	assert_equal "$(printf '%s\n' "$mv_all" | wc -l)" "$((n + 1))"
+}

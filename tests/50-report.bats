@@ -674,3 +674,18 @@ total,4,2,0.5000,3.50"
 	assert_failure 2
 	assert_output "crm-report: --excel-safe needs --format csv"
 }
+
+@test "crm-report: value and churn are the same in one thread and on all cores" {
+	crm-gen --seed 5 --customers 30000 transactions 700000 >tx.tsv
+	for r in value churn; do
+		run crm-report "$r" --as-of 2026-11-22 --format tsv tx.tsv
+		assert_success
+		all=$output
+		CRM_THREADS=1 run crm-report "$r" --as-of 2026-11-22 --format tsv tx.tsv
+		assert_success
+		assert_equal "$output" "$all"
+	done
+	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
+	run crm-report value --as-of 2026-11-22 --table summary --format tsv tx.tsv
+	assert_line --index 1 "customers	$n"
+}

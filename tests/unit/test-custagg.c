@@ -168,8 +168,12 @@ onrefuse(void *arg, long tag, int32_t day, int64_t amount)
 	r->n++;
 }
 
+static char what[200];
+#define WHAT(...) (snprintf(what, sizeof what, __VA_ARGS__), what)
+#define T (threads ? "one thread" : "all cores")
+
 static void
-test_queue(void)
+test_queue(const char *threads)
 {
 	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
 	struct refused rf = { { 0 }, 0 };
@@ -179,6 +183,10 @@ test_queue(void)
 	int same = 1;
 	size_t k;
 
+	if (threads)
+		setenv("CRM_THREADS", threads, 1);
+	else
+		unsetenv("CRM_THREADS");
 	crm_custagg_onerror(a, onrefuse, &rf);
 	/* enough to fill the batches several times over (so that a helper
 	 * thread counts them where there is one); long ids; a refused
@@ -202,10 +210,10 @@ test_queue(void)
 		}
 	}
 	crm_custagg_flush(a);
-	unit_inteq(rf.n, 1, "one queued transaction refused");
-	unit_inteq(rf.tags[0], 900002, "refused with its tag");
+	unit_inteq(rf.n, 1, WHAT("%s: one queued transaction refused", T));
+	unit_inteq(rf.tags[0], 900002, WHAT("%s: refused with its tag", T));
 	unit_inteq((long long)crm_custagg_count(a),
-	    (long long)crm_custagg_count(b), "queue and add: same customers");
+	    (long long)crm_custagg_count(b), WHAT("%s: queue and add: same customers", T));
 	va = crm_custagg_sorted(a);
 	vb = crm_custagg_sorted(b);
 	for (k = 0; va[k] && vb[k]; k++) {
@@ -216,11 +224,11 @@ test_queue(void)
 		    va[k]->ndays * sizeof *va[k]->days) != 0)
 			same = 0;
 	}
-	UNIT_OK(same && !va[k] && !vb[k], "queue and add: same state");
+	UNIT_OK(same && !va[k] && !vb[k], WHAT("%s: queue and add: same state", T));
 	for (k = 1; va[k]; k++)
 		if (strcmp(va[k - 1]->id, va[k]->id) >= 0)
 			same = 0;
-	UNIT_OK(same, "long ids sharing 8 bytes sorted in full");
+	UNIT_OK(same, WHAT("%s: long ids sharing 8 bytes sorted in full", T));
 	free(va);
 	free(vb);
 	crm_custagg_free(a);
@@ -285,7 +293,9 @@ main(void)
 	test_overflow();
 	test_merge();
 	test_many();
-	test_queue();
+	test_queue(NULL);
+	test_queue("1");
+	unsetenv("CRM_THREADS");
 	test_each();
 	return unit_done();
 }
