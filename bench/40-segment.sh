@@ -3,7 +3,8 @@
 # (customer_id, date, amount): the full report (RFM, tiers, stages) beside
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
 # sum; the extra time of the BG/NBD model; and the partial/merge path
-# through GNU parallel with two jobs beside one process.
+# through GNU parallel with two jobs beside one process (with its default
+# two threads, and with each side kept to one thread).
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -36,10 +37,20 @@ extra=$(awk -v a="$bg" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
 bench_row crm-segment "bgnbd extra $task" "$extra" s "without model" "$ours" \
     "-" "< 1 s"
 
+# The scale-out path beside one process: one process uses both cores by
+# itself, so the partial/merge path is also measured against one process
+# kept to one thread, with each parallel job kept to one thread too.
 if command -v parallel >/dev/null 2>&1; then
 	par=$(bench_secs "parallel --pipepart --block -1 -j2 -a '$data' \
 	    --header : crm-segment --as-of 2026-11-22 --partial |
 	    crm-segment --as-of 2026-11-22 --merge")
 	bench_row crm-segment "parallel -j2 $task" "$par" s "one process" \
 	    "$ours" "$(bench_ratio "$ours" "$par")" ">= 1.6x"
+	one=$(bench_secs "CRM_THREADS=1 crm-segment --as-of 2026-11-22 '$data'")
+	par1=$(bench_secs "CRM_THREADS=1 parallel --pipepart --block -1 -j2 \
+	    -a '$data' --header : crm-segment --as-of 2026-11-22 --partial |
+	    CRM_THREADS=1 crm-segment --as-of 2026-11-22 --merge")
+	bench_row crm-segment "parallel -j2, 1 thread each, $task" "$par1" s \
+	    "one process, 1 thread" "$one" "$(bench_ratio "$one" "$par1")" \
+	    ">= 1.6x"
 fi
