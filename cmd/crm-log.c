@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -485,6 +486,257 @@ static const struct option add_opts[] = {
 };
 
 /* Read interaction records from standard input and append the valid ones. */
+/* ---- a string-keyed hash table over an arena ---- */
+
+struct smap_ent {
+	const char *key;
+	size_t n;
+	size_t val;
+	uint64_t h;             /* hash of the key: compared first */
+};
+
+struct smap {
+	struct smap_ent *t;
+	size_t cap, used;
+	char **blocks;
+	size_t nblocks, ablocks, bleft;
+	char *bp;
+};
+
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	return h ^ (h >> 32);
+}
+
+static char *
+smap_copy(struct smap *m, const char *p, size_t n)
+{
+	if (m->bleft < n + 1) {
+		size_t sz = n + 1 > 65536 ? n + 1 : 1 << 20;
+		crm_grow(&m->blocks, &m->ablocks, m->nblocks + 1,
+		    sizeof *m->blocks);
+		m->bp = m->blocks[m->nblocks++] = crm_xmalloc(sz);
+		m->bleft = sz;
+	}
+	char *r = m->bp;
+	memcpy(r, p, n);
+	r[n] = '\0';
+	m->bp += n + 1;
+	m->bleft -= n + 1;
+	return r;
+}
+
+/* A zeroed table of n entries; a large one on huge pages, where faulting
+ * it in 4 KiB at a time would cost more than filling it. */
+static struct smap_ent *
+smap_table(size_t n)
+{
+	size_t bytes = crm_mulsz(n, sizeof(struct smap_ent));
+	void *p;
+
+	if (bytes < (2u << 20))
+		return crm_xcalloc(n, sizeof(struct smap_ent));
+	if (posix_memalign(&p, 2u << 20, bytes) != 0)
+		return crm_xcalloc(n, sizeof(struct smap_ent));
+	madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
+
+/* The entry for key p[0..n); *isnew says whether it was just added (with
+ * val 0). */
+static struct smap_ent *
+smap_get(struct smap *m, const char *p, size_t n, int *isnew)
+{
+	uint64_t h = hash(p, n);
+
+	if (m->used * 2 >= m->cap) {
+		struct smap_ent *old = m->t;
+		size_t oc = m->cap;
+		m->cap = oc ? oc * 2 : 1024;
+		m->t = smap_table(m->cap);
+		for (size_t i = 0; i < oc; i++) {
+			if (!old[i].key)
+				continue;
+			size_t j = old[i].h & (m->cap - 1);
+			while (m->t[j].key)
+				j = (j + 1) & (m->cap - 1);
+			m->t[j] = old[i];
+		}
+		free(old);
+	}
+	size_t j = h & (m->cap - 1);
+	while (m->t[j].key) {
+		if (m->t[j].h == h && m->t[j].n == n &&
+		    !memcmp(m->t[j].key, p, n)) {
+			*isnew = 0;
+			return &m->t[j];
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->t[j].key = smap_copy(m, p, n);
+	m->t[j].n = n;
+	m->t[j].val = 0;
+	m->t[j].h = h;
+	m->used++;
+	*isnew = 1;
+	return &m->t[j];
+}
+
+static void
+smap_free(struct smap *m)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	free(m->t);
+}
+
+/* ---- ids given in a batch ---- */
+
+/*
+ * Ids given in the input of 'add -' (rather than generated) must be new to
+ * the log.  The ids already in the log are read under the append lock, each
+ * time from where the last reading stopped (other writers may have added
+ * records in between), and every chunk is checked against them, and against
+ * the ids given earlier in the input, just before it is written.
+ */
+struct idcheck {
+	struct smap ids;        /* val: 0 for the log, else the input line */
+	off_t scanned;          /* the log is read up to here (0: not yet) */
+};
+
+/* A record of the chunk being built. */
+struct pend {
+	size_t off, len;
+	long line;
+	int given;              /* its id came with the input */
+};
+
+/* Add the ids of the log's whole lines in [ic->scanned, end) to the set. */
+static void
+idcheck_scan(struct idcheck *ic, struct crm_store *s, off_t end)
+{
+	int fd = crm_store_fd(s);
+	struct crm_buf b;
+	off_t pos = ic->scanned;
+	int skip_header = pos == 0;
+	size_t start = 0;
+
+	crm_buf_init(&b);
+	while (pos < end) {
+		size_t want = end - pos > (1 << 20) ? (size_t)1 << 20 :
+		    (size_t)(end - pos);
+		ssize_t k;
+
+		crm_buf_grow(&b, b.n + want);
+		k = pread(fd, b.p + b.n, want, pos);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			errx(CRM_EXIT_FATAL, "%s: %s", crm_store_path(s),
+			    k < 0 ? strerror(errno) : "changed while read");
+		b.n += (size_t)k;
+		pos += k;
+		for (;;) {
+			char *nl = memchr(b.p + start, '\n', b.n - start);
+			char *tab;
+			int isnew;
+
+			if (!nl)
+				break;
+			if (skip_header)
+				skip_header = 0;
+			else {
+				tab = memchr(b.p + start, '\t',
+				    (size_t)(nl - (b.p + start)));
+				if (!tab)
+					tab = nl;
+				smap_get(&ic->ids, b.p + start,
+				    (size_t)(tab - (b.p + start)), &isnew);
+			}
+			start = (size_t)(nl - b.p) + 1;
+		}
+		memmove(b.p, b.p + start, b.n - start);
+		b.n -= start;
+		start = 0;
+	}
+	crm_buf_release(&b);
+	ic->scanned = end;
+}
+
+/*
+ * Append the chunk's records under one lock hold, leaving out (with a
+ * message, and *status set) those whose given id is already in the log or
+ * came earlier in the input; then empty the chunk.
+ */
+static void
+store_put_checked(struct crm_store *s, struct crm_buf *chunk,
+    struct pend *pd, size_t npd, struct idcheck *ic, int *status)
+{
+	char e[1024];
+	size_t i, kept = 0;
+	int given = 0;
+
+	for (i = 0; i < npd; i++)
+		given |= pd[i].given;
+	if (!given) {
+		store_put(s, chunk);
+		return;
+	}
+	if (crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	idcheck_scan(ic, s, crm_store_size(s));
+	/* keep the records that pass, moved down in place */
+	for (i = 0; i < npd; i++) {
+		char *p = chunk->p + pd[i].off;
+		const char *tab = memchr(p, '\t', pd[i].len);
+		size_t n = tab ? (size_t)(tab - p) : pd[i].len;
+		struct smap_ent *en;
+		int isnew;
+
+		if (pd[i].given) {
+			en = smap_get(&ic->ids, p, n, &isnew);
+			if (!isnew) {
+				struct crm_buf m;
+
+				crm_buf_init(&m);
+				addquoted(&m, p, n);
+				if (en->val)
+					warnx("-:%ld: id: duplicate id %s (first "
+					    "on line %zu): record not added",
+					    pd[i].line, m.p, en->val);
+				else
+					warnx("-:%ld: id: duplicate id %s "
+					    "(already in the log): record not "
+					    "added", pd[i].line, m.p);
+				crm_buf_release(&m);
+				*status = CRM_EXIT_REJECT;
+				continue;
+			}
+			en->val = (size_t)pd[i].line;
+		}
+		if (p != chunk->p + kept)
+			memmove(chunk->p + kept, p, pd[i].len);
+		kept += pd[i].len;
+	}
+	if ((kept && crm_store_append(s, chunk->p, kept, e, sizeof e) < 0) ||
+	    crm_store_commit(s, e, sizeof e) < 0) {
+		crm_store_unlock(s);
+		errx(CRM_EXIT_FATAL, "%s", e);
+	}
+	ic->scanned = crm_store_size(s);
+	crm_store_unlock(s);
+	crm_buf_reset(chunk);
+}
+
 static int
 add_batch(struct crm_store *s, int csv, int ignore_extra)
 {
@@ -494,8 +746,11 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 	struct crm_rec rec;
 	struct crm_buf chunk, msg, extra;
 	struct crm_field f[NF];
-	int map[NF], rc, status = CRM_EXIT_OK;
+	int map[NF], rc, status = CRM_EXIT_OK, given;
 	char e[512], id[48];
+	struct idcheck ic;
+	struct pend *pd = NULL;
+	size_t npd = 0, apd = 0;
 
 	memset(&ro, 0, sizeof ro);
 	ro.format = csv ? CRM_IN_CSV : CRM_IN_TSV;
@@ -538,6 +793,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 			errx(CRM_EXIT_FATAL, "-:1: missing column %s",
 			    colname[k]);
 
+	memset(&ic, 0, sizeof ic);
 	crm_buf_init(&chunk);
 	crm_buf_init(&msg);
 	crm_buf_grow(&chunk, CHUNK + 65536);
@@ -546,7 +802,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 
 		if (rc == CRM_READ_FATAL) {
 			warnx("%s", crm_reader_error(r));
-			store_put(s, &chunk);
+			store_put_checked(s, &chunk, pd, npd, &ic, &status);
 			exit(CRM_EXIT_FATAL);
 		}
 		if (rc == CRM_READ_BAD) {
@@ -563,7 +819,8 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 				f[k].n = 0;
 			}
 		}
-		if (!f[F_ID].n) {
+		given = f[F_ID].n != 0;
+		if (!given) {
 			crm_store_newid(id, "I");
 			f[F_ID].p = id;
 			f[F_ID].n = strlen(id);
@@ -585,14 +842,24 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 			status = CRM_EXIT_REJECT;
 			continue;
 		}
+		crm_grow(&pd, &apd, npd + 1, sizeof *pd);
+		pd[npd].off = chunk.n;
+		pd[npd].line = rec.line;
+		pd[npd].given = given;
 		add_line(&chunk, f);
-		if (chunk.n >= CHUNK)
-			store_put(s, &chunk);
+		pd[npd].len = chunk.n - pd[npd].off;
+		npd++;
+		if (chunk.n >= CHUNK) {
+			store_put_checked(s, &chunk, pd, npd, &ic, &status);
+			npd = 0;
+		}
 	}
-	store_put(s, &chunk);
+	store_put_checked(s, &chunk, pd, npd, &ic, &status);
 	crm_buf_release(&chunk);
 	crm_buf_release(&msg);
 	crm_reader_close(r);
+	smap_free(&ic.ids);
+	free(pd);
 	return status;
 }
 
@@ -1530,95 +1797,6 @@ cmd_show(int argc, char **argv)
 	free(S.f);
 	free(path);
 	return S.status;
-}
-
-/* ---- a string-keyed hash table over an arena ---- */
-
-struct smap_ent {
-	const char *key;
-	size_t n;
-	size_t val;
-};
-
-struct smap {
-	struct smap_ent *t;
-	size_t cap, used;
-	char **blocks;
-	size_t nblocks, ablocks, bleft;
-	char *bp;
-};
-
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
-static char *
-smap_copy(struct smap *m, const char *p, size_t n)
-{
-	if (m->bleft < n + 1) {
-		size_t sz = n + 1 > 65536 ? n + 1 : 1 << 20;
-		crm_grow(&m->blocks, &m->ablocks, m->nblocks + 1,
-		    sizeof *m->blocks);
-		m->bp = m->blocks[m->nblocks++] = crm_xmalloc(sz);
-		m->bleft = sz;
-	}
-	char *r = m->bp;
-	memcpy(r, p, n);
-	r[n] = '\0';
-	m->bp += n + 1;
-	m->bleft -= n + 1;
-	return r;
-}
-
-/* The entry for key p[0..n); *isnew says whether it was just added (with
- * val 0). */
-static struct smap_ent *
-smap_get(struct smap *m, const char *p, size_t n, int *isnew)
-{
-	if (m->used * 2 >= m->cap) {
-		struct smap_ent *old = m->t;
-		size_t oc = m->cap;
-		m->cap = oc ? oc * 2 : 1024;
-		m->t = crm_xcalloc(m->cap, sizeof *m->t);
-		for (size_t i = 0; i < oc; i++) {
-			if (!old[i].key)
-				continue;
-			size_t j = hash(old[i].key, old[i].n) & (m->cap - 1);
-			while (m->t[j].key)
-				j = (j + 1) & (m->cap - 1);
-			m->t[j] = old[i];
-		}
-		free(old);
-	}
-	size_t j = hash(p, n) & (m->cap - 1);
-	while (m->t[j].key) {
-		if (m->t[j].n == n && !memcmp(m->t[j].key, p, n)) {
-			*isnew = 0;
-			return &m->t[j];
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->t[j].key = smap_copy(m, p, n);
-	m->t[j].n = n;
-	m->t[j].val = 0;
-	m->used++;
-	*isnew = 1;
-	return &m->t[j];
-}
-
-static void
-smap_free(struct smap *m)
-{
-	for (size_t i = 0; i < m->nblocks; i++)
-		free(m->blocks[i]);
-	free(m->blocks);
-	free(m->t);
 }
 
 /* ---- check ---- */

@@ -235,6 +235,46 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	cmp in.tsv log.tsv
 }
 
+@test "crm-log add -: a given id already in the log or earlier in the input is reported and not written" {
+	export CRM_AS_OF=2026-11-23T10:00:00Z
+	printf '%s\n' $'id\tcustomer_id\tchannel\ttype' $'X1\tC1\tsms\tcare' | crm-log add -f log.tsv -
+	printf '%s\n' $'id\tcustomer_id\tchannel\ttype' \
+		$'X1\tC2\tsms\tcare' \
+		$'X9\tC3\tsms\tcare' \
+		$'\tC4\tsms\tcare' \
+		$'X9\tC5\tsms\tcare' \
+		$'X10\tC6\tsms\tcare' >in.tsv
+	run crm-log add -f log.tsv - <in.tsv
+	assert_failure 1
+	assert_line -n 0 "crm-log: -:2: id: duplicate id 'X1' (already in the log): record not added"
+	assert_line -n 1 "crm-log: -:5: id: duplicate id 'X9' (first on line 3): record not added"
+	[ "${#lines[@]}" -eq 2 ]
+	run cut -f3 log.tsv
+	assert_output $'customer_id\nC1\nC3\nC4\nC6'
+	run crm-log check -f log.tsv
+	assert_success
+}
+
+@test "crm-log add -: writers adding the same ids at once write each id once" {
+	crm-gen --seed 4 interactions 20000 >in.tsv
+	crm-log add -f log.tsv - </dev/null
+	for w in 1 2 3 4; do
+		( rc=0; crm-log add -f log.tsv - <in.tsv 2>err.$w || rc=$?; echo $rc >rc.$w ) &
+	done
+	for job in $(jobs -p); do wait "$job"; done
+	[ "$(wc -l <log.tsv)" -eq 20001 ]
+	run crm-log check -f log.tsv
+	assert_success
+	# every writer exits 0 or 1; together they report every id but once
+	dups=0
+	for w in 1 2 3 4; do
+		rc=$(cat rc.$w)
+		[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]
+		dups=$((dups + $(grep -c 'duplicate id' err.$w || true)))
+	done
+	[ "$dups" -eq 60000 ]
+}
+
 # --- torn tails, repair, failures ---
 
 @test "crm-log: a torn tail stops the next writer until check --repair cuts it off" {
