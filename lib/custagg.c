@@ -1,13 +1,15 @@
 /*
  * custagg: customers split over 256 partitions by hash, each an
- * open-addressing table with its own blocks of customers; long ids,
- * customer blocks and day lists go to one bump arena (on huge pages), the
- * day lists as power-of-two blocks recycled through free lists.
+ * open-addressing table with its own blocks of customers.  Partitions come
+ * in 16 groups; long ids, customer blocks and day lists go to the bump
+ * arena of their group (on huge pages), the day lists as power-of-two
+ * blocks recycled through free lists.
  *
  * Queued transactions are first sorted into their partitions and then
  * counted partition by partition: one partition's table, customers and day
  * lists fit in the caches, where a single table of half a million customers
- * would cost several cache misses per transaction.
+ * would cost several cache misses per transaction.  Since a group's memory
+ * is its own, two threads count one batch at once, a group each at a time.
  */
 #include "custagg.h"
 
