@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -533,19 +532,13 @@ smap_copy(struct smap *m, const char *p, size_t n)
 	return r;
 }
 
-/* A zeroed table of n entries; a large one on huge pages, where faulting
- * it in 4 KiB at a time would cost more than filling it. */
+/* A zeroed table of n entries (on huge pages when large). */
 static struct smap_ent *
 smap_table(size_t n)
 {
 	size_t bytes = crm_mulsz(n, sizeof(struct smap_ent));
-	void *p;
+	void *p = crm_xmalloc_huge(bytes);
 
-	if (bytes < (2u << 20))
-		return crm_xcalloc(n, sizeof(struct smap_ent));
-	if (posix_memalign(&p, 2u << 20, bytes) != 0)
-		return crm_xcalloc(n, sizeof(struct smap_ent));
-	madvise(p, bytes, MADV_HUGEPAGE);
 	memset(p, 0, bytes);
 	return p;
 }

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bgnbd.h"
@@ -465,24 +464,9 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 
 /* --- scoring ------------------------------------------------------------- */
 
-/*
- * Allocate the per-customer arrays of the report on huge pages where the
- * kernel allows: with half a million customers they are tens of megabytes,
- * and faulting them in 4 KiB at a time costs more than filling them.
- */
-static void *
-bigalloc(size_t n)
-{
-	void *p;
-
-	if (n < (2u << 20))
-		return crm_xmalloc(n);
-	n = (n + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
-	if (posix_memalign(&p, 2u << 20, n) != 0)
-		return crm_xmalloc(n);
-	madvise(p, n, MADV_HUGEPAGE);
-	return p;
-}
+/* The per-customer arrays of the report (tens of megabytes with half a
+ * million customers) on huge pages. */
+#define bigalloc crm_xmalloc_huge
 
 struct row {
 	const struct crm_cust *c;

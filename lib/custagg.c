@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -29,7 +28,6 @@
 
 #define ARENA_MIN (1u << 20)
 #define ARENA_MAX (64u << 20)
-#define HUGE (2u << 20)
 #define NPART 256
 #define QCAP (1u << 11)         /* queued transactions per partition and
                                    batch: a batch holds half a million */
@@ -135,24 +133,11 @@ struct crm_custagg {
 	size_t ntmp;
 };
 
-/* Large blocks on 2 MiB boundaries, marked for transparent huge pages:
- * day lists are read at random, and TLB misses would otherwise cost as
- * much as the cache misses. */
 static void wait_helper(struct crm_custagg *a);
 
-static void *
-bigalloc(size_t n)
-{
-	void *p;
-
-	if (n < HUGE)
-		return crm_xmalloc(n);
-	n = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
-	if (posix_memalign(&p, HUGE, n) != 0)
-		return crm_xmalloc(n);  /* dies with the usual message */
-	madvise(p, n, MADV_HUGEPAGE);
-	return p;
-}
+/* Large blocks on huge pages: day lists are read at random, and TLB
+ * misses would otherwise cost as much as the cache misses. */
+#define bigalloc crm_xmalloc_huge
 
 static uint64_t
 hash_bytes(const char *p, size_t n)

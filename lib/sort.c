@@ -5,25 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "util.h"
-
-/* Scratch space, on huge pages when large: faulting in tens of megabytes
- * 4 KiB at a time costs more than the sort. */
-static void *
-scratch(size_t n)
-{
-	void *p;
-
-	if (n < (2u << 20))
-		return crm_xmalloc(n);
-	n = (n + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
-	if (posix_memalign(&p, 2u << 20, n) != 0)
-		return crm_xmalloc(n);
-	madvise(p, n, MADV_HUGEPAGE);
-	return p;
-}
 
 /* Stable insertion sort for short arrays. */
 static void
@@ -59,7 +42,7 @@ crm_sort_kv(struct crm_kv *a, size_t n)
 		for (pass = 0; pass < 8; pass++)
 			cnt[pass][k >> (8 * pass) & 255]++;
 	}
-	b = scratch(crm_mulsz(n, sizeof *b));
+	b = crm_xmalloc_huge(crm_mulsz(n, sizeof *b));
 	dst = b;
 	for (pass = 0; pass < 8; pass++) {
 		int sh = pass * 8;

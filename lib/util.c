@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static void
@@ -361,4 +362,19 @@ crm_threads(void)
 			n = k;
 	}
 	return n > 1024 ? 1024 : (int)n;
+}
+
+void *
+crm_xmalloc_huge(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+
+	if (n < huge)
+		return crm_xmalloc(n);
+	n = (n + huge - 1) & ~(huge - 1);
+	if (posix_memalign(&p, huge, n) != 0)
+		return crm_xmalloc(n);  /* dies with the usual message */
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
 }

@@ -58,6 +58,12 @@ void crm_strv_free(char **v);
  * when the whole span is valid. */
 size_t crm_utf8_valid(const char *p, size_t n);
 
+/* n bytes (freed with free), like crm_xmalloc; from 2 MiB up on 2 MiB
+ * boundaries and marked for transparent huge pages: large arrays read or
+ * filled at random would otherwise cost a TLB miss per access, and
+ * faulting them in 4 KiB at a time costs more than filling them. */
+void *crm_xmalloc_huge(size_t n);
+
 /* Threads a tool may run at once: the cores online, or fewer when the
  * environment variable CRM_THREADS is a smaller positive number (1 runs
  * everything in one thread).  At least 1. */
