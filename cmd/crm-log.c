@@ -429,7 +429,8 @@ store_open(const char *path)
 }
 
 /*
- * Append b's whole records under one lock hold, then empty b.
+ * Write b's whole records to the locked store s and commit them; on a
+ * failure the store is rolled back and unlocked, and the program exits.
  *
  * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
  * writes the first half of its bytes, sleeps, and writes the rest, so that a
@@ -437,16 +438,12 @@ store_open(const char *path)
  * that a crash would leave.
  */
 static void
-store_put(struct crm_store *s, struct crm_buf *b)
+write_locked(struct crm_store *s, const struct crm_buf *b)
 {
 	char e[1024];
 	const char *pause = getenv("CRM_TEST_PAUSE_WRITE");
 	size_t half = 0;
 
-	if (!b->n)
-		return;
-	if (crm_store_lock(s, e, sizeof e) < 0)
-		errx(CRM_EXIT_FATAL, "%s", e);
 	if (pause && *pause) {
 		half = b->n / 2;
 		if (crm_store_append(s, b->p, half, e, sizeof e) < 0)
@@ -456,12 +453,25 @@ store_put(struct crm_store *s, struct crm_buf *b)
 	if (crm_store_append(s, b->p + half, b->n - half, e, sizeof e) < 0 ||
 	    crm_store_commit(s, e, sizeof e) < 0)
 		goto fail;
-	crm_store_unlock(s);
-	crm_buf_reset(b);
 	return;
 fail:
 	crm_store_unlock(s);
 	errx(CRM_EXIT_FATAL, "%s", e);
+}
+
+/* Append b's whole records under one lock hold, then empty b. */
+static void
+store_put(struct crm_store *s, struct crm_buf *b)
+{
+	char e[1024];
+
+	if (!b->n)
+		return;
+	if (crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	write_locked(s, b);
+	crm_store_unlock(s);
+	crm_buf_reset(b);
 }
 
 static const struct option add_opts[] = {
@@ -720,11 +730,9 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 			memmove(chunk->p + kept, p, pd[i].len);
 		kept += pd[i].len;
 	}
-	if ((kept && crm_store_append(s, chunk->p, kept, e, sizeof e) < 0) ||
-	    crm_store_commit(s, e, sizeof e) < 0) {
-		crm_store_unlock(s);
-		errx(CRM_EXIT_FATAL, "%s", e);
-	}
+	chunk->n = kept;
+	if (kept)
+		write_locked(s, chunk);
 	ic->scanned = crm_store_size(s);
 	crm_store_unlock(s);
 	crm_buf_reset(chunk);
