@@ -648,15 +648,26 @@ start_helper(struct crm_custagg *a)
 	a->helper = 1;
 }
 
-/* Give batch k to the helper (which starts on its groups at once). */
+/*
+ * Batch k is filled: open its groups to counting.  Only here, once the
+ * batch is whole: a thread still in count_groups for the batch's last
+ * round finds every group taken until then.
+ */
 static void
-hand_over(struct crm_custagg *a, int k)
+batch_ready(struct crm_custagg *a, int k)
 {
 	struct batch *b = &a->b[k];
 
 	store_fence();
 	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
+}
+
+/* Give batch k to the helper (which starts on its groups at once). */
+static void
+hand_over(struct crm_custagg *a, int k)
+{
+	batch_ready(a, k);
 	pthread_mutex_lock(&a->mu);
 	a->job = k;
 	pthread_cond_broadcast(&a->cv);
@@ -691,12 +702,9 @@ wait_helper(struct crm_custagg *a)
 static void
 count_here(struct crm_custagg *a, int k)
 {
-	struct batch *b = &a->b[k];
-
-	if (!b->mem)
+	if (!a->b[k].mem)
 		return;
-	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
+	batch_ready(a, k);
 	count_groups(a, k);
 	batch_done(a, k);
 }
@@ -733,18 +741,15 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 			a->errfn(a->errarg, tag, day, amount);
 		return;
 	}
-	if (!b->mem)
-		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
 	/* tags are kept as 32-bit offsets from the batch's first one: a tag
 	 * that does not fit starts a new batch */
 	if (b->nrec && (tag < b->tag0 ||
 	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX)) {
 		batch_full(a);
 		b = &a->b[a->cur];
-		if (!b->mem)
-			b->mem = bigalloc(crm_mulsz(NPART * QCAP,
-			    sizeof *b->mem));
 	}
+	if (!b->mem)
+		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
 	if (!b->nrec++)
 		b->tag0 = tag;
 	r = &b->mem[pi * QCAP + b->nq[pi]++];
@@ -753,14 +758,13 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	t.day = day;
 	t.amt = amount;
 	t.tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
+	memset(t.id.in, 0, sizeof t.id.in);
 	if (n < sizeof t.id.in) {
 		size_t i;
 
-		memset(t.id.in, 0, sizeof t.id.in);
 		for (i = 0; i < n; i++)
 			t.id.in[i] = id[i];
 	} else {
-		memset(t.id.in, 0, sizeof t.id.in);
 		t.id.off = b->qid.n;
 		crm_buf_add(&b->qid, id, n);
 	}
