@@ -1348,11 +1348,11 @@ revenues(size_t *np, uint64_t *orders)
 	kv = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *kv));
 	for (size_t i = 0; i < n; i++) {
 		kv[i].k = crm_sort_key_i64(v[i]);
-		kv[i].v = 0;
+		kv[i].v = (uint64_t)v[i];
 	}
 	crm_sort_kv(kv, n);
 	for (size_t i = 0; i < n; i++)
-		v[i] = (int64_t)(kv[i].k ^ (uint64_t)1 << 63);
+		v[i] = (int64_t)kv[i].v;
 	free(kv);
 	*np = n;
 	return v;
