@@ -1332,12 +1332,14 @@ revenues(size_t *np, uint64_t *orders)
 	*orders = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_cust *c = cs[i];
+		struct crm_custday_it it;
 		__int128 sum = 0;
 
 		/* The revenue alone: crm_cust_stats would also work out
 		 * recency, gaps and windows that this report does not show. */
-		for (uint32_t d = 0; d < c->ndays; d++)
-			sum += crm_custday_amount(&c->days[d]);
+		crm_cust_days(c, &it);
+		while (crm_custday_next(&it))
+			sum += it.amount;
 		if (sum > INT64_MAX || sum < INT64_MIN)
 			errx(CRM_EXIT_FATAL, "customer '%s': revenue out of "
 			    "range", c->id);
@@ -1545,8 +1547,8 @@ churn_report(void)
 	int32_t *ptab;
 
 	for (size_t i = 0; i < n; i++)
-		if (cs[i]->days[0].day < dmin)
-			dmin = cs[i]->days[0].day;
+		if (crm_cust_first(cs[i]) < dmin)
+			dmin = crm_cust_first(cs[i]);
 	p1 = period_of(dmax, q);
 	p0 = n ? period_of(dmin, q) : p1;
 	if (p1 - p0 + 1 > MAX_PERIODS)
@@ -1573,18 +1575,20 @@ churn_report(void)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_cust *c = cs[i];
-		int32_t first = ptab[c->days[0].day - dmin], prev = -2;
+		int32_t first = ptab[crm_cust_first(c) - dmin], prev = -2;
+		struct crm_custday_it it;
 		__int128 rev = 0;
 
 		fresh[first]++;
 		if (coh)
 			cohn[first]++;
-		for (uint32_t d = 0; d <= c->ndays; d++) {
-			int32_t p = d < c->ndays ? ptab[c->days[d].day - dmin] :
-			    INT32_MAX;
+		crm_cust_days(c, &it);
+		for (;;) {
+			int more = crm_custday_next(&it);
+			int32_t p = more ? ptab[it.day - dmin] : INT32_MAX;
 
 			if (p == prev) {
-				rev += crm_custday_amount(&c->days[d]);
+				rev += it.amount;
 				continue;
 			}
 			/* Leaving period prev: lost in prev + 1 unless the
@@ -1602,7 +1606,7 @@ churn_report(void)
 			if (p != first && p != prev + 1)
 				back[p]++;
 			prev = p;
-			rev = crm_custday_amount(&c->days[d]);
+			rev = it.amount;
 		}
 	}
 	t[0] = NEWTAB("churn", 1, "period", "active_start", "new",

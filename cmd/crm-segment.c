@@ -451,7 +451,7 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 			const struct crm_cust *c = crm_custagg_find(a,
 			    rec.f[0].p, rec.f[0].n);
 
-			if (c->days[c->ndays - 1].day > asof) {
+			if (c->last_day > asof) {
 				warnx("%s", crm_reader_seterr(r, rec.line, 2,
 				    NULL, 0, "purchase after --as-of: the "
 				    "partial was made with a later --as-of"));
@@ -826,7 +826,7 @@ stats_span(void *arg)
 		if (i + 16 < j->hi)
 			__builtin_prefetch(j->v[i + 16]);
 		if (i + 8 < j->hi)
-			__builtin_prefetch(j->v[i + 8]->days);
+			__builtin_prefetch(j->v[i + 8]->enc);
 		j->rows[i].c = j->v[i];
 		crm_cust_stats(j->v[i], j->asof, j->period, &j->rows[i].s);
 	}

@@ -1,9 +1,16 @@
 /*
  * custagg: customers split over 256 partitions by hash, each an
  * open-addressing table with its own blocks of customers.  Partitions come
- * in 16 groups; long ids, customer blocks and day lists go to the bump
- * arena of their group (on huge pages), the day lists as power-of-two
+ * in 16 groups; long ids, customer blocks and encoded days go to the bump
+ * arena of their group (on huge pages), the encoded days as power-of-two
  * blocks recycled through free lists.
+ *
+ * Encoded days: each day before the latest as two LEB128 varints, the day
+ * (zigzag for the first, the gap less one after it) and the day's total
+ * (zigzag), ascending by day.  The latest day and its total stay in the
+ * customer, so that a purchase on it or on a later day (the usual order of
+ * a stream) appends a few bytes without reading the encoded days; an
+ * earlier day is found by decoding from the start and spliced in.
  *
  * Queued transactions are first sorted into their partitions and then
  * counted partition by partition: one partition's table, customers and day
@@ -43,9 +50,9 @@ struct chunk {
 	/* data follows, aligned for pointers */
 };
 
-/* A queued transaction: one cache line, written with non-temporal stores
- * (the batch is far larger than the caches, and reading each line before
- * overwriting it cost more than the rest of queueing). */
+/* A queued transaction: half a cache line, written with non-temporal
+ * stores (the batch is far larger than the caches, and reading each line
+ * before overwriting it cost more than the rest of queueing). */
 struct qrec {
 	uint32_t h32;           /* high half of the hash (the low bits chose
 	                           the partition) */
@@ -54,10 +61,12 @@ struct qrec {
 	uint32_t tag;           /* tag - the batch's first tag */
 	int64_t amt;
 	union {
-		char in[40];    /* ids shorter than 40 bytes, zero-padded */
-		size_t off;     /* of a longer id in the batch's id buffer */
+		char in[8];     /* ids of up to 8 bytes, zero-padded */
+		uint64_t off;   /* of a longer id in the batch's id buffer */
 	} id;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(32)));
+
+#define QINLINE 8               /* longest id kept in a queue record */
 
 #define CBLOCK 256              /* customers per block (16 KiB) */
 
@@ -108,6 +117,12 @@ struct arena {
 	int32_t maxday;
 };
 
+/* A day and its total, decoded. */
+struct dayamt {
+	int32_t day;
+	int64_t amt;
+};
+
 struct crm_custagg {
 	struct part part[NPART];
 	struct arena ar[NGROUP];
@@ -129,7 +144,7 @@ struct crm_custagg {
 	int quit;
 	crm_custagg_errfn *errfn;
 	void *errarg;
-	struct crm_custday *tmp;        /* merge scratch */
+	struct dayamt *tmp;     /* merge scratch */
 	size_t ntmp;
 };
 
@@ -205,7 +220,12 @@ arena_alloc64(struct arena *a, size_t n)
 	return p + (64 - ((uintptr_t)p & 63)) % 64;
 }
 
-static struct crm_custday *
+#define MINCLS 3                /* smallest block of encoded days: 8 bytes,
+                                   room for the free list's pointer */
+#define MAXENC ((uint32_t)1 << 31)      /* most encoded bytes a customer */
+#define MAXENTRY 15             /* longest entry: a 5-byte day, 10-byte amount */
+
+static unsigned char *
 days_alloc(struct arena *a, unsigned cls)
 {
 	void *p = a->freelist[cls];
@@ -214,16 +234,12 @@ days_alloc(struct arena *a, unsigned cls)
 		memcpy(&a->freelist[cls], p, sizeof p);
 		return p;
 	}
-	return arena_alloc(a, ((size_t)1 << cls) * sizeof(struct crm_custday));
+	return arena_alloc(a, (size_t)1 << cls);
 }
 
 static void
-days_free(struct arena *a, struct crm_custday *d, uint32_t cap)
+days_free(struct arena *a, unsigned char *d, unsigned cls)
 {
-	unsigned cls = 0;
-
-	while (((uint32_t)1 << cls) < cap)
-		cls++;
 	memcpy(d, &a->freelist[cls], sizeof(void *));
 	a->freelist[cls] = d;
 }
@@ -318,22 +334,22 @@ arena_of(struct crm_custagg *a, uint64_t h)
 	return &a->ar[(h & (NPART - 1)) / GPART];
 }
 
-/* Whether two ids shorter than 16 bytes, each zero-padded to 16 bytes,
- * are the same. */
+/* Whether two ids of up to 8 bytes, each zero-padded to 8 bytes, are the
+ * same. */
 static inline int
-same16(const char *x, const char *y)
+same8(const char *x, const char *y)
 {
-	uint64_t a[2], b[2];
+	uint64_t a, b;
 
-	memcpy(a, x, 16);
-	memcpy(b, y, 16);
-	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+	memcpy(&a, x, 8);
+	memcpy(&b, y, 8);
+	return a == b;
 }
 
 /*
  * The customer with this id and hash, created when absent (create != 0).
- * padded: id is shorter than 16 bytes and zero-padded to 16 bytes, so it
- * compares with a customer's small id (also zero-padded) word by word.
+ * padded: id has at most 8 bytes and is zero-padded to 8, so it compares
+ * with a customer's small id (also zero-padded) in one word.
  */
 static struct crm_cust *
 lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
@@ -354,7 +370,7 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 			break;
 		if ((uint32_t)(v >> 32) == h32) {
 			c = custat(p, (uint32_t)v - 1);
-			if (c->idlen == n && (padded ? same16(c->small, id) :
+			if (c->idlen == n && (padded ? same8(c->small, id) :
 			    memcmp(c->id, id, n) == 0))
 				return c;
 		}
@@ -381,83 +397,169 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 	copy[n] = '\0';
 	c->id = copy;
 	c->idlen = (uint32_t)n;
-	c->hash = h32;
 	c->orders = 0;
-	c->days = NULL;
-	c->ndays = c->cap = 0;
+	c->enc = NULL;
+	c->enclen = 0;
+	c->ndays = 0;
+	c->cls = 0;
 	p->slot[i] = (uint64_t)h32 << 32 | (uint64_t)p->ncust;
 	if (p->ncust * 2 > p->mask)
 		rehash(p);
 	return c;
 }
 
-static void
-setamt(struct crm_custday *d, int64_t v)
+/* LEB128 of v at p; the number of bytes (at most 10). */
+static inline size_t
+putv(unsigned char *p, uint64_t v)
 {
-	uint64_t u = (uint64_t)v;
+	size_t k = 0;
 
-	d->amt_hi = (int32_t)(uint32_t)(u >> 32);
-	d->amt_lo = (uint32_t)u;
+	while (v >= 0x80) {
+		p[k++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[k++] = (unsigned char)v;
+	return k;
 }
 
-/* Add amount on day to c; -1 on int64 overflow of the day's total. */
-static int
-addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+static inline uint64_t
+zz(int64_t v)
 {
-	struct crm_custday *d;
-	uint32_t lo, hi, k;
+	return (uint64_t)v << 1 ^ (uint64_t)(v >> 63);
+}
 
-	if (c->ndays && c->days[c->ndays - 1].day <= day) {
-		k = c->ndays - 1;
-		if (c->days[k].day == day)
-			goto found;
-		k = c->ndays;
-	} else {
-		lo = 0;
-		hi = c->ndays;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
+/* The day part of an entry for day after prev (first: no entry before). */
+static inline size_t
+putday(unsigned char *p, int first, int32_t prev, int32_t day)
+{
+	if (first)
+		return putv(p, zz(day));
+	return putv(p, (uint64_t)((int64_t)day - prev - 1));
+}
 
-			if (c->days[mid].day < day)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		k = lo;
-		if (k < c->ndays && c->days[k].day == day)
-			goto found;
-	}
-	if (c->ndays == c->cap) {
-		unsigned cls = 0;
-		uint32_t ncap = c->cap ? c->cap * 2 : 1;
+/*
+ * Replace the oldlen encoded bytes of c at off with t[0..newlen), moving
+ * the days to a larger block when they outgrow theirs; -1 when the days
+ * would pass MAXENC bytes (nothing changed).
+ */
+static int
+splice(struct arena *a, struct crm_cust *c, size_t off, size_t oldlen,
+    const unsigned char *t, size_t newlen)
+{
+	size_t n = c->enclen - oldlen + newlen, rest = c->enclen - off - oldlen;
 
-		while (((uint32_t)1 << cls) < ncap)
+	if (n > MAXENC)
+		return -1;
+	if (!c->enc || n > (size_t)1 << c->cls) {
+		unsigned cls = c->enc ? c->cls + 1u : MINCLS;
+		unsigned char *d;
+
+		while (((size_t)1 << cls) < n)
 			cls++;
 		d = days_alloc(a, cls);
-		if (c->ndays)
-			memcpy(d, c->days, c->ndays * sizeof *d);
-		if (c->days)
-			days_free(a, c->days, c->cap);
-		c->days = d;
-		c->cap = ncap;
-	}
-	memmove(&c->days[k + 1], &c->days[k],
-	    (c->ndays - k) * sizeof *c->days);
-	c->ndays++;
-	c->days[k].day = day;
-	setamt(&c->days[k], amount);
-	if (day > a->maxday)
-		a->maxday = day;
+		if (off)
+			memcpy(d, c->enc, off);
+		if (rest)
+			memcpy(d + off + newlen, c->enc + off + oldlen, rest);
+		if (c->enc)
+			days_free(a, c->enc, c->cls);
+		c->enc = d;
+		c->cls = (uint8_t)cls;
+	} else if (rest && newlen != oldlen)
+		memmove(c->enc + off + newlen, c->enc + off + oldlen, rest);
+	memcpy(c->enc + off, t, newlen);
+	c->enclen = (uint32_t)n;
 	return 0;
-found:
-	{
-		int64_t v = crm_custday_amount(&c->days[k]), s;
+}
 
-		if (__builtin_add_overflow(v, amount, &s))
-			return -1;
-		setamt(&c->days[k], s);
+/* Add amount on day, earlier than c's latest day, to the encoded days. */
+static int
+addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+{
+	const unsigned char *base = c->enc, *p = base, *end = base + c->enclen;
+	unsigned char t[40];
+	int32_t prev = 0;
+	size_t k;
+
+	while (p < end) {
+		const unsigned char *ent = p, *ap;
+		int64_t am, sum;
+		int32_t d = p == base ?
+		    (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&p)) :
+		    (int32_t)((int64_t)prev + 1 +
+		    (int64_t)crm_custagg_getv_(&p));
+
+		ap = p;
+		am = crm_custagg_unzz_(crm_custagg_getv_(&p));
+		if (d == day) {
+			if (__builtin_add_overflow(am, amount, &sum))
+				return -1;
+			k = putv(t, zz(sum));
+			return splice(a, c, (size_t)(ap - base),
+			    (size_t)(p - ap), t, k);
+		}
+		if (d > day) {
+			/* the new entry, then this entry's day from the new one */
+			k = putday(t, ent == base, prev, day);
+			k += putv(t + k, zz(amount));
+			k += putday(t + k, 0, day, d);
+			if (splice(a, c, (size_t)(ent - base), (size_t)(ap - ent),
+			    t, k) < 0)
+				return -1;
+			c->ndays++;
+			return 0;
+		}
+		prev = d;
 	}
+	/* after every encoded day, before the latest */
+	k = putday(t, c->enclen == 0, prev, day);
+	k += putv(t + k, zz(amount));
+	if (splice(a, c, c->enclen, 0, t, k) < 0)
+		return -1;
+	c->tail_day = day;
+	c->ndays++;
 	return 0;
+}
+
+/* Add amount on day to c; -1 on int64 overflow of the day's total (or
+ * days beyond MAXENC bytes), with c unchanged. */
+static inline int
+addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+{
+	unsigned char t[24];
+	size_t k;
+
+	if (c->ndays && day == c->last_day) {
+		int64_t sum;
+
+		if (__builtin_add_overflow(c->last_amt, amount, &sum))
+			return -1;
+		c->last_amt = sum;
+		return 0;
+	}
+	if (!c->ndays || day > c->last_day) {
+		if (c->ndays) {
+			/* the latest day joins the encoded ones: in place when
+			 * the block has room for the longest entry */
+			unsigned char *w = c->enc && c->enclen + MAXENTRY <=
+			    (size_t)1 << c->cls ? c->enc + c->enclen : t;
+
+			k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
+			k += putv(w + k, zz(c->last_amt));
+			if (w != t)
+				c->enclen += (uint32_t)k;
+			else if (splice(a, c, c->enclen, 0, t, k) < 0)
+				return -1;
+			c->tail_day = c->last_day;
+		}
+		c->last_day = day;
+		c->last_amt = amount;
+		c->ndays++;
+		if (day > a->maxday)
+			a->maxday = day;
+		return 0;
+	}
+	return addpast(a, c, day, amount);
 }
 
 int
@@ -488,19 +590,56 @@ crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
 }
 
 /* Prefetch the customer with hash half h32 if it sits in its first slot,
- * or (days) its last purchase day. */
+ * or (tail) the end of its encoded days, where a later day goes. */
 static inline void
-prefetch_cust(const struct part *p, uint32_t h32, int days)
+prefetch_cust(const struct part *p, uint32_t h32, int tail)
 {
 	uint64_t v = p->slot[h32 & p->mask];
 
 	if (v && (uint32_t)(v >> 32) == h32) {
 		const struct crm_cust *c = custat(p, (uint32_t)v - 1);
 
-		if (!days)
-			__builtin_prefetch(c);
-		else if (c->ndays)
-			__builtin_prefetch(&c->days[c->ndays - 1], 1);
+		if (!tail)
+			__builtin_prefetch(c, 1);
+		else if (c->enc)
+			__builtin_prefetch(c->enc + c->enclen, 1);
+	}
+}
+
+/*
+ * Most of a partition's customers are touched once a batch, each a cache
+ * miss when taken record by record.  While one partition is counted, the
+ * next one's slots and customers are fetched in line order, a few lines
+ * per record, which the memory system serves far faster.
+ */
+struct pfetch {
+	const struct part *p;
+	size_t slot, cust;      /* next slot and customer to fetch */
+};
+
+static void
+pfetch_start(struct pfetch *f, const struct part *p)
+{
+	f->p = p;
+	f->slot = f->cust = 0;
+}
+
+static inline void
+pfetch_step(struct pfetch *f)
+{
+	const struct part *p = f->p;
+
+	if (!p)
+		return;
+	if (f->slot <= p->mask) {
+		__builtin_prefetch(&p->slot[f->slot]);
+		f->slot += 64 / sizeof *p->slot;
+	}
+	if (f->cust < p->ncust) {
+		__builtin_prefetch(custat(p, f->cust), 1);
+		__builtin_prefetch(custat(p, f->cust + 1 < p->ncust ?
+		    f->cust + 1 : f->cust), 1);
+		f->cust += 2;
 	}
 }
 
@@ -522,10 +661,19 @@ count_group(struct crm_custagg *a, int k, size_t g)
 	struct refusals *e = &b->err[g];
 	size_t i, j;
 
+	struct pfetch pf;
+
+	pfetch_start(&pf, NULL);
 	for (i = g * GPART; i < (g + 1) * GPART; i++) {
 		const struct qrec *q = b->mem + i * QCAP;
 		struct part *p = &a->part[i];
 		size_t nq = b->nq[i];
+
+		if (i + 1 < (g + 1) * GPART && b->nq[i + 1] * 4 >
+		    a->part[i + 1].ncust)
+			pfetch_start(&pf, &a->part[i + 1]);
+		else
+			pfetch_start(&pf, NULL);
 
 		for (j = 0; j < nq; j++) {
 			const struct qrec *r = &q[j];
@@ -535,8 +683,8 @@ count_group(struct crm_custagg *a, int k, size_t g)
 			/* The customers of a batch are mostly out of the
 			 * caches: fetch the slot of the record 16 ahead, the
 			 * customer of the one 8 ahead (when its slot is the
-			 * first probed) and the last day of the one 4 ahead,
-			 * so that the misses overlap. */
+			 * first probed) and the end of the days of the one 4
+			 * ahead, so that the misses overlap. */
 			if (j + 16 < nq)
 				__builtin_prefetch(&p->slot[q[j + 16].h32 &
 				    p->mask]);
@@ -544,10 +692,10 @@ count_group(struct crm_custagg *a, int k, size_t g)
 				prefetch_cust(p, q[j + 8].h32, 0);
 			if (j + 4 < nq)
 				prefetch_cust(p, q[j + 4].h32, 1);
-			id = r->n < sizeof r->id.in ? r->id.in :
-			    b->qid.p + r->id.off;
+			pfetch_step(&pf);
+			id = r->n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
 			c = lookup(a, id, r->n, (uint64_t)r->h32 << 32 | i, 1,
-			    r->n < 16);
+			    r->n <= QINLINE);
 			if (!c || addday(ar, c, r->day, r->amt) < 0) {
 				crm_grow(&e->v, &e->alloc, e->n + 1,
 				    sizeof *e->v);
@@ -758,8 +906,8 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	t.day = day;
 	t.amt = amount;
 	t.tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
-	memset(t.id.in, 0, sizeof t.id.in);
-	if (n < sizeof t.id.in) {
+	t.id.off = 0;
+	if (n <= QINLINE) {
 		size_t i;
 
 		for (i = 0; i < n; i++)
@@ -775,8 +923,6 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 
 		_mm_stream_si128(dst, _mm_load_si128(src));
 		_mm_stream_si128(dst + 1, _mm_load_si128(src + 1));
-		_mm_stream_si128(dst + 2, _mm_load_si128(src + 2));
-		_mm_stream_si128(dst + 3, _mm_load_si128(src + 3));
 	}
 #else
 	*r = t;
@@ -931,44 +1077,48 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 	__extension__ __int128 sum = 0;
 	int64_t from1 = (int64_t)asof - period, from2 = (int64_t)asof - 2 * (int64_t)period;
 	uint32_t i, n = c->ndays;
+	struct crm_custday_it it;
+	int32_t small[64], *g = small, prev = 0;
 
 	memset(s, 0, sizeof *s);
-	if (!n || c->days[n - 1].day > asof)
+	if (!n || c->last_day > asof)
 		return -1;
-	s->first = c->days[0].day;
-	s->last = c->days[n - 1].day;
+	if (n - 1 > 64)
+		g = crm_xmalloc(crm_mulsz(n - 1, sizeof *g));
+	s->last = c->last_day;
 	s->orders = c->orders;
 	s->days = n;
 	s->recency = asof - s->last;
-	s->tenure = asof - s->first;
 	s->repeat_days = n - 1;
-	s->t_x = s->last - s->first;
-	for (i = 0; i < n; i++) {
-		int64_t v = crm_custday_amount(&c->days[i]);
-		int32_t d = c->days[i].day;
+	crm_cust_days(c, &it);
+	for (i = 0; crm_custday_next(&it); i++) {
+		int64_t v = it.amount;
+		int32_t d = it.day;
 
+		if (i)
+			g[i - 1] = d - prev;
+		else
+			s->first = d;
+		prev = d;
 		sum += v;
 		if (d > from1)
 			s->spend_latest = satadd(s->spend_latest, v);
 		else if (d > from2)
 			s->spend_prev = satadd(s->spend_prev, v);
 	}
+	s->tenure = asof - s->first;
+	s->t_x = s->last - s->first;
 	s->revenue_ok = sum >= INT64_MIN && sum <= INT64_MAX;
 	s->revenue = s->revenue_ok ? (int64_t)sum : 0;
 	if (n > 1) {
-		int32_t small[64], *g = n - 1 <= 64 ? small :
-		    crm_xmalloc(crm_mulsz(n - 1, sizeof *g));
-
-		for (i = 1; i < n; i++)
-			g[i - 1] = c->days[i].day - c->days[i - 1].day;
 		if (n - 1 <= 64)
 			isort(g, n - 1);
 		else
 			qsort(g, n - 1, sizeof *g, cmpi32);
 		s->usual_gap = g[(n - 2) / 2];
-		if (g != small)
-			free(g);
 	}
+	if (g != small)
+		free(g);
 	return 0;
 }
 
@@ -999,17 +1149,19 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 	for (pi = 0; pi < NPART; pi++)
 		for (ci = 0; ci < a->part[pi].ncust; ci++) {
 			const struct crm_cust *c = custat(&a->part[pi], ci);
+			struct crm_custday_it it;
 
 			crm_tsv_escape(&b, c->id, c->idlen);
 			crm_buf_addc(&b, '\t');
 			addint(&b, (int64_t)c->orders);
 			crm_buf_addc(&b, '\t');
-			for (k = 0; k < c->ndays; k++) {
+			crm_cust_days(c, &it);
+			for (k = 0; crm_custday_next(&it); k++) {
 				if (k)
 					crm_buf_addc(&b, ',');
-				addint(&b, c->days[k].day);
+				addint(&b, it.day);
 				crm_buf_addc(&b, ':');
-				addint(&b, crm_custday_amount(&c->days[k]));
+				addint(&b, it.amount);
 			}
 			crm_buf_addc(&b, '\n');
 			if (b.n >= 1 << 16) {
@@ -1081,7 +1233,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 			return "bad daily totals";
 		crm_grow(&a->tmp, &a->ntmp, n + 1, sizeof *a->tmp);
 		a->tmp[n].day = (int32_t)day;
-		setamt(&a->tmp[n], amt);
+		a->tmp[n].amt = amt;
 		n++;
 	}
 	if (!n)
@@ -1093,8 +1245,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 	if (!c)
 		return "too many customers";
 	for (i = 0; i < n; i++)
-		if (addday(arena_of(a, h), c, a->tmp[i].day,
-		    crm_custday_amount(&a->tmp[i])) < 0)
+		if (addday(arena_of(a, h), c, a->tmp[i].day, a->tmp[i].amt) < 0)
 			return "amount out of range";
 	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &c->orders))
 		return "bad order count";

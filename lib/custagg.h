@@ -10,12 +10,14 @@
  * (--partial / --merge) with results identical to one run.
  *
  * Customers live in 256 open-addressing hash tables (partitions by hash of
- * customer_id); long ids sit in an arena and the day lists in a pooled
- * block allocator, so a customer with one purchase day and an id shorter
- * than 24 bytes costs about 100 bytes (64 for the customer, 16 for its
- * table slots, 16 for the day), at most about 120 just after a table
- * doubles.  Allocation failure exits through crm_xmalloc; nothing here
- * prints.
+ * customer_id).  A customer's days are kept delta-encoded (a few bytes a
+ * day instead of twelve) with its latest day and that day's total held
+ * in the customer itself, so that the usual transaction, on the latest day
+ * or a later one, reads only the customer and appends to its days.  Ids
+ * longer than 10 bytes sit in an arena and the encoded days in a pooled
+ * block allocator, so a customer costs 64 bytes, 16 to 32 for its table
+ * slots and about 4 to 6 bytes per further purchase day.  Allocation
+ * failure exits through crm_xmalloc; nothing here prints.
  */
 #ifndef CRM_CUSTAGG_H
 #define CRM_CUSTAGG_H
@@ -25,34 +27,111 @@
 
 struct crm_out;
 
-/* One purchase day of one customer: the day (days since 1970-01-01) and
- * the sum of that day's amounts in minor units. */
-struct crm_custday {
-	int32_t day;
-	int32_t amt_hi;         /* amount split so the entry packs in 12 bytes */
-	uint32_t amt_lo;
-};
-
-static inline int64_t
-crm_custday_amount(const struct crm_custday *d)
-{
-	return (int64_t)(((uint64_t)(uint32_t)d->amt_hi << 32) | d->amt_lo);
-}
-
-/* A customer.  All fields are read-only for users of the module; id is
- * NUL-terminated and owned by the aggregate, as is days (ascending, no day
- * twice, ndays >= 1). */
+/*
+ * A customer.  The public fields are read-only for users of the module; id
+ * is NUL-terminated and owned by the aggregate.  Its days (ascending, no
+ * day twice, ndays >= 1) are read with crm_cust_days and crm_custday_next.
+ */
 struct crm_cust {
 	const char *id;
 	uint32_t idlen;
-	uint32_t hash;
+	uint32_t ndays;         /* distinct purchase days */
 	uint64_t orders;        /* transactions counted */
-	struct crm_custday *days;
-	uint32_t ndays, cap;
-	char small[24];         /* private: short ids live here, so that one
-	                           cache line holds the customer (id points
-	                           here then) */
+	/* private: the days before the latest, encoded (see custagg.c),
+	 * in a block of 2^cls bytes, then the latest day and its total */
+	unsigned char *enc;
+	uint32_t enclen;
+	int32_t last_day;
+	int64_t last_amt;
+	int32_t tail_day;       /* the latest encoded day */
+	uint8_t cls;
+	char small[11];         /* ids of up to 10 bytes live here, so that
+	                           one cache line holds the customer */
 } __attribute__((aligned(64)));
+
+/*
+ * Reading a customer's days in order:
+ *	struct crm_custday_it it;
+ *	crm_cust_days(c, &it);
+ *	while (crm_custday_next(&it))
+ *		use(it.day, it.amount);
+ * day is in days since 1970-01-01, amount the day's total in minor units.
+ * The iterator stays valid while the customer's days do not change.
+ */
+struct crm_custday_it {
+	int32_t day;
+	int64_t amount;
+	/* private */
+	const unsigned char *p, *end;
+	const struct crm_cust *c;
+	uint32_t left;
+};
+
+static inline uint64_t
+crm_custagg_getv_(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = 0;
+	unsigned s = 0;
+
+	while (*p & 0x80) {
+		v |= (uint64_t)(*p++ & 0x7f) << s;
+		s += 7;
+	}
+	v |= (uint64_t)*p++ << s;
+	*pp = p;
+	return v;
+}
+
+static inline int64_t
+crm_custagg_unzz_(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static inline void
+crm_cust_days(const struct crm_cust *c, struct crm_custday_it *it)
+{
+	it->c = c;
+	it->p = c->enc;
+	it->end = c->enc + c->enclen;
+	it->left = c->ndays;
+	it->day = 0;
+	it->amount = 0;
+}
+
+/* The next day into it->day and it->amount: 1, or 0 after the last. */
+static inline int
+crm_custday_next(struct crm_custday_it *it)
+{
+	if (!it->left)
+		return 0;
+	if (--it->left == 0) {
+		it->day = it->c->last_day;
+		it->amount = it->c->last_amt;
+		return 1;
+	}
+	/* the first encoded day is absolute, each later one the gap less
+	 * one; amounts zigzag-encoded */
+	if (it->p == it->c->enc)
+		it->day = (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&it->p));
+	else
+		it->day = (int32_t)((int64_t)it->day + 1 +
+		    (int64_t)crm_custagg_getv_(&it->p));
+	it->amount = crm_custagg_unzz_(crm_custagg_getv_(&it->p));
+	return 1;
+}
+
+/* The first purchase day of c. */
+static inline int32_t
+crm_cust_first(const struct crm_cust *c)
+{
+	const unsigned char *p = c->enc;
+
+	if (!c->enclen)
+		return c->last_day;
+	return (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&p));
+}
 
 struct crm_custagg;
 

@@ -9,12 +9,46 @@
 #include "out.h"
 #include "unit.h"
 
+/* Day k of c (k < ndays) into *day and *amount. */
+static void
+dayat(const struct crm_cust *c, uint32_t k, int32_t *day, int64_t *amount)
+{
+	struct crm_custday_it it;
+	uint32_t i = 0;
+
+	crm_cust_days(c, &it);
+	while (crm_custday_next(&it) && i++ < k)
+		;
+	*day = it.day;
+	*amount = it.amount;
+}
+
+/* Whether two customers have the same days. */
+static int
+samedays(const struct crm_cust *x, const struct crm_cust *y)
+{
+	struct crm_custday_it a, b;
+
+	if (x->ndays != y->ndays)
+		return 0;
+	crm_cust_days(x, &a);
+	crm_cust_days(y, &b);
+	while (crm_custday_next(&a)) {
+		crm_custday_next(&b);
+		if (a.day != b.day || a.amount != b.amount)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 test_basic(void)
 {
 	struct crm_custagg *a = crm_custagg_new();
 	const struct crm_cust *c, **v;
 	struct crm_cust_stats s;
+	int32_t day;
+	int64_t amt;
 
 	/* unsorted days, a same-day purchase, a refund */
 	UNIT_OK(crm_custagg_add(a, "b", 1, 100, 1000) == 0, "add b 100");
@@ -29,8 +63,10 @@ test_basic(void)
 	UNIT_OK(c != NULL, "find b");
 	unit_inteq(c->ndays, 3, "b has 3 distinct days");
 	unit_inteq((long long)c->orders, 4, "b has 4 orders");
-	unit_inteq(c->days[0].day, 90, "days sorted");
-	unit_inteq(crm_custday_amount(&c->days[1]), 700, "same-day total");
+	dayat(c, 0, &day, &amt);
+	unit_inteq(day, 90, "days sorted");
+	dayat(c, 1, &day, &amt);
+	unit_inteq(amt, 700, "same-day total");
 	UNIT_OK(crm_custagg_find(a, "zz", 2) == NULL, "absent id");
 
 	UNIT_OK(crm_cust_stats(c, 140, 20, &s) == 0, "stats b");
@@ -85,6 +121,8 @@ test_merge(void)
 	char buf[4096];
 	int fd;
 	ssize_t n;
+	int32_t day;
+	int64_t amt;
 
 	e = crm_custagg_merge_line(a, "c1", 2, "3", 1, "10:100,20:-5", 12);
 	UNIT_OK(e == NULL, "merge line");
@@ -93,7 +131,8 @@ test_merge(void)
 	c = crm_custagg_find(a, "c1", 2);
 	unit_inteq(c->ndays, 3, "merged days");
 	unit_inteq((long long)c->orders, 4, "merged orders");
-	unit_inteq(crm_custday_amount(&c->days[2]), 0, "merged day total");
+	dayat(c, 2, &day, &amt);
+	unit_inteq(amt, 0, "merged day total");
 	unit_streq(crm_custagg_merge_line(a, "c2", 2, "x", 1, "1:1", 3),
 	    "bad order count", "bad orders");
 	unit_streq(crm_custagg_merge_line(a, "c2", 2, "0", 1, "1:1", 3),
@@ -219,9 +258,7 @@ test_queue(const char *threads)
 	for (k = 0; va[k] && vb[k]; k++) {
 		if (strcmp(va[k]->id, vb[k]->id) != 0 ||
 		    va[k]->orders != vb[k]->orders ||
-		    va[k]->ndays != vb[k]->ndays ||
-		    memcmp(va[k]->days, vb[k]->days,
-		    va[k]->ndays * sizeof *va[k]->days) != 0)
+		    !samedays(va[k], vb[k]))
 			same = 0;
 	}
 	UNIT_OK(same && !va[k] && !vb[k], WHAT("%s: queue and add: same state", T));
@@ -286,9 +323,128 @@ test_each(void)
 	crm_custagg_free(a);
 }
 
+/*
+ * The encoded days against a plain model: random days (before, between
+ * and after the ones held, far apart and near the int32 limits), same-day
+ * purchases and amounts of every varint length, for customers with a
+ * handful and with hundreds of days.
+ */
+#define MODEL_DAYS 600
+
+struct model {
+	int32_t day[MODEL_DAYS];
+	int64_t amt[MODEL_DAYS];
+	int n;
+};
+
+static void
+model_add(struct model *m, int32_t day, int64_t amt)
+{
+	int i, j;
+
+	for (i = 0; i < m->n && m->day[i] < day; i++)
+		;
+	if (i < m->n && m->day[i] == day) {
+		m->amt[i] += amt;
+		return;
+	}
+	for (j = m->n; j > i; j--) {
+		m->day[j] = m->day[j - 1];
+		m->amt[j] = m->amt[j - 1];
+	}
+	m->day[i] = day;
+	m->amt[i] = amt;
+	m->n++;
+}
+
+static uint64_t rnd = 88172645463325252ull;
+
+static uint64_t
+next_rnd(void)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return rnd;
+}
+
+static void
+test_encoding(void)
+{
+	static struct model m[40];
+	struct crm_custagg *a = crm_custagg_new();
+	static const int32_t far[] = { INT32_MIN + 1, -1000000, -1, 0, 1,
+	    20000, 1000000, INT32_MAX - 1, INT32_MAX };
+	char id[32];
+	int i, k, ok = 1, same = 1;
+
+	memset(m, 0, sizeof m);
+	for (i = 0; i < 20000; i++) {
+		int c = (int)(next_rnd() % 40);
+		int cap = c < 20 ? 8 : MODEL_DAYS;      /* few or many days */
+		uint64_t r = next_rnd();
+		int32_t day;
+		int64_t amt;
+
+		if (m[c].n && r % 4 == 0)
+			day = m[c].day[next_rnd() % (uint64_t)m[c].n];
+		else if (r % 16 == 1)
+			day = far[next_rnd() % (sizeof far / sizeof *far)];
+		else
+			day = (int32_t)(next_rnd() % (uint64_t)(cap * 3)) -
+			    cap;
+		switch (next_rnd() % 5) {
+		case 0: amt = (int64_t)(next_rnd() % 100) - 50; break;
+		case 1: amt = (int64_t)(next_rnd() % 100000000); break;
+		case 2: amt = -(int64_t)(next_rnd() >> 20); break;
+		case 3: amt = (int64_t)(next_rnd() >> 30); break;
+		default: amt = 0; break;
+		}
+		if (m[c].n >= cap) {
+			/* a full model only takes days it has */
+			day = m[c].day[next_rnd() % (uint64_t)m[c].n];
+		}
+		snprintf(id, sizeof id, c % 3 ? "E%d" : "encoded-%d", c);
+		if (crm_custagg_add(a, id, strlen(id), day, amt) < 0)
+			ok = 0;
+		model_add(&m[c], day, amt);
+	}
+	UNIT_OK(ok, "encoding: every add taken");
+	for (k = 0; k < 40; k++) {
+		const struct crm_cust *c;
+		struct crm_custday_it it;
+		int j = 0;
+
+		snprintf(id, sizeof id, k % 3 ? "E%d" : "encoded-%d", k);
+		c = crm_custagg_find(a, id, strlen(id));
+		if (!m[k].n) {
+			if (c)
+				same = 0;
+			continue;
+		}
+		if (!c || (int)c->ndays != m[k].n ||
+		    crm_cust_first(c) != m[k].day[0]) {
+			same = 0;
+			continue;
+		}
+		crm_cust_days(c, &it);
+		while (crm_custday_next(&it)) {
+			if (j >= m[k].n || it.day != m[k].day[j] ||
+			    it.amount != m[k].amt[j])
+				same = 0;
+			j++;
+		}
+		if (j != m[k].n)
+			same = 0;
+	}
+	UNIT_OK(same, "encoding: days and totals as the model has them");
+	crm_custagg_free(a);
+}
+
 int
 main(void)
 {
+	test_encoding();
 	test_basic();
 	test_overflow();
 	test_merge();
