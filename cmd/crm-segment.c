@@ -498,32 +498,47 @@ quintiles(const struct crm_kv *v, size_t n, struct row *rows, size_t field)
 	}
 }
 
+struct scorejob {
+	struct row *rows;
+	size_t n;
+	const struct opts *o;
+	int money;              /* M, tiers and ABC; otherwise R and F */
+};
+
+/* One key per row into v (sorted), then quintile scores into field. */
 static void
-score(struct row *rows, size_t n, const struct opts *o)
+score_by(struct row *rows, size_t n, struct crm_kv *v, int which)
 {
-	struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
 	size_t i;
 
-	/* R: a smaller recency is better */
 	for (i = 0; i < n; i++) {
-		v[i].k = crm_sort_key_i64(-(int64_t)rows[i].s.recency);
-		v[i].v = (uint32_t)i;
-	}
-	crm_sort_kv(v, n);
-	quintiles(v, n, rows, offsetof(struct row, r));
-	for (i = 0; i < n; i++) {
-		v[i].k = crm_sort_key_i64((int64_t)rows[i].s.orders);
-		v[i].v = (uint32_t)i;
-	}
-	crm_sort_kv(v, n);
-	quintiles(v, n, rows, offsetof(struct row, f));
-	for (i = 0; i < n; i++) {
-		v[i].k = crm_sort_key_i64(rows[i].s.revenue);
-		v[i].v = (uint32_t)i;
-	}
-	crm_sort_kv(v, n);
-	quintiles(v, n, rows, offsetof(struct row, m));
+		const struct crm_cust_stats *s = &rows[i].s;
 
+		/* R: a smaller recency is better */
+		v[i].k = crm_sort_key_i64(which == 0 ? -(int64_t)s->recency :
+		    which == 1 ? (int64_t)s->orders : s->revenue);
+		v[i].v = (uint32_t)i;
+	}
+	crm_sort_kv(v, n);
+	quintiles(v, n, rows, which == 0 ? offsetof(struct row, r) :
+	    which == 1 ? offsetof(struct row, f) : offsetof(struct row, m));
+}
+
+static void *
+score_part(void *arg)
+{
+	struct scorejob *j = arg;
+	struct row *rows = j->rows;
+	size_t n = j->n, i;
+	struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
+
+	if (!j->money) {
+		score_by(rows, n, v, 0);
+		score_by(rows, n, v, 1);
+		free(v);
+		return NULL;
+	}
+	score_by(rows, n, v, 2);
 	/* Tiers and ABC: the shared pyramid rule over the revenues in the
 	 * order just sorted. */
 	{
@@ -531,8 +546,8 @@ score(struct row *rows, size_t n, const struct opts *o)
 		int64_t *rev = bigalloc(crm_mulsz(n ? n : 1, sizeof *rev));
 		unsigned char *tc = crm_xmalloc(2 * (n ? n : 1));
 
-		memcpy(po.tiers, o->tiers, sizeof po.tiers);
-		memcpy(po.abc, o->abc, sizeof po.abc);
+		memcpy(po.tiers, j->o->tiers, sizeof po.tiers);
+		memcpy(po.abc, j->o->abc, sizeof po.abc);
 		for (i = 0; i < n; i++)
 			rev[i] = rows[v[i].v].s.revenue;
 		crm_pyramid_classify(rev, n, &po, tc, tc + n);
@@ -544,6 +559,19 @@ score(struct row *rows, size_t n, const struct opts *o)
 		free(rev);
 	}
 	free(v);
+	return NULL;
+}
+
+static void run_two(void *(*fn)(void *), void *x, void *y);
+
+/* R and F in one thread, M, tier and ABC in another (each writes its own
+ * fields of the rows). */
+static void
+score(struct row *rows, size_t n, const struct opts *o)
+{
+	struct scorejob j[2] = { { rows, n, o, 0 }, { rows, n, o, 1 } };
+
+	run_two(score_part, &j[1], &j[0]);
 }
 
 static const char *

@@ -1052,12 +1052,40 @@ isort(int32_t *g, size_t n)
 	}
 }
 
-static int
-cmpi32(const void *x, const void *y)
+/* The k-th smallest of g[0..n) (k < n), reordering g: quickselect with
+ * a median-of-three pivot, insertion sort for the last few. */
+static int32_t
+kth(int32_t *g, size_t n, size_t k)
 {
-	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	size_t lo = 0, hi = n;  /* the k-th lies in g[lo..hi) */
 
-	return (a > b) - (a < b);
+	while (hi - lo > 16) {
+		size_t i = lo, j = hi - 1, mid = lo + (hi - lo) / 2;
+		int32_t x = g[lo], y = g[mid], z = g[hi - 1], pv, t;
+
+		pv = x < y ? (y < z ? y : x < z ? z : x) :
+		    (x < z ? x : y < z ? z : y);
+		for (;;) {
+			while (g[i] < pv)
+				i++;
+			while (g[j] > pv)
+				j--;
+			if (i >= j)
+				break;
+			t = g[i];
+			g[i] = g[j];
+			g[j] = t;
+			i++;
+			j--;
+		}
+		/* g[lo..j] <= pv <= g[j+1..hi) */
+		if (k <= j)
+			hi = j + 1;
+		else
+			lo = j + 1;
+	}
+	isort(g + lo, hi - lo);
+	return g[k];
 }
 
 static int64_t
@@ -1110,13 +1138,8 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 	s->t_x = s->last - s->first;
 	s->revenue_ok = sum >= INT64_MIN && sum <= INT64_MAX;
 	s->revenue = s->revenue_ok ? (int64_t)sum : 0;
-	if (n > 1) {
-		if (n - 1 <= 64)
-			isort(g, n - 1);
-		else
-			qsort(g, n - 1, sizeof *g, cmpi32);
-		s->usual_gap = g[(n - 2) / 2];
-	}
+	if (n > 1)
+		s->usual_gap = kth(g, n - 1, (n - 2) / 2);
 	if (g != small)
 		free(g);
 	return 0;

@@ -441,9 +441,55 @@ test_encoding(void)
 	crm_custagg_free(a);
 }
 
+/* The usual gap is the lower median of the gaps, however many there are
+ * and however they repeat. */
+static void
+test_usual_gap(void)
+{
+	static const int counts[] = { 2, 3, 17, 18, 40, 65, 66, 301, 1000 };
+	size_t t;
+
+	for (t = 0; t < sizeof counts / sizeof *counts; t++) {
+		struct crm_custagg *a = crm_custagg_new();
+		struct crm_cust_stats s;
+		int n = counts[t], i, want;
+		int32_t day = 0, *gap = malloc((size_t)n * sizeof *gap);
+
+		/* gaps 1..n-1 (and for odd t, all but two of them 5),
+		 * added in a scrambled order of days */
+		for (i = 0; i < n - 1; i++)
+			gap[i] = t % 2 && i > 1 ? 5 : i + 1;
+		for (i = 0; i < n; i++) {
+			int k = (i * 31 + 3) % n;
+			int32_t d = 0;
+			int j;
+
+			for (j = 0; j < k; j++)
+				d += gap[j];
+			crm_custagg_add(a, "g", 1, d, 1);
+		}
+		for (i = 0; i < n - 1; i++)
+			day += gap[i];
+		want = t % 2 ? (n - 1 <= 2 ? 1 : 5) : (n - 2) / 2 + 1;
+		if (t % 2 && n - 1 > 2) {
+			/* sorted gaps: 1, 2, then n-3 fives: the lower median */
+			int mid = (n - 2) / 2;
+
+			want = mid == 0 ? 1 : mid == 1 ? 2 : 5;
+		}
+		crm_cust_stats(crm_custagg_find(a, "g", 1), day, 1, &s);
+		unit_inteq(s.days, n, WHAT("usual gap: %d days", n));
+		unit_inteq(s.usual_gap, want, WHAT("usual gap: lower median "
+		    "of %d gaps", n - 1));
+		free(gap);
+		crm_custagg_free(a);
+	}
+}
+
 int
 main(void)
 {
+	test_usual_gap();
 	test_encoding();
 	test_basic();
 	test_overflow();
