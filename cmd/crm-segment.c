@@ -760,6 +760,19 @@ unum(struct crm_writer *w, unsigned long long v)
 	crm_writer_field(w, p, (size_t)(b + sizeof b - p));
 }
 
+/* v with d decimals, as "%.*f" writes it. */
+static void
+fixed(struct crm_writer *w, double v, int d)
+{
+	char b[32];
+	size_t n = crm_fixed_format(v, d, b);
+
+	if (n)
+		crm_writer_field(w, b, n);
+	else
+		crm_writer_fieldf(w, "%.*f", d, v);
+}
+
 /* Revenue / orders in minor units, rounded half away from zero. */
 static int64_t
 aov(const struct crm_cust_stats *s)
@@ -924,11 +937,9 @@ write_rows(void *arg)
 			if (m->ok) {
 				double e = m->expected[r->group];
 
-				crm_writer_fieldf(&w, "%.4f",
-				    m->p_alive[r->group]);
-				crm_writer_fieldf(&w, "%.4f", e);
-				crm_writer_fieldf(&w, "%.2f",
-				    e * ((double)av / 100) * j->disc);
+				fixed(&w, m->p_alive[r->group], 4);
+				fixed(&w, e, 4);
+				fixed(&w, e * ((double)av / 100) * j->disc, 2);
 			} else {
 				crm_writer_str(&w, "");
 				crm_writer_str(&w, "");

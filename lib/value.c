@@ -7,6 +7,7 @@
 #include "value.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -676,6 +677,52 @@ crm_money_format(int64_t minor, char out[32])
 	uint64_t mag = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
 
 	minor_format(minor < 0, mag, out, 32);
+}
+
+size_t
+crm_fixed_format(double v, int decimals, char out[32])
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	static const uint64_t u10[] = { 1, 10, 100, 1000, 10000, 100000,
+	    1000000 };
+	double a = v < 0 ? -v : v, y, r, fr, margin;
+	uint64_t q, ip, dp;
+	char tmp[24];
+	size_t j = 0, k = sizeof tmp;
+	int i;
+
+	if (decimals < 0 || decimals > 6 || !(a < 0x1p40))
+		return 0;
+	/* y is a * 10^d within half an ulp (at most y * 2^-53); only a
+	 * fraction that close to one half leaves the rounding in doubt */
+	y = a * p10[decimals];
+	if (!(y < 0x1p40))
+		return 0;
+	r = floor(y);
+	fr = y - r;
+	margin = y * 0x1p-50 + 0x1p-60;
+	if (fr > 0.5 - margin && fr < 0.5 + margin)
+		return 0;
+	q = (uint64_t)r + (fr > 0.5);
+	ip = q / u10[decimals];
+	dp = q % u10[decimals];
+	if (signbit(v))
+		out[j++] = '-';
+	do
+		tmp[--k] = (char)('0' + ip % 10);
+	while (ip /= 10);
+	while (k < sizeof tmp)
+		out[j++] = tmp[k++];
+	if (decimals) {
+		out[j++] = '.';
+		for (i = decimals - 1; i >= 0; i--) {
+			out[j + (size_t)i] = (char)('0' + dp % 10);
+			dp /= 10;
+		}
+		j += (size_t)decimals;
+	}
+	out[j] = '\0';
+	return j;
 }
 
 int

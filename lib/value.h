@@ -131,6 +131,17 @@ void crm_money_format(int64_t minor, char out[32]);
 int crm_money_add(int64_t *acc, int64_t v);
 
 /*
+ * v with decimals digits after the point (0 to 6), byte for byte as
+ * printf's "%.*f" writes it, plus NUL; returns the length, or 0 when the
+ * quick way cannot be sure of the rounding (a value within a hair of a
+ * tie, beyond 2^40 units of the last digit, not finite), in which case
+ * out is untouched and the caller uses printf.  Model figures are
+ * written hundreds of thousands of times, where printf's exact decimal
+ * conversion was most of the cost.
+ */
+size_t crm_fixed_format(double v, int decimals, char out[32]);
+
+/*
  * A 128-bit money accumulator for sums of many amounts: adding int64 values
  * cannot overflow it (fewer than 2^63 additions), and the total is checked
  * only once at the end.  Zero it with crm_money_sum_init.

@@ -3,6 +3,9 @@
  * exact reasons, including every error a user can provoke.
  */
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -630,9 +633,65 @@ test_emails(void)
 	}
 }
 
+/* crm_fixed_format against printf: random magnitudes, exact ties, values
+ * a hair from a tie, negatives rounding to zero, and what it declines. */
+static void
+test_fixed(void)
+{
+	static const double tricky[] = { 0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.375,
+	    1.00005, 0.00005, 0.99995, 9.99995, -0.00001, -0.00004, 0.3, 0.7,
+	    1e-300, 123456.78905, 1099511627775.5, 4503599627370495.0 };
+	char buf[32], ref[64];
+	uint64_t s = 0x9E3779B97F4A7C15ull;
+	int i, d, bad = 0, fast = 0, declined = 0;
+	size_t n;
+
+	for (i = 0; i < 400000; i++) {
+		double v;
+
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		if (i < (int)(sizeof tricky / sizeof *tricky))
+			v = tricky[i];
+		else if (i % 3 == 0)    /* k.5 ulps of the last digit */
+			v = ((double)(s % 2000000) + 0.5) / 1e4;
+		else
+			v = (double)(int64_t)(s >> 11) / (double)(1ull << (s % 60));
+		if (i % 2)
+			v = -v;
+		for (d = 0; d <= 6; d++) {
+			snprintf(ref, sizeof ref, "%.*f", d, v);
+			n = crm_fixed_format(v, d, buf);
+			if (!n) {
+				declined++;
+				continue;
+			}
+			fast++;
+			if (n != strlen(ref) || strcmp(buf, ref) != 0) {
+				if (bad++ < 5)
+					fprintf(stderr, "%.17g %d: '%s' not '%s'\n",
+					    v, d, buf, ref);
+			}
+		}
+	}
+	unit_inteq(bad, 0, "fixed: the same bytes as printf");
+	/* a third of the random values pass 2^40 units and go to printf */
+	UNIT_OK(fast > 1500000, "fixed: most values take the quick way");
+	UNIT_OK(declined > 0, "fixed: some values are left to printf");
+	UNIT_OK(crm_fixed_format(NAN, 4, buf) == 0, "fixed: NaN declined");
+	UNIT_OK(crm_fixed_format(INFINITY, 2, buf) == 0, "fixed: inf declined");
+	UNIT_OK(crm_fixed_format(1e13, 4, buf) == 0, "fixed: large declined");
+	UNIT_OK(crm_fixed_format(1, 7, buf) == 0, "fixed: 7 decimals declined");
+	n = crm_fixed_format(-0.00001, 4, buf);
+	unit_streq(buf, "-0.0000", "fixed: a small negative keeps its sign");
+	unit_inteq((long long)n, 7, "fixed: its length");
+}
+
 int
 main(void)
 {
+	test_fixed();
 	(void)unit_near;	/* a unit.h helper this file has no use for */
 	test_trim();
 	test_dates();
