@@ -654,6 +654,31 @@ struct model {
 	double *p_alive, *expected;     /* per group */
 };
 
+struct predjob {
+	struct model *m;
+	const struct crm_bgnbd_obs *obs;
+	size_t lo, hi;
+	double horizon;
+};
+
+/* p_alive and expected purchases of groups lo..hi. */
+static void *
+predict(void *arg)
+{
+	struct predjob *j = arg;
+	struct model *m = j->m;
+	size_t i;
+
+	for (i = j->lo; i < j->hi; i++) {
+		const struct crm_bgnbd_obs *b = &j->obs[i];
+
+		m->p_alive[i] = crm_bgnbd_p_alive(&m->fit.p, b->x, b->tx, b->T);
+		m->expected[i] = crm_bgnbd_expected(&m->fit.p, b->x, b->tx,
+		    b->T, j->horizon);
+	}
+	return NULL;
+}
+
 static void
 fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 {
@@ -694,14 +719,14 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 	rc = crm_bgnbd_fit(obs, g, &m->fit);
 	m->ok = rc == 0 && m->fit.converged;
 	if (m->ok) {
+		struct predjob j[2] = {
+			{ m, obs, 0, g / 2, o->horizon },
+			{ m, obs, g / 2, g, o->horizon }
+		};
+
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
-		for (i = 0; i < g; i++) {
-			m->p_alive[i] = crm_bgnbd_p_alive(&m->fit.p, obs[i].x,
-			    obs[i].tx, obs[i].T);
-			m->expected[i] = crm_bgnbd_expected(&m->fit.p, obs[i].x,
-			    obs[i].tx, obs[i].T, o->horizon);
-		}
+		run_two(predict, &j[0], &j[1]);
 	} else {
 		warnx("bgnbd: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "

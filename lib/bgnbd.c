@@ -4,10 +4,12 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bgnbd.h"
+#include "sort.h"
 #include "util.h"
 
 #define NPAR 4
@@ -302,46 +304,37 @@ struct fitdata {
 	double *Ts, *ts;
 	size_t nT, nt;
 	double *lT, *iT, *lt, *it;
+	/* per observation, with many of them and a core to spare: exp(-|h|)
+	 * and its log1p, worked out in two threads (NULL otherwise) */
+	double *e, *l1p;
 };
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double u = *(const double *)a, v = *(const double *)b;
-
-	return (u > v) - (u < v);
-}
-
-static size_t
-find_x(const double *xs, size_t nx, double x)
-{
-	size_t lo = 0, hi = nx;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (xs[mid] <= x)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The sorted distinct values of v[0..n) into *vals (allocated, *nv of
- * them) and the position of each v[i] among them into idx[i]. */
+/*
+ * The sorted distinct values of v[0..n) (finite, >= 0, as obs_ok has it)
+ * into *vals (allocated, *nv of them) and the position of each v[i] among
+ * them into idx[i].  A radix sort on the bits, which order as the values
+ * do for non-negative doubles (with -0 taken as 0).
+ */
 static void
 distinct(const double *v, size_t n, double **vals, size_t *nv, size_t *idx)
 {
-	double *u = crm_xmalloc(crm_mulsz(n, sizeof *u));
+	struct crm_kv *k = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *k));
+	double *u = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *u));
 	size_t m = 0;
 
-	memcpy(u, v, n * sizeof *u);
-	qsort(u, n, sizeof *u, cmp_double);
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || u[i] != u[m - 1])
-			u[m++] = u[i];
-	for (size_t i = 0; i < n; i++)
-		idx[i] = find_x(u, m, v[i]);
+	for (size_t i = 0; i < n; i++) {
+		double d = v[i] + 0.0;
+
+		memcpy(&k[i].k, &d, sizeof d);
+		k[i].v = i;
+	}
+	crm_sort_kv(k, n);
+	for (size_t i = 0; i < n; i++) {
+		if (m == 0 || k[i].k != k[i - 1].k)
+			memcpy(&u[m++], &k[i].k, sizeof *u);
+		idx[k[i].v] = m - 1;
+	}
+	free(k);
 	*vals = u;
 	*nv = m;
 }
@@ -352,23 +345,18 @@ fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
 	memset(fd, 0, sizeof *fd);
 	fd->o = o;
 	fd->n = n;
+	double *tmp = crm_xmalloc(crm_mulsz(n, sizeof *tmp));
 	fd->xi = crm_xmalloc(crm_mulsz(n, sizeof *fd->xi));
-	fd->xs = crm_xmalloc(crm_mulsz(n, sizeof *fd->xs));
 	for (size_t i = 0; i < n; i++)
-		fd->xs[i] = o[i].x;
-	qsort(fd->xs, n, sizeof *fd->xs, cmp_double);
-	for (size_t i = 0; i < n; i++)
-		if (fd->nx == 0 || fd->xs[i] != fd->xs[fd->nx - 1])
-			fd->xs[fd->nx++] = fd->xs[i];
+		tmp[i] = o[i].x;
+	distinct(tmp, n, &fd->xs, &fd->nx, fd->xi);
 	fd->xw = crm_xcalloc(fd->nx, sizeof *fd->xw);
 	fd->lab = crm_xmalloc(crm_mulsz(fd->nx, sizeof *fd->lab));
 	fd->ib = crm_xmalloc(crm_mulsz(fd->nx, sizeof *fd->ib));
 	for (size_t i = 0; i < n; i++) {
-		fd->xi[i] = find_x(fd->xs, fd->nx, o[i].x);
 		fd->xw[fd->xi[i]] += o[i].weight;
 		fd->wsum += o[i].weight;
 	}
-	double *tmp = crm_xmalloc(crm_mulsz(n, sizeof *tmp));
 	fd->Ti = crm_xmalloc(crm_mulsz(n, sizeof *fd->Ti));
 	fd->ti = crm_xmalloc(crm_mulsz(n, sizeof *fd->ti));
 	for (size_t i = 0; i < n; i++)
@@ -382,6 +370,10 @@ fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
 	fd->iT = fd->lT + fd->nT;
 	fd->lt = crm_xmalloc(crm_mulsz(fd->nt, 2 * sizeof *fd->lt));
 	fd->it = fd->lt + fd->nt;
+	if (n >= 20000 && crm_threads() > 1) {
+		fd->e = crm_xmalloc(crm_mulsz(n, 2 * sizeof *fd->e));
+		fd->l1p = fd->e + n;
+	}
 }
 
 static void
@@ -398,6 +390,40 @@ fitdata_release(struct fitdata *fd)
 	free(fd->ts);
 	free(fd->lT);
 	free(fd->lt);
+	free(fd->e);
+}
+
+/* exp(-|h|) and log1p of it for observations lo..hi, h as objective
+ * works it out (the same expression, so the same value). */
+struct expjob {
+	struct fitdata *fd;
+	double r;
+	size_t lo, hi;
+};
+
+static void *
+exp_terms(void *arg)
+{
+	struct expjob *j = arg;
+	struct fitdata *fd = j->fd;
+	double r = j->r;
+
+	for (size_t i = j->lo; i < j->hi; i++) {
+		const struct crm_bgnbd_obs *o = &fd->o[i];
+
+		if (o->weight == 0 || o->x == 0)
+			continue;
+		size_t kT = fd->Ti[i];
+		double x = o->x, lt = fd->lT[kT], rx = r + x;
+		size_t kt = fd->ti[i];
+		double lq = lt - fd->lt[kt];
+		double h = fd->lab[fd->xi[i]] + rx * lq;
+		double e = exp(-fabs(h));
+
+		fd->e[i] = e;
+		fd->l1p[i] = log1p(e);
+	}
+	return NULL;
 }
 
 static void
@@ -457,6 +483,23 @@ objective(struct fitdata *fd, const double *th, double *g)
 		fd->lt[k] = log(al + fd->ts[k]);
 		fd->it[k] = 1 / (al + fd->ts[k]);
 	}
+	if (fd->e) {
+		/* exp and log1p of every observation first, in two threads;
+		 * the sums below then run in their one order, so the result
+		 * is the same bits whether or not a second thread helped */
+		struct expjob j[2] = {
+			{ fd, r, 0, fd->n / 2 }, { fd, r, fd->n / 2, fd->n }
+		};
+		pthread_t t;
+		int threaded = crm_threads() > 1 &&
+		    pthread_create(&t, NULL, exp_terms, &j[1]) == 0;
+
+		exp_terms(&j[0]);
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			exp_terms(&j[1]);
+	}
 	for (size_t i = 0; i < fd->n; i++) {
 		const struct crm_bgnbd_obs *o = &fd->o[i];
 		double w = o->weight;
@@ -477,8 +520,8 @@ objective(struct fitdata *fd, const double *th, double *g)
 		double lq = lt - fd->lt[kt];
 		double h = fd->lab[fd->xi[i]] + rx * lq;
 		/* softplus(h) and sigmoid(h) from one exp */
-		double e = exp(-fabs(h));
-		f += w * ((h > 0 ? h : 0) + log1p(e));
+		double e = fd->e ? fd->e[i] : exp(-fabs(h));
+		f += w * ((h > 0 ? h : 0) + (fd->e ? fd->l1p[i] : log1p(e)));
 		if (g) {
 			double s = w * (h >= 0 ? 1 : e) / (1 + e);
 			gr += -w * lt + s * lq;
