@@ -941,6 +941,13 @@ crm_custagg_flush(struct crm_custagg *a)
 		wait_helper(a);
 	} else
 		count_here(a, a->cur);
+	/* The batches are tens of megabytes that the caller can use next:
+	 * given back now, their pages serve its next large allocations
+	 * (queueing again takes new ones). */
+	for (int k = 0; k < 2; k++) {
+		free(a->b[k].mem);
+		a->b[k].mem = NULL;
+	}
 }
 
 size_t
