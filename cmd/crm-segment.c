@@ -468,13 +468,27 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
  * million customers) on huge pages. */
 #define bigalloc crm_xmalloc_huge
 
+/* One customer's row: what the output and the scores need of
+ * crm_cust_stats, in 48 bytes (recency and tenure follow from first,
+ * last and the as-of day). */
 struct row {
 	const struct crm_cust *c;
-	struct crm_cust_stats s;
+	int64_t revenue;
+	uint64_t orders;
+	int32_t first, last;
+	uint32_t days;
+	uint32_t group;         /* BG/NBD observation group */
 	unsigned char r, f, m;
 	unsigned char tier, abc;
-	uint32_t group;         /* BG/NBD observation group */
+	unsigned char stage;    /* index into stages[] */
+	unsigned char revenue_ok;
 };
+
+static const char *const stages[] = {
+	"exploration", "growth", "stable", "decline", "lapsed"
+};
+
+static int32_t asof_day;        /* the as-of day of the report */
 
 /*
  * Quintile scores from values sorted ascending (better is larger): each
@@ -512,10 +526,10 @@ score_by(struct row *rows, size_t n, struct crm_kv *v, int which)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct crm_cust_stats *s = &rows[i].s;
+		const struct row *s = &rows[i];
 
-		/* R: a smaller recency is better */
-		v[i].k = crm_sort_key_i64(which == 0 ? -(int64_t)s->recency :
+		/* R: a smaller recency (a later last day) is better */
+		v[i].k = crm_sort_key_i64(which == 0 ? (int64_t)s->last :
 		    which == 1 ? (int64_t)s->orders : s->revenue);
 		v[i].v = (uint32_t)i;
 	}
@@ -549,7 +563,7 @@ score_part(void *arg)
 		memcpy(po.tiers, j->o->tiers, sizeof po.tiers);
 		memcpy(po.abc, j->o->abc, sizeof po.abc);
 		for (i = 0; i < n; i++)
-			rev[i] = rows[v[i].v].s.revenue;
+			rev[i] = rows[v[i].v].revenue;
 		crm_pyramid_classify(rev, n, &po, tc, tc + n);
 		for (i = 0; i < n; i++) {
 			rows[v[i].v].tier = tc[i];
@@ -574,23 +588,23 @@ score(struct row *rows, size_t n, const struct opts *o)
 	run_two(score_part, &j[1], &j[0]);
 }
 
-static const char *
+/* The stage, as an index into stages[]. */
+static unsigned char
 stage_of(const struct crm_cust_stats *s, const struct opts *o)
 {
 	__extension__ __int128 l = s->spend_latest, p = s->spend_prev;
 
 	if (s->recency > o->churn_days)
-		return "lapsed";
+		return 4;
 	if (s->days == 1)
-		return s->recency <= o->exploration_days ? "exploration" :
-		    "decline";
+		return s->recency <= o->exploration_days ? 0 : 3;
 	if ((double)s->recency > o->gap_factor * s->usual_gap)
-		return "decline";
+		return 3;
 	if (l * 10000 > p * (10000 + o->stable_band))
-		return "growth";
+		return 1;
 	if (l * 10000 < p * (10000 - o->stable_band))
-		return "decline";
-	return "stable";
+		return 3;
+	return 2;
 }
 
 /* --- BG/NBD -------------------------------------------------------------- */
@@ -688,9 +702,9 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		k[i].x = rows[i].s.repeat_days;
-		k[i].tx = rows[i].s.repeat_days ? rows[i].s.t_x : 0;
-		k[i].T = rows[i].s.tenure;
+		k[i].x = rows[i].days - 1;
+		k[i].tx = rows[i].days > 1 ? rows[i].last - rows[i].first : 0;
+		k[i].T = asof_day - rows[i].first;
 		k[i].idx = (uint32_t)i;
 	}
 	sortgkey(k, n);
@@ -800,7 +814,7 @@ fixed(struct crm_writer *w, double v, int d)
 
 /* Revenue / orders in minor units, rounded half away from zero. */
 static int64_t
-aov(const struct crm_cust_stats *s)
+aov(const struct row *s)
 {
 	int64_t q = s->revenue / (int64_t)s->orders;
 	int64_t r = s->revenue % (int64_t)s->orders;
@@ -877,6 +891,7 @@ struct statjob {
 	const struct crm_cust **v;
 	size_t lo, hi;
 	int32_t asof, period;
+	const struct opts *o;
 };
 
 /* The figures of customers v[lo..hi) into rows[lo..hi). */
@@ -893,11 +908,23 @@ stats_span(void *arg)
 			__builtin_prefetch(j->v[i + 16]);
 		if (i + 8 < j->hi)
 			__builtin_prefetch(j->v[i + 8]->enc);
-		j->rows[i].c = j->v[i];
-		crm_cust_stats(j->v[i], j->asof, j->period, &j->rows[i].s);
+		struct row *r = &j->rows[i];
+		struct crm_cust_stats s;
+
+		crm_cust_stats(j->v[i], j->asof, j->period, &s);
+		r->c = j->v[i];
+		r->revenue = s.revenue;
+		r->revenue_ok = (unsigned char)s.revenue_ok;
+		r->orders = s.orders;
+		r->first = s.first;
+		r->last = s.last;
+		r->days = s.days;
+		r->stage = stage_of(&s, j->o);
 	}
 	return NULL;
 }
+
+#define OUT_CHUNK 16384         /* rows a thread formats at a time */
 
 struct outjob {
 	const struct opts *o;
@@ -931,20 +958,20 @@ write_rows(void *arg)
 	for (i = j->lo; i < j->hi; i++) {
 		const struct row *r = &j->rows[i];
 		char rfm[4];
-		int64_t av = aov(&r->s);
+		int64_t av = aov(r);
 
 		/* the customers are scattered: fetch the one 16 rows ahead */
 		if (i + 16 < j->hi)
 			__builtin_prefetch(j->rows[i + 16].c);
 		crm_writer_field(&w, r->c->id, r->c->idlen);
-		date(&w, r->s.first);
-		date(&w, r->s.last);
-		unum(&w, r->s.orders);
-		unum(&w, r->s.days);
-		money(&w, r->s.revenue);
+		date(&w, r->first);
+		date(&w, r->last);
+		unum(&w, r->orders);
+		unum(&w, r->days);
+		money(&w, r->revenue);
 		money(&w, av);
-		unum(&w, (unsigned long long)r->s.recency);
-		unum(&w, (unsigned long long)r->s.tenure);
+		unum(&w, (unsigned long long)(asof_day - r->last));
+		unum(&w, (unsigned long long)(asof_day - r->first));
 		unum(&w, r->r);
 		unum(&w, r->f);
 		unum(&w, r->m);
@@ -956,8 +983,9 @@ write_rows(void *arg)
 		crm_writer_str(&w, segment_of(r->r, r->f, r->m));
 		crm_writer_str(&w, crm_tier_names[r->tier]);
 		crm_writer_field(&w, &"ABC"[r->abc], 1);
-		crm_writer_str(&w, stage_of(&r->s, o));
-		crm_writer_str(&w, r->s.recency > o->churn_days ? "1" : "0");
+		crm_writer_str(&w, stages[r->stage]);
+		crm_writer_str(&w, asof_day - r->last > o->churn_days ? "1" :
+		    "0");
 		if (o->bgnbd) {
 			if (m->ok) {
 				double e = m->expected[r->group];
@@ -990,16 +1018,17 @@ report(struct crm_custagg *a, const struct opts *o)
 
 	if (asof == CRM_DATE_INVALID)
 		asof = crm_custagg_maxday(a);
+	asof_day = asof;
 	{
 		struct statjob j[2] = {
-			{ rows, v, 0, n / 2, asof, o->period_days },
-			{ rows, v, n / 2, n, asof, o->period_days }
+			{ rows, v, 0, n / 2, asof, o->period_days, o },
+			{ rows, v, n / 2, n, asof, o->period_days, o }
 		};
 
 		run_two(stats_span, &j[0], &j[1]);
 	}
 	for (i = 0; i < n; i++) {
-		if (!rows[i].s.revenue_ok) {
+		if (!rows[i].revenue_ok) {
 			struct crm_buf b;
 
 			crm_buf_init(&b);
@@ -1025,21 +1054,37 @@ report(struct crm_custagg *a, const struct opts *o)
 	}
 
 	{
-		/* the second half of the rows goes to memory in a helper
-		 * thread while the first is written, then follows it */
-		size_t half = nr / 2;
-		struct crm_out mem;
-		struct outjob j[2] = {
-			{ o, rows, 0, half, &m, disc, &crm_stdout, ncols, 1 },
-			{ o, rows, half, nr, &m, disc, &mem, ncols, 0 }
-		};
+		/* rows in rounds of two chunks, formatted into memory by two
+		 * threads at once and then written in order: the buffers
+		 * stay small and are used again each round */
+		struct crm_out mem[2];
+		size_t lo = 0, k;
 
-		crm_out_init(&mem, -1, "memory");
-		mem.cap = (nr - half) * 128 + 4096;
-		mem.buf = bigalloc(mem.cap);
-		run_two(write_rows, &j[0], &j[1]);
-		crm_out_write(&crm_stdout, mem.buf, mem.n);
-		free(mem.buf);
+		for (k = 0; k < 2; k++) {
+			crm_out_init(&mem[k], -1, "memory");
+			mem[k].cap = OUT_CHUNK * 128 + 4096;
+			mem[k].buf = crm_xmalloc(mem[k].cap);
+		}
+		do {
+			size_t mid = nr - lo < OUT_CHUNK ? nr : lo + OUT_CHUNK;
+			size_t hi = nr - mid < OUT_CHUNK ? nr : mid + OUT_CHUNK;
+			struct outjob j[2] = {
+				{ o, rows, lo, mid, &m, disc, &mem[0], ncols,
+				    lo == 0 },
+				{ o, rows, mid, hi, &m, disc, &mem[1], ncols, 0 }
+			};
+
+			mem[0].n = mem[1].n = 0;
+			if (hi > mid)
+				run_two(write_rows, &j[0], &j[1]);
+			else
+				write_rows(&j[0]);
+			for (k = 0; k < 2; k++)
+				crm_out_write(&crm_stdout, mem[k].buf, mem[k].n);
+			lo = hi;
+		} while (lo < nr);
+		for (k = 0; k < 2; k++)
+			free(mem[k].buf);
 	}
 done:
 	free(m.p_alive);
