@@ -170,6 +170,18 @@ c10 Big sleeper"
 	assert_output "crm-segment: nosuch.tsv: No such file or directory"
 }
 
+@test "crm-segment: TSV output escapes ids and segment names, long ids included" {
+	long=$(printf 'L%.0s' $(seq 3000))
+	printf 'customer_id\tdate\tamount\na\\tb\t2026-01-01\t10.00\nc\\\\d\t2026-01-02\t20.00\n%s\t2026-01-02\t20.00\n' "$long" >tx.tsv
+	printf '***\tx\\y\n' >map.tsv
+	run crm-segment --as-of 2026-01-31 --segment-map map.tsv tx.tsv
+	assert_success
+	# a row too long for the quick way: the writer's bytes
+	assert_line --index 1 "$long"'	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
+	assert_line --index 2 'a\tb	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	1	1	1	111	x\\y	lead	B	exploration	0'
+	assert_line --index 3 'c\\d	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
+}
+
 @test "crm-segment: --format csv and jsonl" {
 	run crm-segment --as-of 2026-06-30 --format csv "$S/tx.tsv"
 	assert_success

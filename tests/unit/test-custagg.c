@@ -103,8 +103,27 @@ test_overflow(void)
 	UNIT_OK(crm_custagg_add(a, "x", 1, 1, INT64_MAX) == 0, "max amount");
 	UNIT_OK(crm_custagg_add(a, "x", 1, 1, 1) == -1, "day total overflow");
 	UNIT_OK(crm_custagg_add(a, "x", 1, 2, INT64_MAX) == 0, "second day");
+	/* a day before the latest: refused the same way, days unchanged */
+	UNIT_OK(crm_custagg_add(a, "x", 1, 1, 1) == -1,
+	    "past day total overflow");
+	UNIT_OK(crm_custagg_add(a, "x", 1, 0, 5) == 0, "a new earliest day");
+	UNIT_OK(crm_custagg_add(a, "x", 1, 0, INT64_MAX) == -1,
+	    "earliest day total overflow");
 	c = crm_custagg_find(a, "x", 1);
-	unit_inteq((long long)c->orders, 2, "refused one not counted");
+	{
+		struct crm_custday_it it;
+		int64_t want[3] = { 5, INT64_MAX, INT64_MAX };
+		int k = 0, same = c->ndays == 3;
+
+		crm_cust_days(c, &it);
+		while (crm_custday_next(&it)) {
+			if (k > 2 || it.day != k || it.amount != want[k])
+				same = 0;
+			k++;
+		}
+		UNIT_OK(same, "refused additions left the days as they were");
+	}
+	unit_inteq((long long)c->orders, 3, "refused ones not counted");
 	crm_cust_stats(c, 2, 1, &s);
 	UNIT_OK(!s.revenue_ok, "revenue overflow detected");
 	crm_custagg_free(a);
