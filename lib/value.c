@@ -555,8 +555,26 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 	uint64_t v = 0;
 	int overflow = 0;
 
-	/* The plain forms "123" and "123.45" (at most 15 integer digits, so
+	/* The plain forms "123.45" and "123" (at most 15 integer digits, so
 	 * no overflow) first: they are nearly every amount in real files. */
+	if (n >= 4 && n <= 18 && s[n - 3] == '.') {
+		unsigned d1 = (unsigned)((unsigned char)s[n - 2] - '0');
+		unsigned d2 = (unsigned)((unsigned char)s[n - 1] - '0');
+
+		for (; i < n - 3; i++) {
+			unsigned d = (unsigned)((unsigned char)s[i] - '0');
+
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+		}
+		if (i && i == n - 3 && d1 <= 9 && d2 <= 9) {
+			*minor = (int64_t)(v * 100 + d1 * 10 + d2);
+			return NULL;
+		}
+		i = 0;
+		v = 0;
+	}
 	while (i < n && i < 15 && isdig((unsigned char)s[i]))
 		v = v * 10 + (uint64_t)(s[i++] - '0');
 	if (i && i == n) {
@@ -654,13 +672,26 @@ minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 {
 	char tmp[48];
 	size_t k = sizeof tmp, j = 0;
-	unsigned cents = (unsigned)(mag % 100);
+	unsigned cents;
 
-	mag /= 100;
-	do {
-		tmp[--k] = (char)('0' + (int)(mag % 10));
-		mag /= 10;
-	} while (mag);
+	if (mag >> 64 == 0) {
+		/* 64-bit division: the 128-bit one is a library call a digit */
+		uint64_t m = (uint64_t)mag;
+
+		cents = (unsigned)(m % 100);
+		m /= 100;
+		do {
+			tmp[--k] = (char)('0' + (int)(m % 10));
+			m /= 10;
+		} while (m);
+	} else {
+		cents = (unsigned)(mag % 100);
+		mag /= 100;
+		do {
+			tmp[--k] = (char)('0' + (int)(mag % 10));
+			mag /= 10;
+		} while (mag);
+	}
 	if (neg)
 		out[j++] = '-';
 	while (k < sizeof tmp && j + 4 < outlen)
