@@ -154,6 +154,25 @@ static void wait_helper(struct crm_custagg *a);
  * misses would otherwise cost as much as the cache misses. */
 #define bigalloc crm_xmalloc_huge
 
+/* The n bytes at p (1 <= n <= 7) as a little-endian word, zero above:
+ * two overlapping loads, not a byte loop (a variable-length memcpy is a
+ * library call), and nothing read past p[n-1]. */
+static inline uint64_t
+load_short(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (n >= 4) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, u, 4);
+		memcpy(&hi, u + n - 4, 4);
+		return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
+	}
+	return (uint64_t)u[0] | (uint64_t)u[n >> 1] << (8 * (n >> 1)) |
+	    (uint64_t)u[n - 1] << (8 * (n - 1));
+}
+
 static uint64_t
 hash_bytes(const char *p, size_t n)
 {
@@ -167,13 +186,7 @@ hash_bytes(const char *p, size_t n)
 		n -= 8;
 	}
 	if (n) {
-		/* a byte loop: a variable-length memcpy is a library call */
-		const unsigned char *u = (const unsigned char *)p;
-		size_t i;
-
-		v = 0;
-		for (i = 0; i < n; i++)
-			v |= (uint64_t)u[i] << (8 * i);
+		v = load_short(p, n);
 		h = (h ^ v) * 0x94d049bb133111ebull;
 		h ^= h >> 32;
 	}
@@ -907,12 +920,16 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	t.amt = amount;
 	t.tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
 	t.id.off = 0;
-	if (n <= QINLINE) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			t.id.in[i] = id[i];
-	} else {
+	if (n == QINLINE)
+		memcpy(t.id.in, id, QINLINE);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	else if (n && n < QINLINE)
+		t.id.off = load_short(id, n);   /* the bytes, zero-padded */
+#else
+	else if (n && n < QINLINE)
+		memcpy(t.id.in, id, n);
+#endif
+	else if (n) {
 		t.id.off = b->qid.n;
 		crm_buf_add(&b->qid, id, n);
 	}
