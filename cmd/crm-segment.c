@@ -1009,6 +1009,40 @@ put_fixed(char *p, double v, int d)
 	return put_str(p, b, n);
 }
 
+/* Dates formatted lately, by day (a thread's own): first and last days
+ * repeat across customers. */
+#define DCACHE 1024
+
+struct datecache {
+	int32_t day[DCACHE];
+	char s[DCACHE][10];
+};
+
+static void
+datecache_init(struct datecache *dc)
+{
+	size_t i;
+
+	for (i = 0; i < DCACHE; i++)
+		dc->day[i] = INT32_MIN;
+}
+
+/* Day d as YYYY-MM-DD at p (10 bytes, no NUL). */
+static void
+put_date(struct datecache *dc, char *p, int32_t d)
+{
+	size_t k = (uint32_t)d % DCACHE;
+
+	if (dc->day[k] != d) {
+		char b[11];
+
+		crm_date_format(d, b);
+		memcpy(dc->s[k], b, 10);
+		dc->day[k] = d;
+	}
+	memcpy(p, dc->s[k], 10);
+}
+
 /* Longest TSV row put_row writes besides the id and the segment. */
 #define ROW_FIXED 512
 
@@ -1019,7 +1053,8 @@ put_fixed(char *p, double v, int d)
  * ROW_FIXED bytes plus the escaped id and segment.
  */
 static char *
-put_row(char *p, const struct outjob *j, const struct row *r)
+put_row(char *p, const struct outjob *j, const struct row *r,
+    struct datecache *dc)
 {
 	const struct opts *o = j->o;
 	const struct model *m = j->m;
@@ -1038,9 +1073,9 @@ put_row(char *p, const struct outjob *j, const struct row *r)
 			*p++ = c;
 	}
 	*p++ = '\t';
-	crm_date_format(r->first, p);
+	put_date(dc, p, r->first);
 	p[10] = '\t';
-	crm_date_format(r->last, p + 11);
+	put_date(dc, p + 11, r->last);
 	p[21] = '\t';
 	p = put_u(p + 22, r->orders);
 	*p++ = '\t';
@@ -1107,8 +1142,10 @@ write_rows(void *arg)
 	const struct model *m = j->m;
 	struct crm_writer w;
 	char line[4096];
+	struct datecache *dc = crm_xmalloc(sizeof *dc);
 	size_t i;
 
+	datecache_init(dc);
 	crm_writer_init(&w, j->out, o->fmt);
 	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, cols, j->ncols);
@@ -1127,7 +1164,7 @@ write_rows(void *arg)
 			__builtin_prefetch(j->rows[i + 16].c);
 		if (o->fmt == CRM_FMT_TSV && 2 * (size_t)r->c->idlen +
 		    segtsvmax + ROW_FIXED <= sizeof line) {
-			char *e = put_row(line, j, r);
+			char *e = put_row(line, j, r, dc);
 
 			if (e) {
 				crm_out_write(j->out, line, (size_t)(e - line));
@@ -1173,6 +1210,7 @@ write_rows(void *arg)
 		crm_writer_end(&w);
 	}
 	crm_writer_release(&w);
+	free(dc);
 	return NULL;
 }
 
