@@ -76,6 +76,7 @@ struct crm_reader {
 
 	/* TSV: skipping the rest of an over-long line */
 	int skipping;
+	int nofast;             /* the TSV fast path failed on this line */
 	/* TSV fast path: where the 64 bytes at buf[mpos] hold newlines, tabs,
 	 * and bytes the general path must see (bit i for buf[mpos + i]);
 	 * valid while mok, until the next fill */
@@ -609,15 +610,19 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 {
 	size_t s = r->start, pos = s, nf = 0, fstart = s, len, nlpos, i;
 	char *buf = r->buf;
+	struct crm_field *f;
+	size_t falloc;
 
 	if (r->falloc < 64)
 		fields_reserve(r, 64);
+	f = r->f;
+	falloc = r->falloc;
 	for (;;) {
 		size_t c = pos & ~(size_t)63;
 		uint64_t from, nl, tab, keep = ~(uint64_t)0;
 
 		if (c >= r->end)
-			return 0;       /* no newline in the buffer yet */
+			goto undo;      /* no newline in the buffer yet */
 		if (!r->mok || r->mpos != c)
 			chunk_masks(r, c);
 		from = ~(uint64_t)0 << (pos - c);
@@ -625,17 +630,22 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 		if (nl)
 			keep = (nl & -nl) - 1;  /* the bytes before the newline */
 		if (r->mbad & from & keep)
-			return 0;
+			goto undo;
+		/* each tab ends a field: NUL-terminated at once (and put back
+		 * should the general path have to read the line) */
 		for (tab = r->mtab & from & keep; tab; tab &= tab - 1) {
 			size_t t = c + (size_t)__builtin_ctzll(tab);
 
-			if (nf + 2 > r->falloc) {
+			if (nf + 2 > falloc) {
 				if (nf + 2 > r->o.max_fields)
-					return 0;
+					goto undo;
 				fields_reserve(r, nf + 2);
+				f = r->f;
+				falloc = r->falloc;
 			}
-			r->f[nf].p = buf + fstart;
-			r->f[nf].n = t - fstart;
+			f[nf].p = buf + fstart;
+			f[nf].n = t - fstart;
+			buf[t] = '\0';
 			nf++;
 			fstart = t + 1;
 		}
@@ -645,24 +655,27 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 		}
 		pos = c + 64;
 		if (pos - s > r->o.max_record)
-			return 0;
+			goto undo;
 	}
 	len = nlpos;
 	if (len > s && buf[len - 1] == '\r' && len - 1 >= fstart)
 		len--;
 	if (len == s || len - s > r->o.max_record || len - s > r->o.max_field)
-		return 0;               /* a blank line, or a limit to check */
-	r->f[nf].p = buf + fstart;
-	r->f[nf].n = len - fstart;
+		goto undo;      /* a blank line, or a limit to check */
+	f[nf].p = buf + fstart;
+	f[nf].n = len - fstart;
+	buf[len] = '\0';
 	nf++;
-	for (i = 0; i < nf; i++)
-		r->f[i].p[r->f[i].n] = '\0';
 	r->start = nlpos + 1;
 	r->scan = 0;
-	rec->f = r->f;
+	rec->f = f;
 	rec->nf = nf;
 	rec->line = ++r->line;
 	return CRM_READ_OK;
+undo:
+	for (i = 0; i < nf; i++)
+		f[i].p[f[i].n] = '\t';
+	return 0;
 }
 #endif
 
@@ -675,7 +688,9 @@ tsv_next(struct crm_reader *r, struct crm_rec *rec)
 		char *nl = NULL;
 
 #ifdef __SSE2__
-		if (!r->skipping && r->scan == 0 && tsv_fast(r, rec) ==
+		if (r->nofast)
+			r->nofast = 0;  /* crm_reader_next has just tried */
+		else if (!r->skipping && r->scan == 0 && tsv_fast(r, rec) ==
 		    CRM_READ_OK)
 			return CRM_READ_OK;
 #endif
@@ -1083,6 +1098,16 @@ crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
 {
 	int rc;
 
+#ifdef __SSE2__
+	/* the usual line, without the general path's set-up */
+	if ((r->hdr_state > 0 || r->hdr_state == -1) && !r->csv &&
+	    r->started && !r->skipping && r->scan == 0) {
+		rc = tsv_fast(r, rec);
+		if (rc == CRM_READ_OK)
+			goto check;
+		r->nofast = 1;
+	}
+#endif
 	if (r->hdr_state == -2)
 		return CRM_READ_FATAL;
 	if (!r->hdr_state) {
@@ -1093,6 +1118,10 @@ crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
 			return CRM_READ_EOF;
 	}
 	rc = next_raw(r, rec);
+#ifdef __SSE2__
+check:
+#endif
+	r->nofast = 0;
 	if (rc == CRM_READ_OK && r->hdr_state > 0 && !r->o.ragged &&
 	    rec->nf != r->hdr.nf) {
 		crm_reader_seterr(r, rec->line, -1, NULL, 0,
