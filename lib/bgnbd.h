@@ -63,7 +63,10 @@ double crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
  * BFGS with the analytic gradient from a moment-based start (r = 1,
  * alpha = total T / total x, a = b = 1), falling back to Nelder-Mead
  * restarts when BFGS stalls.  Identical x values share their gamma-function
- * terms, so one evaluation costs a few logarithms per observation.
+ * terms, so one evaluation costs a few logarithms per observation.  With
+ * 20,000 observations or more and a second core (see crm_threads), each
+ * evaluation works out its exponentials in two threads; the sums keep
+ * their one order, so the result is the same bits either way.
  *
  * Returns 0 when converged.  Returns -1 when not: out is still filled with
  * the best finite parameters found and converged = 0.  Data that cannot
