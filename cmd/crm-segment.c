@@ -930,15 +930,15 @@ stats_span(void *arg)
 	size_t i;
 
 	for (i = j->lo; i < j->hi; i++) {
+		struct row *r = &j->rows[i];
+		struct crm_cust_stats s;
+
 		/* customers in id order are scattered in memory: fetch the
-		 * customer 16 ahead and its days 8 ahead */
+		 * customer 16 ahead and its encoded days 8 ahead */
 		if (i + 16 < j->hi)
 			__builtin_prefetch(j->v[i + 16]);
 		if (i + 8 < j->hi)
 			__builtin_prefetch(j->v[i + 8]->enc);
-		struct row *r = &j->rows[i];
-		struct crm_cust_stats s;
-
 		crm_cust_stats(j->v[i], j->asof, j->period, &s);
 		r->c = j->v[i];
 		r->revenue = s.revenue;

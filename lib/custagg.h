@@ -62,7 +62,7 @@ struct crm_custday_it {
 	int32_t day;
 	int64_t amount;
 	/* private */
-	const unsigned char *p, *end;
+	const unsigned char *p;
 	const struct crm_cust *c;
 	uint32_t left;
 };
@@ -94,7 +94,6 @@ crm_cust_days(const struct crm_cust *c, struct crm_custday_it *it)
 {
 	it->c = c;
 	it->p = c->enc;
-	it->end = c->enc + c->enclen;
 	it->left = c->ndays;
 	it->day = 0;
 	it->amount = 0;
