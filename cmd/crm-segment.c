@@ -816,15 +816,27 @@ date(struct crm_writer *w, int32_t d)
 	crm_writer_field(w, b, 10);
 }
 
+/* Decimal v at p; returns the end. */
+static char *
+put_u(char *p, unsigned long long v)
+{
+	char b[24], *q = b + sizeof b;
+	size_t n;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while (v /= 10);
+	n = (size_t)(b + sizeof b - q);
+	memcpy(p, q, n);
+	return p + n;
+}
+
 static void
 unum(struct crm_writer *w, unsigned long long v)
 {
-	char b[24], *p = b + sizeof b;
+	char b[24];
 
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	crm_writer_field(w, p, (size_t)(b + sizeof b - p));
+	crm_writer_field(w, b, (size_t)(put_u(b, v) - b));
 }
 
 /* v with d decimals, as "%.*f" writes it. */
@@ -965,21 +977,6 @@ struct outjob {
 	int header;             /* write the header line */
 };
 
-/* Decimal v at p; returns the end. */
-static char *
-put_u(char *p, unsigned long long v)
-{
-	char b[24], *q = b + sizeof b;
-	size_t n;
-
-	do
-		*--q = (char)('0' + v % 10);
-	while (v /= 10);
-	n = (size_t)(b + sizeof b - q);
-	memcpy(p, q, n);
-	return p + n;
-}
-
 static char *
 put_str(char *p, const char *s, size_t n)
 {
@@ -1058,20 +1055,9 @@ put_row(char *p, const struct outjob *j, const struct row *r,
 {
 	const struct opts *o = j->o;
 	const struct model *m = j->m;
-	const char *id = r->c->id;
 	int64_t av = aov(r);
-	size_t k;
 
-	for (k = 0; k < r->c->idlen; k++) {
-		char c = id[k];
-
-		if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
-			*p++ = '\\';
-			*p++ = c == '\t' ? 't' : c == '\n' ? 'n' :
-			    c == '\r' ? 'r' : '\\';
-		} else
-			*p++ = c;
-	}
+	p += crm_tsv_escape_to(p, r->c->id, r->c->idlen);
 	*p++ = '\t';
 	put_date(dc, p, r->first);
 	p[10] = '\t';

@@ -216,6 +216,26 @@ put_tsv(struct crm_out *o, const char *p, size_t n)
 	crm_out_write(o, p + start, n - start);
 }
 
+size_t
+crm_tsv_escape_to(char *dst, const char *p, size_t n)
+{
+	size_t i = tsv_scan(p, n), k;
+
+	memcpy(dst, p, i);
+	for (k = i; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!tsv_special[c]) {
+			dst[k++] = (char)c;
+			continue;
+		}
+		dst[k++] = '\\';
+		dst[k++] = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
+		    '\\';
+	}
+	return k;
+}
+
 void
 crm_tsv_escape(struct crm_buf *b, const char *p, size_t n)
 {

@@ -81,6 +81,9 @@ void crm_writer_row(struct crm_writer *w, const struct crm_field *f, size_t n);
 /* Append p[0..n) to b escaped for canonical TSV. */
 struct crm_buf;
 void crm_tsv_escape(struct crm_buf *b, const char *p, size_t n);
+/* The same escapes into dst, which has room for 2n bytes; returns the
+ * bytes written. */
+size_t crm_tsv_escape_to(char *dst, const char *p, size_t n);
 /* Append p[0..n) to b as one CSV cell (quoted only where needed). */
 void crm_csv_escape(struct crm_buf *b, const char *p, size_t n, int delim,
     int excel_safe);

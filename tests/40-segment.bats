@@ -180,6 +180,10 @@ c10 Big sleeper"
 	assert_line --index 1 "$long"'	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
 	assert_line --index 2 'a\tb	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	1	1	1	111	x\\y	lead	B	exploration	0'
 	assert_line --index 3 'c\\d	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
+	printf 'customer_id\tdate\tamount\ne\\nf\\rg\t2026-01-01\t10.00\n' >nl.tsv
+	run crm-segment --as-of 2026-01-31 nl.tsv
+	assert_success
+	assert_line --index 1 'e\nf\rg	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	1	1	1	111	Lost	platinum	A	exploration	0'
 }
 
 @test "crm-segment: --format csv and jsonl" {
