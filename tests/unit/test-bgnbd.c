@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bgnbd.h"
 #include "unit.h"
@@ -468,9 +469,48 @@ test_degenerate(void)
 	unit_inteq(crm_bgnbd_fit(&bad, 1, &fit), -2, "fit rejects a NaN T");
 }
 
+/*
+ * A fit large enough for the second thread (20,000 observations and more)
+ * gives the same bits with one thread: the exponentials are worked out
+ * apart, the sums in one order.
+ */
+static void
+test_fit_threads(void)
+{
+	const struct crm_bgnbd_params truth = { 0.6, 2.5, 0.4, 9 };
+	const int n = 60000;
+	struct crm_bgnbd_obs *o = calloc(n, sizeof *o);
+	struct crm_bgnbd_fit one, two;
+	uint64_t seed = 77;
+
+	if (!o)
+		abort();
+	/* T in days over two years: nearly every customer its own group */
+	for (int i = 0; i < n; i++) {
+		double T = (30 + i % 700) / 7.0, x, tx;
+
+		crm_bgnbd_simulate(&truth, T, &seed, &x, &tx);
+		o[i].x = x;
+		o[i].tx = x > 0 ? floor(tx * 7) / 7 : 0;
+		o[i].T = T;
+		o[i].weight = 1;
+	}
+	setenv("CRM_THREADS", "1", 1);
+	crm_bgnbd_fit(o, (size_t)n, &one);
+	unsetenv("CRM_THREADS");
+	crm_bgnbd_fit(o, (size_t)n, &two);
+	UNIT_OK(one.converged && two.converged, "threads: both fits converge");
+	UNIT_OK(memcmp(&one.p, &two.p, sizeof one.p) == 0 &&
+	    memcmp(&one.loglik, &two.loglik, sizeof one.loglik) == 0,
+	    "threads: one thread and two give the same bits");
+	unit_inteq(one.iterations, two.iterations, "threads: same iterations");
+	free(o);
+}
+
 int
 main(void)
 {
+	test_fit_threads();
 	test_hyp2f1();
 	test_published();
 	test_expected_domain();
