@@ -1228,6 +1228,7 @@ parseint(const char **pp, const char *end, int64_t min, int64_t max,
 	const char *p = *pp;
 	int neg = 0;
 	uint64_t u = 0, lim;
+	int nd;
 
 	if (p < end && *p == '-') {
 		neg = 1;
@@ -1236,6 +1237,10 @@ parseint(const char **pp, const char *end, int64_t min, int64_t max,
 	if (p >= end || *p < '0' || *p > '9')
 		return -1;
 	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	/* eighteen digits cannot overflow; only longer numbers are checked
+	 * digit by digit */
+	for (nd = 0; nd < 18 && p < end && *p >= '0' && *p <= '9'; nd++)
+		u = u * 10 + (unsigned)(*p++ - '0');
 	while (p < end && *p >= '0' && *p <= '9') {
 		unsigned dgt = (unsigned)(*p - '0');
 
@@ -1278,7 +1283,8 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 			return "bad daily totals";
 		if (n && day <= a->tmp[n - 1].day)
 			return "bad daily totals";
-		crm_grow(&a->tmp, &a->ntmp, n + 1, sizeof *a->tmp);
+		if (n >= a->ntmp)
+			crm_grow(&a->tmp, &a->ntmp, n + 1, sizeof *a->tmp);
 		a->tmp[n].day = (int32_t)day;
 		a->tmp[n].amt = amt;
 		n++;
