@@ -239,16 +239,9 @@ crm_tsv_escape_to(char *dst, const char *p, size_t n)
 void
 crm_tsv_escape(struct crm_buf *b, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (!tsv_special[c]) {
-			crm_buf_addc(b, c);
-			continue;
-		}
-		crm_buf_addc(b, '\\');
-		crm_buf_addc(b, c == '\t' ? 't' : c == '\n' ? 'n' :
-		    c == '\r' ? 'r' : '\\');
-	}
+	crm_buf_grow(b, crm_mulsz(n, 2));
+	b->n += crm_tsv_escape_to(b->p + b->n, p, n);
+	b->p[b->n] = '\0';
 }
 
 /*
