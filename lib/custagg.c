@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -39,6 +40,8 @@
 #define QCAP (1u << 11)         /* queued transactions per partition and
                                    batch: a batch holds half a million */
 #define NCLASS 32
+#define PREFAULT_AT (1u << 16)  /* records in the first batch before the
+                                   second one's pages are faulted in */
 #define NGROUP 16               /* groups of partitions, each with its own
                                    arena: two threads count a batch group
                                    by group */
@@ -142,6 +145,13 @@ struct crm_custagg {
 	pthread_cond_t cv;
 	int job;                /* batch handed to the helper, or -1 */
 	int quit;
+	/* The second batch's pages, faulted in by the helper while the
+	 * caller fills the first: the caller's parsing sets the pace of
+	 * reading, and taking sixteen megabytes of new pages itself would
+	 * hold it up for tens of milliseconds. */
+	int prefault;           /* 0 not asked, 1 asked or running, 2 done */
+	int prefault_stop;      /* stop early (atomic) */
+	int pfk;                /* the batch to fault in */
 	crm_custagg_errfn *errfn;
 	void *errarg;
 	struct dayamt *tmp;     /* merge scratch */
@@ -149,6 +159,7 @@ struct crm_custagg {
 };
 
 static void wait_helper(struct crm_custagg *a);
+static void end_prefault(struct crm_custagg *a);
 
 /* Large blocks on huge pages: day lists are read at random, and TLB
  * misses would otherwise cost as much as the cache misses. */
@@ -283,6 +294,7 @@ crm_custagg_free(struct crm_custagg *a)
 
 	if (!a)
 		return;
+	end_prefault(a);
 	if (a->helper > 0) {
 		pthread_mutex_lock(&a->mu);
 		a->quit = 1;
@@ -311,6 +323,26 @@ crm_custagg_free(struct crm_custagg *a)
 	}
 	free(a->tmp);
 	free(a);
+}
+
+/* Fault in the pages of b->mem (no byte of it changes), a huge page at a
+ * time, until done or told to stop. */
+static void
+prefault_batch(struct crm_custagg *a, struct batch *b)
+{
+#ifdef MADV_POPULATE_WRITE
+	const size_t step = (size_t)2 << 20;
+	size_t n = crm_mulsz(NPART * QCAP, sizeof *b->mem), off;
+
+	for (off = 0; off < n; off += step)
+		if (__atomic_load_n(&a->prefault_stop, __ATOMIC_ACQUIRE) ||
+		    madvise((char *)b->mem + off, n - off < step ? n - off :
+		    step, MADV_POPULATE_WRITE) != 0)
+			break;
+#else
+	(void)a;
+	(void)b;
+#endif
 }
 
 static void
@@ -774,8 +806,16 @@ helper_main(void *arg)
 	for (;;) {
 		int k;
 
-		while (a->job < 0 && !a->quit)
+		while (a->job < 0 && a->prefault != 1 && !a->quit)
 			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->prefault == 1) {
+			pthread_mutex_unlock(&a->mu);
+			prefault_batch(a, &a->b[a->pfk]);
+			pthread_mutex_lock(&a->mu);
+			a->prefault = 2;
+			pthread_cond_broadcast(&a->cv);
+			continue;
+		}
 		if (a->job < 0)
 			break;
 		k = a->job;
@@ -822,6 +862,38 @@ batch_ready(struct crm_custagg *a, int k)
 	store_fence();
 	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
+}
+
+/* The first batch is well on its way: have the helper fault in the
+ * second one's pages (the caller fills the first until then). */
+static void
+ask_prefault(struct crm_custagg *a)
+{
+	struct batch *o = &a->b[!a->cur];
+
+	if (!a->helper)
+		start_helper(a);
+	if (a->helper < 0 || a->prefault)
+		return;
+	o->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *o->mem));
+	pthread_mutex_lock(&a->mu);
+	a->pfk = !a->cur;
+	a->prefault = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Stop faulting in pages (before the batches are freed). */
+static void
+end_prefault(struct crm_custagg *a)
+{
+	if (a->helper <= 0)
+		return;
+	__atomic_store_n(&a->prefault_stop, 1, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&a->mu);
+	while (a->prefault == 1)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
 }
 
 /* Give batch k to the helper (which starts on its groups at once). */
@@ -913,6 +985,8 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
 	if (!b->nrec++)
 		b->tag0 = tag;
+	else if (b->nrec == PREFAULT_AT && !a->b[!a->cur].mem)
+		ask_prefault(a);
 	r = &b->mem[pi * QCAP + b->nq[pi]++];
 	t.h32 = (uint32_t)(h >> 32);
 	t.n = (uint32_t)n;
@@ -958,9 +1032,9 @@ crm_custagg_flush(struct crm_custagg *a)
 		wait_helper(a);
 	} else
 		count_here(a, a->cur);
-	/* The batches are tens of megabytes that the caller can use next:
-	 * given back now, their pages serve its next large allocations
-	 * (queueing again takes new ones). */
+	end_prefault(a);
+	/* The batches are tens of megabytes: given back now, they do not
+	 * add to the caller's peak (queueing again takes new ones). */
 	for (int k = 0; k < 2; k++) {
 		free(a->b[k].mem);
 		a->b[k].mem = NULL;
