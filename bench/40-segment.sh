@@ -4,7 +4,8 @@
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
 # sum; the extra time of the BG/NBD model; and the partial/merge path
 # through GNU parallel with two jobs beside one process (with its default
-# two threads, and with each side kept to one thread).
+# two threads, and with each side kept to one thread), with what GNU
+# parallel's split alone costs.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -53,4 +54,10 @@ if command -v parallel >/dev/null 2>&1; then
 	bench_row crm-segment "parallel -j2, 1 thread each, $task" "$par1" s \
 	    "one process, 1 thread" "$one" "$(bench_ratio "$one" "$par1")" \
 	    ">= 1.6x"
+	# GNU parallel's own share: the same split with wc -l as the job,
+	# the least any partial/merge run through it can take
+	own=$(bench_secs "parallel --pipepart --block -1 -j2 -a '$data' \
+	    --header : wc -l")
+	bench_row crm-segment "parallel -j2 with wc -l as the job, $task" \
+	    "$own" s "one process" "$ours" "$(bench_ratio "$ours" "$own")" "-"
 fi
