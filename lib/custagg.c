@@ -593,7 +593,16 @@ addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 			k += putv(w + k, zz(c->last_amt));
 			if (w != t)
 				c->enclen += (uint32_t)k;
-			else if (splice(a, c, c->enclen, 0, t, k) < 0)
+			else if (c->enc && c->enclen + k <= (size_t)1 << c->cls) {
+				/* it fits after all: a few bytes, copied here
+				 * (not through a library call) */
+				unsigned char *d = c->enc + c->enclen;
+				size_t i;
+
+				for (i = 0; i < k; i++)
+					d[i] = t[i];
+				c->enclen += (uint32_t)k;
+			} else if (splice(a, c, c->enclen, 0, t, k) < 0)
 				return -1;
 			c->tail_day = c->last_day;
 		}
