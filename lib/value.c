@@ -252,16 +252,11 @@ is_datesep(int c)
 }
 
 const char *
-crm_date_parse_cached(struct crm_date_cache *c, const char *s, size_t n,
+crm_date_parse_miss_(struct crm_date_cache *c, const char *s, size_t n,
     unsigned flags, int32_t *days)
 {
 	const char *e;
 
-	if (n == sizeof c->last && c->ok && c->flags == flags &&
-	    memcmp(s, c->last, sizeof c->last) == 0) {
-		*days = c->day;
-		return NULL;
-	}
 	e = crm_date_parse(s, n, flags, days);
 	if (!e && n == sizeof c->last) {
 		memcpy(c->last, s, sizeof c->last);
@@ -545,8 +540,9 @@ cur_suffix(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* crm_money_parse past its inline fast path (value.h). */
 const char *
-crm_money_parse(const char *s, size_t n, int64_t *minor)
+crm_money_parse_all_(const char *s, size_t n, int64_t *minor)
 {
 	size_t i = 0, end = n, k;
 	int neg = 0, signed_ = 0, cur = 0, paren = 0, nint = 0, nfrac = 0;
@@ -555,26 +551,7 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 	uint64_t v = 0;
 	int overflow = 0;
 
-	/* The plain forms "123.45" and "123" (at most 15 integer digits, so
-	 * no overflow) first: they are nearly every amount in real files. */
-	if (n >= 4 && n <= 18 && s[n - 3] == '.') {
-		unsigned d1 = (unsigned)((unsigned char)s[n - 2] - '0');
-		unsigned d2 = (unsigned)((unsigned char)s[n - 1] - '0');
-
-		for (; i < n - 3; i++) {
-			unsigned d = (unsigned)((unsigned char)s[i] - '0');
-
-			if (d > 9)
-				break;
-			v = v * 10 + d;
-		}
-		if (i && i == n - 3 && d1 <= 9 && d2 <= 9) {
-			*minor = (int64_t)(v * 100 + d1 * 10 + d2);
-			return NULL;
-		}
-		i = 0;
-		v = 0;
-	}
+	/* then the plain forms "123" and "123.45" with up to 15 digits */
 	while (i < n && i < 15 && isdig((unsigned char)s[i]))
 		v = v * 10 + (uint64_t)(s[i++] - '0');
 	if (i && i == n) {
