@@ -184,7 +184,7 @@ load_short(const char *p, size_t n)
 	    (uint64_t)u[n - 1] << (8 * (n - 1));
 }
 
-static uint64_t
+static inline uint64_t
 hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
