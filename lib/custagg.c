@@ -969,20 +969,14 @@ batch_full(struct crm_custagg *a)
 	a->cur = !k;
 }
 
-void
-crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
-    int32_t day, int64_t amount, long tag)
+/* The rare steps before a record is queued (a batch to begin or to end,
+ * the prefault to ask for), out of line so that the common path saves no
+ * registers; returns the batch to queue into. */
+static __attribute__((noinline)) struct batch *
+queue_prepare(struct crm_custagg *a, long tag)
 {
-	uint64_t h = hash_bytes(id, n);
-	size_t pi = h & (NPART - 1);
 	struct batch *b = &a->b[a->cur];
-	struct qrec *r, t;
 
-	if (n >= UINT32_MAX) {
-		if (a->errfn)
-			a->errfn(a->errarg, tag, day, amount);
-		return;
-	}
 	/* tags are kept as 32-bit offsets from the batch's first one: a tag
 	 * that does not fit starts a new batch */
 	if (b->nrec && (tag < b->tag0 ||
@@ -992,10 +986,48 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	}
 	if (!b->mem)
 		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
-	if (!b->nrec++)
+	if (!b->nrec)
 		b->tag0 = tag;
-	else if (b->nrec == PREFAULT_AT && !a->b[!a->cur].mem)
+	else if (b->nrec + 1 == PREFAULT_AT && !a->b[!a->cur].mem)
 		ask_prefault(a);
+	return b;
+}
+
+/* An id longer than a record holds, into the batch's id buffer. */
+static __attribute__((noinline)) uint64_t
+queue_longid(struct batch *b, const char *id, size_t n)
+{
+	uint64_t off = b->qid.n;
+
+	crm_buf_add(&b->qid, id, n);
+	return off;
+}
+
+static __attribute__((noinline)) void
+queue_refuse(struct crm_custagg *a, int32_t day, int64_t amount, long tag)
+{
+	if (a->errfn)
+		a->errfn(a->errarg, tag, day, amount);
+}
+
+void
+crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, long tag)
+{
+	uint64_t h = hash_bytes(id, n);
+	size_t pi = h & (NPART - 1);
+	struct batch *b = &a->b[a->cur];
+	struct qrec *r, t;
+
+	if (__builtin_expect(n >= UINT32_MAX, 0)) {
+		queue_refuse(a, day, amount, tag);
+		return;
+	}
+	if (__builtin_expect(!b->nrec || tag < b->tag0 ||
+	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX ||
+	    b->nrec + 1 == PREFAULT_AT, 0))
+		b = queue_prepare(a, tag);
+	b->nrec++;
 	r = &b->mem[pi * QCAP + b->nq[pi]++];
 	t.h32 = (uint32_t)(h >> 32);
 	t.n = (uint32_t)n;
@@ -1012,10 +1044,8 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	else if (n && n < QINLINE)
 		memcpy(t.id.in, id, n);
 #endif
-	else if (n) {
-		t.id.off = b->qid.n;
-		crm_buf_add(&b->qid, id, n);
-	}
+	else if (n)
+		t.id.off = queue_longid(b, id, n);
 #ifdef __SSE2__
 	{
 		const __m128i *src = (const __m128i *)&t;
