@@ -28,28 +28,38 @@ crm_sort_kv(struct crm_kv *a, size_t n)
 {
 	struct crm_kv *b, *src = a, *dst, *t;
 	size_t cnt[8][256], i;
-	int pass;
+	uint64_t any = 0, all = ~(uint64_t)0, vary;
+	int pass, np = 0, sh[8];
 
 	if (n < 64) {
 		isort(a, n);
 		return;
 	}
-	/* all eight histograms in one read of the keys */
+	/* the bytes that differ between keys: the others need no pass, nor
+	 * a histogram (sort keys mostly vary in a few low bytes) */
+	for (i = 0; i < n; i++) {
+		any |= a[i].k;
+		all &= a[i].k;
+	}
+	vary = any ^ all;
+	for (pass = 0; pass < 8; pass++)
+		if (vary >> (8 * pass) & 255)
+			sh[np++] = 8 * pass;
+	if (!np)
+		return;         /* all keys equal: already in order */
+	/* the histograms of those bytes in one read of the keys */
 	memset(cnt, 0, sizeof cnt);
 	for (i = 0; i < n; i++) {
 		uint64_t k = a[i].k;
 
-		for (pass = 0; pass < 8; pass++)
-			cnt[pass][k >> (8 * pass) & 255]++;
+		for (pass = 0; pass < np; pass++)
+			cnt[pass][k >> sh[pass] & 255]++;
 	}
 	b = crm_xmalloc_huge(crm_mulsz(n, sizeof *b));
 	dst = b;
-	for (pass = 0; pass < 8; pass++) {
-		int sh = pass * 8;
+	for (pass = 0; pass < np; pass++) {
 		size_t sum = 0, *c = cnt[pass];
 
-		if (c[a[0].k >> sh & 255] == n)
-			continue;       /* every key has this byte */
 		for (i = 0; i < 256; i++) {
 			size_t x = c[i];
 
@@ -57,7 +67,7 @@ crm_sort_kv(struct crm_kv *a, size_t n)
 			sum += x;
 		}
 		for (i = 0; i < n; i++)
-			dst[c[src[i].k >> sh & 255]++] = src[i];
+			dst[c[src[i].k >> sh[pass] & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
