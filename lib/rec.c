@@ -77,6 +77,10 @@ struct crm_reader {
 	/* TSV: skipping the rest of an over-long line */
 	int skipping;
 	int nofast;             /* the TSV fast path failed on this line */
+	int fastok;             /* the TSV fast path may be tried (the
+	                           header is read, the input is TSV and has
+	                           begun), as of the last general read */
+	size_t wantnf;          /* fields every record must have, or 0 */
 	/* TSV fast path: where the 64 bytes at buf[mpos] hold newlines, tabs,
 	 * and bytes the general path must see (bit i for buf[mpos + i]);
 	 * valid while mok, until the next fill */
@@ -1105,11 +1109,13 @@ crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
 
 #ifdef __SSE2__
 	/* the usual line, without the general path's set-up */
-	if ((r->hdr_state > 0 || r->hdr_state == -1) && !r->csv &&
-	    r->started && !r->skipping && r->scan == 0) {
+	if (r->fastok && !r->skipping && r->scan == 0) {
 		rc = tsv_fast(r, rec);
-		if (rc == CRM_READ_OK)
-			goto check;
+		if (rc == CRM_READ_OK) {
+			if (r->wantnf && rec->nf != r->wantnf)
+				goto badnf;
+			return rc;
+		}
 		r->nofast = 1;
 	}
 #endif
@@ -1123,15 +1129,17 @@ crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
 			return CRM_READ_EOF;
 	}
 	rc = next_raw(r, rec);
-#ifdef __SSE2__
-check:
-#endif
 	r->nofast = 0;
-	if (rc == CRM_READ_OK && r->hdr_state > 0 && !r->o.ragged &&
-	    rec->nf != r->hdr.nf) {
-		crm_reader_seterr(r, rec->line, -1, NULL, 0,
-		    "expected %zu fields, found %zu", r->hdr.nf, rec->nf);
-		return CRM_READ_BAD;
-	}
+	/* what the fast path checks first, as of now (the header and the
+	 * start of the input are only ever read here) */
+	r->fastok = (r->hdr_state > 0 || r->hdr_state == -1) && !r->csv &&
+	    r->started;
+	r->wantnf = r->hdr_state > 0 && !r->o.ragged ? r->hdr.nf : 0;
+	if (rc == CRM_READ_OK && r->wantnf && rec->nf != r->wantnf)
+		goto badnf;
 	return rc;
+badnf:
+	crm_reader_seterr(r, rec->line, -1, NULL, 0,
+	    "expected %zu fields, found %zu", r->hdr.nf, rec->nf);
+	return CRM_READ_BAD;
 }
