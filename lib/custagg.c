@@ -969,10 +969,9 @@ batch_full(struct crm_custagg *a)
 	a->cur = !k;
 }
 
-/* The rare steps before a record is queued (a batch to begin or to end,
- * the prefault to ask for), out of line so that the common path saves no
- * registers; returns the batch to queue into. */
-static __attribute__((noinline)) struct batch *
+/* Before a record is queued: a batch to begin or to end, the prefault to
+ * ask for; returns the batch to queue into. */
+static struct batch *
 queue_prepare(struct crm_custagg *a, long tag)
 {
 	struct batch *b = &a->b[a->cur];
@@ -993,21 +992,75 @@ queue_prepare(struct crm_custagg *a, long tag)
 	return b;
 }
 
-/* An id longer than a record holds, into the batch's id buffer. */
-static __attribute__((noinline)) uint64_t
-queue_longid(struct batch *b, const char *id, size_t n)
+/* The id word of a record: a short id's bytes, zero-padded. */
+static inline uint64_t
+short_idword(const char *id, size_t n)
 {
-	uint64_t off = b->qid.n;
+	uint64_t w = 0;
 
-	crm_buf_add(&b->qid, id, n);
-	return off;
+	if (n == QINLINE)
+		memcpy(&w, id, QINLINE);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	else if (n)
+		w = load_short(id, n);
+#else
+	else if (n)
+		memcpy(&w, id, n);
+#endif
+	return w;
 }
 
-static __attribute__((noinline)) void
-queue_refuse(struct crm_custagg *a, int32_t day, int64_t amount, long tag)
+/* Write one record into batch b and hand the batch on when its
+ * partition is full. */
+static inline void
+queue_put(struct crm_custagg *a, struct batch *b, uint64_t h, size_t n,
+    int32_t day, int64_t amount, long tag, uint64_t idw)
 {
-	if (a->errfn)
-		a->errfn(a->errarg, tag, day, amount);
+	size_t pi = h & (NPART - 1);
+	struct qrec *r = &b->mem[pi * QCAP + b->nq[pi]++];
+	uint32_t rtag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
+
+	b->nrec++;
+#ifdef __SSE2__
+	/* put together in registers, not in a record on the stack */
+	_mm_stream_si128((__m128i *)r, _mm_set_epi32((int)rtag, (int)day,
+	    (int)(uint32_t)n, (int)(uint32_t)(h >> 32)));
+	_mm_stream_si128((__m128i *)r + 1, _mm_set_epi64x((long long)idw,
+	    (long long)amount));
+#else
+	r->h32 = (uint32_t)(h >> 32);
+	r->n = (uint32_t)n;
+	r->day = day;
+	r->tag = rtag;
+	r->amt = amount;
+	r->id.off = idw;
+#endif
+	if (b->nq[pi] == QCAP)
+		batch_full(a);
+}
+
+/* Queueing's rare cases: an id too long to count or longer than a record
+ * holds, a batch to begin or to end, the prefault to ask for.  Out of
+ * line, so that the common path saves no registers. */
+static __attribute__((noinline)) void
+queue_slow(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int32_t day, int64_t amount, long tag)
+{
+	struct batch *b;
+	uint64_t idw;
+
+	if (n >= UINT32_MAX) {
+		if (a->errfn)
+			a->errfn(a->errarg, tag, day, amount);
+		return;
+	}
+	b = queue_prepare(a, tag);
+	if (n > QINLINE) {
+		idw = b->qid.n;
+		crm_buf_add(&b->qid, id, n);
+	} else
+		idw = short_idword(id, n);
+	queue_put(a, b, h, n, day, amount, tag, idw);
 }
 
 void
@@ -1015,50 +1068,15 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount, long tag)
 {
 	uint64_t h = hash_bytes(id, n);
-	size_t pi = h & (NPART - 1);
 	struct batch *b = &a->b[a->cur];
-	struct qrec *r, t;
 
-	if (__builtin_expect(n >= UINT32_MAX, 0)) {
-		queue_refuse(a, day, amount, tag);
+	if (__builtin_expect(n > QINLINE || !b->nrec || tag < b->tag0 ||
+	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX ||
+	    b->nrec + 1 == PREFAULT_AT, 0)) {
+		queue_slow(a, id, n, h, day, amount, tag);
 		return;
 	}
-	if (__builtin_expect(!b->nrec || tag < b->tag0 ||
-	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX ||
-	    b->nrec + 1 == PREFAULT_AT, 0))
-		b = queue_prepare(a, tag);
-	b->nrec++;
-	r = &b->mem[pi * QCAP + b->nq[pi]++];
-	t.h32 = (uint32_t)(h >> 32);
-	t.n = (uint32_t)n;
-	t.day = day;
-	t.amt = amount;
-	t.tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
-	t.id.off = 0;
-	if (n == QINLINE)
-		memcpy(t.id.in, id, QINLINE);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	else if (n && n < QINLINE)
-		t.id.off = load_short(id, n);   /* the bytes, zero-padded */
-#else
-	else if (n && n < QINLINE)
-		memcpy(t.id.in, id, n);
-#endif
-	else if (n)
-		t.id.off = queue_longid(b, id, n);
-#ifdef __SSE2__
-	{
-		const __m128i *src = (const __m128i *)&t;
-		__m128i *dst = (__m128i *)r;
-
-		_mm_stream_si128(dst, _mm_load_si128(src));
-		_mm_stream_si128(dst + 1, _mm_load_si128(src + 1));
-	}
-#else
-	*r = t;
-#endif
-	if (b->nq[pi] == QCAP)
-		batch_full(a);
+	queue_put(a, b, h, n, day, amount, tag, short_idword(id, n));
 }
 
 void
