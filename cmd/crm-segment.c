@@ -517,6 +517,7 @@ static const char *const stages[] = {
 };
 
 static int32_t asof_day;        /* the as-of day of the report */
+static size_t tierlen[4], stagelen[5];  /* of crm_tier_names, stages */
 
 /*
  * Quintile scores from values sorted ascending (better is larger): each
@@ -989,8 +990,7 @@ put_money(char *p, int64_t v)
 {
 	char b[32];
 
-	crm_money_format(v, b);
-	return put_str(p, b, strlen(b));
+	return put_str(p, b, crm_money_format(v, b));
 }
 
 static char *
@@ -1088,11 +1088,11 @@ put_row(char *p, const struct outjob *j, const struct row *r,
 	p = put_str(p + 11, segtsv[r->r][r->f][r->m],
 	    segtsvlen[r->r][r->f][r->m]);
 	*p++ = '\t';
-	p = put_str(p, crm_tier_names[r->tier], strlen(crm_tier_names[r->tier]));
+	p = put_str(p, crm_tier_names[r->tier], tierlen[r->tier]);
 	p[0] = '\t';
 	p[1] = "ABC"[r->abc];
 	p[2] = '\t';
-	p = put_str(p + 3, stages[r->stage], strlen(stages[r->stage]));
+	p = put_str(p + 3, stages[r->stage], stagelen[r->stage]);
 	p[0] = '\t';
 	p[1] = asof_day - r->last > o->churn_days ? '1' : '0';
 	p += 2;
@@ -1214,6 +1214,10 @@ report(struct crm_custagg *a, const struct opts *o)
 	if (asof == CRM_DATE_INVALID)
 		asof = crm_custagg_maxday(a);
 	asof_day = asof;
+	for (i = 0; i < 4; i++)
+		tierlen[i] = strlen(crm_tier_names[i]);
+	for (i = 0; i < 5; i++)
+		stagelen[i] = strlen(stages[i]);
 	{
 		struct statjob j[2] = {
 			{ rows, v, 0, n / 2, asof, o->period_days, o },

@@ -643,8 +643,8 @@ crm_money_parse_all_(const char *s, size_t n, int64_t *minor)
 	return NULL;
 }
 
-/* Write a magnitude in minor units with its sign. */
-static void
+/* Write a magnitude in minor units with its sign; returns the length. */
+static size_t
 minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 {
 	char tmp[48];
@@ -677,14 +677,15 @@ minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 	out[j++] = (char)('0' + cents / 10);
 	out[j++] = (char)('0' + cents % 10);
 	out[j] = '\0';
+	return j;
 }
 
-void
+size_t
 crm_money_format(int64_t minor, char out[32])
 {
 	uint64_t mag = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
 
-	minor_format(minor < 0, mag, out, 32);
+	return minor_format(minor < 0, mag, out, 32);
 }
 
 size_t

@@ -165,8 +165,9 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 	}
 	return crm_money_parse_all_(s, n, minor);
 }
-/* Write minor as "1234.50", "-0.05", "0.00" plus NUL (no separators). */
-void crm_money_format(int64_t minor, char out[32]);
+/* Write minor as "1234.50", "-0.05", "0.00" plus NUL (no separators);
+ * returns the length. */
+size_t crm_money_format(int64_t minor, char out[32]);
 /* *acc += v; returns 0, or -1 on int64 overflow leaving *acc unchanged. */
 int crm_money_add(int64_t *acc, int64_t v);
 
