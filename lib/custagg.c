@@ -566,10 +566,9 @@ addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 	return 0;
 }
 
-/* Add amount on day to c; -1 on int64 overflow of the day's total (or
- * days beyond MAXENC bytes), with c unchanged. */
-static inline int
-addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+/* addday in full (see below). */
+static __attribute__((noinline)) int
+addday_all(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 {
 	unsigned char t[24];
 	size_t k;
@@ -614,6 +613,41 @@ addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 		return 0;
 	}
 	return addpast(a, c, day, amount);
+}
+
+/*
+ * Add amount on day to c; -1 on int64 overflow of the day's total (or
+ * days beyond MAXENC bytes), with c unchanged.  The two commonest cases
+ * here, with no call: the latest day again, and a later day when the
+ * block has room for the latest one's entry; addday_all does the rest.
+ */
+static inline int
+addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+{
+	if (c->ndays && day == c->last_day) {
+		int64_t sum;
+
+		if (__builtin_add_overflow(c->last_amt, amount, &sum))
+			return -1;
+		c->last_amt = sum;
+		return 0;
+	}
+	if (c->ndays && day > c->last_day && c->enc &&
+	    c->enclen + MAXENTRY <= (size_t)1 << c->cls) {
+		unsigned char *w = c->enc + c->enclen;
+		size_t k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
+
+		k += putv(w + k, zz(c->last_amt));
+		c->enclen += (uint32_t)k;
+		c->tail_day = c->last_day;
+		c->last_day = day;
+		c->last_amt = amount;
+		c->ndays++;
+		if (day > a->maxday)
+			a->maxday = day;
+		return 0;
+	}
+	return addday_all(a, c, day, amount);
 }
 
 int
