@@ -391,38 +391,16 @@ same8(const char *x, const char *y)
 	return a == b;
 }
 
-/*
- * The customer with this id and hash, created when absent (create != 0).
- * padded: id has at most 8 bytes and is zero-padded to 8, so it compares
- * with a customer's small id (also zero-padded) in one word.
- */
-static struct crm_cust *
-lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
-    int create, int padded)
+/* A new customer id[0..n) in slot i of partition pi (see lookup). */
+static __attribute__((noinline)) struct crm_cust *
+insert(struct crm_custagg *a, const char *id, size_t n, size_t pi,
+    uint32_t h32, size_t i)
 {
-	size_t pi = h & (NPART - 1);
 	struct part *p = &a->part[pi];
 	struct arena *ar = &a->ar[pi / GPART];
-	uint32_t h32 = (uint32_t)(h >> 32);
-	size_t i = (size_t)h32 & p->mask;
 	struct crm_cust *c;
 	char *copy;
 
-	for (;;) {
-		uint64_t v = p->slot[i];
-
-		if (!v)
-			break;
-		if ((uint32_t)(v >> 32) == h32) {
-			c = custat(p, (uint32_t)v - 1);
-			if (c->idlen == n && (padded ? same8(c->small, id) :
-			    memcmp(c->id, id, n) == 0))
-				return c;
-		}
-		i = (i + 1) & p->mask;
-	}
-	if (!create)
-		return NULL;
 	if (p->ncust >= UINT32_MAX - 1 || n >= UINT32_MAX)
 		return NULL;
 	if (p->ncust % CBLOCK == 0) {
@@ -451,6 +429,41 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 	if (p->ncust * 2 > p->mask)
 		rehash(p);
 	return c;
+}
+
+/*
+ * The customer with this id and hash, created when absent (create != 0).
+ * padded: id has at most 8 bytes and is zero-padded to 8, so it compares
+ * with a customer's small id (also zero-padded) in one word.
+ * Inline where transactions are counted; a new customer is made out of
+ * line.
+ */
+static inline struct crm_cust *
+lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create, int padded)
+{
+	size_t pi = h & (NPART - 1);
+	struct part *p = &a->part[pi];
+	uint32_t h32 = (uint32_t)(h >> 32);
+	size_t i = (size_t)h32 & p->mask;
+	struct crm_cust *c;
+
+	for (;;) {
+		uint64_t v = p->slot[i];
+
+		if (!v)
+			break;
+		if ((uint32_t)(v >> 32) == h32) {
+			c = custat(p, (uint32_t)v - 1);
+			if (c->idlen == n && (padded ? same8(c->small, id) :
+			    memcmp(c->id, id, n) == 0))
+				return c;
+		}
+		i = (i + 1) & p->mask;
+	}
+	if (!create)
+		return NULL;
+	return insert(a, id, n, pi, h32, i);
 }
 
 /* LEB128 of v at p; the number of bytes (at most 10). */
@@ -592,16 +605,7 @@ addday_all(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 			k += putv(w + k, zz(c->last_amt));
 			if (w != t)
 				c->enclen += (uint32_t)k;
-			else if (c->enc && c->enclen + k <= (size_t)1 << c->cls) {
-				/* it fits after all: a few bytes, copied here
-				 * (not through a library call) */
-				unsigned char *d = c->enc + c->enclen;
-				size_t i;
-
-				for (i = 0; i < k; i++)
-					d[i] = t[i];
-				c->enclen += (uint32_t)k;
-			} else if (splice(a, c, c->enclen, 0, t, k) < 0)
+			else if (splice(a, c, c->enclen, 0, t, k) < 0)
 				return -1;
 			c->tail_day = c->last_day;
 		}
@@ -617,9 +621,9 @@ addday_all(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 
 /*
  * Add amount on day to c; -1 on int64 overflow of the day's total (or
- * days beyond MAXENC bytes), with c unchanged.  The two commonest cases
- * here, with no call: the latest day again, and a later day when the
- * block has room for the latest one's entry; addday_all does the rest.
+ * days beyond MAXENC bytes), with c unchanged.  The commonest cases here,
+ * inline: the latest day again, and a later day once the customer has
+ * encoded days; addday_all does the rest.
  */
 static inline int
 addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
@@ -632,13 +636,26 @@ addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 		c->last_amt = sum;
 		return 0;
 	}
-	if (c->ndays && day > c->last_day && c->enc &&
-	    c->enclen + MAXENTRY <= (size_t)1 << c->cls) {
-		unsigned char *w = c->enc + c->enclen;
+	if (c->ndays && day > c->last_day && c->enc) {
+		/* the latest day joins the encoded ones: in place when the
+		 * block has room for the longest entry, or when it has room
+		 * for this one; spliced into a larger block otherwise */
+		unsigned char t[24], *w = c->enclen + MAXENTRY <=
+		    (size_t)1 << c->cls ? c->enc + c->enclen : t;
 		size_t k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
 
 		k += putv(w + k, zz(c->last_amt));
-		c->enclen += (uint32_t)k;
+		if (w != t)
+			c->enclen += (uint32_t)k;
+		else if (c->enclen + k <= (size_t)1 << c->cls) {
+			unsigned char *d = c->enc + c->enclen;
+			size_t i;
+
+			for (i = 0; i < k; i++)
+				d[i] = t[i];
+			c->enclen += (uint32_t)k;
+		} else if (splice(a, c, c->enclen, 0, t, k) < 0)
+			return -1;
 		c->tail_day = c->last_day;
 		c->last_day = day;
 		c->last_amt = amount;
