@@ -579,51 +579,44 @@ addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 	return 0;
 }
 
-/* addday in full (see below). */
+/* day becomes c's latest, with amount. */
+static inline void
+newlatest(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+{
+	c->last_day = day;
+	c->last_amt = amount;
+	c->ndays++;
+	if (day > a->maxday)
+		a->maxday = day;
+}
+
+/* What addday leaves: a customer's first day, a later day while the
+ * customer has no encoded days (the latest becomes the first, in a block
+ * of its own), and a day before the latest. */
 static __attribute__((noinline)) int
-addday_all(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
+addday_rest(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 {
 	unsigned char t[24];
 	size_t k;
 
-	if (c->ndays && day == c->last_day) {
-		int64_t sum;
-
-		if (__builtin_add_overflow(c->last_amt, amount, &sum))
+	if (c->ndays && day < c->last_day)
+		return addpast(a, c, day, amount);
+	if (c->ndays) {
+		k = putday(t, c->enclen == 0, c->tail_day, c->last_day);
+		k += putv(t + k, zz(c->last_amt));
+		if (splice(a, c, c->enclen, 0, t, k) < 0)
 			return -1;
-		c->last_amt = sum;
-		return 0;
+		c->tail_day = c->last_day;
 	}
-	if (!c->ndays || day > c->last_day) {
-		if (c->ndays) {
-			/* the latest day joins the encoded ones: in place when
-			 * the block has room for the longest entry */
-			unsigned char *w = c->enc && c->enclen + MAXENTRY <=
-			    (size_t)1 << c->cls ? c->enc + c->enclen : t;
-
-			k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
-			k += putv(w + k, zz(c->last_amt));
-			if (w != t)
-				c->enclen += (uint32_t)k;
-			else if (splice(a, c, c->enclen, 0, t, k) < 0)
-				return -1;
-			c->tail_day = c->last_day;
-		}
-		c->last_day = day;
-		c->last_amt = amount;
-		c->ndays++;
-		if (day > a->maxday)
-			a->maxday = day;
-		return 0;
-	}
-	return addpast(a, c, day, amount);
+	newlatest(a, c, day, amount);
+	return 0;
 }
 
 /*
  * Add amount on day to c; -1 on int64 overflow of the day's total (or
  * days beyond MAXENC bytes), with c unchanged.  The commonest cases here,
  * inline: the latest day again, and a later day once the customer has
- * encoded days; addday_all does the rest.
+ * encoded days; addday_rest does the rest.
  */
 static inline int
 addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
@@ -657,14 +650,10 @@ addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 		} else if (splice(a, c, c->enclen, 0, t, k) < 0)
 			return -1;
 		c->tail_day = c->last_day;
-		c->last_day = day;
-		c->last_amt = amount;
-		c->ndays++;
-		if (day > a->maxday)
-			a->maxday = day;
+		newlatest(a, c, day, amount);
 		return 0;
 	}
-	return addday_all(a, c, day, amount);
+	return addday_rest(a, c, day, amount);
 }
 
 int
