@@ -821,15 +821,7 @@ date(struct crm_writer *w, int32_t d)
 static char *
 put_u(char *p, unsigned long long v)
 {
-	char b[24], *q = b + sizeof b;
-	size_t n;
-
-	do
-		*--q = (char)('0' + v % 10);
-	while (v /= 10);
-	n = (size_t)(b + sizeof b - q);
-	memcpy(p, q, n);
-	return p + n;
+	return p + crm_u64_format(v, p);
 }
 
 static void

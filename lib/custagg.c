@@ -33,6 +33,7 @@
 #include "out.h"
 #include "sort.h"
 #include "util.h"
+#include "value.h"
 
 #define ARENA_MIN (1u << 20)
 #define ARENA_MAX (64u << 20)
@@ -1345,18 +1346,9 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 static char *
 putint(char *d, int64_t v)
 {
-	char t[24], *p = t + sizeof t;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	size_t n;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
 	if (v < 0)
-		*--p = '-';
-	n = (size_t)(t + sizeof t - p);
-	memcpy(d, p, n);
-	return d + n;
+		*d++ = '-';
+	return d + crm_u64_format(v < 0 ? -(uint64_t)v : (uint64_t)v, d);
 }
 
 void

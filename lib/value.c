@@ -643,7 +643,8 @@ crm_money_parse_all_(const char *s, size_t n, int64_t *minor)
 	return NULL;
 }
 
-/* Write a magnitude in minor units with its sign; returns the length. */
+/* Write a magnitude in minor units with its sign; returns the length.
+ * out has room for any 64-bit magnitude; outlen bounds the wider ones. */
 static size_t
 minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 {
@@ -651,16 +652,14 @@ minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 	size_t k = sizeof tmp, j = 0;
 	unsigned cents;
 
+	if (neg)
+		out[j++] = '-';
 	if (mag >> 64 == 0) {
 		/* 64-bit division: the 128-bit one is a library call a digit */
 		uint64_t m = (uint64_t)mag;
 
 		cents = (unsigned)(m % 100);
-		m /= 100;
-		do {
-			tmp[--k] = (char)('0' + (int)(m % 10));
-			m /= 10;
-		} while (m);
+		j += crm_u64_format(m / 100, out + j);
 	} else {
 		cents = (unsigned)(mag % 100);
 		mag /= 100;
@@ -668,11 +667,9 @@ minor_format(int neg, unsigned __int128 mag, char *out, size_t outlen)
 			tmp[--k] = (char)('0' + (int)(mag % 10));
 			mag /= 10;
 		} while (mag);
+		while (k < sizeof tmp && j + 4 < outlen)
+			out[j++] = tmp[k++];
 	}
-	if (neg)
-		out[j++] = '-';
-	while (k < sizeof tmp && j + 4 < outlen)
-		out[j++] = tmp[k++];
 	out[j++] = '.';
 	out[j++] = (char)('0' + cents / 10);
 	out[j++] = (char)('0' + cents % 10);
@@ -696,8 +693,7 @@ crm_fixed_format(double v, int decimals, char out[32])
 	    1000000 };
 	double a = v < 0 ? -v : v, y, r, fr, margin;
 	uint64_t q, ip, dp;
-	char tmp[24];
-	size_t j = 0, k = sizeof tmp;
+	size_t j = 0;
 	int i;
 
 	if (decimals < 0 || decimals > 6 || !(a < 0x1p40))
@@ -717,11 +713,7 @@ crm_fixed_format(double v, int decimals, char out[32])
 	dp = q % u10[decimals];
 	if (signbit(v))
 		out[j++] = '-';
-	do
-		tmp[--k] = (char)('0' + ip % 10);
-	while (ip /= 10);
-	while (k < sizeof tmp)
-		out[j++] = tmp[k++];
+	j += crm_u64_format(ip, out + j);
 	if (decimals) {
 		out[j++] = '.';
 		for (i = decimals - 1; i >= 0; i--) {

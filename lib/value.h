@@ -165,6 +165,20 @@ crm_money_parse(const char *s, size_t n, int64_t *minor)
 	}
 	return crm_money_parse_all_(s, n, minor);
 }
+/* v in decimal at out (at most 20 bytes, no NUL); returns the length.
+ * Inline: tools write numbers by the million. */
+static inline size_t
+crm_u64_format(uint64_t v, char *out)
+{
+	char t[20];
+	size_t k = sizeof t;
+
+	do
+		t[--k] = (char)('0' + v % 10);
+	while (v /= 10);
+	__builtin_memcpy(out, t + k, sizeof t - k);
+	return sizeof t - k;
+}
 /* Write minor as "1234.50", "-0.05", "0.00" plus NUL (no separators);
  * returns the length. */
 size_t crm_money_format(int64_t minor, char out[32]);
