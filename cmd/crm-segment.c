@@ -804,8 +804,7 @@ money(struct crm_writer *w, int64_t v)
 {
 	char b[32];
 
-	crm_money_format(v, b);
-	crm_writer_str(w, b);
+	crm_writer_field(w, b, crm_money_format(v, b));
 }
 
 static void
@@ -830,19 +829,6 @@ unum(struct crm_writer *w, unsigned long long v)
 	char b[24];
 
 	crm_writer_field(w, b, (size_t)(put_u(b, v) - b));
-}
-
-/* v with d decimals, as "%.*f" writes it. */
-static void
-fixed(struct crm_writer *w, double v, int d)
-{
-	char b[32];
-	size_t n = crm_fixed_format(v, d, b);
-
-	if (n)
-		crm_writer_field(w, b, n);
-	else
-		crm_writer_fieldf(w, "%.*f", d, v);
 }
 
 /* Revenue / orders in minor units, rounded half away from zero. */
@@ -923,7 +909,7 @@ struct statjob {
 	struct row *rows;
 	const struct crm_cust **v;
 	size_t lo, hi;
-	int32_t asof, period;
+	int32_t asof;
 	const struct opts *o;
 };
 
@@ -944,7 +930,7 @@ stats_span(void *arg)
 			__builtin_prefetch(j->v[i + 16]);
 		if (i + 8 < j->hi)
 			__builtin_prefetch(j->v[i + 8]->enc);
-		crm_cust_stats(j->v[i], j->asof, j->period, &s);
+		crm_cust_stats(j->v[i], j->asof, j->o->period_days, &s);
 		r->c = j->v[i];
 		r->revenue = s.revenue;
 		r->revenue_ok = (unsigned char)s.revenue_ok;
@@ -996,6 +982,18 @@ put_fixed(char *p, double v, int d)
 	if (n >= sizeof b)
 		return NULL;    /* far too large: the writer takes it */
 	return put_str(p, b, n);
+}
+
+/* v with d decimals, as "%.*f" writes it. */
+static void
+fixed(struct crm_writer *w, double v, int d)
+{
+	char b[32], *e = put_fixed(b, v, d);
+
+	if (e)
+		crm_writer_field(w, b, (size_t)(e - b));
+	else
+		crm_writer_fieldf(w, "%.*f", d, v);
 }
 
 /* Dates formatted lately, by day (a thread's own): first and last days
@@ -1212,8 +1210,8 @@ report(struct crm_custagg *a, const struct opts *o)
 		stagelen[i] = strlen(stages[i]);
 	{
 		struct statjob j[2] = {
-			{ rows, v, 0, n / 2, asof, o->period_days, o },
-			{ rows, v, n / 2, n, asof, o->period_days, o }
+			{ rows, v, 0, n / 2, asof, o },
+			{ rows, v, n / 2, n, asof, o }
 		};
 
 		run_two(stats_span, &j[0], &j[1]);
