@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include "bgnbd.h"
@@ -605,8 +604,6 @@ score_part(void *arg)
 	return NULL;
 }
 
-static void run_two(void *(*fn)(void *), void *x, void *y);
-
 /* R and F in one thread, M, tier and ABC in another (each writes its own
  * fields of the rows). */
 static void
@@ -614,7 +611,7 @@ score(struct row *rows, size_t n, const struct opts *o)
 {
 	struct scorejob j[2] = { { rows, n, o, 0 }, { rows, n, o, 1 } };
 
-	run_two(score_part, &j[1], &j[0]);
+	crm_run_two(score_part, &j[1], &j[0]);
 }
 
 /* The stage, as an index into stages[]. */
@@ -769,7 +766,7 @@ fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
-		run_two(predict, &j[0], &j[1]);
+		crm_run_two(predict, &j[0], &j[1]);
 	} else {
 		warnx("bgnbd: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
@@ -887,23 +884,6 @@ print_params(const struct model *m)
 	crm_writer_release(&w);
 }
 
-/*
- * Run fn(x) here and fn(y) in a second thread at the same time (one after
- * the other when no thread can be started); both are done on return.
- */
-static void
-run_two(void *(*fn)(void *), void *x, void *y)
-{
-	pthread_t t;
-	int threaded = crm_threads() > 1 &&
-	    pthread_create(&t, NULL, fn, y) == 0;
-
-	fn(x);
-	if (threaded)
-		pthread_join(t, NULL);
-	else
-		fn(y);
-}
 
 struct statjob {
 	struct row *rows;
@@ -1214,7 +1194,7 @@ report(struct crm_custagg *a, const struct opts *o)
 			{ rows, v, n / 2, n, asof, o }
 		};
 
-		run_two(stats_span, &j[0], &j[1]);
+		crm_run_two(stats_span, &j[0], &j[1]);
 	}
 	for (i = 0; i < n; i++) {
 		if (!rows[i].revenue_ok) {
@@ -1265,7 +1245,7 @@ report(struct crm_custagg *a, const struct opts *o)
 
 			mem[0].n = mem[1].n = 0;
 			if (hi > mid)
-				run_two(write_rows, &j[0], &j[1]);
+				crm_run_two(write_rows, &j[0], &j[1]);
 			else
 				write_rows(&j[0]);
 			for (k = 0; k < 2; k++)

@@ -4,7 +4,6 @@
  */
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -490,15 +489,7 @@ objective(struct fitdata *fd, const double *th, double *g)
 		struct expjob j[2] = {
 			{ fd, r, 0, fd->n / 2 }, { fd, r, fd->n / 2, fd->n }
 		};
-		pthread_t t;
-		int threaded = crm_threads() > 1 &&
-		    pthread_create(&t, NULL, exp_terms, &j[1]) == 0;
-
-		exp_terms(&j[0]);
-		if (threaded)
-			pthread_join(t, NULL);
-		else
-			exp_terms(&j[1]);
+		crm_run_two(exp_terms, &j[0], &j[1]);
 	}
 	for (size_t i = 0; i < fd->n; i++) {
 		const struct crm_bgnbd_obs *o = &fd->o[i];

@@ -5,6 +5,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,20 @@ crm_threads(void)
 			n = k;
 	}
 	return n > 1024 ? 1024 : (int)n;
+}
+
+void
+crm_run_two(void *(*fn)(void *), void *x, void *y)
+{
+	pthread_t t;
+	int threaded = crm_threads() > 1 &&
+	    pthread_create(&t, NULL, fn, y) == 0;
+
+	fn(x);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		fn(y);
 }
 
 void *

@@ -69,4 +69,9 @@ void *crm_xmalloc_huge(size_t n);
  * everything in one thread).  At least 1. */
 int crm_threads(void);
 
+/* fn(x) here and fn(y) in a second thread at once, when crm_threads
+ * allows one and it can be started; both here otherwise, x first.
+ * Returns when both are done. */
+void crm_run_two(void *(*fn)(void *), void *x, void *y);
+
 #endif
