@@ -551,17 +551,12 @@ crm_money_parse_all_(const char *s, size_t n, int64_t *minor)
 	uint64_t v = 0;
 	int overflow = 0;
 
-	/* then the plain forms "123" and "123.45" with up to 15 digits */
+	/* then the plain form "123" with up to 15 digits ("123.45" with as
+	 * many the inline path has taken) */
 	while (i < n && i < 15 && isdig((unsigned char)s[i]))
 		v = v * 10 + (uint64_t)(s[i++] - '0');
 	if (i && i == n) {
 		*minor = (int64_t)v * 100;
-		return NULL;
-	}
-	if (i && n - i == 3 && s[i] == '.' && isdig((unsigned char)s[i + 1]) &&
-	    isdig((unsigned char)s[i + 2])) {
-		*minor = (int64_t)v * 100 + (s[i + 1] - '0') * 10 +
-		    (s[i + 2] - '0');
 		return NULL;
 	}
 	i = 0;
