@@ -543,10 +543,7 @@ addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 	while (p < end) {
 		const unsigned char *ent = p, *ap;
 		int64_t am, sum;
-		int32_t d = p == base ?
-		    (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&p)) :
-		    (int32_t)((int64_t)prev + 1 +
-		    (int64_t)crm_custagg_getv_(&p));
+		int32_t d = crm_custagg_getday_(&p, p == base, prev);
 
 		ap = p;
 		am = crm_custagg_unzz_(crm_custagg_getv_(&p));
@@ -580,6 +577,16 @@ addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 	return 0;
 }
 
+/* The entry of c's latest day as it joins the encoded days, at w; its
+ * length. */
+static inline size_t
+latest_entry(const struct crm_cust *c, unsigned char *w)
+{
+	size_t k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
+
+	return k + putv(w + k, zz(c->last_amt));
+}
+
 /* day becomes c's latest, with amount. */
 static inline void
 newlatest(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
@@ -603,8 +610,7 @@ addday_rest(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 	if (c->ndays && day < c->last_day)
 		return addpast(a, c, day, amount);
 	if (c->ndays) {
-		k = putday(t, c->enclen == 0, c->tail_day, c->last_day);
-		k += putv(t + k, zz(c->last_amt));
+		k = latest_entry(c, t);
 		if (splice(a, c, c->enclen, 0, t, k) < 0)
 			return -1;
 		c->tail_day = c->last_day;
@@ -636,9 +642,8 @@ addday(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 		 * for this one; spliced into a larger block otherwise */
 		unsigned char t[24], *w = c->enclen + MAXENTRY <=
 		    (size_t)1 << c->cls ? c->enc + c->enclen : t;
-		size_t k = putday(w, c->enclen == 0, c->tail_day, c->last_day);
+		size_t k = latest_entry(c, w);
 
-		k += putv(w + k, zz(c->last_amt));
 		if (w != t)
 			c->enclen += (uint32_t)k;
 		else if (c->enclen + k <= (size_t)1 << c->cls) {

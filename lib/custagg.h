@@ -89,6 +89,16 @@ crm_custagg_unzz_(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+/* The day of the encoded entry at *pp: the first one absolute (zigzag),
+ * each later one the gap from prev less one. */
+static inline int32_t
+crm_custagg_getday_(const unsigned char **pp, int first, int32_t prev)
+{
+	if (first)
+		return (int32_t)crm_custagg_unzz_(crm_custagg_getv_(pp));
+	return (int32_t)((int64_t)prev + 1 + (int64_t)crm_custagg_getv_(pp));
+}
+
 static inline void
 crm_cust_days(const struct crm_cust *c, struct crm_custday_it *it)
 {
@@ -110,13 +120,8 @@ crm_custday_next(struct crm_custday_it *it)
 		it->amount = it->c->last_amt;
 		return 1;
 	}
-	/* the first encoded day is absolute, each later one the gap less
-	 * one; amounts zigzag-encoded */
-	if (it->p == it->c->enc)
-		it->day = (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&it->p));
-	else
-		it->day = (int32_t)((int64_t)it->day + 1 +
-		    (int64_t)crm_custagg_getv_(&it->p));
+	/* amounts zigzag-encoded */
+	it->day = crm_custagg_getday_(&it->p, it->p == it->c->enc, it->day);
 	it->amount = crm_custagg_unzz_(crm_custagg_getv_(&it->p));
 	return 1;
 }
@@ -129,7 +134,7 @@ crm_cust_first(const struct crm_cust *c)
 
 	if (!c->enclen)
 		return c->last_day;
-	return (int32_t)crm_custagg_unzz_(crm_custagg_getv_(&p));
+	return crm_custagg_getday_(&p, 1, 0);
 }
 
 struct crm_custagg;
