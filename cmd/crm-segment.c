@@ -540,78 +540,200 @@ quintiles(const struct crm_kv *v, size_t n, struct row *rows, size_t field)
 	}
 }
 
-struct scorejob {
-	struct row *rows;
-	size_t n;
-	const struct opts *o;
-	int money;              /* M, tiers and ABC; otherwise R and F */
-};
-
-/* One key per row into v (sorted), then quintile scores into field. */
+/* R (f = 0: a later last day is better) or F (f = 1: more orders) by
+ * sorting: one key per row into v (sorted), then quintile scores. */
 static void
-score_by(struct row *rows, size_t n, struct crm_kv *v, int which)
+score_by(struct row *rows, size_t n, struct crm_kv *v, int f)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct row *s = &rows[i];
-
-		/* R: a smaller recency (a later last day) is better */
-		v[i].k = crm_sort_key_i64(which == 0 ? (int64_t)s->last :
-		    which == 1 ? (int64_t)s->orders : s->revenue);
+		v[i].k = f ? rows[i].orders : crm_sort_key_i64(rows[i].last);
 		v[i].v = (uint32_t)i;
 	}
 	crm_sort_kv(v, n);
-	quintiles(v, n, rows, which == 0 ? offsetof(struct row, r) :
-	    which == 1 ? offsetof(struct row, f) : offsetof(struct row, m));
+	quintiles(v, n, rows, f ? offsetof(struct row, f) :
+	    offsetof(struct row, r));
+}
+
+/* The span of the R and F keys over the rows: the latest day and the
+ * order count. */
+struct keyspan {
+	int32_t lastlo, lasthi;
+	uint64_t ordlo, ordhi;
+};
+
+static void
+keyspan_init(struct keyspan *k)
+{
+	k->lastlo = INT32_MAX;
+	k->lasthi = INT32_MIN;
+	k->ordlo = UINT64_MAX;
+	k->ordhi = 0;
+}
+
+static void
+keyspan_join(struct keyspan *k, const struct keyspan *o)
+{
+	if (o->lastlo < k->lastlo)
+		k->lastlo = o->lastlo;
+	if (o->lasthi > k->lasthi)
+		k->lasthi = o->lasthi;
+	if (o->ordlo < k->ordlo)
+		k->ordlo = o->ordlo;
+	if (o->ordhi > k->ordhi)
+		k->ordhi = o->ordhi;
+}
+
+#define COUNT_SPAN ((uint64_t)1 << 18)  /* widest key span scored by
+                                           counting (a 1 MiB table) */
+
+struct scorejob {
+	struct row *rows;
+	size_t n;
+	const struct opts *o;
+	const struct keyspan *ks;
+	unsigned char *mta;     /* m | tier << 3 | abc << 5 by row */
+	int money;              /* M, tiers and ABC; otherwise R and F */
+};
+
+/*
+ * Quintile scores by counting, the same as quintiles() gives: cnt[0..span)
+ * holds how many rows have each key (key - lo); it becomes the score of
+ * each key, 1 + floor(5 L / n), L the rows with a smaller key.
+ */
+static void
+count_scores(uint32_t *cnt, uint64_t span, size_t n)
+{
+	uint64_t i, below = 0;
+
+	for (i = 0; i < span; i++) {
+		uint32_t k = cnt[i];
+
+		cnt[i] = (uint32_t)(1 + 5 * (unsigned long long)below / n);
+		below += k;
+	}
+}
+
+/* R and F: by counting when the keys span at most COUNT_SPAN values
+ * (two passes over the rows, no sort), else by sorting. */
+static void *
+score_rf(void *arg)
+{
+	struct scorejob *j = arg;
+	struct row *rows = j->rows;
+	const struct keyspan *ks = j->ks;
+	size_t n = j->n, i;
+	uint64_t rspan = (uint64_t)((int64_t)ks->lasthi - ks->lastlo) + 1;
+	uint64_t fspan = ks->ordhi - ks->ordlo + 1;
+	int byr = n && rspan <= COUNT_SPAN, byf = n && fspan <= COUNT_SPAN;
+	uint32_t *rc = NULL, *fc = NULL;
+
+	if (!byr || !byf) {
+		struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
+
+		if (!byr)
+			score_by(rows, n, v, 0);
+		if (!byf)
+			score_by(rows, n, v, 1);
+		free(v);
+	}
+	if (!byr && !byf)
+		return NULL;
+	if (byr)
+		rc = crm_xcalloc(rspan, sizeof *rc);
+	if (byf)
+		fc = crm_xcalloc(fspan, sizeof *fc);
+	for (i = 0; i < n; i++) {
+		if (byr)
+			rc[rows[i].last - ks->lastlo]++;
+		if (byf)
+			fc[rows[i].orders - ks->ordlo]++;
+	}
+	if (byr)
+		count_scores(rc, rspan, n);
+	if (byf)
+		count_scores(fc, fspan, n);
+	for (i = 0; i < n; i++) {
+		if (byr)
+			rows[i].r = (unsigned char)rc[rows[i].last -
+			    ks->lastlo];
+		if (byf)
+			rows[i].f = (unsigned char)fc[rows[i].orders -
+			    ks->ordlo];
+	}
+	free(rc);
+	free(fc);
+	return NULL;
+}
+
+/*
+ * M, tier and ABC from the rows sorted by revenue, into mta[] by row: a
+ * byte a row, so that the scattered writes stay in the caches (the rows
+ * are tens of megabytes).  The revenues come back from the sort keys.
+ */
+static void *
+score_money(void *arg)
+{
+	struct scorejob *j = arg;
+	const struct row *rows = j->rows;
+	size_t n = j->n, i, lo, hi;
+	struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	int64_t *rev = bigalloc(crm_mulsz(n ? n : 1, sizeof *rev));
+	unsigned char *tc = crm_xmalloc(2 * (n ? n : 1));
+	struct crm_pyramid_opts po;
+
+	for (i = 0; i < n; i++) {
+		v[i].k = crm_sort_key_i64(rows[i].revenue);
+		v[i].v = (uint32_t)i;
+	}
+	crm_sort_kv(v, n);
+	for (i = 0; i < n; i++)
+		rev[i] = (int64_t)(v[i].k ^ (uint64_t)1 << 63);
+	memcpy(po.tiers, j->o->tiers, sizeof po.tiers);
+	memcpy(po.abc, j->o->abc, sizeof po.abc);
+	crm_pyramid_classify(rev, n, &po, tc, tc + n);
+	/* quintiles(), with the tier and class of each position */
+	for (lo = 0; lo < n; lo = hi) {
+		unsigned sc = 1 + (unsigned)(5 * (unsigned long long)lo / n);
+
+		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
+			;
+		for (i = lo; i < hi; i++)
+			j->mta[v[i].v] = (unsigned char)(sc | tc[i] << 3 |
+			    tc[n + i] << 5);
+	}
+	free(tc);
+	free(rev);
+	free(v);
+	return NULL;
 }
 
 static void *
 score_part(void *arg)
 {
-	struct scorejob *j = arg;
-	struct row *rows = j->rows;
-	size_t n = j->n, i;
-	struct crm_kv *v = bigalloc(crm_mulsz(n ? n : 1, sizeof *v));
+	const struct scorejob *j = arg;
 
-	if (!j->money) {
-		score_by(rows, n, v, 0);
-		score_by(rows, n, v, 1);
-		free(v);
-		return NULL;
-	}
-	score_by(rows, n, v, 2);
-	/* Tiers and ABC: the shared pyramid rule over the revenues in the
-	 * order just sorted. */
-	{
-		struct crm_pyramid_opts po;
-		int64_t *rev = bigalloc(crm_mulsz(n ? n : 1, sizeof *rev));
-		unsigned char *tc = crm_xmalloc(2 * (n ? n : 1));
-
-		memcpy(po.tiers, j->o->tiers, sizeof po.tiers);
-		memcpy(po.abc, j->o->abc, sizeof po.abc);
-		for (i = 0; i < n; i++)
-			rev[i] = rows[v[i].v].revenue;
-		crm_pyramid_classify(rev, n, &po, tc, tc + n);
-		for (i = 0; i < n; i++) {
-			rows[v[i].v].tier = tc[i];
-			rows[v[i].v].abc = tc[n + i];
-		}
-		free(tc);
-		free(rev);
-	}
-	free(v);
-	return NULL;
+	return j->money ? score_money(arg) : score_rf(arg);
 }
 
-/* R and F in one thread, M, tier and ABC in another (each writes its own
- * fields of the rows). */
+/* R and F in one thread, M, tier and ABC in another. */
 static void
-score(struct row *rows, size_t n, const struct opts *o)
+score(struct row *rows, size_t n, const struct opts *o,
+    const struct keyspan *ks)
 {
-	struct scorejob j[2] = { { rows, n, o, 0 }, { rows, n, o, 1 } };
+	unsigned char *mta = crm_xmalloc(n ? n : 1);
+	struct scorejob j[2] = { { rows, n, o, ks, mta, 1 },
+	    { rows, n, o, ks, mta, 0 } };
+	size_t i;
 
-	crm_run_two(score_part, &j[1], &j[0]);
+	crm_run_two(score_part, &j[0], &j[1]);
+	for (i = 0; i < n; i++) {
+		rows[i].m = mta[i] & 7;
+		rows[i].tier = mta[i] >> 3 & 3;
+		rows[i].abc = mta[i] >> 5;
+	}
+	free(mta);
 }
 
 /* The stage, as an index into stages[]. */
@@ -891,15 +1013,19 @@ struct statjob {
 	size_t lo, hi;
 	int32_t asof;
 	const struct opts *o;
+	struct keyspan ks;      /* of these rows */
 };
 
-/* The figures of customers v[lo..hi) into rows[lo..hi). */
+/* The figures of customers v[lo..hi) into rows[lo..hi), and their key
+ * span. */
 static void *
 stats_span(void *arg)
 {
 	struct statjob *j = arg;
+	struct keyspan ks;
 	size_t i;
 
+	keyspan_init(&ks);
 	for (i = j->lo; i < j->hi; i++) {
 		struct row *r = &j->rows[i];
 		struct crm_cust_stats s;
@@ -919,7 +1045,16 @@ stats_span(void *arg)
 		r->last = s.last;
 		r->days = s.days;
 		r->stage = stage_of(&s, j->o);
+		if (s.last < ks.lastlo)
+			ks.lastlo = s.last;
+		if (s.last > ks.lasthi)
+			ks.lasthi = s.last;
+		if (s.orders < ks.ordlo)
+			ks.ordlo = s.orders;
+		if (s.orders > ks.ordhi)
+			ks.ordhi = s.orders;
 	}
+	j->ks = ks;
 	return NULL;
 }
 
@@ -1178,6 +1313,7 @@ report(struct crm_custagg *a, const struct opts *o)
 	struct row *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
 	int32_t asof = o->asof;
 	struct model m;
+	struct keyspan ks;
 	double disc = discount_factor(o);
 	size_t ncols = o->bgnbd ? 21 : 18;
 
@@ -1190,11 +1326,13 @@ report(struct crm_custagg *a, const struct opts *o)
 		stagelen[i] = strlen(stages[i]);
 	{
 		struct statjob j[2] = {
-			{ rows, v, 0, n / 2, asof, o },
-			{ rows, v, n / 2, n, asof, o }
+			{ rows, v, 0, n / 2, asof, o, { 0, 0, 0, 0 } },
+			{ rows, v, n / 2, n, asof, o, { 0, 0, 0, 0 } }
 		};
 
 		crm_run_two(stats_span, &j[0], &j[1]);
+		ks = j[0].ks;
+		keyspan_join(&ks, &j[1].ks);
 	}
 	for (i = 0; i < n; i++) {
 		if (!rows[i].revenue_ok) {
@@ -1213,7 +1351,7 @@ report(struct crm_custagg *a, const struct opts *o)
 		nr++;
 	}
 	free(v);
-	score(rows, nr, o);
+	score(rows, nr, o, &ks);
 	memset(&m, 0, sizeof m);
 	if (o->bgnbd || o->print_params)
 		fit_model(rows, nr, o, &m);

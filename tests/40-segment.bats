@@ -131,6 +131,27 @@ c10 1"
 	assert_line "c07 stable"
 }
 
+@test "crm-segment: R and F scores hold when the last days or the order counts spread too wide to count" {
+	# R over 826 years of last days (scored by sorting, not by counting)
+	printf 'customer_id\tdate\tamount\na\t1200-01-01\t5.00\nb\t2026-01-01\t1.00\nc\t2026-01-01\t2.00\nd\t2026-03-01\t3.00\ne\t2026-06-01\t4.00\n' >wide.tsv
+	run crm-segment wide.tsv
+	assert_success
+	run col rfm
+	assert_output $'a 115\nb 211\nc 212\nd 413\ne 514'
+	# F over 300,000 orders of one customer, with and without the wide R
+	printf 'customer_id\tdate\tamount\nx\t2026-01-01\t1.00\ny\t2026-02-01\t1.00\ny\t2026-02-01\t1.00\nz\t2026-03-01\t1.00\nz\t2026-03-02\t1.00\n' >many.tsv
+	awk 'BEGIN { for (i = 0; i < 300000; i++) print "big\t2026-04-01\t0.01" }' >>many.tsv
+	run crm-segment many.tsv
+	assert_success
+	run col rfm
+	assert_output $'big 444\nx 111\ny 222\nz 322'
+	tail -n +2 wide.tsv >>many.tsv
+	run crm-segment many.tsv
+	assert_success
+	run col rfm
+	assert_output $'a 114\nb 111\nbig 455\nc 112\nd 313\ne 514\nx 111\ny 342\nz 442'
+}
+
 @test "crm-segment: --segment-map replaces the default map; first match wins, no match is empty" {
 	printf '# recent customers first\n5**\tRecent\n[1-2]*[45]\tBig sleeper\n\n' >map.tsv
 	run crm-segment --as-of 2026-06-30 --segment-map map.tsv "$S/tx.tsv"
