@@ -746,7 +746,7 @@ stage_of(const struct crm_cust_stats *s, const struct opts *o)
 		return 4;
 	if (s->days == 1)
 		return s->recency <= o->exploration_days ? 0 : 3;
-	if ((double)s->recency > o->gap_factor * s->usual_gap)
+	if (s->overdue)
 		return 3;
 	if (l * 10000 > p * (10000 + o->stable_band))
 		return 1;
@@ -1036,7 +1036,8 @@ stats_span(void *arg)
 			__builtin_prefetch(j->v[i + 16]);
 		if (i + 8 < j->hi)
 			__builtin_prefetch(j->v[i + 8]->enc);
-		crm_cust_stats(j->v[i], j->asof, j->o->period_days, &s);
+		crm_cust_stats(j->v[i], j->asof, j->o->period_days,
+		    j->o->gap_factor, &s);
 		r->c = j->v[i];
 		r->revenue = s.revenue;
 		r->revenue_ok = (unsigned char)s.revenue_ok;

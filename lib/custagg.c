@@ -1239,56 +1239,6 @@ crm_custagg_each(const struct crm_custagg *a, crm_custagg_eachfn *fn,
 	return 0;
 }
 
-static void
-isort(int32_t *g, size_t n)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		int32_t v = g[i];
-
-		for (j = i; j > 0 && g[j - 1] > v; j--)
-			g[j] = g[j - 1];
-		g[j] = v;
-	}
-}
-
-/* The k-th smallest of g[0..n) (k < n), reordering g: quickselect with
- * a median-of-three pivot, insertion sort for the last few. */
-static int32_t
-kth(int32_t *g, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n;  /* the k-th lies in g[lo..hi) */
-
-	while (hi - lo > 16) {
-		size_t i = lo, j = hi - 1, mid = lo + (hi - lo) / 2;
-		int32_t x = g[lo], y = g[mid], z = g[hi - 1], pv, t;
-
-		pv = x < y ? (y < z ? y : x < z ? z : x) :
-		    (x < z ? x : y < z ? z : y);
-		for (;;) {
-			while (g[i] < pv)
-				i++;
-			while (g[j] > pv)
-				j--;
-			if (i >= j)
-				break;
-			t = g[i];
-			g[i] = g[j];
-			g[j] = t;
-			i++;
-			j--;
-		}
-		/* g[lo..j] <= pv <= g[j+1..hi) */
-		if (k <= j)
-			hi = j + 1;
-		else
-			lo = j + 1;
-	}
-	isort(g + lo, hi - lo);
-	return g[k];
-}
-
 static int64_t
 satadd(int64_t a, int64_t b)
 {
@@ -1301,31 +1251,35 @@ satadd(int64_t a, int64_t b)
 
 int
 crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
-    struct crm_cust_stats *s)
+    double gap_factor, struct crm_cust_stats *s)
 {
 	__extension__ __int128 sum = 0;
 	int64_t from1 = (int64_t)asof - period, from2 = (int64_t)asof - 2 * (int64_t)period;
-	uint32_t i, n = c->ndays;
+	uint32_t i, n = c->ndays, short_gaps = 0;
 	struct crm_custday_it it;
-	int32_t small[64], *g = small, prev = 0;
+	int32_t prev = 0;
+	double recency;
 
 	memset(s, 0, sizeof *s);
 	if (!n || c->last_day > asof)
 		return -1;
-	if (n - 1 > 64)
-		g = crm_xmalloc(crm_mulsz(n - 1, sizeof *g));
 	s->last = c->last_day;
 	s->orders = c->orders;
 	s->days = n;
 	s->recency = asof - s->last;
 	s->repeat_days = n - 1;
+	recency = s->recency;
 	crm_cust_days(c, &it);
 	for (i = 0; crm_custday_next(&it); i++) {
 		int64_t v = it.amount;
 		int32_t d = it.day;
 
+		/* The usual gap g passes recency > gap_factor x g exactly
+		 * when more than half the gaps (the lower median and all
+		 * below it) pass: the test is monotone in the gap, so the
+		 * gaps are counted, not sorted. */
 		if (i)
-			g[i - 1] = d - prev;
+			short_gaps += recency > gap_factor * (double)(d - prev);
 		else
 			s->first = d;
 		prev = d;
@@ -1339,10 +1293,8 @@ crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 	s->t_x = s->last - s->first;
 	s->revenue_ok = sum >= INT64_MIN && sum <= INT64_MAX;
 	s->revenue = s->revenue_ok ? (int64_t)sum : 0;
-	if (n > 1)
-		s->usual_gap = kth(g, n - 1, (n - 2) / 2);
-	if (g != small)
-		free(g);
+	/* of n - 1 gaps, the lower median is the ((n - 2) / 2)-th smallest */
+	s->overdue = n > 1 ? short_gaps > (n - 2) / 2 : recency > 0;
 	return 0;
 }
 

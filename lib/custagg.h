@@ -203,7 +203,8 @@ int crm_custagg_each(const struct crm_custagg *a, crm_custagg_eachfn *fn,
  * Figures of one customer measured at asof (days); callers leave out
  * transactions after asof when adding, as they had not happened.  period
  * (days, >= 1) sets the two spend windows: latest is (asof - period, asof],
- * previous is (asof - 2 period, asof - period].
+ * previous is (asof - 2 period, asof - period].  gap_factor (>= 0) sets
+ * when a customer is overdue.
  */
 struct crm_cust_stats {
 	int32_t first, last;    /* first and last purchase day */
@@ -216,14 +217,15 @@ struct crm_cust_stats {
 	uint32_t repeat_days;   /* distinct days after the first (BG/NBD x) */
 	int32_t t_x;            /* last - first (BG/NBD t_x, in days) */
 	int64_t spend_latest, spend_prev; /* saturating sums per window */
-	int32_t usual_gap;      /* median gap in days between consecutive
+	int overdue;            /* recency > gap_factor x the usual gap: the
+	                           median gap in days between consecutive
 	                           purchase days (the lower median for an even
-	                           count); 0 with one purchase day */
+	                           count), 0 with one purchase day */
 };
 /* Fill *s; returns 0, or -1 when the customer has a purchase day after
  * asof (*s is then zeroed). */
 int crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
-    struct crm_cust_stats *s);
+    double gap_factor, struct crm_cust_stats *s);
 
 /*
  * Partial aggregates.  crm_custagg_write_partial writes a header line

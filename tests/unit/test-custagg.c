@@ -69,7 +69,7 @@ test_basic(void)
 	unit_inteq(amt, 700, "same-day total");
 	UNIT_OK(crm_custagg_find(a, "zz", 2) == NULL, "absent id");
 
-	UNIT_OK(crm_cust_stats(c, 140, 20, &s) == 0, "stats b");
+	UNIT_OK(crm_cust_stats(c, 140, 20, 1, &s) == 0, "stats b");
 	unit_inteq(s.first, 90, "first");
 	unit_inteq(s.last, 130, "last");
 	unit_inteq(s.revenue, 2950, "revenue");
@@ -80,9 +80,21 @@ test_basic(void)
 	/* windows (120,140] and (100,120] */
 	unit_inteq(s.spend_latest, 2000, "spend latest");
 	unit_inteq(s.spend_prev, 0, "spend previous (day 100 is outside)");
-	/* gaps 10, 30: lower median 10 */
-	unit_inteq(s.usual_gap, 10, "usual gap");
-	UNIT_OK(crm_cust_stats(c, 120, 20, &s) == -1, "asof before last");
+	/* gaps 10, 30: the usual gap is the lower median, 10 */
+	unit_inteq(s.overdue, 0, "recency 10 is not beyond 1 x the usual gap");
+	crm_cust_stats(c, 141, 20, 1, &s);
+	unit_inteq(s.overdue, 1, "recency 11 is beyond 1 x the usual gap");
+	crm_cust_stats(c, 150, 20, 2, &s);
+	unit_inteq(s.overdue, 0, "recency 20 is not beyond 2 x the usual gap");
+	crm_cust_stats(c, 151, 20, 2, &s);
+	unit_inteq(s.overdue, 1, "recency 21 is beyond 2 x the usual gap");
+	crm_cust_stats(c, 136, 20, 0.5, &s);
+	unit_inteq(s.overdue, 1, "recency 6 is beyond 0.5 x the usual gap");
+	crm_cust_stats(c, 135, 20, 0.5, &s);
+	unit_inteq(s.overdue, 0, "recency 5 is not beyond 0.5 x the usual gap");
+	crm_cust_stats(c, 130, 20, 0, &s);
+	unit_inteq(s.overdue, 0, "recency 0 is not beyond 0 x the usual gap");
+	UNIT_OK(crm_cust_stats(c, 120, 20, 1, &s) == -1, "asof before last");
 
 	v = crm_custagg_sorted(a);
 	unit_streq(v[0]->id, "a", "sorted 0");
@@ -124,7 +136,7 @@ test_overflow(void)
 		UNIT_OK(same, "refused additions left the days as they were");
 	}
 	unit_inteq((long long)c->orders, 3, "refused ones not counted");
-	crm_cust_stats(c, 2, 1, &s);
+	crm_cust_stats(c, 2, 1, 1, &s);
 	UNIT_OK(!s.revenue_ok, "revenue overflow detected");
 	crm_custagg_free(a);
 }
@@ -461,23 +473,25 @@ test_encoding(void)
 }
 
 /* The usual gap is the lower median of the gaps, however many there are
- * and however they repeat. */
+ * and however they repeat: a customer is overdue one day after it, and not
+ * on the day itself. */
 static void
 test_usual_gap(void)
 {
-	static const int counts[] = { 2, 3, 17, 18, 40, 65, 66, 301, 1000 };
+	static const int counts[] = { 1, 2, 3, 17, 18, 40, 65, 66, 301, 1000 };
 	size_t t;
 
 	for (t = 0; t < sizeof counts / sizeof *counts; t++) {
 		struct crm_custagg *a = crm_custagg_new();
+		const struct crm_cust *c;
 		struct crm_cust_stats s;
 		int n = counts[t], i, want;
 		int32_t day = 0, *gap = malloc((size_t)n * sizeof *gap);
 
-		/* gaps 1..n-1 (and for odd t, all but two of them 5),
+		/* gaps 1..n-1 (and for even t, all but two of them 5),
 		 * added in a scrambled order of days */
 		for (i = 0; i < n - 1; i++)
-			gap[i] = t % 2 && i > 1 ? 5 : i + 1;
+			gap[i] = t % 2 == 0 && i > 1 ? 5 : i + 1;
 		for (i = 0; i < n; i++) {
 			int k = (i * 31 + 3) % n;
 			int32_t d = 0;
@@ -489,17 +503,23 @@ test_usual_gap(void)
 		}
 		for (i = 0; i < n - 1; i++)
 			day += gap[i];
-		want = t % 2 ? (n - 1 <= 2 ? 1 : 5) : (n - 2) / 2 + 1;
-		if (t % 2 && n - 1 > 2) {
+		if (n == 1)
+			want = 0;
+		else if (t % 2 == 0 && n - 1 > 2) {
 			/* sorted gaps: 1, 2, then n-3 fives: the lower median */
 			int mid = (n - 2) / 2;
 
 			want = mid == 0 ? 1 : mid == 1 ? 2 : 5;
-		}
-		crm_cust_stats(crm_custagg_find(a, "g", 1), day, 1, &s);
+		} else
+			want = (n - 2) / 2 + 1;    /* gaps 1..n-1 */
+		c = crm_custagg_find(a, "g", 1);
+		crm_cust_stats(c, day + want, 1, 1, &s);
 		unit_inteq(s.days, n, WHAT("usual gap: %d days", n));
-		unit_inteq(s.usual_gap, want, WHAT("usual gap: lower median "
-		    "of %d gaps", n - 1));
+		unit_inteq(s.overdue, 0, WHAT("usual gap: not overdue at the "
+		    "lower median of %d gaps", n - 1));
+		crm_cust_stats(c, day + want + 1, 1, 1, &s);
+		unit_inteq(s.overdue, 1, WHAT("usual gap: overdue one day "
+		    "after the lower median of %d gaps", n - 1));
 		free(gap);
 		crm_custagg_free(a);
 	}
