@@ -1191,21 +1191,38 @@ cmpkey(const void *x, const void *y)
 	return (a->idlen > b->idlen) - (a->idlen < b->idlen);
 }
 
-const struct crm_cust **
-crm_custagg_sorted(const struct crm_custagg *a)
+/* Whether customer x comes before y in id order. */
+static inline int
+kvless(const struct crm_kv *x, const struct crm_kv *y)
 {
-	size_t i, j, pi, ci, n = crm_custagg_count(a);
-	struct crm_kv *k = bigalloc(crm_mulsz(n + 1, sizeof *k));
-	const struct crm_cust **v;
+	return x->k != y->k ? x->k < y->k : cmpkey(x, y) < 0;
+}
 
-	for (i = pi = 0; pi < NPART; pi++)
-		for (ci = 0; ci < a->part[pi].ncust; ci++, i++) {
-			const struct crm_cust *c = custat(&a->part[pi], ci);
-			const unsigned char *id = (const unsigned char *)c->id;
-			uint64_t p = 0;
+/* The customers of partitions [plo, phi) into k[0..n), sorted by id. */
+struct sorthalf {
+	const struct crm_custagg *a;
+	size_t plo, phi;
+	struct crm_kv *k;
+	size_t n;
+};
 
-			for (j = 0; j < 8; j++)
-				p = p << 8 | (j < c->idlen ? id[j] : 0);
+static void *
+sort_half(void *arg)
+{
+	struct sorthalf *h = arg;
+	struct crm_kv *k = h->k;
+	size_t i, j, pi, ci, n = h->n;
+
+	for (i = 0, pi = h->plo; pi < h->phi; pi++)
+		for (ci = 0; ci < h->a->part[pi].ncust; ci++, i++) {
+			const struct crm_cust *c = custat(&h->a->part[pi], ci);
+			uint64_t p;
+
+			/* an id shorter than 8 bytes is zero-padded in small */
+			memcpy(&p, c->id, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			p = __builtin_bswap64(p);
+#endif
 			k[i].k = p;
 			k[i].v = (uintptr_t)c;
 		}
@@ -1217,9 +1234,69 @@ crm_custagg_sorted(const struct crm_custagg *a)
 		if (j - i > 1)
 			qsort(k + i, j - i, sizeof *k, cmpkey);
 	}
-	v = bigalloc(crm_mulsz(n + 1, sizeof *v));
-	for (i = 0; i < n; i++)
-		v[i] = (const struct crm_cust *)(uintptr_t)k[i].v;
+	return NULL;
+}
+
+/* One end of merging two sorted halves x[0..nx) and y[0..ny) into
+ * v[0..nx+ny): the first m customers from the front, or the rest from the
+ * back (ids are distinct, so the two ends meet exactly). */
+struct mergeend {
+	const struct crm_kv *x, *y;
+	size_t nx, ny, m;
+	const struct crm_cust **v;
+	int back;
+};
+
+static void *
+merge_end(void *arg)
+{
+	const struct mergeend *e = arg;
+	const struct crm_kv *x = e->x, *y = e->y;
+	size_t i = 0, j = 0, t, n = e->nx + e->ny;
+
+	if (!e->back) {
+		for (t = 0; t < e->m; t++)
+			e->v[t] = (const struct crm_cust *)(uintptr_t)(j == e->ny ||
+			    (i < e->nx && kvless(&x[i], &y[j])) ? x[i++].v :
+			    y[j++].v);
+		return NULL;
+	}
+	i = e->nx;
+	j = e->ny;
+	for (t = n; t > e->m; t--)
+		e->v[t - 1] = (const struct crm_cust *)(uintptr_t)(j == 0 ||
+		    (i > 0 && kvless(&y[j - 1], &x[i - 1])) ? x[--i].v :
+		    y[--j].v);
+	return NULL;
+}
+
+/* Sorted in two halves of the partitions (a thread each), merged from
+ * both ends at once. */
+const struct crm_cust **
+crm_custagg_sorted(const struct crm_custagg *a)
+{
+	size_t pi, nx = 0, n = crm_custagg_count(a);
+	struct crm_kv *k = bigalloc(crm_mulsz(n + 1, sizeof *k));
+	const struct crm_cust **v = bigalloc(crm_mulsz(n + 1, sizeof *v));
+
+	for (pi = 0; pi < NPART / 2; pi++)
+		nx += a->part[pi].ncust;
+	{
+		struct sorthalf h[2] = {
+			{ a, 0, NPART / 2, k, nx },
+			{ a, NPART / 2, NPART, k + nx, n - nx }
+		};
+
+		crm_run_two(sort_half, &h[0], &h[1]);
+	}
+	{
+		struct mergeend e[2] = {
+			{ k, k + nx, nx, n - nx, n / 2, v, 0 },
+			{ k, k + nx, nx, n - nx, n / 2, v, 1 }
+		};
+
+		crm_run_two(merge_end, &e[0], &e[1]);
+	}
 	v[n] = NULL;
 	free(k);
 	return v;

@@ -221,6 +221,63 @@ test_many(void)
 	crm_custagg_free(a);
 }
 
+/* Bytewise, a shorter prefix first: the order crm_custagg_sorted gives. */
+static int
+idcmp(const struct crm_cust *x, const struct crm_cust *y)
+{
+	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
+	int r = memcmp(x->id, y->id, n);
+
+	return r ? r : (x->idlen > y->idlen) - (x->idlen < y->idlen);
+}
+
+/* Ids of 0 to 20 bytes from a small alphabet (many share 8 or more
+ * leading bytes, many are prefixes of others, high bytes included),
+ * sorted in one thread and in two. */
+static void
+test_sorted_ids(void)
+{
+	static const char *const threads[] = { "1", NULL };
+	static const unsigned char abc[] = { 'a', 'b', 0x00, 0x80, 0xff };
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		struct crm_custagg *a = crm_custagg_new();
+		const struct crm_cust **v;
+		unsigned long x = 12345;
+		char id[20];
+		size_t i, n;
+		int ok = 1;
+
+		if (threads[t])
+			setenv("CRM_THREADS", threads[t], 1);
+		else
+			unsetenv("CRM_THREADS");
+		for (i = 0; i < 30000; i++) {
+			size_t len, j;
+
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			len = (x >> 33) % 21;
+			for (j = 0; j < len; j++) {
+				x = x * 6364136223846793005UL + 1;
+				id[j] = (char)abc[(x >> 40) % (j < 9 ? 2 : 5)];
+			}
+			crm_custagg_add(a, id, len, 1, 1);
+		}
+		n = crm_custagg_count(a);
+		v = crm_custagg_sorted(a);
+		for (i = 1; i < n; i++)
+			if (idcmp(v[i - 1], v[i]) >= 0)
+				ok = 0;
+		UNIT_OK(n > 10000 && v[n] == NULL && ok, threads[t] ?
+		    "ids sorted bytewise, shorter prefix first (one thread)" :
+		    "ids sorted bytewise, shorter prefix first (all cores)");
+		free(v);
+		crm_custagg_free(a);
+	}
+	unsetenv("CRM_THREADS");
+}
+
 struct refused {
 	long tags[4];
 	int n;
@@ -534,6 +591,7 @@ main(void)
 	test_overflow();
 	test_merge();
 	test_many();
+	test_sorted_ids();
 	test_queue(NULL);
 	test_queue("1");
 	unsetenv("CRM_THREADS");
