@@ -443,6 +443,7 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	}
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *e;
+		int32_t last;
 
 		if (rc == CRM_READ_FATAL) {
 			warnx("%s", crm_reader_error(r));
@@ -456,15 +457,18 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		}
 		/* the header of another part, as parallel --pipepart and cat
 		 * of several partial files give */
-		if (strcmp(rec.f[0].p, "customer_id") == 0 &&
+		if (rec.f[0].n == 11 && strcmp(rec.f[0].p, "customer_id") == 0 &&
 		    strcmp(rec.f[1].p, "orders") == 0 &&
 		    strcmp(rec.f[2].p, "daily_totals") == 0)
 			continue;
 		e = crm_custagg_merge_line(a, rec.f[0].p, rec.f[0].n,
-		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n);
-		if (e && strcmp(e, "amount out of range") == 0) {
-			warnx("%s", crm_reader_seterr(r, rec.line, 2, NULL, 0,
-			    "%s", e));
+		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n, &last);
+		if (e && strstr(e, "out of range")) {
+			int c = strcmp(e, "order count out of range") == 0;
+
+			warnx("%s", crm_reader_seterr(r, rec.line, 2 - c, NULL,
+			    0, "%s", c ? "the customer's order count is out "
+			    "of range" : "a day's total is out of range"));
 			return -1;
 		}
 		if (e) {
@@ -474,16 +478,11 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 			bad(r, rec.line, c, &rec.f[c], e);
 			continue;
 		}
-		if (asof != CRM_DATE_INVALID) {
-			const struct crm_cust *c = crm_custagg_find(a,
-			    rec.f[0].p, rec.f[0].n);
-
-			if (c->last_day > asof) {
-				warnx("%s", crm_reader_seterr(r, rec.line, 2,
-				    NULL, 0, "purchase after --as-of: the "
-				    "partial was made with a later --as-of"));
-				return -1;
-			}
+		if (asof != CRM_DATE_INVALID && last > asof) {
+			warnx("%s", crm_reader_seterr(r, rec.line, 2, NULL, 0,
+			    "purchase after --as-of: the partial was made with "
+			    "a later --as-of"));
+			return -1;
 		}
 	}
 	return 0;

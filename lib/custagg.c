@@ -1468,27 +1468,146 @@ parseint(const char **pp, const char *end, int64_t min, int64_t max,
 	return 0;
 }
 
-const char *
-crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
-    const char *orders, size_t olen, const char *totals, size_t tlen)
+/* Bytes of v as LEB128. */
+static inline size_t
+vlen(uint64_t v)
+{
+	return v < 0x80 ? 1 : (size_t)(70 - __builtin_clzll(v)) / 7;
+}
+
+/* Room at the end of c's encoded days for extra more bytes, in a larger
+ * block when they do not fit; -1 beyond MAXENC bytes (nothing changed). */
+static int
+reserve(struct arena *a, struct crm_cust *c, size_t extra)
+{
+	size_t n = (size_t)c->enclen + extra;
+	unsigned cls;
+	unsigned char *d;
+
+	if (n > MAXENC)
+		return -1;
+	if (c->enc && n <= (size_t)1 << c->cls)
+		return 0;
+	cls = c->enc ? c->cls + 1u : MINCLS;
+	while (((size_t)1 << cls) < n)
+		cls++;
+	d = days_alloc(a, cls);
+	if (c->enclen)
+		memcpy(d, c->enc, c->enclen);
+	if (c->enc)
+		days_free(a, c->enc, c->cls);
+	c->enc = d;
+	c->cls = (uint8_t)cls;
+	return 0;
+}
+
+/*
+ * Add the days d[0..n) (ascending, n >= 1) to c, as addday one by one
+ * would, but in one step when they all come after c's latest day (or c
+ * has none yet), which is how the parts of a split input mostly meet:
+ * the earlier entries are encoded at once into a block made large enough
+ * once.  -1 as addday (c unchanged only for the one-step case).
+ */
+static int
+adddays(struct arena *a, struct crm_cust *c, const struct dayamt *d, size_t n)
+{
+	size_t need = 0, i;
+	int32_t prev;
+	unsigned char *w;
+
+	if (c->ndays && d[0].day <= c->last_day) {
+		for (i = 0; i < n; i++)
+			if (addday(a, c, d[i].day, d[i].amt) < 0)
+				return -1;
+		return 0;
+	}
+	/* what joins the encoded days: c's latest, then all of d but its
+	 * last, which becomes the latest */
+	prev = c->ndays ? c->last_day : 0;
+	if (c->ndays)
+		need = (c->enclen ? vlen((uint64_t)((int64_t)c->last_day -
+		    c->tail_day - 1)) : vlen(zz(c->last_day))) +
+		    vlen(zz(c->last_amt));
+	for (i = 0; i + 1 < n; i++) {
+		int first = i == 0 && !c->ndays;
+
+		need += (first ? vlen(zz(d[i].day)) :
+		    vlen((uint64_t)((int64_t)d[i].day - prev - 1))) +
+		    vlen(zz(d[i].amt));
+		prev = d[i].day;
+	}
+	if (need) {
+		if (reserve(a, c, need) < 0)
+			return -1;
+		w = c->enc + c->enclen;
+		if (c->ndays) {
+			w += latest_entry(c, w);
+			c->tail_day = c->last_day;
+		}
+		for (i = 0; i + 1 < n; i++) {
+			w += putday(w, w == c->enc, c->tail_day, d[i].day);
+			w += putv(w, zz(d[i].amt));
+			c->tail_day = d[i].day;
+		}
+		c->enclen = (uint32_t)(w - c->enc);
+	}
+	c->ndays += (uint32_t)n - 1;
+	newlatest(a, c, d[n - 1].day, d[n - 1].amt);
+	return 0;
+}
+
+/*
+ * Digits at *pp (before end) as a day, ':', and an amount, into *day and
+ * *amt, for an entry with room to spare before end: a positive day of at
+ * most 9 digits and an amount of at most 18.  0, or -1 for any other
+ * entry (the general parser reads it), with *pp unchanged.
+ */
+static inline int
+quick_entry(const char **pp, const char *end, int64_t *day, int64_t *amt)
+{
+	const char *p = *pp, *q;
+	uint64_t d = 0, u = 0;
+	int neg;
+
+	if (end - p < 32)
+		return -1;
+	for (q = p; (unsigned)(*q - '0') < 10 && q - p < 9; q++)
+		d = d * 10 + (unsigned)(*q - '0');
+	if (q == p || *q != ':')
+		return -1;
+	neg = *++q == '-';
+	q += neg;
+	for (p = q; (unsigned)(*q - '0') < 10 && q - p < 18; q++)
+		u = u * 10 + (unsigned)(*q - '0');
+	if (q == p || (unsigned)(*q - '0') < 10)
+		return -1;
+	*day = (int64_t)d;
+	*amt = neg ? -(int64_t)u : (int64_t)u;
+	*pp = q;
+	return 0;
+}
+
+/* The fields of a partial line: the order count into *nord, the days
+ * into a->tmp[0..*nd); NULL, or why the line is bad. */
+static const char *
+parse_line(struct crm_custagg *a, size_t idlen, const char *orders,
+    size_t olen, const char *totals, size_t tlen, int64_t *nord, size_t *nd)
 {
 	const char *p = orders, *end = orders + olen;
-	struct crm_cust *c;
-	uint64_t h;
-	int64_t nord, day, amt;
-	size_t n = 0, i;
+	int64_t day, amt;
+	size_t n = 0;
 
-	wait_helper(a);
-	if (parseint(&p, end, 1, INT64_MAX, &nord) < 0 || p != end)
+	if (parseint(&p, end, 1, INT64_MAX, nord) < 0 || p != end)
 		return "bad order count";
 	p = totals;
 	end = totals + tlen;
 	while (p < end) {
 		if (n && *p++ != ',')
 			return "bad daily totals";
-		if (parseint(&p, end, INT32_MIN + 1, INT32_MAX, &day) < 0 ||
+		if (quick_entry(&p, end, &day, &amt) < 0 &&
+		    (parseint(&p, end, INT32_MIN + 1, INT32_MAX, &day) < 0 ||
 		    p >= end || *p++ != ':' ||
-		    parseint(&p, end, INT64_MIN, INT64_MAX, &amt) < 0)
+		    parseint(&p, end, INT64_MIN, INT64_MAX, &amt) < 0))
 			return "bad daily totals";
 		if (n && day <= a->tmp[n - 1].day)
 			return "bad daily totals";
@@ -1502,14 +1621,40 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "bad daily totals";
 	if (idlen == 0)
 		return "empty customer id";
+	*nd = n;
+	return NULL;
+}
+
+const char *
+crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
+    const char *orders, size_t olen, const char *totals, size_t tlen,
+    int32_t *lastday)
+{
+	struct crm_cust *c;
+	uint64_t h, sum;
+	int64_t nord;
+	size_t n;
+	const char *e;
+
+	wait_helper(a);
+	if ((e = parse_line(a, idlen, orders, olen, totals, tlen, &nord, &n)))
+		return e;
+	if (lastday)
+		*lastday = a->tmp[n - 1].day;
 	h = hash_bytes(id, idlen);
-	c = lookup(a, id, idlen, h, 1, 0);
+	if (idlen <= QINLINE) {
+		/* compared as one zero-padded word, as queued ids are */
+		uint64_t w = short_idword(id, idlen);
+
+		c = lookup(a, (const char *)&w, idlen, h, 1, 1);
+	} else
+		c = lookup(a, id, idlen, h, 1, 0);
 	if (!c)
 		return "too many customers";
-	for (i = 0; i < n; i++)
-		if (addday(arena_of(a, h), c, a->tmp[i].day, a->tmp[i].amt) < 0)
-			return "amount out of range";
-	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &c->orders))
-		return "bad order count";
+	if (adddays(arena_of(a, h), c, a->tmp, n) < 0)
+		return "amount out of range";
+	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &sum))
+		return "order count out of range";
+	c->orders = sum;
 	return NULL;
 }

@@ -239,14 +239,16 @@ int crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
 void crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o);
 /*
  * Merge one partial line, given as its three fields (id unescaped,
- * orders and daily_totals as written).  Returns NULL, or a short reason:
- * "bad order count", "bad daily totals", "empty customer id" (the line was
- * not merged), or "amount out of range" (a day's total left the int64
- * range: the line may be merged in part, so the aggregate is no longer
- * exact and the caller should give up).
+ * orders and daily_totals as written), with its latest day into *lastday
+ * (unless NULL).  Returns NULL, or a short reason: "bad order count",
+ * "bad daily totals", "empty customer id" (the line was not merged), or
+ * "amount out of range" or "order count out of range" (a day's total or
+ * the customer's order count left its range: the line may be merged in
+ * part, so the aggregate is no longer exact and the caller should give
+ * up).
  */
 const char *crm_custagg_merge_line(struct crm_custagg *a, const char *id,
     size_t idlen, const char *orders, size_t olen, const char *totals,
-    size_t tlen);
+    size_t tlen, int32_t *lastday);
 
 #endif

@@ -388,6 +388,22 @@ crm-segment: p.tsv:4: daily_totals: bad daily totals '5:1,4:1'"
 	assert_line --index 1 --regexp $'^c1\t1970-01-02\t1970-01-02\t2\t1\t0.05\t'
 }
 
+@test "crm-segment: merged totals beyond 64 bits give up (exit 2) naming the line and field, with no output" {
+	printf 'customer_id\torders\tdaily_totals\nc1\t1\t1:9223372036854775807\nc1\t1\t1:1\n' >p.tsv
+	run --separate-stderr crm-segment --merge p.tsv
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: p.tsv:3: daily_totals: a day's total is out of range
+crm-segment: partial aggregates no longer exact: giving up"
+	assert_output ""
+	printf 'customer_id\torders\tdaily_totals\n' >o.tsv
+	for i in 1 2 3; do printf 'c1\t9223372036854775807\t%d:1\n' "$i" >>o.tsv; done
+	run --separate-stderr crm-segment --merge o.tsv
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: o.tsv:4: orders: the customer's order count is out of range
+crm-segment: partial aggregates no longer exact: giving up"
+	assert_output ""
+}
+
 @test "crm-segment: a partial made with a later as-of cannot be merged under an earlier one" {
 	crm-segment --partial "$S/tx.tsv" >p.tsv
 	run crm-segment --merge --as-of 2026-06-30 p.tsv

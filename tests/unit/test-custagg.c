@@ -141,6 +141,82 @@ test_overflow(void)
 	crm_custagg_free(a);
 }
 
+/* The days of c as "DAY:AMOUNT,..." into buf. */
+static void
+daystext(const struct crm_cust *c, char *buf, size_t size)
+{
+	struct crm_custday_it it;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	crm_cust_days(c, &it);
+	while (crm_custday_next(&it) && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "%s%ld:%lld",
+		    n ? "," : "", (long)it.day, (long long)it.amount);
+}
+
+/* Lines long enough for the quick parser, with entries it leaves to the
+ * general one; days after, and among, the customer's days; totals and
+ * order counts that leave their range. */
+static void
+test_merge_long(struct crm_custagg *a)
+{
+	const char *line = "20050:6200,20142:-90600,20168:0,20326:007,"
+	    "1000000000:5,1000000001:-9223372036854775808,"
+	    "1000000002:9223372036854775807";
+	const struct crm_cust *c;
+	char buf[512];
+	int32_t last = 0;
+
+#define MERGE(id, orders, totals, last) crm_custagg_merge_line(a, id, \
+	strlen(id), orders, strlen(orders), totals, strlen(totals), last)
+
+	UNIT_OK(MERGE("L", "9", "-5:1,-4:2,20000:3,20001:4,20002:5", &last) ==
+	    NULL, "negative days, many entries");
+	unit_inteq(last, 20002, "latest day of the line");
+	UNIT_OK(MERGE("L", "1", line, &last) == NULL,
+	    "a long line after the customer's days");
+	unit_inteq(last, 1000000002, "latest day of the long line");
+	c = crm_custagg_find(a, "L", 1);
+	daystext(c, buf, sizeof buf);
+	unit_streq(buf, "-5:1,-4:2,20000:3,20001:4,20002:5,20050:6200,"
+	    "20142:-90600,20168:0,20326:7,1000000000:5,"
+	    "1000000001:-9223372036854775808,1000000002:9223372036854775807",
+	    "days appended in one step");
+	unit_inteq((long long)c->orders, 10, "orders of both lines");
+	/* days among the existing ones, one of them the same day */
+	UNIT_OK(MERGE("L", "2", "-6:1,20001:6,20003:7,20004:8", NULL) == NULL,
+	    "days among the customer's");
+	daystext(c, buf, sizeof buf);
+	unit_streq(buf, "-6:1,-5:1,-4:2,20000:3,20001:10,20002:5,20003:7,"
+	    "20004:8,20050:6200,20142:-90600,20168:0,20326:7,1000000000:5,"
+	    "1000000001:-9223372036854775808,1000000002:9223372036854775807",
+	    "days merged one by one");
+	unit_inteq(c->ndays, 15, "distinct days");
+	/* a new customer from one long line */
+	UNIT_OK(MERGE("N", "3", line, NULL) == NULL,
+	    "a new customer from a long line");
+	daystext(crm_custagg_find(a, "N", 1), buf, sizeof buf);
+	unit_streq(buf, "20050:6200,20142:-90600,20168:0,20326:7,1000000000:5,"
+	    "1000000001:-9223372036854775808,1000000002:9223372036854775807",
+	    "a new customer's days in one step");
+	unit_streq(MERGE("N", "1", "20000:1,20001:1,20002:1,1000000002:1",
+	    NULL), "amount out of range", "a merged day total out of range");
+	unit_streq(MERGE("N", "1", "20000:1,20001:1,20002:1,20003:1x", NULL),
+	    "bad daily totals", "a bad amount where the quick parser stops");
+	unit_streq(MERGE("N", "1", "1:1,2:1,3:12345678901234567890123", NULL),
+	    "bad daily totals", "an amount beyond the int64 range");
+	unit_streq(MERGE("N", "1", "1:12345678901234567890", NULL),
+	    "bad daily totals", "a short line's amount beyond the int64 range");
+	UNIT_OK(MERGE("O", "9223372036854775807", "1:1", NULL) == NULL,
+	    "the largest order count");
+	UNIT_OK(MERGE("O", "9223372036854775807", "2:1", NULL) == NULL,
+	    "twice the largest order count");
+	unit_streq(MERGE("O", "9223372036854775807", "3:1", NULL),
+	    "order count out of range", "an order count beyond 64 bits");
+#undef MERGE
+}
+
 static void
 test_merge(void)
 {
@@ -155,28 +231,29 @@ test_merge(void)
 	int32_t day;
 	int64_t amt;
 
-	e = crm_custagg_merge_line(a, "c1", 2, "3", 1, "10:100,20:-5", 12);
+	e = crm_custagg_merge_line(a, "c1", 2, "3", 1, "10:100,20:-5", 12, NULL);
 	UNIT_OK(e == NULL, "merge line");
-	e = crm_custagg_merge_line(a, "c1", 2, "1", 1, "15:7,20:5", 9);
+	e = crm_custagg_merge_line(a, "c1", 2, "1", 1, "15:7,20:5", 9, NULL);
 	UNIT_OK(e == NULL, "merge second line");
 	c = crm_custagg_find(a, "c1", 2);
 	unit_inteq(c->ndays, 3, "merged days");
 	unit_inteq((long long)c->orders, 4, "merged orders");
 	dayat(c, 2, &day, &amt);
 	unit_inteq(amt, 0, "merged day total");
-	unit_streq(crm_custagg_merge_line(a, "c2", 2, "x", 1, "1:1", 3),
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "x", 1, "1:1", 3, NULL),
 	    "bad order count", "bad orders");
-	unit_streq(crm_custagg_merge_line(a, "c2", 2, "0", 1, "1:1", 3),
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "0", 1, "1:1", 3, NULL),
 	    "bad order count", "zero orders");
-	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:1,1:1", 7),
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:1,1:1", 7, NULL),
 	    "bad daily totals", "unsorted days");
-	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:", 2),
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "2:", 2, NULL),
 	    "bad daily totals", "missing amount");
-	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "", 0),
+	unit_streq(crm_custagg_merge_line(a, "c2", 2, "1", 1, "", 0, NULL),
 	    "bad daily totals", "no days");
-	unit_streq(crm_custagg_merge_line(a, "", 0, "1", 1, "1:1", 3),
+	unit_streq(crm_custagg_merge_line(a, "", 0, "1", 1, "1:1", 3, NULL),
 	    "empty customer id", "empty id");
 	UNIT_OK(crm_custagg_find(a, "c2", 2) == NULL, "bad lines merged nothing");
+	test_merge_long(a);
 
 	crm_custagg_add(b, "t\tab", 4, -3, -7);
 	fd = mkstemp(path);
