@@ -418,11 +418,33 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	crm_custagg_onerror(a, NULL, NULL);
 }
 
-/* Read partial aggregates from r into a. */
+struct partialerr {
+	struct crm_reader *r;
+	int inexact;            /* a merged total left its range */
+};
+
+/* A partial line crm_custagg refused when it was counted: a day's total
+ * or the order count out of range, so the merge is no longer exact. */
+static void
+partial_refused(void *arg, long line, int32_t day, int64_t amt)
+{
+	struct partialerr *x = arg;
+	int orders = day == CRM_CUSTAGG_NO_DAY;
+
+	(void)amt;
+	warnx("%s", crm_reader_seterr(x->r, line, orders ? 1 : 2, NULL, 0,
+	    "%s", orders ? "the customer's order count is out of range" :
+	    "a day's total is out of range"));
+	x->inexact = 1;
+}
+
+/* Read partial aggregates from r into a (queued: counted in batches, as
+ * transactions are); -1 when they can no longer be merged exactly. */
 static int
 read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
 	struct crm_rec rec;
+	struct partialerr x = { r, 0 };
 	int rc;
 
 	if (crm_reader_col(r, "customer_id") != 0 ||
@@ -441,14 +463,15 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		status = CRM_EXIT_REJECT;
 		return 0;
 	}
-	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+	crm_custagg_onerror(a, partial_refused, &x);
+	while (!x.inexact && (rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *e;
 		int32_t last;
 
 		if (rc == CRM_READ_FATAL) {
 			warnx("%s", crm_reader_error(r));
 			status = CRM_EXIT_REJECT;
-			return 0;
+			break;
 		}
 		if (rc == CRM_READ_BAD) {
 			warnx("%s", crm_reader_error(r));
@@ -461,16 +484,9 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		    strcmp(rec.f[1].p, "orders") == 0 &&
 		    strcmp(rec.f[2].p, "daily_totals") == 0)
 			continue;
-		e = crm_custagg_merge_line(a, rec.f[0].p, rec.f[0].n,
-		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n, &last);
-		if (e && strstr(e, "out of range")) {
-			int c = strcmp(e, "order count out of range") == 0;
-
-			warnx("%s", crm_reader_seterr(r, rec.line, 2 - c, NULL,
-			    0, "%s", c ? "the customer's order count is out "
-			    "of range" : "a day's total is out of range"));
-			return -1;
-		}
+		e = crm_custagg_queue_line(a, rec.f[0].p, rec.f[0].n,
+		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n, rec.line,
+		    &last);
 		if (e) {
 			int c = strcmp(e, "bad order count") == 0 ? 1 :
 			    strcmp(e, "empty customer id") == 0 ? 0 : 2;
@@ -482,10 +498,12 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 			warnx("%s", crm_reader_seterr(r, rec.line, 2, NULL, 0,
 			    "purchase after --as-of: the partial was made with "
 			    "a later --as-of"));
-			return -1;
+			x.inexact = 1;
 		}
 	}
-	return 0;
+	crm_custagg_flush(a);
+	crm_custagg_onerror(a, NULL, NULL);
+	return x.inexact ? -1 : 0;
 }
 
 /* --- scoring ------------------------------------------------------------- */

@@ -71,6 +71,12 @@ struct qrec {
 } __attribute__((aligned(32)));
 
 #define QINLINE 8               /* longest id kept in a queue record */
+/* qrec.n holds the id's length and, in its top bit, QLINE for a partial
+ * line: the record's day is then the count of its days, amt its order
+ * count, and the days follow in the next records of the partition, two
+ * struct dayamt to a record (ids of 2^31 bytes and more are refused) */
+#define QLEN ((((uint32_t)1) << 31) - 1)
+#define QLINE ((uint32_t)1 << 31)
 
 #define CBLOCK 256              /* customers per block (16 KiB) */
 
@@ -160,6 +166,8 @@ struct crm_custagg {
 };
 
 static void wait_helper(struct crm_custagg *a);
+static int adddays(struct arena *a, struct crm_cust *c,
+    const struct dayamt *d, size_t n);
 static void end_prefault(struct crm_custagg *a);
 
 /* Large blocks on huge pages: day lists are read at random, and TLB
@@ -752,6 +760,39 @@ store_fence(void)
 #endif
 }
 
+/* Keep record r of batch b as refused, with this day. */
+static __attribute__((noinline)) void
+refuse(struct refusals *e, const struct batch *b, const struct qrec *r,
+    int32_t day)
+{
+	crm_grow(&e->v, &e->alloc, e->n + 1, sizeof *e->v);
+	e->v[e->n].tag = b->tag0 + (long)r->tag;
+	e->v[e->n].day = day;
+	e->v[e->n].amt = r->amt;
+	e->n++;
+}
+
+/* Count the partial line queued at r in partition pi: its days, then its
+ * order count; -1 when a day was refused, -2 when the order count was. */
+static __attribute__((noinline)) int
+count_line(struct crm_custagg *a, struct arena *ar, const struct batch *b,
+    size_t pi, const struct qrec *r)
+{
+	size_t n = r->n & QLEN;
+	const char *id = n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
+	struct crm_cust *c = lookup(a, id, n, (uint64_t)r->h32 << 32 | pi, 1,
+	    n <= QINLINE);
+	uint64_t sum;
+
+	if (!c || adddays(ar, c, (const struct dayamt *)(const void *)(r + 1),
+	    (uint32_t)r->day) < 0)
+		return -1;
+	if (__builtin_add_overflow(c->orders, (uint64_t)r->amt, &sum))
+		return -2;
+	c->orders = sum;
+	return 0;
+}
+
 /* Count group g of batch k (in whichever thread runs this). */
 static void
 count_group(struct crm_custagg *a, int k, size_t g)
@@ -793,16 +834,20 @@ count_group(struct crm_custagg *a, int k, size_t g)
 			if (j + 4 < nq)
 				prefetch_cust(p, q[j + 4].h32, 1);
 			pfetch_step(&pf);
+			if (__builtin_expect(r->n > QLEN, 0)) {
+				int rc = count_line(a, ar, b, i, r);
+
+				if (rc < 0)
+					refuse(e, b, r, rc == -2 ?
+					    CRM_CUSTAGG_NO_DAY : 0);
+				j += ((uint32_t)r->day + 1) / 2;
+				continue;
+			}
 			id = r->n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
 			c = lookup(a, id, r->n, (uint64_t)r->h32 << 32 | i, 1,
 			    r->n <= QINLINE);
 			if (!c || addday(ar, c, r->day, r->amt) < 0) {
-				crm_grow(&e->v, &e->alloc, e->n + 1,
-				    sizeof *e->v);
-				e->v[e->n].tag = b->tag0 + (long)r->tag;
-				e->v[e->n].day = r->day;
-				e->v[e->n].amt = r->amt;
-				e->n++;
+				refuse(e, b, r, r->day);
 				continue;
 			}
 			c->orders++;
@@ -1095,7 +1140,7 @@ queue_slow(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 	struct batch *b;
 	uint64_t idw;
 
-	if (n >= UINT32_MAX) {
+	if (n > QLEN) {
 		if (a->errfn)
 			a->errfn(a->errarg, tag, day, amount);
 		return;
@@ -1557,20 +1602,20 @@ adddays(struct arena *a, struct crm_cust *c, const struct dayamt *d, size_t n)
 }
 
 /*
- * Digits at *pp (before end) as a day, ':', and an amount, into *day and
- * *amt, for an entry with room to spare before end: a positive day of at
- * most 9 digits and an amount of at most 18.  0, or -1 for any other
- * entry (the general parser reads it), with *pp unchanged.
+ * Digits at *pp as a day, ':', and an amount, into *day and *amt, for the
+ * common entry: a positive day of at most 9 digits and an amount of at
+ * most 18.  At least 32 bytes from *pp can be read, and a byte that is
+ * neither a digit nor ':' ends the field, so the entry cannot run past
+ * it.  0, or -1 for any other entry (the general parser reads it), with
+ * *pp unchanged.
  */
 static inline int
-quick_entry(const char **pp, const char *end, int64_t *day, int64_t *amt)
+quick_entry(const char **pp, int64_t *day, int64_t *amt)
 {
 	const char *p = *pp, *q;
 	uint64_t d = 0, u = 0;
 	int neg;
 
-	if (end - p < 32)
-		return -1;
 	for (q = p; (unsigned)(*q - '0') < 10 && q - p < 9; q++)
 		d = d * 10 + (unsigned)(*q - '0');
 	if (q == p || *q != ':')
@@ -1594,17 +1639,37 @@ parse_line(struct crm_custagg *a, size_t idlen, const char *orders,
     size_t olen, const char *totals, size_t tlen, int64_t *nord, size_t *nd)
 {
 	const char *p = orders, *end = orders + olen;
+	char tail[64];          /* the field's last bytes, NUL-padded */
 	int64_t day, amt;
-	size_t n = 0;
+	size_t n = 0, i;
+	int intail = 0;
 
-	if (parseint(&p, end, 1, INT64_MAX, nord) < 0 || p != end)
+	if (olen && olen <= 18) {
+		uint64_t u = 0;
+
+		for (i = 0; i < olen && (unsigned)(p[i] - '0') < 10; i++)
+			u = u * 10 + (unsigned)(p[i] - '0');
+		if (i < olen || u == 0)
+			return "bad order count";
+		*nord = (int64_t)u;
+	} else if (parseint(&p, end, 1, INT64_MAX, nord) < 0 || p != end)
 		return "bad order count";
 	p = totals;
 	end = totals + tlen;
 	while (p < end) {
 		if (n && *p++ != ',')
 			return "bad daily totals";
-		if (quick_entry(&p, end, &day, &amt) < 0 &&
+		if (end - p < 32 && !intail) {
+			/* the quick parser reads 32 bytes at a time */
+			size_t k = (size_t)(end - p);
+
+			memcpy(tail, p, k);
+			memset(tail + k, 0, sizeof tail - k);
+			p = tail;
+			end = tail + k;
+			intail = 1;
+		}
+		if (quick_entry(&p, &day, &amt) < 0 &&
 		    (parseint(&p, end, INT32_MIN + 1, INT32_MAX, &day) < 0 ||
 		    p >= end || *p++ != ':' ||
 		    parseint(&p, end, INT64_MIN, INT64_MAX, &amt) < 0))
@@ -1656,5 +1721,83 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &sum))
 		return "order count out of range";
 	c->orders = sum;
+	return NULL;
+}
+
+/* Queue the partial line just parsed (a->tmp[0..n), nord orders) of the
+ * id with hash h, as one header record and the days two to a record, all
+ * in one batch; merged here at once when they could not fit one. */
+static void
+queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
+    size_t n, int64_t nord, long tag)
+{
+	size_t pi = h & (NPART - 1), need = 1 + (n + 1) / 2;
+	struct batch *b;
+	struct qrec *r;
+	uint64_t idw;
+
+	if (need > QCAP) {
+		/* thousands of days: counted in order, after all queued */
+		struct crm_cust *c;
+		uint64_t sum;
+
+		crm_custagg_flush(a);
+		c = lookup(a, id, idlen, h, 1, 0);
+		if (!c || adddays(arena_of(a, h), c, a->tmp, n) < 0) {
+			if (a->errfn)
+				a->errfn(a->errarg, tag, 0, nord);
+		} else if (__builtin_add_overflow(c->orders, (uint64_t)nord,
+		    &sum)) {
+			if (a->errfn)
+				a->errfn(a->errarg, tag, CRM_CUSTAGG_NO_DAY,
+				    nord);
+		} else
+			c->orders = sum;
+		return;
+	}
+	b = queue_prepare(a, tag);
+	if (b->nq[pi] + need > QCAP) {
+		batch_full(a);
+		b = queue_prepare(a, tag);
+	}
+	if (b->nrec + need >= PREFAULT_AT && !a->b[!a->cur].mem)
+		ask_prefault(a);
+	if (idlen > QINLINE) {
+		idw = b->qid.n;
+		crm_buf_add(&b->qid, id, idlen);
+	} else
+		idw = short_idword(id, idlen);
+	r = &b->mem[pi * QCAP + b->nq[pi]];
+	r->h32 = (uint32_t)(h >> 32);
+	r->n = (uint32_t)idlen | QLINE;
+	r->day = (int32_t)n;
+	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
+	r->amt = nord;
+	r->id.off = idw;
+	memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
+	b->nq[pi] += need;
+	b->nrec += need;
+	if (b->nq[pi] == QCAP)
+		batch_full(a);
+}
+
+const char *
+crm_custagg_queue_line(struct crm_custagg *a, const char *id, size_t idlen,
+    const char *orders, size_t olen, const char *totals, size_t tlen,
+    long tag, int32_t *lastday)
+{
+	int64_t nord;
+	size_t n;
+	const char *e;
+
+	if ((e = parse_line(a, idlen, orders, olen, totals, tlen, &nord, &n)))
+		return e;
+	*lastday = a->tmp[n - 1].day;
+	if (idlen > QLEN) {
+		if (a->errfn)
+			a->errfn(a->errarg, tag, 0, nord);
+		return NULL;
+	}
+	queue_parsed(a, id, idlen, hash_bytes(id, idlen), n, nord, tag);
 	return NULL;
 }

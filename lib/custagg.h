@@ -166,6 +166,7 @@ int crm_custagg_add(struct crm_custagg *a, const char *id, size_t n,
  */
 typedef void crm_custagg_errfn(void *arg, long tag, int32_t day,
     int64_t amount);
+#define CRM_CUSTAGG_NO_DAY INT32_MIN    /* see crm_custagg_queue_line */
 void crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn,
     void *arg);
 void crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
@@ -250,5 +251,16 @@ void crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o);
 const char *crm_custagg_merge_line(struct crm_custagg *a, const char *id,
     size_t idlen, const char *orders, size_t olen, const char *totals,
     size_t tlen, int32_t *lastday);
+/*
+ * The same, queued (see crm_custagg_queue; flush before reading), and
+ * *lastday is not optional: NULL, or one of the first three reasons, with
+ * nothing queued.  Where the line's totals leave their range, the error
+ * function gets the line's tag, day 0 (a day's total, or a customer too
+ * many) or CRM_CUSTAGG_NO_DAY (the order count), and the line's order
+ * count as the amount; the aggregate is then no longer exact.
+ */
+const char *crm_custagg_queue_line(struct crm_custagg *a, const char *id,
+    size_t idlen, const char *orders, size_t olen, const char *totals,
+    size_t tlen, long tag, int32_t *lastday);
 
 #endif

@@ -437,6 +437,111 @@ test_queue(const char *threads)
 	crm_custagg_free(b);
 }
 
+/* Queued partial lines (long ids, a line of 5,000 days, lines that fill
+ * the batches many times over) give the state merged lines give, and
+ * lines whose totals overflow are refused with their tags. */
+struct linerefused {
+	long tags[4];
+	int32_t days[4];
+	int n;
+};
+
+static void
+online(void *arg, long tag, int32_t day, int64_t amount)
+{
+	struct linerefused *r = arg;
+
+	(void)amount;
+	if (r->n < 4) {
+		r->tags[r->n] = tag;
+		r->days[r->n] = day;
+	}
+	r->n++;
+}
+
+static void
+test_queue_lines(const char *threads)
+{
+	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
+	struct linerefused rf = { { 0 }, { 0 }, 0 };
+	const struct crm_cust **va, **vb;
+	char id[64], *big = malloc(5000 * 16);
+	size_t k, n = 0;
+	int32_t last;
+	long i;
+	int same = 1, ok = 1;
+
+	if (threads)
+		setenv("CRM_THREADS", threads, 1);
+	else
+		unsetenv("CRM_THREADS");
+	crm_custagg_onerror(a, online, &rf);
+	for (i = 0; i < 5000; i++)
+		n += (size_t)sprintf(big + n, "%s%ld:%ld", i ? "," : "",
+		    10000 + i, i - 2000);
+	for (i = 0; i < 400000; i++) {
+		char tot[80];
+		int m = snprintf(id, sizeof id, i % 100 == 0 ?
+		    "a-rather-long-customer-identifier-%ld" : "K%ld",
+		    (i * 7919) % 30000);
+		int t = snprintf(tot, sizeof tot, "%ld:%ld,%ld:7,%ld:-3",
+		    i % 50, i % 11, 100 + i % 50, 200 + i % 97);
+
+		if (crm_custagg_queue_line(a, id, (size_t)m, "2", 1, tot,
+		    (size_t)t, i + 1, &last) ||
+		    crm_custagg_merge_line(b, id, (size_t)m, "2", 1, tot,
+		    (size_t)t, NULL) || last != 200 + i % 97)
+			ok = 0;
+		if (i == 1000 || i == 300000) {
+			if (crm_custagg_queue_line(a, "big-customer-id", 15, "5000",
+			    4, big, n, i + 1, &last) ||
+			    crm_custagg_merge_line(b, "big-customer-id", 15,
+			    "5000", 4, big, n, NULL) || last != 14999)
+				ok = 0;
+		}
+	}
+	UNIT_OK(ok, WHAT("%s: lines queued and merged", T));
+	/* overflows: a day's total, then an order count */
+	crm_custagg_queue_line(a, "o", 1, "1", 1, "1:9223372036854775807", 21,
+	    500001, &last);
+	crm_custagg_queue_line(a, "o", 1, "1", 1, "1:1", 3, 500002, &last);
+	crm_custagg_queue_line(a, "p", 1, "9223372036854775807", 19, "1:1", 3,
+	    500003, &last);
+	crm_custagg_queue_line(a, "p", 1, "9223372036854775807", 19, "2:1", 3,
+	    500004, &last);
+	crm_custagg_queue_line(a, "p", 1, "9223372036854775807", 19, "3:1", 3,
+	    500005, &last);
+	crm_custagg_flush(a);
+	unit_inteq(rf.n, 2, WHAT("%s: two queued lines refused", T));
+	unit_inteq(rf.tags[0], 500002, WHAT("%s: a day's total refused with "
+	    "its tag", T));
+	unit_inteq(rf.days[0], 0, WHAT("%s: ... and day 0", T));
+	unit_inteq(rf.tags[1], 500005, WHAT("%s: an order count refused with "
+	    "its tag", T));
+	unit_inteq(rf.days[1], CRM_CUSTAGG_NO_DAY, WHAT("%s: ... and no day",
+	    T));
+	unit_inteq((long long)crm_custagg_count(a),
+	    (long long)crm_custagg_count(b) + 2, WHAT("%s: queued and merged "
+	    "lines: same customers", T));
+	va = crm_custagg_sorted(a);
+	vb = crm_custagg_sorted(b);
+	/* "o" and "p", only in a, sort last */
+	for (k = 0; vb[k]; k++)
+		if (!va[k] || strcmp(va[k]->id, vb[k]->id) != 0 ||
+		    va[k]->orders != vb[k]->orders || !samedays(va[k], vb[k]))
+			same = 0;
+	UNIT_OK(same, WHAT("%s: queued and merged lines: same state", T));
+	UNIT_OK(va[k] && strcmp(va[k]->id, "o") == 0 && va[k]->orders == 1 &&
+	    va[k + 1] && strcmp(va[k + 1]->id, "p") == 0 &&
+	    va[k + 1]->orders == 2 * (uint64_t)INT64_MAX && !va[k + 2],
+	    WHAT("%s: refused lines left the rest of their customers", T));
+	free(va);
+	free(vb);
+	free(big);
+	crm_custagg_free(a);
+	crm_custagg_free(b);
+}
+
 struct eachstate {
 	unsigned char seen[3000];
 	int calls, twice, bad, stopat;
@@ -671,6 +776,8 @@ main(void)
 	test_sorted_ids();
 	test_queue(NULL);
 	test_queue("1");
+	test_queue_lines(NULL);
+	test_queue_lines("1");
 	unsetenv("CRM_THREADS");
 	test_each();
 	return unit_done();
