@@ -81,19 +81,28 @@ test_basic(void)
 	unit_inteq(s.spend_latest, 2000, "spend latest");
 	unit_inteq(s.spend_prev, 0, "spend previous (day 100 is outside)");
 	/* gaps 10, 30: the usual gap is the lower median, 10 */
-	unit_inteq(s.overdue, 0, "recency 10 is not beyond 1 x the usual gap");
-	crm_cust_stats(c, 141, 20, 1, &s);
-	unit_inteq(s.overdue, 1, "recency 11 is beyond 1 x the usual gap");
-	crm_cust_stats(c, 150, 20, 2, &s);
-	unit_inteq(s.overdue, 0, "recency 20 is not beyond 2 x the usual gap");
-	crm_cust_stats(c, 151, 20, 2, &s);
-	unit_inteq(s.overdue, 1, "recency 21 is beyond 2 x the usual gap");
-	crm_cust_stats(c, 136, 20, 0.5, &s);
-	unit_inteq(s.overdue, 1, "recency 6 is beyond 0.5 x the usual gap");
-	crm_cust_stats(c, 135, 20, 0.5, &s);
-	unit_inteq(s.overdue, 0, "recency 5 is not beyond 0.5 x the usual gap");
-	crm_cust_stats(c, 130, 20, 0, &s);
-	unit_inteq(s.overdue, 0, "recency 0 is not beyond 0 x the usual gap");
+	{
+		static const struct {
+			int32_t asof;
+			double factor;
+			int overdue;
+			const char *what;
+		} od[] = {
+			{ 140, 1, 0, "recency 10 is not beyond 1 x the gap" },
+			{ 141, 1, 1, "recency 11 is beyond 1 x the gap" },
+			{ 150, 2, 0, "recency 20 is not beyond 2 x the gap" },
+			{ 151, 2, 1, "recency 21 is beyond 2 x the gap" },
+			{ 136, 0.5, 1, "recency 6 is beyond 0.5 x the gap" },
+			{ 135, 0.5, 0, "recency 5 is not beyond 0.5 x the gap" },
+			{ 130, 0, 0, "recency 0 is not beyond 0 x the gap" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof od / sizeof *od; i++) {
+			crm_cust_stats(c, od[i].asof, 20, od[i].factor, &s);
+			unit_inteq(s.overdue, od[i].overdue, od[i].what);
+		}
+	}
 	UNIT_OK(crm_cust_stats(c, 120, 20, 1, &s) == -1, "asof before last");
 
 	v = crm_custagg_sorted(a);
@@ -357,6 +366,7 @@ test_sorted_ids(void)
 
 struct refused {
 	long tags[4];
+	int32_t days[4];
 	int n;
 };
 
@@ -365,10 +375,11 @@ onrefuse(void *arg, long tag, int32_t day, int64_t amount)
 {
 	struct refused *r = arg;
 
-	(void)day;
 	(void)amount;
-	if (r->n < 4)
+	if (r->n < 4) {
 		r->tags[r->n] = tag;
+		r->days[r->n] = day;
+	}
 	r->n++;
 }
 
@@ -380,7 +391,7 @@ static void
 test_queue(const char *threads)
 {
 	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
-	struct refused rf = { { 0 }, 0 };
+	struct refused rf = { { 0 }, { 0 }, 0 };
 	const struct crm_cust **va, **vb;
 	char id[64];
 	long i;
@@ -440,30 +451,11 @@ test_queue(const char *threads)
 /* Queued partial lines (long ids, a line of 5,000 days, lines that fill
  * the batches many times over) give the state merged lines give, and
  * lines whose totals overflow are refused with their tags. */
-struct linerefused {
-	long tags[4];
-	int32_t days[4];
-	int n;
-};
-
-static void
-online(void *arg, long tag, int32_t day, int64_t amount)
-{
-	struct linerefused *r = arg;
-
-	(void)amount;
-	if (r->n < 4) {
-		r->tags[r->n] = tag;
-		r->days[r->n] = day;
-	}
-	r->n++;
-}
-
 static void
 test_queue_lines(const char *threads)
 {
 	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
-	struct linerefused rf = { { 0 }, { 0 }, 0 };
+	struct refused rf = { { 0 }, { 0 }, 0 };
 	const struct crm_cust **va, **vb;
 	char id[64], *big = malloc(5000 * 16);
 	size_t k, n = 0;
@@ -475,7 +467,7 @@ test_queue_lines(const char *threads)
 		setenv("CRM_THREADS", threads, 1);
 	else
 		unsetenv("CRM_THREADS");
-	crm_custagg_onerror(a, online, &rf);
+	crm_custagg_onerror(a, onrefuse, &rf);
 	for (i = 0; i < 5000; i++)
 		n += (size_t)sprintf(big + n, "%s%ld:%ld", i ? "," : "",
 		    10000 + i, i - 2000);
