@@ -1236,11 +1236,11 @@ cmpkey(const void *x, const void *y)
 	return (a->idlen > b->idlen) - (a->idlen < b->idlen);
 }
 
-/* Whether customer x comes before y in id order. */
-static inline int
-kvless(const struct crm_kv *x, const struct crm_kv *y)
+/* The order of two customers with the same 8-byte key, by their ids. */
+static int
+idtie(const struct crm_kv *x, const struct crm_kv *y)
 {
-	return x->k != y->k ? x->k < y->k : cmpkey(x, y) < 0;
+	return cmpkey(x, y);
 }
 
 /* The customers of partitions [plo, phi) into k[0..n), sorted by id. */
@@ -1282,47 +1282,15 @@ sort_half(void *arg)
 	return NULL;
 }
 
-/* One end of merging two sorted halves x[0..nx) and y[0..ny) into
- * v[0..nx+ny): the first m customers from the front, or the rest from the
- * back (ids are distinct, so the two ends meet exactly). */
-struct mergeend {
-	const struct crm_kv *x, *y;
-	size_t nx, ny, m;
-	const struct crm_cust **v;
-	int back;
-};
-
-static void *
-merge_end(void *arg)
-{
-	const struct mergeend *e = arg;
-	const struct crm_kv *x = e->x, *y = e->y;
-	size_t i = 0, j = 0, t, n = e->nx + e->ny;
-
-	if (!e->back) {
-		for (t = 0; t < e->m; t++)
-			e->v[t] = (const struct crm_cust *)(uintptr_t)(j == e->ny ||
-			    (i < e->nx && kvless(&x[i], &y[j])) ? x[i++].v :
-			    y[j++].v);
-		return NULL;
-	}
-	i = e->nx;
-	j = e->ny;
-	for (t = n; t > e->m; t--)
-		e->v[t - 1] = (const struct crm_cust *)(uintptr_t)(j == 0 ||
-		    (i > 0 && kvless(&y[j - 1], &x[i - 1])) ? x[--i].v :
-		    y[--j].v);
-	return NULL;
-}
-
 /* Sorted in two halves of the partitions (a thread each), merged from
  * both ends at once. */
 const struct crm_cust **
 crm_custagg_sorted(const struct crm_custagg *a)
 {
-	size_t pi, nx = 0, n = crm_custagg_count(a);
+	size_t i, pi, nx = 0, n = crm_custagg_count(a);
 	struct crm_kv *k = bigalloc(crm_mulsz(n + 1, sizeof *k));
-	const struct crm_cust **v = bigalloc(crm_mulsz(n + 1, sizeof *v));
+	struct crm_kv *m = bigalloc(crm_mulsz(n + 1, sizeof *m));
+	const struct crm_cust **v;
 
 	for (pi = 0; pi < NPART / 2; pi++)
 		nx += a->part[pi].ncust;
@@ -1334,16 +1302,13 @@ crm_custagg_sorted(const struct crm_custagg *a)
 
 		crm_run_two(sort_half, &h[0], &h[1]);
 	}
-	{
-		struct mergeend e[2] = {
-			{ k, k + nx, nx, n - nx, n / 2, v, 0 },
-			{ k, k + nx, nx, n - nx, n / 2, v, 1 }
-		};
-
-		crm_run_two(merge_end, &e[0], &e[1]);
-	}
-	v[n] = NULL;
+	crm_kv_merge2(k, nx, n, idtie, m);
 	free(k);
+	/* the pairs become the array of customers, in place */
+	v = (const struct crm_cust **)(void *)m;
+	for (i = 0; i < n; i++)
+		v[i] = (const struct crm_cust *)(uintptr_t)m[i].v;
+	v[n] = NULL;
 	return v;
 }
 

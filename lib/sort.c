@@ -76,3 +76,55 @@ crm_sort_kv(struct crm_kv *a, size_t n)
 		memcpy(a, src, n * sizeof *a);
 	free(b);
 }
+
+/* One end of crm_kv_merge2: the first m pairs from the front, or the rest
+ * from the back. */
+struct mergeend {
+	const struct crm_kv *x, *y;
+	size_t nx, ny, m;
+	crm_kv_tiefn *tie;
+	struct crm_kv *out;
+	int back;
+};
+
+/* Whether x (of the first run) goes before y (of the second). */
+static inline int
+before(const struct crm_kv *x, const struct crm_kv *y, crm_kv_tiefn *tie)
+{
+	if (x->k != y->k)
+		return x->k < y->k;
+	return tie ? tie(x, y) < 0 : 1;
+}
+
+static void *
+merge_end(void *arg)
+{
+	const struct mergeend *e = arg;
+	const struct crm_kv *x = e->x, *y = e->y;
+	size_t i = 0, j = 0, t, n = e->nx + e->ny;
+
+	if (!e->back) {
+		for (t = 0; t < e->m; t++)
+			e->out[t] = j == e->ny || (i < e->nx &&
+			    before(&x[i], &y[j], e->tie)) ? x[i++] : y[j++];
+		return NULL;
+	}
+	i = e->nx;
+	j = e->ny;
+	for (t = n; t > e->m; t--)
+		e->out[t - 1] = j == 0 || (i > 0 &&
+		    !before(&x[i - 1], &y[j - 1], e->tie)) ? x[--i] : y[--j];
+	return NULL;
+}
+
+void
+crm_kv_merge2(const struct crm_kv *a, size_t nx, size_t n, crm_kv_tiefn *tie,
+    struct crm_kv *out)
+{
+	struct mergeend e[2] = {
+		{ a, a + nx, nx, n - nx, n / 2, tie, out, 0 },
+		{ a, a + nx, nx, n - nx, n / 2, tie, out, 1 }
+	};
+
+	crm_run_two(merge_end, &e[0], &e[1]);
+}

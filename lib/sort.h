@@ -20,6 +20,17 @@ struct crm_kv {
 
 void crm_sort_kv(struct crm_kv *a, size_t n);
 
+/*
+ * Two sorted runs a[0..nx) and a[nx..n) merged into out[0..n) (another
+ * array) by two threads at once, one from each end.  Equal keys are
+ * ordered by tie when it is given (it must tell any two different pairs
+ * with equal keys apart, as the runs are sorted by it), else the first
+ * run's pairs come first (a stable merge).
+ */
+typedef int crm_kv_tiefn(const struct crm_kv *x, const struct crm_kv *y);
+void crm_kv_merge2(const struct crm_kv *a, size_t nx, size_t n,
+    crm_kv_tiefn *tie, struct crm_kv *out);
+
 /* The key for a signed value: unsigned order of the result is the
  * signed order of x. */
 static inline uint64_t
