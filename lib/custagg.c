@@ -1417,7 +1417,7 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 			d = b.p + b.n;
 			d += crm_tsv_escape_to(d, c->id, c->idlen);
 			*d++ = '\t';
-			d = putint(d, (int64_t)c->orders);
+			d += crm_u64_format(c->orders, d);
 			*d++ = '\t';
 			crm_cust_days(c, &it);
 			for (k = 0; crm_custday_next(&it); k++) {
@@ -1601,7 +1601,7 @@ quick_entry(const char **pp, int64_t *day, int64_t *amt)
  * into a->tmp[0..*nd); NULL, or why the line is bad. */
 static const char *
 parse_line(struct crm_custagg *a, size_t idlen, const char *orders,
-    size_t olen, const char *totals, size_t tlen, int64_t *nord, size_t *nd)
+    size_t olen, const char *totals, size_t tlen, uint64_t *nord, size_t *nd)
 {
 	const char *p = orders, *end = orders + olen;
 	char tail[64];          /* the field's last bytes, NUL-padded */
@@ -1609,15 +1609,16 @@ parse_line(struct crm_custagg *a, size_t idlen, const char *orders,
 	size_t n = 0, i;
 	int intail = 0;
 
-	if (olen && olen <= 18) {
-		uint64_t u = 0;
+	/* a count of up to 2^64 - 1: merged counts reach past INT64_MAX */
+	*nord = 0;
+	for (i = 0; i < olen; i++) {
+		unsigned dgt = (unsigned)(p[i] - '0');
 
-		for (i = 0; i < olen && (unsigned)(p[i] - '0') < 10; i++)
-			u = u * 10 + (unsigned)(p[i] - '0');
-		if (i < olen || u == 0)
+		if (dgt > 9 || *nord > (UINT64_MAX - dgt) / 10)
 			return "bad order count";
-		*nord = (int64_t)u;
-	} else if (parseint(&p, end, 1, INT64_MAX, nord) < 0 || p != end)
+		*nord = *nord * 10 + dgt;
+	}
+	if (*nord == 0)
 		return "bad order count";
 	p = totals;
 	end = totals + tlen;
@@ -1661,8 +1662,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
     int32_t *lastday)
 {
 	struct crm_cust *c;
-	uint64_t h, sum;
-	int64_t nord;
+	uint64_t h, sum, nord;
 	size_t n;
 	const char *e;
 
@@ -1683,7 +1683,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return "too many customers";
 	if (adddays(arena_of(a, h), c, a->tmp, n) < 0)
 		return "amount out of range";
-	if (__builtin_add_overflow(c->orders, (uint64_t)nord, &sum))
+	if (__builtin_add_overflow(c->orders, nord, &sum))
 		return "order count out of range";
 	c->orders = sum;
 	return NULL;
@@ -1694,7 +1694,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
  * in one batch; merged here at once when they could not fit one. */
 static void
 queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
-    size_t n, int64_t nord, long tag)
+    size_t n, uint64_t nord, long tag)
 {
 	size_t pi = h & (NPART - 1), need = 1 + (n + 1) / 2;
 	struct batch *b;
@@ -1710,12 +1710,11 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 		c = lookup(a, id, idlen, h, 1, 0);
 		if (!c || adddays(arena_of(a, h), c, a->tmp, n) < 0) {
 			if (a->errfn)
-				a->errfn(a->errarg, tag, 0, nord);
-		} else if (__builtin_add_overflow(c->orders, (uint64_t)nord,
-		    &sum)) {
+				a->errfn(a->errarg, tag, 0, (int64_t)nord);
+		} else if (__builtin_add_overflow(c->orders, nord, &sum)) {
 			if (a->errfn)
 				a->errfn(a->errarg, tag, CRM_CUSTAGG_NO_DAY,
-				    nord);
+				    (int64_t)nord);
 		} else
 			c->orders = sum;
 		return;
@@ -1737,7 +1736,7 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 	r->n = (uint32_t)idlen | QLINE;
 	r->day = (int32_t)n;
 	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
-	r->amt = nord;
+	r->amt = (int64_t)nord;        /* the count's bits */
 	r->id.off = idw;
 	memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
 	b->nq[pi] += need;
@@ -1751,7 +1750,7 @@ crm_custagg_queue_line(struct crm_custagg *a, const char *id, size_t idlen,
     const char *orders, size_t olen, const char *totals, size_t tlen,
     long tag, int32_t *lastday)
 {
-	int64_t nord;
+	uint64_t nord;
 	size_t n;
 	const char *e;
 
@@ -1760,7 +1759,7 @@ crm_custagg_queue_line(struct crm_custagg *a, const char *id, size_t idlen,
 	*lastday = a->tmp[n - 1].day;
 	if (idlen > QLEN) {
 		if (a->errfn)
-			a->errfn(a->errarg, tag, 0, nord);
+			a->errfn(a->errarg, tag, 0, (int64_t)nord);
 		return NULL;
 	}
 	queue_parsed(a, id, idlen, hash_bytes(id, idlen), n, nord, tag);

@@ -223,6 +223,12 @@ test_merge_long(struct crm_custagg *a)
 	    "twice the largest order count");
 	unit_streq(MERGE("O", "9223372036854775807", "3:1", NULL),
 	    "order count out of range", "an order count beyond 64 bits");
+	UNIT_OK(MERGE("O", "1", "3:1", NULL) == NULL,
+	    "an order count of 2^64 - 1");
+	unit_streq(MERGE("V", "18446744073709551616", "1:1", NULL),
+	    "bad order count", "a line's order count beyond 64 bits");
+	UNIT_OK(MERGE("W", "18446744073709551615", "1:1", NULL) == NULL,
+	    "a line's order count of 2^64 - 1");
 #undef MERGE
 }
 
@@ -265,6 +271,9 @@ test_merge(void)
 	test_merge_long(a);
 
 	crm_custagg_add(b, "t\tab", 4, -3, -7);
+	/* an order count past INT64_MAX, as merges reach */
+	crm_custagg_merge_line(b, "u", 1, "18446744073709551615", 20, "5:1", 3,
+	    NULL);
 	fd = mkstemp(path);
 	crm_out_init(&o, fd, path);
 	crm_custagg_write_partial(b, &o);
@@ -272,7 +281,9 @@ test_merge(void)
 	lseek(fd, 0, SEEK_SET);
 	n = read(fd, buf, sizeof buf - 1);
 	buf[n > 0 ? n : 0] = '\0';
-	unit_streq(buf, "customer_id\torders\tdaily_totals\nt\\tab\t1\t-3:-7\n",
+	/* in the order of the hash partitions */
+	unit_streq(buf, "customer_id\torders\tdaily_totals\n"
+	    "u\t18446744073709551615\t5:1\nt\\tab\t1\t-3:-7\n",
 	    "partial format");
 	close(fd);
 	unlink(path);
