@@ -543,12 +543,14 @@ splice(struct arena *a, struct crm_cust *c, size_t off, size_t oldlen,
 static int
 addpast(struct arena *a, struct crm_cust *c, int32_t day, int64_t amount)
 {
-	const unsigned char *base = c->enc, *p = base, *end = base + c->enclen;
+	const unsigned char *base = c->enc, *p = base, *end = base;
 	unsigned char t[40];
 	int32_t prev = 0;
 	size_t k;
 
-	while (p < end) {
+	if (c->enclen)
+		end = base + c->enclen;   /* base is NULL before the first */
+	while (p != end) {
 		const unsigned char *ent = p, *ap;
 		int64_t am, sum;
 		int32_t d = crm_custagg_getday_(&p, p == base, prev);
