@@ -266,29 +266,15 @@ pctval(const char *name, const char *s, size_t n)
 	return v;
 }
 
-/* "a,b[,c]" of percentages into v[0..k), checked cumulative <= 100. */
+/* "a,b[,c]" of percentages into v[0..k), by the rule crm-report's
+ * --tiers and --abc share, or a usage error. */
 static void
 pctlist(const char *name, const char *s, int64_t *v, int k, int cumulate)
 {
-	char **parts;
-	size_t n;
-	int i;
-	int64_t sum = 0;
+	const char *why = crm_pyramid_pctlist(s, v, k, cumulate);
 
-	parts = crm_split(s, ',', &n);
-	if ((int)n != k)
-		errx(2, "--%s: expected %d comma-separated percentages: '%s'",
-		    name, k, s);
-	for (i = 0; i < k; i++) {
-		int64_t x = pctval(name, parts[i], strlen(parts[i]));
-
-		sum = cumulate ? sum + x : x;
-		if (sum > 10000 || (i && sum < v[i - 1]))
-			errx(2, "--%s: percentages must rise and stay within "
-			    "100: '%s'", name, s);
-		v[i] = sum;
-	}
-	crm_strv_free(parts);
+	if (why)
+		errx(2, "--%s: %s: '%s'", name, why, s);
 }
 
 /* --- reading ------------------------------------------------------------- */

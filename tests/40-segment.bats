@@ -490,7 +490,10 @@ crm-segment: nosuch.tsv: No such file or directory"
 	assert_output "crm-segment: --abc: percentages must rise and stay within 100: '95,80'"
 	run crm-segment --abc 80,x
 	assert_failure 2
-	assert_output "crm-segment: --abc: expected a percentage 0..100 with at most two decimals: 'x'"
+	assert_output "crm-segment: --abc: expected a percentage 0..100 with at most two decimals: '80,x'"
+	run crm-segment --tiers 1,4,15,20
+	assert_failure 2
+	assert_output "crm-segment: --tiers: expected 3 comma-separated percentages: '1,4,15,20'"
 	run crm-segment --time-unit year
 	assert_failure 2
 	assert_output "crm-segment: --time-unit: expected day, week or month: 'year'"
