@@ -4,8 +4,8 @@
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
 # sum; the extra time of the BG/NBD model; and the partial/merge path
 # through GNU parallel with two jobs beside one process (with its default
-# two threads, and with each side kept to one thread), with what GNU
-# parallel's split alone costs.
+# two threads, and with each side kept to one thread), with what the merge
+# alone and GNU parallel's split alone cost.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -61,3 +61,18 @@ if command -v parallel >/dev/null 2>&1; then
 	bench_row crm-segment "parallel -j2 with wc -l as the job, $task" \
 	    "$own" s "one process" "$ours" "$(bench_ratio "$ours" "$own")" "-"
 fi
+
+# the merge alone: the partials of the input's two halves, as the
+# split gives them, merged in one process
+half=$(( (n + 1) / 2 ))
+parts="$BENCH_DIR/segment-parts.tsv"
+{ head -n "$((half + 1))" "$data" | crm-segment --as-of 2026-11-22 \
+    --partial
+  { head -n 1 "$data"; tail -n +"$((half + 2))" "$data"; } |
+    crm-segment --as-of 2026-11-22 --partial; } >"$parts"
+mb=$(( $(wc -c <"$parts") / 1000000 ))
+mg=$(bench_secs "crm-segment --as-of 2026-11-22 --merge '$parts'")
+rm -f "$parts"
+bench_row crm-segment "merge of the halves' partials ($mb MB), $task" \
+    "$mg" s "one process over the input" "$ours" \
+    "$(bench_ratio "$ours" "$mg")" "-"
