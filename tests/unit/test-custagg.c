@@ -630,17 +630,6 @@ model_add(struct model *m, int32_t day, int64_t amt)
 	m->n++;
 }
 
-static uint64_t rnd = 88172645463325252ull;
-
-static uint64_t
-next_rnd(void)
-{
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 7;
-	rnd ^= rnd << 17;
-	return rnd;
-}
-
 static void
 test_encoding(void)
 {
@@ -653,29 +642,29 @@ test_encoding(void)
 
 	memset(m, 0, sizeof m);
 	for (i = 0; i < 20000; i++) {
-		int c = (int)(next_rnd() % 40);
+		int c = (int)(unit_rand() % 40);
 		int cap = c < 20 ? 8 : MODEL_DAYS;      /* few or many days */
-		uint64_t r = next_rnd();
+		uint64_t r = unit_rand();
 		int32_t day;
 		int64_t amt;
 
 		if (m[c].n && r % 4 == 0)
-			day = m[c].day[next_rnd() % (uint64_t)m[c].n];
+			day = m[c].day[unit_rand() % (uint64_t)m[c].n];
 		else if (r % 16 == 1)
-			day = far[next_rnd() % (sizeof far / sizeof *far)];
+			day = far[unit_rand() % (sizeof far / sizeof *far)];
 		else
-			day = (int32_t)(next_rnd() % (uint64_t)(cap * 3)) -
+			day = (int32_t)(unit_rand() % (uint64_t)(cap * 3)) -
 			    cap;
-		switch (next_rnd() % 5) {
-		case 0: amt = (int64_t)(next_rnd() % 100) - 50; break;
-		case 1: amt = (int64_t)(next_rnd() % 100000000); break;
-		case 2: amt = -(int64_t)(next_rnd() >> 20); break;
-		case 3: amt = (int64_t)(next_rnd() >> 30); break;
+		switch (unit_rand() % 5) {
+		case 0: amt = (int64_t)(unit_rand() % 100) - 50; break;
+		case 1: amt = (int64_t)(unit_rand() % 100000000); break;
+		case 2: amt = -(int64_t)(unit_rand() >> 20); break;
+		case 3: amt = (int64_t)(unit_rand() >> 30); break;
 		default: amt = 0; break;
 		}
 		if (m[c].n >= cap) {
 			/* a full model only takes days it has */
-			day = m[c].day[next_rnd() % (uint64_t)m[c].n];
+			day = m[c].day[unit_rand() % (uint64_t)m[c].n];
 		}
 		snprintf(id, sizeof id, c % 3 ? "E%d" : "encoded-%d", c);
 		if (crm_custagg_add(a, id, strlen(id), day, amt) < 0)

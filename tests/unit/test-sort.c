@@ -15,17 +15,6 @@
 static char what[200];
 #define WHAT(...) (snprintf(what, sizeof what, __VA_ARGS__), what)
 
-static uint64_t seed = 88172645463325252ull;
-
-static uint64_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
-
 /* Keys of one kind: 0 all equal, 1 one low byte, 2 a few values, 3 any. */
 static uint64_t
 key(int kind)
@@ -34,11 +23,11 @@ key(int kind)
 	case 0:
 		return 42;
 	case 1:
-		return 0x1234567800000000ull | (rnd() & 0xff);
+		return 0x1234567800000000ull | (unit_rand() & 0xff);
 	case 2:
-		return rnd() % 7 << 40;
+		return unit_rand() % 7 << 40;
 	default:
-		return rnd();
+		return unit_rand();
 	}
 }
 

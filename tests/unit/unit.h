@@ -8,6 +8,7 @@
 #define CRM_UNIT_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,18 @@ unit_ok(int cond, const char *what, const char *detail)
 }
 
 #define UNIT_OK(cond, what) unit_ok(!!(cond), (what), #cond)
+
+/* Pseudo-random numbers (xorshift64), the same sequence on every run. */
+static uint64_t unit_seed = 88172645463325252ull;
+
+UNIT_FN uint64_t
+unit_rand(void)
+{
+	unit_seed ^= unit_seed << 13;
+	unit_seed ^= unit_seed >> 7;
+	unit_seed ^= unit_seed << 17;
+	return unit_seed;
+}
 
 UNIT_FN void
 unit_streq(const char *got, const char *want, const char *what)
