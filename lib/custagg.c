@@ -1397,26 +1397,32 @@ putint(char *d, int64_t v)
 	return d + crm_u64_format(v < 0 ? -(uint64_t)v : (uint64_t)v, d);
 }
 
-void
-crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
-{
+/* The partial lines of partitions [plo, phi) of a, appended to b. */
+struct partjob {
+	const struct crm_custagg *a;
+	size_t plo, phi;
 	struct crm_buf b;
+};
+
+static void *
+format_parts(void *arg)
+{
+	struct partjob *j = arg;
+	struct crm_buf *b = &j->b;
 	size_t pi, ci;
 	uint32_t k;
 
-	crm_buf_init(&b);
-	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
-	for (pi = 0; pi < NPART; pi++)
-		for (ci = 0; ci < a->part[pi].ncust; ci++) {
-			const struct crm_cust *c = custat(&a->part[pi], ci);
+	for (pi = j->plo; pi < j->phi; pi++)
+		for (ci = 0; ci < j->a->part[pi].ncust; ci++) {
+			const struct crm_cust *c = custat(&j->a->part[pi], ci);
 			struct crm_custday_it it;
 			char *d;
 
 			/* room for the whole line: the escaped id, the count
 			 * and at most 33 bytes a day */
-			crm_buf_grow(&b, crm_mulsz(2, c->idlen) + 24 +
+			crm_buf_grow(b, crm_mulsz(2, c->idlen) + 24 +
 			    crm_mulsz(c->ndays, 34));
-			d = b.p + b.n;
+			d = b->p + b->n;
 			d += crm_tsv_escape_to(d, c->id, c->idlen);
 			*d++ = '\t';
 			d += crm_u64_format(c->orders, d);
@@ -1431,14 +1437,37 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 			}
 			*d++ = '\n';
 			*d = '\0';
-			b.n = (size_t)(d - b.p);
-			if (b.n >= 1 << 16) {
-				crm_out_write(o, b.p, b.n);
-				crm_buf_reset(&b);
-			}
+			b->n = (size_t)(d - b->p);
 		}
-	crm_out_write(o, b.p, b.n);
-	crm_buf_release(&b);
+	return NULL;
+}
+
+#define PART_ROUND 16           /* partitions formatted a round, half by
+                                   each thread, then written in order */
+_Static_assert(NPART % PART_ROUND == 0, "rounds cover the partitions");
+
+void
+crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
+{
+	struct partjob j[2] = { { a, 0, 0, { NULL, 0, 0 } },
+	    { a, 0, 0, { NULL, 0, 0 } } };
+	size_t pi, k;
+
+	crm_buf_init(&j[0].b);
+	crm_buf_init(&j[1].b);
+	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
+	for (pi = 0; pi < NPART; pi += PART_ROUND) {
+		j[0].plo = pi;
+		j[0].phi = j[1].plo = pi + PART_ROUND / 2;
+		j[1].phi = pi + PART_ROUND;
+		crm_run_two(format_parts, &j[0], &j[1]);
+		for (k = 0; k < 2; k++) {
+			crm_out_write(o, j[k].b.p, j[k].b.n);
+			crm_buf_reset(&j[k].b);
+		}
+	}
+	crm_buf_release(&j[0].b);
+	crm_buf_release(&j[1].b);
 }
 
 /* Parse a decimal integer at *p (before end) into *v; advance *p. */

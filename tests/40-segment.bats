@@ -550,6 +550,14 @@ crm-segment: nosuch.tsv: No such file or directory"
 	CRM_THREADS=not-a-number run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
 	assert_success
 	assert_equal "$output" "$mv_all"
+	# partials too, written by two threads in rounds, and merged back
+	crm-segment --partial tx.tsv >p2.tsv
+	CRM_THREADS=1 crm-segment --partial tx.tsv >p1.tsv
+	cmp p1.tsv p2.tsv
+	run crm-segment --as-of 2026-11-22 --churn-model bgnbd --merge p2.tsv
+	assert_equal "$output" "$mv_all"
+	CRM_THREADS=1 run crm-segment --as-of 2026-11-22 --churn-model bgnbd --merge p2.tsv
+	assert_equal "$output" "$mv_all"
 	# one row per buying customer, plus the header
 	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
 	assert_equal "$(printf '%s\n' "$mv_all" | wc -l)" "$((n + 1))"
