@@ -349,13 +349,32 @@ tx_refused(void *arg, long line, int32_t day, int64_t amt)
 	status = CRM_EXIT_REJECT;
 }
 
+/* The next record of r into rec: 1, or 0 at the end or after a fatal
+ * read error; a bad record or a fatal error is reported (exit status 1). */
+static int
+next_record(struct crm_reader *r, struct crm_rec *rec)
+{
+	for (;;) {
+		int rc = crm_reader_next(r, rec);
+
+		if (rc == CRM_READ_OK)
+			return 1;
+		if (rc == CRM_READ_EOF)
+			return 0;
+		warnx("%s", crm_reader_error(r));
+		status = CRM_EXIT_REJECT;
+		if (rc == CRM_READ_FATAL)
+			return 0;
+	}
+}
+
 /* Read transactions from r into a (queued: counted in batches). */
 static void
 read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
 	struct crm_rec rec;
 	struct txerr x;
-	int ci, di, ai, rc;
+	int ci, di, ai;
 
 	ci = opencol(r, "customer_id");
 	di = opencol(r, "date");
@@ -365,22 +384,12 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	x.r = r;
 	x.ai = ai;
 	crm_custagg_onerror(a, tx_refused, &x);
-	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+	while (next_record(r, &rec)) {
 		const struct crm_field *id, *df, *af;
 		const char *e;
 		int32_t day;
 		int64_t amt;
 
-		if (rc == CRM_READ_FATAL) {
-			warnx("%s", crm_reader_error(r));
-			status = CRM_EXIT_REJECT;
-			break;
-		}
-		if (rc == CRM_READ_BAD) {
-			warnx("%s", crm_reader_error(r));
-			status = CRM_EXIT_REJECT;
-			continue;
-		}
 		id = &rec.f[ci];
 		df = &rec.f[di];
 		af = &rec.f[ai];
@@ -431,7 +440,6 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
 	struct crm_rec rec;
 	struct partialerr x = { r, 0 };
-	int rc;
 
 	if (crm_reader_col(r, "customer_id") != 0 ||
 	    crm_reader_col(r, "orders") != 1 ||
@@ -450,20 +458,10 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		return 0;
 	}
 	crm_custagg_onerror(a, partial_refused, &x);
-	while (!x.inexact && (rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+	while (!x.inexact && next_record(r, &rec)) {
 		const char *e;
 		int32_t last;
 
-		if (rc == CRM_READ_FATAL) {
-			warnx("%s", crm_reader_error(r));
-			status = CRM_EXIT_REJECT;
-			break;
-		}
-		if (rc == CRM_READ_BAD) {
-			warnx("%s", crm_reader_error(r));
-			status = CRM_EXIT_REJECT;
-			continue;
-		}
 		/* the header of another part, as parallel --pipepart and cat
 		 * of several partial files give */
 		if (rec.f[0].n == 11 && strcmp(rec.f[0].p, "customer_id") == 0 &&
