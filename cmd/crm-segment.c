@@ -625,9 +625,10 @@ score_rf(void *arg)
 	struct row *rows = j->rows;
 	const struct keyspan *ks = j->ks;
 	size_t n = j->n, i;
-	uint64_t rspan = (uint64_t)((int64_t)ks->lasthi - ks->lastlo) + 1;
-	uint64_t fspan = ks->ordhi - ks->ordlo + 1;
-	int byr = n && rspan <= COUNT_SPAN, byf = n && fspan <= COUNT_SPAN;
+	/* the spans less one, which cannot wrap around */
+	uint64_t rspan = (uint64_t)((int64_t)ks->lasthi - ks->lastlo);
+	uint64_t fspan = ks->ordhi - ks->ordlo;
+	int byr = n && rspan < COUNT_SPAN, byf = n && fspan < COUNT_SPAN;
 	uint32_t *rc = NULL, *fc = NULL;
 
 	if (!byr || !byf) {
@@ -642,9 +643,9 @@ score_rf(void *arg)
 	if (!byr && !byf)
 		return NULL;
 	if (byr)
-		rc = crm_xcalloc(rspan, sizeof *rc);
+		rc = crm_xcalloc(rspan + 1, sizeof *rc);
 	if (byf)
-		fc = crm_xcalloc(fspan, sizeof *fc);
+		fc = crm_xcalloc(fspan + 1, sizeof *fc);
 	for (i = 0; i < n; i++) {
 		if (byr)
 			rc[rows[i].last - ks->lastlo]++;
@@ -652,9 +653,9 @@ score_rf(void *arg)
 			fc[rows[i].orders - ks->ordlo]++;
 	}
 	if (byr)
-		count_scores(rc, rspan, n);
+		count_scores(rc, rspan + 1, n);
 	if (byf)
-		count_scores(fc, fspan, n);
+		count_scores(fc, fspan + 1, n);
 	for (i = 0; i < n; i++) {
 		if (byr)
 			rows[i].r = (unsigned char)rc[rows[i].last -
