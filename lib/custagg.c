@@ -504,6 +504,32 @@ putday(unsigned char *p, int first, int32_t prev, int32_t day)
 	return putv(p, (uint64_t)((int64_t)day - prev - 1));
 }
 
+/* Room at the end of c's encoded days for extra more bytes, in a larger
+ * block when they do not fit; -1 beyond MAXENC bytes (nothing changed). */
+static int
+reserve(struct arena *a, struct crm_cust *c, size_t extra)
+{
+	size_t n = (size_t)c->enclen + extra;
+	unsigned cls;
+	unsigned char *d;
+
+	if (n > MAXENC)
+		return -1;
+	if (c->enc && n <= (size_t)1 << c->cls)
+		return 0;
+	cls = c->enc ? c->cls + 1u : MINCLS;
+	while (((size_t)1 << cls) < n)
+		cls++;
+	d = days_alloc(a, cls);
+	if (c->enclen)
+		memcpy(d, c->enc, c->enclen);
+	if (c->enc)
+		days_free(a, c->enc, c->cls);
+	c->enc = d;
+	c->cls = (uint8_t)cls;
+	return 0;
+}
+
 /*
  * Replace the oldlen encoded bytes of c at off with t[0..newlen), moving
  * the days to a larger block when they outgrow theirs; -1 when the days
@@ -513,29 +539,14 @@ static int
 splice(struct arena *a, struct crm_cust *c, size_t off, size_t oldlen,
     const unsigned char *t, size_t newlen)
 {
-	size_t n = c->enclen - oldlen + newlen, rest = c->enclen - off - oldlen;
+	size_t rest = c->enclen - off - oldlen;
 
-	if (n > MAXENC)
+	if (reserve(a, c, newlen > oldlen ? newlen - oldlen : 0) < 0)
 		return -1;
-	if (!c->enc || n > (size_t)1 << c->cls) {
-		unsigned cls = c->enc ? c->cls + 1u : MINCLS;
-		unsigned char *d;
-
-		while (((size_t)1 << cls) < n)
-			cls++;
-		d = days_alloc(a, cls);
-		if (off)
-			memcpy(d, c->enc, off);
-		if (rest)
-			memcpy(d + off + newlen, c->enc + off + oldlen, rest);
-		if (c->enc)
-			days_free(a, c->enc, c->cls);
-		c->enc = d;
-		c->cls = (uint8_t)cls;
-	} else if (rest && newlen != oldlen)
+	if (rest && newlen != oldlen)
 		memmove(c->enc + off + newlen, c->enc + off + oldlen, rest);
 	memcpy(c->enc + off, t, newlen);
-	c->enclen = (uint32_t)n;
+	c->enclen = (uint32_t)(c->enclen - oldlen + newlen);
 	return 0;
 }
 
@@ -1514,32 +1525,6 @@ static inline size_t
 vlen(uint64_t v)
 {
 	return v < 0x80 ? 1 : (size_t)(70 - __builtin_clzll(v)) / 7;
-}
-
-/* Room at the end of c's encoded days for extra more bytes, in a larger
- * block when they do not fit; -1 beyond MAXENC bytes (nothing changed). */
-static int
-reserve(struct arena *a, struct crm_cust *c, size_t extra)
-{
-	size_t n = (size_t)c->enclen + extra;
-	unsigned cls;
-	unsigned char *d;
-
-	if (n > MAXENC)
-		return -1;
-	if (c->enc && n <= (size_t)1 << c->cls)
-		return 0;
-	cls = c->enc ? c->cls + 1u : MINCLS;
-	while (((size_t)1 << cls) < n)
-		cls++;
-	d = days_alloc(a, cls);
-	if (c->enclen)
-		memcpy(d, c->enc, c->enclen);
-	if (c->enc)
-		days_free(a, c->enc, c->cls);
-	c->enc = d;
-	c->cls = (uint8_t)cls;
-	return 0;
 }
 
 /*
