@@ -166,8 +166,8 @@ struct crm_custagg {
 };
 
 static void wait_helper(struct crm_custagg *a);
-static int adddays(struct arena *a, struct crm_cust *c,
-    const struct dayamt *d, size_t n);
+static int merge_parsed(struct crm_custagg *a, const char *id, size_t n,
+    uint64_t h, const struct dayamt *d, size_t nd, uint64_t nord);
 static void end_prefault(struct crm_custagg *a);
 
 /* Large blocks on huge pages: day lists are read at random, and TLB
@@ -785,27 +785,6 @@ refuse(struct refusals *e, const struct batch *b, const struct qrec *r,
 	e->n++;
 }
 
-/* Count the partial line queued at r in partition pi: its days, then its
- * order count; -1 when a day was refused, -2 when the order count was. */
-static __attribute__((noinline)) int
-count_line(struct crm_custagg *a, struct arena *ar, const struct batch *b,
-    size_t pi, const struct qrec *r)
-{
-	size_t n = r->n & QLEN;
-	const char *id = n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
-	struct crm_cust *c = lookup(a, id, n, (uint64_t)r->h32 << 32 | pi, 1,
-	    n <= QINLINE);
-	uint64_t sum;
-
-	if (!c || adddays(ar, c, (const struct dayamt *)(const void *)(r + 1),
-	    (uint32_t)r->day) < 0)
-		return -1;
-	if (__builtin_add_overflow(c->orders, (uint64_t)r->amt, &sum))
-		return -2;
-	c->orders = sum;
-	return 0;
-}
-
 /* Count group g of batch k (in whichever thread runs this). */
 static void
 count_group(struct crm_custagg *a, int k, size_t g)
@@ -848,10 +827,16 @@ count_group(struct crm_custagg *a, int k, size_t g)
 				prefetch_cust(p, q[j + 4].h32, 1);
 			pfetch_step(&pf);
 			if (__builtin_expect(r->n > QLEN, 0)) {
-				int rc = count_line(a, ar, b, i, r);
+				/* a partial line, its days in the records after */
+				size_t n = r->n & QLEN;
+				int rc = merge_parsed(a, n <= QINLINE ? r->id.in :
+				    b->qid.p + r->id.off, n,
+				    (uint64_t)r->h32 << 32 | i,
+				    (const struct dayamt *)(const void *)(r + 1),
+				    (uint32_t)r->day, (uint64_t)r->amt);
 
 				if (rc < 0)
-					refuse(e, b, r, rc == -2 ?
+					refuse(e, b, r, rc == -3 ?
 					    CRM_CUSTAGG_NO_DAY : 0);
 				j += ((uint32_t)r->day + 1) / 2;
 				continue;
@@ -1583,6 +1568,37 @@ adddays(struct arena *a, struct crm_cust *c, const struct dayamt *d, size_t n)
 }
 
 /*
+ * Merge a parsed partial line into the customer id[0..n) with hash h
+ * (made when new): its days d[0..nd), then its order count.  0; -1 when
+ * the customer cannot be made, -2 when a day's total leaves its range
+ * (the days may be merged in part), -3 when the order count would
+ * (nothing of the count changed).
+ */
+static int
+merge_parsed(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    const struct dayamt *d, size_t nd, uint64_t nord)
+{
+	struct crm_cust *c;
+	uint64_t sum;
+
+	if (n <= QINLINE) {
+		/* compared as one zero-padded word, as queued ids are */
+		uint64_t w = short_idword(id, n);
+
+		c = lookup(a, (const char *)&w, n, h, 1, 1);
+	} else
+		c = lookup(a, id, n, h, 1, 0);
+	if (!c)
+		return -1;
+	if (adddays(arena_of(a, h), c, d, nd) < 0)
+		return -2;
+	if (__builtin_add_overflow(c->orders, nord, &sum))
+		return -3;
+	c->orders = sum;
+	return 0;
+}
+
+/*
  * Digits at *pp as a day, ':', and an amount, into *day and *amt, for the
  * common entry: a positive day of at most 9 digits and an amount of at
  * most 18.  At least 32 bytes from *pp can be read, and a byte that is
@@ -1677,8 +1693,7 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
     const char *orders, size_t olen, const char *totals, size_t tlen,
     int32_t *lastday)
 {
-	struct crm_cust *c;
-	uint64_t h, sum, nord;
+	uint64_t nord;
 	size_t n;
 	const char *e;
 
@@ -1687,21 +1702,15 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
 		return e;
 	if (lastday)
 		*lastday = a->tmp[n - 1].day;
-	h = hash_bytes(id, idlen);
-	if (idlen <= QINLINE) {
-		/* compared as one zero-padded word, as queued ids are */
-		uint64_t w = short_idword(id, idlen);
-
-		c = lookup(a, (const char *)&w, idlen, h, 1, 1);
-	} else
-		c = lookup(a, id, idlen, h, 1, 0);
-	if (!c)
+	switch (merge_parsed(a, id, idlen, hash_bytes(id, idlen), a->tmp, n,
+	    nord)) {
+	case -1:
 		return "too many customers";
-	if (adddays(arena_of(a, h), c, a->tmp, n) < 0)
+	case -2:
 		return "amount out of range";
-	if (__builtin_add_overflow(c->orders, nord, &sum))
+	case -3:
 		return "order count out of range";
-	c->orders = sum;
+	}
 	return NULL;
 }
 
@@ -1719,20 +1728,13 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 
 	if (need > QCAP) {
 		/* thousands of days: counted in order, after all queued */
-		struct crm_cust *c;
-		uint64_t sum;
+		int rc;
 
 		crm_custagg_flush(a);
-		c = lookup(a, id, idlen, h, 1, 0);
-		if (!c || adddays(arena_of(a, h), c, a->tmp, n) < 0) {
-			if (a->errfn)
-				a->errfn(a->errarg, tag, 0, (int64_t)nord);
-		} else if (__builtin_add_overflow(c->orders, nord, &sum)) {
-			if (a->errfn)
-				a->errfn(a->errarg, tag, CRM_CUSTAGG_NO_DAY,
-				    (int64_t)nord);
-		} else
-			c->orders = sum;
+		rc = merge_parsed(a, id, idlen, h, a->tmp, n, nord);
+		if (rc < 0 && a->errfn)
+			a->errfn(a->errarg, tag, rc == -3 ? CRM_CUSTAGG_NO_DAY :
+			    0, (int64_t)nord);
 		return;
 	}
 	b = queue_prepare(a, tag);
