@@ -1058,17 +1058,18 @@ batch_full(struct crm_custagg *a)
 	a->cur = !k;
 }
 
-/* Before a record is queued: a batch to begin or to end, the prefault to
- * ask for; returns the batch to queue into. */
+/* Before need records are queued in partition pi: a batch to begin, or
+ * to end first (a tag its 32-bit offsets cannot hold, or no room left in
+ * the partition), the prefault to ask for; returns the batch to queue
+ * into. */
 static struct batch *
-queue_prepare(struct crm_custagg *a, long tag)
+queue_prepare(struct crm_custagg *a, long tag, size_t pi, size_t need)
 {
 	struct batch *b = &a->b[a->cur];
 
-	/* tags are kept as 32-bit offsets from the batch's first one: a tag
-	 * that does not fit starts a new batch */
 	if (b->nrec && (tag < b->tag0 ||
-	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX)) {
+	    (unsigned long)tag - (unsigned long)b->tag0 > UINT32_MAX ||
+	    b->nq[pi] + need > QCAP)) {
 		batch_full(a);
 		b = &a->b[a->cur];
 	}
@@ -1076,7 +1077,8 @@ queue_prepare(struct crm_custagg *a, long tag)
 		b->mem = bigalloc(crm_mulsz(NPART * QCAP, sizeof *b->mem));
 	if (!b->nrec)
 		b->tag0 = tag;
-	else if (b->nrec + 1 == PREFAULT_AT && !a->b[!a->cur].mem)
+	else if (b->nrec < PREFAULT_AT && b->nrec + need >= PREFAULT_AT &&
+	    !a->b[!a->cur].mem)
 		ask_prefault(a);
 	return b;
 }
@@ -1097,6 +1099,20 @@ short_idword(const char *id, size_t n)
 		memcpy(&w, id, n);
 #endif
 	return w;
+}
+
+/* The id word of a record in batch b: a short id's bytes, zero-padded,
+ * or where a longer one is kept in the batch's id buffer (copied there). */
+static uint64_t
+record_id(struct batch *b, const char *id, size_t n)
+{
+	uint64_t off;
+
+	if (n <= QINLINE)
+		return short_idword(id, n);
+	off = b->qid.n;
+	crm_buf_add(&b->qid, id, n);
+	return off;
 }
 
 /* Write one record into batch b and hand the batch on when its
@@ -1136,20 +1152,14 @@ queue_slow(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
     int32_t day, int64_t amount, long tag)
 {
 	struct batch *b;
-	uint64_t idw;
 
 	if (n > QLEN) {
 		if (a->errfn)
 			a->errfn(a->errarg, tag, day, amount);
 		return;
 	}
-	b = queue_prepare(a, tag);
-	if (n > QINLINE) {
-		idw = b->qid.n;
-		crm_buf_add(&b->qid, id, n);
-	} else
-		idw = short_idword(id, n);
-	queue_put(a, b, h, n, day, amount, tag, idw);
+	b = queue_prepare(a, tag, h & (NPART - 1), 1);
+	queue_put(a, b, h, n, day, amount, tag, record_id(b, id, n));
 }
 
 void
@@ -1724,7 +1734,6 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 	size_t pi = h & (NPART - 1), need = 1 + (n + 1) / 2;
 	struct batch *b;
 	struct qrec *r;
-	uint64_t idw;
 
 	if (need > QCAP) {
 		/* thousands of days: counted in order, after all queued */
@@ -1737,25 +1746,17 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 			    0, (int64_t)nord);
 		return;
 	}
-	b = queue_prepare(a, tag);
-	if (b->nq[pi] + need > QCAP) {
-		batch_full(a);
-		b = queue_prepare(a, tag);
-	}
-	if (b->nrec + need >= PREFAULT_AT && !a->b[!a->cur].mem)
-		ask_prefault(a);
-	if (idlen > QINLINE) {
-		idw = b->qid.n;
-		crm_buf_add(&b->qid, id, idlen);
-	} else
-		idw = short_idword(id, idlen);
+	b = queue_prepare(a, tag, pi, need);
+	/* plain stores, not queue_put's streaming ones: the days follow in
+	 * the same cache lines, and mixing the two in a line costs more than
+	 * the line */
 	r = &b->mem[pi * QCAP + b->nq[pi]];
+	r->id.off = record_id(b, id, idlen);
 	r->h32 = (uint32_t)(h >> 32);
 	r->n = (uint32_t)idlen | QLINE;
 	r->day = (int32_t)n;
 	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
 	r->amt = (int64_t)nord;        /* the count's bits */
-	r->id.off = idw;
 	memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
 	b->nq[pi] += need;
 	b->nrec += need;
