@@ -519,10 +519,17 @@ static const char *const stages[] = {
 static int32_t asof_day;        /* the as-of day of the report */
 static size_t tierlen[4], stagelen[5];  /* of crm_tier_names, stages */
 
+/* The quintile score of a value when below of the n values are smaller
+ * (the customers strictly worse): 1 + floor(5 below / n). */
+static inline unsigned char
+quintile_of(unsigned long long below, size_t n)
+{
+	return (unsigned char)(1 + 5 * below / n);
+}
+
 /*
  * Quintile scores from values sorted ascending (better is larger): each
- * run of equal values gets 1 + floor(5 L / N), L the values before the
- * run, i.e. the customers strictly worse.
+ * run of equal values gets quintile_of the values before the run.
  */
 static void
 quintiles(const struct crm_kv *v, size_t n, struct row *rows, size_t field)
@@ -530,8 +537,7 @@ quintiles(const struct crm_kv *v, size_t n, struct row *rows, size_t field)
 	size_t lo = 0, hi, j;
 
 	while (lo < n) {
-		unsigned char sc = (unsigned char)(1 + 5 *
-		    (unsigned long long)lo / n);
+		unsigned char sc = quintile_of(lo, n);
 
 		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
 			;
@@ -601,7 +607,7 @@ struct scorejob {
 /*
  * Quintile scores by counting, the same as quintiles() gives: cnt[0..span)
  * holds how many rows have each key (key - lo); it becomes the score of
- * each key, 1 + floor(5 L / n), L the rows with a smaller key.
+ * each key, quintile_of the rows with a smaller key.
  */
 static void
 count_scores(uint32_t *cnt, uint64_t span, size_t n)
@@ -611,7 +617,7 @@ count_scores(uint32_t *cnt, uint64_t span, size_t n)
 	for (i = 0; i < span; i++) {
 		uint32_t k = cnt[i];
 
-		cnt[i] = (uint32_t)(1 + 5 * (unsigned long long)below / n);
+		cnt[i] = quintile_of(below, n);
 		below += k;
 	}
 }
@@ -697,7 +703,7 @@ score_money(void *arg)
 	crm_pyramid_classify(rev, n, &po, tc, tc + n);
 	/* quintiles(), with the tier and class of each position */
 	for (lo = 0; lo < n; lo = hi) {
-		unsigned sc = 1 + (unsigned)(5 * (unsigned long long)lo / n);
+		unsigned sc = quintile_of(lo, n);
 
 		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
 			;
