@@ -56,7 +56,8 @@ struct chunk {
 
 /* A queued transaction: half a cache line, written with non-temporal
  * stores (the batch is far larger than the caches, and reading each line
- * before overwriting it cost more than the rest of queueing). */
+ * before overwriting it cost more than the rest of queueing), a whole
+ * line of two records at a time (see struct batch). */
 struct qrec {
 	uint32_t h32;           /* high half of the hash (the low bits chose
 	                           the partition) */
@@ -105,6 +106,11 @@ struct refusals {
 /* One batch of queued transactions: QCAP per partition. */
 struct batch {
 	struct qrec *mem;       /* NPART * QCAP records, allocated on first use */
+	/* A partition's record of an odd count waits here for the next one,
+	 * the two then streamed out as one whole cache line: a half line
+	 * streamed alone goes out to memory half-written, which costs more
+	 * than the two stores. */
+	struct qrec stage[NPART];
 	size_t nq[NPART];
 	struct crm_buf qid;     /* ids of 16 bytes and more */
 	long tag0;              /* the first tag in the batch */
@@ -956,7 +962,11 @@ static void
 batch_ready(struct crm_custagg *a, int k)
 {
 	struct batch *b = &a->b[k];
+	size_t pi;
 
+	for (pi = 0; pi < NPART; pi++)
+		if (b->nq[pi] & 1)
+			b->mem[pi * QCAP + b->nq[pi] - 1] = b->stage[pi];
 	store_fence();
 	__atomic_store_n(&b->ndone, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&b->next, 0, __ATOMIC_RELEASE);
@@ -1121,24 +1131,43 @@ static inline void
 queue_put(struct crm_custagg *a, struct batch *b, uint64_t h, size_t n,
     int32_t day, int64_t amount, long tag, uint64_t idw)
 {
-	size_t pi = h & (NPART - 1);
-	struct qrec *r = &b->mem[pi * QCAP + b->nq[pi]++];
+	size_t pi = h & (NPART - 1), j = b->nq[pi]++;
 	uint32_t rtag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
 
 	b->nrec++;
 #ifdef __SSE2__
-	/* put together in registers, not in a record on the stack */
-	_mm_stream_si128((__m128i *)r, _mm_set_epi32((int)rtag, (int)day,
-	    (int)(uint32_t)n, (int)(uint32_t)(h >> 32)));
-	_mm_stream_si128((__m128i *)r + 1, _mm_set_epi64x((long long)idw,
-	    (long long)amount));
+	{
+		/* put together in registers, not in a record on the stack */
+		__m128i lo = _mm_set_epi32((int)rtag, (int)day,
+		    (int)(uint32_t)n, (int)(uint32_t)(h >> 32));
+		__m128i hi = _mm_set_epi64x((long long)idw, (long long)amount);
+		__m128i *st = (__m128i *)&b->stage[pi];
+
+		if (j & 1) {
+			__m128i *d = (__m128i *)&b->mem[pi * QCAP + j - 1];
+
+			_mm_stream_si128(d, _mm_load_si128(st));
+			_mm_stream_si128(d + 1, _mm_load_si128(st + 1));
+			_mm_stream_si128(d + 2, lo);
+			_mm_stream_si128(d + 3, hi);
+		} else {
+			_mm_store_si128(st, lo);
+			_mm_store_si128(st + 1, hi);
+		}
+	}
 #else
-	r->h32 = (uint32_t)(h >> 32);
-	r->n = (uint32_t)n;
-	r->day = day;
-	r->tag = rtag;
-	r->amt = amount;
-	r->id.off = idw;
+	{
+		struct qrec *r = j & 1 ? &b->mem[pi * QCAP + j] : &b->stage[pi];
+
+		r->h32 = (uint32_t)(h >> 32);
+		r->n = (uint32_t)n;
+		r->day = day;
+		r->tag = rtag;
+		r->amt = amount;
+		r->id.off = idw;
+		if (j & 1)
+			b->mem[pi * QCAP + j - 1] = b->stage[pi];
+	}
 #endif
 	if (b->nq[pi] == QCAP)
 		batch_full(a);
@@ -1749,7 +1778,10 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 	b = queue_prepare(a, tag, pi, need);
 	/* plain stores, not queue_put's streaming ones: the days follow in
 	 * the same cache lines, and mixing the two in a line costs more than
-	 * the line */
+	 * the line (a record waiting to be streamed goes out first, and the
+	 * last one here waits in its place when the count ends odd) */
+	if (b->nq[pi] & 1)
+		b->mem[pi * QCAP + b->nq[pi] - 1] = b->stage[pi];
 	r = &b->mem[pi * QCAP + b->nq[pi]];
 	r->id.off = record_id(b, id, idlen);
 	r->h32 = (uint32_t)(h >> 32);
@@ -1760,6 +1792,8 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 	memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
 	b->nq[pi] += need;
 	b->nrec += need;
+	if (b->nq[pi] & 1)
+		b->stage[pi] = b->mem[pi * QCAP + b->nq[pi] - 1];
 	if (b->nq[pi] == QCAP)
 		batch_full(a);
 }
