@@ -86,7 +86,11 @@ struct crm_reader {
 	 * valid while mok, until the next fill */
 	size_t mpos;
 	uint64_t mnl, mtab, mbad;
+	uint64_t mcr, mhigh;    /* CSV: carriage returns, bytes >= 0x80 (mtab
+	                           then holds the delimiters, mbad quotes and
+	                           NULs) */
 	int mok;
+	int csvfast;            /* the CSV delimiter allows csv_fast */
 
 	/* CSV */
 	struct csv_parser cp;
@@ -238,6 +242,11 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 	r->buf = crm_xmalloc(r->cap + PAD);
 	crm_buf_init(&r->cb);
 	crm_buf_init(&r->msgs);
+	/* (a delimiter csv_fast treats as a line end, a quote, or as
+	 * part of a UTF-8 sequence is left to libcsv) */
+	r->csvfast = r->o.delim != '\n' && r->o.delim != '\r' &&
+	    r->o.delim != '"' && r->o.delim > 0 && r->o.delim < 0x80 &&
+	    !r->o.general;
 	if (r->csv) {
 		csv_init(&r->cp, CSV_REPALL_NL);
 		csv_set_delim(&r->cp, (unsigned char)r->o.delim);
@@ -699,7 +708,8 @@ tsv_next(struct crm_reader *r, struct crm_rec *rec)
 #ifdef __SSE2__
 		if (r->nofast)
 			r->nofast = 0;  /* crm_reader_next has just tried */
-		else if (!r->skipping && r->scan == 0 && tsv_fast(r, rec) ==
+		else if (!r->skipping && r->scan == 0 && !r->o.general &&
+		    tsv_fast(r, rec) ==
 		    CRM_READ_OK)
 			return CRM_READ_OK;
 #endif
@@ -922,6 +932,132 @@ csv_pop(struct crm_reader *r, struct crm_rec *rec)
 	return CRM_READ_OK;
 }
 
+#ifdef __SSE2__
+/* The CSV masks of the 64 bytes at buffer offset c (see struct
+ * crm_reader), with no bits for bytes at or past the end of the data. */
+static void
+csv_chunk_masks(struct crm_reader *r, size_t c)
+{
+	const __m128i nlv = _mm_set1_epi8('\n'),
+	    dlv = _mm_set1_epi8((char)r->o.delim), qv = _mm_set1_epi8('"'),
+	    crv = _mm_set1_epi8('\r'), zv = _mm_setzero_si128();
+	const char *p = r->buf + c;
+	uint64_t nl = 0, dl = 0, q = 0, cr = 0, hi = 0, valid = ~(uint64_t)0;
+
+#define CHUNK_STEP(k) do {						\
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * (k))); \
+									\
+		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
+		    _mm_cmpeq_epi8(v, nlv)) << 16 * (k);		\
+		dl |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
+		    _mm_cmpeq_epi8(v, dlv)) << 16 * (k);		\
+		q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128( \
+		    _mm_cmpeq_epi8(v, qv), _mm_cmpeq_epi8(v, zv))) << 16 * (k); \
+		cr |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
+		    _mm_cmpeq_epi8(v, crv)) << 16 * (k);		\
+		hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << 16 * (k); \
+	} while (0)
+	CHUNK_STEP(0);
+	CHUNK_STEP(1);
+	CHUNK_STEP(2);
+	CHUNK_STEP(3);
+#undef CHUNK_STEP
+	if (r->end - c < 64)
+		valid = ((uint64_t)1 << (r->end - c)) - 1;
+	r->mpos = c;
+	r->mnl = nl & valid;
+	r->mtab = dl & valid;
+	r->mbad = q & valid;
+	r->mcr = cr & valid;
+	r->mhigh = hi & valid;
+	r->mok = 1;
+}
+
+/*
+ * The usual CSV line in one pass, as tsv_fast does for TSV: a whole line,
+ * not blank, with no quote, no NUL and no carriage return but one before
+ * the newline, split at the delimiters exactly as libcsv would split it
+ * (spaces are kept), and checked as UTF-8 only when it has a byte outside
+ * ASCII.  CRM_READ_OK with the record, or 0 (nothing changed) for the
+ * general path.
+ */
+static int
+csv_fast(struct crm_reader *r, struct crm_rec *rec)
+{
+	size_t s = r->start, pos = s, nf = 0, fstart = s, len, nlpos, i;
+	size_t limit = r->o.max_field < r->o.max_record ? r->o.max_field :
+	    r->o.max_record;
+	char *buf = r->buf;
+	struct crm_field *f;
+	size_t falloc;
+	uint64_t high = 0;
+
+	if (r->falloc < 64)
+		fields_reserve(r, 64);
+	f = r->f;
+	falloc = r->falloc;
+	/* the fields found first, the line checked, and only then split */
+	for (;;) {
+		size_t c = pos & ~(size_t)63;
+		uint64_t from, nl, d, cr, keep = ~(uint64_t)0;
+
+		if (c >= r->end)
+			return 0;       /* no newline in the buffer yet */
+		if (!r->mok || r->mpos != c)
+			csv_chunk_masks(r, c);
+		from = ~(uint64_t)0 << (pos - c);
+		nl = r->mnl & from;
+		if (nl)
+			keep = (nl & -nl) - 1;
+		if (r->mbad & from & keep)
+			return 0;
+		cr = r->mcr & from & keep;
+		if (cr && !(nl && cr == (nl & -nl) >> 1))
+			return 0;       /* a CR not just before the newline */
+		high |= r->mhigh & from & keep;
+		for (d = r->mtab & from & keep; d; d &= d - 1) {
+			size_t t = c + (size_t)__builtin_ctzll(d);
+
+			if (nf + 2 > falloc) {
+				fields_reserve(r, nf + 2);
+				f = r->f;
+				falloc = r->falloc;
+			}
+			f[nf].p = buf + fstart;
+			f[nf].n = t - fstart;
+			nf++;
+			fstart = t + 1;
+		}
+		if (nl) {
+			nlpos = c + (size_t)__builtin_ctzll(nl);
+			break;
+		}
+		pos = c + 64;
+		if (pos - s > limit)
+			return 0;
+	}
+	len = nlpos;
+	if (len > s && buf[len - 1] == '\r')
+		len--;
+	if (len == s || len - s > limit || nf + 1 > r->o.max_fields)
+		return 0;       /* a blank line, or a limit to check */
+	if (high && crm_utf8_valid(buf + s, len - s) != len - s)
+		return 0;
+	for (i = 0; i < nf; i++)
+		f[i].p[f[i].n] = '\0';
+	buf[len] = '\0';
+	f[nf].p = buf + fstart;
+	f[nf].n = len - fstart;
+	nf++;
+	r->start = nlpos + 1;
+	r->line++;
+	rec->f = f;
+	rec->nf = nf;
+	rec->line = r->line;
+	return CRM_READ_OK;
+}
+#endif
+
 static int
 csv_next(struct crm_reader *r, struct crm_rec *rec)
 {
@@ -932,6 +1068,13 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 			return csv_pop(r, rec);
 		if (r->ncr)
 			csv_compact(r);
+#ifdef __SSE2__
+		if (r->scan == 0 && r->started && r->cp_init &&
+		    r->cp.pstate == CSV_ROW_NOT_BEGUN &&
+		    r->ncf == r->cur_first && r->csvfast &&
+		    csv_fast(r, rec) == CRM_READ_OK)
+			return CRM_READ_OK;
+#endif
 		if (r->eof && r->start == r->end) {
 			if (r->cp.pstate == CSV_FIELD_BEGUN && r->cp.quoted) {
 				seterr_plain(r, "%s:%ld: unterminated quoted "
@@ -1133,7 +1276,7 @@ crm_reader_next(struct crm_reader *r, struct crm_rec *rec)
 	/* what the fast path checks first, as of now (the header and the
 	 * start of the input are only ever read here) */
 	r->fastok = (r->hdr_state > 0 || r->hdr_state == -1) && !r->csv &&
-	    r->started;
+	    r->started && !r->o.general;
 	r->wantnf = r->hdr_state > 0 && !r->o.ragged ? r->hdr.nf : 0;
 	if (rc == CRM_READ_OK && r->wantnf && rec->nf != r->wantnf)
 		goto badnf;

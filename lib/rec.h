@@ -50,6 +50,8 @@ struct crm_read_opts {
 	size_t block;           /* read size; 0 means 1 MiB (small values are
 	                           for tests and fuzzing: records then cross
 	                           many block boundaries) */
+	int general;            /* for tests and fuzzing: never the fast
+	                           paths, to compare what they read with */
 };
 
 enum {

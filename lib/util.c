@@ -293,14 +293,18 @@ crm_utf8_valid(const char *s, size_t n)
 		/* ASCII runs dominate: check eight bytes at a time. */
 		if (c < 0x80) {
 			while (i + 8 <= n) {
-				uint64_t w;
+				uint64_t w, m;
 				memcpy(&w, p + i, 8);
-				if (w & 0x8080808080808080ULL)
+				/* bytes >= 0x80, and zero bytes (exact up to
+				 * the first one, which is all that is used) */
+				m = (w | ((w - 0x0101010101010101ULL) & ~w)) &
+				    0x8080808080808080ULL;
+				if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					i += (size_t)__builtin_ctzll(m) / 8;
+#endif
 					break;
-				/* a zero byte among the eight? */
-				if ((w - 0x0101010101010101ULL) & ~w &
-				    0x8080808080808080ULL)
-					break;
+				}
 				i += 8;
 			}
 			if (i >= n)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "rec.h"
 #include "unit.h"
 #include "util.h"
@@ -433,9 +434,136 @@ random_tsv(unsigned seed, size_t block)
 	crm_buf_release(&want);
 }
 
+/*
+ * The fast paths (TSV and CSV lines in one pass, a TSV row written as one
+ * span) against the general ones, on random lines of the bytes that
+ * matter: every call must hand out the same result, fields, line and
+ * message, and every good record must be written the same.
+ */
+static void
+fast_vs_general(unsigned seed, int csv, int delim, size_t block,
+    size_t max_field, size_t max_fields)
+{
+	static const char *const pieces[] = { "a", "7", " ", ",", ";", "\t",
+	    "\"q,1\"", "\"a\"\"b\"", "\r\n", "\n", "\r", "王", "小明", "\xff", "\\",
+	    "\\t", "x", "", "\n\n" };
+	struct crm_buf data;
+	struct crm_read_opts o = { 0 };
+	struct crm_reader *r[2];
+	struct crm_out out[2];
+	struct crm_writer w[2];
+	char err[256], *path, first[300] = "no error";
+	size_t i, k, diff = 0, nrec = 0, at = 0;
+	int rc[2];
+
+	unit_seed = 88172645463325252ull + seed;
+	crm_buf_init(&data);
+	crm_buf_adds(&data, delim == ';' ? "a;b;c\n" : delim == '\t' ?
+	    "a\tb\tc\n" : "a,b,c\n");        /* a header */
+	for (i = 0; i < 4000; i++) {
+		size_t n = (size_t)(unit_rand() % 4 == 0 ? unit_rand() % 120 :
+		    unit_rand() % 14);
+
+		for (k = 0; k < n; k++) {
+			uint64_t q = unit_rand() % 100;
+
+			/* mostly plain bytes and delimiters */
+			if (q < 60)
+				crm_buf_adds(&data, pieces[q % 5]);
+			else if (q == 60)
+				crm_buf_add(&data, "", 1);      /* a NUL */
+			else
+				crm_buf_adds(&data, pieces[q % 19]);
+		}
+		crm_buf_adds(&data, unit_rand() % 5 ? "\n" : "\r\n");
+	}
+	path = write_tmp(data.p, data.n);
+	o.format = csv ? CRM_IN_CSV : CRM_IN_TSV;
+	o.delim = delim;
+	o.block = block;
+	o.ragged = 1;
+	o.no_header = (int)(seed % 2);
+	o.max_field = max_field;
+	o.max_fields = max_fields;
+	for (k = 0; k < 2; k++) {
+		o.general = (int)k;
+		r[k] = crm_reader_open(path, &o, err, sizeof err);
+		crm_out_init(&out[k], -1, "memory");
+		out[k].cap = 1 << 16;
+		out[k].buf = crm_xmalloc(out[k].cap);
+		crm_writer_init(&w[k], &out[k], CRM_FMT_TSV);
+	}
+	do {
+		struct crm_rec rec[2];
+
+		for (k = 0; k < 2; k++)
+			rc[k] = crm_reader_next(r[k], &rec[k]);
+		if (rc[0] != rc[1] || ((rc[0] == CRM_READ_OK ||
+		    rc[0] == CRM_READ_BAD) && rec[0].line != rec[1].line)) {
+			diff++;
+			break;
+		}
+		if (rc[0] == CRM_READ_BAD || rc[0] == CRM_READ_FATAL) {
+			if (!strcmp(first, "no error"))
+				snprintf(first, sizeof first, "first message: %s",
+				    crm_reader_error(r[0]));
+			if (strcmp(crm_reader_error(r[0]),
+			    crm_reader_error(r[1])))
+				diff++;
+			continue;
+		}
+		if (rc[0] != CRM_READ_OK)
+			continue;
+		nrec++;
+		if (rec[0].nf != rec[1].nf) {
+			diff++;
+			break;
+		}
+		for (k = 0; k < rec[0].nf; k++)
+			if (rec[0].f[k].n != rec[1].f[k].n ||
+			    memcmp(rec[0].f[k].p, rec[1].f[k].p,
+			    rec[0].f[k].n + 1))
+				diff++;
+		/* the row at once (its span when it can) beside field by
+		 * field */
+		crm_writer_row(&w[0], rec[0].f, rec[0].nf);
+		for (k = 0; k < rec[1].nf; k++)
+			crm_writer_field(&w[1], rec[1].f[k].p, rec[1].f[k].n);
+		crm_writer_end(&w[1]);
+		if (out[0].n != out[1].n ||
+		    memcmp(out[0].buf + at, out[1].buf + at, out[0].n - at))
+			diff++;
+		at = out[0].n;
+		if (at > (1 << 15))
+			out[0].n = out[1].n = at = 0;
+	} while (!diff && rc[0] != CRM_READ_EOF && rc[0] != CRM_READ_FATAL);
+	unit_inteq((long long)diff, 0, WHAT("fast and general paths agree "
+	    "(%s, delimiter %d, block %zu, max field %zu, max fields %zu, "
+	    "seed %u, %zu records)", csv ? "csv" : "tsv", delim, block,
+	    max_field, max_fields, seed, nrec));
+	unit_ok(nrec > 1000, WHAT("fast and general: records read (seed %u)",
+	    seed), first);
+	for (k = 0; k < 2; k++) {
+		crm_reader_close(r[k]);
+		crm_writer_release(&w[k]);
+		free(out[k].buf);
+	}
+	unlink(path);
+	free(path);
+	crm_buf_release(&data);
+}
+
 int
 main(void)
 {
+	fast_vs_general(1, 1, 0, 0, 0, 0);
+	fast_vs_general(2, 1, ';', 0, 0, 0);
+	fast_vs_general(3, 1, '\t', 37, 0, 0);
+	fast_vs_general(4, 1, 0, 64, 40, 5);
+	fast_vs_general(5, 1, 0, 0, 0, 3);
+	fast_vs_general(8, 1, 0, 0, 0, 0);
+	fast_vs_general(6, 0, 0, 0, 0, 0);
+	fast_vs_general(7, 0, 0, 61, 30, 4);
 	random_tsv(1, 0);
 	random_tsv(2, 16);
 	random_tsv(3, 61);
