@@ -634,6 +634,8 @@ struct lit {
 	char *p;
 	size_t n;
 	size_t rule;
+	uint32_t pre;           /* p's first four bytes (n >= 4), as the word
+	                           they load as: one compare rules most out */
 };
 
 struct crm_complaint_rules {
@@ -964,6 +966,9 @@ build_index(struct crm_complaint_rules *rs)
 			rs->bits[k >> 6] |= 1ULL << (k & 63);
 	}
 	rs->start[65536] = (uint32_t)i;
+	for (i = 0; i < rs->nlits; i++)
+		if (rs->lits[i].n >= 4)
+			memcpy(&rs->lits[i].pre, rs->lits[i].p, 4);
 }
 
 /* Split a raw line at tabs into at most max fields; returns the count. */
@@ -1217,7 +1222,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t nm = 0, best = (size_t)-1, bcat = (size_t)-1, bcause = (size_t)-1;
-	int rc = 0, special = 0;
+	int rc = 0, special = 0, valid;
 
 	rs->nlist = 0;
 	rs->err = NULL;
@@ -1229,12 +1234,37 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 		special |= t[i] == 0xc5 || t[i] == 0xe2;
 		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
 			continue;
+		uint32_t w = 0, fw = 0;
+		int havew = 0, havefw = 0;
+
 		for (uint32_t j = rs->start[k]; j < rs->start[k + 1]; j++) {
 			const struct lit *l = &rs->lits[j];
 			size_t q;
 
 			if (rs->cand[l->rule] || l->n > n - i)
 				continue;
+			if (l->n >= 4) {
+				/* (four bytes from t + i: l->n <= n - i) */
+				if (rs->r[l->rule].fold) {
+					if (!havefw) {
+						unsigned char b[4];
+
+						for (q = 0; q < 4; q++)
+							b[q] = fold_tab[t[i + q]];
+						memcpy(&fw, b, 4);
+						havefw = 1;
+					}
+					if (fw != l->pre)
+						continue;
+				} else {
+					if (!havew) {
+						memcpy(&w, t + i, 4);
+						havew = 1;
+					}
+					if (w != l->pre)
+						continue;
+				}
+			}
 			if (rs->r[l->rule].fold) {
 				for (q = 2; q < l->n; q++)
 					if (fold_tab[t[i + q]] !=
@@ -1255,6 +1285,8 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 				add_cand(rs, rs->lits[j].rule);
 	if (rs->nlist > 1)
 		qsort(rs->list, rs->nlist, sizeof *rs->list, by_index);
+	/* the text checked as UTF-8 once, not by each rule that runs */
+	valid = rs->nlist && crm_utf8_valid(text, n) == n;
 	for (size_t c = 0; c < rs->nlist; c++) {
 		size_t ri = rs->list[c];
 		struct rule *r = &rs->r[ri];
@@ -1263,7 +1295,8 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 		rs->cand[ri] = 0;
 		if (rc < 0)
 			continue;
-		m = crm_re_match(r->re, text, n);
+		m = valid ? crm_re_match_utf8(r->re, text, n) :
+		    crm_re_match(r->re, text, n);
 		if (m < 0) {
 			rs->err = crm_re_error(r->re);
 			*bad = ri;

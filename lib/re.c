@@ -121,9 +121,9 @@ match_error(int rc)
 	}
 }
 
-int
-crm_re_search(struct crm_re *re, const char *s, size_t n, size_t *start,
-    size_t *end)
+static int
+search(struct crm_re *re, const char *s, size_t n, size_t *start,
+    size_t *end, int valid)
 {
 	PCRE2_SIZE *ov;
 	const char *why;
@@ -132,7 +132,14 @@ crm_re_search(struct crm_re *re, const char *s, size_t n, size_t *start,
 	re->err[0] = '\0';
 	if (!s)
 		s = "";		/* PCRE2 refuses a NULL subject even if empty */
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, re->md, re->mctx);
+	/* a subject known to be UTF-8 goes straight to the JIT code, which
+	 * skips pcre2_match's checks (of the subject's UTF-8 among them) */
+	if (valid && re->jit)
+		rc = pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, 0, 0, re->md,
+		    re->mctx);
+	else
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0,
+		    valid ? PCRE2_NO_UTF_CHECK : 0, re->md, re->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0) {
@@ -157,9 +164,22 @@ crm_re_search(struct crm_re *re, const char *s, size_t n, size_t *start,
 }
 
 int
+crm_re_search(struct crm_re *re, const char *s, size_t n, size_t *start,
+    size_t *end)
+{
+	return search(re, s, n, start, end, 0);
+}
+
+int
 crm_re_match(struct crm_re *re, const char *s, size_t n)
 {
-	return crm_re_search(re, s, n, NULL, NULL);
+	return search(re, s, n, NULL, NULL, 0);
+}
+
+int
+crm_re_match_utf8(struct crm_re *re, const char *s, size_t n)
+{
+	return search(re, s, n, NULL, NULL, 1);
 }
 
 const char *

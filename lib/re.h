@@ -34,6 +34,9 @@ struct crm_re *crm_re_compile(const char *pattern, unsigned flags, char *err,
  * struct crm_re must not be used by two threads at once.
  */
 int crm_re_match(struct crm_re *re, const char *s, size_t n);
+/* As crm_re_match, for a subject the caller knows to be valid UTF-8 (it is
+ * not checked again: anything else is undefined). */
+int crm_re_match_utf8(struct crm_re *re, const char *s, size_t n);
 /* As crm_re_match; on a match *start and *end get the byte span of the
  * first match. */
 int crm_re_search(struct crm_re *re, const char *s, size_t n, size_t *start,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "re.h"
+#include "util.h"
 #include "unit.h"
 
 static char what[256];
@@ -34,10 +35,24 @@ compile(const char *p, unsigned flags)
 	return re;
 }
 
+/* crm_re_match, and for a valid UTF-8 subject crm_re_match_utf8 too,
+ * which must agree (its error included). */
 static int
 m(struct crm_re *re, const char *s)
 {
-	return crm_re_match(re, s, strlen(s));
+	size_t n = strlen(s);
+	int rc = crm_re_match(re, s, n);
+
+	if (crm_utf8_valid(s, n) == n) {
+		char e[128];
+
+		snprintf(e, sizeof e, "%s", crm_re_error(re));
+		if (crm_re_match_utf8(re, s, n) != rc ||
+		    strcmp(e, crm_re_error(re)))
+			unit_ok(0, WHAT("crm_re_match_utf8 agrees on '%.40s'",
+			    s), crm_re_error(re));
+	}
+	return rc;
 }
 
 static void
@@ -160,6 +175,9 @@ test_limits(unsigned flags, const char *mode)
 		unit_ok(0, WHAT("%s: ReDoS pattern compiles", mode), NULL);
 		return;
 	}
+	unit_inteq(crm_re_match_utf8(re, subj, strlen(subj)), -1,
+	    WHAT("%s: the match limit holds for a subject known to be "
+	    "UTF-8", mode));
 	t0 = now_s();
 	rc = m(re, subj);
 	dt = now_s() - t0;
