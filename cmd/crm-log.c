@@ -374,23 +374,7 @@ add_line(struct crm_buf *b, const struct crm_field *f)
 		need += 2 * f[i].n;
 	crm_buf_grow(b, need);
 	o = b->p + b->n;
-	for (int i = 0; i < NF; i++) {
-		const unsigned char *p = (const unsigned char *)f[i].p;
-		const unsigned char *e = p + f[i].n;
-		if (i)
-			*o++ = '\t';
-		for (; p < e; p++) {
-			unsigned char c = *p;
-			if (c > '\\' || (c != '\t' && c != '\n' && c != '\r' &&
-			    c != '\\')) {
-				*o++ = (char)c;
-				continue;
-			}
-			*o++ = '\\';
-			*o++ = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
-			    '\\';
-		}
-	}
+	o += crm_tsv_row_to(o, f, NF);
 	*o++ = '\n';
 	b->n = (size_t)(o - b->p);
 	b->p[b->n] = '\0';

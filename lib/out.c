@@ -173,13 +173,28 @@ static const unsigned char tsv_special[256] = {
 	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\\'] = 1,
 };
 
-/* Index of the first byte that may need a TSV escape (a control byte below
- * 0x0e or a backslash), or n.  Eight bytes at a time: most fields have none. */
+/* Index of the first byte that may need a TSV escape, or n: sixteen
+ * bytes at a time (most fields have none, and text outside ASCII is no
+ * reason to look closer). */
 static size_t
 tsv_scan(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
 	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i t = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'),
+	    cr = _mm_set1_epi8('\r'), bs = _mm_set1_epi8('\\');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, nl)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, bs))));
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
 
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w, b;
@@ -190,6 +205,7 @@ tsv_scan(const char *p, size_t n)
 		if (((w - ones * 0x0e) | (b - ones)) & ~w & highs)
 			break;
 	}
+#endif
 	for (; i < n; i++)
 		if (tsv_special[(unsigned char)p[i]])
 			return i;
@@ -235,6 +251,34 @@ crm_tsv_escape_to(char *dst, const char *p, size_t n)
 		dst[k++] = '\\';
 		dst[k++] = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
 		    '\\';
+	}
+	return k;
+}
+
+size_t
+crm_tsv_row_to(char *dst, const struct crm_field *f, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n) {
+		const char *s = f[0].p;
+		size_t len;
+
+		for (i = 1; i < n && f[i].p == f[i - 1].p + f[i - 1].n + 1; i++)
+			;
+		len = (size_t)(f[n - 1].p + f[n - 1].n - s);
+		if (i == n && tsv_scan(s, len) == len) {
+			/* one span, nothing to escape: copied at once */
+			memcpy(dst, s, len);
+			for (i = 0; i + 1 < n; i++)
+				dst[f[i].p + f[i].n - s] = '\t';
+			return len;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			dst[k++] = '\t';
+		k += crm_tsv_escape_to(dst + k, f[i].p, f[i].n);
 	}
 	return k;
 }
@@ -522,32 +566,6 @@ crm_writer_end(struct crm_writer *w)
 	w->col = 0;
 }
 
-/* Whether p[0..n) holds no byte that TSV escapes. */
-static int
-tsv_plain(const char *p, size_t n)
-{
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i t = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'),
-	    cr = _mm_set1_epi8('\r'), bs = _mm_set1_epi8('\\');
-	__m128i any = _mm_setzero_si128();
-
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-
-		any = _mm_or_si128(any, _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, nl)),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, bs))));
-	}
-	if (_mm_movemask_epi8(any))
-		return 0;
-#endif
-	for (; i < n; i++)
-		if (tsv_special[(unsigned char)p[i]])
-			return 0;
-	return 1;
-}
-
 /*
  * A TSV row of fields that lie one after another, one byte apart (a
  * record as a reader hands it out): when none needs an escape, the whole
@@ -571,7 +589,7 @@ tsv_row_span(struct crm_writer *w, const struct crm_field *f, size_t n)
 			return 0;
 		crm_out_flush(o);
 	}
-	if (!tsv_plain(s, len))
+	if (tsv_scan(s, len) != len)
 		return 0;
 	d = o->buf + o->n;
 	memcpy(d, s, len);

@@ -84,6 +84,11 @@ void crm_tsv_escape(struct crm_buf *b, const char *p, size_t n);
 /* The same escapes into dst, which has room for 2n bytes; returns the
  * bytes written. */
 size_t crm_tsv_escape_to(char *dst, const char *p, size_t n);
+/* Fields f[0..n) as one TSV line without its newline, escaped and
+ * tab-separated, at dst (room for twice their bytes and n more); the bytes
+ * written.  Fields that lie one byte apart, as a reader hands them out,
+ * and need no escape are copied as one span. */
+size_t crm_tsv_row_to(char *dst, const struct crm_field *f, size_t n);
 /* Append p[0..n) to b as one CSV cell (quoted only where needed). */
 void crm_csv_escape(struct crm_buf *b, const char *p, size_t n, int delim,
     int excel_safe);

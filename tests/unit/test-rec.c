@@ -533,6 +533,21 @@ fast_vs_general(unsigned seed, int csv, int delim, size_t block,
 		if (out[0].n != out[1].n ||
 		    memcmp(out[0].buf + at, out[1].buf + at, out[0].n - at))
 			diff++;
+		/* and crm_tsv_row_to, as the log's appends write it */
+		{
+			size_t need = rec[0].nf + 1, len;
+			char *line;
+
+			for (k = 0; k < rec[0].nf; k++)
+				need += 2 * rec[0].f[k].n;
+			line = crm_xmalloc(need);
+			len = crm_tsv_row_to(line, rec[0].f, rec[0].nf);
+			line[len++] = '\n';
+			if (len != out[1].n - at ||
+			    memcmp(line, out[1].buf + at, len))
+				diff++;
+			free(line);
+		}
 		at = out[0].n;
 		if (at > (1 << 15))
 			out[0].n = out[1].n = at = 0;
