@@ -579,26 +579,38 @@ split_line(struct crm_reader *r, char *line, size_t len, long lineno,
  */
 /* Compute the masks of the 64 bytes at buffer offset c (see struct
  * crm_reader), with no bits for bytes at or past the end of the data. */
-static void
-chunk_masks(struct crm_reader *r, size_t c)
+static inline __attribute__((always_inline)) void
+masks(struct crm_reader *r, size_t c, const int csv)
 {
-	const __m128i nlv = _mm_set1_epi8('\n'), tabv = _mm_set1_epi8('\t'),
-	    bsv = _mm_set1_epi8('\\'), zv = _mm_setzero_si128();
+	const __m128i nlv = _mm_set1_epi8('\n'),
+	    sepv = _mm_set1_epi8(csv ? (char)r->o.delim : '\t'),
+	    spv = _mm_set1_epi8(csv ? '"' : '\\'), zv = _mm_setzero_si128(),
+	    crv = _mm_set1_epi8('\r');
 	const char *p = r->buf + c;
-	uint64_t nl = 0, tab = 0, bad = 0, valid = ~(uint64_t)0;
+	uint64_t nl = 0, sep = 0, bad = 0, cr = 0, hi = 0;
+	uint64_t valid = ~(uint64_t)0;
 
 	/* the four 16-byte steps written out: as a loop they were not
 	 * unrolled, and its control cost a third as much as the work */
 #define CHUNK_STEP(k) do {						\
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * (k))); \
+		__m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, spv),	\
+		    _mm_cmpeq_epi8(v, zv));				\
 									\
 		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
 		    _mm_cmpeq_epi8(v, nlv)) << 16 * (k);		\
-		tab |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
-		    _mm_cmpeq_epi8(v, tabv)) << 16 * (k);		\
-		bad |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128( \
-		    _mm_or_si128(_mm_cmpeq_epi8(v, bsv),		\
-		    _mm_cmpeq_epi8(v, zv)), v)) << 16 * (k);		\
+		sep |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
+		    _mm_cmpeq_epi8(v, sepv)) << 16 * (k);		\
+		if (csv) {						\
+			bad |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) \
+			    << 16 * (k);				\
+			cr |= (uint64_t)(unsigned)_mm_movemask_epi8(	\
+			    _mm_cmpeq_epi8(v, crv)) << 16 * (k);	\
+			hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v)	\
+			    << 16 * (k);				\
+		} else							\
+			bad |= (uint64_t)(unsigned)_mm_movemask_epi8(	\
+			    _mm_or_si128(sp, v)) << 16 * (k);		\
 	} while (0)
 	CHUNK_STEP(0);
 	CHUNK_STEP(1);
@@ -609,9 +621,27 @@ chunk_masks(struct crm_reader *r, size_t c)
 		valid = ((uint64_t)1 << (r->end - c)) - 1;
 	r->mpos = c;
 	r->mnl = nl & valid;
-	r->mtab = tab & valid;
+	r->mtab = sep & valid;
 	r->mbad = bad & valid;
+	r->mcr = cr & valid;
+	r->mhigh = hi & valid;
 	r->mok = 1;
+}
+
+/* The TSV masks: newlines, tabs, and backslashes, NULs and bytes >= 0x80
+ * in mbad. */
+static void
+chunk_masks(struct crm_reader *r, size_t c)
+{
+	masks(r, c, 0);
+}
+
+/* The CSV masks: newlines, delimiters (in mtab), quotes and NULs (in
+ * mbad), carriage returns, bytes >= 0x80. */
+static void
+csv_chunk_masks(struct crm_reader *r, size_t c)
+{
+	masks(r, c, 1);
 }
 
 /*
@@ -933,46 +963,6 @@ csv_pop(struct crm_reader *r, struct crm_rec *rec)
 }
 
 #ifdef __SSE2__
-/* The CSV masks of the 64 bytes at buffer offset c (see struct
- * crm_reader), with no bits for bytes at or past the end of the data. */
-static void
-csv_chunk_masks(struct crm_reader *r, size_t c)
-{
-	const __m128i nlv = _mm_set1_epi8('\n'),
-	    dlv = _mm_set1_epi8((char)r->o.delim), qv = _mm_set1_epi8('"'),
-	    crv = _mm_set1_epi8('\r'), zv = _mm_setzero_si128();
-	const char *p = r->buf + c;
-	uint64_t nl = 0, dl = 0, q = 0, cr = 0, hi = 0, valid = ~(uint64_t)0;
-
-#define CHUNK_STEP(k) do {						\
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * (k))); \
-									\
-		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
-		    _mm_cmpeq_epi8(v, nlv)) << 16 * (k);		\
-		dl |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
-		    _mm_cmpeq_epi8(v, dlv)) << 16 * (k);		\
-		q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128( \
-		    _mm_cmpeq_epi8(v, qv), _mm_cmpeq_epi8(v, zv))) << 16 * (k); \
-		cr |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
-		    _mm_cmpeq_epi8(v, crv)) << 16 * (k);		\
-		hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << 16 * (k); \
-	} while (0)
-	CHUNK_STEP(0);
-	CHUNK_STEP(1);
-	CHUNK_STEP(2);
-	CHUNK_STEP(3);
-#undef CHUNK_STEP
-	if (r->end - c < 64)
-		valid = ((uint64_t)1 << (r->end - c)) - 1;
-	r->mpos = c;
-	r->mnl = nl & valid;
-	r->mtab = dl & valid;
-	r->mbad = q & valid;
-	r->mcr = cr & valid;
-	r->mhigh = hi & valid;
-	r->mok = 1;
-}
-
 /*
  * The usual CSV line in one pass, as tsv_fast does for TSV: a whole line,
  * not blank, with no quote, no NUL and no carriage return but one before
