@@ -1235,7 +1235,10 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
 			continue;
 		uint32_t w = 0, fw = 0;
-		int havew = 0, havefw = 0;
+		int havefw = 0;
+
+		if (n - i >= 4)
+			memcpy(&w, t + i, 4);
 
 		for (uint32_t j = rs->start[k]; j < rs->start[k + 1]; j++) {
 			const struct lit *l = &rs->lits[j];
@@ -1256,14 +1259,8 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 					}
 					if (fw != l->pre)
 						continue;
-				} else {
-					if (!havew) {
-						memcpy(&w, t + i, 4);
-						havew = 1;
-					}
-					if (w != l->pre)
-						continue;
-				}
+				} else if (w != l->pre)
+					continue;
 			}
 			if (rs->r[l->rule].fold) {
 				for (q = 2; q < l->n; q++)

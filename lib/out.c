@@ -567,43 +567,32 @@ crm_writer_end(struct crm_writer *w)
 }
 
 /*
- * A TSV row of fields that lie one after another, one byte apart (a
- * record as a reader hands it out): when none needs an escape, the whole
- * span is copied at once and the bytes between the fields become tabs.
- * 0 when the row is not such a row (nothing written).
+ * A TSV row written straight into the buffer by crm_tsv_row_to (a record
+ * as a reader hands it out goes in as one span): 0 when the buffer cannot
+ * take its worst case (nothing written).
  */
 static int
-tsv_row_span(struct crm_writer *w, const struct crm_field *f, size_t n)
+tsv_row_direct(struct crm_writer *w, const struct crm_field *f, size_t n)
 {
 	struct crm_out *o = w->out;
-	const char *s = f[0].p;
-	size_t len, i;
-	char *d;
+	size_t need = n, i;
 
-	for (i = 1; i < n; i++)
-		if (f[i].p != f[i - 1].p + f[i - 1].n + 1)
-			return 0;
-	len = (size_t)(f[n - 1].p + f[n - 1].n - s);
-	if (o->cap - o->n <= len) {
-		if (o->fd < 0 || o->cap <= len)
+	for (i = 0; i < n; i++)
+		need += 2 * f[i].n;
+	if (o->cap - o->n < need) {
+		if (o->fd < 0 || o->cap < need)
 			return 0;
 		crm_out_flush(o);
 	}
-	if (tsv_scan(s, len) != len)
-		return 0;
-	d = o->buf + o->n;
-	memcpy(d, s, len);
-	for (i = 0; i + 1 < n; i++)
-		d[f[i].p + f[i].n - s] = '\t';
-	d[len] = '\n';
-	o->n += len + 1;
+	o->n += crm_tsv_row_to(o->buf + o->n, f, n);
+	o->buf[o->n++] = '\n';
 	return 1;
 }
 
 void
 crm_writer_row(struct crm_writer *w, const struct crm_field *f, size_t n)
 {
-	if (w->fmt == CRM_FMT_TSV && w->col == 0 && n && tsv_row_span(w, f, n))
+	if (w->fmt == CRM_FMT_TSV && w->col == 0 && tsv_row_direct(w, f, n))
 		return;
 	for (size_t i = 0; i < n; i++)
 		crm_writer_field(w, f[i].p, f[i].n);
