@@ -5,7 +5,8 @@
 # sum; the extra time of the BG/NBD model; and the partial/merge path
 # through GNU parallel with two jobs beside one process (with its default
 # two threads, and with each side kept to one thread), with what the merge
-# alone and GNU parallel's split alone cost.
+# alone and GNU parallel's split alone cost; and the memory of 5,000,000
+# customers.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -76,3 +77,26 @@ rm -f "$parts"
 bench_row crm-segment "merge of the halves' partials ($mb MB), $task" \
     "$mg" s "one process over the input" "$ours" \
     "$(bench_ratio "$ours" "$mg")" "-"
+
+# Memory: 5,000,000 distinct customers (20,000,000 transactions drawn from
+# 6,600,000 customers, of whom about three in four buy), the peak resident
+# size of one run per customer: with --partial (the per-customer state and
+# nothing else of note), the report, and the report with the model.
+m=$(bench_n 20000000)
+mc=$(( m * 33 / 100 ))
+big="$BENCH_DIR/tx3-$m-$mc.tsv"
+if [ ! -s "$big" ]; then
+	crm-gen --customers "$mc" transactions "$m" | cut -f 1-3 >"$big.tmp" &&
+	    mv "$big.tmp" "$big"
+fi
+nc=$(( $(crm-segment --as-of 2026-11-22 --partial "$big" | wc -l) - 1 ))
+for how in --partial "" "--churn-model bgnbd"; do
+	# shellcheck disable=SC2086 # $how is zero, one or two words
+	kb=$(/usr/bin/time -f %M crm-segment --as-of 2026-11-22 $how "$big" \
+	    2>&1 >/dev/null | tail -n 1)
+	bench_row crm-segment "memory ${how:-report}, $nc customers" \
+	    "$(awk -v k="$kb" -v n="$nc" 'BEGIN { printf "%.0f\n", k * 1024 / n }')" \
+	    B/customer "peak RSS (MB)" \
+	    "$(awk -v k="$kb" 'BEGIN { printf "%.0f\n", k / 1024 }')" "-" \
+	    "<= 200 B/customer, 5M in 2 GiB"
+done

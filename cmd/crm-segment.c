@@ -785,37 +785,85 @@ cmpgkey(const void *p, const void *q)
 	return 0;
 }
 
-/* Sort the keys as cmpgkey does: by radix on a packed 64-bit key when
- * every field fits (x < 2^22 days, t_x and T in [0, 2^21)), which real
- * data always does, by qsort otherwise. */
+/* A row's observation in days. */
 static void
-sortgkey(struct gkey *k, size_t n)
+gkey_of(const struct row *r, uint32_t idx, struct gkey *k)
 {
-	struct crm_kv *v;
-	struct gkey *t;
-	size_t i;
+	k->x = r->days - 1;
+	k->tx = r->days > 1 ? r->last - r->first : 0;
+	k->T = asof_day - r->first;
+	k->idx = idx;
+}
 
-	for (i = 0; i < n; i++)
-		if (k[i].x >= 1u << 22 || k[i].tx < 0 || k[i].tx >= 1 << 21 ||
-		    k[i].T < 0 || k[i].T >= 1 << 21)
-			break;
-	if (i < n || n < 4096) {
-		qsort(k, n, sizeof *k, cmpgkey);
-		return;
-	}
-	v = bigalloc(crm_mulsz(n, sizeof *v));
+/* A new group, of observation k, at obs[g]. */
+static void
+new_group(struct crm_bgnbd_obs *obs, size_t g, const struct gkey *k,
+    const struct opts *o)
+{
+	obs[g].x = k->x;
+	obs[g].tx = k->tx / o->unit;
+	obs[g].T = k->T / o->unit;
+	obs[g].weight = 0;
+}
+
+/*
+ * The observation groups of the n rows: rows with the same x, t_x and T
+ * (in days) form one group, into obs[] in ascending order of the three,
+ * with each row's group set; returns the count.  By radix on a 64-bit key
+ * packed from the three when each fits (x < 2^22 days, t_x and T in
+ * [0, 2^21)), which real data always does, the sort's pairs then carrying
+ * the row numbers; by qsort of the triples otherwise.
+ */
+static size_t
+group_rows(struct row *rows, size_t n, const struct opts *o,
+    struct crm_bgnbd_obs *obs)
+{
+	struct gkey t;
+	size_t i, g = 0;
+
 	for (i = 0; i < n; i++) {
-		v[i].k = (uint64_t)k[i].x << 42 | (uint64_t)k[i].tx << 21 |
-		    (uint64_t)k[i].T;
-		v[i].v = (uint32_t)i;
+		gkey_of(&rows[i], 0, &t);
+		if (t.x >= 1u << 22 || t.tx < 0 || t.tx >= 1 << 21 ||
+		    t.T < 0 || t.T >= 1 << 21)
+			break;
 	}
-	crm_sort_kv(v, n);
-	t = bigalloc(crm_mulsz(n, sizeof *t));
-	for (i = 0; i < n; i++)
-		t[i] = k[v[i].v];
-	memcpy(k, t, n * sizeof *k);
-	free(t);
-	free(v);
+	if (i == n && n >= 4096) {
+		struct crm_kv *v = bigalloc(crm_mulsz(n, sizeof *v));
+		const uint64_t m21 = ((uint64_t)1 << 21) - 1;
+
+		for (i = 0; i < n; i++) {
+			gkey_of(&rows[i], 0, &t);
+			v[i].k = (uint64_t)t.x << 42 | (uint64_t)t.tx << 21 |
+			    (uint64_t)t.T;
+			v[i].v = (uint32_t)i;
+		}
+		crm_sort_kv(v, n);
+		for (i = 0; i < n; i++) {
+			if (i == 0 || v[i].k != v[i - 1].k) {
+				t.x = (uint32_t)(v[i].k >> 42);
+				t.tx = (int32_t)(v[i].k >> 21 & m21);
+				t.T = (int32_t)(v[i].k & m21);
+				new_group(obs, g++, &t, o);
+			}
+			obs[g - 1].weight += 1;
+			rows[v[i].v].group = (uint32_t)(g - 1);
+		}
+		free(v);
+	} else {
+		struct gkey *k = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof *k));
+
+		for (i = 0; i < n; i++)
+			gkey_of(&rows[i], (uint32_t)i, &k[i]);
+		qsort(k, n, sizeof *k, cmpgkey);
+		for (i = 0; i < n; i++) {
+			if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0)
+				new_group(obs, g++, &k[i], o);
+			obs[g - 1].weight += 1;
+			rows[k[i].idx].group = (uint32_t)(g - 1);
+		}
+		free(k);
+	}
+	return g;
 }
 
 struct model {
@@ -852,31 +900,11 @@ predict(void *arg)
 static void
 fit_model(struct row *rows, size_t n, const struct opts *o, struct model *m)
 {
-	struct gkey *k = bigalloc(crm_mulsz(n ? n : 1, sizeof *k));
-	struct crm_bgnbd_obs *obs;
-	size_t i, g = 0;
+	struct crm_bgnbd_obs *obs = bigalloc(crm_mulsz(n ? n : 1,
+	    sizeof *obs));
+	size_t g = group_rows(rows, n, o, obs);
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		k[i].x = rows[i].days - 1;
-		k[i].tx = rows[i].days > 1 ? rows[i].last - rows[i].first : 0;
-		k[i].T = asof_day - rows[i].first;
-		k[i].idx = (uint32_t)i;
-	}
-	sortgkey(k, n);
-	obs = bigalloc(crm_mulsz(n ? n : 1, sizeof *obs));
-	for (i = 0; i < n; i++) {
-		if (i == 0 || cmpgkey(&k[i - 1], &k[i]) != 0) {
-			obs[g].x = k[i].x;
-			obs[g].tx = k[i].tx / o->unit;
-			obs[g].T = k[i].T / o->unit;
-			obs[g].weight = 0;
-			g++;
-		}
-		obs[g - 1].weight += 1;
-		rows[k[i].idx].group = (uint32_t)(g - 1);
-	}
-	free(k);
 	m->p_alive = m->expected = NULL;
 	if (n == 0) {
 		memset(&m->fit, 0, sizeof m->fit);
