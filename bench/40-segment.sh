@@ -96,7 +96,7 @@ for how in --partial "" "--churn-model bgnbd"; do
 	    2>&1 >/dev/null | tail -n 1)
 	bench_row crm-segment "memory ${how:-report}, $nc customers" \
 	    "$(awk -v k="$kb" -v n="$nc" 'BEGIN { printf "%.0f\n", k * 1024 / n }')" \
-	    B/customer "peak RSS (MB)" \
+	    B/customer "peak RSS (MiB)" \
 	    "$(awk -v k="$kb" 'BEGIN { printf "%.0f\n", k / 1024 }')" "-" \
 	    "<= 200 B/customer, 5M in 2 GiB"
 done
