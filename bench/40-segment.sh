@@ -5,7 +5,8 @@
 # sum; the extra time of the BG/NBD model; and the partial/merge path
 # through GNU parallel with two jobs beside one process (with its default
 # two threads, and with each side kept to one thread), with what the merge
-# alone and GNU parallel's split alone cost; and the memory of 5,000,000
+# alone, GNU parallel's split alone and its start alone cost, and the
+# floor no split over two cores can go below; and the memory of 5,000,000
 # customers.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
@@ -61,7 +62,20 @@ if command -v parallel >/dev/null 2>&1; then
 	    --header : wc -l")
 	bench_row crm-segment "parallel -j2 with wc -l as the job, $task" \
 	    "$own" s "one process" "$ours" "$(bench_ratio "$ours" "$own")" "-"
+	# and its start alone: two jobs that do nothing
+	st=$(bench_secs "parallel -j2 true ::: 1 2")
+	bench_row crm-segment "parallel -j2 with two empty jobs" "$st" s \
+	    "one process, $task" "$ours" "$(bench_ratio "$ours" "$st")" "-"
 fi
+
+# The most any split over two cores can gain: split or not, the same
+# work has to be done, so two cores take at least half the CPU time one
+# process spends (its helper thread included); the ratio is one
+# process's time over that floor.
+cpu=$(bench_cpu "crm-segment --as-of 2026-11-22 '$data'")
+floor=$(awk -v c="$cpu" 'BEGIN { printf "%.3f\n", c / 2 }')
+bench_row crm-segment "floor of any two-core split, $task" "$floor" s \
+    "one process" "$ours" "$(bench_ratio "$ours" "$floor")" "-"
 
 # the merge alone: the partials of the input's two halves, as the
 # split gives them, merged in one process

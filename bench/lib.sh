@@ -36,6 +36,22 @@ bench_secs() {
 	awk -v t="$best" 'BEGIN { printf "%.3f\n", t / 1e9 }'
 }
 
+# bench_cpu CMD...: CPU seconds (user + system, all threads and child
+# processes) of the least of three runs, through sh -c like bench_secs.
+# Needs GNU time.
+bench_cpu() {
+	best=
+	f=$(mktemp)
+	for _ in 1 2 3; do
+		/usr/bin/time -o "$f" -f '%U %S' sh -c "$1" >/dev/null 2>&1
+		# the last line: a failed command's status line comes first
+		t=$(awk 'END { printf "%d\n", ($1 + $2) * 1000 }' "$f")
+		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+	done
+	rm -f "$f"
+	awk -v t="$best" 'BEGIN { printf "%.3f\n", t / 1000 }'
+}
+
 # bench_row TOOL TASK OURS UNIT PEER PEERVAL RATIO TARGET
 # One result row: what was measured, our figure, the peer's figure and
 # the ratio (how many times better we are), and the target as text.
