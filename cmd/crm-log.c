@@ -1067,6 +1067,7 @@ scan_run(struct scan *sc, const struct scanner *fn, void *ctx)
 	sc->cap = BLOCK;
 	sc->buf = crm_xmalloc(sc->cap + 1);
 	sc->len = 0;
+	crm_pipe_widen(sc->fd);
 	for (;;) {
 		size_t want = sc->cap - sc->len;
 		ssize_t k;

@@ -73,6 +73,8 @@ crm_out_write(struct crm_out *o, const void *p, size_t n)
 	if (!o->cap) {
 		o->buf = crm_xmalloc(OUT_CAP);
 		o->cap = OUT_CAP;
+		if (o->fd >= 0)
+			crm_pipe_widen(o->fd);
 	}
 	if (n > o->cap - o->n && o->fd < 0) {
 		size_t ncap = o->cap;

@@ -240,6 +240,7 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 	}
 	r->cap = r->o.block;
 	r->buf = crm_xmalloc(r->cap + PAD);
+	crm_pipe_widen(fd);
 	crm_buf_init(&r->cb);
 	crm_buf_init(&r->msgs);
 	/* (a delimiter csv_fast treats as a line end, a quote, or as

@@ -5,12 +5,14 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -352,6 +354,22 @@ crm_utf8_valid(const char *s, size_t n)
 		}
 	}
 	return n;
+}
+
+void
+crm_pipe_widen(int fd)
+{
+	struct stat st;
+	int sz, cur;
+
+	if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode) ||
+	    (cur = fcntl(fd, F_GETPIPE_SZ)) < 0)
+		return;
+	/* above /proc/sys/fs/pipe-max-size, or past the user's share of
+	 * pipe memory, the call fails: then a quarter of the size */
+	for (sz = CRM_PIPE_SIZE; sz > cur; sz /= 4)
+		if (fcntl(fd, F_SETPIPE_SZ, sz) >= 0)
+			return;
 }
 
 int

@@ -64,6 +64,15 @@ size_t crm_utf8_valid(const char *p, size_t n);
  * faulting them in 4 KiB at a time costs more than filling them. */
 void *crm_xmalloc_huge(size_t n);
 
+/* Widen the pipe behind fd to CRM_PIPE_SIZE bytes when it is a pipe and
+ * smaller (to a quarter of that where the system allows no more; as it
+ * was where it allows no growth at all).  A stream of many megabytes
+ * through the default 64 KiB pipe wakes its writer and its reader once
+ * every 64 KiB, and on a virtual machine those switches cost more than
+ * the copying itself. */
+#define CRM_PIPE_SIZE (1 << 20)
+void crm_pipe_widen(int fd);
+
 /* Threads a tool may run at once: the cores online, or fewer when the
  * environment variable CRM_THREADS is a smaller positive number (1 runs
  * everything in one thread).  At least 1. */

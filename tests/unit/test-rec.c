@@ -2,9 +2,11 @@
  * test-rec: the record reader on the inputs where block reading can go
  * wrong: a quoted CRLF, a doubled quote, an opening quote, a record's CRLF,
  * a lone CR, a UTF-8 character and a TSV escape each split across the first
- * 1 MiB read; input arriving one byte at a time through a pipe; and the
- * record-level and fatal errors with their line numbers.
+ * 1 MiB read; input arriving one byte at a time through a pipe; the pipes
+ * a reader reads and a stream writes widened; and the record-level and
+ * fatal errors with their line numbers.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -274,6 +276,61 @@ pipe_bytes(void)
 	crm_reader_close(r);
 	close(fd[0]);
 	waitpid(pid, NULL, 0);
+}
+
+/* The size crm_pipe_widen gives a 64 KiB pipe on this system: the most
+ * of CRM_PIPE_SIZE and its quarters that pipe-max-size allows. */
+static int
+widened_size(void)
+{
+	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+	long max = 0;
+	int sz;
+
+	if (f) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = 0;
+		fclose(f);
+	}
+	for (sz = CRM_PIPE_SIZE; sz > 65536; sz /= 4)
+		if (sz <= max)
+			return sz;
+	return 65536;
+}
+
+/* A reader's input pipe and a stream's output pipe are widened, and the
+ * bytes still arrive. */
+static void
+pipes_widened(void)
+{
+	int want = widened_size(), fd[2];
+	struct crm_read_opts o = { 0 };
+	struct crm_out out;
+	struct crm_reader *r;
+	char err[256], back[8];
+
+	if (pipe(fd) < 0)
+		exit(2);
+	unit_inteq(fcntl(fd[1], F_SETPIPE_SZ, 65536), 65536,
+	    "pipe: starts at 64 KiB");
+	o.format = CRM_IN_TSV;
+	r = crm_reader_fdopen(fd[0], "pipe", &o, err, sizeof err);
+	unit_inteq(fcntl(fd[1], F_GETPIPE_SZ), want,
+	    "pipe: a reader widens its input pipe");
+	crm_reader_close(r);
+
+	unit_inteq(fcntl(fd[1], F_SETPIPE_SZ, 65536), 65536,
+	    "pipe: back at 64 KiB");
+	crm_out_init(&out, fd[1], "pipe");
+	crm_out_write(&out, "a\tb\n", 4);
+	unit_inteq(fcntl(fd[0], F_GETPIPE_SZ), want,
+	    "pipe: a stream widens its output pipe at its first write");
+	crm_out_flush(&out);
+	free(out.buf);
+	unit_inteq(read(fd[0], back, sizeof back), 4, "pipe: bytes through");
+
+	close(fd[0]);
+	close(fd[1]);
 }
 
 /* A bad record is skipped with its message; the next one is read. */
@@ -609,6 +666,7 @@ main(void)
 	boundary(0, "\n", "T4", "王小明", "\x8e\x8b", 0, 0,
 	    "tsv: UTF-8 character split");
 	pipe_bytes();
+	pipes_widened();
 	errors();
 	return unit_done();
 }
