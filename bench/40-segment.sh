@@ -2,9 +2,10 @@
 # crm-segment on 5,000,000 synthetic transactions of 500,000 customers
 # (customer_id, date, amount): the full report (RFM, tiers, stages) beside
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
-# sum; the extra time of the BG/NBD model; and the partial/merge path
-# through GNU parallel with two jobs beside one process (with its default
-# two threads, and with each side kept to one thread), with what the merge
+# sum; the report with its input through a pipe; the extra time of the
+# BG/NBD model; and the partial/merge path through GNU parallel with two
+# jobs beside one process (with its default two threads, and with each
+# side kept to one thread), with what the merge
 # alone, GNU parallel's split alone and its start alone cost, and the
 # floor no split over two cores can go below; and the memory of 5,000,000
 # customers.
@@ -34,6 +35,11 @@ bench_row crm-segment "report $task" "$ours" s "sqlite3 GROUP BY" "$sq" \
     "$(bench_ratio "$sq" "$ours")" ">= 15x"
 bench_row crm-segment "report $task" "$ours" s "gawk sums" "$aw" \
     "$(bench_ratio "$aw" "$ours")" "-"
+
+# the same input through a pipe, as from crm-import or another stage
+pp=$(bench_secs "cat '$data' | crm-segment --as-of 2026-11-22")
+bench_row crm-segment "report through a pipe, $task" "$pp" s "from the file" \
+    "$ours" "$(bench_ratio "$ours" "$pp")" "-"
 
 bg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd '$data'")
 extra=$(awk -v a="$bg" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
