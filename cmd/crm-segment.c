@@ -18,6 +18,7 @@
 
 #include "bgnbd.h"
 #include "cli.h"
+#include "complaint.h"
 #include "custagg.h"
 #include "out.h"
 #include "rec.h"
@@ -40,7 +41,8 @@ usage(int status)
 	    "                   [--tiers P,G,I] [--abc A,B]\n"
 	    "                   [--churn-model none|bgnbd]\n"
 	    "                   [--time-unit day|week|month] [--horizon N]\n"
-	    "                   [--discount RATE] [FILE ...]\n", f);
+	    "                   [--discount RATE] [--interactions FILE]\n"
+	    "                   [--complaints FILE] [FILE ...]\n", f);
 	exit(status);
 }
 
@@ -57,6 +59,7 @@ struct opts {
 	int print_params;
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
+	const char *interactions, *complaints;  /* files to join, or NULL */
 };
 
 static int status = CRM_EXIT_OK;
@@ -488,6 +491,206 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	crm_custagg_flush(a);
 	crm_custagg_onerror(a, NULL, NULL);
 	return x.inexact ? -1 : 0;
+}
+
+/* --- interactions and complaints ----------------------------------------- */
+
+/*
+ * What --interactions and --complaints add to a customer's row, in a table
+ * of its own (open addressing by the customer, whose address is stable):
+ * the report's rows stay as small as they are without the options.
+ */
+struct contact {
+	const struct crm_cust *c;       /* NULL: a free slot */
+	uint32_t contacts;              /* interactions */
+	int32_t last_contact;           /* the latest one's day */
+	uint32_t rated;                 /* interactions with a satisfaction */
+	uint64_t sat_sum;
+	uint32_t complaints;            /* complaints opened */
+	uint32_t open;                  /* of them still being handled */
+};
+
+static struct contact *ctab;
+static size_t cmask, cused;
+static int ctab_on;             /* --interactions or --complaints given */
+
+static size_t
+contact_slot(const struct crm_cust *c)
+{
+	/* customers are 64-byte aligned: the low bits carry nothing */
+	return (size_t)((((uintptr_t)c >> 6) * 0x9e3779b97f4a7c15ull) >> 24) &
+	    cmask;
+}
+
+/* The contact entry of c, or NULL. */
+static const struct contact *
+contact_find(const struct crm_cust *c)
+{
+	size_t i;
+
+	if (!ctab)
+		return NULL;
+	for (i = contact_slot(c); ctab[i].c; i = (i + 1) & cmask)
+		if (ctab[i].c == c)
+			return &ctab[i];
+	return NULL;
+}
+
+/* The contact entry of c, new (zeroed) when there was none. */
+static struct contact *
+contact_get(const struct crm_cust *c)
+{
+	size_t i;
+
+	if (2 * (cused + 1) > cmask + 1) {
+		struct contact *old = ctab;
+		size_t n = old ? cmask + 1 : 0, k;
+
+		cmask = n ? 2 * n - 1 : 1023;
+		ctab = crm_xcalloc(cmask + 1, sizeof *ctab);
+		for (k = 0; k < n; k++)
+			if (old[k].c) {
+				for (i = contact_slot(old[k].c); ctab[i].c;
+				    i = (i + 1) & cmask)
+					;
+				ctab[i] = old[k];
+			}
+		free(old);
+	}
+	for (i = contact_slot(c); ctab[i].c; i = (i + 1) & cmask)
+		if (ctab[i].c == c)
+			return &ctab[i];
+	ctab[i].c = c;
+	ctab[i].last_contact = INT32_MIN;
+	cused++;
+	return &ctab[i];
+}
+
+/* Open a file named in an option as a record stream; exit 2 when it
+ * cannot be read or lacks the column need. */
+static struct crm_reader *
+open_side(const char *opt, const char *path, const char *need)
+{
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO };
+	char err[512];
+	struct crm_reader *r = crm_reader_open(path, &ro, err, sizeof err);
+
+	if (!r)
+		errx(2, "--%s: %s", opt, err);
+	if (!crm_reader_header(r)) {
+		if (*crm_reader_error(r))
+			errx(2, "--%s: %s", opt, crm_reader_error(r));
+		errx(2, "--%s: %s: empty file, no header", opt, path);
+	}
+	if (crm_reader_col(r, need) < 0)
+		errx(2, "--%s: %s: missing column '%s'", opt, path, need);
+	return r;
+}
+
+/* The calendar day of a timestamp field (in its own UTC offset) into
+ * *day; NULL, or the reason it is not a timestamp. */
+static const char *
+ts_day(const struct crm_field *f, int32_t *day)
+{
+	int64_t t;
+	int off;
+	const char *e = crm_ts_parse(f->p, f->n, 0, &t, &off);
+
+	if (e)
+		return f->n ? e : "missing";
+	*day = crm_ts_days(t, off);
+	return NULL;
+}
+
+/* Count the interactions of customers with purchases, up to asof. */
+static void
+read_interactions(const char *path, const struct crm_custagg *a,
+    int32_t asof)
+{
+	struct crm_reader *r = open_side("interactions", path, "customer_id");
+	int ci = crm_reader_col(r, "customer_id");
+	int ti = crm_reader_col(r, "ts");
+	int si = crm_reader_col(r, "satisfaction");
+	struct crm_rec rec;
+
+	if (ti < 0)
+		errx(2, "--interactions: %s: missing column 'ts'", path);
+	while (next_record(r, &rec)) {
+		const struct crm_field *id = &rec.f[ci], *tf = &rec.f[ti];
+		const struct crm_cust *c;
+		struct contact *k;
+		const char *e;
+		int64_t sat = 0;
+		int32_t day;
+
+		if (id->n == 0) {
+			bad(r, rec.line, ci, NULL, "empty");
+			continue;
+		}
+		if ((e = ts_day(tf, &day))) {
+			bad(r, rec.line, ti, tf->n ? tf : NULL, e);
+			continue;
+		}
+		if (si >= 0 && rec.f[si].n && crm_int_parse(rec.f[si].p,
+		    rec.f[si].n, 1, 5, &sat)) {
+			bad(r, rec.line, si, &rec.f[si], "out of range 1-5");
+			continue;
+		}
+		if (day > asof || !(c = crm_custagg_find(a, id->p, id->n)))
+			continue;
+		k = contact_get(c);
+		k->contacts++;
+		if (day > k->last_contact)
+			k->last_contact = day;
+		if (sat) {
+			k->rated++;
+			k->sat_sum += (uint64_t)sat;
+		}
+	}
+	crm_reader_close(r);
+}
+
+/* Count the complaints of customers with purchases, as their events up
+ * to asof leave them. */
+static void
+read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
+{
+	struct crm_reader *r = open_side("complaints", path, "complaint_id");
+	struct crm_complaint_fold *f = crm_complaint_fold_new();
+	struct crm_complaint_cols cols;
+	struct crm_rec rec;
+	char err[512];
+	size_t i;
+
+	if (crm_complaint_cols_find(&cols, r, err, sizeof err) < 0)
+		errx(2, "--complaints: %s", err);
+	while (next_record(r, &rec)) {
+		const char *why;
+		int32_t day;
+		int col;
+
+		/* a bad timestamp is the fold's to report */
+		if (!ts_day(&rec.f[cols.ts], &day) && day > asof)
+			continue;
+		if (crm_complaint_fold_add(f, &cols, &rec, &why, &col) < 0)
+			bad(r, rec.line, col, col >= 0 &&
+			    (size_t)col < rec.nf ? &rec.f[col] : NULL, why);
+	}
+	crm_reader_close(r);
+	for (i = 0; i < crm_complaint_fold_count(f); i++) {
+		const struct crm_complaint *k = crm_complaint_fold_at(f, i);
+		const struct crm_cust *c = crm_custagg_find(a, k->customer_id,
+		    strlen(k->customer_id));
+		struct contact *x;
+
+		if (!c)
+			continue;
+		x = contact_get(c);
+		x->complaints++;
+		if (crm_complaint_status_active(k->status))
+			x->open++;
+	}
+	crm_complaint_fold_free(f);
 }
 
 /* --- scoring ------------------------------------------------------------- */
@@ -1005,6 +1208,38 @@ static const char *const cols[] = {
 	"clv"
 };
 
+/* The columns of this run: cols (without the model's unless it runs),
+ * then those of --interactions and --complaints; whether each is a
+ * number (for JSON Lines). */
+static const char *outcols[32];
+static unsigned char outnum[32];
+static size_t noutcols;
+
+static void
+outcol(const char *name, int numeric)
+{
+	outcols[noutcols] = name;
+	outnum[noutcols++] = (unsigned char)numeric;
+}
+
+static void
+outcols_init(const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < (o->bgnbd ? 21u : 18u); i++)
+		outcol(cols[i], i >= 3 && (i < 12 || i > 16));
+	if (o->interactions) {
+		outcol("contacts", 1);
+		outcol("last_contact", 0);
+		outcol("satisfaction", 1);
+	}
+	if (o->complaints) {
+		outcol("complaints", 1);
+		outcol("open_complaints", 1);
+	}
+}
+
 static void
 print_params(const struct model *m)
 {
@@ -1104,7 +1339,6 @@ struct outjob {
 	const struct model *m;
 	double disc;
 	struct crm_out *out;
-	size_t ncols;
 	int header;             /* write the header line */
 };
 
@@ -1261,6 +1495,35 @@ put_row(char *p, const struct outjob *j, const struct row *r,
 	return p;
 }
 
+/* The columns of --interactions and --complaints for entry k (NULL: the
+ * customer has none of either). */
+static void
+contact_fields(struct crm_writer *w, const struct opts *o,
+    const struct contact *k)
+{
+	if (o->interactions) {
+		unum(w, k ? k->contacts : 0);
+		if (k && k->contacts)
+			date(w, k->last_contact);
+		else
+			crm_writer_str(w, "");
+		if (k && k->rated) {
+			/* the mean to two decimals, half up, in integers */
+			uint64_t v = (k->sat_sum * 200 + k->rated) /
+			    (2 * (uint64_t)k->rated);
+
+			crm_writer_fieldf(w, "%llu.%02llu",
+			    (unsigned long long)(v / 100),
+			    (unsigned long long)(v % 100));
+		} else
+			crm_writer_str(w, "");
+	}
+	if (o->complaints) {
+		unum(w, k ? k->complaints : 0);
+		unum(w, k ? k->open : 0);
+	}
+}
+
 /* Write rows[lo..hi) to out. */
 static void *
 write_rows(void *arg)
@@ -1276,12 +1539,11 @@ write_rows(void *arg)
 	datecache_init(dc);
 	crm_writer_init(&w, j->out, o->fmt);
 	w.excel_safe = o->excel_safe;
-	crm_writer_header_names(&w, cols, j->ncols);
+	crm_writer_header_names(&w, outcols, noutcols);
 	if (!j->header)
 		j->out->n = 0;  /* a memory stream: drop the header line */
-	for (i = 3; i < j->ncols; i++)
-		if (i != 12 && i != 13 && i != 14 && i != 15 && i != 16)
-			crm_writer_numeric(&w, i, 1);
+	for (i = 0; i < noutcols; i++)
+		crm_writer_numeric(&w, i, outnum[i]);
 	for (i = j->lo; i < j->hi; i++) {
 		const struct row *r = &j->rows[i];
 		char rfm[4];
@@ -1290,8 +1552,9 @@ write_rows(void *arg)
 		/* the customers are scattered: fetch the one 16 rows ahead */
 		if (i + 16 < j->hi)
 			__builtin_prefetch(j->rows[i + 16].c);
-		if (o->fmt == CRM_FMT_TSV && 2 * (size_t)r->c->idlen +
-		    segtsvmax + ROW_FIXED <= sizeof line) {
+		if (o->fmt == CRM_FMT_TSV && !ctab_on &&
+		    2 * (size_t)r->c->idlen + segtsvmax + ROW_FIXED <=
+		    sizeof line) {
 			char *e = put_row(line, j, r, dc);
 
 			if (e) {
@@ -1335,6 +1598,8 @@ write_rows(void *arg)
 				crm_writer_str(&w, "");
 			}
 		}
+		if (ctab_on)
+			contact_fields(&w, o, contact_find(r->c));
 		crm_writer_end(&w);
 	}
 	crm_writer_release(&w);
@@ -1352,11 +1617,15 @@ report(struct crm_custagg *a, const struct opts *o)
 	struct model m;
 	struct keyspan ks;
 	double disc = discount_factor(o);
-	size_t ncols = o->bgnbd ? 21 : 18;
 
 	if (asof == CRM_DATE_INVALID)
 		asof = crm_custagg_maxday(a);
 	asof_day = asof;
+	outcols_init(o);
+	if (o->interactions && !o->print_params)
+		read_interactions(o->interactions, a, asof);
+	if (o->complaints && !o->print_params)
+		read_complaints(o->complaints, a, asof);
 	for (i = 0; i < 4; i++)
 		tierlen[i] = strlen(crm_tier_names[i]);
 	for (i = 0; i < 5; i++)
@@ -1413,9 +1682,8 @@ report(struct crm_custagg *a, const struct opts *o)
 			size_t mid = nr - lo < OUT_CHUNK ? nr : lo + OUT_CHUNK;
 			size_t hi = nr - mid < OUT_CHUNK ? nr : mid + OUT_CHUNK;
 			struct outjob j[2] = {
-				{ o, rows, lo, mid, &m, disc, &mem[0], ncols,
-				    lo == 0 },
-				{ o, rows, mid, hi, &m, disc, &mem[1], ncols, 0 }
+				{ o, rows, lo, mid, &m, disc, &mem[0], lo == 0 },
+				{ o, rows, mid, hi, &m, disc, &mem[1], 0 }
 			};
 
 			mem[0].n = mem[1].n = 0;
@@ -1444,6 +1712,7 @@ main(int argc, char *argv[])
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "churn-days", required_argument, NULL, 'c' },
 		{ "churn-model", required_argument, NULL, 'M' },
+		{ "complaints", required_argument, NULL, 'k' },
 		{ "csv", no_argument, NULL, 'C' },
 		{ "discount", required_argument, NULL, 'd' },
 		{ "excel-safe", no_argument, NULL, 'E' },
@@ -1452,6 +1721,7 @@ main(int argc, char *argv[])
 		{ "gap-factor", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "horizon", required_argument, NULL, 'H' },
+		{ "interactions", required_argument, NULL, 'i' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "partial", no_argument, NULL, 'p' },
 		{ "period-days", required_argument, NULL, 'P' },
@@ -1515,6 +1785,12 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(0);
+		case 'i':
+			o.interactions = optarg;
+			break;
+		case 'k':
+			o.complaints = optarg;
+			break;
 		case 'M':
 			if (strcmp(optarg, "bgnbd") == 0)
 				o.bgnbd = 1;
@@ -1568,6 +1844,22 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
 		errx(2, "--excel-safe applies to --format csv only");
+	ctab_on = o.interactions || o.complaints;
+	if (ctab_on && partial)
+		errx(2, "--interactions and --complaints apply to the report, "
+		    "not to --partial");
+	if (ctab_on) {
+		int stdin_tx = argc == 0;
+
+		for (i = 0; i < argc; i++)
+			stdin_tx |= strcmp(argv[i], "-") == 0;
+		if ((o.interactions && strcmp(o.interactions, "-") == 0 &&
+		    (stdin_tx || (o.complaints &&
+		    strcmp(o.complaints, "-") == 0))) ||
+		    (o.complaints && strcmp(o.complaints, "-") == 0 &&
+		    stdin_tx))
+			errx(2, "standard input can be read only once");
+	}
 
 	if (!asof && (asof = getenv("CRM_AS_OF")) && !*asof)
 		asof = NULL;
@@ -1611,6 +1903,7 @@ main(int argc, char *argv[])
 	else
 		report(agg, &o);
 	crm_custagg_free(agg);
+	free(ctab);
 	crm_out_close(&crm_stdout);
 	return status;
 }

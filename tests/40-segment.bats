@@ -517,6 +517,144 @@ crm-segment: nosuch.tsv: No such file or directory"
 	assert_line --index 1 --regexp '^usage: crm-segment '
 }
 
+# ---- --interactions and --complaints ----
+
+@test "crm-segment: --interactions and --complaints add contacts, last contact, mean satisfaction and complaints up to the as-of day" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --interactions interactions.tsv \
+	    --complaints complaints.tsv tx.tsv
+	assert_success
+	local all=$output
+	output=$(printf '%s\n' "$all" | cut -f 1-18)
+	golden expected.tsv
+	output=$(printf '%s\n' "$all" | cut -f 1,19-)
+	golden expected-contacts.tsv
+}
+
+@test "crm-segment: each of --interactions and --complaints adds its own columns, after the model's" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --interactions interactions.tsv tx.tsv
+	assert_success
+	assert_line --index 0 $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned\tcontacts\tlast_contact\tsatisfaction'
+	assert_line --index 1 --regexp $'^c01\t.*\t3\t2026-06-26\t4.50$'
+	# (ten customers are too few for the fit: its columns stay empty)
+	run --separate-stderr crm-segment --as-of 2026-06-30 \
+	    --complaints complaints.tsv --churn-model bgnbd tx.tsv
+	assert_failure 1
+	assert_line --index 0 --regexp $'\tchurned\tp_alive\texpected_purchases\tclv\tcomplaints\topen_complaints$'
+	assert_line --index 1 --regexp $'^c01\t.*\tstable\t0\t\t\t\t2\t1$'
+}
+
+@test "crm-segment: JSON Lines writes the added counts as numbers and a missing mean as null" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --format jsonl \
+	    --interactions interactions.tsv --complaints complaints.tsv tx.tsv
+	assert_success
+	assert_line --index 0 --regexp '"churned":0,"contacts":3,"last_contact":"2026-06-26","satisfaction":4.50,"complaints":2,"open_complaints":1\}$'
+	assert_line --index 2 --regexp '"contacts":0,"last_contact":"","satisfaction":null,"complaints":0,"open_complaints":0\}$'
+}
+
+@test "crm-segment: contacts and mean satisfaction of thousands of customers agree with awk" {
+	crm-gen --customers 3000 transactions 20000 >tx.tsv
+	crm-gen --customers 3500 interactions 30000 >in.tsv
+	run crm-segment --as-of 2026-11-22 --interactions in.tsv tx.tsv
+	assert_success
+	printf '%s\n' "$output" | cut -f 1,19,20,21 >got.tsv
+	# the same from awk: interactions on or before the as-of day of the
+	# customers who bought, last contact, mean satisfaction half up
+	awk -F '\t' -v OFS='\t' '
+		FNR == 1 { next }
+		NR == FNR { bought[$1]; next }
+		substr($2, 1, 10) <= "2026-11-22" && ($3 in bought) {
+			n[$3]++
+			if (substr($2, 1, 10) > last[$3])
+				last[$3] = substr($2, 1, 10)
+			if ($10 != "") { k[$3]++; sum[$3] += $10 }
+		}
+		END {
+			for (c in bought) {
+				m = k[c] ? sprintf("%d.%02d",
+				    int((sum[c] * 200 + k[c]) / (2 * k[c]) / 100),
+				    int((sum[c] * 200 + k[c]) / (2 * k[c])) % 100) : ""
+				print c, n[c] + 0, last[c], m
+			}
+		}' tx.tsv in.tsv | LC_ALL=C sort >want.tsv
+	tail -n +2 got.tsv >got-rows.tsv
+	run diff want.tsv got-rows.tsv
+	assert_success
+	assert_equal "$(wc -l <want.tsv)" "$(cut -f 1 tx.tsv | tail -n +2 | sort -u | wc -l)"
+}
+
+@test "crm-segment: --merge takes --interactions too and gives the single-run output" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --interactions interactions.tsv \
+	    --complaints complaints.tsv tx.tsv
+	local want=$output
+	run sh -c 'crm-segment --as-of 2026-06-30 --partial tx.tsv |
+	    crm-segment --as-of 2026-06-30 --merge \
+	    --interactions interactions.tsv --complaints complaints.tsv'
+	assert_success
+	assert_equal "$output" "$want"
+}
+
+@test "crm-segment: bad interactions and complaint events are reported with file, line and field, the rest counted, exit 1" {
+	printf 'id\tts\tcustomer_id\tsatisfaction\nI1\t2026-13-01T10:00:00+08:00\tc01\t5\nI2\t2026-06-01T10:00:00\tc01\t5\nI3\t2026-06-01T10:00:00+08:00\t\t5\nI4\t2026-06-01T10:00:00+08:00\tc01\t6\nI5\t2026-06-01T10:00:00+08:00\tc01\t\nI6\t\tc01\t\n' >bad-i.tsv
+	printf 'complaint_id\tts\tevent\tcustomer_id\nK9\t2026-06-01T10:00:00+08:00\trespond\tc01\nK1\t2026-06-01T10:00:00+08:00\topen\tc01\nK1\t2026-06-02T10:00:00+08:00\tfly\t\nK1\tsoon\tresolve\t\n' >bad-k.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 \
+	    --interactions bad-i.tsv --complaints bad-k.tsv "$S/tx.tsv"
+	assert_failure 1
+	assert_equal "$stderr" "crm-segment: bad-i.tsv:2: ts: month out of range '2026-13-01T10:00:00+08:00'
+crm-segment: bad-i.tsv:3: ts: missing UTC offset '2026-06-01T10:00:00'
+crm-segment: bad-i.tsv:4: customer_id: empty
+crm-segment: bad-i.tsv:5: satisfaction: out of range 1-5 '6'
+crm-segment: bad-i.tsv:7: ts: missing
+crm-segment: bad-k.tsv:2: event: complaint was not opened 'respond'
+crm-segment: bad-k.tsv:4: event: unknown event 'fly'
+crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
+	assert_line --index 1 --regexp $'^c01\t.*\t1\t2026-06-01\t\t1\t1$'
+	assert_equal "${#lines[@]}" 11
+}
+
+@test "crm-segment: an unreadable or headless --interactions or --complaints file is fatal (exit 2), with no output" {
+	printf 'customer_id\tday\n' >nots.tsv
+	: >empty.tsv
+	run --separate-stderr crm-segment --interactions nosuch.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: --interactions: nosuch.tsv: No such file or directory"
+	assert_output ""
+	run --separate-stderr crm-segment --interactions nots.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: --interactions: nots.tsv: missing column 'ts'"
+	assert_output ""
+	run --separate-stderr crm-segment --complaints nots.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: --complaints: nots.tsv: missing column 'complaint_id'"
+	run --separate-stderr crm-segment --complaints empty.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: --complaints: empty.tsv: empty file, no header"
+	printf 'complaint_id\tcustomer_id\n' >noevent.tsv
+	run --separate-stderr crm-segment --complaints noevent.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: --complaints: noevent.tsv: no ts column"
+}
+
+@test "crm-segment: --interactions and --complaints are refused with --partial and where standard input would be read twice" {
+	run --separate-stderr crm-segment --partial --interactions x.tsv "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: --interactions and --complaints apply to the report, not to --partial"
+	run --separate-stderr crm-segment --interactions - <"$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: standard input can be read only once"
+	run --separate-stderr crm-segment --interactions - --complaints - "$S/tx.tsv"
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: standard input can be read only once"
+	run crm-segment --as-of 2026-06-30 --interactions - "$S/tx.tsv" \
+	    <"$S/interactions.tsv"
+	assert_success
+	assert_line --index 1 --regexp $'^c01\t.*\t3\t2026-06-26\t4.50$'
+}
+
 @test "crm-segment: --help prints the synopsis on standard output, --version the version" {
 	run --separate-stderr crm-segment --help
 	assert_success
