@@ -567,7 +567,7 @@ contact_get(const struct crm_cust *c)
 }
 
 /* Open a file named in an option as a record stream; exit 2 when it
- * cannot be read or lacks the column need. */
+ * cannot be read or lacks the column need (NULL: the caller checks). */
 static struct crm_reader *
 open_side(const char *opt, const char *path, const char *need)
 {
@@ -582,7 +582,7 @@ open_side(const char *opt, const char *path, const char *need)
 			errx(2, "--%s: %s", opt, crm_reader_error(r));
 		errx(2, "--%s: %s: empty file, no header", opt, path);
 	}
-	if (crm_reader_col(r, need) < 0)
+	if (need && crm_reader_col(r, need) < 0)
 		errx(2, "--%s: %s: missing column '%s'", opt, path, need);
 	return r;
 }
@@ -655,7 +655,7 @@ read_interactions(const char *path, const struct crm_custagg *a,
 static void
 read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
 {
-	struct crm_reader *r = open_side("complaints", path, "complaint_id");
+	struct crm_reader *r = open_side("complaints", path, NULL);
 	struct crm_complaint_fold *f = crm_complaint_fold_new();
 	struct crm_complaint_cols cols;
 	struct crm_rec rec;

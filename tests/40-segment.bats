@@ -628,7 +628,7 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_output ""
 	run --separate-stderr crm-segment --complaints nots.tsv "$S/tx.tsv"
 	assert_failure 2
-	assert_equal "$stderr" "crm-segment: --complaints: nots.tsv: missing column 'complaint_id'"
+	assert_equal "$stderr" "crm-segment: --complaints: nots.tsv: no complaint_id column"
 	run --separate-stderr crm-segment --complaints empty.tsv "$S/tx.tsv"
 	assert_failure 2
 	assert_equal "$stderr" "crm-segment: --complaints: empty.tsv: empty file, no header"
