@@ -512,64 +512,62 @@ struct contact {
 
 static struct contact *ctab;
 static size_t cmask, cused;
-static int ctab_on;             /* --interactions or --complaints given */
 
-static size_t
-contact_slot(const struct crm_cust *c)
+/* The slot of c in ctab: its entry, or the free slot where it goes. */
+static struct contact *
+contact_probe(const struct crm_cust *c)
 {
 	/* customers are 64-byte aligned: the low bits carry nothing */
-	return (size_t)((((uintptr_t)c >> 6) * 0x9e3779b97f4a7c15ull) >> 24) &
-	    cmask;
+	size_t i = (size_t)((((uintptr_t)c >> 6) * 0x9e3779b97f4a7c15ull) >>
+	    24) & cmask;
+
+	while (ctab[i].c && ctab[i].c != c)
+		i = (i + 1) & cmask;
+	return &ctab[i];
 }
 
 /* The contact entry of c, or NULL. */
 static const struct contact *
 contact_find(const struct crm_cust *c)
 {
-	size_t i;
+	const struct contact *k;
 
 	if (!ctab)
 		return NULL;
-	for (i = contact_slot(c); ctab[i].c; i = (i + 1) & cmask)
-		if (ctab[i].c == c)
-			return &ctab[i];
-	return NULL;
+	k = contact_probe(c);
+	return k->c ? k : NULL;
 }
 
 /* The contact entry of c, new (zeroed) when there was none. */
 static struct contact *
 contact_get(const struct crm_cust *c)
 {
-	size_t i;
+	struct contact *k;
 
 	if (2 * (cused + 1) > cmask + 1) {
 		struct contact *old = ctab;
-		size_t n = old ? cmask + 1 : 0, k;
+		size_t n = old ? cmask + 1 : 0, i;
 
 		cmask = n ? 2 * n - 1 : 1023;
 		ctab = crm_xcalloc(cmask + 1, sizeof *ctab);
-		for (k = 0; k < n; k++)
-			if (old[k].c) {
-				for (i = contact_slot(old[k].c); ctab[i].c;
-				    i = (i + 1) & cmask)
-					;
-				ctab[i] = old[k];
-			}
+		for (i = 0; i < n; i++)
+			if (old[i].c)
+				*contact_probe(old[i].c) = old[i];
 		free(old);
 	}
-	for (i = contact_slot(c); ctab[i].c; i = (i + 1) & cmask)
-		if (ctab[i].c == c)
-			return &ctab[i];
-	ctab[i].c = c;
-	ctab[i].last_contact = INT32_MIN;
-	cused++;
-	return &ctab[i];
+	k = contact_probe(c);
+	if (!k->c) {
+		k->c = c;
+		k->last_contact = INT32_MIN;
+		cused++;
+	}
+	return k;
 }
 
 /* Open a file named in an option as a record stream; exit 2 when it
- * cannot be read or lacks the column need (NULL: the caller checks). */
+ * cannot be read or has no header. */
 static struct crm_reader *
-open_side(const char *opt, const char *path, const char *need)
+open_side(const char *opt, const char *path)
 {
 	struct crm_read_opts ro = { .format = CRM_IN_AUTO };
 	char err[512];
@@ -582,8 +580,6 @@ open_side(const char *opt, const char *path, const char *need)
 			errx(2, "--%s: %s", opt, crm_reader_error(r));
 		errx(2, "--%s: %s: empty file, no header", opt, path);
 	}
-	if (need && crm_reader_col(r, need) < 0)
-		errx(2, "--%s: %s: missing column '%s'", opt, path, need);
 	return r;
 }
 
@@ -607,14 +603,15 @@ static void
 read_interactions(const char *path, const struct crm_custagg *a,
     int32_t asof)
 {
-	struct crm_reader *r = open_side("interactions", path, "customer_id");
+	struct crm_reader *r = open_side("interactions", path);
 	int ci = crm_reader_col(r, "customer_id");
 	int ti = crm_reader_col(r, "ts");
 	int si = crm_reader_col(r, "satisfaction");
 	struct crm_rec rec;
 
-	if (ti < 0)
-		errx(2, "--interactions: %s: missing column 'ts'", path);
+	if (ci < 0 || ti < 0)
+		errx(2, "--interactions: %s: missing column '%s'", path,
+		    ci < 0 ? "customer_id" : "ts");
 	while (next_record(r, &rec)) {
 		const struct crm_field *id = &rec.f[ci], *tf = &rec.f[ti];
 		const struct crm_cust *c;
@@ -655,7 +652,7 @@ read_interactions(const char *path, const struct crm_custagg *a,
 static void
 read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
 {
-	struct crm_reader *r = open_side("complaints", path, NULL);
+	struct crm_reader *r = open_side("complaints", path);
 	struct crm_complaint_fold *f = crm_complaint_fold_new();
 	struct crm_complaint_cols cols;
 	struct crm_rec rec;
@@ -1534,6 +1531,7 @@ write_rows(void *arg)
 	struct crm_writer w;
 	char line[4096];
 	struct datecache *dc = crm_xmalloc(sizeof *dc);
+	int joined = o->interactions || o->complaints;
 	size_t i;
 
 	datecache_init(dc);
@@ -1552,7 +1550,7 @@ write_rows(void *arg)
 		/* the customers are scattered: fetch the one 16 rows ahead */
 		if (i + 16 < j->hi)
 			__builtin_prefetch(j->rows[i + 16].c);
-		if (o->fmt == CRM_FMT_TSV && !ctab_on &&
+		if (o->fmt == CRM_FMT_TSV && !joined &&
 		    2 * (size_t)r->c->idlen + segtsvmax + ROW_FIXED <=
 		    sizeof line) {
 			char *e = put_row(line, j, r, dc);
@@ -1598,7 +1596,7 @@ write_rows(void *arg)
 				crm_writer_str(&w, "");
 			}
 		}
-		if (ctab_on)
+		if (joined)
 			contact_fields(&w, o, contact_find(r->c));
 		crm_writer_end(&w);
 	}
@@ -1844,22 +1842,17 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
 		errx(2, "--excel-safe applies to --format csv only");
-	ctab_on = o.interactions || o.complaints;
-	if (ctab_on && partial)
+	if ((o.interactions || o.complaints) && partial)
 		errx(2, "--interactions and --complaints apply to the report, "
 		    "not to --partial");
-	if (ctab_on) {
-		int stdin_tx = argc == 0;
-
-		for (i = 0; i < argc; i++)
-			stdin_tx |= strcmp(argv[i], "-") == 0;
-		if ((o.interactions && strcmp(o.interactions, "-") == 0 &&
-		    (stdin_tx || (o.complaints &&
-		    strcmp(o.complaints, "-") == 0))) ||
-		    (o.complaints && strcmp(o.complaints, "-") == 0 &&
-		    stdin_tx))
-			errx(2, "standard input can be read only once");
-	}
+	/* the transactions, the interactions and the complaints may each
+	 * come from standard input, but only one of them */
+	for (i = 0; i < argc && strcmp(argv[i], "-") != 0; i++)
+		;
+	if ((argc == 0 || i < argc) +
+	    (o.interactions && !strcmp(o.interactions, "-")) +
+	    (o.complaints && !strcmp(o.complaints, "-")) > 1)
+		errx(2, "standard input can be read only once");
 
 	if (!asof && (asof = getenv("CRM_AS_OF")) && !*asof)
 		asof = NULL;
