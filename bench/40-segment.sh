@@ -5,10 +5,9 @@
 # sum; the report with its input through a pipe; the extra time of the
 # BG/NBD model; and the partial/merge path through GNU parallel with two
 # jobs beside one process (with its default two threads, and with each
-# side kept to one thread), with what the merge
-# alone, GNU parallel's split alone and its start alone cost, and the
-# floor no split over two cores can go below; and the memory of 5,000,000
-# customers.
+# side kept to one thread), with what the merge alone, GNU parallel's
+# split alone and its start alone cost, and the floor no split over two
+# cores can go below; and the memory of 5,000,000 customers.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
