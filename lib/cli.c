@@ -31,6 +31,19 @@ crm_cli_version(void)
 	exit(0);
 }
 
+void
+crm_cli_usage(int code, const char *text)
+{
+	if (code) {
+		fputs(text, stderr);
+		exit(code);
+	}
+	fputs(text, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(CRM_EXIT_FATAL, "standard output");
+	exit(CRM_EXIT_OK);
+}
+
 int
 crm_cli_stdout_tty(void)
 {

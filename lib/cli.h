@@ -18,6 +18,11 @@ enum {
 /* Print "PROG (crmkit) VERSION" on standard output and exit 0. */
 void crm_cli_version(void) __attribute__((noreturn));
 
+/* Print the usage text: on standard output and exit 0 for code 0 (--help),
+ * on standard error and exit code otherwise.  For --help the write is
+ * checked as --version's is, so `--help >/dev/full` fails with exit 2. */
+void crm_cli_usage(int code, const char *text) __attribute__((noreturn));
+
 /* Is standard output a terminal? (Chooses table vs TSV defaults.) */
 int crm_cli_stdout_tty(void);
 /* Is standard error a terminal? (Progress reports.) */
