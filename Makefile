@@ -44,7 +44,8 @@ REPLAYS  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 # missing ones (apt-get, through sudo when not root).
 DEPS_BUILD = gcc make libc6-dev libcsv-dev libpcre2-dev
 DEPS_TEST  = bats bats-support bats-assert parallel gawk mandoc libxml2-utils
-DEPS_BENCH = miller datamash sqlite3 csvkit hyperfine gawk parallel time
+DEPS_BENCH = miller datamash sqlite3 csvkit hyperfine gawk parallel time \
+	python3-pandas
 DEPS_FUZZ  = clang libclang-rt-14-dev
 
 .PHONY: all deps deps-bench deps-fuzz check unit demo install uninstall \
@@ -57,6 +58,7 @@ deps:
 
 deps-bench:
 	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_BENCH)
+	@sh tools/bench-peers.sh build/bench-node || true
 
 deps-fuzz:
 	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_FUZZ)
@@ -108,7 +110,7 @@ demo: deps
 
 lint:
 	mandoc -T lint -W warning $(MANS)
-	shellcheck -S warning -s sh tools/deps.sh tests/run demo/run fuzz/run \
+	shellcheck -S warning -s sh tools/deps.sh tools/bench-peers.sh tests/run demo/run fuzz/run \
 		bench/run bench/*.sh
 	$(MAKE) --no-print-directory clean-objs
 	$(MAKE) --no-print-directory CFLAGS='-O2 -g -Werror' all unit
