@@ -94,7 +94,7 @@ ll_one(const struct crm_bgnbd_params *p, double x, double tx, double T)
 
 double
 crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
-    const struct crm_bgnbd_obs *o, size_t n)
+    const struct crm_model_obs *o, size_t n)
 {
 	double s = 0;
 
@@ -282,7 +282,7 @@ crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
  * alone are computed once per distinct x and weighted by its total weight.
  */
 struct fitdata {
-	const struct crm_bgnbd_obs *o;
+	const struct crm_model_obs *o;
 	size_t n;
 	size_t *xi;		/* index into xs for each observation */
 	double *xs, *xw;	/* distinct x values and their weights */
@@ -331,7 +331,7 @@ distinct(const double *v, size_t n, double **vals, size_t *nv, size_t *idx)
 }
 
 static void
-fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
+fitdata_init(struct fitdata *fd, const struct crm_model_obs *o, size_t n)
 {
 	memset(fd, 0, sizeof *fd);
 	fd->o = o;
@@ -400,7 +400,7 @@ exp_terms(void *arg)
 	double r = j->r;
 
 	for (size_t i = j->lo; i < j->hi; i++) {
-		const struct crm_bgnbd_obs *o = &fd->o[i];
+		const struct crm_model_obs *o = &fd->o[i];
 
 		if (o->weight == 0 || o->x == 0)
 			continue;
@@ -484,7 +484,7 @@ objective(struct fitdata *fd, const double *th, double *g)
 		crm_run_two(exp_terms, &j[0], &j[1]);
 	}
 	for (size_t i = 0; i < fd->n; i++) {
-		const struct crm_bgnbd_obs *o = &fd->o[i];
+		const struct crm_model_obs *o = &fd->o[i];
 		double w = o->weight;
 		if (w == 0)
 			continue;
@@ -544,7 +544,7 @@ optim_objective(void *arg, const double *th, double *g)
 }
 
 static int
-obs_ok(const struct crm_bgnbd_obs *o)
+obs_ok(const struct crm_model_obs *o)
 {
 	return isfinite(o->weight) && o->weight >= 0 && isfinite(o->x) &&
 	    o->x >= 0 && o->x == floor(o->x) && isfinite(o->T) &&
@@ -552,7 +552,7 @@ obs_ok(const struct crm_bgnbd_obs *o)
 }
 
 int
-crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
+crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_bgnbd_fit *out)
 {
 	double wsum = 0, wx = 0, wT = 0;
@@ -621,3 +621,46 @@ crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
 			out->converged = 0;
 	return out->converged ? 0 : -1;
 }
+
+/* ---- model.h entry ------------------------------------------------- */
+
+static const char *const bgnbd_par_names[] = { "r", "alpha", "a", "b" };
+
+static int
+model_fit(const struct crm_model_obs *o, size_t n, struct crm_model_fit *out)
+{
+	struct crm_bgnbd_fit f;
+	int rc = crm_bgnbd_fit(o, n, &f);
+
+	memset(out, 0, sizeof *out);
+	out->p[0] = f.p.r;
+	out->p[1] = f.p.alpha;
+	out->p[2] = f.p.a;
+	out->p[3] = f.p.b;
+	out->loglik = f.loglik;
+	out->customers = f.customers;
+	out->iterations = f.iterations;
+	out->converged = f.converged;
+	return rc;
+}
+
+static double
+model_p_alive(const double *p, const struct crm_model_obs *o)
+{
+	const struct crm_bgnbd_params bp = { p[0], p[1], p[2], p[3] };
+
+	return crm_bgnbd_p_alive(&bp, o->x, o->tx, o->T);
+}
+
+static double
+model_expected(const double *p, const struct crm_model_obs *o, double t)
+{
+	const struct crm_bgnbd_params bp = { p[0], p[1], p[2], p[3] };
+
+	return crm_bgnbd_expected(&bp, o->x, o->tx, o->T, t);
+}
+
+const struct crm_model crm_model_bgnbd = {
+	"bgnbd", NPAR, bgnbd_par_names, model_fit, model_p_alive,
+	model_expected
+};

@@ -193,7 +193,7 @@ test_p_alive(void)
 static void
 test_loglik(void)
 {
-	static const struct crm_bgnbd_obs o[] = {
+	static const struct crm_model_obs o[] = {
 		{ 0, 0, 38.86, 3 },
 		{ 1, 1.71, 38.86, 1 },
 		{ 2, 30.43, 38.86, 2.5 },
@@ -264,7 +264,7 @@ test_simulate(void)
 static int
 cmp_obs(const void *u, const void *v)
 {
-	const struct crm_bgnbd_obs *a = u, *b = v;
+	const struct crm_model_obs *a = u, *b = v;
 
 	if (a->x != b->x)
 		return a->x < b->x ? -1 : 1;
@@ -276,7 +276,7 @@ cmp_obs(const void *u, const void *v)
 }
 
 static double
-ll_theta(const double *th, const struct crm_bgnbd_obs *o, size_t n)
+ll_theta(const double *th, const struct crm_model_obs *o, size_t n)
 {
 	struct crm_bgnbd_params p = { exp(th[0]), exp(th[1]), exp(th[2]),
 		exp(th[3]) };
@@ -327,7 +327,7 @@ test_fit(void)
 {
 	const struct crm_bgnbd_params truth = { 0.25, 4, 0.8, 2.5 };
 	const int ncust = 20000;
-	struct crm_bgnbd_obs *o = calloc(ncust, sizeof *o);
+	struct crm_model_obs *o = calloc(ncust, sizeof *o);
 	struct crm_bgnbd_fit fit;
 	uint64_t seed = 20050101;
 	size_t n = 0;
@@ -421,7 +421,7 @@ test_fit(void)
 static void
 test_degenerate(void)
 {
-	struct crm_bgnbd_obs o[] = {
+	struct crm_model_obs o[] = {
 		{ 0, 0, 30, 10 },
 		{ 0, 0, 40, 5 },
 	};
@@ -437,7 +437,7 @@ test_degenerate(void)
 	unit_inteq(fit.customers, 15, "fit with every x = 0 counts customers");
 
 	/* one customer cannot identify four parameters */
-	struct crm_bgnbd_obs one = { 2, 30.43, 38.86, 1 };
+	struct crm_model_obs one = { 2, 30.43, 38.86, 1 };
 	int rc = crm_bgnbd_fit(&one, 1, &fit);
 	UNIT_OK(rc == -1 && fit.converged == 0,
 	    "fit of a single customer reports no convergence");
@@ -445,7 +445,7 @@ test_degenerate(void)
 	    isfinite(fit.p.a) && isfinite(fit.p.b) && isfinite(fit.loglik),
 	    "fit of a single customer leaves finite parameters");
 
-	struct crm_bgnbd_obs bad;
+	struct crm_model_obs bad;
 	unit_inteq(crm_bgnbd_fit(o, 0, &fit), -2, "fit of nothing returns -2");
 	UNIT_OK(isnan(fit.p.r) && fit.converged == 0,
 	    "fit of nothing leaves NaN parameters");
@@ -479,7 +479,7 @@ test_fit_threads(void)
 {
 	const struct crm_bgnbd_params truth = { 0.6, 2.5, 0.4, 9 };
 	const int n = 60000;
-	struct crm_bgnbd_obs *o = calloc(n, sizeof *o);
+	struct crm_model_obs *o = calloc(n, sizeof *o);
 	struct crm_bgnbd_fit one, two;
 	uint64_t seed = 77;
 
