@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "segment.h"
 #include "unit.h"
 
 static const struct crm_bgnbd_params cdnow = { 0.243, 4.414, 0.793, 2.426 };
@@ -261,20 +262,6 @@ test_simulate(void)
 	    "simulated share with x(39) = 0 agrees with P(X(39) = 0)");
 }
 
-static int
-cmp_obs(const void *u, const void *v)
-{
-	const struct crm_model_obs *a = u, *b = v;
-
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->tx != b->tx)
-		return a->tx < b->tx ? -1 : 1;
-	if (a->T != b->T)
-		return a->T < b->T ? -1 : 1;
-	return 0;
-}
-
 static double
 ll_theta(const double *th, const struct crm_model_obs *o, size_t n)
 {
@@ -335,24 +322,24 @@ test_fit(void)
 
 	if (!o)
 		abort();
-	/* T spread evenly over 20..78 whole weeks; purchases kept to the day */
+	/* T spread evenly over 20..78 whole weeks; purchases kept to the
+	 * day, as crm-segment sees them: rows grouped by the library */
+	struct crm_segment_row *rows = calloc(ncust, sizeof *rows);
+	const int32_t asof = 20000;
+
+	if (!rows)
+		abort();
 	for (int i = 0; i < ncust; i++) {
 		double T = 20 + i % 59, x, tx;
 		crm_bgnbd_simulate(&truth, T, &seed, &x, &tx);
-		o[i].x = x;
-		o[i].tx = floor(tx * 7) / 7;
-		o[i].T = T;
-		o[i].weight = 1;
+		rows[i].first = asof - (int32_t)T * 7;
+		rows[i].last = rows[i].first + (int32_t)floor(tx * 7);
+		rows[i].days = (uint32_t)x + 1;
 		sx += x;
 		sT += T;
 	}
-	qsort(o, ncust, sizeof *o, cmp_obs);
-	for (int i = 0; i < ncust; i++) {
-		if (n > 0 && cmp_obs(&o[n - 1], &o[i]) == 0)
-			o[n - 1].weight += 1;
-		else
-			o[n++] = o[i];
-	}
+	n = crm_segment_group(rows, (size_t)ncust, asof, 7, o);
+	free(rows);
 	UNIT_OK(n < (size_t)ncust / 2, "grouping merges identical customers");
 
 	int rc = crm_bgnbd_fit(o, n, &fit);
