@@ -17,18 +17,9 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "strmap.h"
 #include "unit.h"
 #include "value.h"
-
-static uint64_t
-next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static int
 emit(long n, uint64_t seed)
@@ -42,7 +33,7 @@ emit(long n, uint64_t seed)
 
 	printf("customer_id\tdate\tamount\n");
 	for (i = 0; i < n; i++) {
-		int32_t first = start + (int32_t)(next(&seed) % 184);
+		int32_t first = start + (int32_t)(crm_splitmix64(&seed) % 184);
 		double T = asof - first, x, tx;
 		char d[11];
 		int32_t last;
@@ -50,7 +41,7 @@ emit(long n, uint64_t seed)
 		crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
 		crm_date_format(first, d);
 		printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
-		    10 + (int)(next(&seed) % 90), (int)(next(&seed) % 100));
+		    10 + (int)(crm_splitmix64(&seed) % 90), (int)(crm_splitmix64(&seed) % 100));
 		if (x < 1)
 			continue;
 		/* the last repeat on day first + ceil(tx), the others spread
@@ -64,8 +55,8 @@ emit(long n, uint64_t seed)
 
 			crm_date_format(day, d);
 			printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
-			    10 + (int)(next(&seed) % 90),
-			    (int)(next(&seed) % 100));
+			    10 + (int)(crm_splitmix64(&seed) % 90),
+			    (int)(crm_splitmix64(&seed) % 100));
 		}
 	}
 	return fflush(stdout) == EOF;
