@@ -700,3 +700,66 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
 	assert_equal "$(printf '%s\n' "$mv_all" | wc -l)" "$((n + 1))"
 }
+
+# ---- the environment, the locale and the exit statuses ----
+
+@test "crm-segment: a bad CRM_AS_OF is blamed on the environment variable, not on --as-of" {
+	CRM_AS_OF=bogus run crm-segment /dev/null
+	assert_failure 2
+	assert_output "crm-segment: CRM_AS_OF: not a timestamp: 'bogus'"
+	# --as-of wins over the variable, and an empty variable is no variable
+	CRM_AS_OF=bogus run crm-segment --as-of 2026-06-30 "$S/tx.tsv"
+	assert_success
+	golden "$S/expected.tsv"
+	CRM_AS_OF= run crm-segment /dev/null
+	assert_success
+	run crm-segment --as-of '' /dev/null
+	assert_failure 2
+	assert_output "crm-segment: --as-of: not a timestamp: ''"
+}
+
+@test "crm-segment: --help to a full disk fails (exit 2) with a message" {
+	run bash -c 'crm-segment --help >/dev/full'
+	assert_failure 2
+	assert_output "crm-segment: standard output: No space left on device"
+}
+
+@test "crm-segment: --help lists the models of the table" {
+	run crm-segment --help
+	assert_success
+	assert_output --partial "[--churn-model none|bgnbd]"
+}
+
+@test "crm-segment: numbers are written with a '.' whatever the locale says" {
+	crm-gen --seed 5 --customers 300 transactions 3000 | cut -f 1-3 >tx.tsv
+	LC_ALL=C run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+	assert_success
+	want=$output
+	[[ "$want" == *$'\t0.'* ]]
+	for loc in C.UTF-8 de_DE.UTF-8 fr_FR.UTF-8 ru_RU.UTF-8; do
+		LC_ALL=$loc run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+		assert_equal "$output" "$want"
+		LC_ALL=C LC_NUMERIC=$loc run crm-segment --print-params --as-of 2026-11-22 tx.tsv
+		assert_line --regexp '^loglik	-[0-9]+\.[0-9]{4}$'
+	done
+}
+
+@test "crm-segment: --print-params prints the chosen model's parameters, the first model's without one" {
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params "$S/tx.tsv"
+	want=$output
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd --print-params "$S/tx.tsv"
+	assert_equal "$output" "$want"
+	"$SIM" --emit 2000 11 >sim.tsv
+	run crm-segment --as-of 2026-06-30 --churn-model bgnbd --print-params sim.tsv
+	assert_success
+	run cut -f 1 <<<"$output"
+	assert_output $'param\nr\nalpha\na\nb\nloglik\ncustomers\niterations\nconverged'
+}
+
+@test "crm-segment: the source states exit statuses by name (CRM_EXIT_*), never as numbers" {
+	src="$BATS_TEST_DIRNAME/../cmd/crm-segment.c"
+	run grep -nE '\b(errx?|exit|usage|crm_cli_usage)\([0-9]' "$src"
+	assert_failure 1
+	run grep -c 'CRM_EXIT_FATAL' "$src"
+	(( output > 20 ))
+}
