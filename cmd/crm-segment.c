@@ -37,6 +37,7 @@ struct opts {
 	int64_t tiers[3];       /* cumulative, hundredths of a percent */
 	int64_t abc[2];         /* hundredths of a percent */
 	const struct crm_model *model;  /* --churn-model, NULL: none */
+	const struct crm_spend_model *spend;    /* --spend-model, or NULL */
 	double unit;            /* days per time unit */
 	double horizon, discount;
 	int print_params;
@@ -721,8 +722,82 @@ discount_factor(const struct opts *o)
 	return sum / (double)h;
 }
 
+struct spendfit;
+
+/* The purchase model's parameters, then the spend model's. */
 static void
-print_params(const struct fitted *m)
+print_params(const struct fitted *m, const struct spendfit *sp);
+
+/* --- the spend model ---------------------------------------------------- */
+
+struct spendfit {
+	const struct crm_spend_model *model;    /* NULL: none */
+	struct crm_model_fit fit;
+	int ok;
+	long left_out;          /* customers the fit could not take */
+	double *expected;       /* by row; NaN: no figure */
+};
+
+/*
+ * Fit the spend model on the repeat customers' mean spend per repeat
+ * occasion (purchase day after the first), in currency units: the
+ * revenue less the first day's, over the days after the first.
+ * Customers with no repeat day, or a mean of zero or less, are left out
+ * of the fit and counted; the first get the population's figure, the
+ * second none.
+ */
+static void
+fit_spend(const row_t *rows, size_t n, struct spendfit *m)
+{
+	const char *name = m->model->name;
+	struct crm_spend_obs *obs = crm_xmalloc(crm_mulsz(n ? n : 1,
+	    sizeof *obs)), *all = crm_xmalloc(crm_mulsz(n ? n : 1,
+	    sizeof *all));
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct crm_custday_it it;
+		double x = rows[i].days - 1, mx = 0;
+
+		if (x > 0) {
+			crm_cust_days(rows[i].c, &it);
+			crm_custday_next(&it);
+			mx = (double)(rows[i].revenue - it.amount) / 100 / x;
+		}
+		all[i].x = x;
+		all[i].mx = mx;
+		all[i].weight = 1;
+		if (x > 0 && mx > 0)
+			obs[k++] = all[i];
+		else
+			m->left_out++;
+	}
+	m->ok = 0;
+	if (k == 0) {
+		warnx("%s: no repeat customers with a positive mean spend to "
+		    "fit", name);
+		status = CRM_EXIT_REJECT;
+	} else {
+		int rc = m->model->fit(obs, k, &m->fit);
+
+		m->ok = rc == 0 && m->fit.converged;
+		if (!m->ok) {
+			warnx("%s: the fit did not converge (customers: %ld, "
+			    "iterations: %d): no parameters or expected_spend",
+			    name, m->fit.customers, m->fit.iterations);
+			status = CRM_EXIT_REJECT;
+		}
+	}
+	m->expected = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof(double)));
+	for (i = 0; i < n; i++)
+		m->expected[i] = m->ok && (all[i].x == 0 || all[i].mx > 0) ?
+		    m->model->expected(m->fit.p, &all[i]) : NAN;
+	free(all);
+	free(obs);
+}
+
+static void
+print_params(const struct fitted *m, const struct spendfit *sp)
 {
 	struct crm_writer w;
 	static const char *const h[] = { "param", "value" };
@@ -730,6 +805,9 @@ print_params(const struct fitted *m)
 	crm_writer_init(&w, &crm_stdout, CRM_FMT_TSV);
 	crm_writer_header_names(&w, h, 2);
 	crm_model_write_params(m->model, &m->fit, m->ok, &w);
+	if (sp->model)
+		crm_spend_model_write_params(sp->model, &sp->fit, sp->ok,
+		    sp->left_out, &w);
 	crm_writer_release(&w);
 }
 
@@ -753,6 +831,7 @@ struct outjob {
 	const row_t *rows;
 	size_t lo, hi;
 	const struct fitted *m;
+	const struct spendfit *sp;
 	double disc;
 	struct crm_out *out;
 	int header;             /* write the header line */
@@ -919,6 +998,15 @@ CELL(cell_clv)
 	    ((double)aov(r) / 100) * j->disc, 2) : 0;
 }
 
+/* The spend model's: empty where it has no figure. */
+CELL(cell_expected_spend)
+{
+	double e = j->sp->expected[r - j->rows];
+
+	UNUSED;
+	return isfinite(e) ? put_fixed(p, e, 2) : 0;
+}
+
 /* The columns of --interactions and --complaints (j->k NULL: the
  * customer has none of either). */
 CELL(cell_contacts) { UNUSED; return put_u(p, j->k ? j->k->contacts : 0); }
@@ -986,6 +1074,11 @@ static const struct column model_cols[] = {
 	{ "clv", 1, cell_clv },
 };
 
+/* What a spend model adds. */
+static const struct column spend_cols[] = {
+	{ "expected_spend", 1, cell_expected_spend },
+};
+
 static const struct column interaction_cols[] = {
 	{ "contacts", 1, cell_contacts },
 	{ "last_contact", 0, cell_last_contact },
@@ -1001,7 +1094,7 @@ static const struct column complaint_cols[] = {
 
 /* The columns of this run, in order. */
 static struct column outcols[NELEM(base_cols) + NELEM(model_cols) +
-    NELEM(interaction_cols) + NELEM(complaint_cols)];
+    NELEM(spend_cols) + NELEM(interaction_cols) + NELEM(complaint_cols)];
 static const char *outnames[NELEM(outcols)];
 static size_t noutcols;
 
@@ -1020,6 +1113,8 @@ outcols_init(const struct opts *o)
 	addcols(base_cols, NELEM(base_cols));
 	if (o->model)
 		addcols(model_cols, NELEM(model_cols));
+	if (o->spend)
+		addcols(spend_cols, NELEM(spend_cols));
 	if (o->interactions)
 		addcols(interaction_cols, NELEM(interaction_cols));
 	if (o->complaints)
@@ -1117,6 +1212,7 @@ report(struct crm_custagg *a, const struct opts *o)
 	row_t *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
 	int32_t asof = o->asof;
 	struct fitted m;
+	struct spendfit sp;
 	struct crm_segment_span ks;
 	double disc = discount_factor(o);
 
@@ -1161,8 +1257,11 @@ report(struct crm_custagg *a, const struct opts *o)
 	m.model = o->model ? o->model : o->print_params ? crm_models[0] : NULL;
 	if (m.model)
 		fit_model(rows, nr, o, &m);
+	memset(&sp, 0, sizeof sp);
+	if ((sp.model = o->spend))
+		fit_spend(rows, nr, &sp);
 	if (o->print_params) {
-		print_params(&m);
+		print_params(&m, &sp);
 		goto done;
 	}
 
@@ -1182,10 +1281,10 @@ report(struct crm_custagg *a, const struct opts *o)
 			size_t mid = nr - lo < OUT_CHUNK ? nr : lo + OUT_CHUNK;
 			size_t hi = nr - mid < OUT_CHUNK ? nr : mid + OUT_CHUNK;
 			struct outjob j[2] = {
-				{ o, rows, lo, mid, &m, disc, &mem[0], lo == 0,
-				    NULL, NULL },
-				{ o, rows, mid, hi, &m, disc, &mem[1], 0, NULL,
-				    NULL }
+				{ o, rows, lo, mid, &m, &sp, disc, &mem[0],
+				    lo == 0, NULL, NULL },
+				{ o, rows, mid, hi, &m, &sp, disc, &mem[1], 0,
+				    NULL, NULL }
 			};
 
 			mem[0].n = mem[1].n = 0;
@@ -1201,6 +1300,7 @@ report(struct crm_custagg *a, const struct opts *o)
 			free(mem[k].buf);
 	}
 done:
+	free(sp.expected);
 	free(m.p_alive);
 	free(m.expected);
 	free(rows);
@@ -1222,6 +1322,19 @@ model_choices(struct crm_buf *b, const char *sep, const char *last)
 	}
 }
 
+/* The same for --spend-model. */
+static void
+spend_choices(struct crm_buf *b, const char *sep, const char *last)
+{
+	size_t i;
+
+	crm_buf_adds(b, "none");
+	for (i = 0; crm_spend_models[i]; i++) {
+		crm_buf_adds(b, crm_spend_models[i + 1] ? sep : last);
+		crm_buf_adds(b, crm_spend_models[i]->name);
+	}
+}
+
 static void __attribute__((noreturn))
 usage(int code)
 {
@@ -1238,6 +1351,8 @@ usage(int code)
 	    "                   [--tiers P,G,I] [--abc A,B]\n"
 	    "                   [--churn-model ");
 	model_choices(&b, "|", "|");
+	crm_buf_adds(&b, "]\n                   [--spend-model ");
+	spend_choices(&b, "|", "|");
 	crm_buf_adds(&b, "]\n"
 	    "                   [--time-unit day|week|month] [--horizon N]\n"
 	    "                   [--discount RATE] [--interactions FILE]\n"
@@ -1256,6 +1371,19 @@ modelopt(const char *s)
 	crm_buf_init(&b);
 	model_choices(&b, ", ", " or ");
 	errx(CRM_EXIT_FATAL, "--churn-model: expected %s: '%s'", b.p, s);
+}
+
+static const struct crm_spend_model *
+spendopt(const char *s)
+{
+	const struct crm_spend_model *m = crm_spend_model_find(s);
+	struct crm_buf b;
+
+	if (m || strcmp(s, "none") == 0)
+		return m;
+	crm_buf_init(&b);
+	spend_choices(&b, ", ", " or ");
+	errx(CRM_EXIT_FATAL, "--spend-model: expected %s: '%s'", b.p, s);
 }
 
 /* Read every operand (standard input without any) into a new aggregate:
@@ -1312,6 +1440,7 @@ main(int argc, char *argv[])
 		{ "period-days", required_argument, NULL, 'P' },
 		{ "print-params", no_argument, NULL, 'R' },
 		{ "segment-map", required_argument, NULL, 's' },
+		{ "spend-model", required_argument, NULL, 'S' },
 		{ "stable-band", required_argument, NULL, 'b' },
 		{ "tiers", required_argument, NULL, 't' },
 		{ "time-unit", required_argument, NULL, 'u' },
@@ -1399,6 +1528,9 @@ main(int argc, char *argv[])
 		case 'R':
 			o.print_params = 1;
 			break;
+		case 'S':
+			o.spend = spendopt(optarg);
+			break;
 		case 's':
 			mapfile = optarg;
 			break;
@@ -1427,6 +1559,9 @@ main(int argc, char *argv[])
 
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
 		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv only");
+	if (o.spend && !o.model && !o.print_params && !partial)
+		errx(CRM_EXIT_FATAL, "--spend-model needs a purchase model "
+		    "(--churn-model)");
 	if ((o.interactions || o.complaints) && partial)
 		errx(CRM_EXIT_FATAL, "--interactions and --complaints apply to "
 		    "the report, not to --partial");

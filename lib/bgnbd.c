@@ -10,7 +10,6 @@
 #include "bgnbd.h"
 #include "optim.h"
 #include "sort.h"
-#include "strmap.h"
 #include "util.h"
 
 #define NPAR 4
@@ -208,55 +207,13 @@ crm_bgnbd_hyp2f1(double a, double b, double c, double z)
 
 /* ---- simulation ---------------------------------------------------- */
 
-/* Uniform on (0, 1), never 0 so its log is finite. */
-static double
-unif(uint64_t *s)
-{
-	return ((crm_splitmix64(s) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-static double
-normal(uint64_t *s)
-{
-	double u, v, q;
-
-	do {
-		u = 2 * unif(s) - 1;
-		v = 2 * unif(s) - 1;
-		q = u * u + v * v;
-	} while (q >= 1 || q == 0);
-	return u * sqrt(-2 * log(q) / q);
-}
-
-/* Gamma(shape, 1) by Marsaglia and Tsang; shape < 1 through
- * Gamma(shape + 1) * U^(1/shape). */
-static double
-gamma_draw(double shape, uint64_t *s)
-{
-	double boost = 1;
-
-	if (shape < 1) {
-		boost = pow(unif(s), 1 / shape);
-		shape += 1;
-	}
-	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
-	for (;;) {
-		double z = normal(s), v = 1 + c * z;
-		if (v <= 0)
-			continue;
-		v = v * v * v;
-		double u = unif(s);
-		if (log(u) < 0.5 * z * z + d - d * v + d * log(v))
-			return d * v * boost;
-	}
-}
-
 void
 crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
     uint64_t *seed, double *x, double *tx)
 {
-	double lambda = gamma_draw(p->r, seed) / p->alpha;
-	double g1 = gamma_draw(p->a, seed), g2 = gamma_draw(p->b, seed);
+	double lambda = crm_model_rgamma(p->r, seed) / p->alpha;
+	double g1 = crm_model_rgamma(p->a, seed);
+	double g2 = crm_model_rgamma(p->b, seed);
 	double drop = g1 + g2 > 0 ? g1 / (g1 + g2) : p->a / (p->a + p->b);
 	double t = 0;
 
@@ -265,12 +222,12 @@ crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
 	if (!(lambda > 0))
 		return;
 	for (;;) {
-		t += -log(unif(seed)) / lambda;
+		t += -log(crm_model_runif(seed)) / lambda;
 		if (!(t <= T))
 			return;
 		*x += 1;
 		*tx = t;
-		if (unif(seed) < drop)
+		if (crm_model_runif(seed) < drop)
 			return;
 	}
 }

@@ -23,11 +23,17 @@
  * crm-segment then takes --churn-model <name>, prints the parameters
  * under their names with --print-params and fills p_alive,
  * expected_purchases and clv from the model.
+ *
+ * Spend models (--spend-model NAME) are a second table, crm_spend_models[],
+ * added to the same way (lib/gammagamma.c is the first): fitted on the
+ * repeat customers' mean spend per purchase occasion, they give each
+ * customer's expected spend per occasion, column expected_spend.
  */
 #ifndef CRM_MODEL_H
 #define CRM_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CRM_MODEL_MAXPAR 8
 
@@ -86,5 +92,51 @@ const struct crm_model *crm_model_find(const char *name);
  */
 void crm_model_write_params(const struct crm_model *m,
     const struct crm_model_fit *fit, int ok, struct crm_writer *w);
+
+/* --- spend models ------------------------------------------------------- */
+
+/* One customer's spend: x repeat purchase occasions with a mean spend mx
+ * per occasion (in currency units), weight customers alike. */
+struct crm_spend_obs {
+	double x, mx;
+	double weight;
+};
+
+struct crm_spend_model {
+	const char *name;               /* as --spend-model names it */
+	size_t npar;                    /* <= CRM_MODEL_MAXPAR */
+	const char *const *par_names;   /* as --print-params writes them */
+	const char *prefix;             /* of its other --print-params rows */
+	/* Fit on o[0..n), each with x >= 1 and mx > 0: as crm_model.fit. */
+	int (*fit)(const struct crm_spend_obs *o, size_t n,
+	    struct crm_model_fit *out);
+	/* Expected spend per occasion of a customer with history o (x may
+	 * be 0: no repeat yet); NaN when the model has no answer. */
+	double (*expected)(const double *p, const struct crm_spend_obs *o);
+};
+
+/* The spend models, NULL-terminated. */
+extern const struct crm_spend_model *const crm_spend_models[];
+
+/* The spend model called name, or NULL. */
+const struct crm_spend_model *crm_spend_model_find(const char *name);
+
+/*
+ * The spend model's rows of --print-params: its parameters ("%.6g") as
+ * par_names and PREFIX_loglik ("%.4f") when ok, after PREFIX_customers
+ * (fitted); then PREFIX_left_out (customers without a repeat occasion
+ * or with a mean spend <= 0) and PREFIX_converged.
+ */
+void crm_spend_model_write_params(const struct crm_spend_model *m,
+    const struct crm_model_fit *fit, int ok, long left_out,
+    struct crm_writer *w);
+
+/* --- simulation ---------------------------------------------------------- */
+
+/* A uniform draw in (0, 1), never 0, and a Gamma(shape, 1) draw, from the
+ * splitmix64 state *seed (advanced): the models' simulations, so that a
+ * fixed seed gives a fixed sequence. */
+double crm_model_runif(uint64_t *seed);
+double crm_model_rgamma(double shape, uint64_t *seed);
 
 #endif

@@ -9,6 +9,11 @@
  * of Fader, Hardie & Lee 2005), first purchases spread over 2025-07-01 ..
  * 2025-12-31 and observation up to 2026-06-30, so that tests/40-segment.bats
  * can check that crm-segment --print-params recovers the parameters.
+ * With "--emit-spend N SEED" it writes N customers whose spends on their
+ * repeat days follow the gamma-gamma model with the published CDNOW
+ * values p = 6.25, q = 3.74, v = 15.44 (every seventh customer buys once
+ * only, the others on 1 to 6 further days a week apart; the first day's
+ * amount is 1.00 and is not part of the model).
  */
 #include <math.h>
 #include <stdint.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "gammagamma.h"
 #include "strmap.h"
 #include "unit.h"
 #include "value.h"
@@ -62,6 +68,32 @@ emit(long n, uint64_t seed)
 	return fflush(stdout) == EOF;
 }
 
+static int
+emit_spend(long n, uint64_t seed)
+{
+	const struct crm_gg_params p = { 6.25, 3.74, 15.44 };
+	int32_t start = crm_date_from_ymd(2025, 7, 1);
+	long i;
+
+	printf("customer_id\tdate\tamount\n");
+	for (i = 0; i < n; i++) {
+		int32_t first = start + (int32_t)(crm_splitmix64(&seed) % 184);
+		long x = i % 7 == 6 ? 0 : 1 + i % 6, k;
+		double nu = crm_model_rgamma(p.q, &seed) / p.v;
+		char d[11];
+
+		crm_date_format(first, d);
+		printf("G%06ld\t%s\t1.00\n", i + 1, d);
+		for (k = 1; k <= x; k++) {
+			double z = crm_model_rgamma(p.p, &seed) / nu;
+
+			crm_date_format(first + 7 * (int32_t)k, d);
+			printf("G%06ld\t%s\t%.2f\n", i + 1, d, z);
+		}
+	}
+	return fflush(stdout) == EOF;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -71,6 +103,8 @@ main(int argc, char *argv[])
 
 	if (argc == 4 && strcmp(argv[1], "--emit") == 0)
 		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10));
+	if (argc == 4 && strcmp(argv[1], "--emit-spend") == 0)
+		return emit_spend(atol(argv[2]), strtoull(argv[3], NULL, 10));
 	for (i = 0; i < 10000; i++) {
 		double x, tx;
 
