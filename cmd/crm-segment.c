@@ -815,7 +815,7 @@ print_params(const struct fitted *m, const struct spendfit *sp)
 
 #define OUT_CHUNK 16384         /* rows a thread formats at a time */
 #define CELL_MAX 512            /* longest cell written in place */
-#define LINE_MAX_ 16384         /* rows gathered before a write */
+#define ROWBUF 16384            /* bytes of rows gathered before a write */
 
 /* Dates formatted lately, by day (a thread's own): first and last days
  * repeat across customers. */
@@ -1129,7 +1129,7 @@ write_rows(void *arg)
 	struct outjob *j = arg;
 	const struct opts *o = j->o;
 	struct crm_writer w;
-	char *line = crm_xmalloc(LINE_MAX_), *end = line + LINE_MAX_, *p;
+	char *line = crm_xmalloc(ROWBUF), *end = line + ROWBUF, *p;
 	int joined = o->interactions || o->complaints;
 	int tsv = o->fmt == CRM_FMT_TSV;
 	size_t i, c;
