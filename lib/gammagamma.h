@@ -41,7 +41,9 @@ double crm_gg_loglik(const struct crm_gg_params *p,
  * gradient (lib/optim) from p = 1, q = 2, v = the mean of mx (so that
  * the population mean starts at the sample's), Nelder-Mead restarts when
  * BFGS stalls.  Terms that depend on x alone are worked out once per
- * distinct x.  Returns 0 when converged (gradient flat to 1e-6 with
+ * distinct x; with 20,000 observations or more the one log each needs
+ * is taken in two threads (see crm_threads), summed in one order, so the
+ * result is the same bits either way.  Returns 0 when converged (gradient flat to 1e-6 with
  * every parameter inside [2e-8, 6e7]), -1 when not (out holds the best
  * point found), -2 for invalid input (n == 0, a weight negative or not
  * finite, total weight 0, x not a whole number >= 1, mx <= 0 or not

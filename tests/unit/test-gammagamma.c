@@ -159,6 +159,15 @@ test_fit(void)
 		    exp(truth[i]), se);
 		UNIT_OK(se > 0 && fabs(th[i] - truth[i]) < 4 * se, what);
 	}
+	/* 20,000 observations: the logs in two threads; one gives the
+	 * same bits */
+	struct crm_model_fit one;
+	setenv("CRM_THREADS", "1", 1);
+	crm_gg_fit(o, (size_t)n, &one);
+	unsetenv("CRM_THREADS");
+	UNIT_OK(memcmp(one.p, fit.p, sizeof one.p) == 0 &&
+	    one.iterations == fit.iterations,
+	    "fit: one thread and two give the same bits");
 	free(o);
 }
 
