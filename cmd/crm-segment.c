@@ -21,8 +21,8 @@
 #include "cli.h"
 #include "complaint.h"
 #include "custagg.h"
-#include "out.h"
 #include "model.h"
+#include "out.h"
 #include "pyramid.h"
 #include "rec.h"
 #include "segment.h"
@@ -111,8 +111,8 @@ intopt(const char *name, const char *s, int min, int max)
 	int64_t v;
 
 	if (crm_int_parse(s, strlen(s), min, max, &v))
-		errx(CRM_EXIT_FATAL, "--%s: expected an integer %d..%d: '%s'", name, min, max,
-		    s);
+		errx(CRM_EXIT_FATAL, "--%s: expected an integer %d..%d: '%s'",
+		    name, min, max, s);
 	return (int)v;
 }
 
@@ -125,7 +125,8 @@ dblopt(const char *name, const char *s, double min, double max)
 	errno = 0;
 	v = strtod(s, &end);
 	if (!*s || *end || errno || !(v >= min && v <= max))
-		errx(CRM_EXIT_FATAL, "--%s: expected a number %g..%g: '%s'", name, min, max, s);
+		errx(CRM_EXIT_FATAL, "--%s: expected a number %g..%g: '%s'",
+		    name, min, max, s);
 	return v;
 }
 
@@ -140,8 +141,8 @@ pctval(const char *name, const char *s, size_t n)
 		if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '.')
 			break;
 	if (i < n || crm_money_parse(s, n, &v) || v > 10000)
-		errx(CRM_EXIT_FATAL, "--%s: expected a percentage 0..100 with at most two "
-		    "decimals: '%.*s'", name, (int)n, s);
+		errx(CRM_EXIT_FATAL, "--%s: expected a percentage 0..100 with "
+		    "at most two decimals: '%.*s'", name, (int)n, s);
 	return v;
 }
 
@@ -457,8 +458,10 @@ open_side(const char *opt, const char *path)
 		errx(CRM_EXIT_FATAL, "--%s: %s", opt, err);
 	if (!crm_reader_header(r)) {
 		if (*crm_reader_error(r))
-			errx(CRM_EXIT_FATAL, "--%s: %s", opt, crm_reader_error(r));
-		errx(CRM_EXIT_FATAL, "--%s: %s: empty file, no header", opt, path);
+			errx(CRM_EXIT_FATAL, "--%s: %s", opt,
+			    crm_reader_error(r));
+		errx(CRM_EXIT_FATAL, "--%s: %s: empty file, no header", opt,
+		    path);
 	}
 	return r;
 }
@@ -490,8 +493,8 @@ read_interactions(const char *path, const struct crm_custagg *a,
 	struct crm_rec rec;
 
 	if (ci < 0 || ti < 0)
-		errx(CRM_EXIT_FATAL, "--interactions: %s: missing column '%s'", path,
-		    ci < 0 ? "customer_id" : "ts");
+		errx(CRM_EXIT_FATAL, "--interactions: %s: missing column '%s'",
+		    path, ci < 0 ? "customer_id" : "ts");
 	while (next_record(r, &rec)) {
 		const struct crm_field *id = &rec.f[ci], *tf = &rec.f[ti];
 		const struct crm_cust *c;
@@ -576,12 +579,10 @@ read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
  * million customers) on huge pages. */
 #define bigalloc crm_xmalloc_huge
 
-typedef struct crm_segment_row row_t;
-
 static int32_t asof_day;        /* the as-of day of the report */
 
 struct statjob {
-	row_t *rows;
+	struct crm_segment_row *rows;
 	const struct crm_cust **v;
 	size_t lo, hi;
 	int32_t asof;
@@ -602,7 +603,7 @@ stats_span(void *arg)
 
 	crm_segment_span_init(&ks);
 	for (i = j->lo; i < j->hi; i++) {
-		row_t *r = &j->rows[i];
+		struct crm_segment_row *r = &j->rows[i];
 		struct crm_cust_stats s;
 
 		/* customers in id order are scattered in memory: fetch the
@@ -667,7 +668,8 @@ predict(void *arg)
 }
 
 static void
-fit_model(row_t *rows, size_t n, const struct opts *o, struct fitted *m)
+fit_model(struct crm_segment_row *rows, size_t n, const struct opts *o,
+    struct fitted *m)
 {
 	const char *name = m->model->name;
 	struct crm_model_obs *obs;
@@ -747,7 +749,8 @@ struct spendfit {
  * second none.
  */
 static void
-fit_spend(const row_t *rows, size_t n, struct spendfit *m)
+fit_spend(const struct crm_segment_row *rows, size_t n,
+    struct spendfit *m)
 {
 	const char *name = m->model->name;
 	struct crm_spend_obs *obs = crm_xmalloc(crm_mulsz(n ? n : 1,
@@ -828,7 +831,7 @@ struct datecache {
 
 struct outjob {
 	const struct opts *o;
-	const row_t *rows;
+	const struct crm_segment_row *rows;
 	size_t lo, hi;
 	const struct fitted *m;
 	const struct spendfit *sp;
@@ -850,8 +853,8 @@ struct outjob {
 struct column {
 	const char *name;
 	int numeric;
-	size_t (*cell)(struct outjob *j, const row_t *r, char *dst,
-	    const char **text);
+	size_t (*cell)(struct outjob *j, const struct crm_segment_row *r,
+	    char *dst, const char **text);
 };
 
 /* Decimal v at p; returns the length. */
@@ -895,7 +898,7 @@ put_date(struct datecache *dc, char *p, int32_t d)
 
 /* Revenue / orders in minor units, rounded half away from zero. */
 static int64_t
-aov(const row_t *s)
+aov(const struct crm_segment_row *s)
 {
 	int64_t q = s->revenue / (int64_t)s->orders;
 	int64_t r = s->revenue % (int64_t)s->orders;
@@ -905,8 +908,8 @@ aov(const row_t *s)
 	return q;
 }
 
-#define CELL(name) static size_t name(struct outjob *j, const row_t *r, \
-    char *p, const char **text)
+#define CELL(name) static size_t name(struct outjob *j, \
+    const struct crm_segment_row *r, char *p, const char **text)
 #define UNUSED (void)j; (void)r; (void)p; (void)text
 
 CELL(cell_id) { UNUSED; *text = r->c->id; return r->c->idlen; }
@@ -1147,7 +1150,7 @@ write_rows(void *arg)
 		crm_writer_numeric(&w, i, outcols[i].numeric);
 	p = line;
 	for (i = j->lo; i < j->hi; i++) {
-		const row_t *r = &j->rows[i];
+		const struct crm_segment_row *r = &j->rows[i];
 
 		/* the customers are scattered: fetch the one 16 rows ahead */
 		if (i + 16 < j->hi)
@@ -1209,7 +1212,8 @@ report(struct crm_custagg *a, const struct opts *o)
 {
 	const struct crm_cust **v = crm_custagg_sorted(a);
 	size_t n = crm_custagg_count(a), nr = 0, i;
-	row_t *rows = bigalloc(crm_mulsz(n ? n : 1, sizeof *rows));
+	struct crm_segment_row *rows = bigalloc(crm_mulsz(n ? n : 1,
+	    sizeof *rows));
 	int32_t asof = o->asof;
 	struct fitted m;
 	struct spendfit sp;
@@ -1516,8 +1520,8 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			if ((int)(o.fmt = crm_fmt_parse(optarg)) < 0)
-				errx(CRM_EXIT_FATAL, "--format: expected tsv, csv "
-				    "or jsonl: '%s'", optarg);
+				errx(CRM_EXIT_FATAL, "--format: expected tsv, "
+				    "csv or jsonl: '%s'", optarg);
 			break;
 		case 'P':
 			o.period_days = intopt("period-days", optarg, 1, 1000000);
@@ -1545,8 +1549,8 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "month") == 0)
 				o.unit = 365.25 / 12;
 			else
-				errx(CRM_EXIT_FATAL, "--time-unit: expected day, "
-				    "week or month: '%s'", optarg);
+				errx(CRM_EXIT_FATAL, "--time-unit: expected "
+				    "day, week or month: '%s'", optarg);
 			break;
 		case 'V':
 			crm_cli_version();
@@ -1558,7 +1562,8 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
-		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv only");
+		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
+		    "only");
 	if (o.spend && !o.model && !o.print_params && !partial)
 		errx(CRM_EXIT_FATAL, "--spend-model needs a purchase model "
 		    "(--churn-model)");
@@ -1582,7 +1587,8 @@ main(int argc, char *argv[])
 	}
 	if (asof) {
 		if ((e = crm_asof_parse(asof, &t, &off)))
-			errx(CRM_EXIT_FATAL, "%s: %s: '%s'", asof_from, e, asof);
+			errx(CRM_EXIT_FATAL, "%s: %s: '%s'", asof_from, e,
+			    asof);
 		o.asof = crm_ts_days(t, off);
 	}
 	crm_segment_map_init(&segmap);

@@ -560,7 +560,8 @@ crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
 	if (isfinite(f))
 		memcpy(best, th, sizeof th);
 	for (int restart = 0; restart < 3 && !(gn <= GTOL); restart++) {
-		crm_optim_nelder_mead(&op, best, restart == 0 ? 0.5 : 0.1, 1500);
+		crm_optim_nelder_mead(&op, best, restart == 0 ? 0.5 : 0.1,
+		    1500);
 		memcpy(th, best, sizeof th);
 		gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
 		if (isfinite(f))

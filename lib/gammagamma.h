@@ -43,11 +43,11 @@ double crm_gg_loglik(const struct crm_gg_params *p,
  * BFGS stalls.  Terms that depend on x alone are worked out once per
  * distinct x; with 20,000 observations or more the one log each needs
  * is taken in two threads (see crm_threads), summed in one order, so the
- * result is the same bits either way.  Returns 0 when converged (gradient flat to 1e-6 with
- * every parameter inside [2e-8, 6e7]), -1 when not (out holds the best
- * point found), -2 for invalid input (n == 0, a weight negative or not
- * finite, total weight 0, x not a whole number >= 1, mx <= 0 or not
- * finite) with NaN parameters.
+ * result is the same bits either way.  Returns 0 when converged
+ * (gradient flat to 1e-6 with every parameter inside [2e-8, 6e7]), -1
+ * when not (out holds the best point found), -2 for invalid input
+ * (n == 0, a weight negative or not finite, total weight 0, x not a
+ * whole number >= 1, mx <= 0 or not finite) with NaN parameters.
  */
 int crm_gg_fit(const struct crm_spend_obs *o, size_t n,
     struct crm_model_fit *out);

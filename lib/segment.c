@@ -122,8 +122,8 @@ crm_segment_map_load(struct crm_segment_map *m, char *text, const char *name,
 		if (!e && *p)
 			e = "pattern has more than three positions";
 		if (e) {
-			snprintf(err, errlen, "%s:%ld: %s: '%s'", name, lineno, e,
-			    line);
+			snprintf(err, errlen, "%s:%ld: %s: '%s'", name, lineno,
+			    e, line);
 			return -1;
 		}
 		r.name = crm_xstrdup(tab + 1);

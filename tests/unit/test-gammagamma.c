@@ -56,7 +56,8 @@ test_expected(void)
 	    "expected: x 10, mx 100");
 	UNIT_OK(isnan(crm_gg_expected(&q1, 0, 0)),
 	    "expected: q 1 has no population mean");
-	UNIT_OK(crm_gg_expected(&q1, 1, 20) > 0, "expected: but x >= 1 has one");
+	UNIT_OK(crm_gg_expected(&q1, 1, 20) > 0,
+	    "expected: but x >= 1 has one");
 }
 
 static void
@@ -69,8 +70,10 @@ test_refusals(void)
 	unit_inteq(crm_gg_fit(&z, 0, &f), -2, "fit: no observation is refused");
 	unit_inteq(crm_gg_fit(&z, 1, &f), -2, "fit: x 0 is refused");
 	unit_inteq(crm_gg_fit(&m, 1, &f), -2, "fit: mx <= 0 is refused");
-	unit_inteq(crm_gg_fit(&w, 1, &f), -2, "fit: a negative weight is refused");
-	unit_inteq(crm_gg_fit(&nw, 1, &f), -2, "fit: no weight at all is refused");
+	unit_inteq(crm_gg_fit(&w, 1, &f), -2, "fit: a negative weight is "
+	    "refused");
+	unit_inteq(crm_gg_fit(&nw, 1, &f), -2, "fit: no weight at all is "
+	    "refused");
 	UNIT_OK(isnan(f.p[0]) && !f.converged, "fit: refused, NaN parameters");
 }
 

@@ -54,10 +54,10 @@ test_quintiles(void)
 	struct crm_segment_span ks, kw;
 	int ok = 1, same = 1, tier = 1, cls = 1;
 
-	unit_inteq(crm_segment_quintile(0, 10), 1, "quintile: none below is 1");
-	unit_inteq(crm_segment_quintile(9, 10), 5, "quintile: 9 of 10 below is 5");
-	unit_inteq(crm_segment_quintile(1, 5), 2, "quintile: 1 of 5 below is 2");
-	unit_inteq(crm_segment_quintile(3, 7), 3, "quintile: 3 of 7 below is 3");
+	unit_inteq(crm_segment_quintile(0, 10), 1, "quintile: none below: 1");
+	unit_inteq(crm_segment_quintile(9, 10), 5, "quintile: 9 of 10: 5");
+	unit_inteq(crm_segment_quintile(1, 5), 2, "quintile: 1 of 5: 2");
+	unit_inteq(crm_segment_quintile(3, 7), 3, "quintile: 3 of 7: 3");
 
 	fill(rows, 1, &ks);
 	crm_segment_score(rows, 10, tiers, abc, &ks);
@@ -184,10 +184,11 @@ groups_ok(const struct crm_segment_row *rows, size_t n, int32_t asof,
 			return 0;
 	}
 	for (size_t k = 0; k < g; k++) {
-		w += obs[k].weight;
-		if (k && !(obs[k - 1].x < obs[k].x || (obs[k - 1].x == obs[k].x &&
-		    (obs[k - 1].tx < obs[k].tx || (obs[k - 1].tx == obs[k].tx &&
-		    obs[k - 1].T < obs[k].T)))))
+		const struct crm_model_obs *a = &obs[k - (k > 0)], *b = &obs[k];
+
+		w += b->weight;
+		if (k && !(a->x < b->x || (a->x == b->x && (a->tx < b->tx ||
+		    (a->tx == b->tx && a->T < b->T)))))
 			return 0;
 	}
 	return w == (double)n;

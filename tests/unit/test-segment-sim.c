@@ -47,7 +47,8 @@ emit(long n, uint64_t seed)
 		crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
 		crm_date_format(first, d);
 		printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
-		    10 + (int)(crm_splitmix64(&seed) % 90), (int)(crm_splitmix64(&seed) % 100));
+		    10 + (int)(crm_splitmix64(&seed) % 90),
+		    (int)(crm_splitmix64(&seed) % 100));
 		if (x < 1)
 			continue;
 		/* the last repeat on day first + ceil(tx), the others spread
