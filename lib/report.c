@@ -102,7 +102,11 @@ crm_report_month(const char *s, size_t n, int is_ts, char out[8],
 		*why = crm_ts_parse(s, n, 0, &t, &off);
 		if (*why)
 			return -1;
-		d = crm_ts_days(t, off);
+		/* A timestamp with its offset written starts with its local
+		 * day as YYYY-MM-DD: the month is its first seven bytes. */
+		memcpy(out, s, 7);
+		out[7] = '\0';
+		return 0;
 	} else {
 		*why = crm_date_parse(s, n, 0, &d);
 		if (*why)

@@ -33,10 +33,18 @@ struct dim {
 
 struct chan {
 	struct dim d[ND];
-	/* Interactions by (month slot, channel slot) for the picture. */
+	/* Interactions by (month slot, channel slot) for the picture: a
+	 * row of MC_DENSE counters per month for the first channels, a
+	 * strmap of the pair for the others. */
+	int64_t **mcd;
+	size_t mcdalloc;
 	struct crm_strmap mc;
 	int64_t *mcv;
 	size_t mcalloc;
+	/* The month of the last record and its slot: records come mostly in
+	 * time order. */
+	char lastm[8];
+	size_t lastmi;
 	int c_chan, c_type, c_init, c_dur, c_sat, c_ts;
 };
 
@@ -61,6 +69,9 @@ chan_free(void *st)
 		crm_strmap_release(&C->d[k].keys);
 		free(C->d[k].v);
 	}
+	for (size_t i = 0; i < C->mcdalloc; i++)
+		free(C->mcd[i]);
+	free(C->mcd);
 	crm_strmap_release(&C->mc);
 	free(C->mcv);
 	free(C);
@@ -79,18 +90,48 @@ dim_slot(struct dim *d, const char *k, size_t n)
 	return i;
 }
 
+#define MC_DENSE 32
+
 static int64_t *
 mc_slot(struct chan *C, size_t month, size_t chan)
 {
 	size_t key[2] = { month, chan };
 	int isnew;
-	size_t i = crm_strmap_add(&C->mc, key, sizeof key, &isnew);
+	size_t i;
+
+	if (chan < MC_DENSE) {
+		if (month >= C->mcdalloc) {
+			size_t old = C->mcdalloc;
+
+			crm_grow(&C->mcd, &C->mcdalloc, month + 1,
+			    sizeof *C->mcd);
+			memset(C->mcd + old, 0, (C->mcdalloc - old) *
+			    sizeof *C->mcd);
+		}
+		if (!C->mcd[month])
+			C->mcd[month] = crm_xcalloc(MC_DENSE,
+			    sizeof **C->mcd);
+		return &C->mcd[month][chan];
+	}
+	i = crm_strmap_add(&C->mc, key, sizeof key, &isnew);
 
 	if (isnew) {
 		crm_grow(&C->mcv, &C->mcalloc, i + 1, sizeof *C->mcv);
 		C->mcv[i] = 0;
 	}
 	return &C->mcv[i];
+}
+
+static int64_t
+mc_get(const struct chan *C, size_t month, size_t chan)
+{
+	size_t key[2] = { month, chan }, k;
+
+	if (chan < MC_DENSE)
+		return month < C->mcdalloc && C->mcd[month] ?
+		    C->mcd[month][chan] : 0;
+	k = crm_strmap_find(&C->mc, key, sizeof key);
+	return k == CRM_STRMAP_NONE ? 0 : C->mcv[k];
 }
 
 static int
@@ -173,7 +214,13 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	mi = value_slot(C, D_TYPE, rec, C->c_type);
 	C->d[D_TYPE].v[mi].a[0]++;
 	C->d[D_TYPE].v[mi].seen = 1;
-	mi = dim_slot(&C->d[D_MONTH], month, strlen(month));
+	if (C->lastm[0] && !memcmp(C->lastm, month, 8)) {
+		mi = C->lastmi;
+	} else {
+		mi = dim_slot(&C->d[D_MONTH], month, strlen(month));
+		memcpy(C->lastm, month, 8);
+		C->lastmi = mi;
+	}
 	fc = &C->d[D_CHANNEL].v[ci];
 	fm = &C->d[D_MONTH].v[mi];
 	fc->a[0]++;
@@ -200,6 +247,7 @@ chan_partial(void *st, struct crm_report_sink *out)
 {
 	struct chan *C = st;
 	char m[32];
+	size_t nc;
 
 	for (int k = 0; k < ND; k++) {
 		struct dim *d = &C->d[k];
@@ -213,6 +261,13 @@ chan_partial(void *st, struct crm_report_sink *out)
 				    d->v[i].a[j]);
 			}
 	}
+	nc = crm_strmap_count(&C->d[D_CHANNEL].keys);
+	for (size_t mm = 0; mm < C->mcdalloc; mm++)
+		for (size_t c = 0; C->mcd[mm] && c < MC_DENSE && c < nc; c++)
+			crm_report_put(out, "mc", crm_strmap_key(
+			    &C->d[D_MONTH].keys, mm, NULL), "channel",
+			    crm_strmap_key(&C->d[D_CHANNEL].keys, c, NULL),
+			    C->mcd[mm][c]);
 	for (size_t i = 0; i < crm_strmap_count(&C->mc); i++) {
 		const size_t *key = (const size_t *)(const void *)
 		    crm_strmap_key(&C->mc, i, NULL);
@@ -353,11 +408,7 @@ chan_plot(void *st, struct crm_buf *svg)
 		months[i] = crm_strmap_key(&dm->keys, ms[i], NULL);
 		y[i] = (double)dm->v[ms[i]].a[0];
 		for (size_t c = 0; c < nc; c++) {
-			size_t key[2] = { ms[i], cs[c] };
-			size_t k = crm_strmap_find(&C->mc, key, sizeof key);
-
-			y[(c + 1) * nm + i] = k == CRM_STRMAP_NONE ? 0 :
-			    (double)C->mcv[k];
+			y[(c + 1) * nm + i] = (double)mc_get(C, ms[i], cs[c]);
 		}
 	}
 	s[0].name = "all channels";
