@@ -493,6 +493,16 @@ satisfaction_csat\t')"
 	assert_line --index 0 --partial "usage: crm-report satisfaction"
 }
 
+@test "crm-report: --help to a full disk fails with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c 'crm-report --help >/dev/full'
+	assert_failure 2
+	assert_output "crm-report: standard output: No space left on device"
+	run sh -c 'crm-report channels -h >/dev/full'
+	assert_failure 2
+	assert_output "crm-report: standard output: No space left on device"
+}
+
 @test "crm-report: no report is a usage error" {
 	run crm-report
 	assert_failure 2
