@@ -29,6 +29,7 @@ static const char usage_text[] =
     "       crm-report churn [--as-of D] [--period month|quarter] "
     "[--cohorts] [options] [FILE ...]\n"
     "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
+    "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n";
@@ -205,9 +206,11 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (o.by && !(rp->flags & CRM_REPORT_BY))
+	/* The message names the reports with a fixed list of groupings;
+	 * funnel's --by takes any column and is documented on its own. */
+	if (o.by && !(rp->flags & (CRM_REPORT_BY | CRM_REPORT_BY_ANY)))
 		only("--by", CRM_REPORT_BY);
-	if (o.by) {
+	if (o.by && (rp->flags & CRM_REPORT_BY)) {
 		size_t i;
 		struct crm_buf b;
 
@@ -245,6 +248,8 @@ main(int argc, char *argv[])
 		pctopt("--abc", abc, o.pyr.abc, 2, 0);
 	if (chart && fmt != CRM_RFMT_TABLE && fmt != CRM_RFMT_MD)
 		errx(CRM_EXIT_FATAL, "--chart needs --format table or md");
+	if (o.plot && !rp->plot)
+		errx(CRM_EXIT_FATAL, "--plot: %s draws no picture", rp->name);
 	if (o.partial && (ro.table || chart || o.plot))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");

@@ -17,7 +17,7 @@
 
 extern const struct crm_report_ops crm_report_satisfaction,
     crm_report_channels, crm_report_value, crm_report_churn,
-    crm_report_complaints;
+    crm_report_complaints, crm_report_funnel;
 
 const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_satisfaction,
@@ -25,6 +25,7 @@ const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_value,
 	&crm_report_churn,
 	&crm_report_complaints,
+	&crm_report_funnel,
 	NULL
 };
 

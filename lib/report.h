@@ -43,6 +43,7 @@
 #define CRM_REPORT_ASOF    0x02u  /* --as-of */
 #define CRM_REPORT_NOW     0x04u  /* needs a "now" (clock when no --as-of) */
 #define CRM_REPORT_BY      0x08u  /* --by, one of ops->by */
+#define CRM_REPORT_BY_ANY  0x40u  /* --by, any column of the input */
 #define CRM_REPORT_PERIOD  0x10u  /* --period and --cohorts */
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
 
@@ -79,7 +80,8 @@ void crm_report_put(struct crm_report_sink *s, const char *scope,
 struct crm_report_ops {
 	const char *name;
 	unsigned flags;
-	const char *const *by;          /* --by values, NULL-terminated */
+	const char *const *by;          /* --by values, NULL-terminated
+	                                   (CRM_REPORT_BY) */
 	const char *const *columns;     /* columns every input must have,
 	                                   NULL-terminated, or NULL */
 	/* A new empty state for one run; o stays valid until free. */

@@ -51,4 +51,12 @@ int64_t crm_report_percentile(const int64_t *x, size_t n, int p);
 void crm_report_sla(const struct crm_complaint *c, int64_t now, int k,
     int *due, int *met);
 
+/* report_funnel.c.  n[0..4) customers at each stage in funnel order
+ * (potential, intent, customer, lost). */
+/* reached[s]: customers at stage s or a later one. */
+void crm_report_funnel_reached(const int64_t *n, int64_t *reached);
+/* Conversion into stage s: reached[s] / reached[s - 1]; -1 for the first
+ * stage or when nobody reached the one before. */
+double crm_report_funnel_conversion(const int64_t *reached, int s);
+
 #endif
