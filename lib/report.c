@@ -65,6 +65,11 @@ crm_report_field(const struct crm_rec *rec, int col, size_t *n)
 	}
 	s = rec->f[col].p;
 	*n = rec->f[col].n;
+	/* Most fields start and end with a printable ASCII byte, which no
+	 * trimming would remove (spaces are ASCII or U+3000). */
+	if (*n == 0 || ((unsigned char)(s[0] - 0x21) < 0x5e &&
+	    (unsigned char)(s[*n - 1] - 0x21) < 0x5e))
+		return s;
 	crm_trim(&s, n);
 	return s;
 }
@@ -114,6 +119,43 @@ crm_report_month(const char *s, size_t n, int is_ts, char out[8],
 			return -1;
 	}
 	crm_report_month_of_day(d, out);
+	return 0;
+}
+
+static int
+dig2(const char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return 0;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return 1;
+}
+
+int
+crm_report_month_ts(struct crm_report_tscache *c, const char *s, size_t n,
+    char out[8], const char **why)
+{
+	int h, mi, sec, oh, om;
+
+	/* The fast path accepts exactly what crm_ts_parse accepts in this
+	 * form: hours to 23, minutes and seconds to 59, offsets to 18:00. */
+	if (c->ok && n == 25 && !memcmp(s, c->day, 10) && s[10] == 'T' &&
+	    s[13] == ':' && s[16] == ':' && (s[19] == '+' || s[19] == '-') &&
+	    s[22] == ':' && dig2(s + 11, &h) && dig2(s + 14, &mi) &&
+	    dig2(s + 17, &sec) && dig2(s + 20, &oh) && dig2(s + 23, &om) &&
+	    h <= 23 && mi <= 59 && sec <= 59 && om <= 59 &&
+	    oh * 60 + om <= 18 * 60) {
+		memcpy(out, s, 7);
+		out[7] = '\0';
+		*why = NULL;
+		return 0;
+	}
+	if (crm_report_month(s, n, 1, out, why) < 0)
+		return -1;
+	if (n >= 10) {
+		memcpy(c->day, s, 10);
+		c->ok = 1;
+	}
 	return 0;
 }
 

@@ -139,6 +139,16 @@ const char *crm_report_field(const struct crm_rec *rec, int col, size_t *n);
  * reason in *why. */
 int crm_report_month(const char *s, size_t n, int is_ts, char out[8],
     const char **why);
+/* crm_report_month of a timestamp with the last date that parsed
+ * remembered in *c (zero it first): a canonical
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM" on a remembered day needs only its time
+ * and offset checked.  The same results as crm_report_month. */
+struct crm_report_tscache {
+	char day[10];
+	int ok;
+};
+int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
+    size_t n, char out[8], const char **why);
 /* "YYYY-MM" of a day. */
 void crm_report_month_of_day(int32_t day, char out[8]);
 /* A new table whose columns from nlabel on are numeric. */

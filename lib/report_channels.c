@@ -46,6 +46,7 @@ struct chan {
 	char lastm[8];
 	size_t lastmi;
 	int c_chan, c_type, c_init, c_dur, c_sat, c_ts;
+	struct crm_report_tscache tc;
 };
 
 static void *
@@ -187,7 +188,7 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	struct fig *fc, *fm;
 
 	s = crm_report_field(rec, C->c_ts, &n);
-	if (crm_report_month(s, n, 1, month, why)) {
+	if (crm_report_month_ts(&C->tc, s, n, month, why)) {
 		if (!n)
 			*why = "missing";
 		*col = C->c_ts;
