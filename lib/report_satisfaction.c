@@ -416,8 +416,6 @@ sat_merge(void *st, const char *scope, const char *group, const char *metric,
 	g = group_of(sc, group, strlen(group));
 	for (int k = 0; k < 4; k++)
 		if (!strcmp(metric, sq_metric[k])) {
-			crm_buf_reset(&S->item);
-			crm_buf_adds(&S->item, value);
 			sq_of(S, g, value, strlen(value))->a[k] += n;
 			return;
 		}
