@@ -27,7 +27,7 @@ static void usage(FILE *) __attribute__((noreturn));
 static void
 usage(FILE *fp)
 {
-	fputs("usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
+	crm_cli_usage(fp == stdout ? CRM_EXIT_OK : CRM_EXIT_FATAL, "usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
 	    "[--channel CH]\n"
 	    "           [--customers FILE] [--segments FILE] [--ts T] "
 	    "[-f FILE] [COMMON]\n"
@@ -47,8 +47,7 @@ usage(FILE *fp)
 	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
 	    "[COMMON]\n"
 	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
-	    "[--match-limit N]\n", fp);
-	exit(fp == stdout ? 0 : CRM_EXIT_FATAL);
+	    "[--match-limit N]\n");
 }
 
 enum {
@@ -209,7 +208,8 @@ parse_ts(const char *opt, const char *s, int64_t *t, int *off)
 		return 1;
 	}
 	if ((why = crm_now(t, off)) != NULL)
-		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s '%s'", why,
+		    getenv("CRM_AS_OF") ? getenv("CRM_AS_OF") : "");
 	return 0;
 }
 

@@ -93,10 +93,8 @@ static int progress_on, progress_shown;
 static struct timespec t_start, t_last;
 static unsigned long long bytes_done;
 
-static void
-usage(FILE *fp)
-{
-	fputs("usage: crm-import -k kind [-d delim] [-m old=new,...] "
+static const char usage_text[] =
+	"usage: crm-import -k kind [-d delim] [-m old=new,...] "
 	    "[-r rejects] [--append store]\n"
 	    "                  [--check field=regex] [--columns names] "
 	    "[--country cc]\n"
@@ -115,8 +113,7 @@ usage(FILE *fp)
 	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
 	    "[--max-field n]\n"
 	    "                  [--max-record n] [--no-header] [file ...]\n"
-	    "       crm-import --help | --version\n", fp);
-}
+	    "       crm-import --help | --version\n";
 
 static void __attribute__((noreturn))
 usage_error(const char *fmt, ...)
@@ -128,8 +125,7 @@ usage_error(const char *fmt, ...)
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	usage(stderr);
-	exit(CRM_EXIT_FATAL);
+	crm_cli_usage(CRM_EXIT_FATAL, usage_text);
 }
 
 /* ---- progress on a terminal ---- */
@@ -1193,8 +1189,7 @@ main(int argc, char **argv)
 			outfmt = (enum crm_fmt)fmt;
 			break;
 		case O_HELP:
-			usage(stdout);
-			exit(CRM_EXIT_OK);
+			crm_cli_usage(CRM_EXIT_OK, usage_text);
 		case O_IDMAP:
 			idmap_path = optarg;
 			break;
@@ -1240,8 +1235,7 @@ main(int argc, char **argv)
 		case O_VERSION:
 			crm_cli_version();
 		default:
-			usage(stderr);
-			exit(CRM_EXIT_FATAL);
+			crm_cli_usage(CRM_EXIT_FATAL, usage_text);
 		}
 	}
 	argc -= optind;
