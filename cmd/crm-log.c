@@ -27,6 +27,7 @@
 #include "re.h"
 #include "rec.h"
 #include "store.h"
+#include "strmap.h"
 #include "table.h"
 #include "util.h"
 #include "value.h"
@@ -478,114 +479,6 @@ static const struct option add_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Read interaction records from standard input and append the valid ones. */
-/* ---- a string-keyed hash table over an arena ---- */
-
-struct smap_ent {
-	const char *key;
-	size_t n;
-	size_t val;
-	uint64_t h;             /* hash of the key: compared first */
-};
-
-struct smap {
-	struct smap_ent *t;
-	size_t cap, used;
-	char **blocks;
-	size_t nblocks, ablocks, bleft;
-	char *bp;
-};
-
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ULL;
-	return h ^ (h >> 32);
-}
-
-static char *
-smap_copy(struct smap *m, const char *p, size_t n)
-{
-	if (m->bleft < n + 1) {
-		size_t sz = n + 1 > 65536 ? n + 1 : 1 << 20;
-		crm_grow(&m->blocks, &m->ablocks, m->nblocks + 1,
-		    sizeof *m->blocks);
-		m->bp = m->blocks[m->nblocks++] = crm_xmalloc(sz);
-		m->bleft = sz;
-	}
-	char *r = m->bp;
-	memcpy(r, p, n);
-	r[n] = '\0';
-	m->bp += n + 1;
-	m->bleft -= n + 1;
-	return r;
-}
-
-/* A zeroed table of n entries (on huge pages when large). */
-static struct smap_ent *
-smap_table(size_t n)
-{
-	size_t bytes = crm_mulsz(n, sizeof(struct smap_ent));
-	void *p = crm_xmalloc_huge(bytes);
-
-	memset(p, 0, bytes);
-	return p;
-}
-
-/* The entry for key p[0..n); *isnew says whether it was just added (with
- * val 0). */
-static struct smap_ent *
-smap_get(struct smap *m, const char *p, size_t n, int *isnew)
-{
-	uint64_t h = hash(p, n);
-
-	if (m->used * 2 >= m->cap) {
-		struct smap_ent *old = m->t;
-		size_t oc = m->cap;
-		m->cap = oc ? oc * 2 : 1024;
-		m->t = smap_table(m->cap);
-		for (size_t i = 0; i < oc; i++) {
-			if (!old[i].key)
-				continue;
-			size_t j = old[i].h & (m->cap - 1);
-			while (m->t[j].key)
-				j = (j + 1) & (m->cap - 1);
-			m->t[j] = old[i];
-		}
-		free(old);
-	}
-	size_t j = h & (m->cap - 1);
-	while (m->t[j].key) {
-		if (m->t[j].h == h && m->t[j].n == n &&
-		    !memcmp(m->t[j].key, p, n)) {
-			*isnew = 0;
-			return &m->t[j];
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->t[j].key = smap_copy(m, p, n);
-	m->t[j].n = n;
-	m->t[j].val = 0;
-	m->t[j].h = h;
-	m->used++;
-	*isnew = 1;
-	return &m->t[j];
-}
-
-static void
-smap_free(struct smap *m)
-{
-	for (size_t i = 0; i < m->nblocks; i++)
-		free(m->blocks[i]);
-	free(m->blocks);
-	free(m->t);
-}
-
 /* ---- ids given in a batch ---- */
 
 /*
@@ -596,7 +489,7 @@ smap_free(struct smap *m)
  * the ids given earlier in the input, just before it is written.
  */
 struct idcheck {
-	struct smap ids;        /* val: 0 for the log, else the input line */
+	struct crm_strmap ids;  /* val: 0 for the log, else the input line */
 	off_t scanned;          /* the log is read up to here (0: not yet) */
 };
 
@@ -635,7 +528,6 @@ idcheck_scan(struct idcheck *ic, struct crm_store *s, off_t end)
 		for (;;) {
 			char *nl = memchr(b.p + start, '\n', b.n - start);
 			char *tab;
-			int isnew;
 
 			if (!nl)
 				break;
@@ -646,8 +538,8 @@ idcheck_scan(struct idcheck *ic, struct crm_store *s, off_t end)
 				    (size_t)(nl - (b.p + start)));
 				if (!tab)
 					tab = nl;
-				smap_get(&ic->ids, b.p + start,
-				    (size_t)(tab - (b.p + start)), &isnew);
+				crm_strmap_add(&ic->ids, b.p + start,
+				    (size_t)(tab - (b.p + start)), NULL);
 			}
 			start = (size_t)(nl - b.p) + 1;
 		}
@@ -686,20 +578,21 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 		char *p = chunk->p + pd[i].off;
 		const char *tab = memchr(p, '\t', pd[i].len);
 		size_t n = tab ? (size_t)(tab - p) : pd[i].len;
-		struct smap_ent *en;
+		size_t *val;
 		int isnew;
 
 		if (pd[i].given) {
-			en = smap_get(&ic->ids, p, n, &isnew);
+			val = crm_strmap_val(&ic->ids,
+			    crm_strmap_add(&ic->ids, p, n, &isnew));
 			if (!isnew) {
 				struct crm_buf m;
 
 				crm_buf_init(&m);
 				addquoted(&m, p, n);
-				if (en->val)
+				if (*val)
 					warnx("-:%ld: id: duplicate id %s (first "
 					    "on line %zu): record not added",
-					    pd[i].line, m.p, en->val);
+					    pd[i].line, m.p, *val);
 				else
 					warnx("-:%ld: id: duplicate id %s "
 					    "(already in the log): record not "
@@ -708,7 +601,7 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 				*status = CRM_EXIT_REJECT;
 				continue;
 			}
-			en->val = (size_t)pd[i].line;
+			*val = (size_t)pd[i].line;
 		}
 		if (p != chunk->p + kept)
 			memmove(chunk->p + kept, p, pd[i].len);
@@ -779,6 +672,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 			    colname[k]);
 
 	memset(&ic, 0, sizeof ic);
+	crm_strmap_init(&ic.ids);
 	crm_buf_init(&chunk);
 	crm_buf_init(&msg);
 	crm_buf_grow(&chunk, CHUNK + 65536);
@@ -843,7 +737,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 	crm_buf_release(&chunk);
 	crm_buf_release(&msg);
 	crm_reader_close(r);
-	smap_free(&ic.ids);
+	crm_strmap_release(&ic.ids);
 	free(pd);
 	return status;
 }
@@ -1792,7 +1686,7 @@ struct check {
 	long line;
 	int header_ok;
 	long problems;
-	struct smap ids;
+	struct crm_strmap ids;  /* val: the line an id is first on */
 	struct crm_buf msg;
 	struct crm_field f[NF + 1];
 };
@@ -1859,17 +1753,18 @@ check_line(struct check *C, char *p, size_t n)
 	}
 	struct crm_field id = C->f[F_ID];
 	if (id.n) {
-		struct smap_ent *e = smap_get(&C->ids, id.p, id.n, &isnew);
+		size_t *first = crm_strmap_val(&C->ids,
+		    crm_strmap_add(&C->ids, id.p, id.n, &isnew));
 		if (!isnew) {
 			struct crm_buf m;
 			crm_buf_init(&m);
 			addquoted(&m, id.p, id.n);
 			warnx("%s:%ld: id: duplicate id %s (first on line "
-			    "%zu)", C->name, C->line, m.p, e->val);
+			    "%zu)", C->name, C->line, m.p, *first);
 			crm_buf_release(&m);
 			C->problems++;
 		} else {
-			e->val = (size_t)C->line;
+			*first = (size_t)C->line;
 		}
 	}
 }
@@ -1956,6 +1851,7 @@ cmd_check(int argc, char **argv)
 		    "standard input");
 
 	memset(&C, 0, sizeof C);
+	crm_strmap_init(&C.ids);
 	crm_buf_init(&C.msg);
 	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH);
 	C.name = sc.name;
@@ -1971,7 +1867,7 @@ cmd_check(int argc, char **argv)
 		C.problems++;
 	}
 	scan_close(&sc);
-	smap_free(&C.ids);
+	crm_strmap_release(&C.ids);
 	crm_buf_release(&C.msg);
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
@@ -2064,7 +1960,7 @@ struct due {
 	size_t ncols;
 	long line;
 	int status;
-	struct smap map;
+	struct crm_strmap map;  /* customer id -> slot, the index into c */
 	struct cust *c;
 	size_t nc, ac;
 	struct crm_field *f;
@@ -2075,17 +1971,16 @@ static struct cust *
 due_cust(struct due *D, const char *p, size_t n)
 {
 	int isnew;
-	struct smap_ent *e = smap_get(&D->map, p, n, &isnew);
+	size_t i = crm_strmap_add(&D->map, p, n, &isnew);
 
 	if (isnew) {
 		crm_grow(&D->c, &D->ac, D->nc + 1, sizeof *D->c);
-		struct cust *c = &D->c[D->nc];
+		struct cust *c = &D->c[D->nc++];
 		memset(c, 0, sizeof *c);
-		c->id = e->key;
+		c->id = crm_strmap_key(&D->map, i, NULL);
 		c->start = c->first = c->next = -1;
-		e->val = D->nc++;
 	}
-	return &D->c[e->val];
+	return &D->c[i];
 }
 
 static void
@@ -2289,6 +2184,7 @@ cmd_due(int argc, char **argv)
 	path = input_path(file, argc, argv);
 
 	memset(&D, 0, sizeof D);
+	crm_strmap_init(&D.map);
 	crm_buf_init(&D.scratch);
 	D.asof = asof ? opt_date("--as-of", asof) : today();
 	if (customers)
@@ -2361,7 +2257,7 @@ cmd_due(int argc, char **argv)
 	free(rows);
 	free(D.c);
 	free(D.f);
-	smap_free(&D.map);
+	crm_strmap_release(&D.map);
 	crm_buf_release(&D.scratch);
 	free(path);
 	return D.status;
@@ -2375,7 +2271,7 @@ struct stats {
 	size_t ncols;
 	long line;
 	int status;
-	struct smap dim[2];
+	struct crm_strmap dim[2];       /* val: the count */
 	struct crm_field *f;
 	struct crm_buf scratch;
 };
@@ -2400,7 +2296,6 @@ stats_block(void *ctx, char *p, size_t n)
 {
 	struct stats *St = ctx;
 	char *end = p + n;
-	int isnew;
 
 	while (p < end) {
 		char *le = memchr(p, '\n', (size_t)(end - p));
@@ -2413,7 +2308,9 @@ stats_block(void *ctx, char *p, size_t n)
 			for (int d = 0; d < 2; d++) {
 				struct crm_field v = unesc(St->f[St->col[d ?
 				    F_TYPE : F_CHANNEL]], &St->scratch);
-				smap_get(&St->dim[d], v.p, v.n, &isnew)->val++;
+				(*crm_strmap_val(&St->dim[d],
+				    crm_strmap_add(&St->dim[d], v.p, v.n,
+				    NULL)))++;
 			}
 		}
 		St->line++;
@@ -2421,13 +2318,16 @@ stats_block(void *ctx, char *p, size_t n)
 	}
 }
 
-static int
-cmp_ent(const void *a, const void *b)
-{
-	const struct smap_ent *x = *(struct smap_ent *const *)a;
-	const struct smap_ent *y = *(struct smap_ent *const *)b;
+/* Slots of a map ordered by key (qsort's context is the map). */
+static const struct crm_strmap *cmp_map;
 
-	return strcmp(x->key, y->key);
+static int
+cmp_slot(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return strcmp(crm_strmap_key(cmp_map, x, NULL),
+	    crm_strmap_key(cmp_map, y, NULL));
 }
 
 static const struct option stats_opts[] = {
@@ -2467,6 +2367,8 @@ cmd_stats(int argc, char **argv)
 	path = input_path(file, argc, argv);
 
 	memset(&St, 0, sizeof St);
+	crm_strmap_init(&St.dim[0]);
+	crm_strmap_init(&St.dim[1]);
 	crm_buf_init(&St.scratch);
 	scan_open(&sc, path, LOCK_SH);
 	St.name = sc.name;
@@ -2480,43 +2382,38 @@ cmd_stats(int argc, char **argv)
 	crm_writer_header_names(&w, outcols, 3);
 	crm_writer_numeric(&w, 2, 1);
 	for (int d = 0; d < 2; d++) {
-		struct smap *m = &St.dim[d];
-		struct smap_ent **other = crm_xcalloc(m->used + 1,
+		struct crm_strmap *m = &St.dim[d];
+		size_t *other = crm_xcalloc(crm_strmap_count(m) + 1,
 		    sizeof *other);
-		size_t no = 0;
+		size_t no = 0, len;
 
 		/* the vocabulary in its own order, then anything else */
-		for (size_t i = 0; i < m->cap; i++) {
-			if (m->t[i].key && crm_vocab_index(vocab[d],
-			    m->t[i].key, m->t[i].n) < 0)
-				other[no++] = &m->t[i];
+		for (size_t i = 0; i < crm_strmap_count(m); i++) {
+			const char *k = crm_strmap_key(m, i, &len);
+			if (crm_vocab_index(vocab[d], k, len) < 0)
+				other[no++] = i;
 		}
 		for (const char *const *v = vocab[d]; *v; v++) {
-			int isnew;
-			if (!m->cap)
-				break;
-			size_t j = hash(*v, strlen(*v)) & (m->cap - 1);
-			(void)isnew;
-			for (; m->t[j].key; j = (j + 1) & (m->cap - 1)) {
-				if (!strcmp(m->t[j].key, *v)) {
-					crm_writer_str(&w, dimname[d]);
-					crm_writer_str(&w, *v);
-					crm_writer_fieldf(&w, "%zu",
-					    m->t[j].val);
-					crm_writer_end(&w);
-					break;
-				}
-			}
-		}
-		qsort(other, no, sizeof *other, cmp_ent);
-		for (size_t i = 0; i < no; i++) {
+			size_t i = crm_strmap_find(m, *v, strlen(*v));
+			if (i == CRM_STRMAP_NONE)
+				continue;
 			crm_writer_str(&w, dimname[d]);
-			crm_writer_field(&w, other[i]->key, other[i]->n);
-			crm_writer_fieldf(&w, "%zu", other[i]->val);
+			crm_writer_str(&w, *v);
+			crm_writer_fieldf(&w, "%zu", *crm_strmap_val(m, i));
+			crm_writer_end(&w);
+		}
+		cmp_map = m;
+		qsort(other, no, sizeof *other, cmp_slot);
+		for (size_t i = 0; i < no; i++) {
+			const char *k = crm_strmap_key(m, other[i], &len);
+			crm_writer_str(&w, dimname[d]);
+			crm_writer_field(&w, k, len);
+			crm_writer_fieldf(&w, "%zu", *crm_strmap_val(m,
+			    other[i]));
 			crm_writer_end(&w);
 		}
 		free(other);
-		smap_free(m);
+		crm_strmap_release(m);
 	}
 	crm_writer_release(&w);
 	crm_out_close(&crm_stdout);
