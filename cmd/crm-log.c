@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +50,7 @@ enum {
 static const struct crm_kind *ikind;
 static const char *colname[NF];
 
-static void
-usage(int status)
-{
-	FILE *fp = status ? stderr : stdout;
-
-	fprintf(fp,
+static const char usage_text[] =
 "usage: crm-log add [-f FILE] [--sync] -c CUSTOMER --channel CH --type TYPE\n"
 "               [--initiator company|customer] [--agent A] [--duration S]\n"
 "               [--outcome TEXT] [--satisfaction 1-5] [--next-action DATE]\n"
@@ -67,8 +63,12 @@ usage(int status)
 "               [--policy SPEC] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
 "       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
-"       crm-log --help | --version\n");
-	exit(status);
+"       crm-log --help | --version\n";
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	crm_cli_usage(status, usage_text);
 }
 
 /* ---- dates and timestamps ---- */
@@ -384,6 +384,15 @@ add_line(struct crm_buf *b, const struct crm_field *f)
 /* ---- appending ---- */
 
 static unsigned store_flags;
+/*
+ * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
+ * writes the first half of its bytes, sleeps, and writes the rest, so that a
+ * test can kill a writer in the middle of a record and see the torn tail
+ * that a crash would leave.  main reads it once; the append path only tests
+ * test_pause_set.
+ */
+static int test_pause_set;
+static unsigned test_pause_secs;
 
 static char *
 log_path(const char *file)
@@ -416,24 +425,18 @@ store_open(const char *path)
 /*
  * Write b's whole records to the locked store s and commit them; on a
  * failure the store is rolled back and unlocked, and the program exits.
- *
- * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
- * writes the first half of its bytes, sleeps, and writes the rest, so that a
- * test can kill a writer in the middle of a record and see the torn tail
- * that a crash would leave.
  */
 static void
 write_locked(struct crm_store *s, const struct crm_buf *b)
 {
 	char e[1024];
-	const char *pause = getenv("CRM_TEST_PAUSE_WRITE");
 	size_t half = 0;
 
-	if (pause && *pause) {
+	if (test_pause_set) {
 		half = b->n / 2;
 		if (crm_store_append(s, b->p, half, e, sizeof e) < 0)
 			goto fail;
-		sleep((unsigned)atoi(pause));
+		sleep(test_pause_secs);
 	}
 	if (crm_store_append(s, b->p + half, b->n - half, e, sizeof e) < 0 ||
 	    crm_store_commit(s, e, sizeof e) < 0)
@@ -460,12 +463,12 @@ store_put(struct crm_store *s, struct crm_buf *b)
 }
 
 static const struct option add_opts[] = {
-	{ "customer", required_argument, NULL, 'c' },
-	{ "file", required_argument, NULL, 'f' },
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
 	{ "csv", no_argument, NULL, 'V' },
+	{ "customer", required_argument, NULL, 'c' },
 	{ "duration", required_argument, NULL, 'd' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "ignore-extra", no_argument, NULL, 'I' },
 	{ "initiator", required_argument, NULL, 'i' },
@@ -1553,11 +1556,11 @@ input_path(const char *file, int argc, char **argv)
 }
 
 static const struct option show_opts[] = {
-	{ "customer", required_argument, NULL, 'c' },
-	{ "file", required_argument, NULL, 'f' },
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
+	{ "customer", required_argument, NULL, 'c' },
 	{ "excel-safe", no_argument, NULL, 'E' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "grep", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
@@ -2140,10 +2143,10 @@ cmp_row(const void *a, const void *b)
 }
 
 static const struct option due_opts[] = {
-	{ "file", required_argument, NULL, 'f' },
 	{ "as-of", required_argument, NULL, 'A' },
 	{ "customers", required_argument, NULL, 'C' },
 	{ "excel-safe", no_argument, NULL, 'E' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "policy", required_argument, NULL, 'P' },
@@ -2426,11 +2429,18 @@ cmd_stats(int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
+	const char *pause;
+
+	setlocale(LC_ALL, "");
 	ikind = crm_kind_find("interactions");
 	if (!ikind || ikind->ncols != NF)
 		errx(CRM_EXIT_FATAL, "interactions kind out of step");
 	for (int k = 0; k < NF; k++)
 		colname[k] = ikind->cols[k].name;
+	if ((pause = getenv("CRM_TEST_PAUSE_WRITE")) && *pause) {
+		test_pause_set = 1;
+		test_pause_secs = (unsigned)atoi(pause);
+	}
 
 	if (argc < 2)
 		usage(CRM_EXIT_FATAL);
@@ -2442,12 +2452,12 @@ main(int argc, char *argv[])
 	argv++;
 	if (!strcmp(argv[0], "add"))
 		return cmd_add(argc, argv);
-	if (!strcmp(argv[0], "show"))
-		return cmd_show(argc, argv);
-	if (!strcmp(argv[0], "due"))
-		return cmd_due(argc, argv);
 	if (!strcmp(argv[0], "check"))
 		return cmd_check(argc, argv);
+	if (!strcmp(argv[0], "due"))
+		return cmd_due(argc, argv);
+	if (!strcmp(argv[0], "show"))
+		return cmd_show(argc, argv);
 	if (!strcmp(argv[0], "stats"))
 		return cmd_stats(argc, argv);
 	warnx("unknown command '%s'", argv[0]);
