@@ -73,124 +73,38 @@ usage(int status)
 
 /* ---- dates and timestamps ---- */
 
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	long long doe = z - era * 146097;
-	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int t[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return t[m - 1];
-}
-
-static int
-digits(const char *s, int n, int *v)
-{
-	int x = 0;
-
-	for (int i = 0; i < n; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-		if (d > 9)
-			return -1;
-		x = x * 10 + (int)d;
-	}
-	*v = x;
-	return 0;
-}
-
-/* YYYY-MM-DD, a real calendar day: days since 1970-01-01. */
-static int
-parse_date(const char *s, size_t n, long long *days)
-{
-	int y, m, d;
-
-	if (n != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
-	    digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
-		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
-		return -1;
-	*days = days_from_civil(y, m, d);
-	return 0;
-}
-
 /*
- * YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z, +HH:MM, -HH:MM, +HHMM or
- * -HHMM: the instant in microseconds since the epoch, and the calendar day
- * as written (the local date of the record).
+ * The log holds dates and timestamps in one canonical form, and reads them
+ * back strictly (lib/value.h, CRM_DATE_STRICT and CRM_TS_STRICT): anything
+ * else in a log is damage, not another way of writing a time.
  */
-static int
-parse_ts(const char *s, size_t n, long long *us, long long *days)
-{
-	int hh, mi, ss, oh = 0, om = 0, sign = 0, fd = 0;
-	long long dd, frac = 0;
-	size_t i = 19;
 
-	if (n < 20 || parse_date(s, 10, &dd) || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':' || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mi) ||
-	    digits(s + 17, 2, &ss) || hh > 23 || mi > 59 || ss > 59)
+/* A stored date: days since 1970-01-01. */
+static int
+log_date(const char *s, size_t n, long long *days)
+{
+	int32_t d;
+
+	if (crm_date_parse(s, n, CRM_DATE_STRICT, &d))
 		return -1;
-	if (s[i] == '.') {
-		size_t st = ++i;
-		while (i < n && (unsigned)((unsigned char)s[i] - '0') <= 9u) {
-			if (fd < 6) {
-				frac = frac * 10 + (s[i] - '0');
-				fd++;
-			}
-			i++;
-		}
-		if (i == st)
-			return -1;
-		for (; fd < 6; fd++)
-			frac *= 10;
-	}
-	if (i + 1 == n && s[i] == 'Z') {
-		sign = 0;
-	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-		sign = s[i++] == '+' ? 1 : -1;
-		if (n - i == 5 && s[i + 2] == ':') {
-			if (digits(s + i, 2, &oh) || digits(s + i + 3, 2, &om))
-				return -1;
-		} else if (n - i == 4) {
-			if (digits(s + i, 2, &oh) || digits(s + i + 2, 2, &om))
-				return -1;
-		} else {
-			return -1;
-		}
-		if (oh > 23 || om > 59)
-			return -1;
-	} else {
+	*days = d;
+	return 0;
+}
+
+/* A stored timestamp: the instant in microseconds since the epoch, and the
+ * calendar day as written (the local date of the record). */
+static int
+log_ts(const char *s, size_t n, long long *us, long long *days)
+{
+	int64_t t;
+	int off;
+	int32_t usec;
+
+	if (crm_ts_parse_us(s, n, CRM_TS_STRICT, &t, &off, &usec))
 		return -1;
-	}
-	*us = (dd * 86400 + hh * 3600 + mi * 60 + ss -
-	    sign * (oh * 3600 + om * 60)) * 1000000LL + frac;
+	*us = (long long)t * 1000000 + usec;
 	if (days)
-		*days = dd;
+		*days = crm_ts_days(t, off);
 	return 0;
 }
 
@@ -199,7 +113,7 @@ fmt_date(char *out, size_t len, long long days)
 {
 	int y, m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	crm_date_to_ymd((int32_t)days, &y, &m, &d);
 	snprintf(out, len, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -240,7 +154,7 @@ today(void)
 	const char *s = now_ts();
 	long long us, days;
 
-	if (parse_ts(s, strlen(s), &us, &days))
+	if (log_ts(s, strlen(s), &us, &days))
 		errx(CRM_EXIT_FATAL, "cannot tell today's date");
 	return days;
 }
@@ -304,14 +218,14 @@ check_value_utf8(int i, const char *p, size_t n, struct crm_buf *msg,
 		}
 		break;
 	case CRM_C_TS:
-		if (parse_ts(p, n, &v, NULL)) {
+		if (log_ts(p, n, &v, NULL)) {
 			crm_buf_adds(msg, "not a timestamp ");
 			addquoted(msg, p, n);
 			return -1;
 		}
 		break;
 	case CRM_C_DATE:
-		if (parse_date(p, n, &v)) {
+		if (log_date(p, n, &v)) {
 			crm_buf_adds(msg, "not a date ");
 			addquoted(msg, p, n);
 			return -1;
@@ -1245,7 +1159,7 @@ show_line(struct show *S, char *p, size_t n)
 	long long us = 0, days = 0;
 	if (S->since_set || S->until_set || S->timeline) {
 		struct crm_field t = f[S->col[F_TS]];
-		if (parse_ts(t.p, t.n, &us, &days)) {
+		if (log_ts(t.p, t.n, &us, &days)) {
 			struct crm_buf m;
 			crm_buf_init(&m);
 			addquoted(&m, t.p, t.n);
@@ -1492,9 +1406,9 @@ time_opt(const char *opt, const char *s, long long *v, int *is_date)
 	int64_t t;
 	int off;
 
-	if (!parse_date(s, strlen(s), v)) {
+	if (!log_date(s, strlen(s), v)) {
 		*is_date = 1;
-	} else if (!parse_ts(s, strlen(s), &us, NULL)) {
+	} else if (!log_ts(s, strlen(s), &us, NULL)) {
 		*v = us;
 		*is_date = 0;
 	} else if (!crm_ts_parse(s, strlen(s), CRM_TS_LOCAL, &t, &off)) {
@@ -2028,12 +1942,12 @@ due_line(struct due *D, char *p, size_t n)
 		D->status = CRM_EXIT_REJECT;
 		return;
 	}
-	if (parse_ts(f[D->col[F_TS]].p, f[D->col[F_TS]].n, &us, &day)) {
+	if (log_ts(f[D->col[F_TS]].p, f[D->col[F_TS]].n, &us, &day)) {
 		due_bad(D, "ts", "not a timestamp", f[D->col[F_TS]]);
 		return;
 	}
 	if (D->col[F_NEXT] >= 0 && f[D->col[F_NEXT]].n &&
-	    parse_date(f[D->col[F_NEXT]].p, f[D->col[F_NEXT]].n, &next)) {
+	    log_date(f[D->col[F_NEXT]].p, f[D->col[F_NEXT]].n, &next)) {
 		due_bad(D, "next_action", "not a date", f[D->col[F_NEXT]]);
 		return;
 	}
@@ -2111,7 +2025,7 @@ due_customers(struct due *D, const char *path)
 		if (cc < 0 || (size_t)cc >= rec.nf || !rec.f[cc].n)
 			continue;
 		struct crm_field v = rec.f[cc];
-		if (parse_date(v.p, v.n, &day) && parse_ts(v.p, v.n, &us, &day)) {
+		if (log_date(v.p, v.n, &day) && log_ts(v.p, v.n, &us, &day)) {
 			warnx("%s", crm_reader_seterr(r, rec.line, cc, v.p, v.n,
 			    "not a date"));
 			D->status = CRM_EXIT_REJECT;
