@@ -790,9 +790,7 @@ cmd_add(int argc, char **argv)
 struct scan {
 	int fd;
 	const char *name;
-	char *buf;
-	size_t cap, len;
-	long long left;         /* bytes still to read, -1 for no limit */
+	long long left;         /* bytes to read, -1 for no limit */
 	off_t size, whole;      /* file size and size up to the last '\n' */
 	int is_stdin;
 	int strict;             /* a last line without '\n' is torn, not data */
@@ -860,123 +858,14 @@ scan_close(struct scan *sc)
 {
 	if (sc->fd > 0)
 		close(sc->fd);
-	free(sc->buf);
 }
-
-struct scanner {
-	/* The header line (without '\n', NUL-terminated in place). */
-	void (*header)(void *ctx, char *p, size_t n);
-	/* Whole lines p[0..n), each ending in '\n'. */
-	void (*block)(void *ctx, char *p, size_t n);
-};
 
 static void
-scan_run(struct scan *sc, const struct scanner *fn, void *ctx)
+scan_run(struct scan *sc, const struct crm_lines_fn *fn, void *ctx)
 {
-	int have_header = 0;
-
-	sc->cap = BLOCK;
-	sc->buf = crm_xmalloc(sc->cap + 1);
-	sc->len = 0;
-	crm_pipe_widen(sc->fd);
-	for (;;) {
-		size_t want = sc->cap - sc->len;
-		ssize_t k;
-		int eof = 0;
-
-		if (sc->left >= 0 && (long long)want > sc->left)
-			want = (size_t)sc->left;
-		if (want == 0 && sc->left != 0) {
-			sc->cap *= 2;
-			sc->buf = crm_xrealloc(sc->buf, sc->cap + 1);
-			continue;
-		}
-		k = want ? read(sc->fd, sc->buf + sc->len, want) : 0;
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			err(CRM_EXIT_FATAL, "%s", sc->name);
-		}
-		if (k == 0) {
-			eof = 1;
-			if (sc->len && sc->buf[sc->len - 1] != '\n') {
-				char *nl = memrchr(sc->buf, '\n', sc->len);
-				if (sc->strict && (nl || have_header)) {
-					sc->tail = sc->len - (nl ? (size_t)
-					    (nl + 1 - sc->buf) : 0);
-					sc->len -= sc->tail;
-				} else {
-					sc->buf[sc->len++] = '\n';
-				}
-			}
-		}
-		sc->len += (size_t)k;
-		if (sc->left > 0)
-			sc->left -= k;
-		char *p = sc->buf, *end = sc->buf + sc->len;
-		char *last = sc->len ? memrchr(p, '\n', sc->len) : NULL;
-		if (last) {
-			if (!have_header) {
-				char *nl = memchr(p, '\n', (size_t)(end - p));
-				*nl = '\0';
-				fn->header(ctx, p, (size_t)(nl - p));
-				*nl = '\n';
-				have_header = 1;
-				p = nl + 1;
-			}
-			if (p <= last)
-				fn->block(ctx, p, (size_t)(last + 1 - p));
-			p = last + 1;
-		}
-		sc->len = (size_t)(end - p);
-		memmove(sc->buf, p, sc->len);
-		if (eof)
-			break;
-	}
-	if (!have_header)
-		fn->header(ctx, NULL, 0);
-}
-
-/* Number of '\n' in p[0..n), eight bytes at a time. */
-static long
-count_nl(const char *p, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
-	const uint64_t low = ones * 0x7f, high = ones * 0x80;
-	long c = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, x, t;
-		memcpy(&w, p + i, 8);
-		x = w ^ nl;
-		t = ((x & low) + low) | x;
-		c += 8 - __builtin_popcountll(t & high);
-	}
-	for (; i < n; i++)
-		c += p[i] == '\n';
-	return c;
-}
-
-/* Split line p[0..n) at tabs into at most max fields; returns the number of
- * fields found (max + 1 when there are more). */
-static size_t
-split_tabs(char *p, size_t n, struct crm_field *f, size_t max)
-{
-	char *e = p + n;
-	size_t nf = 0;
-
-	for (;;) {
-		char *t = memchr(p, '\t', (size_t)(e - p));
-		if (nf == max)
-			return max + 1;
-		f[nf].p = p;
-		f[nf].n = t ? (size_t)(t - p) : (size_t)(e - p);
-		nf++;
-		if (!t)
-			return nf;
-		p = t + 1;
-	}
+	if (crm_lines_read(sc->fd, sc->left, BLOCK, sc->strict, fn, ctx,
+	    &sc->tail) < 0)
+		err(CRM_EXIT_FATAL, "%s", sc->name);
 }
 
 /* Field f unescaped (into scratch when it holds a backslash). */
@@ -1004,7 +893,7 @@ static size_t
 header_cols(char *p, size_t n, int *col)
 {
 	struct crm_field hf[256];
-	size_t nf = split_tabs(p, n, hf, 255);
+	size_t nf = crm_tsv_split(p, n, hf, 255);
 
 	for (int k = 0; k < NF; k++) {
 		col[k] = -1;
@@ -1119,7 +1008,7 @@ show_header(void *ctx, char *p, size_t n)
 		crm_out_putc(&crm_stdout, '\n');
 		return;
 	}
-	nf = split_tabs(p, n, hf, 255);
+	nf = crm_tsv_split(p, n, hf, 255);
 	for (size_t j = 0; j < nf; j++) {
 		hf[j] = unesc(hf[j], &S->scratch);
 		hf[j].p = crm_xstrndup(hf[j].p, hf[j].n);
@@ -1144,7 +1033,7 @@ static void
 show_line(struct show *S, char *p, size_t n)
 {
 	struct crm_field *f = S->f;
-	size_t nf = split_tabs(p, n, f, S->ncols);
+	size_t nf = crm_tsv_split(p, n, f, S->ncols);
 
 	if (nf != S->ncols) {
 		warnx("%s:%ld: wrong field count (expected %zu)", S->name,
@@ -1240,12 +1129,12 @@ show_escaped(struct show *S, char *p, char *end)
 		while (ls > cur && ls[-1] != '\n')
 			ls--;
 		char *le = memchr(bs, '\n', (size_t)(end - bs));
-		S->line += count_nl(cur, (size_t)(ls - cur));
+		S->line += (long)crm_count_nl(cur, (size_t)(ls - cur));
 		show_line(S, ls, (size_t)(le - ls));
 		S->line++;
 		cur = le + 1;
 	}
-	S->line += count_nl(cur, (size_t)(end - cur));
+	S->line += (long)crm_count_nl(cur, (size_t)(end - cur));
 }
 
 static void
@@ -1357,7 +1246,7 @@ show_timeline(struct show *S)
 	 * channel, type and note always stay). */
 	int used[10] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 };
 	for (size_t r = 0; r < S->ntl; r++) {
-		split_tabs(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
 		for (size_t i = 0; i < nc; i++)
 			if (S->col[cols[i]] >= 0 && S->f[S->col[cols[i]]].n)
 				used[i] = 1;
@@ -1371,7 +1260,7 @@ show_timeline(struct show *S)
 		struct crm_field *f = S->f;
 		char *cp[10];
 		size_t k = 0;
-		split_tabs(S->tl[r].line, S->tl[r].n, f, S->ncols);
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, f, S->ncols);
 		for (size_t i = 0; i < nc; i++) {
 			int c = S->col[cols[i]];
 			if (!used[i])
@@ -1494,7 +1383,7 @@ cmd_show(int argc, char **argv)
 	const char *file = NULL, *grep = NULL;
 	char *path;
 	int ch, excel_safe = 0;
-	static const struct scanner fn = { show_header, show_block };
+	static const struct crm_lines_fn fn = { show_header, show_block };
 
 	memset(&S, 0, sizeof S);
 	S.fmt = CRM_FMT_TSV;
@@ -1642,7 +1531,7 @@ check_header(void *ctx, char *p, size_t n)
 static void
 check_line(struct check *C, char *p, size_t n)
 {
-	size_t nf = split_tabs(p, n, C->f, NF);
+	size_t nf = crm_tsv_split(p, n, C->f, NF);
 	int isnew;
 
 	if (nf != NF) {
@@ -1750,7 +1639,7 @@ cmd_check(int argc, char **argv)
 	const char *file = NULL;
 	char *path;
 	int ch, repair = 0;
-	static const struct scanner fn = { check_header, check_block };
+	static const struct crm_lines_fn fn = { check_header, check_block };
 
 	while ((ch = getopt_long(argc, argv, "f:", check_opts, NULL)) != -1) {
 		switch (ch) {
@@ -1933,7 +1822,7 @@ static void
 due_line(struct due *D, char *p, size_t n)
 {
 	struct crm_field *f = D->f;
-	size_t nf = split_tabs(p, n, f, D->ncols);
+	size_t nf = crm_tsv_split(p, n, f, D->ncols);
 	long long us, day, next = -1;
 
 	if (nf != D->ncols) {
@@ -2070,7 +1959,7 @@ static const struct option due_opts[] = {
 static int
 cmd_due(int argc, char **argv)
 {
-	static const struct scanner fn = { due_header, due_block };
+	static const struct crm_lines_fn fn = { due_header, due_block };
 	static const char *const outcols[] = { "customer_id", "due", "reason",
 		"last_contact" };
 	struct interval fy = { 1, U_MONTH }, after = { 3, U_MONTH };
@@ -2216,7 +2105,7 @@ stats_block(void *ctx, char *p, size_t n)
 
 	while (p < end) {
 		char *le = memchr(p, '\n', (size_t)(end - p));
-		size_t nf = split_tabs(p, (size_t)(le - p), St->f, St->ncols);
+		size_t nf = crm_tsv_split(p, (size_t)(le - p), St->f, St->ncols);
 		if (nf != St->ncols) {
 			warnx("%s:%ld: wrong field count %zu (expected %zu)",
 			    St->name, St->line, nf, St->ncols);
@@ -2258,7 +2147,7 @@ static const struct option stats_opts[] = {
 static int
 cmd_stats(int argc, char **argv)
 {
-	static const struct scanner fn = { stats_header, stats_block };
+	static const struct crm_lines_fn fn = { stats_header, stats_block };
 	static const char *const outcols[] = { "dimension", "value", "count" };
 	const char *const *vocab[2] = { crm_vocab_channel, crm_vocab_type };
 	const char *dimname[2] = { "channel", "type" };
