@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "re.h"
 #include "rec.h"
 #include "store.h"
+#include "strmap.h"
 #include "table.h"
 #include "util.h"
 #include "value.h"
@@ -48,12 +50,7 @@ enum {
 static const struct crm_kind *ikind;
 static const char *colname[NF];
 
-static void
-usage(int status)
-{
-	FILE *fp = status ? stderr : stdout;
-
-	fprintf(fp,
+static const char usage_text[] =
 "usage: crm-log add [-f FILE] [--sync] -c CUSTOMER --channel CH --type TYPE\n"
 "               [--initiator company|customer] [--agent A] [--duration S]\n"
 "               [--outcome TEXT] [--satisfaction 1-5] [--next-action DATE]\n"
@@ -66,130 +63,48 @@ usage(int status)
 "               [--policy SPEC] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
 "       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
-"       crm-log --help | --version\n");
-	exit(status);
+"       crm-log --help | --version\n";
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	crm_cli_usage(status, usage_text);
 }
 
 /* ---- dates and timestamps ---- */
 
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	long long doe = z - era * 146097;
-	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int t[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return t[m - 1];
-}
-
-static int
-digits(const char *s, int n, int *v)
-{
-	int x = 0;
-
-	for (int i = 0; i < n; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-		if (d > 9)
-			return -1;
-		x = x * 10 + (int)d;
-	}
-	*v = x;
-	return 0;
-}
-
-/* YYYY-MM-DD, a real calendar day: days since 1970-01-01. */
-static int
-parse_date(const char *s, size_t n, long long *days)
-{
-	int y, m, d;
-
-	if (n != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
-	    digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
-		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
-		return -1;
-	*days = days_from_civil(y, m, d);
-	return 0;
-}
-
 /*
- * YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z, +HH:MM, -HH:MM, +HHMM or
- * -HHMM: the instant in microseconds since the epoch, and the calendar day
- * as written (the local date of the record).
+ * The log holds dates and timestamps in one canonical form, and reads them
+ * back strictly (lib/value.h, CRM_DATE_STRICT and CRM_TS_STRICT): anything
+ * else in a log is damage, not another way of writing a time.
  */
-static int
-parse_ts(const char *s, size_t n, long long *us, long long *days)
-{
-	int hh, mi, ss, oh = 0, om = 0, sign = 0, fd = 0;
-	long long dd, frac = 0;
-	size_t i = 19;
 
-	if (n < 20 || parse_date(s, 10, &dd) || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':' || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mi) ||
-	    digits(s + 17, 2, &ss) || hh > 23 || mi > 59 || ss > 59)
+/* A stored date: days since 1970-01-01. */
+static int
+log_date(const char *s, size_t n, long long *days)
+{
+	int32_t d;
+
+	if (crm_date_parse(s, n, CRM_DATE_STRICT, &d))
 		return -1;
-	if (s[i] == '.') {
-		size_t st = ++i;
-		while (i < n && (unsigned)((unsigned char)s[i] - '0') <= 9u) {
-			if (fd < 6) {
-				frac = frac * 10 + (s[i] - '0');
-				fd++;
-			}
-			i++;
-		}
-		if (i == st)
-			return -1;
-		for (; fd < 6; fd++)
-			frac *= 10;
-	}
-	if (i + 1 == n && s[i] == 'Z') {
-		sign = 0;
-	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-		sign = s[i++] == '+' ? 1 : -1;
-		if (n - i == 5 && s[i + 2] == ':') {
-			if (digits(s + i, 2, &oh) || digits(s + i + 3, 2, &om))
-				return -1;
-		} else if (n - i == 4) {
-			if (digits(s + i, 2, &oh) || digits(s + i + 2, 2, &om))
-				return -1;
-		} else {
-			return -1;
-		}
-		if (oh > 23 || om > 59)
-			return -1;
-	} else {
+	*days = d;
+	return 0;
+}
+
+/* A stored timestamp: the instant in microseconds since the epoch, and the
+ * calendar day as written (the local date of the record). */
+static int
+log_ts(const char *s, size_t n, long long *us, long long *days)
+{
+	int64_t t;
+	int off;
+	int32_t usec;
+
+	if (crm_ts_parse_us(s, n, CRM_TS_STRICT, &t, &off, &usec))
 		return -1;
-	}
-	*us = (dd * 86400 + hh * 3600 + mi * 60 + ss -
-	    sign * (oh * 3600 + om * 60)) * 1000000LL + frac;
+	*us = (long long)t * 1000000 + usec;
 	if (days)
-		*days = dd;
+		*days = crm_ts_days(t, off);
 	return 0;
 }
 
@@ -198,7 +113,7 @@ fmt_date(char *out, size_t len, long long days)
 {
 	int y, m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	crm_date_to_ymd((int32_t)days, &y, &m, &d);
 	snprintf(out, len, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -239,7 +154,7 @@ today(void)
 	const char *s = now_ts();
 	long long us, days;
 
-	if (parse_ts(s, strlen(s), &us, &days))
+	if (log_ts(s, strlen(s), &us, &days))
 		errx(CRM_EXIT_FATAL, "cannot tell today's date");
 	return days;
 }
@@ -303,14 +218,14 @@ check_value_utf8(int i, const char *p, size_t n, struct crm_buf *msg,
 		}
 		break;
 	case CRM_C_TS:
-		if (parse_ts(p, n, &v, NULL)) {
+		if (log_ts(p, n, &v, NULL)) {
 			crm_buf_adds(msg, "not a timestamp ");
 			addquoted(msg, p, n);
 			return -1;
 		}
 		break;
 	case CRM_C_DATE:
-		if (parse_date(p, n, &v)) {
+		if (log_date(p, n, &v)) {
 			crm_buf_adds(msg, "not a date ");
 			addquoted(msg, p, n);
 			return -1;
@@ -383,6 +298,15 @@ add_line(struct crm_buf *b, const struct crm_field *f)
 /* ---- appending ---- */
 
 static unsigned store_flags;
+/*
+ * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
+ * writes the first half of its bytes, sleeps, and writes the rest, so that a
+ * test can kill a writer in the middle of a record and see the torn tail
+ * that a crash would leave.  main reads it once; the append path only tests
+ * test_pause_set.
+ */
+static int test_pause_set;
+static unsigned test_pause_secs;
 
 static char *
 log_path(const char *file)
@@ -415,24 +339,18 @@ store_open(const char *path)
 /*
  * Write b's whole records to the locked store s and commit them; on a
  * failure the store is rolled back and unlocked, and the program exits.
- *
- * CRM_TEST_PAUSE_WRITE=SECONDS is for the test suite only: every append then
- * writes the first half of its bytes, sleeps, and writes the rest, so that a
- * test can kill a writer in the middle of a record and see the torn tail
- * that a crash would leave.
  */
 static void
 write_locked(struct crm_store *s, const struct crm_buf *b)
 {
 	char e[1024];
-	const char *pause = getenv("CRM_TEST_PAUSE_WRITE");
 	size_t half = 0;
 
-	if (pause && *pause) {
+	if (test_pause_set) {
 		half = b->n / 2;
 		if (crm_store_append(s, b->p, half, e, sizeof e) < 0)
 			goto fail;
-		sleep((unsigned)atoi(pause));
+		sleep(test_pause_secs);
 	}
 	if (crm_store_append(s, b->p + half, b->n - half, e, sizeof e) < 0 ||
 	    crm_store_commit(s, e, sizeof e) < 0)
@@ -459,12 +377,12 @@ store_put(struct crm_store *s, struct crm_buf *b)
 }
 
 static const struct option add_opts[] = {
-	{ "customer", required_argument, NULL, 'c' },
-	{ "file", required_argument, NULL, 'f' },
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
 	{ "csv", no_argument, NULL, 'V' },
+	{ "customer", required_argument, NULL, 'c' },
 	{ "duration", required_argument, NULL, 'd' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "ignore-extra", no_argument, NULL, 'I' },
 	{ "initiator", required_argument, NULL, 'i' },
@@ -478,114 +396,6 @@ static const struct option add_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Read interaction records from standard input and append the valid ones. */
-/* ---- a string-keyed hash table over an arena ---- */
-
-struct smap_ent {
-	const char *key;
-	size_t n;
-	size_t val;
-	uint64_t h;             /* hash of the key: compared first */
-};
-
-struct smap {
-	struct smap_ent *t;
-	size_t cap, used;
-	char **blocks;
-	size_t nblocks, ablocks, bleft;
-	char *bp;
-};
-
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ULL;
-	return h ^ (h >> 32);
-}
-
-static char *
-smap_copy(struct smap *m, const char *p, size_t n)
-{
-	if (m->bleft < n + 1) {
-		size_t sz = n + 1 > 65536 ? n + 1 : 1 << 20;
-		crm_grow(&m->blocks, &m->ablocks, m->nblocks + 1,
-		    sizeof *m->blocks);
-		m->bp = m->blocks[m->nblocks++] = crm_xmalloc(sz);
-		m->bleft = sz;
-	}
-	char *r = m->bp;
-	memcpy(r, p, n);
-	r[n] = '\0';
-	m->bp += n + 1;
-	m->bleft -= n + 1;
-	return r;
-}
-
-/* A zeroed table of n entries (on huge pages when large). */
-static struct smap_ent *
-smap_table(size_t n)
-{
-	size_t bytes = crm_mulsz(n, sizeof(struct smap_ent));
-	void *p = crm_xmalloc_huge(bytes);
-
-	memset(p, 0, bytes);
-	return p;
-}
-
-/* The entry for key p[0..n); *isnew says whether it was just added (with
- * val 0). */
-static struct smap_ent *
-smap_get(struct smap *m, const char *p, size_t n, int *isnew)
-{
-	uint64_t h = hash(p, n);
-
-	if (m->used * 2 >= m->cap) {
-		struct smap_ent *old = m->t;
-		size_t oc = m->cap;
-		m->cap = oc ? oc * 2 : 1024;
-		m->t = smap_table(m->cap);
-		for (size_t i = 0; i < oc; i++) {
-			if (!old[i].key)
-				continue;
-			size_t j = old[i].h & (m->cap - 1);
-			while (m->t[j].key)
-				j = (j + 1) & (m->cap - 1);
-			m->t[j] = old[i];
-		}
-		free(old);
-	}
-	size_t j = h & (m->cap - 1);
-	while (m->t[j].key) {
-		if (m->t[j].h == h && m->t[j].n == n &&
-		    !memcmp(m->t[j].key, p, n)) {
-			*isnew = 0;
-			return &m->t[j];
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->t[j].key = smap_copy(m, p, n);
-	m->t[j].n = n;
-	m->t[j].val = 0;
-	m->t[j].h = h;
-	m->used++;
-	*isnew = 1;
-	return &m->t[j];
-}
-
-static void
-smap_free(struct smap *m)
-{
-	for (size_t i = 0; i < m->nblocks; i++)
-		free(m->blocks[i]);
-	free(m->blocks);
-	free(m->t);
-}
-
 /* ---- ids given in a batch ---- */
 
 /*
@@ -596,7 +406,7 @@ smap_free(struct smap *m)
  * the ids given earlier in the input, just before it is written.
  */
 struct idcheck {
-	struct smap ids;        /* val: 0 for the log, else the input line */
+	struct crm_strmap ids;  /* val: 0 for the log, else the input line */
 	off_t scanned;          /* the log is read up to here (0: not yet) */
 };
 
@@ -635,7 +445,6 @@ idcheck_scan(struct idcheck *ic, struct crm_store *s, off_t end)
 		for (;;) {
 			char *nl = memchr(b.p + start, '\n', b.n - start);
 			char *tab;
-			int isnew;
 
 			if (!nl)
 				break;
@@ -646,8 +455,8 @@ idcheck_scan(struct idcheck *ic, struct crm_store *s, off_t end)
 				    (size_t)(nl - (b.p + start)));
 				if (!tab)
 					tab = nl;
-				smap_get(&ic->ids, b.p + start,
-				    (size_t)(tab - (b.p + start)), &isnew);
+				crm_strmap_add(&ic->ids, b.p + start,
+				    (size_t)(tab - (b.p + start)), NULL);
 			}
 			start = (size_t)(nl - b.p) + 1;
 		}
@@ -686,20 +495,21 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 		char *p = chunk->p + pd[i].off;
 		const char *tab = memchr(p, '\t', pd[i].len);
 		size_t n = tab ? (size_t)(tab - p) : pd[i].len;
-		struct smap_ent *en;
+		size_t *val;
 		int isnew;
 
 		if (pd[i].given) {
-			en = smap_get(&ic->ids, p, n, &isnew);
+			val = crm_strmap_val(&ic->ids,
+			    crm_strmap_add(&ic->ids, p, n, &isnew));
 			if (!isnew) {
 				struct crm_buf m;
 
 				crm_buf_init(&m);
 				addquoted(&m, p, n);
-				if (en->val)
+				if (*val)
 					warnx("-:%ld: id: duplicate id %s (first "
 					    "on line %zu): record not added",
-					    pd[i].line, m.p, en->val);
+					    pd[i].line, m.p, *val);
 				else
 					warnx("-:%ld: id: duplicate id %s "
 					    "(already in the log): record not "
@@ -708,7 +518,7 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 				*status = CRM_EXIT_REJECT;
 				continue;
 			}
-			en->val = (size_t)pd[i].line;
+			*val = (size_t)pd[i].line;
 		}
 		if (p != chunk->p + kept)
 			memmove(chunk->p + kept, p, pd[i].len);
@@ -779,6 +589,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 			    colname[k]);
 
 	memset(&ic, 0, sizeof ic);
+	crm_strmap_init(&ic.ids);
 	crm_buf_init(&chunk);
 	crm_buf_init(&msg);
 	crm_buf_grow(&chunk, CHUNK + 65536);
@@ -843,7 +654,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 	crm_buf_release(&chunk);
 	crm_buf_release(&msg);
 	crm_reader_close(r);
-	smap_free(&ic.ids);
+	crm_strmap_release(&ic.ids);
 	free(pd);
 	return status;
 }
@@ -979,9 +790,7 @@ cmd_add(int argc, char **argv)
 struct scan {
 	int fd;
 	const char *name;
-	char *buf;
-	size_t cap, len;
-	long long left;         /* bytes still to read, -1 for no limit */
+	long long left;         /* bytes to read, -1 for no limit */
 	off_t size, whole;      /* file size and size up to the last '\n' */
 	int is_stdin;
 	int strict;             /* a last line without '\n' is torn, not data */
@@ -1049,123 +858,14 @@ scan_close(struct scan *sc)
 {
 	if (sc->fd > 0)
 		close(sc->fd);
-	free(sc->buf);
 }
-
-struct scanner {
-	/* The header line (without '\n', NUL-terminated in place). */
-	void (*header)(void *ctx, char *p, size_t n);
-	/* Whole lines p[0..n), each ending in '\n'. */
-	void (*block)(void *ctx, char *p, size_t n);
-};
 
 static void
-scan_run(struct scan *sc, const struct scanner *fn, void *ctx)
+scan_run(struct scan *sc, const struct crm_lines_fn *fn, void *ctx)
 {
-	int have_header = 0;
-
-	sc->cap = BLOCK;
-	sc->buf = crm_xmalloc(sc->cap + 1);
-	sc->len = 0;
-	crm_pipe_widen(sc->fd);
-	for (;;) {
-		size_t want = sc->cap - sc->len;
-		ssize_t k;
-		int eof = 0;
-
-		if (sc->left >= 0 && (long long)want > sc->left)
-			want = (size_t)sc->left;
-		if (want == 0 && sc->left != 0) {
-			sc->cap *= 2;
-			sc->buf = crm_xrealloc(sc->buf, sc->cap + 1);
-			continue;
-		}
-		k = want ? read(sc->fd, sc->buf + sc->len, want) : 0;
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			err(CRM_EXIT_FATAL, "%s", sc->name);
-		}
-		if (k == 0) {
-			eof = 1;
-			if (sc->len && sc->buf[sc->len - 1] != '\n') {
-				char *nl = memrchr(sc->buf, '\n', sc->len);
-				if (sc->strict && (nl || have_header)) {
-					sc->tail = sc->len - (nl ? (size_t)
-					    (nl + 1 - sc->buf) : 0);
-					sc->len -= sc->tail;
-				} else {
-					sc->buf[sc->len++] = '\n';
-				}
-			}
-		}
-		sc->len += (size_t)k;
-		if (sc->left > 0)
-			sc->left -= k;
-		char *p = sc->buf, *end = sc->buf + sc->len;
-		char *last = sc->len ? memrchr(p, '\n', sc->len) : NULL;
-		if (last) {
-			if (!have_header) {
-				char *nl = memchr(p, '\n', (size_t)(end - p));
-				*nl = '\0';
-				fn->header(ctx, p, (size_t)(nl - p));
-				*nl = '\n';
-				have_header = 1;
-				p = nl + 1;
-			}
-			if (p <= last)
-				fn->block(ctx, p, (size_t)(last + 1 - p));
-			p = last + 1;
-		}
-		sc->len = (size_t)(end - p);
-		memmove(sc->buf, p, sc->len);
-		if (eof)
-			break;
-	}
-	if (!have_header)
-		fn->header(ctx, NULL, 0);
-}
-
-/* Number of '\n' in p[0..n), eight bytes at a time. */
-static long
-count_nl(const char *p, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
-	const uint64_t low = ones * 0x7f, high = ones * 0x80;
-	long c = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, x, t;
-		memcpy(&w, p + i, 8);
-		x = w ^ nl;
-		t = ((x & low) + low) | x;
-		c += 8 - __builtin_popcountll(t & high);
-	}
-	for (; i < n; i++)
-		c += p[i] == '\n';
-	return c;
-}
-
-/* Split line p[0..n) at tabs into at most max fields; returns the number of
- * fields found (max + 1 when there are more). */
-static size_t
-split_tabs(char *p, size_t n, struct crm_field *f, size_t max)
-{
-	char *e = p + n;
-	size_t nf = 0;
-
-	for (;;) {
-		char *t = memchr(p, '\t', (size_t)(e - p));
-		if (nf == max)
-			return max + 1;
-		f[nf].p = p;
-		f[nf].n = t ? (size_t)(t - p) : (size_t)(e - p);
-		nf++;
-		if (!t)
-			return nf;
-		p = t + 1;
-	}
+	if (crm_lines_read(sc->fd, sc->left, BLOCK, sc->strict, fn, ctx,
+	    &sc->tail) < 0)
+		err(CRM_EXIT_FATAL, "%s", sc->name);
 }
 
 /* Field f unescaped (into scratch when it holds a backslash). */
@@ -1193,7 +893,7 @@ static size_t
 header_cols(char *p, size_t n, int *col)
 {
 	struct crm_field hf[256];
-	size_t nf = split_tabs(p, n, hf, 255);
+	size_t nf = crm_tsv_split(p, n, hf, 255);
 
 	for (int k = 0; k < NF; k++) {
 		col[k] = -1;
@@ -1308,7 +1008,7 @@ show_header(void *ctx, char *p, size_t n)
 		crm_out_putc(&crm_stdout, '\n');
 		return;
 	}
-	nf = split_tabs(p, n, hf, 255);
+	nf = crm_tsv_split(p, n, hf, 255);
 	for (size_t j = 0; j < nf; j++) {
 		hf[j] = unesc(hf[j], &S->scratch);
 		hf[j].p = crm_xstrndup(hf[j].p, hf[j].n);
@@ -1333,7 +1033,7 @@ static void
 show_line(struct show *S, char *p, size_t n)
 {
 	struct crm_field *f = S->f;
-	size_t nf = split_tabs(p, n, f, S->ncols);
+	size_t nf = crm_tsv_split(p, n, f, S->ncols);
 
 	if (nf != S->ncols) {
 		warnx("%s:%ld: wrong field count (expected %zu)", S->name,
@@ -1348,7 +1048,7 @@ show_line(struct show *S, char *p, size_t n)
 	long long us = 0, days = 0;
 	if (S->since_set || S->until_set || S->timeline) {
 		struct crm_field t = f[S->col[F_TS]];
-		if (parse_ts(t.p, t.n, &us, &days)) {
+		if (log_ts(t.p, t.n, &us, &days)) {
 			struct crm_buf m;
 			crm_buf_init(&m);
 			addquoted(&m, t.p, t.n);
@@ -1429,12 +1129,12 @@ show_escaped(struct show *S, char *p, char *end)
 		while (ls > cur && ls[-1] != '\n')
 			ls--;
 		char *le = memchr(bs, '\n', (size_t)(end - bs));
-		S->line += count_nl(cur, (size_t)(ls - cur));
+		S->line += (long)crm_count_nl(cur, (size_t)(ls - cur));
 		show_line(S, ls, (size_t)(le - ls));
 		S->line++;
 		cur = le + 1;
 	}
-	S->line += count_nl(cur, (size_t)(end - cur));
+	S->line += (long)crm_count_nl(cur, (size_t)(end - cur));
 }
 
 static void
@@ -1546,7 +1246,7 @@ show_timeline(struct show *S)
 	 * channel, type and note always stay). */
 	int used[10] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 };
 	for (size_t r = 0; r < S->ntl; r++) {
-		split_tabs(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
 		for (size_t i = 0; i < nc; i++)
 			if (S->col[cols[i]] >= 0 && S->f[S->col[cols[i]]].n)
 				used[i] = 1;
@@ -1560,7 +1260,7 @@ show_timeline(struct show *S)
 		struct crm_field *f = S->f;
 		char *cp[10];
 		size_t k = 0;
-		split_tabs(S->tl[r].line, S->tl[r].n, f, S->ncols);
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, f, S->ncols);
 		for (size_t i = 0; i < nc; i++) {
 			int c = S->col[cols[i]];
 			if (!used[i])
@@ -1595,9 +1295,9 @@ time_opt(const char *opt, const char *s, long long *v, int *is_date)
 	int64_t t;
 	int off;
 
-	if (!parse_date(s, strlen(s), v)) {
+	if (!log_date(s, strlen(s), v)) {
 		*is_date = 1;
-	} else if (!parse_ts(s, strlen(s), &us, NULL)) {
+	} else if (!log_ts(s, strlen(s), &us, NULL)) {
 		*v = us;
 		*is_date = 0;
 	} else if (!crm_ts_parse(s, strlen(s), CRM_TS_LOCAL, &t, &off)) {
@@ -1659,11 +1359,11 @@ input_path(const char *file, int argc, char **argv)
 }
 
 static const struct option show_opts[] = {
-	{ "customer", required_argument, NULL, 'c' },
-	{ "file", required_argument, NULL, 'f' },
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
+	{ "customer", required_argument, NULL, 'c' },
 	{ "excel-safe", no_argument, NULL, 'E' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "grep", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
@@ -1683,7 +1383,7 @@ cmd_show(int argc, char **argv)
 	const char *file = NULL, *grep = NULL;
 	char *path;
 	int ch, excel_safe = 0;
-	static const struct scanner fn = { show_header, show_block };
+	static const struct crm_lines_fn fn = { show_header, show_block };
 
 	memset(&S, 0, sizeof S);
 	S.fmt = CRM_FMT_TSV;
@@ -1792,7 +1492,7 @@ struct check {
 	long line;
 	int header_ok;
 	long problems;
-	struct smap ids;
+	struct crm_strmap ids;  /* val: the line an id is first on */
 	struct crm_buf msg;
 	struct crm_field f[NF + 1];
 };
@@ -1831,7 +1531,7 @@ check_header(void *ctx, char *p, size_t n)
 static void
 check_line(struct check *C, char *p, size_t n)
 {
-	size_t nf = split_tabs(p, n, C->f, NF);
+	size_t nf = crm_tsv_split(p, n, C->f, NF);
 	int isnew;
 
 	if (nf != NF) {
@@ -1859,17 +1559,18 @@ check_line(struct check *C, char *p, size_t n)
 	}
 	struct crm_field id = C->f[F_ID];
 	if (id.n) {
-		struct smap_ent *e = smap_get(&C->ids, id.p, id.n, &isnew);
+		size_t *first = crm_strmap_val(&C->ids,
+		    crm_strmap_add(&C->ids, id.p, id.n, &isnew));
 		if (!isnew) {
 			struct crm_buf m;
 			crm_buf_init(&m);
 			addquoted(&m, id.p, id.n);
 			warnx("%s:%ld: id: duplicate id %s (first on line "
-			    "%zu)", C->name, C->line, m.p, e->val);
+			    "%zu)", C->name, C->line, m.p, *first);
 			crm_buf_release(&m);
 			C->problems++;
 		} else {
-			e->val = (size_t)C->line;
+			*first = (size_t)C->line;
 		}
 	}
 }
@@ -1938,7 +1639,7 @@ cmd_check(int argc, char **argv)
 	const char *file = NULL;
 	char *path;
 	int ch, repair = 0;
-	static const struct scanner fn = { check_header, check_block };
+	static const struct crm_lines_fn fn = { check_header, check_block };
 
 	while ((ch = getopt_long(argc, argv, "f:", check_opts, NULL)) != -1) {
 		switch (ch) {
@@ -1956,6 +1657,7 @@ cmd_check(int argc, char **argv)
 		    "standard input");
 
 	memset(&C, 0, sizeof C);
+	crm_strmap_init(&C.ids);
 	crm_buf_init(&C.msg);
 	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH);
 	C.name = sc.name;
@@ -1971,7 +1673,7 @@ cmd_check(int argc, char **argv)
 		C.problems++;
 	}
 	scan_close(&sc);
-	smap_free(&C.ids);
+	crm_strmap_release(&C.ids);
 	crm_buf_release(&C.msg);
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
@@ -2064,7 +1766,7 @@ struct due {
 	size_t ncols;
 	long line;
 	int status;
-	struct smap map;
+	struct crm_strmap map;  /* customer id -> slot, the index into c */
 	struct cust *c;
 	size_t nc, ac;
 	struct crm_field *f;
@@ -2075,17 +1777,16 @@ static struct cust *
 due_cust(struct due *D, const char *p, size_t n)
 {
 	int isnew;
-	struct smap_ent *e = smap_get(&D->map, p, n, &isnew);
+	size_t i = crm_strmap_add(&D->map, p, n, &isnew);
 
 	if (isnew) {
 		crm_grow(&D->c, &D->ac, D->nc + 1, sizeof *D->c);
-		struct cust *c = &D->c[D->nc];
+		struct cust *c = &D->c[D->nc++];
 		memset(c, 0, sizeof *c);
-		c->id = e->key;
+		c->id = crm_strmap_key(&D->map, i, NULL);
 		c->start = c->first = c->next = -1;
-		e->val = D->nc++;
 	}
-	return &D->c[e->val];
+	return &D->c[i];
 }
 
 static void
@@ -2121,7 +1822,7 @@ static void
 due_line(struct due *D, char *p, size_t n)
 {
 	struct crm_field *f = D->f;
-	size_t nf = split_tabs(p, n, f, D->ncols);
+	size_t nf = crm_tsv_split(p, n, f, D->ncols);
 	long long us, day, next = -1;
 
 	if (nf != D->ncols) {
@@ -2130,12 +1831,12 @@ due_line(struct due *D, char *p, size_t n)
 		D->status = CRM_EXIT_REJECT;
 		return;
 	}
-	if (parse_ts(f[D->col[F_TS]].p, f[D->col[F_TS]].n, &us, &day)) {
+	if (log_ts(f[D->col[F_TS]].p, f[D->col[F_TS]].n, &us, &day)) {
 		due_bad(D, "ts", "not a timestamp", f[D->col[F_TS]]);
 		return;
 	}
 	if (D->col[F_NEXT] >= 0 && f[D->col[F_NEXT]].n &&
-	    parse_date(f[D->col[F_NEXT]].p, f[D->col[F_NEXT]].n, &next)) {
+	    log_date(f[D->col[F_NEXT]].p, f[D->col[F_NEXT]].n, &next)) {
 		due_bad(D, "next_action", "not a date", f[D->col[F_NEXT]]);
 		return;
 	}
@@ -2213,7 +1914,7 @@ due_customers(struct due *D, const char *path)
 		if (cc < 0 || (size_t)cc >= rec.nf || !rec.f[cc].n)
 			continue;
 		struct crm_field v = rec.f[cc];
-		if (parse_date(v.p, v.n, &day) && parse_ts(v.p, v.n, &us, &day)) {
+		if (log_date(v.p, v.n, &day) && log_ts(v.p, v.n, &us, &day)) {
 			warnx("%s", crm_reader_seterr(r, rec.line, cc, v.p, v.n,
 			    "not a date"));
 			D->status = CRM_EXIT_REJECT;
@@ -2245,10 +1946,10 @@ cmp_row(const void *a, const void *b)
 }
 
 static const struct option due_opts[] = {
-	{ "file", required_argument, NULL, 'f' },
 	{ "as-of", required_argument, NULL, 'A' },
 	{ "customers", required_argument, NULL, 'C' },
 	{ "excel-safe", no_argument, NULL, 'E' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "policy", required_argument, NULL, 'P' },
@@ -2258,7 +1959,7 @@ static const struct option due_opts[] = {
 static int
 cmd_due(int argc, char **argv)
 {
-	static const struct scanner fn = { due_header, due_block };
+	static const struct crm_lines_fn fn = { due_header, due_block };
 	static const char *const outcols[] = { "customer_id", "due", "reason",
 		"last_contact" };
 	struct interval fy = { 1, U_MONTH }, after = { 3, U_MONTH };
@@ -2289,6 +1990,7 @@ cmd_due(int argc, char **argv)
 	path = input_path(file, argc, argv);
 
 	memset(&D, 0, sizeof D);
+	crm_strmap_init(&D.map);
 	crm_buf_init(&D.scratch);
 	D.asof = asof ? opt_date("--as-of", asof) : today();
 	if (customers)
@@ -2361,7 +2063,7 @@ cmd_due(int argc, char **argv)
 	free(rows);
 	free(D.c);
 	free(D.f);
-	smap_free(&D.map);
+	crm_strmap_release(&D.map);
 	crm_buf_release(&D.scratch);
 	free(path);
 	return D.status;
@@ -2375,7 +2077,7 @@ struct stats {
 	size_t ncols;
 	long line;
 	int status;
-	struct smap dim[2];
+	struct crm_strmap dim[2];       /* val: the count */
 	struct crm_field *f;
 	struct crm_buf scratch;
 };
@@ -2400,11 +2102,10 @@ stats_block(void *ctx, char *p, size_t n)
 {
 	struct stats *St = ctx;
 	char *end = p + n;
-	int isnew;
 
 	while (p < end) {
 		char *le = memchr(p, '\n', (size_t)(end - p));
-		size_t nf = split_tabs(p, (size_t)(le - p), St->f, St->ncols);
+		size_t nf = crm_tsv_split(p, (size_t)(le - p), St->f, St->ncols);
 		if (nf != St->ncols) {
 			warnx("%s:%ld: wrong field count %zu (expected %zu)",
 			    St->name, St->line, nf, St->ncols);
@@ -2413,7 +2114,9 @@ stats_block(void *ctx, char *p, size_t n)
 			for (int d = 0; d < 2; d++) {
 				struct crm_field v = unesc(St->f[St->col[d ?
 				    F_TYPE : F_CHANNEL]], &St->scratch);
-				smap_get(&St->dim[d], v.p, v.n, &isnew)->val++;
+				(*crm_strmap_val(&St->dim[d],
+				    crm_strmap_add(&St->dim[d], v.p, v.n,
+				    NULL)))++;
 			}
 		}
 		St->line++;
@@ -2421,13 +2124,16 @@ stats_block(void *ctx, char *p, size_t n)
 	}
 }
 
-static int
-cmp_ent(const void *a, const void *b)
-{
-	const struct smap_ent *x = *(struct smap_ent *const *)a;
-	const struct smap_ent *y = *(struct smap_ent *const *)b;
+/* Slots of a map ordered by key (qsort's context is the map). */
+static const struct crm_strmap *cmp_map;
 
-	return strcmp(x->key, y->key);
+static int
+cmp_slot(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return strcmp(crm_strmap_key(cmp_map, x, NULL),
+	    crm_strmap_key(cmp_map, y, NULL));
 }
 
 static const struct option stats_opts[] = {
@@ -2441,7 +2147,7 @@ static const struct option stats_opts[] = {
 static int
 cmd_stats(int argc, char **argv)
 {
-	static const struct scanner fn = { stats_header, stats_block };
+	static const struct crm_lines_fn fn = { stats_header, stats_block };
 	static const char *const outcols[] = { "dimension", "value", "count" };
 	const char *const *vocab[2] = { crm_vocab_channel, crm_vocab_type };
 	const char *dimname[2] = { "channel", "type" };
@@ -2467,6 +2173,8 @@ cmd_stats(int argc, char **argv)
 	path = input_path(file, argc, argv);
 
 	memset(&St, 0, sizeof St);
+	crm_strmap_init(&St.dim[0]);
+	crm_strmap_init(&St.dim[1]);
 	crm_buf_init(&St.scratch);
 	scan_open(&sc, path, LOCK_SH);
 	St.name = sc.name;
@@ -2480,43 +2188,38 @@ cmd_stats(int argc, char **argv)
 	crm_writer_header_names(&w, outcols, 3);
 	crm_writer_numeric(&w, 2, 1);
 	for (int d = 0; d < 2; d++) {
-		struct smap *m = &St.dim[d];
-		struct smap_ent **other = crm_xcalloc(m->used + 1,
+		struct crm_strmap *m = &St.dim[d];
+		size_t *other = crm_xcalloc(crm_strmap_count(m) + 1,
 		    sizeof *other);
-		size_t no = 0;
+		size_t no = 0, len;
 
 		/* the vocabulary in its own order, then anything else */
-		for (size_t i = 0; i < m->cap; i++) {
-			if (m->t[i].key && crm_vocab_index(vocab[d],
-			    m->t[i].key, m->t[i].n) < 0)
-				other[no++] = &m->t[i];
+		for (size_t i = 0; i < crm_strmap_count(m); i++) {
+			const char *k = crm_strmap_key(m, i, &len);
+			if (crm_vocab_index(vocab[d], k, len) < 0)
+				other[no++] = i;
 		}
 		for (const char *const *v = vocab[d]; *v; v++) {
-			int isnew;
-			if (!m->cap)
-				break;
-			size_t j = hash(*v, strlen(*v)) & (m->cap - 1);
-			(void)isnew;
-			for (; m->t[j].key; j = (j + 1) & (m->cap - 1)) {
-				if (!strcmp(m->t[j].key, *v)) {
-					crm_writer_str(&w, dimname[d]);
-					crm_writer_str(&w, *v);
-					crm_writer_fieldf(&w, "%zu",
-					    m->t[j].val);
-					crm_writer_end(&w);
-					break;
-				}
-			}
-		}
-		qsort(other, no, sizeof *other, cmp_ent);
-		for (size_t i = 0; i < no; i++) {
+			size_t i = crm_strmap_find(m, *v, strlen(*v));
+			if (i == CRM_STRMAP_NONE)
+				continue;
 			crm_writer_str(&w, dimname[d]);
-			crm_writer_field(&w, other[i]->key, other[i]->n);
-			crm_writer_fieldf(&w, "%zu", other[i]->val);
+			crm_writer_str(&w, *v);
+			crm_writer_fieldf(&w, "%zu", *crm_strmap_val(m, i));
+			crm_writer_end(&w);
+		}
+		cmp_map = m;
+		qsort(other, no, sizeof *other, cmp_slot);
+		for (size_t i = 0; i < no; i++) {
+			const char *k = crm_strmap_key(m, other[i], &len);
+			crm_writer_str(&w, dimname[d]);
+			crm_writer_field(&w, k, len);
+			crm_writer_fieldf(&w, "%zu", *crm_strmap_val(m,
+			    other[i]));
 			crm_writer_end(&w);
 		}
 		free(other);
-		smap_free(m);
+		crm_strmap_release(m);
 	}
 	crm_writer_release(&w);
 	crm_out_close(&crm_stdout);
@@ -2529,11 +2232,18 @@ cmd_stats(int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
+	const char *pause;
+
+	setlocale(LC_ALL, "");
 	ikind = crm_kind_find("interactions");
 	if (!ikind || ikind->ncols != NF)
 		errx(CRM_EXIT_FATAL, "interactions kind out of step");
 	for (int k = 0; k < NF; k++)
 		colname[k] = ikind->cols[k].name;
+	if ((pause = getenv("CRM_TEST_PAUSE_WRITE")) && *pause) {
+		test_pause_set = 1;
+		test_pause_secs = (unsigned)atoi(pause);
+	}
 
 	if (argc < 2)
 		usage(CRM_EXIT_FATAL);
@@ -2545,12 +2255,12 @@ main(int argc, char *argv[])
 	argv++;
 	if (!strcmp(argv[0], "add"))
 		return cmd_add(argc, argv);
-	if (!strcmp(argv[0], "show"))
-		return cmd_show(argc, argv);
-	if (!strcmp(argv[0], "due"))
-		return cmd_due(argc, argv);
 	if (!strcmp(argv[0], "check"))
 		return cmd_check(argc, argv);
+	if (!strcmp(argv[0], "due"))
+		return cmd_due(argc, argv);
+	if (!strcmp(argv[0], "show"))
+		return cmd_show(argc, argv);
 	if (!strcmp(argv[0], "stats"))
 		return cmd_stats(argc, argv);
 	warnx("unknown command '%s'", argv[0]);

@@ -1277,3 +1277,123 @@ badnf:
 	    "expected %zu fields, found %zu", r->hdr.nf, rec->nf);
 	return CRM_READ_BAD;
 }
+
+/* ---- whole-line blocks (see rec.h) ---- */
+
+#define LINES_BLOCK (4UL << 20)
+
+int
+crm_lines_read(int fd, long long limit, size_t block, int strict,
+    const struct crm_lines_fn *fn, void *ctx, size_t *tail)
+{
+	size_t cap = block ? block : LINES_BLOCK, len = 0;
+	char *buf = crm_xmalloc(cap + 1);
+	long long left = limit;
+	int have_header = 0;
+
+	if (tail)
+		*tail = 0;
+	crm_pipe_widen(fd);
+	for (;;) {
+		size_t want = cap - len;
+		ssize_t k;
+		int eof = 0;
+
+		if (left >= 0 && (long long)want > left)
+			want = (size_t)left;
+		if (want == 0 && left != 0) {
+			cap *= 2;
+			buf = crm_xrealloc(buf, cap + 1);
+			continue;
+		}
+		k = want ? read(fd, buf + len, want) : 0;
+		if (k < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		if (k == 0) {
+			eof = 1;
+			if (len && buf[len - 1] != '\n') {
+				char *nl = memrchr(buf, '\n', len);
+				if (strict && (nl || have_header)) {
+					size_t t = len - (nl ? (size_t)
+					    (nl + 1 - buf) : 0);
+					if (tail)
+						*tail = t;
+					len -= t;
+				} else {
+					buf[len++] = '\n';
+				}
+			}
+		}
+		len += (size_t)k;
+		if (left > 0)
+			left -= k;
+		char *p = buf, *end = buf + len;
+		char *last = len ? memrchr(p, '\n', len) : NULL;
+		if (last) {
+			if (!have_header) {
+				char *nl = memchr(p, '\n', (size_t)(end - p));
+				*nl = '\0';
+				fn->header(ctx, p, (size_t)(nl - p));
+				*nl = '\n';
+				have_header = 1;
+				p = nl + 1;
+			}
+			if (p <= last)
+				fn->block(ctx, p, (size_t)(last + 1 - p));
+			p = last + 1;
+		}
+		len = (size_t)(end - p);
+		memmove(buf, p, len);
+		if (eof)
+			break;
+	}
+	free(buf);
+	if (!have_header)
+		fn->header(ctx, NULL, 0);
+	return 0;
+}
+
+size_t
+crm_tsv_split(char *p, size_t n, struct crm_field *f, size_t max)
+{
+	char *e = p + n;
+	size_t nf = 0;
+
+	for (;;) {
+		char *t = memchr(p, '\t', (size_t)(e - p));
+		if (nf == max)
+			return max + 1;
+		f[nf].p = p;
+		f[nf].n = t ? (size_t)(t - p) : (size_t)(e - p);
+		nf++;
+		if (!t)
+			return nf;
+		p = t + 1;
+	}
+}
+
+size_t
+crm_count_nl(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+	const uint64_t low = ones * 0x7f, high = ones * 0x80;
+	size_t c = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x, t;
+		memcpy(&w, p + i, 8);
+		x = w ^ nl;
+		t = ((x & low) + low) | x;
+		c += 8 - (size_t)__builtin_popcountll(t & high);
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}

@@ -105,4 +105,44 @@ const char *crm_reader_seterr(struct crm_reader *r, long line, int col,
 /* Undo canonical TSV escapes in place; returns the new length. */
 size_t crm_tsv_unescape(char *p, size_t n);
 
+/*
+ * Whole-line blocks: the strict raw mode for a store file that a tool
+ * verifies or filters line by line (crm-log's interaction log).  Lines are
+ * handed on raw, escapes kept, in runs of whole lines from large block
+ * reads, so that a filter can search a whole run at once and pass a line on
+ * byte for byte; field counts and values are the caller's to check, with
+ * crm_tsv_split and crm_tsv_unescape.
+ *
+ * The first line is the header.  A last line without '\n' is, when strict
+ * is 0, a line like the others (the end of a stream); when strict is 1 and
+ * it follows a header or another line, it is torn (a crash or an append in
+ * progress): it is not handed on and its length goes to *tail.  A lone
+ * line without '\n' is the header either way.  A named store file is
+ * usually read only up to its last newline (limit), so that an append in
+ * progress is never seen at all.
+ */
+struct crm_lines_fn {
+	/* The header line p[0..n) without its '\n', NUL-terminated in place
+	 * for the call; p is NULL when the input is empty. */
+	void (*header)(void *ctx, char *p, size_t n);
+	/* Whole lines p[0..n), each ending in '\n'. */
+	void (*block)(void *ctx, char *p, size_t n);
+};
+
+/* Read fd (not closed) to its end, or to limit bytes when limit >= 0;
+ * block is the first read size (0 means 4 MiB; the buffer doubles for a
+ * line longer than that).  *tail (when not NULL) is set as above.
+ * Returns 0, or -1 on a read error with errno set; the callbacks have
+ * then seen the lines before it. */
+int crm_lines_read(int fd, long long limit, size_t block, int strict,
+    const struct crm_lines_fn *fn, void *ctx, size_t *tail);
+
+/* Split the raw line p[0..n) at tabs into at most max fields, nothing
+ * unescaped and nothing written: the fields are not NUL-terminated.
+ * Returns the number of fields, or max + 1 when there are more. */
+size_t crm_tsv_split(char *p, size_t n, struct crm_field *f, size_t max);
+
+/* Number of '\n' in p[0..n), eight bytes at a time. */
+size_t crm_count_nl(const char *p, size_t n);
+
 #endif

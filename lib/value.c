@@ -267,6 +267,39 @@ crm_date_parse_miss_(struct crm_date_cache *c, const char *s, size_t n,
 	return e;
 }
 
+/* Exactly n fixed digits at s (no sign, no more digits). */
+static int
+fixed(const char *s, int n, int *v)
+{
+	int x = 0;
+
+	for (int i = 0; i < n; i++) {
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
+		if (d > 9)
+			return 0;
+		x = x * 10 + (int)d;
+	}
+	*v = x;
+	return 1;
+}
+
+/* CRM_DATE_STRICT: YYYY-MM-DD at fixed places, any four-digit year. */
+static const char *
+date_strict(const char *s, size_t n, int32_t *days)
+{
+	int y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-' || !fixed(s, 4, &y) ||
+	    !fixed(s + 5, 2, &m) || !fixed(s + 8, 2, &d))
+		return E_DATE;
+	if (m < 1 || m > 12)
+		return E_MONTH;
+	if (d < 1 || d > month_days(y, m))
+		return E_DAY;
+	*days = (int32_t)days_from_civil(y, m, d);
+	return NULL;
+}
+
 const char *
 crm_date_parse(const char *s, size_t n, unsigned flags, int32_t *days)
 {
@@ -274,6 +307,8 @@ crm_date_parse(const char *s, size_t n, unsigned flags, int32_t *days)
 	int a = 0, b = 0, c = 0, na;
 	char sep;
 
+	if (flags & CRM_DATE_STRICT)
+		return date_strict(s, n, days);
 	if (n == 8 && strspn_dig(s, n) == 8) {
 		two(s, n, &i, &a);
 		two(s, n, &i, &b);
@@ -389,15 +424,84 @@ ts_local(int y, int mo, int d, int h, int mi, int sec, int64_t *t,
 	return NULL;
 }
 
+/*
+ * CRM_TS_STRICT: YYYY-MM-DDTHH:MM:SS[.digits](Z|+HH:MM|+HHMM|-...) at fixed
+ * places, the date as CRM_DATE_STRICT reads it, offsets up to 23:59.
+ */
+static const char *
+ts_strict(const char *s, size_t n, int64_t *t, int *off_min, int32_t *usec)
+{
+	int hh, mi, ss, oh = 0, om = 0, sign = 0, fd = 0;
+	int32_t dd, frac = 0;
+	size_t i = 19;
+	const char *e;
+
+	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    !fixed(s + 11, 2, &hh) || !fixed(s + 14, 2, &mi) ||
+	    !fixed(s + 17, 2, &ss))
+		return E_TS;
+	if ((e = date_strict(s, 10, &dd)) != NULL)
+		return e;
+	if (hh > 23 || mi > 59 || ss > 59)
+		return E_TIME;
+	if (s[i] == '.') {
+		size_t st = ++i;
+		while (i < n && (unsigned)((unsigned char)s[i] - '0') <= 9u) {
+			if (fd < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				fd++;
+			}
+			i++;
+		}
+		if (i == st)
+			return E_TS;
+		for (; fd < 6; fd++)
+			frac *= 10;
+	}
+	if (i + 1 == n && s[i] == 'Z') {
+		sign = 0;
+	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i++] == '+' ? 1 : -1;
+		if (n - i == 5 && s[i + 2] == ':') {
+			if (!fixed(s + i, 2, &oh) || !fixed(s + i + 3, 2, &om))
+				return E_TS;
+		} else if (n - i == 4) {
+			if (!fixed(s + i, 2, &oh) || !fixed(s + i + 2, 2, &om))
+				return E_TS;
+		} else {
+			return E_TS;
+		}
+		if (oh > 23 || om > 59)
+			return E_OFF;
+	} else {
+		return E_TS;
+	}
+	*off_min = sign * (oh * 60 + om);
+	*t = (int64_t)dd * 86400 + hh * 3600 + mi * 60 + ss -
+	    (int64_t)*off_min * 60;
+	if (usec)
+		*usec = frac;
+	return NULL;
+}
+
 const char *
 crm_ts_parse(const char *s, size_t n, unsigned flags, int64_t *t,
     int *off_min)
 {
+	return crm_ts_parse_us(s, n, flags, t, off_min, NULL);
+}
+
+const char *
+crm_ts_parse_us(const char *s, size_t n, unsigned flags, int64_t *t,
+    int *off_min, int32_t *usec)
+{
 	size_t i = 0;
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
-	int32_t days;
+	int32_t days, frac = 0;
 	const char *e;
 
+	if (flags & CRM_TS_STRICT)
+		return ts_strict(s, n, t, off_min, usec);
 	if (!digits(s, n, &i, 4, 4, &y) || !has(s, n, i, "-"))
 		return E_TS;
 	i++;
@@ -424,10 +528,15 @@ crm_ts_parse(const char *s, size_t n, unsigned flags, int64_t *t,
 				return E_TS;
 			if (i < n && (s[i] == '.' || s[i] == ',')) {
 				size_t f = ++i;
-				while (i < n && isdig((unsigned char)s[i]))
+				while (i < n && isdig((unsigned char)s[i])) {
+					if (i - f < 6)
+						frac = frac * 10 + (s[i] - '0');
 					i++;
+				}
 				if (i == f)
 					return E_TS;
+				for (size_t k = i - f; k < 6; k++)
+					frac *= 10;
 			}
 		}
 		if (i < n) {
@@ -458,11 +567,15 @@ crm_ts_parse(const char *s, size_t n, unsigned flags, int64_t *t,
 	if (!sign) {
 		if (!(flags & CRM_TS_LOCAL))
 			return E_NOOFF;
-		return ts_local(y, mo, d, h, mi, sec, t, off_min);
+		if ((e = ts_local(y, mo, d, h, mi, sec, t, off_min)) != NULL)
+			return e;
+	} else {
+		*off_min = sign * (oh * 60 + om);
+		*t = (int64_t)days * 86400 + h * 3600 + mi * 60 + sec -
+		    (int64_t)*off_min * 60;
 	}
-	*off_min = sign * (oh * 60 + om);
-	*t = (int64_t)days * 86400 + h * 3600 + mi * 60 + sec -
-	    (int64_t)*off_min * 60;
+	if (usec)
+		*usec = frac;
 	return NULL;
 }
 

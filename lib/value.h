@@ -26,6 +26,7 @@ void crm_trim(const char **s, size_t *n);
  */
 #define CRM_DATE_MDY 0x1u	/* accept 11/23/2026 (month/day/year) */
 #define CRM_DATE_DMY 0x2u	/* accept 23/11/2026 (day/month/year) */
+#define CRM_DATE_STRICT 0x4u	/* only YYYY-MM-DD, as store files hold it */
 #define CRM_DATE_INVALID INT32_MIN
 #define CRM_DATE_MIN (-354285)	/* 1000-01-01 */
 #define CRM_DATE_MAX 2932896	/* 9999-12-31 */
@@ -88,6 +89,7 @@ int32_t crm_date_add_months(int32_t days, int k);
  */
 #define CRM_TS_LOCAL   0x1u	/* no offset written: use the TZ offset */
 #define CRM_TS_DATE_OK 0x2u	/* a bare YYYY-MM-DD means 00:00:00 */
+#define CRM_TS_STRICT  0x4u	/* only the form store files are written in */
 
 /*
  * Parse ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.fff]]OFFSET": 'T', 't' or one space
@@ -104,6 +106,19 @@ int32_t crm_date_add_months(int32_t days, int k);
  */
 const char *crm_ts_parse(const char *s, size_t n, unsigned flags,
     int64_t *t, int *off_min);
+/*
+ * crm_ts_parse that also gives the fractional second, truncated to
+ * microseconds (0..999999), in *usec when usec is not NULL.
+ *
+ * With CRM_TS_STRICT (for verifying store files; the other flags are then
+ * ignored) only "YYYY-MM-DDTHH:MM:SS[.f]OFFSET" is a timestamp: an upper
+ * case 'T', seconds always written, a fraction only after '.', OFFSET Z
+ * (upper case), +HH:MM or +HHMM (or -), hours up to 23; the date as
+ * CRM_DATE_STRICT reads it.  Reasons: "not a timestamp", "month out of
+ * range", "day out of range", "time out of range", "offset out of range".
+ */
+const char *crm_ts_parse_us(const char *s, size_t n, unsigned flags,
+    int64_t *t, int *off_min, int32_t *usec);
 /* Write "2026-11-23T09:30:00+08:00" (UTC is +00:00, never Z) plus NUL: the
  * wall-clock time of t at off_min. */
 void crm_ts_format(int64_t t, int off_min, char out[32]);

@@ -704,3 +704,22 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	assert_failure 2
 	assert_output --partial "write error"
 }
+
+@test "crm-log: --help into a full standard output fails with exit 2 and a message" {
+	run sh -c "crm-log --help >/dev/full"
+	assert_failure 2
+	assert_output --partial "crm-log: standard output: "
+	run sh -c "crm-log show --help >/dev/full"
+	assert_failure 2
+	assert_output --partial "crm-log: standard output: "
+}
+
+@test "crm-log: a bad CRM_AS_OF is named as CRM_AS_OF, not as --as-of" {
+	CRM_AS_OF=2026-13-01 run crm-log due -f "$L/due-log.tsv"
+	assert_failure 2
+	assert_output "crm-log: CRM_AS_OF: month out of range '2026-13-01'"
+	CRM_AS_OF=soon run crm-log add -f log.tsv -c C1 --channel sms --type care
+	assert_failure 2
+	assert_output "crm-log: CRM_AS_OF: not a timestamp 'soon'"
+	[ ! -e log.tsv ]
+}

@@ -625,9 +625,131 @@ fast_vs_general(unsigned seed, int csv, int delim, size_t block,
 	crm_buf_release(&data);
 }
 
+/* What crm_lines_read handed on: "H:header|" (or "H:-|"), then the blocks
+ * joined with "|" between them. */
+struct lines_seen {
+	struct crm_buf out;
+	size_t lines;
+};
+
+static void
+lines_header(void *ctx, char *p, size_t n)
+{
+	struct lines_seen *L = ctx;
+
+	crm_buf_adds(&L->out, "H:");
+	if (p) {
+		UNIT_OK(p[n] == '\0', "lines: the header is NUL-terminated");
+		crm_buf_add(&L->out, p, n);
+	} else {
+		crm_buf_adds(&L->out, "-");
+	}
+	crm_buf_addc(&L->out, '|');
+}
+
+static void
+lines_block(void *ctx, char *p, size_t n)
+{
+	struct lines_seen *L = ctx;
+
+	UNIT_OK(n > 0 && p[n - 1] == '\n', "lines: a block ends a line");
+	L->lines += crm_count_nl(p, n);
+	crm_buf_add(&L->out, p, n);
+	crm_buf_addc(&L->out, '|');
+}
+
+/* Feed data through a pipe to crm_lines_read and compare what it handed on
+ * and the torn tail it reported. */
+static void
+lines_is(const char *data, long long limit, size_t block, int strict,
+    const char *want, size_t want_tail, const char *name)
+{
+	static const struct crm_lines_fn fn = { lines_header, lines_block };
+	struct lines_seen L;
+	size_t tail = 99;
+	int fd[2];
+	pid_t pid;
+
+	if (pipe(fd) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		size_t n = strlen(data);
+		close(fd[0]);
+		if (write(fd[1], data, n) != (ssize_t)n)
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	memset(&L, 0, sizeof L);
+	crm_buf_init(&L.out);
+	UNIT_OK(crm_lines_read(fd[0], limit, block, strict, &fn, &L, &tail)
+	    == 0, WHAT("%s: read", name));
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	unit_streq(L.out.p, want, WHAT("%s: lines", name));
+	unit_inteq((long long)tail, (long long)want_tail,
+	    WHAT("%s: torn tail", name));
+	crm_buf_release(&L.out);
+}
+
+static void
+test_lines(void)
+{
+	struct crm_field f[4];
+	char line[] = "a\tb\\t\t\tc";
+	char big[300];
+
+	lines_is("", -1, 0, 0, "H:-|", 0, "lines: empty input");
+	lines_is("", -1, 0, 1, "H:-|", 0, "lines: empty input, strict");
+	lines_is("h1\th2\n", -1, 0, 1, "H:h1\th2|", 0, "lines: header only");
+	lines_is("h\nx\\ty\n", -1, 0, 1, "H:h|x\\ty\n|", 0,
+	    "lines: escapes are kept raw");
+	lines_is("h\na\nb", -1, 0, 0, "H:h|a\n|b\n|", 0,
+	    "lines: a stream's last line without a newline is a line");
+	lines_is("h\na\nb", -1, 0, 1, "H:h|a\n|", 1,
+	    "lines: strict: a last line without a newline is torn");
+	lines_is("h\nabc", -1, 0, 1, "H:h|", 3,
+	    "lines: strict: a torn line right after the header");
+	lines_is("h", -1, 0, 1, "H:h|", 0,
+	    "lines: strict: a lone line is still the header");
+	lines_is("h\na\nbc\n", 4, 0, 1, "H:h|a\n|", 0,
+	    "lines: only limit bytes are read");
+	lines_is("h\na\nbc\n", 0, 0, 1, "H:-|", 0,
+	    "lines: a limit of 0 reads nothing");
+	lines_is("head\none\ntwo\nthree\n", -1, 16, 1,
+	    "H:head|one\ntwo\n|three\n|", 0,
+	    "lines: small blocks hand on several runs");
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	big[0] = 'h';
+	big[1] = '\n';
+	big[sizeof big - 2] = '\n';
+	{
+		char want[400];
+		snprintf(want, sizeof want, "H:h|%s|", big + 2);
+		lines_is(big, -1, 16, 1, want, 0,
+		    "lines: a line longer than the block grows the buffer");
+	}
+
+	unit_inteq((long long)crm_tsv_split(line, strlen(line), f, 4), 4,
+	    "split: four fields");
+	UNIT_OK(f[0].n == 1 && f[1].n == 3 && !memcmp(f[1].p, "b\\t", 3) &&
+	    f[2].n == 0 && f[3].n == 1 && f[3].p[0] == 'c',
+	    "split: raw fields, escapes kept, an empty one");
+	unit_inteq((long long)crm_tsv_split(line, strlen(line), f, 3), 4,
+	    "split: more fields than max is max + 1");
+	unit_inteq((long long)crm_tsv_split(line, 0, f, 4), 1,
+	    "split: an empty line is one empty field");
+	unit_inteq((long long)crm_count_nl("a\nb\n\n0123456789\nxyz", 19),
+	    4, "count_nl: across the eight-byte steps");
+	unit_inteq((long long)crm_count_nl("", 0), 0, "count_nl: nothing");
+}
+
 int
 main(void)
 {
+	test_lines();
 	fast_vs_general(1, 1, 0, 0, 0, 0);
 	fast_vs_general(2, 1, ';', 0, 0, 0);
 	fast_vs_general(3, 1, '\t', 37, 0, 0);

@@ -688,10 +688,123 @@ test_fixed(void)
 	unit_inteq((long long)n, 7, "fixed: its length");
 }
 
+/* A timestamp read with CRM_TS_STRICT: "SECONDS.USEC OFFMIN DAY" or the
+ * reason. */
+static void
+strict_ts_is(const char *s, const char *want)
+{
+	int64_t t = 0;
+	int off = 0;
+	int32_t usec = -1;
+	const char *e = crm_ts_parse_us(s, strlen(s), CRM_TS_STRICT, &t, &off,
+	    &usec);
+	char out[96], day[11];
+
+	if (e) {
+		unit_streq(e, want, WHAT("strict timestamp '%s' -> %s", s, want));
+		return;
+	}
+	crm_date_format(crm_ts_days(t, off), day);
+	snprintf(out, sizeof out, "%lld.%06d %d %s", (long long)t, (int)usec,
+	    off, day);
+	unit_streq(out, want, WHAT("strict timestamp '%s' -> %s", s, want));
+}
+
+/* The strict modes read exactly what a store file may hold. */
+static void
+test_strict(void)
+{
+	int32_t d = 0;
+	int64_t t = 0;
+	int off = 0;
+	int32_t usec = -1;
+
+	date_is("2026-11-23", CRM_DATE_STRICT, "2026-11-23");
+	date_is("2024-02-29", CRM_DATE_STRICT, "2024-02-29");
+	date_is("2026-02-29", CRM_DATE_STRICT, "day out of range");
+	date_is("2026-13-01", CRM_DATE_STRICT, "month out of range");
+	date_is("2026-00-01", CRM_DATE_STRICT, "month out of range");
+	date_is("2026-11-00", CRM_DATE_STRICT, "day out of range");
+	/* the lax forms are not dates in a store */
+	date_is("2026/11/23", CRM_DATE_STRICT, "not a date");
+	date_is("2026-1-05", CRM_DATE_STRICT, "not a date");
+	date_is("20261123", CRM_DATE_STRICT, "not a date");
+	date_is("2026年11月23日", CRM_DATE_STRICT, "not a date");
+	date_is("11/23/2026", CRM_DATE_STRICT | CRM_DATE_MDY, "not a date");
+	date_is(" 2026-11-23", CRM_DATE_STRICT, "not a date");
+	date_is("2026-11-23 ", CRM_DATE_STRICT, "not a date");
+	date_is("2026-11-2x", CRM_DATE_STRICT, "not a date");
+	/* any four-digit year, as the log has always taken */
+	{
+		int y = 0, m = 0, dd = 0;
+
+		UNIT_OK(!crm_date_parse("0999-03-01", 10, CRM_DATE_STRICT,
+		    &d) && d < CRM_DATE_MIN,
+		    "strict date: a year before 1000 is still a date");
+		crm_date_to_ymd(d, &y, &m, &dd);
+		UNIT_OK(y == 999 && m == 3 && dd == 1,
+		    "strict date: and its day is exact");
+	}
+	date_is("0999-01-01", 0, "year out of range");
+
+	strict_ts_is("2026-11-23T09:30:00+08:00",
+	    "1795397400.000000 480 2026-11-23");
+	strict_ts_is("2026-11-23T09:30:00Z", "1795426200.000000 0 2026-11-23");
+	strict_ts_is("2026-11-23T09:30:00-0130",
+	    "1795431600.000000 -90 2026-11-23");
+	strict_ts_is("2026-11-23T00:30:00+23:59",
+	    "1795307460.000000 1439 2026-11-23");
+	strict_ts_is("2026-01-02T03:04:05.25-05:00",
+	    "1767341045.250000 -300 2026-01-02");
+	strict_ts_is("2026-01-02T03:04:05.123456789Z",
+	    "1767323045.123456 0 2026-01-02");
+	strict_ts_is("2026-01-02T03:04:05.000001Z",
+	    "1767323045.000001 0 2026-01-02");
+	/* only the one written form */
+	strict_ts_is("2026-11-23 09:30:00+08:00", "not a timestamp");
+	strict_ts_is("2026-11-23t09:30:00+08:00", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30+08:00", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00+08", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00", "not a timestamp");
+	strict_ts_is("2026-11-23", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00z", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00,5Z", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00.Z", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00+08:00 ", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00+8:00", "not a timestamp");
+	strict_ts_is("2026-11-23T09:30:00+08:0x", "not a timestamp");
+	strict_ts_is("2026-13-23T09:30:00Z", "month out of range");
+	strict_ts_is("2026-11-31T09:30:00Z", "day out of range");
+	strict_ts_is("2026-11-23T24:00:00Z", "time out of range");
+	strict_ts_is("2026-11-23T23:60:00Z", "time out of range");
+	strict_ts_is("2026-11-23T23:59:60Z", "time out of range");
+	strict_ts_is("2026-11-23T09:30:00+24:00", "offset out of range");
+	strict_ts_is("2026-11-23T09:30:00+08:60", "offset out of range");
+	/* the lax reader still takes the other forms; strict ignores LOCAL */
+	ts_is("2026-11-23 09:30+08", 0, "2026-11-23T09:30:00+08:00");
+	strict_ts_is("2026-11-23T09:30:00", "not a timestamp");
+	UNIT_OK(crm_ts_parse_us("2026-11-23T09:30", 16,
+	    CRM_TS_STRICT | CRM_TS_LOCAL | CRM_TS_DATE_OK, &t, &off, &usec)
+	    != NULL, "strict timestamp: LOCAL and DATE_OK are ignored");
+
+	/* crm_ts_parse_us gives the fraction in the lax mode too */
+	UNIT_OK(!crm_ts_parse_us("2026-11-23 09:30:00,5+08", 24, 0, &t, &off,
+	    &usec) && usec == 500000 && off == 480,
+	    "timestamp: the fraction in microseconds");
+	UNIT_OK(!crm_ts_parse_us("2026-11-23T09:30:00.1234567Z", 28, 0, &t,
+	    &off, &usec) && usec == 123456,
+	    "timestamp: a fraction past microseconds is truncated");
+	UNIT_OK(!crm_ts_parse_us("2026-11-23T09:30Z", 17, 0, &t, &off, &usec)
+	    && usec == 0, "timestamp: no fraction is zero microseconds");
+	UNIT_OK(!crm_ts_parse_us("2026-11-23T09:30:00Z", 20, 0, &t, &off,
+	    NULL), "timestamp: usec may be NULL");
+}
+
 int
 main(void)
 {
 	test_fixed();
+	test_strict();
 	(void)unit_near;	/* a unit.h helper this file has no use for */
 	test_trim();
 	test_dates();
