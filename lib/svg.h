@@ -4,7 +4,11 @@
  *
  * The output is a complete, well-formed SVG 1.1 document with axes, ticks,
  * labels and a legend, readable in any browser without scripts or external
- * files.  Every data point carries a <title> ("SERIES, X: VALUE"), which a
+ * files.  Every text stays inside the canvas and clear of its neighbours:
+ * the frame grows for long legend entries and titles, and x labels are
+ * thinned evenly where they would touch.  Each series has its own colour
+ * (Okabe and Ito's colour-blind safe palette), and past eight its own
+ * marker and a dashed line too.  Every data point carries a <title> ("SERIES, X: VALUE"), which a
  * browser shows on hover and a test can grep.  Text is XML-escaped.
  */
 #ifndef CRM_SVG_H
@@ -23,7 +27,7 @@ struct crm_svg_series {
  * Append to out a line chart of series s[0..ns) over nx positions on the x
  * axis, evenly spaced, labelled xlabels[i] (a NULL or empty label draws no
  * tick label there, so long series can be labelled sparsely; ticks are
- * still drawn).  The y axis spans the data and 0, rounded out to "nice"
+ * still drawn; labels that would touch the one before are left out).  The y axis spans the data and 0, rounded out to "nice"
  * steps (1, 2 or 5 times a power of ten).  A NaN value breaks the line.
  * ypct nonzero prints y tick labels and point values as percentages of 1
  * (0.25 -> 25%).  title, xtitle and ytitle may be NULL.
@@ -42,6 +46,11 @@ void crm_svg_lines(struct crm_buf *out, const char *title,
 void crm_svg_heatmap(struct crm_buf *out, const char *title,
     const char *xtitle, const char *ytitle, const char *const *rlabels,
     size_t nrows, const char *const *clabels, size_t ncols, const double *v);
+
+/* The width in pixels that crm_svg_* allows for s at font size size:
+ * its display width (lib/width.h, CJK counted double) times a narrow
+ * column's width in the fonts asked for.  Layout and its tests use it. */
+double crm_svg_text_width(const char *s, double size);
 
 /* Append s XML-escaped (& < > " ') to out; bytes that XML 1.0 forbids
  * (C0 controls other than tab, newline and return) are dropped. */
