@@ -37,6 +37,50 @@ void crm_svg_lines(struct crm_buf *out, const char *title,
     size_t nx, const struct crm_svg_series *s, size_t ns, int ypct);
 
 /*
+ * A y axis: its range (fixed when lo < hi, else the data's and 0, rounded
+ * out to nice steps) and its unit: with unit set, tick labels and point
+ * values are value * scale (scale 0 counts as 1) followed by unit, point
+ * values with one decimal ("%" and 100 for shares of 1; "" and 1 for NPS
+ * points on a fixed -100..100 axis).  Without a unit, plain numbers.
+ */
+struct crm_svg_axis {
+	double lo, hi;
+	const char *unit;
+	double scale;
+};
+
+/* crm_svg_lines over the axis ax (NULL: plain numbers from the data);
+ * crm_svg_lines(..., ypct) is this with the percent axis or the plain one. */
+void crm_svg_lines_ax(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *xlabels,
+    size_t nx, const struct crm_svg_series *s, size_t ns,
+    const struct crm_svg_axis *ax);
+
+/*
+ * Append to out a bar chart (a histogram) of v[0..n), one vertical bar a
+ * value, labelled labels[i] below (thinned as the line chart's are), each
+ * bar with a <title> "LABEL: VALUE".  The y axis is ax (NULL: plain
+ * numbers from the data and 0).
+ */
+void crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
+    const char *ytitle, const char *const *labels, const double *v, size_t n,
+    const struct crm_svg_axis *ax);
+
+/*
+ * Append to out a heat map of any values v[r * ncols + c] (NaN: an empty
+ * cell), shaded from the smallest to the largest value, each cell holding
+ * the text text[r * ncols + c] (one or two lines split at '\n'; NULL: the
+ * value) and a <title> "ROW, COLUMN: TEXT".  Cells grow to hold their
+ * text.  legend names what the shade measures ("mean revenue"); the legend
+ * shows the smallest and largest values.  For the RFM grid: rows R, columns
+ * F, shade the mean monetary value, text the mean and the customer count.
+ */
+void crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *rlabels,
+    size_t nrows, const char *const *clabels, size_t ncols, const double *v,
+    const char *const *text, const char *legend);
+
+/*
  * Append to out a heat map of v[r * ncols + c] (r < nrows), each value a
  * share in [0, 1] (clamped), NaN for an empty cell (drawn blank).  Rows are
  * labelled rlabels[r] on the left, columns clabels[c] on top; each filled

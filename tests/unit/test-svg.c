@@ -299,9 +299,107 @@ test_heatmap(void)
 	}
 }
 
+static void
+test_bars(void)
+{
+	static const size_t counts[] = { 1, 12, 24, 60 };
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < 4; i++)
+		for (int zh = 0; zh < 2; zh++) {
+			size_t n = counts[i];
+			char **l = calloc(n, sizeof *l);
+			double *v = calloc(n, sizeof *v);
+			for (size_t k = 0; k < n; k++) {
+				char t[32];
+				snprintf(t, sizeof t, zh ? "%zu天以内" : "%zu-%zu days",
+				    k * 30, k * 30 + 29);
+				l[k] = crm_xstrdup(t);
+				v[k] = (double)(k % 5) * 120;
+			}
+			crm_buf_reset(&b);
+			crm_svg_bars(&b, "Customers by recency", "recency",
+			    "customers", (const char *const *)l, v, n, NULL);
+			check_layout(b.p, WHAT("bars, %zu bars%s", n,
+			    zh ? ", Chinese" : ""));
+			UNIT_OK(count(b.p, "<rect x=") == n + 1,	/* and the background */
+			    WHAT("bars, %zu bars: one bar each", n));
+			for (size_t k = 0; k < n; k++)
+				free(l[k]);
+			free(l);
+			free(v);
+		}
+	{
+		const char *l[] = { "1", "2" };
+		double v[] = { 3, 40 };
+		crm_buf_reset(&b);
+		crm_svg_bars(&b, NULL, NULL, NULL, l, v, 2, NULL);
+		UNIT_OK(strstr(b.p, "<title>2: 40</title>") != NULL,
+		    "bars: each bar's value in its title");
+	}
+	crm_buf_release(&b);
+}
+
+/* NPS on its own axis: -100..100 points whatever the data. */
+static void
+test_axis(void)
+{
+	double y[] = { 12.5, -40 };
+	struct crm_svg_series s = { "NPS", y };
+	const char *xl[] = { "2026-01", "2026-02" };
+	struct crm_svg_axis nps = { -100, 100, "", 1 };
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	crm_svg_lines_ax(&b, "NPS by month", "month", "NPS (points)", xl, 2,
+	    &s, 1, &nps);
+	UNIT_OK(strstr(b.p, ">-100</text>") && strstr(b.p, ">100</text>") &&
+	    strstr(b.p, ">0</text>"), "NPS axis: ticks -100, 0 and 100");
+	UNIT_OK(!strstr(b.p, "%"), "NPS axis: no percent sign");
+	UNIT_OK(strstr(b.p, "<title>NPS, 2026-02: -40.0</title>") != NULL,
+	    "NPS axis: point value in points");
+	check_layout(b.p, "NPS axis");
+	crm_buf_release(&b);
+}
+
+/* The RFM grid: R rows by F columns, mean monetary and count in cells. */
+static void
+test_cells(void)
+{
+	const char *rl[] = { "R5", "R4", "R3", "R2", "R1" };
+	const char *cl[] = { "F1", "F2", "F3", "F4", "F5" };
+	double v[25];
+	char *tx[25];
+	struct crm_buf b;
+
+	for (int i = 0; i < 25; i++) {
+		char t[64];
+		v[i] = i == 7 ? NAN : 100.0 * i * i;
+		snprintf(t, sizeof t, "%.2f\n(%d)", v[i], i * 3);
+		tx[i] = crm_xstrdup(t);
+	}
+	crm_buf_init(&b);
+	crm_svg_heatmap_cells(&b, "RFM: mean revenue by recency and frequency",
+	    "frequency score", "recency score", rl, 5, cl, 5, v,
+	    (const char *const *)tx, "mean revenue");
+	check_layout(b.p, "RFM grid");
+	UNIT_OK(count(b.p, "><title>") == 24, "RFM grid: 24 filled cells");
+	UNIT_OK(strstr(b.p, "<title>R1, F5: 57600.00, (72)</title>") != NULL,
+	    "RFM grid: a cell's title holds both lines");
+	UNIT_OK(strstr(b.p, ">57600.00</text>") && strstr(b.p, ">(72)</text>"),
+	    "RFM grid: both lines drawn");
+	crm_buf_release(&b);
+	for (int i = 0; i < 25; i++)
+		free(tx[i]);
+}
+
 int
 main(void)
 {
+	test_bars();
+	test_axis();
+	test_cells();
 	test_width();
 	test_layouts();
 	test_series_look();
