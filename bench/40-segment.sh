@@ -2,12 +2,13 @@
 # crm-segment on 5,000,000 synthetic transactions of 500,000 customers
 # (customer_id, date, amount): the full report (RFM, tiers, stages) beside
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
-# sum; the report with its input through a pipe; the extra time of the
-# BG/NBD model; and the partial/merge path through GNU parallel with two
-# jobs beside one process (with its default two threads, and with each
-# side kept to one thread), with what the merge alone, GNU parallel's
-# split alone and its start alone cost, and the floor no split over two
-# cores can go below; and the memory of 5,000,000 customers.
+# sum; the report with its input through a pipe; the extra time of the BG/NBD
+# model and of the gamma-gamma spend model beside it; and the partial/merge
+# path through GNU parallel with two jobs beside one process (with its
+# default two threads, and with each side kept to one thread), with what the
+# merge alone, GNU parallel's split alone and its start alone cost, and the
+# floor no split over two cores can go below; and the memory of 5,000,000
+# customers.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -44,6 +45,11 @@ bg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd '$data'")
 extra=$(awk -v a="$bg" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
 bench_row crm-segment "bgnbd extra $task" "$extra" s "without model" "$ours" \
     "-" "< 1 s"
+gg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd \
+    --spend-model gamma-gamma '$data'")
+ggx=$(awk -v a="$gg" -v b="$bg" 'BEGIN { printf "%.3f\n", a - b }')
+bench_row crm-segment "gamma-gamma extra $task" "$ggx" s "bgnbd alone" "$bg" \
+    "-" "-"
 
 # The scale-out path beside one process: one process uses both cores by
 # itself, so the partial/merge path is also measured against one process

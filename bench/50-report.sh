@@ -1,7 +1,10 @@
 #!/bin/sh
 # crm-report value and churn --cohorts on 5,000,000 transactions, against
 # the same figures from sqlite3 and from datamash + sort + awk, measured in
-# the same run.  Target: at least 8 times faster than sqlite3.
+# the same run.  Target: at least 8 times faster than sqlite3.  And
+# crm-report channels beside crm-log stats on the same 1,000,000
+# interactions: counting by channel, initiator, type and month should cost
+# at most 1.5 times a plain count by channel and type.
 . "$(dirname "$0")/lib.sh"
 
 n=$(bench_n 5000000)
@@ -122,3 +125,9 @@ sq=$(bench_secs "sqlite3 < '$w/churn.sql'")
 dm=$(bench_secs "$dm_churn")
 bench_row crm-report "churn --cohorts, $n tx" "$ours" s sqlite3 "$sq" "$(bench_ratio "$sq" "$ours")" ">= 8x"
 bench_row crm-report "churn --cohorts, $n tx" "$ours" s datamash+sort+awk "$dm" "$(bench_ratio "$dm" "$ours")" "-"
+
+ni=$(bench_n 1000000)
+ix=$(bench_gen interactions "$ni" tsv)
+ours=$(bench_secs "crm-report channels '$ix'")
+peer=$(bench_secs "crm-log stats -f '$ix'")
+bench_row crm-report "channels, $ni interactions" "$ours" s "crm-log stats" "$peer" "$(bench_ratio "$peer" "$ours")" ">= 0.67x (time <= 1.5x)"

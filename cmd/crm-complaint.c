@@ -17,6 +17,7 @@
 #include "out.h"
 #include "rec.h"
 #include "store.h"
+#include "strmap.h"
 #include "table.h"
 #include "util.h"
 #include "value.h"
@@ -26,7 +27,7 @@ static void usage(FILE *) __attribute__((noreturn));
 static void
 usage(FILE *fp)
 {
-	fputs("usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
+	crm_cli_usage(fp == stdout ? CRM_EXIT_OK : CRM_EXIT_FATAL, "usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
 	    "[--channel CH]\n"
 	    "           [--customers FILE] [--segments FILE] [--ts T] "
 	    "[-f FILE] [COMMON]\n"
@@ -46,8 +47,7 @@ usage(FILE *fp)
 	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
 	    "[COMMON]\n"
 	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
-	    "[--match-limit N]\n", fp);
-	exit(fp == stdout ? 0 : CRM_EXIT_FATAL);
+	    "[--match-limit N]\n");
 }
 
 enum {
@@ -97,154 +97,26 @@ struct opts {
 static int status = CRM_EXIT_OK;
 static struct crm_complaint_policy policy;
 
-/* ---------------------------------------------------------- string sets */
+/* ---------------------------------------------------------- customers */
 
-/*
- * Entries are 32 bytes, two to a cache line, and hold keys shorter than
- * KEYIN bytes inline: triage looks a customer up per record, and on a
- * million complaints of ninety thousand customers the table outgrows the
- * caches, so its size is what the lookups cost.  A 32-bit tag of the hash
- * (never 0, which marks a free slot) spares most key comparisons.
- */
-#define KEYIN 16
-
-struct strent {
-	uint32_t tag;
-	uint32_t n;             /* triage: times seen of this customer */
-	union {
-		char in[KEYIN]; /* a short key; in[KEYIN - 1] == 0 */
-		struct {
-			char *p;        /* a longer key */
-			char pad[KEYIN - sizeof(char *) - 1];
-			char flag;      /* 1 for a longer key */
-		} k;
-	} key;
-	int64_t *t;             /* the n times, sorted */
+/* A customer's complaints in triage: their times, sorted, by the
+ * customer's slot in a crm_strmap. */
+struct seen {
+	size_t n;
+	int64_t *t;
 };
 
-struct strset {
-	struct strent *e;
-	size_t n, size;
-};
-
-/* The hash of s; its length goes to *len. */
-static uint64_t
-hs(const char *s, size_t *len)
-{
-	uint64_t h = 14695981039346656037ULL;
-	const char *p = s;
-
-	while (*p)
-		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
-	*len = (size_t)(p - s);
-	/* FNV's low bits mix poorly for keys that differ in one digit. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint32_t
-tag_of(uint64_t h)
-{
-	return (uint32_t)(h >> 32) | 1;
-}
-
-static const char *
-ent_key(const struct strent *e)
-{
-	return e->key.k.flag ? e->key.k.p : e->key.in;
-}
-
-static size_t
-strset_slot(const struct strset *s, const char *key, size_t len, uint64_t h)
-{
-	size_t m = s->size - 1, i = (size_t)h & m;
-	uint32_t tag = tag_of(h);
-
-	for (; s->e[i].tag; i = (i + 1) & m) {
-		const struct strent *e = &s->e[i];
-
-		if (e->tag != tag)
-			continue;
-		if (len < KEYIN - 1 ? !e->key.k.flag &&
-		    !memcmp(e->key.in, key, len + 1) :
-		    e->key.k.flag && !strcmp(e->key.k.p, key))
-			break;
-	}
-	return i;
-}
-
-/* Move every entry into a table twice the size. */
-static void
-strset_grow(struct strset *s)
-{
-	struct strset t = { NULL, s->n, s->size ? s->size * 2 : 64 };
-
-	t.e = crm_xcalloc(t.size, sizeof *t.e);
-	for (size_t j = 0; j < s->size; j++) {
-		size_t len, i;
-		uint64_t h;
-
-		if (!s->e[j].tag)
-			continue;
-		h = hs(ent_key(&s->e[j]), &len);
-		for (i = (size_t)h & (t.size - 1); t.e[i].tag;
-		    i = (i + 1) & (t.size - 1))
-			;
-		t.e[i] = s->e[j];
-	}
-	free(s->e);
-	*s = t;
-}
-
-/* The entry of key, added (zeroed) when absent. */
-static struct strent *
-strset_get(struct strset *s, const char *key)
-{
-	size_t i, len;
-	uint64_t h = hs(key, &len);
-
-	/* Grow at three quarters full: the entries are small. */
-	if (4 * (s->n + 1) >= 3 * s->size)
-		strset_grow(s);
-	i = strset_slot(s, key, len, h);
-	if (!s->e[i].tag) {
-		struct strent *e = &s->e[i];
-
-		if (len < KEYIN - 1) {
-			memcpy(e->key.in, key, len + 1);
-		} else {
-			e->key.k.p = crm_xstrdup(key);
-			e->key.k.flag = 1;
-		}
-		e->tag = tag_of(h);
-		s->n++;
-	}
-	return &s->e[i];
-}
-
-static void
-strset_free(struct strset *s)
-{
-	for (size_t i = 0; i < s->size; i++) {
-		if (s->e[i].tag && s->e[i].key.k.flag)
-			free(s->e[i].key.k.p);
-		free(s->e[i].t);
-	}
-	free(s->e);
-}
-
+/* Is the NUL-terminated key in m? */
 static int
-strset_has(const struct strset *s, const char *key)
+has(const struct crm_strmap *m, const char *key)
 {
-	size_t len;
-	uint64_t h;
+	return crm_strmap_find(m, key, strlen(key)) != CRM_STRMAP_NONE;
+}
 
-	if (!s->size)
-		return 0;
-	h = hs(key, &len);
-	return s->e[strset_slot(s, key, len, h)].tag != 0;
+static void
+add(struct crm_strmap *m, const char *key)
+{
+	crm_strmap_add(m, key, strlen(key), NULL);
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -296,7 +168,7 @@ load_policy(const struct opts *o)
 
 /* Customers of a crm-segment output whose tier is platinum or gold. */
 static void
-load_tiers(const char *path, struct strset *top)
+load_tiers(const char *path, struct crm_strmap *top)
 {
 	struct crm_reader *r;
 	struct crm_rec rec;
@@ -320,7 +192,7 @@ load_tiers(const char *path, struct strset *top)
 		if ((size_t)cid < rec.nf && (size_t)tier < rec.nf &&
 		    (!strcmp(rec.f[tier].p, "platinum") ||
 		    !strcmp(rec.f[tier].p, "gold")))
-			strset_get(top, rec.f[cid].p);
+			add(top, rec.f[cid].p);
 	}
 	crm_reader_close(r);
 }
@@ -336,7 +208,8 @@ parse_ts(const char *opt, const char *s, int64_t *t, int *off)
 		return 1;
 	}
 	if ((why = crm_now(t, off)) != NULL)
-		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s '%s'", why,
+		    getenv("CRM_AS_OF") ? getenv("CRM_AS_OF") : "");
 	return 0;
 }
 
@@ -471,7 +344,7 @@ cmd_open(const struct opts *o)
 	struct crm_complaint_rules *rs;
 	struct crm_complaint_fold *f;
 	struct crm_complaint_triage tr;
-	struct strset top = { 0 }, known = { 0 };
+	struct crm_strmap top = { 0 }, known = { 0 };
 	struct crm_store *s;
 	struct crm_writer w;
 	struct crm_buf matched;
@@ -521,10 +394,10 @@ cmd_open(const struct opts *o)
 				errx(CRM_EXIT_FATAL, "%s",
 				    crm_reader_error(r));
 			if (rc == CRM_READ_OK && (size_t)c < rec.nf)
-				strset_get(&known, rec.f[c].p);
+				add(&known, rec.f[c].p);
 		}
 		crm_reader_close(r);
-		if (!strset_has(&known, o->customer))
+		if (!has(&known, o->customer))
 			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
 			    "%s)", o->customer, o->customers);
 	}
@@ -546,7 +419,7 @@ cmd_open(const struct opts *o)
 		    c->opened > t - policy.repeat_days * 86400)
 			recent++;
 	}
-	if (strset_has(&top, o->customer))
+	if (has(&top, o->customer))
 		raise |= CRM_PRIO_TIER;
 	if ((long)recent >= policy.repeat_count)
 		raise |= CRM_PRIO_REPEAT;
@@ -592,8 +465,8 @@ cmd_open(const struct opts *o)
 	crm_buf_release(&matched);
 	crm_complaint_fold_free(f);
 	crm_complaint_rules_free(rs);
-	strset_free(&top);
-	strset_free(&known);
+	crm_strmap_release(&top);
+	crm_strmap_release(&known);
 	free(path);
 	return status;
 }
@@ -602,7 +475,7 @@ cmd_open(const struct opts *o)
 
 /* The number of times in e (kept sorted) that are at or before t. */
 static size_t
-seen_upto(const struct strent *e, int64_t t)
+seen_upto(const struct seen *e, int64_t t)
 {
 	size_t lo = 0, hi = e->n;
 
@@ -625,7 +498,7 @@ seen_upto(const struct strent *e, int64_t t)
  * reaches such a size.
  */
 static size_t
-seen_add(struct strent *e, int64_t t, int64_t window)
+seen_add(struct seen *e, int64_t t, int64_t window)
 {
 	size_t at = e->n ? seen_upto(e, t) : 0;
 	size_t k = e->n ? at - seen_upto(e, t - window) : 0;
@@ -656,7 +529,9 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	struct crm_reader *r;
 	struct crm_writer w;
 	struct crm_rec rec;
-	struct strset top = { 0 }, seen = { 0 };
+	struct crm_strmap top = { 0 }, seen = { 0 };
+	struct seen *times = NULL;
+	size_t atimes = 0;
 	struct crm_buf matched;
 	const struct crm_rec *h;
 	char err[512];
@@ -741,12 +616,19 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			continue;
 		}
 		if (cid >= 0 && (size_t)cid < rec.nf && rec.f[cid].n) {
-			if (strset_has(&top, rec.f[cid].p))
+			if (has(&top, rec.f[cid].p))
 				raise |= CRM_PRIO_TIER;
 			if (has_t) {
-				struct strent *e = strset_get(
-				    &seen, rec.f[cid].p);
-				size_t k = 1 + seen_add(e, t, window);
+				int isnew;
+				size_t slot = crm_strmap_add(&seen,
+				    rec.f[cid].p, rec.f[cid].n, &isnew);
+				if (isnew) {
+					crm_grow(&times, &atimes, slot + 1,
+					    sizeof *times);
+					times[slot].n = 0;
+					times[slot].t = NULL;
+				}
+				size_t k = 1 + seen_add(&times[slot], t, window);
 
 				if ((long)k >= policy.repeat_count)
 					raise |= CRM_PRIO_REPEAT;
@@ -786,8 +668,11 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	crm_reader_close(r);
 	crm_buf_release(&matched);
 	crm_complaint_rules_free(rs);
-	strset_free(&top);
-	strset_free(&seen);
+	for (size_t i = 0; i < crm_strmap_count(&seen); i++)
+		free(times[i].t);
+	free(times);
+	crm_strmap_release(&top);
+	crm_strmap_release(&seen);
 	free(which);
 	free(names);
 	return status;
@@ -804,13 +689,13 @@ cmd_triage(const struct opts *o, int argc, char **argv)
  */
 static void
 classify_due(const struct crm_complaint *c, int sev,
-    const struct strset *top, char prio[4], char due_r[32], char due_s[32])
+    const struct crm_strmap *top, char prio[4], char due_r[32], char due_s[32])
 {
 	unsigned raise = 0;
 	int64_t start = c->reopened != CRM_COMPLAINT_NOTIME ? c->reopened :
 	    c->opened;
 
-	if (strset_has(top, c->customer_id))
+	if (has(top, c->customer_id))
 		raise |= CRM_PRIO_TIER;
 	if ((long)c->recent >= policy.repeat_count)
 		raise |= CRM_PRIO_REPEAT;
@@ -831,7 +716,7 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	struct crm_complaint_fold *f;
 	struct crm_complaint *c;
 	struct crm_store *s;
-	struct strset top = { 0 };
+	struct crm_strmap top = { 0 };
 	char *path, ts[32], due_r[32] = "", due_s[32] = "", sat[4] = "";
 	char prio[4] = "";
 	const char *v[K_N] = { 0 }, *why, *st;
@@ -935,7 +820,7 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	v[K_TEXT] = o->note;
 	store_append(s, v, K_N);
 	crm_complaint_fold_free(f);
-	strset_free(&top);
+	crm_strmap_release(&top);
 	free(path);
 	return status;
 }

@@ -31,6 +31,7 @@
 #include "re.h"
 #include "rec.h"
 #include "store.h"
+#include "strmap.h"
 #include "util.h"
 #include "value.h"
 
@@ -92,10 +93,8 @@ static int progress_on, progress_shown;
 static struct timespec t_start, t_last;
 static unsigned long long bytes_done;
 
-static void
-usage(FILE *fp)
-{
-	fputs("usage: crm-import -k kind [-d delim] [-m old=new,...] "
+static const char usage_text[] =
+	"usage: crm-import -k kind [-d delim] [-m old=new,...] "
 	    "[-r rejects] [--append store]\n"
 	    "                  [--check field=regex] [--columns names] "
 	    "[--country cc]\n"
@@ -114,8 +113,7 @@ usage(FILE *fp)
 	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
 	    "[--max-field n]\n"
 	    "                  [--max-record n] [--no-header] [file ...]\n"
-	    "       crm-import --help | --version\n", fp);
-}
+	    "       crm-import --help | --version\n";
 
 static void __attribute__((noreturn))
 usage_error(const char *fmt, ...)
@@ -127,8 +125,7 @@ usage_error(const char *fmt, ...)
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	usage(stderr);
-	exit(CRM_EXIT_FATAL);
+	crm_cli_usage(CRM_EXIT_FATAL, usage_text);
 }
 
 /* ---- progress on a terminal ---- */
@@ -181,105 +178,10 @@ note(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- a hash set of byte strings with a payload ---- */
-
-struct hent {
-	uint64_t h;
-	size_t off, len;        /* key bytes in the table's arena */
-	size_t val;             /* caller's payload */
-	int used;
-};
-
-struct htab {
-	struct hent *e;
-	size_t cap, n;
-	struct crm_buf keys;
-};
-
-static uint64_t
-hash_bytes(const char *p, size_t n, uint64_t seed)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h ^ (h >> 29);
-}
-
-static void
-ht_grow(struct htab *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 1024;
-	struct hent *ne = crm_xcalloc(ncap, sizeof *ne);
-
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->e[i].used)
-			continue;
-		size_t j = t->e[i].h & (ncap - 1);
-		while (ne[j].used)
-			j = (j + 1) & (ncap - 1);
-		ne[j] = t->e[i];
-	}
-	free(t->e);
-	t->e = ne;
-	t->cap = ncap;
-}
-
-/* Find key p[0..n) (hashed with seed); add it with payload when
- * missing.  Returns the entry and sets *found. */
-static struct hent *
-ht_get(struct htab *t, const char *p, size_t n, uint64_t seed, size_t payload,
-    int *found)
-{
-	if (!t->keys.p)
-		crm_buf_init(&t->keys);
-	if ((t->n + 1) * 4 > t->cap * 3)
-		ht_grow(t);
-	uint64_t h = hash_bytes(p, n, seed);
-	size_t j = h & (t->cap - 1);
-	while (t->e[j].used) {
-		struct hent *e = &t->e[j];
-		if (e->h == h && e->len == n &&
-		    !memcmp(t->keys.p + e->off, p, n)) {
-			*found = 1;
-			return e;
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	struct hent *e = &t->e[j];
-	e->used = 1;
-	e->h = h;
-	e->off = t->keys.n;
-	e->len = n;
-	e->val = payload;
-	crm_buf_add(&t->keys, p, n);
-	t->n++;
-	*found = 0;
-	return e;
-}
-
-/* The entry for key p[0..n) (hashed with seed), or NULL. */
-static const struct hent *
-ht_find(const struct htab *t, const char *p, size_t n, uint64_t seed)
-{
-	if (!t->n)
-		return NULL;
-	uint64_t h = hash_bytes(p, n, seed);
-	for (size_t j = h & (t->cap - 1); t->e[j].used;
-	    j = (j + 1) & (t->cap - 1)) {
-		const struct hent *e = &t->e[j];
-		if (e->h == h && e->len == n &&
-		    !memcmp(t->keys.p + e->off, p, n))
-			return e;
-	}
-	return NULL;
-}
-
 /* ---- --rekey: customer ids carried over from a --merge-on ---- */
 
-static struct htab rekey_map;   /* old_id -> offset of new_id in rekey_new */
+static struct crm_strmap rekey_map;     /* old_id -> offset of new_id in
+                                           rekey_new (the slot's val) */
 static struct crm_buf rekey_new;        /* new ids, NUL-terminated */
 static struct crm_buf rkbuf;            /* scratch for rekey_record */
 
@@ -294,7 +196,7 @@ load_rekey(void)
 	struct crm_read_opts o = { 0 };
 	struct crm_rec rec;
 	char e[1024];
-	int rc, found;
+	int rc, isnew;
 
 	crm_buf_init(&rekey_new);
 	crm_buf_init(&rkbuf);
@@ -318,10 +220,10 @@ load_rekey(void)
 		if (!of->n || !nf->n)
 			errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: %s: empty value",
 			    rekey_path, rec.line, of->n ? "new_id" : "old_id");
-		struct hent *h = ht_get(&rekey_map, of->p, of->n, 0,
-		    rekey_new.n, &found);
-		if (found) {
-			const char *prev = rekey_new.p + h->val;
+		size_t h = crm_strmap_add(&rekey_map, of->p, of->n, &isnew);
+		if (!isnew) {
+			const char *prev = rekey_new.p +
+			    *crm_strmap_val(&rekey_map, h);
 			if (strlen(prev) != nf->n || memcmp(prev, nf->p, nf->n))
 				errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: old_id: "
 				    "mapped twice, to '%s' and '%.*s'",
@@ -329,6 +231,7 @@ load_rekey(void)
 				    nf->p);
 			continue;
 		}
+		*crm_strmap_val(&rekey_map, h) = rekey_new.n;
 		crm_buf_add(&rekey_new, nf->p, nf->n);
 		crm_buf_addc(&rekey_new, '\0');
 	}
@@ -343,11 +246,11 @@ rekey_record(void)
 {
 	size_t c = (size_t)cid_col;
 	size_t n = voff[c + 1] - voff[c] - 1;
-	const struct hent *h = ht_find(&rekey_map, val.p + voff[c], n, 0);
+	size_t h = crm_strmap_find(&rekey_map, val.p + voff[c], n);
 
-	if (!h)
+	if (h == CRM_STRMAP_NONE)
 		return;
-	const char *nv = rekey_new.p + h->val;
+	const char *nv = rekey_new.p + *crm_strmap_val(&rekey_map, h);
 	size_t nn = strlen(nv);
 
 	crm_buf_reset(&rkbuf);
@@ -774,7 +677,8 @@ check_record(struct crm_reader *r, const struct crm_rec *rec,
 
 /* ---- duplicates and merging ---- */
 
-static struct htab seen;        /* --dedupe: key -> index into seen_at */
+static struct crm_strmap seen;  /* --dedupe: key -> its slot, the index
+                                   into seen_at */
 struct origin {
 	int file;
 	long line;
@@ -790,7 +694,7 @@ is_duplicate(struct crm_reader *r, const struct crm_rec *rec, int file)
 	struct crm_buf k;
 	const char *kp;
 	size_t kn;
-	int found;
+	int isnew;
 
 	crm_buf_init(&k);
 	if (key_col >= 0) {
@@ -806,8 +710,8 @@ is_duplicate(struct crm_reader *r, const struct crm_rec *rec, int file)
 		kp = k.p;
 		kn = k.n;
 	}
-	struct hent *e = ht_get(&seen, kp, kn, 0, nseen, &found);
-	if (!found) {
+	size_t e = crm_strmap_add(&seen, kp, kn, &isnew);
+	if (isnew) {
 		crm_grow(&seen_at, &aseen, nseen + 1, sizeof *seen_at);
 		seen_at[nseen].file = file;
 		seen_at[nseen].line = rec->line;
@@ -815,7 +719,7 @@ is_duplicate(struct crm_reader *r, const struct crm_rec *rec, int file)
 		crm_buf_release(&k);
 		return 0;
 	}
-	const struct origin *o = &seen_at[e->val];
+	const struct origin *o = &seen_at[e];
 	struct crm_buf why;
 	crm_buf_init(&why);
 	if (o->file == file)
@@ -885,9 +789,10 @@ merge_and_write(void)
 	size_t *parent = crm_xcalloc(nmrec ? nmrec : 1, sizeof *parent);
 	size_t *next = crm_xcalloc(nmrec ? nmrec : 1, sizeof *next);
 	size_t *tail = crm_xcalloc(nmrec ? nmrec : 1, sizeof *tail);
-	struct htab byval = { 0 };
+	/* one map per column: a value links records in its own column */
+	struct crm_strmap *byval = crm_xcalloc(ncol, sizeof *byval);
 	size_t idc = (size_t)key_col, ngroups = 0;
-	int found;
+	int isnew;
 
 	for (size_t r = 0; r < nmrec; r++)
 		parent[r] = r;
@@ -896,16 +801,21 @@ merge_and_write(void)
 	for (size_t r = 0; r < nmrec; r++) {
 		size_t n;
 		const char *v = mval(r, idc, &n);
-		struct hent *e = ht_get(&byval, v, n, ncol, r, &found);
-		if (found)
-			uf_union(parent, e->val, r);
+		size_t e = crm_strmap_add(&byval[idc], v, n, &isnew);
+		if (isnew)
+			*crm_strmap_val(&byval[idc], e) = r;
+		else
+			uf_union(parent, *crm_strmap_val(&byval[idc], e), r);
 		for (size_t k = 0; k < nmerge_on; k++) {
+			struct crm_strmap *m = &byval[merge_col[k]];
 			v = mval(r, merge_col[k], &n);
 			if (!n)
 				continue;
-			e = ht_get(&byval, v, n, merge_col[k], r, &found);
-			if (found)
-				uf_union(parent, e->val, r);
+			e = crm_strmap_add(m, v, n, &isnew);
+			if (isnew)
+				*crm_strmap_val(m, e) = r;
+			else
+				uf_union(parent, *crm_strmap_val(m, e), r);
 		}
 	}
 	/* members of each set in input order */
@@ -944,8 +854,9 @@ merge_and_write(void)
 		}
 		struct crm_out o;
 		struct crm_writer mw;
-		struct htab done = { 0 };
+		struct crm_strmap done;
 		static const char *const hdr[] = { "old_id", "new_id" };
+		crm_strmap_init(&done);
 		crm_out_init(&o, fd, idmap_path);
 		crm_writer_init(&mw, &o, CRM_FMT_TSV);
 		crm_writer_header_names(&mw, hdr, 2);
@@ -955,16 +866,15 @@ merge_and_write(void)
 			const char *rv = mval(root, idc, &rn);
 			if (n == rn && !memcmp(v, rv, n))
 				continue;
-			ht_get(&done, v, n, 0, 0, &found);
-			if (found)
+			crm_strmap_add(&done, v, n, &isnew);
+			if (!isnew)
 				continue;
 			crm_writer_field(&mw, v, n);
 			crm_writer_field(&mw, rv, rn);
 			crm_writer_end(&mw);
 		}
 		crm_out_close(&o);
-		free(done.e);
-		crm_buf_release(&done.keys);
+		crm_strmap_release(&done);
 	}
 	if (ngroups < nmrec)
 		note("%zu records merged into %zu customer%s", nmrec, ngroups,
@@ -972,8 +882,9 @@ merge_and_write(void)
 	free(parent);
 	free(next);
 	free(tail);
-	free(byval.e);
-	crm_buf_release(&byval.keys);
+	for (size_t i = 0; i < ncol; i++)
+		crm_strmap_release(&byval[i]);
+	free(byval);
 }
 
 /* ---- the main loops ---- */
@@ -1278,8 +1189,7 @@ main(int argc, char **argv)
 			outfmt = (enum crm_fmt)fmt;
 			break;
 		case O_HELP:
-			usage(stdout);
-			exit(CRM_EXIT_OK);
+			crm_cli_usage(CRM_EXIT_OK, usage_text);
 		case O_IDMAP:
 			idmap_path = optarg;
 			break;
@@ -1325,8 +1235,7 @@ main(int argc, char **argv)
 		case O_VERSION:
 			crm_cli_version();
 		default:
-			usage(stderr);
-			exit(CRM_EXIT_FATAL);
+			crm_cli_usage(CRM_EXIT_FATAL, usage_text);
 		}
 	}
 	argc -= optind;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "optim.h"
 #include "sort.h"
 #include "util.h"
 
@@ -92,7 +93,7 @@ ll_one(const struct crm_bgnbd_params *p, double x, double tx, double T)
 
 double
 crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
-    const struct crm_bgnbd_obs *o, size_t n)
+    const struct crm_model_obs *o, size_t n)
 {
 	double s = 0;
 
@@ -206,65 +207,13 @@ crm_bgnbd_hyp2f1(double a, double b, double c, double z)
 
 /* ---- simulation ---------------------------------------------------- */
 
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform on (0, 1), never 0 so its log is finite. */
-static double
-unif(uint64_t *s)
-{
-	return ((splitmix64(s) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-static double
-normal(uint64_t *s)
-{
-	double u, v, q;
-
-	do {
-		u = 2 * unif(s) - 1;
-		v = 2 * unif(s) - 1;
-		q = u * u + v * v;
-	} while (q >= 1 || q == 0);
-	return u * sqrt(-2 * log(q) / q);
-}
-
-/* Gamma(shape, 1) by Marsaglia and Tsang; shape < 1 through
- * Gamma(shape + 1) * U^(1/shape). */
-static double
-gamma_draw(double shape, uint64_t *s)
-{
-	double boost = 1;
-
-	if (shape < 1) {
-		boost = pow(unif(s), 1 / shape);
-		shape += 1;
-	}
-	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
-	for (;;) {
-		double z = normal(s), v = 1 + c * z;
-		if (v <= 0)
-			continue;
-		v = v * v * v;
-		double u = unif(s);
-		if (log(u) < 0.5 * z * z + d - d * v + d * log(v))
-			return d * v * boost;
-	}
-}
-
 void
 crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
     uint64_t *seed, double *x, double *tx)
 {
-	double lambda = gamma_draw(p->r, seed) / p->alpha;
-	double g1 = gamma_draw(p->a, seed), g2 = gamma_draw(p->b, seed);
+	double lambda = crm_model_rgamma(p->r, seed) / p->alpha;
+	double g1 = crm_model_rgamma(p->a, seed);
+	double g2 = crm_model_rgamma(p->b, seed);
 	double drop = g1 + g2 > 0 ? g1 / (g1 + g2) : p->a / (p->a + p->b);
 	double t = 0;
 
@@ -273,12 +222,12 @@ crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
 	if (!(lambda > 0))
 		return;
 	for (;;) {
-		t += -log(unif(seed)) / lambda;
+		t += -log(crm_model_runif(seed)) / lambda;
 		if (!(t <= T))
 			return;
 		*x += 1;
 		*tx = t;
-		if (unif(seed) < drop)
+		if (crm_model_runif(seed) < drop)
 			return;
 	}
 }
@@ -290,7 +239,7 @@ crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
  * alone are computed once per distinct x and weighted by its total weight.
  */
 struct fitdata {
-	const struct crm_bgnbd_obs *o;
+	const struct crm_model_obs *o;
 	size_t n;
 	size_t *xi;		/* index into xs for each observation */
 	double *xs, *xw;	/* distinct x values and their weights */
@@ -339,7 +288,7 @@ distinct(const double *v, size_t n, double **vals, size_t *nv, size_t *idx)
 }
 
 static void
-fitdata_init(struct fitdata *fd, const struct crm_bgnbd_obs *o, size_t n)
+fitdata_init(struct fitdata *fd, const struct crm_model_obs *o, size_t n)
 {
 	memset(fd, 0, sizeof *fd);
 	fd->o = o;
@@ -408,7 +357,7 @@ exp_terms(void *arg)
 	double r = j->r;
 
 	for (size_t i = j->lo; i < j->hi; i++) {
-		const struct crm_bgnbd_obs *o = &fd->o[i];
+		const struct crm_model_obs *o = &fd->o[i];
 
 		if (o->weight == 0 || o->x == 0)
 			continue;
@@ -492,7 +441,7 @@ objective(struct fitdata *fd, const double *th, double *g)
 		crm_run_two(exp_terms, &j[0], &j[1]);
 	}
 	for (size_t i = 0; i < fd->n; i++) {
-		const struct crm_bgnbd_obs *o = &fd->o[i];
+		const struct crm_model_obs *o = &fd->o[i];
 		double w = o->weight;
 		if (w == 0)
 			continue;
@@ -539,234 +488,20 @@ objective(struct fitdata *fd, const double *th, double *g)
 	return f;
 }
 
-static double
-norm_inf(const double *v)
-{
-	double m = 0;
-
-	for (int i = 0; i < NPAR; i++)
-		if (fabs(v[i]) > m)
-			m = fabs(v[i]);
-	return m;
-}
-
 /* Converged: the mean log-likelihood is flat to GTOL in every
  * log-parameter, so each parameter sits far closer to the optimum than its
  * sampling error (which is of order 1/sqrt(customers)). */
 #define GTOL 1e-6
 #define GTOL_AIM 1e-9
 
-/*
- * BFGS on the inverse Hessian with a backtracking (Armijo) line search.
- * Updates th and *f in place, adds the iterations used to *iters; returns
- * the final gradient norm (inf when the point left the box).
- */
 static double
-bfgs(struct fitdata *fd, double *th, double *f, int *iters, int maxit)
+optim_objective(void *arg, const double *th, double *g)
 {
-	double H[NPAR][NPAR], g[NPAR], gn[NPAR], d[NPAR], tn[NPAR];
-	double s[NPAR], y[NPAR];
-	int stalls = 0, flat = 0, fresh = 1;
-
-	*f = objective(fd, th, g);
-	if (!isfinite(*f))
-		return INFINITY;
-	for (int i = 0; i < NPAR; i++)
-		for (int j = 0; j < NPAR; j++)
-			H[i][j] = i == j;
-	for (int it = 0; it < maxit; it++) {
-		if (norm_inf(g) <= GTOL_AIM)
-			break;
-		(*iters)++;
-		double slope = 0;
-		for (int i = 0; i < NPAR; i++) {
-			d[i] = 0;
-			for (int j = 0; j < NPAR; j++)
-				d[i] -= H[i][j] * g[j];
-			slope += d[i] * g[i];
-		}
-		if (!(slope < 0)) {
-			/* not a descent direction: restart as steepest */
-			for (int i = 0; i < NPAR; i++) {
-				for (int j = 0; j < NPAR; j++)
-					H[i][j] = i == j;
-				d[i] = -g[i];
-			}
-			slope = 0;
-			for (int i = 0; i < NPAR; i++)
-				slope -= g[i] * g[i];
-			fresh = 1;
-		}
-		/* no step longer than 2 in log space: keeps exp() sane */
-		double step = 1, dm = norm_inf(d);
-		if (dm * step > 2)
-			step = 2 / dm;
-		double fn = INFINITY;
-		int ok = 0;
-		for (int ls = 0; ls < 40; ls++) {
-			for (int i = 0; i < NPAR; i++)
-				tn[i] = th[i] + step * d[i];
-			fn = objective(fd, tn, gn);
-			if (isfinite(fn) && fn <= *f + 1e-4 * step * slope) {
-				ok = 1;
-				break;
-			}
-			step *= 0.5;
-		}
-		if (!ok) {
-			if (++stalls > 2)
-				break;
-			for (int i = 0; i < NPAR; i++)
-				for (int j = 0; j < NPAR; j++)
-					H[i][j] = i == j;
-			fresh = 1;
-			continue;
-		}
-		/* a step that no longer moves f beyond rounding is a stall too:
-		 * the gradient aim may lie below what f can resolve */
-		if (*f - fn <= 4 * DBL_EPSILON * fabs(*f)) {
-			if (++flat >= 3)
-				stalls = 3;
-		} else {
-			flat = 0;
-		}
-		double sy = 0;
-		for (int i = 0; i < NPAR; i++) {
-			s[i] = tn[i] - th[i];
-			y[i] = gn[i] - g[i];
-			sy += s[i] * y[i];
-			th[i] = tn[i];
-			g[i] = gn[i];
-		}
-		*f = fn;
-		/* first step: scale the identity to the curvature seen
-		 * (Shanno and Phua), so that later steps need not shrink
-		 * through many halvings */
-		if (sy > 1e-300 && fresh) {
-			double yy = 0;
-			for (int i = 0; i < NPAR; i++)
-				yy += y[i] * y[i];
-			for (int i = 0; i < NPAR; i++)
-				for (int j = 0; j < NPAR; j++)
-					H[i][j] = i == j ? sy / yy : 0;
-		}
-		fresh = 0;
-		if (sy > 1e-300) {
-			double Hy[NPAR], yHy = 0;
-			for (int i = 0; i < NPAR; i++) {
-				Hy[i] = 0;
-				for (int j = 0; j < NPAR; j++)
-					Hy[i] += H[i][j] * y[j];
-				yHy += y[i] * Hy[i];
-			}
-			for (int i = 0; i < NPAR; i++)
-				for (int j = 0; j < NPAR; j++)
-					H[i][j] += ((sy + yHy) * s[i] * s[j] /
-					    (sy * sy)) -
-					    (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
-		}
-		for (int i = 0; i < NPAR; i++)
-			if (fabs(th[i]) >= THETA_MAX - 0.5)
-				return INFINITY;
-		if (stalls > 2)
-			break;
-		stalls = 0;
-	}
-	return norm_inf(g);
-}
-
-/*
- * Nelder-Mead from th with initial edge len: derivative-free, so it gets
- * out of regions where the quasi-Newton model is poor.  Leaves the best
- * vertex in th.
- */
-static void
-nelder_mead(struct fitdata *fd, double *th, double len, int maxeval)
-{
-	double v[NPAR + 1][NPAR], fv[NPAR + 1];
-	int ev = 0;
-
-	for (int k = 0; k <= NPAR; k++) {
-		memcpy(v[k], th, sizeof v[k]);
-		if (k > 0)
-			v[k][k - 1] += len;
-		fv[k] = objective(fd, v[k], NULL);
-		ev++;
-	}
-	while (ev < maxeval) {
-		int lo = 0, hi = 0, nh = 0;
-		for (int k = 1; k <= NPAR; k++) {
-			if (fv[k] < fv[lo])
-				lo = k;
-			if (fv[k] > fv[hi])
-				hi = k;
-		}
-		nh = lo;
-		for (int k = 0; k <= NPAR; k++)
-			if (k != hi && fv[k] > fv[nh])
-				nh = k;
-		if (fabs(fv[hi] - fv[lo]) <= 1e-14 * (fabs(fv[lo]) + 1e-300))
-			break;
-		double cen[NPAR], xr[NPAR], xe[NPAR];
-		for (int i = 0; i < NPAR; i++) {
-			cen[i] = 0;
-			for (int k = 0; k <= NPAR; k++)
-				if (k != hi)
-					cen[i] += v[k][i] / NPAR;
-			xr[i] = cen[i] + (cen[i] - v[hi][i]);
-		}
-		double fr = objective(fd, xr, NULL);
-		ev++;
-		if (fr < fv[lo]) {
-			for (int i = 0; i < NPAR; i++)
-				xe[i] = cen[i] + 2 * (cen[i] - v[hi][i]);
-			double fe = objective(fd, xe, NULL);
-			ev++;
-			if (fe < fr) {
-				memcpy(v[hi], xe, sizeof xe);
-				fv[hi] = fe;
-			} else {
-				memcpy(v[hi], xr, sizeof xr);
-				fv[hi] = fr;
-			}
-			continue;
-		}
-		if (fr < fv[nh]) {
-			memcpy(v[hi], xr, sizeof xr);
-			fv[hi] = fr;
-			continue;
-		}
-		double xc[NPAR];
-		int outside = fr < fv[hi];
-		for (int i = 0; i < NPAR; i++)
-			xc[i] = outside ? cen[i] + 0.5 * (xr[i] - cen[i]) :
-			    cen[i] + 0.5 * (v[hi][i] - cen[i]);
-		double fc = objective(fd, xc, NULL);
-		ev++;
-		if (fc < (outside ? fr : fv[hi])) {
-			memcpy(v[hi], xc, sizeof xc);
-			fv[hi] = fc;
-			continue;
-		}
-		for (int k = 0; k <= NPAR; k++) {
-			if (k == lo)
-				continue;
-			for (int i = 0; i < NPAR; i++)
-				v[k][i] = v[lo][i] + 0.5 * (v[k][i] - v[lo][i]);
-			fv[k] = objective(fd, v[k], NULL);
-			ev++;
-		}
-	}
-	int best = 0;
-	for (int k = 1; k <= NPAR; k++)
-		if (fv[k] < fv[best])
-			best = k;
-	if (isfinite(fv[best]))
-		memcpy(th, v[best], sizeof v[best]);
+	return objective(arg, th, g);
 }
 
 static int
-obs_ok(const struct crm_bgnbd_obs *o)
+obs_ok(const struct crm_model_obs *o)
 {
 	return isfinite(o->weight) && o->weight >= 0 && isfinite(o->x) &&
 	    o->x >= 0 && o->x == floor(o->x) && isfinite(o->T) &&
@@ -774,7 +509,7 @@ obs_ok(const struct crm_bgnbd_obs *o)
 }
 
 int
-crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
+crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_bgnbd_fit *out)
 {
 	double wsum = 0, wx = 0, wT = 0;
@@ -813,16 +548,22 @@ crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
 
 	struct fitdata fd;
 	fitdata_init(&fd, o, n);
+	/* no step longer than 2 in log space: keeps exp() sane */
+	struct crm_optim op = {
+		.n = NPAR, .f = optim_objective, .arg = &fd, .analytic = 1,
+		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5
+	};
 	double f, gn, best[NPAR];
 	int iters = 0;
 	memcpy(best, th, sizeof th);
-	gn = bfgs(&fd, th, &f, &iters, FIT_MAX_ITER);
+	gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
 	if (isfinite(f))
 		memcpy(best, th, sizeof th);
 	for (int restart = 0; restart < 3 && !(gn <= GTOL); restart++) {
-		nelder_mead(&fd, best, restart == 0 ? 0.5 : 0.1, 1500);
+		crm_optim_nelder_mead(&op, best, restart == 0 ? 0.5 : 0.1,
+		    1500);
 		memcpy(th, best, sizeof th);
-		gn = bfgs(&fd, th, &f, &iters, FIT_MAX_ITER);
+		gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
 		if (isfinite(f))
 			memcpy(best, th, sizeof th);
 	}
@@ -838,3 +579,46 @@ crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
 			out->converged = 0;
 	return out->converged ? 0 : -1;
 }
+
+/* ---- model.h entry ------------------------------------------------- */
+
+static const char *const bgnbd_par_names[] = { "r", "alpha", "a", "b" };
+
+static int
+model_fit(const struct crm_model_obs *o, size_t n, struct crm_model_fit *out)
+{
+	struct crm_bgnbd_fit f;
+	int rc = crm_bgnbd_fit(o, n, &f);
+
+	memset(out, 0, sizeof *out);
+	out->p[0] = f.p.r;
+	out->p[1] = f.p.alpha;
+	out->p[2] = f.p.a;
+	out->p[3] = f.p.b;
+	out->loglik = f.loglik;
+	out->customers = f.customers;
+	out->iterations = f.iterations;
+	out->converged = f.converged;
+	return rc;
+}
+
+static double
+model_p_alive(const double *p, const struct crm_model_obs *o)
+{
+	const struct crm_bgnbd_params bp = { p[0], p[1], p[2], p[3] };
+
+	return crm_bgnbd_p_alive(&bp, o->x, o->tx, o->T);
+}
+
+static double
+model_expected(const double *p, const struct crm_model_obs *o, double t)
+{
+	const struct crm_bgnbd_params bp = { p[0], p[1], p[2], p[3] };
+
+	return crm_bgnbd_expected(&bp, o->x, o->tx, o->T, t);
+}
+
+const struct crm_model crm_model_bgnbd = {
+	"bgnbd", NPAR, bgnbd_par_names, model_fit, model_p_alive,
+	model_expected
+};

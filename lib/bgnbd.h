@@ -17,24 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
+
 /* Population parameters, all > 0: purchase rates lambda ~ Gamma(shape r,
  * rate alpha), dropout probabilities p ~ Beta(a, b). */
 struct crm_bgnbd_params {
 	double r, alpha, a, b;
 };
 
-/*
- * One customer, or a group of customers with identical values.  x is the
- * number of repeat purchases (a non-negative integer held in a double),
- * tx the time of the last purchase measured from the first (0 <= tx <= T;
- * ignored when x == 0), T the time from the first purchase to the as-of
- * date.  weight is how many customers share these values (>= 0); grouping
- * identical triples is what makes fitting large customer bases fast.
- */
-struct crm_bgnbd_obs {
-	double x, tx, T;
-	double weight;
-};
+/* Observations are model.h's: x repeat purchases, the last at tx, observed
+ * for T, weight customers alike. */
 
 /* The result of crm_bgnbd_fit.  loglik is the weighted log-likelihood at p,
  * customers the total weight (rounded), iterations the optimiser
@@ -53,10 +45,10 @@ struct crm_bgnbd_fit {
  * Sum over o[0..n) of weight times the individual log-likelihood (eq. 6 of
  * the paper, evaluated in log space).  NaN when a parameter is not a finite
  * positive number; the observations are taken as valid (see
- * crm_bgnbd_obs).
+ * crm_model_obs).
  */
 double crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
-    const struct crm_bgnbd_obs *o, size_t n);
+    const struct crm_model_obs *o, size_t n);
 
 /*
  * Maximum-likelihood fit over the log-parameters (so they stay positive):
@@ -79,7 +71,7 @@ double crm_bgnbd_loglik(const struct crm_bgnbd_params *p,
  * x not a non-negative integer, tx outside [0, T], T not finite); out then
  * has converged = 0, iterations = 0 and NaN parameters.
  */
-int crm_bgnbd_fit(const struct crm_bgnbd_obs *o, size_t n,
+int crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_bgnbd_fit *out);
 
 /*
@@ -131,5 +123,8 @@ double crm_bgnbd_hyp2f1(double a, double b, double c, double z);
  */
 void crm_bgnbd_simulate(const struct crm_bgnbd_params *p, double T,
     uint64_t *seed, double *x, double *tx);
+
+/* The model.h entry of BG/NBD: parameters r, alpha, a, b. */
+extern const struct crm_model crm_model_bgnbd;
 
 #endif

@@ -12,6 +12,7 @@
 #include "kinds.h"
 #include "re.h"
 #include "rec.h"
+#include "strmap.h"
 #include "util.h"
 #include "value.h"
 
@@ -96,8 +97,7 @@ crm_complaint_cols_find(struct crm_complaint_cols *c, struct crm_reader *r,
 struct crm_complaint_fold {
 	struct crm_complaint **v;
 	size_t n, alloc;
-	struct crm_complaint **tab;     /* open addressing by id */
-	size_t tabsize;                 /* power of two, > 2n */
+	struct crm_strmap ids;          /* id -> its slot, the index into v */
 	int64_t until;
 	int has_until;
 };
@@ -107,8 +107,7 @@ crm_complaint_fold_new(void)
 {
 	struct crm_complaint_fold *f = crm_xcalloc(1, sizeof *f);
 
-	f->tabsize = 64;
-	f->tab = crm_xcalloc(f->tabsize, sizeof *f->tab);
+	crm_strmap_init(&f->ids);
 	return f;
 }
 
@@ -133,7 +132,7 @@ crm_complaint_fold_free(struct crm_complaint_fold *f)
 	for (size_t i = 0; i < f->n; i++)
 		complaint_free(f->v[i]);
 	free(f->v);
-	free(f->tab);
+	crm_strmap_release(&f->ids);
 	free(f);
 }
 
@@ -144,47 +143,19 @@ crm_complaint_fold_until(struct crm_complaint_fold *f, int64_t t)
 	f->has_until = 1;
 }
 
-static size_t
-hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ULL & (size_t)-1;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
-	return h;
-}
-
-static struct crm_complaint **
-slot(struct crm_complaint_fold *f, const char *id)
-{
-	size_t m = f->tabsize - 1, i = hash_str(id) & m;
-
-	while (f->tab[i] && strcmp(f->tab[i]->id, id))
-		i = (i + 1) & m;
-	return &f->tab[i];
-}
-
 struct crm_complaint *
 crm_complaint_fold_find(struct crm_complaint_fold *f, const char *id)
 {
-	return *slot(f, id);
+	size_t i = crm_strmap_find(&f->ids, id, strlen(id));
+
+	return i == CRM_STRMAP_NONE ? NULL : f->v[i];
 }
 
+/* Add c, whose id is new; slots and v keep the order of first events. */
 static void
 insert(struct crm_complaint_fold *f, struct crm_complaint *c)
 {
-	if (2 * (f->n + 1) >= f->tabsize) {
-		struct crm_complaint **old = f->tab;
-		size_t oldsize = f->tabsize;
-
-		f->tabsize = crm_mulsz(f->tabsize, 2);
-		f->tab = crm_xcalloc(f->tabsize, sizeof *f->tab);
-		for (size_t i = 0; i < oldsize; i++)
-			if (old[i])
-				*slot(f, old[i]->id) = old[i];
-		free(old);
-	}
-	*slot(f, c->id) = c;
+	crm_strmap_add(&f->ids, c->id, strlen(c->id), NULL);
 	crm_grow(&f->v, &f->alloc, f->n + 1, sizeof *f->v);
 	f->v[f->n++] = c;
 }

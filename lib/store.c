@@ -2,6 +2,7 @@
  * store: locked, all-or-nothing appends to TSV store files.
  */
 #include "store.h"
+#include "strmap.h"
 #include "util.h"
 
 #include <errno.h>
@@ -309,7 +310,6 @@ static uint64_t
 rnd64(void)
 {
 	static uint64_t state;
-	uint64_t z;
 
 	if (!state) {
 		struct timespec ts;
@@ -326,10 +326,7 @@ rnd64(void)
 			close(fd);
 		}
 	}
-	z = (state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return crm_splitmix64(&state);
 }
 
 void

@@ -700,3 +700,123 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
 	assert_equal "$(printf '%s\n' "$mv_all" | wc -l)" "$((n + 1))"
 }
+
+# ---- the environment, the locale and the exit statuses ----
+
+@test "crm-segment: a bad CRM_AS_OF is blamed on the environment variable, not on --as-of" {
+	CRM_AS_OF=bogus run crm-segment /dev/null
+	assert_failure 2
+	assert_output "crm-segment: CRM_AS_OF: not a timestamp: 'bogus'"
+	# --as-of wins over the variable, and an empty variable is no variable
+	CRM_AS_OF=bogus run crm-segment --as-of 2026-06-30 "$S/tx.tsv"
+	assert_success
+	golden "$S/expected.tsv"
+	CRM_AS_OF= run crm-segment /dev/null
+	assert_success
+	run crm-segment --as-of '' /dev/null
+	assert_failure 2
+	assert_output "crm-segment: --as-of: not a timestamp: ''"
+}
+
+@test "crm-segment: --help to a full disk fails (exit 2) with a message" {
+	run bash -c 'crm-segment --help >/dev/full'
+	assert_failure 2
+	assert_output "crm-segment: standard output: No space left on device"
+}
+
+@test "crm-segment: --help lists the models of the table" {
+	run crm-segment --help
+	assert_success
+	assert_output --partial "[--churn-model none|bgnbd]"
+}
+
+@test "crm-segment: numbers are written with a '.' whatever the locale says" {
+	crm-gen --seed 5 --customers 300 transactions 3000 | cut -f 1-3 >tx.tsv
+	LC_ALL=C run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+	assert_success
+	want=$output
+	[[ "$want" == *$'\t0.'* ]]
+	for loc in C.UTF-8 de_DE.UTF-8 fr_FR.UTF-8 ru_RU.UTF-8; do
+		LC_ALL=$loc run crm-segment --as-of 2026-11-22 --churn-model bgnbd tx.tsv
+		assert_equal "$output" "$want"
+		LC_ALL=C LC_NUMERIC=$loc run crm-segment --print-params --as-of 2026-11-22 tx.tsv
+		assert_line --regexp '^loglik	-[0-9]+\.[0-9]{4}$'
+	done
+}
+
+@test "crm-segment: --print-params prints the chosen model's parameters, the first model's without one" {
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params "$S/tx.tsv"
+	want=$output
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd --print-params "$S/tx.tsv"
+	assert_equal "$output" "$want"
+	"$SIM" --emit 2000 11 >sim.tsv
+	run crm-segment --as-of 2026-06-30 --churn-model bgnbd --print-params sim.tsv
+	assert_success
+	run cut -f 1 <<<"$output"
+	assert_output $'param\nr\nalpha\na\nb\nloglik\ncustomers\niterations\nconverged'
+}
+
+@test "crm-segment: the source states exit statuses by name (CRM_EXIT_*), never as numbers" {
+	src="$BATS_TEST_DIRNAME/../cmd/crm-segment.c"
+	run grep -nE '\b(errx?|exit|usage|crm_cli_usage)\([0-9]' "$src"
+	assert_failure 1
+	run grep -c 'CRM_EXIT_FATAL' "$src"
+	(( output > 20 ))
+}
+
+# ---- the gamma-gamma spend model ----
+
+@test "crm-segment: --spend-model gamma-gamma recovers simulated p, q, v within sampling error, and counts who is left out" {
+	"$SIM" --emit-spend 20000 3 >spend.tsv
+	# BG/NBD cannot fit these weekly buyers (exit 1); the spend fit can
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params --spend-model gamma-gamma spend.tsv
+	assert_failure 1
+	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge "* ]]
+	run awk -F '\t' '
+		{ v[$1] = $2 }
+		END {
+			ok = v["gg_p"] > 6.25 * 0.7 && v["gg_p"] < 6.25 * 1.3 &&
+			    v["gg_q"] > 3.74 * 0.92 && v["gg_q"] < 3.74 * 1.08 &&
+			    v["gg_v"] > 15.44 * 0.7 && v["gg_v"] < 15.44 * 1.3
+			print ok ? "ok" : "p " v["gg_p"] " q " v["gg_q"] " v " v["gg_v"]
+			print v["gg_customers"], v["gg_left_out"], v["gg_converged"]
+			print (v["gg_loglik"] < 0) ? "loglik" : "no loglik"
+		}' <<<"$output"
+	assert_output $'ok\n17143 2857 1\nloglik'
+}
+
+@test "crm-segment: expected_spend is the population mean without a repeat day and leans to the customer's own mean with them" {
+	"$SIM" --emit-spend 3000 5 >spend.tsv
+	# two repeat days of 30.00 after a first day of 10.00: x 2, mx 30
+	printf 'H1\t2025-08-01\t10.00\nH1\t2025-08-10\t30.00\nH1\t2025-08-20\t20.00\nH1\t2025-08-20\t10.00\n' >>spend.tsv
+	params=$(crm-segment --as-of 2026-06-30 --print-params --spend-model gamma-gamma spend.tsv 2>/dev/null)
+	crm-segment --as-of 2026-06-30 --churn-model bgnbd --spend-model gamma-gamma spend.tsv >rows.tsv 2>/dev/null || true
+	run head -n 1 rows.tsv
+	assert_output --partial $'\tclv\texpected_spend'
+	run awk -F '\t' '
+		NR == FNR { v[$1] = $2; next }
+		$1 == "H1" { h = $22 }
+		FNR > 1 && $5 == 1 { one = $22 }
+		END {
+			p = v["gg_p"]; q = v["gg_q"]; g = v["gg_v"]
+			d1 = one - g * p / (q - 1)
+			d2 = h - (g * p + p * 2 * 30) / (p * 2 + q - 1)
+			print (d1 < 0.01 && d1 > -0.01) ? "mean" : "one " one
+			print (d2 < 0.01 && d2 > -0.01) ? "weighted" : "h1 " h
+		}' <(printf '%s\n' "$params") rows.tsv
+	assert_output $'mean\nweighted'
+}
+
+@test "crm-segment: --spend-model needs a purchase model, knows its names, and its column comes before the side files'" {
+	run crm-segment --spend-model gamma-gamma "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --spend-model needs a purchase model (--churn-model)"
+	run crm-segment --spend-model pareto "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --spend-model: expected none or gamma-gamma: 'pareto'"
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd --spend-model gamma-gamma --interactions "$S/interactions.tsv" "$S/tx.tsv"
+	assert_line --index 0 $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned\tp_alive\texpected_purchases\tclv\texpected_spend\tcontacts\tlast_contact\tsatisfaction'
+	run crm-segment --as-of 2026-06-30 --spend-model none "$S/tx.tsv"
+	assert_success
+	golden "$S/expected.tsv"
+}

@@ -485,12 +485,75 @@ satisfaction_csat\t')"
 	assert_line --index 0 --partial "crm-report: /nonexistent/p.svg: No such file or directory"
 }
 
+# --- funnel ---------------------------------------------------------------
+
+@test "crm-report: funnel counts customers by status in funnel order" {
+	# 10 customers: potential 3, intent 2, customer 3, lost 1, one with
+	# no status.  Reached (this stage or a later one): 9, 6, 4, 1;
+	# conversion 6/9, 4/6, 1/4.
+	run crm-report funnel "$R/customers.tsv"
+	assert_success
+	golden "$R/funnel.tsv.out"
+}
+
+@test "crm-report: funnel --by city gives each city its funnel, then the total" {
+	run crm-report funnel --by city --format table "$R/customers.tsv"
+	assert_success
+	golden "$R/funnel-city.table.out"
+}
+
+@test "crm-report: funnel writes every format" {
+	run crm-report funnel --format csv --table funnel "$R/customers.tsv"
+	assert_success
+	assert_line --index 2 "intent,2,0.2000,6,0.6667"
+	run crm-report funnel --format jsonl "$R/customers.tsv"
+	assert_success
+	assert_line --index 4 '{"stage":"(unknown)","customers":1,"share":0.1000,"reached":null,"conversion":null}'
+	run crm-report funnel --format md "$R/customers.tsv"
+	assert_success
+	assert_line --index 3 "| intent | 2 | 0.2000 | 6 | 0.6667 |"
+}
+
+@test "crm-report: funnel rejects an unknown status and a customer listed twice" {
+	printf 'customer_id\tstatus\nC1\tlead\nC2\tintent\nC2\tlost\n' >c.tsv
+	run crm-report funnel c.tsv
+	assert_failure 1
+	assert_line "crm-report: c.tsv:2: status: not a status (potential, intent, customer, lost) 'lead'"
+	assert_line "crm-report: c.tsv:4: customer_id: customer listed twice 'C2'"
+	assert_line "$(printf 'intent\t1\t1.0000\t1\t1.0000')"
+}
+
+@test "crm-report: funnel --by names a missing column" {
+	run crm-report funnel --by region "$R/customers.tsv"
+	assert_failure 1
+	assert_line --index 0 "crm-report: $R/customers.tsv: no 'region' column (--by)"
+}
+
+@test "crm-report: funnel draws no picture and makes no partials" {
+	run crm-report funnel --plot f.svg "$R/customers.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: funnel draws no picture"
+	run crm-report funnel --partial "$R/customers.tsv"
+	assert_failure 2
+	assert_output --partial "funnel: --partial and --merge are not available"
+}
+
 # --- usage and errors -----------------------------------------------------
 
 @test "crm-report: --help prints the synopsis on standard output" {
 	run crm-report --help
 	assert_success
 	assert_line --index 0 --partial "usage: crm-report satisfaction"
+}
+
+@test "crm-report: --help to a full disk fails with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c 'crm-report --help >/dev/full'
+	assert_failure 2
+	assert_output "crm-report: standard output: No space left on device"
+	run sh -c 'crm-report channels -h >/dev/full'
+	assert_failure 2
+	assert_output "crm-report: standard output: No space left on device"
 }
 
 @test "crm-report: no report is a usage error" {

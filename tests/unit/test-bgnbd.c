@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "segment.h"
 #include "unit.h"
 
 static const struct crm_bgnbd_params cdnow = { 0.243, 4.414, 0.793, 2.426 };
@@ -193,7 +194,7 @@ test_p_alive(void)
 static void
 test_loglik(void)
 {
-	static const struct crm_bgnbd_obs o[] = {
+	static const struct crm_model_obs o[] = {
 		{ 0, 0, 38.86, 3 },
 		{ 1, 1.71, 38.86, 1 },
 		{ 2, 30.43, 38.86, 2.5 },
@@ -261,22 +262,8 @@ test_simulate(void)
 	    "simulated share with x(39) = 0 agrees with P(X(39) = 0)");
 }
 
-static int
-cmp_obs(const void *u, const void *v)
-{
-	const struct crm_bgnbd_obs *a = u, *b = v;
-
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->tx != b->tx)
-		return a->tx < b->tx ? -1 : 1;
-	if (a->T != b->T)
-		return a->T < b->T ? -1 : 1;
-	return 0;
-}
-
 static double
-ll_theta(const double *th, const struct crm_bgnbd_obs *o, size_t n)
+ll_theta(const double *th, const struct crm_model_obs *o, size_t n)
 {
 	struct crm_bgnbd_params p = { exp(th[0]), exp(th[1]), exp(th[2]),
 		exp(th[3]) };
@@ -327,7 +314,7 @@ test_fit(void)
 {
 	const struct crm_bgnbd_params truth = { 0.25, 4, 0.8, 2.5 };
 	const int ncust = 20000;
-	struct crm_bgnbd_obs *o = calloc(ncust, sizeof *o);
+	struct crm_model_obs *o = calloc(ncust, sizeof *o);
 	struct crm_bgnbd_fit fit;
 	uint64_t seed = 20050101;
 	size_t n = 0;
@@ -335,24 +322,24 @@ test_fit(void)
 
 	if (!o)
 		abort();
-	/* T spread evenly over 20..78 whole weeks; purchases kept to the day */
+	/* T spread evenly over 20..78 whole weeks; purchases kept to the
+	 * day, as crm-segment sees them: rows grouped by the library */
+	struct crm_segment_row *rows = calloc(ncust, sizeof *rows);
+	const int32_t asof = 20000;
+
+	if (!rows)
+		abort();
 	for (int i = 0; i < ncust; i++) {
 		double T = 20 + i % 59, x, tx;
 		crm_bgnbd_simulate(&truth, T, &seed, &x, &tx);
-		o[i].x = x;
-		o[i].tx = floor(tx * 7) / 7;
-		o[i].T = T;
-		o[i].weight = 1;
+		rows[i].first = asof - (int32_t)T * 7;
+		rows[i].last = rows[i].first + (int32_t)floor(tx * 7);
+		rows[i].days = (uint32_t)x + 1;
 		sx += x;
 		sT += T;
 	}
-	qsort(o, ncust, sizeof *o, cmp_obs);
-	for (int i = 0; i < ncust; i++) {
-		if (n > 0 && cmp_obs(&o[n - 1], &o[i]) == 0)
-			o[n - 1].weight += 1;
-		else
-			o[n++] = o[i];
-	}
+	n = crm_segment_group(rows, (size_t)ncust, asof, 7, o);
+	free(rows);
 	UNIT_OK(n < (size_t)ncust / 2, "grouping merges identical customers");
 
 	int rc = crm_bgnbd_fit(o, n, &fit);
@@ -421,7 +408,7 @@ test_fit(void)
 static void
 test_degenerate(void)
 {
-	struct crm_bgnbd_obs o[] = {
+	struct crm_model_obs o[] = {
 		{ 0, 0, 30, 10 },
 		{ 0, 0, 40, 5 },
 	};
@@ -437,7 +424,7 @@ test_degenerate(void)
 	unit_inteq(fit.customers, 15, "fit with every x = 0 counts customers");
 
 	/* one customer cannot identify four parameters */
-	struct crm_bgnbd_obs one = { 2, 30.43, 38.86, 1 };
+	struct crm_model_obs one = { 2, 30.43, 38.86, 1 };
 	int rc = crm_bgnbd_fit(&one, 1, &fit);
 	UNIT_OK(rc == -1 && fit.converged == 0,
 	    "fit of a single customer reports no convergence");
@@ -445,7 +432,7 @@ test_degenerate(void)
 	    isfinite(fit.p.a) && isfinite(fit.p.b) && isfinite(fit.loglik),
 	    "fit of a single customer leaves finite parameters");
 
-	struct crm_bgnbd_obs bad;
+	struct crm_model_obs bad;
 	unit_inteq(crm_bgnbd_fit(o, 0, &fit), -2, "fit of nothing returns -2");
 	UNIT_OK(isnan(fit.p.r) && fit.converged == 0,
 	    "fit of nothing leaves NaN parameters");
@@ -479,7 +466,7 @@ test_fit_threads(void)
 {
 	const struct crm_bgnbd_params truth = { 0.6, 2.5, 0.4, 9 };
 	const int n = 60000;
-	struct crm_bgnbd_obs *o = calloc(n, sizeof *o);
+	struct crm_model_obs *o = calloc(n, sizeof *o);
 	struct crm_bgnbd_fit one, two;
 	uint64_t seed = 77;
 

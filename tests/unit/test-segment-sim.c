@@ -9,6 +9,11 @@
  * of Fader, Hardie & Lee 2005), first purchases spread over 2025-07-01 ..
  * 2025-12-31 and observation up to 2026-06-30, so that tests/40-segment.bats
  * can check that crm-segment --print-params recovers the parameters.
+ * With "--emit-spend N SEED" it writes N customers whose spends on their
+ * repeat days follow the gamma-gamma model with the published CDNOW
+ * values p = 6.25, q = 3.74, v = 15.44 (every seventh customer buys once
+ * only, the others on 1 to 6 further days a week apart; the first day's
+ * amount is 1.00 and is not part of the model).
  */
 #include <math.h>
 #include <stdint.h>
@@ -17,18 +22,10 @@
 #include <string.h>
 
 #include "bgnbd.h"
+#include "gammagamma.h"
+#include "strmap.h"
 #include "unit.h"
 #include "value.h"
-
-static uint64_t
-next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static int
 emit(long n, uint64_t seed)
@@ -42,7 +39,7 @@ emit(long n, uint64_t seed)
 
 	printf("customer_id\tdate\tamount\n");
 	for (i = 0; i < n; i++) {
-		int32_t first = start + (int32_t)(next(&seed) % 184);
+		int32_t first = start + (int32_t)(crm_splitmix64(&seed) % 184);
 		double T = asof - first, x, tx;
 		char d[11];
 		int32_t last;
@@ -50,7 +47,8 @@ emit(long n, uint64_t seed)
 		crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
 		crm_date_format(first, d);
 		printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
-		    10 + (int)(next(&seed) % 90), (int)(next(&seed) % 100));
+		    10 + (int)(crm_splitmix64(&seed) % 90),
+		    (int)(crm_splitmix64(&seed) % 100));
 		if (x < 1)
 			continue;
 		/* the last repeat on day first + ceil(tx), the others spread
@@ -64,8 +62,34 @@ emit(long n, uint64_t seed)
 
 			crm_date_format(day, d);
 			printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
-			    10 + (int)(next(&seed) % 90),
-			    (int)(next(&seed) % 100));
+			    10 + (int)(crm_splitmix64(&seed) % 90),
+			    (int)(crm_splitmix64(&seed) % 100));
+		}
+	}
+	return fflush(stdout) == EOF;
+}
+
+static int
+emit_spend(long n, uint64_t seed)
+{
+	const struct crm_gg_params p = { 6.25, 3.74, 15.44 };
+	int32_t start = crm_date_from_ymd(2025, 7, 1);
+	long i;
+
+	printf("customer_id\tdate\tamount\n");
+	for (i = 0; i < n; i++) {
+		int32_t first = start + (int32_t)(crm_splitmix64(&seed) % 184);
+		long x = i % 7 == 6 ? 0 : 1 + i % 6, k;
+		double nu = crm_model_rgamma(p.q, &seed) / p.v;
+		char d[11];
+
+		crm_date_format(first, d);
+		printf("G%06ld\t%s\t1.00\n", i + 1, d);
+		for (k = 1; k <= x; k++) {
+			double z = crm_model_rgamma(p.p, &seed) / nu;
+
+			crm_date_format(first + 7 * (int32_t)k, d);
+			printf("G%06ld\t%s\t%.2f\n", i + 1, d, z);
 		}
 	}
 	return fflush(stdout) == EOF;
@@ -80,6 +104,8 @@ main(int argc, char *argv[])
 
 	if (argc == 4 && strcmp(argv[1], "--emit") == 0)
 		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10));
+	if (argc == 4 && strcmp(argv[1], "--emit-spend") == 0)
+		return emit_spend(atol(argv[2]), strtoull(argv[3], NULL, 10));
 	for (i = 0; i < 10000; i++) {
 		double x, tx;
 

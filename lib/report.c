@@ -1,0 +1,497 @@
+/*
+ * report: the crm-report driver, the table of reports and the small helpers
+ * the report files share.  Everything a report would otherwise repeat (the
+ * header check, the column check, the fatal/bad-record loop, partial files,
+ * --table) is done here, once.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "value.h"
+
+extern const struct crm_report_ops crm_report_satisfaction,
+    crm_report_channels, crm_report_value, crm_report_churn,
+    crm_report_complaints, crm_report_funnel;
+
+const struct crm_report_ops *const crm_reports[] = {
+	&crm_report_satisfaction,
+	&crm_report_channels,
+	&crm_report_value,
+	&crm_report_churn,
+	&crm_report_complaints,
+	&crm_report_funnel,
+	NULL
+};
+
+const struct crm_report_ops *
+crm_report_find(const char *name)
+{
+	for (size_t i = 0; crm_reports[i]; i++)
+		if (!strcmp(crm_reports[i]->name, name))
+			return crm_reports[i];
+	return NULL;
+}
+
+void
+crm_report_diag(struct crm_report_opts *o, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (o->diag)
+		o->diag(msg);
+	o->status = CRM_EXIT_REJECT;
+}
+
+/* ---- helpers ---- */
+
+const char *
+crm_report_field(const struct crm_rec *rec, int col, size_t *n)
+{
+	const char *s;
+
+	if (col < 0 || (size_t)col >= rec->nf) {
+		*n = 0;
+		return "";
+	}
+	s = rec->f[col].p;
+	*n = rec->f[col].n;
+	/* Most fields start and end with a printable ASCII byte, which no
+	 * trimming would remove (spaces are ASCII or U+3000). */
+	if (*n == 0 || ((unsigned char)(s[0] - 0x21) < 0x5e &&
+	    (unsigned char)(s[*n - 1] - 0x21) < 0x5e))
+		return s;
+	crm_trim(&s, n);
+	return s;
+}
+
+void
+crm_report_month_of_day(int32_t day, char out[8])
+{
+	int y, m, d;
+
+	crm_date_to_ymd(day, &y, &m, &d);
+	if (y >= 0 && y <= 9999) {
+		/* The hot path of every per-month figure: no snprintf. */
+		out[0] = (char)('0' + y / 1000);
+		out[1] = (char)('0' + y / 100 % 10);
+		out[2] = (char)('0' + y / 10 % 10);
+		out[3] = (char)('0' + y % 10);
+		out[4] = '-';
+		out[5] = (char)('0' + m / 10);
+		out[6] = (char)('0' + m % 10);
+		out[7] = '\0';
+	} else {
+		snprintf(out, 8, "%04d-%02d", y, m);
+	}
+}
+
+int
+crm_report_month(const char *s, size_t n, int is_ts, char out[8],
+    const char **why)
+{
+	int32_t d;
+
+	if (is_ts) {
+		int64_t t;
+		int off;
+
+		*why = crm_ts_parse(s, n, 0, &t, &off);
+		if (*why)
+			return -1;
+		/* A timestamp with its offset written starts with its local
+		 * day as YYYY-MM-DD: the month is its first seven bytes. */
+		memcpy(out, s, 7);
+		out[7] = '\0';
+		return 0;
+	} else {
+		*why = crm_date_parse(s, n, 0, &d);
+		if (*why)
+			return -1;
+	}
+	crm_report_month_of_day(d, out);
+	return 0;
+}
+
+static int
+dig2(const char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return 0;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return 1;
+}
+
+int
+crm_report_month_ts(struct crm_report_tscache *c, const char *s, size_t n,
+    char out[8], const char **why)
+{
+	int h, mi, sec, oh, om;
+
+	/* The fast path accepts exactly what crm_ts_parse accepts in this
+	 * form: hours to 23, minutes and seconds to 59, offsets to 18:00. */
+	if (c->ok && n == 25 && !memcmp(s, c->day, 10) && s[10] == 'T' &&
+	    s[13] == ':' && s[16] == ':' && (s[19] == '+' || s[19] == '-') &&
+	    s[22] == ':' && dig2(s + 11, &h) && dig2(s + 14, &mi) &&
+	    dig2(s + 17, &sec) && dig2(s + 20, &oh) && dig2(s + 23, &om) &&
+	    h <= 23 && mi <= 59 && sec <= 59 && om <= 59 &&
+	    oh * 60 + om <= 18 * 60) {
+		memcpy(out, s, 7);
+		out[7] = '\0';
+		*why = NULL;
+		return 0;
+	}
+	if (crm_report_month(s, n, 1, out, why) < 0)
+		return -1;
+	if (n >= 10) {
+		memcpy(c->day, s, 10);
+		c->ok = 1;
+	}
+	return 0;
+}
+
+struct crm_rtab *
+crm_report_tab(const char *name, const char *const *cols, size_t n,
+    size_t nlabel)
+{
+	struct crm_rtab *t = crm_rtab_new(name, cols, n);
+
+	for (size_t i = nlabel; i < n; i++)
+		crm_rtab_numeric(t, i);
+	return t;
+}
+
+void
+crm_report_share(struct crm_rtab *t, double a, double b)
+{
+	if (b == 0)
+		crm_rtab_cell(t, NULL);
+	else
+		crm_rtab_cellf(t, "%.4f", a / b);
+}
+
+void
+crm_report_mean(struct crm_rtab *t, double sum, double n)
+{
+	if (n == 0)
+		crm_rtab_cell(t, NULL);
+	else
+		crm_rtab_cellf(t, "%.2f", sum / n);
+}
+
+void
+crm_report_int(struct crm_rtab *t, int64_t v)
+{
+	crm_rtab_cellf(t, "%" PRId64, v);
+}
+
+static const struct crm_strmap *sort_map;
+
+static int
+cmp_slot(const void *a, const void *b)
+{
+	return strcmp(sort_map->slot[*(const size_t *)a].key,
+	    sort_map->slot[*(const size_t *)b].key);
+}
+
+size_t *
+crm_report_sorted(const struct crm_strmap *m)
+{
+	size_t n = crm_strmap_count(m);
+	size_t *v = crm_xmalloc(crm_mulsz(n + 1, sizeof *v));
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = i;
+	sort_map = m;
+	qsort(v, n, sizeof *v, cmp_slot);
+	sort_map = NULL;
+	return v;
+}
+
+/* ---- partial results ---- */
+
+static const char *const partial_cols[] = {
+	"report", "by", "scope", "group", "metric", "value", "n"
+};
+
+struct prow {
+	char *key;              /* "scope\tgroup\tmetric\tvalue" */
+	int64_t n;
+};
+
+struct crm_report_sink {
+	struct prow *v;
+	size_t n, alloc;
+};
+
+void
+crm_report_put(struct crm_report_sink *s, const char *scope,
+    const char *group, const char *metric, const char *value, int64_t n)
+{
+	struct crm_buf b;
+
+	if (n == 0)
+		return;
+	crm_buf_init(&b);
+	crm_buf_addf(&b, "%s\t%s\t%s\t%s", scope, group, metric, value);
+	crm_grow(&s->v, &s->alloc, s->n + 1, sizeof *s->v);
+	s->v[s->n].key = crm_buf_detach(&b, NULL);
+	s->v[s->n++].n = n;
+}
+
+static int
+cmp_prow(const void *a, const void *b)
+{
+	return strcmp(((const struct prow *)a)->key,
+	    ((const struct prow *)b)->key);
+}
+
+/* Every counter as one row, sorted by key so that a partial is
+ * reproducible. */
+static void
+write_partial(const struct crm_report_ops *ops, void *st,
+    const struct crm_report_opts *o, struct crm_out *out)
+{
+	struct crm_report_sink s = { NULL, 0, 0 };
+	struct crm_writer w;
+
+	ops->partial(st, &s);
+	if (s.n)
+		qsort(s.v, s.n, sizeof *s.v, cmp_prow);
+	crm_writer_init(&w, out, CRM_FMT_TSV);
+	crm_writer_header_names(&w, partial_cols, 7);
+	for (size_t i = 0; i < s.n; i++) {
+		char *p = s.v[i].key, *q;
+
+		crm_writer_str(&w, ops->name);
+		crm_writer_str(&w, o->by ? o->by : "");
+		for (int j = 0; j < 3; j++) {
+			q = strchr(p, '\t');
+			crm_writer_field(&w, p, (size_t)(q - p));
+			p = q + 1;
+		}
+		crm_writer_str(&w, p);
+		crm_writer_fieldf(&w, "%" PRId64, s.v[i].n);
+		crm_writer_end(&w);
+		free(s.v[i].key);
+	}
+	crm_writer_release(&w);
+	free(s.v);
+}
+
+static void
+reject(struct crm_report_opts *o, struct crm_reader *r,
+    const struct crm_rec *rec, int col, const char *msg)
+{
+	const char *v = col >= 0 && (size_t)col < rec->nf ? rec->f[col].p : NULL;
+	size_t n = v ? rec->f[col].n : 0;
+
+	if (n == 0)
+		v = NULL;       /* "missing" needs no quoted empty value */
+	crm_report_diag(o, "%s", crm_reader_seterr(r, rec->line, col, v, n,
+	    "%s", msg));
+}
+
+/* Read partial-result file r back into the counters. */
+static void
+read_partial(const struct crm_report_ops *ops, void *st,
+    struct crm_report_opts *o, struct crm_reader *r)
+{
+	const char *by = o->by ? o->by : "";
+	struct crm_rec rec;
+	int c[7], rc;
+
+	for (int i = 0; i < 7; i++) {
+		c[i] = crm_reader_col(r, partial_cols[i]);
+		if (c[i] < 0) {
+			crm_report_diag(o, "%s: not a partial result: no "
+			    "column '%s'", crm_reader_name(r), partial_cols[i]);
+			return;
+		}
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		size_t n;
+		const char *s;
+		int64_t v;
+
+		if (rc == CRM_READ_FATAL) {
+			crm_report_diag(o, "%s", crm_reader_error(r));
+			return;
+		}
+		if (rc == CRM_READ_BAD) {
+			crm_report_diag(o, "%s", crm_reader_error(r));
+			continue;
+		}
+		s = crm_report_field(&rec, c[0], &n);
+		if (n == 6 && !memcmp(s, "report", 6))
+			continue;       /* the header of a concatenated part */
+		if (strlen(ops->name) != n || memcmp(s, ops->name, n)) {
+			reject(o, r, &rec, c[0], "partial of another report");
+			continue;
+		}
+		s = crm_report_field(&rec, c[1], &n);
+		if (strlen(by) != n || memcmp(s, by, n)) {
+			reject(o, r, &rec, c[1], "partial made with another "
+			    "--by");
+			continue;
+		}
+		s = crm_report_field(&rec, c[6], &n);
+		if (crm_int_parse(s, n, INT64_MIN / 4, INT64_MAX / 4, &v)) {
+			reject(o, r, &rec, c[6], "not a count");
+			continue;
+		}
+		ops->merge(st, rec.f[c[2]].p, rec.f[c[3]].p, rec.f[c[4]].p,
+		    rec.f[c[5]].p, v);
+	}
+}
+
+/* Read records of r into the report. */
+static void
+read_input(const struct crm_report_ops *ops, void *st,
+    struct crm_report_opts *o, struct crm_reader *r)
+{
+	struct crm_rec rec;
+	char e[512];
+	int rc;
+
+	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
+		crm_report_diag(o, "%s", crm_reader_error(r));
+		return;
+	}
+	for (size_t i = 0; ops->columns && ops->columns[i]; i++)
+		if (crm_reader_col(r, ops->columns[i]) < 0) {
+			crm_report_diag(o, "%s: no '%s' column",
+			    crm_reader_name(r), ops->columns[i]);
+			return;
+		}
+	if (ops->begin && ops->begin(st, r, e, sizeof e) < 0) {
+		crm_report_diag(o, "%s", e);
+		return;
+	}
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		const char *why;
+		int col;
+
+		if (rc == CRM_READ_FATAL) {
+			crm_report_diag(o, "%s", crm_reader_error(r));
+			return;
+		}
+		if (rc == CRM_READ_BAD) {
+			crm_report_diag(o, "%s", crm_reader_error(r));
+			continue;
+		}
+		if (ops->add(st, &rec, &why, &col) < 0)
+			reject(o, r, &rec, col, why);
+	}
+}
+
+/* Write the tables (all, or the one --table names). */
+static int
+emit(const struct crm_report_ops *ops, struct crm_rtab **ts, size_t n,
+    const struct crm_report_out *ro, char *err, size_t errlen)
+{
+	if (ro->table) {
+		struct crm_buf names;
+
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(ts[i]->name, ro->table)) {
+				crm_rtab_writex(ro->out, &ts[i], 1, ro->fmt,
+				    ro->flags);
+				return 0;
+			}
+		crm_buf_init(&names);
+		for (size_t i = 0; i < n; i++)
+			crm_buf_addf(&names, "%s%s", i ? ", " : "",
+			    ts[i]->name);
+		snprintf(err, errlen, "%s: no table '%s' (tables: %s)",
+		    ops->name, ro->table, names.p);
+		crm_buf_release(&names);
+		return -1;
+	}
+	crm_rtab_writex(ro->out, ts, n, ro->fmt, ro->flags |
+	    (n > 1 ? CRM_RTAB_NAMED : 0u));
+	return 0;
+}
+
+static int
+write_svg(const char *path, const struct crm_buf *svg, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fwrite(svg->p, 1, svg->n, f) != svg->n || fclose(f) == EOF) {
+		snprintf(err, errlen, "%s: write error: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
+    char *const *files, size_t n, const struct crm_report_out *ro, char *err,
+    size_t errlen)
+{
+	static char *const stdin_only[] = { "-" };
+	void *st = ops->new(o);
+	struct crm_rtab *ts[CRM_REPORT_MAXTABS];
+	int rc = 0, nt;
+
+	if (n == 0) {
+		files = stdin_only;
+		n = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct crm_read_opts rop = { 0 };
+		struct crm_reader *r;
+		char e[512];
+
+		rop.format = o->csv ? CRM_IN_CSV : CRM_IN_AUTO;
+		r = crm_reader_open(files[i], &rop, e, sizeof e);
+		if (!r) {
+			crm_report_diag(o, "%s", e);
+			continue;
+		}
+		if (o->merge)
+			read_partial(ops, st, o, r);
+		else
+			read_input(ops, st, o, r);
+		crm_reader_close(r);
+	}
+	if (o->partial) {
+		write_partial(ops, st, o, ro->out);
+		ops->free(st);
+		return 0;
+	}
+	nt = ops->tables(st, ts, err, errlen);
+	if (nt < 0) {
+		ops->free(st);
+		return -1;
+	}
+	rc = emit(ops, ts, (size_t)nt, ro, err, errlen);
+	if (rc == 0 && o->plot && ops->plot) {
+		struct crm_buf svg;
+
+		crm_buf_init(&svg);
+		ops->plot(st, &svg);
+		rc = write_svg(o->plot, &svg, err, errlen);
+		crm_buf_release(&svg);
+	}
+	for (int i = 0; i < nt; i++)
+		crm_rtab_free(ts[i]);
+	ops->free(st);
+	return rc;
+}

@@ -1,0 +1,169 @@
+/*
+ * report: the room every crm-report report lives in.
+ *
+ * A report is an operations table (struct crm_report_ops): what it is
+ * called, which options it takes, which columns its input needs, and the
+ * functions that make its state, add one record, write and merge partial
+ * counters, and turn the state into named tables (rtab) and a picture.
+ * The driver here does everything the reports share, once: it opens the
+ * inputs, checks their headers and columns, runs the read loop with its
+ * diagnostics, reads and writes partial results, selects --table and
+ * writes the tables and the SVG.  The library never exits and never prints:
+ * diagnostics go to the caller's callback, fatal errors come back as -1
+ * with a message.
+ *
+ * Adding a report:
+ *  1. one file lib/report_NAME.c with a header comment saying its job,
+ *     defining `const struct crm_report_ops crm_report_NAME` (and its
+ *     small figure functions in report_figs.h when they are worth a test);
+ *  2. one entry in crm_reports[] in report.c, in the order of the usage;
+ *  3. its unit tests in tests/unit/test-report-NAME.c, figures computed by
+ *     hand, and a golden bats test in tests/50-report.bats;
+ *  4. its section in man/crm-report.1 and its line in the usage text of
+ *     cmd/crm-report.c.
+ */
+#ifndef CRM_REPORT_H
+#define CRM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "out.h"
+#include "pyramid.h"
+#include "rec.h"
+#include "rtab.h"
+#include "strmap.h"
+#include "util.h"
+
+#define CRM_REPORT_NONE "(none)"        /* the group of an empty field */
+#define CRM_REPORT_MAXTABS 8
+
+/* Flags of a report: the options it takes. */
+#define CRM_REPORT_MERGE   0x01u  /* --partial and --merge */
+#define CRM_REPORT_ASOF    0x02u  /* --as-of */
+#define CRM_REPORT_NOW     0x04u  /* needs a "now" (clock when no --as-of) */
+#define CRM_REPORT_BY      0x08u  /* --by, one of ops->by */
+#define CRM_REPORT_BY_ANY  0x40u  /* --by, any column of the input */
+#define CRM_REPORT_PERIOD  0x10u  /* --period and --cohorts */
+#define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
+
+/* What the command decided; the reports read it, the driver fills status. */
+struct crm_report_opts {
+	const char *by;         /* --by value or NULL */
+	int quarter;            /* --period quarter */
+	int cohorts;            /* --cohorts */
+	int partial, merge;     /* --partial, --merge */
+	const char *plot;       /* --plot file or NULL */
+	int csv;                /* --csv: inputs are CSV */
+	int asof_set;           /* asof_t / asof_day are set */
+	int64_t asof_t;
+	int asof_off;
+	int32_t asof_day;
+	struct crm_pyramid_opts pyr;
+	/* Where record diagnostics go ("FILE:LINE: FIELD: msg"); each call
+	 * also sets status to CRM_EXIT_REJECT. */
+	void (*diag)(const char *msg);
+	int status;
+};
+
+/* Report a diagnostic through o->diag and mark the run as rejecting. */
+void crm_report_diag(struct crm_report_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Partial results: rows (scope, group, metric, value, n) collected here,
+ * written sorted by "scope\tgroup\tmetric\tvalue", rows with n 0 left
+ * out. */
+struct crm_report_sink;
+void crm_report_put(struct crm_report_sink *s, const char *scope,
+    const char *group, const char *metric, const char *value, int64_t n);
+
+struct crm_report_ops {
+	const char *name;
+	unsigned flags;
+	const char *const *by;          /* --by values, NULL-terminated
+	                                   (CRM_REPORT_BY) */
+	const char *const *columns;     /* columns every input must have,
+	                                   NULL-terminated, or NULL */
+	/* A new empty state for one run; o stays valid until free. */
+	void *(*new)(struct crm_report_opts *o);
+	/* One more input, its header read and ops->columns found: find the
+	 * columns, 0; or -1 with the reason in err (the file is skipped). */
+	int (*begin)(void *st, struct crm_reader *r, char *err, size_t errlen);
+	/* Add one record: 0; or -1 with the reason in *why and the column
+	 * to blame in *col (-1: none), valid until the next call. */
+	int (*add)(void *st, const struct crm_rec *rec, const char **why,
+	    int *col);
+	/* Mergeable reports: every counter into s, and one counter read
+	 * back from a partial (unknown counters are ignored). */
+	void (*partial)(void *st, struct crm_report_sink *s);
+	void (*merge)(void *st, const char *scope, const char *group,
+	    const char *metric, const char *value, int64_t n);
+	/* The tables, into ts[0..CRM_REPORT_MAXTABS): their number; or -1
+	 * with a message in err. */
+	int (*tables)(void *st, struct crm_rtab **ts, char *err,
+	    size_t errlen);
+	/* The picture for --plot into svg (NULL: the report draws none). */
+	void (*plot)(void *st, struct crm_buf *svg);
+	void (*free)(void *st);
+};
+
+/* The reports, NULL-terminated, in the order of the usage. */
+extern const struct crm_report_ops *const crm_reports[];
+/* The report named name, or NULL. */
+const struct crm_report_ops *crm_report_find(const char *name);
+
+/* What crm_report_run writes the tables with. */
+struct crm_report_out {
+	struct crm_out *out;
+	enum crm_rfmt fmt;
+	unsigned flags;         /* CRM_RTAB_CHART, CRM_RTAB_EXCEL_SAFE */
+	const char *table;      /* --table or NULL */
+};
+
+/*
+ * Run report ops over files[0..n) (n 0: standard input): read them (as
+ * partials with o->merge), then write the partial (o->partial) or the
+ * tables and the picture.  Returns 0, with o->status saying whether
+ * records were rejected; or -1 with a message in err when nothing
+ * trustworthy could be written.
+ */
+int crm_report_run(const struct crm_report_ops *ops,
+    struct crm_report_opts *o, char *const *files, size_t n,
+    const struct crm_report_out *ro, char *err, size_t errlen);
+
+/* ---- helpers the report files share ---- */
+
+/* Field col of rec trimmed, or an empty span. */
+const char *crm_report_field(const struct crm_rec *rec, int col, size_t *n);
+/* "YYYY-MM" of a date (is_ts 0) or timestamp (its local day); -1 with the
+ * reason in *why. */
+int crm_report_month(const char *s, size_t n, int is_ts, char out[8],
+    const char **why);
+/* crm_report_month of a timestamp with the last date that parsed
+ * remembered in *c (zero it first): a canonical
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM" on a remembered day needs only its time
+ * and offset checked.  The same results as crm_report_month. */
+struct crm_report_tscache {
+	char day[10];
+	int ok;
+};
+int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
+    size_t n, char out[8], const char **why);
+/* "YYYY-MM" of a day. */
+void crm_report_month_of_day(int32_t day, char out[8]);
+/* A new table whose columns from nlabel on are numeric. */
+struct crm_rtab *crm_report_tab(const char *name, const char *const *cols,
+    size_t n, size_t nlabel);
+#define CRM_REPORT_TAB(name, nlabel, ...) \
+	crm_report_tab(name, (const char *const[]){ __VA_ARGS__ }, \
+	    sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *), \
+	    nlabel)
+/* Cells: a / b to four places (empty when b is 0), sum / n to two places
+ * (empty when n is 0), an integer. */
+void crm_report_share(struct crm_rtab *t, double a, double b);
+void crm_report_mean(struct crm_rtab *t, double sum, double n);
+void crm_report_int(struct crm_rtab *t, int64_t v);
+/* Slots of m sorted by key bytewise (strcmp), into a new array. */
+size_t *crm_report_sorted(const struct crm_strmap *m);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * report_figs: the small figure functions of the reports, each defined in
+ * its report's file and declared here so that the unit tests can check
+ * them against numbers worked out by hand.
+ */
+#ifndef CRM_REPORT_FIGS_H
+#define CRM_REPORT_FIGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct crm_complaint;
+
+/* report_satisfaction.c.  h[v] is the number of answers with score v. */
+/* CSAT: share of 4 and 5 among the scores 1..5 (NAN without answers);
+ * answers and satisfied ones in *n, *good, the score sum in *sum. */
+double crm_report_csat(const int64_t *h, int64_t *n, int64_t *good,
+    int64_t *sum);
+/* NPS: 100 (promoters 9-10 - detractors 0-6) / answers 0..10, NAN without
+ * answers; the three counts in *n, *pro, *det. */
+double crm_report_nps(const int64_t *h, int64_t *n, int64_t *pro,
+    int64_t *det);
+/* CES: mean of the scores 1..7 (NAN without answers). */
+double crm_report_ces(const int64_t *h, int64_t *n);
+/* SERVQUAL gap from { perception n, perception sum, expectation n,
+ * expectation sum }: mean perception - mean expectation, NAN when either
+ * count is 0. */
+double crm_report_sq_gap(const int64_t *a);
+
+/* report_value.c.  v[0..n) revenues sorted ascending. */
+/* Gini coefficient over max(v, 0): (2 sum i x_i - (n + 1) sum x_i) /
+ * (n sum x_i) with i from 1; NAN when no revenue is positive. */
+double crm_report_gini(const int64_t *v, size_t n);
+/* Customers in the top pct percent: ceil(pct n / 100). */
+size_t crm_report_top_n(int pct, size_t n);
+/* Customers, the best first, that make pct percent of the total revenue
+ * (0 when the total is not positive). */
+size_t crm_report_customers_for(const int64_t *v, size_t n, int pct);
+
+/* report_churn.c.  Gross churn rate: lost / active at the start (NAN when
+ * none was active). */
+double crm_report_churn_rate(int64_t lost, int64_t active_start);
+
+/* report_complaints.c. */
+/* Nearest-rank percentile of sorted x[0..n), n > 0:
+ * x[ceil(p n / 100) - 1] (x[0] for p 0). */
+int64_t crm_report_percentile(const int64_t *x, size_t n, int p);
+/* The SLA of complaint c at time now: *due counts a target whose due time
+ * is set and either met by an answer or already past; *met counts it when
+ * the answer came by the due time.  Response (k 0) or resolution (k 1). */
+void crm_report_sla(const struct crm_complaint *c, int64_t now, int k,
+    int *due, int *met);
+
+/* report_funnel.c.  n[0..4) customers at each stage in funnel order
+ * (potential, intent, customer, lost). */
+/* reached[s]: customers at stage s or a later one. */
+void crm_report_funnel_reached(const int64_t *n, int64_t *reached);
+/* Conversion into stage s: reached[s] / reached[s - 1]; -1 for the first
+ * stage or when nobody reached the one before. */
+double crm_report_funnel_conversion(const int64_t *reached, int s);
+
+#endif

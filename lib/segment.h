@@ -1,0 +1,143 @@
+/*
+ * segment: the figures crm-segment(1) adds to each customer's purchases:
+ * RFM quintile scores and the named RFM segment, the pyramid tier and ABC
+ * class (through pyramid.h), the lifecycle stage, and the grouping of
+ * customers with the same history into the observations a purchase model
+ * (model.h) is fitted on.  Kept apart from the command so that each rule
+ * has its unit tests, and so that other tools can score the same way.
+ *
+ * Rows are the caller's (an array it owns); these functions fill their
+ * fields.  The map functions never exit: they return a message.
+ */
+#ifndef CRM_SEGMENT_H
+#define CRM_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custagg.h"
+#include "model.h"
+
+/* One customer's row: what the output and the scores need of
+ * crm_cust_stats, in 48 bytes (recency and tenure follow from first,
+ * last and the as-of day). */
+struct crm_segment_row {
+	const struct crm_cust *c;
+	int64_t revenue;
+	uint64_t orders;
+	int32_t first, last;
+	uint32_t days;          /* distinct purchase days */
+	uint32_t group;         /* observation group (crm_segment_group) */
+	unsigned char r, f, m;  /* RFM scores 1..5 */
+	unsigned char tier, abc;        /* enum crm_tier, enum crm_abc */
+	unsigned char stage;    /* enum crm_stage */
+	unsigned char revenue_ok;
+};
+
+/* --- RFM ----------------------------------------------------------------- */
+
+/*
+ * The quintile score of a value when below of the n values are strictly
+ * worse: 1 + floor(5 below / n).  Equal values share a score, so a score
+ * may be skipped and the quintiles may hold unequal numbers.
+ */
+static inline unsigned char
+crm_segment_quintile(unsigned long long below, size_t n)
+{
+	return (unsigned char)(1 + 5 * below / n);
+}
+
+/* The span of the R and F keys over rows: the latest purchase day and
+ * the order count.  crm_segment_span_add folds in a row, _join another
+ * span (for rows worked out in parts). */
+struct crm_segment_span {
+	int32_t lastlo, lasthi;
+	uint64_t ordlo, ordhi;
+};
+
+void crm_segment_span_init(struct crm_segment_span *k);
+void crm_segment_span_join(struct crm_segment_span *k,
+    const struct crm_segment_span *o);
+
+/*
+ * The r, f, m, tier and abc of rows[0..n), from their last, orders and
+ * revenue: R by the last purchase day (later is better), F by the order
+ * count, M by the revenue, each a quintile score (crm_segment_quintile);
+ * tier and class by crm_pyramid_classify with limits tiers[3] and abc[2].
+ * ks is the span of the rows' keys: R and F are scored by counting when a
+ * span holds at most 2^18 values, by sorting otherwise (same result).
+ * Runs in two threads when crm_threads allows.
+ */
+void crm_segment_score(struct crm_segment_row *rows, size_t n,
+    const int64_t tiers[3], const int64_t abc[2],
+    const struct crm_segment_span *ks);
+
+/*
+ * The RFM segment map: rules "PATTERN<tab>NAME", the first that matches
+ * a score triple names it; a PATTERN has three positions (R, F, M), each
+ * a score 1-5, '*' or a bracket set such as [12] or [2-4].
+ */
+struct crm_segment_map {
+	struct crm_segment_maprule {
+		unsigned char set[3];   /* bit s set: score s matches */
+		char *name;
+	} *rule;
+	size_t n, alloc;
+};
+
+/* The default map (Lost, Hibernating, ..., Champions), as text. */
+extern const char crm_segment_default_map[];
+
+void crm_segment_map_init(struct crm_segment_map *m);
+void crm_segment_map_release(struct crm_segment_map *m);
+/*
+ * Add the rules of text (NUL-terminated, changed in place) to m; blank
+ * lines and lines starting with '#' are skipped.  Returns 0, or -1 with
+ * "NAME:LINE: reason" in err (name names the text).
+ */
+int crm_segment_map_load(struct crm_segment_map *m, char *text,
+    const char *name, char *err, size_t errlen);
+/* The name of scores (r, f, m), each 1..5: "" when no rule matches. */
+const char *crm_segment_map_name(const struct crm_segment_map *map, int r,
+    int f, int m);
+
+/* --- lifecycle ----------------------------------------------------------- */
+
+enum crm_stage { CRM_STAGE_EXPLORATION, CRM_STAGE_GROWTH, CRM_STAGE_STABLE,
+	CRM_STAGE_DECLINE, CRM_STAGE_LAPSED };
+
+/* "exploration", "growth", "stable", "decline", "lapsed" */
+extern const char *const crm_stage_names[5];
+
+struct crm_stage_opts {
+	int churn_days;         /* lapsed after more days without purchase */
+	int exploration_days;   /* a one-day customer this new explores */
+	int64_t stable_band;    /* hundredths of a percent */
+};
+
+/*
+ * The stage of a customer with figures s (crm_cust_stats): lapsed when
+ * the recency exceeds churn_days; with one purchase day exploration up to
+ * exploration_days of recency, decline after; decline when overdue;
+ * otherwise growth, stable or decline as the spend of the latest period
+ * is above, within or below the band around the previous period's.
+ */
+enum crm_stage crm_segment_stage(const struct crm_cust_stats *s,
+    const struct crm_stage_opts *o);
+
+/* --- observations -------------------------------------------------------- */
+
+/*
+ * The observation groups of rows[0..n) for a purchase model: rows with
+ * the same x (days - 1), t_x (last - first when x > 0, else 0) and T
+ * (asof - first), all in days, form one group, written to obs[] (room
+ * for n) in ascending order of the three with times in units of unit
+ * days and weight the number of rows; each row's group is set.  Returns
+ * the number of groups.  By radix sort of a packed key when every value
+ * fits (x < 2^22, t_x and T in [0, 2^21) days) and n >= 4096, by qsort
+ * otherwise; the result is the same.
+ */
+size_t crm_segment_group(struct crm_segment_row *rows, size_t n,
+    int32_t asof, double unit, struct crm_model_obs *obs);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * Unit tests for the value report (lib/report_value.c): the Gini
+ * coefficient (negative revenues included), the top-share counts and the
+ * customers for 80%, then the Pareto, summary and pyramid rows from the
+ * report's own operations.  Every expected number is worked out by hand
+ * in the comment beside it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "report_figs.h"
+#include "unit.h"
+
+/* Feed text (a header line and records) to report ops as the driver
+ * would, and return its tables in ts (their number). */
+static int
+feed(const struct crm_report_ops *ops, struct crm_report_opts *o,
+    void **stp, const char *text, struct crm_rtab **ts)
+{
+	char path[] = "/tmp/test-report-XXXXXX", e[512];
+	int fd = mkstemp(path);
+	struct crm_read_opts ro = { 0 };
+	struct crm_reader *r;
+	struct crm_rec rec;
+	void *st = ops->new(o);
+	int nt;
+
+	*stp = st;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -1;
+	close(fd);
+	r = crm_reader_open(path, &ro, e, sizeof e);
+	if (!r || !crm_reader_header(r) || (ops->begin &&
+	    ops->begin(st, r, e, sizeof e) < 0))
+		return -1;
+	while (crm_reader_next(r, &rec) == CRM_READ_OK) {
+		const char *why;
+		int col;
+
+		if (ops->add(st, &rec, &why, &col) < 0)
+			o->status = 1;
+	}
+	crm_reader_close(r);
+	unlink(path);
+	nt = ops->tables(st, ts, e, sizeof e);
+	return nt;
+}
+
+/* The table named name among ts[0..n), or NULL. */
+static struct crm_rtab *
+tab(struct crm_rtab **ts, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ts[i]->name, name))
+			return ts[i];
+	return NULL;
+}
+
+static void
+done(const struct crm_report_ops *ops, void *st, struct crm_rtab **ts, int n)
+{
+	for (int i = 0; i < n; i++)
+		crm_rtab_free(ts[i]);
+	ops->free(st);
+}
+
+static void
+test_figures(void)
+{
+	/* Ascending -50, 0, 10, 30, 60: over max(v, 0) = 0, 0, 10, 30, 60,
+	 * sum 100, sum i x_i = 3*10 + 4*30 + 5*60 = 450, n 5:
+	 * (2*450 - 6*100) / (5*100) = 300 / 500 = 0.6.  The negative
+	 * revenue counts as a customer with nothing. */
+	static const int64_t neg[] = { -50, 0, 10, 30, 60 };
+	/* Equal revenues: sum i x_i = 10 (1+2+3+4) = 100, sum 40:
+	 * (200 - 5*40) / (4*40) = 0. */
+	static const int64_t eq[] = { 10, 10, 10, 10 };
+	/* One customer with everything among four: sum i x_i = 4*100,
+	 * (800 - 5*100) / (4*100) = 0.75 = (n - 1) / n. */
+	static const int64_t one[] = { 0, 0, 0, 100 };
+	static const int64_t none[] = { -5, 0 };
+	static const int64_t asc[] = { 10, 20, 30, 40 };
+
+	unit_near(crm_report_gini(neg, 5), 0.6, 1e-12,
+	    "gini with a negative revenue");
+	unit_near(crm_report_gini(eq, 4), 0.0, 1e-12,
+	    "gini of equal revenues is 0");
+	unit_near(crm_report_gini(one, 4), 0.75, 1e-12,
+	    "gini of one customer with all is (n - 1) / n");
+	UNIT_OK(isnan(crm_report_gini(none, 2)),
+	    "gini without positive revenue is no figure");
+	/* ceil(pct n / 100): 1% and 20% of 5 are 1, 50% of 5 is 3, 100%
+	 * of 7 is 7, 10% of 11 is 2. */
+	unit_inteq((long long)crm_report_top_n(1, 5), 1, "top 1% of 5");
+	unit_inteq((long long)crm_report_top_n(20, 5), 1, "top 20% of 5");
+	unit_inteq((long long)crm_report_top_n(50, 5), 3, "top 50% of 5");
+	unit_inteq((long long)crm_report_top_n(100, 7), 7, "top 100% of 7");
+	unit_inteq((long long)crm_report_top_n(10, 11), 2, "top 10% of 11");
+	unit_inteq((long long)crm_report_top_n(0, 11), 0, "top 0%");
+	/* 10, 20, 30, 40 (total 100), the best first: 40, 70, 100: three
+	 * customers reach 80. */
+	unit_inteq((long long)crm_report_customers_for(asc, 4, 80), 3,
+	    "customers for 80%");
+	/* -50 .. 60 total 50: 60 alone is more than 40 = 80% of 50. */
+	unit_inteq((long long)crm_report_customers_for(neg, 5, 80), 1,
+	    "customers for 80% with a negative revenue");
+	unit_inteq((long long)crm_report_customers_for(none, 2, 80), 0,
+	    "no customers for 80% of nothing");
+}
+
+/* A 100.00 (two orders), B 50, C 30, D 15, E 5: total 200. */
+static const char tx[] =
+    "customer_id\tdate\tamount\n"
+    "A\t2026-01-01\t60.00\n"
+    "A\t2026-02-01\t40.00\n"
+    "B\t2026-01-03\t50.00\n"
+    "C\t2026-01-04\t30.00\n"
+    "D\t2026-01-05\t15.00\n"
+    "E\t2026-01-06\t5.00\n"
+    "F\t2026-01-07\tx\n";
+
+static void
+test_report(void)
+{
+	const struct crm_report_ops *ops = crm_report_find("value");
+	struct crm_report_opts o;
+	struct crm_rtab *ts[CRM_REPORT_MAXTABS], *t;
+	void *st;
+	int n;
+
+	memset(&o, 0, sizeof o);
+	crm_pyramid_defaults(&o.pyr);
+	n = feed(ops, &o, &st, tx, ts);
+	unit_inteq(n, 4, "four tables");
+	unit_inteq(o.status, 1, "a bad amount is rejected");
+	t = tab(ts, n, "pareto");
+	/* 1%, 5%, 10%, 20% of 5 customers: ceil gives 1, A alone: 100.00,
+	 * half of 200. */
+	unit_streq(crm_rtab_get(t, 0, 1), "1", "top 1% is one customer");
+	unit_streq(crm_rtab_get(t, 3, 2), "100.00", "top 20% revenue");
+	unit_streq(crm_rtab_get(t, 3, 3), "0.5000", "top 20% share");
+	/* 50%: ceil(2.5) = 3: A + B + C = 180.00, 0.9 of 200. */
+	unit_streq(crm_rtab_get(t, 4, 1), "3", "top 50% customers");
+	unit_streq(crm_rtab_get(t, 4, 2), "180.00", "top 50% revenue");
+	unit_streq(crm_rtab_get(t, 4, 3), "0.9000", "top 50% share");
+	unit_streq(crm_rtab_get(t, 5, 3), "1.0000", "top 100% share");
+	t = tab(ts, n, "summary");
+	unit_streq(crm_rtab_get(t, 0, 1), "5", "customers");
+	unit_streq(crm_rtab_get(t, 1, 1), "6", "transactions");
+	unit_streq(crm_rtab_get(t, 2, 1), "200.00", "revenue");
+	unit_streq(crm_rtab_get(t, 3, 1), "40.00", "avg revenue 200 / 5");
+	/* 80% of 200 is 160: A 100, A + B 150, A + B + C 180: 3 of 5 =
+	 * 60.00%. */
+	unit_streq(crm_rtab_get(t, 5, 1), "60.00", "pct customers for 80");
+	/* Ascending 5, 15, 30, 50, 100: sum i x_i = 5 + 30 + 90 + 200 + 500
+	 * = 825; (1650 - 6*200) / (5*200) = 0.45. */
+	unit_streq(crm_rtab_get(t, 6, 1), "0.4500", "gini");
+	t = tab(ts, n, "pyramid");
+	/* The totals row: every customer, all the revenue, share 1. */
+	unit_streq(crm_rtab_get(t, 4, 0), "total", "pyramid total row");
+	unit_streq(crm_rtab_get(t, 4, 3), "1.0000", "pyramid total share");
+	done(ops, st, ts, n);
+}
+
+int
+main(void)
+{
+	test_figures();
+	test_report();
+	return unit_done();
+}

@@ -1,0 +1,254 @@
+/*
+ * segment: RFM quintiles, the pyramid and ABC of a scored set, the
+ * segment map, lifecycle stages and the observation groups, on figures
+ * worked out by hand.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyramid.h"
+#include "segment.h"
+#include "unit.h"
+
+/* Ten customers: sorted, the values 1 2 2 3 4 5 5 5 9 10 (shuffled
+ * here), whose quintiles are 1 1 1 2 3 3 3 3 5 5: a value's score is
+ * 1 + floor(5 * below / 10) with below the values strictly smaller. */
+static const int val[10] = { 5, 2, 10, 1, 5, 3, 9, 2, 5, 4 };
+static const int want_q[10] = { 3, 1, 5, 1, 3, 2, 5, 1, 3, 3 };
+
+static void
+fill(struct crm_segment_row *rows, int32_t scale, struct crm_segment_span *ks)
+{
+	crm_segment_span_init(ks);
+	for (int i = 0; i < 10; i++) {
+		struct crm_segment_span one;
+
+		memset(&rows[i], 0, sizeof rows[i]);
+		rows[i].last = 20000 + val[i] * scale;
+		rows[i].orders = (uint64_t)val[i] * (uint64_t)scale;
+		rows[i].revenue = val[i] * 100;
+		one.lastlo = one.lasthi = rows[i].last;
+		one.ordlo = one.ordhi = rows[i].orders;
+		crm_segment_span_join(ks, &one);
+	}
+}
+
+static void
+test_quintiles(void)
+{
+	static const int64_t tiers[3] = { 100, 500, 2000 }, abc[2] = { 8000,
+	    9500 };
+	/* by revenue rank H (customers above): 10 platinum (H 0 < 1% of
+	 * 10), 9 iron (H 1 < 20% of 10, not < 5%), the rest lead */
+	static const unsigned char want_tier[10] = { CRM_TIER_LEAD,
+	    CRM_TIER_LEAD, CRM_TIER_PLATINUM, CRM_TIER_LEAD, CRM_TIER_LEAD,
+	    CRM_TIER_LEAD, CRM_TIER_IRON, CRM_TIER_LEAD, CRM_TIER_LEAD,
+	    CRM_TIER_LEAD };
+	/* revenue above each, of 46: A under 36.8, B under 43.7 */
+	static const unsigned char want_abc[10] = { CRM_ABC_A, CRM_ABC_B,
+	    CRM_ABC_A, CRM_ABC_C, CRM_ABC_A, CRM_ABC_B, CRM_ABC_A, CRM_ABC_B,
+	    CRM_ABC_A, CRM_ABC_A };
+	struct crm_segment_row rows[10], wide[10];
+	struct crm_segment_span ks, kw;
+	int ok = 1, same = 1, tier = 1, cls = 1;
+
+	unit_inteq(crm_segment_quintile(0, 10), 1, "quintile: none below: 1");
+	unit_inteq(crm_segment_quintile(9, 10), 5, "quintile: 9 of 10: 5");
+	unit_inteq(crm_segment_quintile(1, 5), 2, "quintile: 1 of 5: 2");
+	unit_inteq(crm_segment_quintile(3, 7), 3, "quintile: 3 of 7: 3");
+
+	fill(rows, 1, &ks);
+	crm_segment_score(rows, 10, tiers, abc, &ks);
+	for (int i = 0; i < 10; i++) {
+		if (rows[i].r != want_q[i] || rows[i].f != want_q[i] ||
+		    rows[i].m != want_q[i])
+			ok = 0;
+		if (rows[i].tier != want_tier[i])
+			tier = 0;
+		if (rows[i].abc != want_abc[i])
+			cls = 0;
+	}
+	UNIT_OK(ok, "R, F and M: ties share the quintile of the values below");
+	UNIT_OK(tier, "tiers: the top 1% platinum, the next within 15% iron");
+	UNIT_OK(cls, "ABC: by the revenue share strictly above");
+
+	/* keys spread over more than 2^18 values: scored by sorting */
+	fill(wide, 30000, &kw);
+	UNIT_OK(kw.lasthi - kw.lastlo > 1 << 18, "wide: the span is too wide "
+	    "to count");
+	crm_segment_score(wide, 10, tiers, abc, &kw);
+	for (int i = 0; i < 10; i++)
+		if (wide[i].r != rows[i].r || wide[i].f != rows[i].f)
+			same = 0;
+	UNIT_OK(same, "scores by sorting equal scores by counting");
+}
+
+static void
+test_map(void)
+{
+	struct crm_segment_map m;
+	char *text = strdup(crm_segment_default_map), err[256];
+	char bad1[] = "5**\tTop\n6**\tx\n", bad2[] = "555\n";
+	char bad3[] = "5555\tx\n", own[] = "# comment\n\n[1-2]*5\tOdd\r\n";
+
+	crm_segment_map_init(&m);
+	unit_inteq(crm_segment_map_load(&m, text, "default", err, sizeof err),
+	    0, "map: the default map loads");
+	unit_inteq((long long)m.n, 11, "map: the default has 11 rules");
+	unit_streq(crm_segment_map_name(&m, 5, 5, 5), "Champions", "map: 555");
+	unit_streq(crm_segment_map_name(&m, 1, 1, 1), "Lost", "map: 111");
+	unit_streq(crm_segment_map_name(&m, 5, 1, 2), "New", "map: 512");
+	unit_streq(crm_segment_map_name(&m, 4, 4, 5), "Loyal", "map: 445");
+	unit_streq(crm_segment_map_name(&m, 2, 3, 3), "At risk", "map: 233");
+	unit_streq(crm_segment_map_name(&m, 3, 3, 1), "Need attention",
+	    "map: 331");
+	crm_segment_map_release(&m);
+	free(text);
+
+	unit_inteq(crm_segment_map_load(&m, bad1, "m", err, sizeof err), -1,
+	    "map: a bad position is refused");
+	unit_streq(err, "m:2: pattern position must be 1-5, * or [...]: '6**'",
+	    "map: the message names the line and the pattern");
+	crm_segment_map_release(&m);
+	crm_segment_map_load(&m, bad2, "m", err, sizeof err);
+	unit_streq(err, "m:1: expected PATTERN<tab>SEGMENT", "map: no tab");
+	crm_segment_map_release(&m);
+	crm_segment_map_load(&m, bad3, "m", err, sizeof err);
+	unit_streq(err, "m:1: pattern has more than three positions: '5555'",
+	    "map: four positions");
+	crm_segment_map_release(&m);
+	unit_inteq(crm_segment_map_load(&m, own, "m", err, sizeof err), 0,
+	    "map: comments, blank lines and CRLF are taken");
+	unit_streq(crm_segment_map_name(&m, 2, 4, 5), "Odd", "map: a range");
+	unit_streq(crm_segment_map_name(&m, 3, 4, 5), "", "map: no match is "
+	    "empty");
+	crm_segment_map_release(&m);
+}
+
+static void
+test_stages(void)
+{
+	const struct crm_stage_opts o = { 180, 90, 2000 };
+	struct crm_cust_stats s;
+
+	memset(&s, 0, sizeof s);
+	s.days = 1;
+	s.recency = 90;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_EXPLORATION,
+	    "stage: one purchase day, 90 days ago, explores");
+	s.recency = 91;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_DECLINE,
+	    "stage: one purchase day, 91 days ago, declines");
+	s.recency = 181;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_LAPSED,
+	    "stage: 181 days without a purchase is lapsed");
+	s.days = 3;
+	s.recency = 10;
+	s.overdue = 1;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_DECLINE,
+	    "stage: overdue declines");
+	s.overdue = 0;
+	s.spend_prev = 10000;
+	s.spend_latest = 12000;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_STABLE,
+	    "stage: +20% is still within the band");
+	s.spend_latest = 12001;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_GROWTH,
+	    "stage: above +20% grows");
+	s.spend_latest = 8000;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_STABLE,
+	    "stage: -20% is still within the band");
+	s.spend_latest = 7999;
+	unit_inteq(crm_segment_stage(&s, &o), CRM_STAGE_DECLINE,
+	    "stage: below -20% declines");
+	unit_streq(crm_stage_names[CRM_STAGE_LAPSED], "lapsed", "stage names");
+}
+
+/* Every row's group holds its own values; the groups ascend strictly in
+ * (x, tx, T), so no two groups hold the same values; the weights add up
+ * to the rows. */
+static int
+groups_ok(const struct crm_segment_row *rows, size_t n, int32_t asof,
+    double unit, const struct crm_model_obs *obs, size_t g)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_model_obs *o = &obs[rows[i].group];
+		double tx = rows[i].days > 1 ? rows[i].last - rows[i].first : 0;
+
+		if (rows[i].group >= g || o->x != rows[i].days - 1 ||
+		    o->tx != tx / unit || o->T != (asof - rows[i].first) / unit)
+			return 0;
+	}
+	for (size_t k = 0; k < g; k++) {
+		const struct crm_model_obs *a = &obs[k - (k > 0)], *b = &obs[k];
+
+		w += b->weight;
+		if (k && !(a->x < b->x || (a->x == b->x && (a->tx < b->tx ||
+		    (a->tx == b->tx && a->T < b->T)))))
+			return 0;
+	}
+	return w == (double)n;
+}
+
+static void
+test_groups(void)
+{
+	const size_t n = 6000;
+	const int32_t asof = 21000;
+	struct crm_segment_row *rows = calloc(n, sizeof *rows);
+	struct crm_model_obs *obs = calloc(n, sizeof *obs);
+	size_t g;
+
+	if (!rows || !obs)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		rows[i].first = asof - 1 - (int32_t)(unit_rand() % 400);
+		rows[i].days = 1 + (uint32_t)(unit_rand() % 4);
+		rows[i].last = rows[i].days > 1 ? rows[i].first +
+		    (int32_t)(unit_rand() % (uint64_t)(asof - rows[i].first)) :
+		    rows[i].first;
+	}
+	g = crm_segment_group(rows, n, asof, 7, obs);
+	UNIT_OK(g > 100 && g < n, "groups: repeated histories share a group");
+	UNIT_OK(groups_ok(rows, n, asof, 7, obs, g),
+	    "groups: by radix, each row's group holds its values, in order");
+	g = crm_segment_group(rows, 1000, asof, 1, obs);
+	UNIT_OK(groups_ok(rows, 1000, asof, 1, obs, g),
+	    "groups: by qsort (few rows), the same");
+	/* a history too long to pack: qsort for all rows */
+	rows[17].first = asof - (1 << 21) - 3;
+	g = crm_segment_group(rows, n, asof, 7, obs);
+	UNIT_OK(groups_ok(rows, n, asof, 7, obs, g),
+	    "groups: by qsort (a value too wide to pack), the same");
+	/* by hand: two alike, one apart */
+	memset(rows, 0, 3 * sizeof *rows);
+	rows[0].first = rows[1].first = 100;
+	rows[0].last = rows[1].last = 114;
+	rows[0].days = rows[1].days = 3;
+	rows[2].first = rows[2].last = 93;
+	rows[2].days = 1;
+	g = crm_segment_group(rows, 3, 121, 7, obs);
+	unit_inteq((long long)g, 2, "groups: two alike make one group");
+	UNIT_OK(obs[0].x == 0 && obs[0].tx == 0 && obs[0].T == 4 &&
+	    obs[0].weight == 1, "groups: x 0, T 28 days is 4 weeks");
+	UNIT_OK(obs[1].x == 2 && obs[1].tx == 2 && obs[1].T == 3 &&
+	    obs[1].weight == 2, "groups: x 2, tx 14 days, T 21 days, twice");
+	UNIT_OK(rows[0].group == 1 && rows[1].group == 1 && rows[2].group == 0,
+	    "groups: each row knows its group");
+	free(rows);
+	free(obs);
+}
+
+int
+main(void)
+{
+	test_quintiles();
+	test_map();
+	test_stages();
+	test_groups();
+	return unit_done();
+}
