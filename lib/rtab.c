@@ -27,6 +27,8 @@ crm_rfmt_parse(const char *s)
 		return CRM_RFMT_JSONL;
 	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
 		return CRM_RFMT_MD;
+	if (!strcmp(s, "html"))
+		return CRM_RFMT_HTML;
 	return -1;
 }
 

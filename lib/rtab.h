@@ -24,8 +24,8 @@ enum crm_rfmt {
 	CRM_RFMT_HTML
 };
 
-/* Parse "table", "tsv", "csv", "jsonl" (or "json"), "md" (or "markdown");
- * -1 for anything else. */
+/* Parse "table", "tsv", "csv", "jsonl" (or "json"), "md" (or "markdown"),
+ * "html"; -1 for anything else. */
 int crm_rfmt_parse(const char *s);
 
 struct crm_rtab {

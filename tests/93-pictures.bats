@@ -66,3 +66,34 @@ looks_drawn() {
 	run looks_drawn "$T/blank.svg"
 	assert_failure
 }
+
+@test "pictures: the demo's HTML pages are well-formed, hold their tables and chart, and render" {
+	for f in value churn satisfaction complaints; do
+		run xmllint --noout "$DEMO/plots/$f.html"
+		assert_success
+		grep -q '<table>' "$DEMO/plots/$f.html"
+		grep -q '<svg ' "$DEMO/plots/$f.html"
+		! grep -q -E '<script|https?://[^"]*\.(js|css)' "$DEMO/plots/$f.html"
+	done
+	need_browser
+	# a phone's width: the page must still draw
+	run shot "$DEMO/plots/value.html" 420 1600
+	assert_success
+	read -r pw ph colours ink <<<"$output"
+	[ "$pw" -eq 420 ] && [ "$ph" -eq 1600 ] || fail "size ${pw}x$ph"
+	[ "$colours" -ge 8 ] || fail "only $colours colours"
+	awk -v i="$ink" 'BEGIN { exit !(i >= 0.01) }' || fail "ink $ink: nearly blank"
+}
+
+@test "pictures: --format html is the TSV's figures on a page" {
+	crm-gen --seed 1 transactions 2000 >tx.tsv
+	crm-report value --format html tx.tsv >v.html
+	crm-report value --table pareto tx.tsv | tail -n +2 | cut -f 3 >want
+	# the revenue cells of the pareto table, in order
+	awk '/<h2>pareto<\/h2>/ { on = 1 } on && /<\/table>/ { exit }
+		on && /^<tr><td/ { n = split($0, c, "<td class=\"n\">"); sub("</td>.*", "", c[4]); print c[4] }' v.html >got
+	run diff want got
+	assert_success
+	run crm-report value --format html --chart tx.tsv
+	assert_failure 2
+}
