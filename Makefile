@@ -44,13 +44,13 @@ REPLAYS  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 # missing ones (apt-get, through sudo when not root).
 DEPS_BUILD = gcc make libc6-dev libcsv-dev libpcre2-dev
 DEPS_TEST  = bats bats-support bats-assert parallel gawk mandoc libxml2-utils \
-	openssh-server openssh-client rsync
+	openssh-server openssh-client rsync chromium python3-pil
 DEPS_BENCH = miller datamash sqlite3 csvkit hyperfine gawk parallel time \
 	python3-pandas
 DEPS_FUZZ  = clang libclang-rt-14-dev
 
 .PHONY: all deps deps-bench deps-fuzz check unit demo install uninstall \
-	clean lint bench fuzz
+	clean lint bench fuzz triage-eval
 
 all: $(PROGS) $(TOOLS)
 
@@ -111,7 +111,7 @@ demo: deps
 
 lint:
 	mandoc -T lint -W warning $(MANS)
-	shellcheck -S warning -s sh tools/deps.sh tools/bench-peers.sh tests/run demo/run fuzz/run \
+	shellcheck -S warning -s sh tools/deps.sh tools/bench-peers.sh tools/triage-eval.sh tests/run demo/run fuzz/run \
 		bench/run bench/*.sh
 	$(MAKE) --no-print-directory clean-objs
 	$(MAKE) --no-print-directory CFLAGS='-O2 -g -Werror' all unit
@@ -122,6 +122,11 @@ clean-objs:
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@CRM_BUILD=$(BUILD) sh bench/run
+
+# How the default complaint rules do on the labelled development corpus.
+triage-eval: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/triage-eval.sh $(BUILD)/bin
 
 fuzz: deps-fuzz
 	@FUZZ_SECONDS=$(SECONDS) sh fuzz/run

@@ -31,7 +31,7 @@ static const char usage_text[] =
     "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
     "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
-    "[--format table|tsv|csv|jsonl|md]\n"
+    "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n";
 
 static void __attribute__((noreturn))
@@ -167,7 +167,7 @@ main(int argc, char *argv[])
 			fmt = crm_rfmt_parse(optarg);
 			if (fmt < 0) {
 				warnx("--format: unknown format '%s' (table, "
-				    "tsv, csv, jsonl, md)", optarg);
+				    "tsv, csv, jsonl, md, html)", optarg);
 				usage(CRM_EXIT_FATAL);
 			}
 			break;

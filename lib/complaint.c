@@ -589,6 +589,15 @@ crm_complaint_channel_public(const char *channel)
  * first two (ASCII-folded) bytes index the literals that start with them,
  * and only the rules with a literal present (plus the rules that have no
  * literal) are run.  The answer is the same as running every rule.
+ *
+ * A rule of many branches (rules are written as long alternations of the
+ * ways customers say one thing) is also compiled branch by branch, and
+ * only the branches whose literal the text holds are run: one long
+ * alternation tried at every position of the text costs more than the
+ * few short patterns that can match.  A branch that is nothing but its
+ * literal matches when the literal is found, without a pattern run.  Rules
+ * whose branches refer to each other (back references, conditions,
+ * recursion, named groups) run whole.
  */
 struct rule {
 	char *id;
@@ -599,12 +608,23 @@ struct rule {
 	long line;
 	struct crm_re *re;
 	int fold;               /* caseless literals */
+	size_t b0, nb;          /* its branches in rs->br (nb 0: run whole) */
 };
+
+/* One branch of a split rule. */
+struct branch {
+	struct crm_re *re;
+	int pure;               /* the branch is its literal */
+	unsigned char cand;     /* a candidate for this text */
+};
+
+#define NO_BRANCH ((size_t)-1)
 
 struct lit {
 	char *p;
 	size_t n;
 	size_t rule;
+	size_t br;              /* its branch in rs->br, or NO_BRANCH */
 	uint32_t pre;           /* p's first four bytes (n >= 4), as the word
 	                           they load as: one compare rules most out */
 };
@@ -620,6 +640,9 @@ struct crm_complaint_rules {
 	size_t nalways;
 	int any_fold;
 	unsigned char *cand;    /* per rule: a candidate for this text */
+	unsigned char *sure;    /* per rule: a pure branch was found */
+	struct branch *br;
+	size_t nbr, abr;
 	size_t *list;           /* candidates, then the matched rules */
 	size_t nlist;
 	const char *err;
@@ -746,6 +769,67 @@ fold_ok(const unsigned char *c, size_t k)
 }
 
 /*
+ * Compile the n branches of rule ri (bstart[i], blen[i] bytes, caseless
+ * with fold) into rs->br; the rule keeps running whole when its pattern
+ * has syntax whose branches depend on each other, or a branch does not
+ * compile alone.
+ */
+static void
+split_rule(struct crm_complaint_rules *rs, size_t ri, int fold,
+    const char *const *bstart, const size_t *blen, const size_t *bpure,
+    size_t n)
+{
+	static const char *const joint[] = {
+		"\\1", "\\2", "\\3", "\\4", "\\5", "\\6", "\\7", "\\8", "\\9",
+		"\\g", "\\k", "(?|", "(?(", "(?R", "(?P", "(?&", "(?<", "(?'", "(?+",
+		"(?-", "(?0", "(?1", "(?2", "(?3", "(?4", "(?5", "(?6", "(?7",
+		"(?8", "(?9"
+	};
+	struct crm_buf one;
+	size_t b0 = rs->nbr;
+
+	crm_buf_init(&one);
+	for (size_t i = 0; i < n; i++) {
+		crm_buf_reset(&one);
+		crm_buf_add(&one, bstart[i], blen[i]);
+		for (size_t j = 0; j < sizeof joint / sizeof *joint; j++) {
+			const char *q = strstr(one.p, joint[j]);
+			/* (?<= and (?<! are lookbehinds, not names */
+			while (q && !strcmp(joint[j], "(?<") &&
+			    (q[3] == '=' || q[3] == '!'))
+				q = strstr(q + 1, joint[j]);
+			if (q)
+				goto whole;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		char cerr[160];
+		struct branch *br;
+
+		crm_buf_reset(&one);
+		if (fold)
+			crm_buf_adds(&one, "(?i)");
+		crm_buf_add(&one, bstart[i], blen[i]);
+		crm_grow(&rs->br, &rs->abr, rs->nbr + 1, sizeof *rs->br);
+		br = &rs->br[rs->nbr];
+		br->re = crm_re_compile(one.p, 0, cerr, sizeof cerr);
+		br->pure = (int)bpure[i];
+		br->cand = 0;
+		if (!br->re)
+			goto whole;
+		rs->nbr++;
+	}
+	rs->r[ri].b0 = b0;
+	rs->r[ri].nb = n;
+	crm_buf_release(&one);
+	return;
+whole:
+	while (rs->nbr > b0)
+		crm_re_free(rs->br[--rs->nbr].re);
+	crm_buf_release(&one);
+}
+
+/*
  * Add to rs the literals of pattern (the rule index ri): one per top-level
  * branch, the longest run of literal characters that every match of that
  * branch contains.  Returns 0, or -1 (adding nothing) when some branch
@@ -757,9 +841,12 @@ rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
 {
 	struct litscan ls;
 	const char *p = pat;
-	int fold = 0, ok = 0;
+	int fold = 0, ok = 0, pure = 1;
 	struct crm_buf *lits;
 	size_t nl = 0, al = 0;
+	const char **bstart = NULL;
+	size_t *blen = NULL, *bpure = NULL, ab = 0, ap = 0, apu = 0;
+	const char *b = NULL;
 
 	if (!strncmp(p, "(?i)", 4)) {
 		fold = 1;
@@ -772,6 +859,7 @@ rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
 	crm_buf_init(&ls.best);
 	ls.last = 0;
 	lits = NULL;
+	b = p;
 	for (;;) {
 		unsigned char c = (unsigned char)*p;
 
@@ -780,15 +868,25 @@ rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
 			if (ls.best.n < 2)
 				goto fail;
 			crm_grow(&lits, &al, nl + 1, sizeof *lits);
+			crm_grow(&bstart, &ab, nl + 1, sizeof *bstart);
+			crm_grow(&blen, &ap, nl + 1, sizeof *blen);
+			crm_grow(&bpure, &apu, nl + 1, sizeof *bpure);
 			crm_buf_init(&lits[nl]);
 			crm_buf_add(&lits[nl], ls.best.p, ls.best.n);
+			bstart[nl] = b;
+			blen[nl] = (size_t)(p - b);
+			bpure[nl] = pure && blen[nl] == ls.best.n;
 			nl++;
 			crm_buf_reset(&ls.best);
+			pure = 1;
 			if (c == '\0')
 				break;
 			p++;
+			b = p;
 			continue;
 		}
+		if (strchr("()[].^$*+?{\\", c))
+			pure = 0;
 		if (c == '(') {
 			const char *q = p + 1;
 
@@ -883,6 +981,8 @@ rule_literals(struct crm_complaint_rules *rs, size_t ri, const char *pat)
 		}
 	}
 	ok = 1;
+	if (nl > 1)
+		split_rule(rs, ri, fold, bstart, blen, bpure, nl);
 fail:
 	crm_buf_release(&ls.run);
 	crm_buf_release(&ls.best);
@@ -893,12 +993,17 @@ fail:
 			rs->lits[rs->nlits].n = lits[i].n;
 			rs->lits[rs->nlits].p = crm_buf_detach(&lits[i], NULL);
 			rs->lits[rs->nlits].rule = ri;
+			rs->lits[rs->nlits].br = rs->r[ri].nb ?
+			    rs->r[ri].b0 + i : NO_BRANCH;
 			rs->nlits++;
 		} else {
 			crm_buf_release(&lits[i]);
 		}
 	}
 	free(lits);
+	free(bstart);
+	free(blen);
+	free(bpure);
 	rs->r[ri].fold = fold;
 	return ok ? 0 : -1;
 }
@@ -975,6 +1080,10 @@ crm_complaint_rules_free(struct crm_complaint_rules *rs)
 	}
 	for (size_t i = 0; i < rs->nlits; i++)
 		free(rs->lits[i].p);
+	for (size_t i = 0; i < rs->nbr; i++)
+		crm_re_free(rs->br[i].re);
+	free(rs->br);
+	free(rs->sure);
 	free(rs->r);
 	free(rs->lits);
 	free(rs->start);
@@ -1116,6 +1225,7 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 	fclose(fp);
 	build_index(rs);
 	rs->cand = crm_xcalloc(rs->n + 1, 1);
+	rs->sure = crm_xcalloc(rs->n + 1, 1);
 	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
 	return rs;
 bad:
@@ -1145,6 +1255,8 @@ crm_complaint_rules_limit(struct crm_complaint_rules *rs, unsigned long limit)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		crm_re_set_limit(rs->r[i].re, limit);
+	for (size_t i = 0; i < rs->nbr; i++)
+		crm_re_set_limit(rs->br[i].re, limit);
 }
 
 size_t
@@ -1215,7 +1327,9 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 			const struct lit *l = &rs->lits[j];
 			size_t q;
 
-			if (rs->cand[l->rule] || l->n > n - i)
+			if (rs->sure[l->rule] || l->n > n - i ||
+			    (l->br == NO_BRANCH ? rs->cand[l->rule] :
+			    rs->br[l->br].cand))
 				continue;
 			if (l->n >= 4) {
 				/* (four bytes from t + i: l->n <= n - i) */
@@ -1241,16 +1355,26 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 			} else {
 				q = memcmp(t + i, l->p, l->n) ? 0 : l->n;
 			}
-			if (q == l->n)
+			if (q == l->n) {
 				add_cand(rs, l->rule);
+				if (l->br == NO_BRANCH)
+					continue;
+				if (rs->br[l->br].pure)
+					rs->sure[l->rule] = 1;
+				else
+					rs->br[l->br].cand = 1;
+			}
 		}
 	}
 	/* Caseless ASCII s and k also match U+017F and U+212A. */
 	if (rs->any_fold && special && (memmem(text, n, "\xc5\xbf", 2) ||
 	    memmem(text, n, "\xe2\x84\xaa", 3)))
 		for (size_t j = 0; j < rs->nlits; j++)
-			if (rs->r[rs->lits[j].rule].fold)
+			if (rs->r[rs->lits[j].rule].fold) {
 				add_cand(rs, rs->lits[j].rule);
+				if (rs->lits[j].br != NO_BRANCH)
+					rs->br[rs->lits[j].br].cand = 1;
+			}
 	if (rs->nlist > 1)
 		qsort(rs->list, rs->nlist, sizeof *rs->list, by_index);
 	/* the text checked as UTF-8 once, not by each rule that runs */
@@ -1261,10 +1385,48 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 		int m;
 
 		rs->cand[ri] = 0;
+		if (rs->sure[ri]) {
+			rs->sure[ri] = 0;
+			m = 1;
+		} else {
+			m = 0;
+		}
+		if (r->nb) {
+			/* the candidate branches, each flag cleared */
+			const struct crm_re *ebad = NULL;
+
+			for (size_t k = r->b0; k < r->b0 + r->nb; k++) {
+				struct branch *br = &rs->br[k];
+				int bm;
+
+				if (!br->cand)
+					continue;
+				br->cand = 0;
+				if (m || rc < 0 || ebad)
+					continue;
+				bm = valid ? crm_re_match_utf8(br->re, text, n) :
+				    crm_re_match(br->re, text, n);
+				if (bm < 0)
+					ebad = br->re;
+				else if (bm)
+					m = 1;
+			}
+			if (rc < 0)
+				continue;
+			if (ebad && !m) {
+				rs->err = crm_re_error(ebad);
+				*bad = ri;
+				rc = -1;
+				continue;
+			}
+		} else if (!m) {
+			if (rc < 0)
+				continue;
+			m = valid ? crm_re_match_utf8(r->re, text, n) :
+			    crm_re_match(r->re, text, n);
+		}
 		if (rc < 0)
 			continue;
-		m = valid ? crm_re_match_utf8(r->re, text, n) :
-		    crm_re_match(r->re, text, n);
 		if (m < 0) {
 			rs->err = crm_re_error(r->re);
 			*bad = ri;

@@ -2,16 +2,35 @@
  * re: PCRE2 wrapper.  Each compiled pattern owns its match data, match
  * context and JIT stack, so matching allocates nothing after compilation;
  * the limits make pathological backtracking an error the caller reports.
+ *
+ * PCRE2's limits count backtracking at one start position, so a pattern
+ * that scans to the end of the subject from every start, such as
+ * (?>(a+)+)$, is quadratic in the subject's length without ever reaching
+ * them.  Every pattern is therefore compiled behind a callout, (?C255),
+ * which PCRE2 calls once at each start position it tries (positions the
+ * start-of-match optimisations skip cost nothing); every 64th call reads
+ * the clock, and a match still running after the time budget is ended
+ * with an error, as a limit would end it.  The callout is set only for
+ * subjects of GUARD_MIN bytes and more: below that even a quadratic scan
+ * is a few milliseconds, and without a callout function PCRE2 passes the
+ * callout at almost no cost, where calling it costs a tenth of a triage.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "re.h"
 
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
+
+/* The callout in front of every pattern, and its length. */
+#define GUARD "(?C255)"
+#define GUARD_LEN (sizeof GUARD - 1)
+#define GUARD_MIN 4096
 
 /* Heap for the interpreter's backtracking frames, in KiB. */
 #define HEAP_LIMIT_KIB 65536
@@ -25,8 +44,62 @@ struct crm_re {
 	pcre2_jit_stack *jstack;
 	char *pattern;
 	int jit;
+	uint64_t budget_ns;     /* time a match may take */
+	uint64_t started;       /* clock at the first check, 0 before */
+	unsigned calls;         /* start positions tried in this match */
+	int guarded;            /* the callout function is set */
 	char err[128];
 };
+
+static uint64_t
+clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Called at each start position: end the match past the budget. */
+static int
+guard(pcre2_callout_block *cb, void *arg)
+{
+	struct crm_re *re = arg;
+
+	(void)cb;
+	if (++re->calls % 64)
+		return 0;
+	uint64_t t = clock_ns();
+	if (!re->started) {
+		re->started = t;
+		return 0;
+	}
+	return t - re->started > re->budget_ns ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+/* The length of the option settings (*...) at the start of p, which
+ * PCRE2 takes only there, so the guard goes after them; -1 with err set
+ * for a setting crmkit refuses. */
+static long
+leading_verbs(const char *p, char *err, size_t errlen)
+{
+	const char *s = p;
+
+	while (s[0] == '(' && s[1] == '*') {
+		const char *e = strchr(s, ')');
+		if (!e)
+			break;
+		if (!strncmp(s, "(*NO_JIT)", 9)) {
+			if (errlen)
+				snprintf(err, errlen, "(*NO_JIT) is refused: "
+				    "patterns run JIT-compiled, under the "
+				    "time budget, wherever the platform allows");
+			return -1;
+		}
+		s = e + 1;
+	}
+	return (long)(s - p);
+}
 
 void
 crm_re_free(struct crm_re *re)
@@ -48,15 +121,28 @@ crm_re_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 	uint32_t opt = PCRE2_UTF | PCRE2_UCP;
 	int code;
 	PCRE2_SIZE off;
+	long verbs = leading_verbs(pattern, err, errlen);
+	struct crm_buf g;
 
+	if (verbs < 0)
+		return NULL;
 	if (flags & CRM_RE_CASELESS)
 		opt |= PCRE2_CASELESS;
 	re = crm_xcalloc(1, sizeof *re);
-	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opt,
-	    &code, &off, NULL);
+	crm_buf_init(&g);
+	crm_buf_add(&g, pattern, (size_t)verbs);
+	crm_buf_adds(&g, GUARD);
+	crm_buf_adds(&g, pattern + verbs);
+	re->code = pcre2_compile((PCRE2_SPTR)g.p, g.n, opt, &code, &off, NULL);
+	crm_buf_release(&g);
 	if (!re->code) {
 		PCRE2_UCHAR msg[120];
 
+		/* offsets in the user's pattern, without the guard */
+		if (off >= (PCRE2_SIZE)verbs + GUARD_LEN)
+			off -= GUARD_LEN;
+		else if (off > (PCRE2_SIZE)verbs)
+			off = (PCRE2_SIZE)verbs;
 		if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
 			snprintf((char *)msg, sizeof msg, "error %d", code);
 		if (errlen)
@@ -84,6 +170,7 @@ crm_re_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 	}
 	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
 	crm_re_set_limit(re, 0);
+	crm_re_set_time_limit(re, 0);
 	re->pattern = crm_xstrdup(pattern);
 	return re;
 }
@@ -98,6 +185,12 @@ crm_re_set_limit(struct crm_re *re, unsigned long match_limit)
 	lim = match_limit > UINT32_MAX ? UINT32_MAX : (uint32_t)match_limit;
 	pcre2_set_match_limit(re->mctx, lim);
 	pcre2_set_depth_limit(re->mctx, lim);
+}
+
+void
+crm_re_set_time_limit(struct crm_re *re, unsigned long ms)
+{
+	re->budget_ns = (uint64_t)(ms ? ms : CRM_RE_TIME_LIMIT_MS) * 1000000u;
 }
 
 static const char *
@@ -116,6 +209,8 @@ match_error(int rc)
 		return "JIT stack limit exceeded";
 	case PCRE2_ERROR_NOMEMORY:
 		return "out of memory";
+	case PCRE2_ERROR_CALLOUT:
+		return "time limit exceeded";
 	default:
 		return NULL;
 	}
@@ -130,6 +225,12 @@ search(struct crm_re *re, const char *s, size_t n, size_t *start,
 	int rc;
 
 	re->err[0] = '\0';
+	re->calls = 0;
+	re->started = 0;
+	if ((n >= GUARD_MIN) != re->guarded) {
+		re->guarded = n >= GUARD_MIN;
+		pcre2_set_callout(re->mctx, re->guarded ? guard : NULL, re);
+	}
 	if (!s)
 		s = "";		/* PCRE2 refuses a NULL subject even if empty */
 	/* a subject known to be UTF-8 goes straight to the JIT code, which
@@ -143,7 +244,10 @@ search(struct crm_re *re, const char *s, size_t n, size_t *start,
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0) {
-		if ((why = match_error(rc)) != NULL) {
+		if (rc == PCRE2_ERROR_CALLOUT) {
+			snprintf(re->err, sizeof re->err, "time limit exceeded "
+			    "(%lu ms)", (unsigned long)(re->budget_ns / 1000000u));
+		} else if ((why = match_error(rc)) != NULL) {
 			snprintf(re->err, sizeof re->err, "%s", why);
 		} else {
 			PCRE2_UCHAR msg[120];

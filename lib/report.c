@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "html.h"
 #include "report.h"
 #include "value.h"
 
@@ -422,6 +423,53 @@ emit(const struct crm_report_ops *ops, struct crm_rtab **ts, size_t n,
 	return 0;
 }
 
+/* The tables one page holds: all of them, or the one --table names; the
+ * count, or -1 with the message as emit gives it. */
+static int
+pick(const struct crm_report_ops *ops, struct crm_rtab **ts, size_t n,
+    const struct crm_report_out *ro, struct crm_rtab ***out, char *err,
+    size_t errlen)
+{
+	if (!ro->table) {
+		*out = ts;
+		return (int)n;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ts[i]->name, ro->table)) {
+			*out = &ts[i];
+			return 1;
+		}
+	return emit(ops, ts, n, ro, err, errlen);
+}
+
+/* --format html: one page of the tables and the report's chart, drawn by
+ * the same plot operation that --plot writes to a file. */
+static int
+emit_html(const struct crm_report_ops *ops, void *st, struct crm_rtab **ts,
+    size_t n, const struct crm_report_out *ro, char *err, size_t errlen)
+{
+	struct crm_rtab **pt = NULL;
+	int k = pick(ops, ts, n, ro, &pt, err, errlen);
+	char title[64];
+
+	if (k < 0)
+		return -1;
+	snprintf(title, sizeof title, "crm-report %s", ops->name);
+	crm_html_begin(ro->out, title, NULL);
+	for (int i = 0; i < k; i++)
+		crm_html_table(ro->out, pt[i], k > 1 || n > 1);
+	if (ops->plot) {
+		struct crm_buf svg;
+
+		crm_buf_init(&svg);
+		ops->plot(st, &svg);
+		crm_html_svg(ro->out, &svg);
+		crm_buf_release(&svg);
+	}
+	crm_html_end(ro->out);
+	return 0;
+}
+
 static int
 write_svg(const char *path, const struct crm_buf *svg, char *err,
     size_t errlen)
@@ -481,7 +529,9 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 		ops->free(st);
 		return -1;
 	}
-	rc = emit(ops, ts, (size_t)nt, ro, err, errlen);
+	rc = ro->fmt == CRM_RFMT_HTML ?
+	    emit_html(ops, st, ts, (size_t)nt, ro, err, errlen) :
+	    emit(ops, ts, (size_t)nt, ro, err, errlen);
 	if (rc == 0 && o->plot && ops->plot) {
 		struct crm_buf svg;
 

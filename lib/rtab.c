@@ -4,6 +4,7 @@
  */
 #include "rtab.h"
 #include "chart.h"
+#include "html.h"
 #include "table.h"
 #include "width.h"
 
@@ -26,6 +27,8 @@ crm_rfmt_parse(const char *s)
 		return CRM_RFMT_JSONL;
 	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
 		return CRM_RFMT_MD;
+	if (!strcmp(s, "html"))
+		return CRM_RFMT_HTML;
 	return -1;
 }
 
@@ -298,6 +301,13 @@ crm_rtab_writex(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
 	int named = !!(flags & CRM_RTAB_NAMED);
 	int chart = !!(flags & CRM_RTAB_CHART);
 
+	if (fmt == CRM_RFMT_HTML) {
+		crm_html_begin(o, n ? ts[0]->name : "crmkit", NULL);
+		for (size_t i = 0; i < n; i++)
+			crm_html_table(o, ts[i], named);
+		crm_html_end(o);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_rtab *t = ts[i];
 

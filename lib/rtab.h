@@ -20,11 +20,12 @@ enum crm_rfmt {
 	CRM_RFMT_TSV,
 	CRM_RFMT_CSV,
 	CRM_RFMT_JSONL,
-	CRM_RFMT_MD
+	CRM_RFMT_MD,
+	CRM_RFMT_HTML
 };
 
-/* Parse "table", "tsv", "csv", "jsonl" (or "json"), "md" (or "markdown");
- * -1 for anything else. */
+/* Parse "table", "tsv", "csv", "jsonl" (or "json"), "md" (or "markdown"),
+ * "html"; -1 for anything else. */
 int crm_rfmt_parse(const char *s);
 
 struct crm_rtab {
@@ -73,7 +74,9 @@ const char *crm_rtab_get(const struct crm_rtab *t, size_t r, size_t c);
  * tables are separated by an empty line except in JSON Lines.  With named
  * zero, one table is written bare.  With chart nonzero (TABLE and MD only),
  * each table that has a chart is followed by its bars, 40 cells wide (in MD
- * inside a fenced block).
+ * inside a fenced block).  HTML writes one whole page (lib/html.h) titled
+ * by the first table's name; a caller with SVG charts to add builds the
+ * page with crm_html_* itself.
  */
 void crm_rtab_write(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
     enum crm_rfmt fmt, int named, int chart);

@@ -35,7 +35,7 @@ field() {
 	printf 'text\n刹车片有质量问题，我要找媒体曝光\nThe defective charger caught fire\n' >in.tsv
 	run sh -c 'crm-complaint triage in.tsv | cut -f2,4,8'
 	assert_success
-	assert_output "$(printf 'category\tseverity\tmatched\nquality\turgent\tq-zh-defect,x-zh-media\nquality\turgent\tq-en-defect,x-en-fire')"
+	assert_output "$(printf 'category\tseverity\tmatched\nquality\turgent\tq-zh-defect,x-zh-media\nquality\turgent\tq-en-defect,q-en-harm,x-en-fire')"
 }
 
 @test "crm-complaint: triage without a ts column leaves the due times empty" {

@@ -424,7 +424,7 @@ satisfaction_csat\t')"
 	assert_success
 	run xmllint --noout p.svg
 	assert_success
-	run grep -c '<circle' p.svg
+	run grep -c '<circle[^>]*><title>' p.svg
 	assert_output 202
 	grep -q '<title>cumulative revenue share, 20%: 54.2%</title>' p.svg
 	grep -q '<title>cumulative revenue share, 100%: 100.0%</title>' p.svg
@@ -448,7 +448,7 @@ satisfaction_csat\t')"
 	run xmllint --noout r.svg
 	assert_success
 	grep -q '<title>gross churn rate, 2026-03: 66.7%</title>' r.svg
-	run grep -c '<circle' r.svg
+	run grep -c '<circle[^>]*><title>' r.svg
 	assert_output 3
 }
 

@@ -214,6 +214,76 @@ test_limits(unsigned flags, const char *mode)
 	crm_re_free(re);
 }
 
+/*
+ * A pattern with no backtracking to limit but quadratic in the subject:
+ * (?>(a+)+)$ on a mebibyte of 'a' then 'b' scans to the end from every
+ * start position (minutes unbounded).  The time budget ends it with an
+ * error well within a second; a short subject still gets its answer.
+ */
+static void
+test_time_budget(unsigned flags, const char *mode)
+{
+	size_t n = (size_t)1 << 20;
+	char *s = crm_xmalloc(n + 1);
+	struct crm_re *re = compile("(?>(a+)+)$", flags);
+	double t;
+	int rc;
+
+	memset(s, 'a', n - 1);
+	s[n - 1] = 'b';
+	s[n] = '\0';
+	t = now_s();
+	rc = crm_re_match(re, s, n);
+	t = now_s() - t;
+	unit_inteq(rc, -1, WHAT("%s: a quadratic scan of 1 MiB is ended", mode));
+	unit_streq(crm_re_error(re), "time limit exceeded (250 ms)",
+	    WHAT("%s: the error says the time limit was hit", mode));
+	unit_ok(t < 1.0, WHAT("%s: and within a second", mode), NULL);
+	t = now_s();
+	rc = crm_re_match_utf8(re, s, n);
+	t = now_s() - t;
+	unit_ok(rc == -1 && t < 1.0,
+	    WHAT("%s: the same for a subject known to be UTF-8", mode), NULL);
+	crm_re_set_time_limit(re, 20);
+	rc = crm_re_match(re, s, n);
+	unit_streq(crm_re_error(re), "time limit exceeded (20 ms)",
+	    WHAT("%s: a lowered time limit is the one reported", mode));
+	crm_re_set_time_limit(re, 0);
+	/* short subjects are not timed and get their answer */
+	unit_inteq(crm_re_match(re, s + n - 3000, 3000), 0,
+	    WHAT("%s: 3000 bytes are searched to the end", mode));
+	unit_inteq(crm_re_match(re, "aaa", 3), 1,
+	    WHAT("%s: and a match is a match", mode));
+	crm_re_free(re);
+	/* an ordinary pattern over the mebibyte is far inside the budget */
+	re = compile("b$", flags);
+	unit_inteq(crm_re_match(re, s, n), 1,
+	    WHAT("%s: an ordinary pattern over 1 MiB still matches", mode));
+	crm_re_free(re);
+	free(s);
+}
+
+static void
+test_verbs(void)
+{
+	char err[200] = "";
+	struct crm_re *re = crm_re_compile("(*NO_JIT)rude", 0, err, sizeof err);
+
+	unit_ok(re == NULL, "(*NO_JIT) is refused when the pattern is loaded",
+	    NULL);
+	unit_streq(err, "(*NO_JIT) is refused: patterns run JIT-compiled, "
+	    "under the time budget, wherever the platform allows",
+	    "and the reason says why");
+	re = compile("(*UCP)(*LIMIT_MATCH=1000)r\\w+e", 0);
+	unit_ok(re && m(re, "so rude") == 1,
+	    "other leading settings still work before the guard", NULL);
+	crm_re_free(re);
+	re = crm_re_compile("(*UCP)ab(", 0, err, sizeof err);
+	unit_streq(err, "missing closing parenthesis at offset 9",
+	    "error offsets count in the pattern as given");
+	crm_re_free(re);
+}
+
 int
 main(void)
 {
@@ -225,6 +295,9 @@ main(void)
 	test_matching(CRM_RE_NO_JIT, "interpreter");
 	test_limits(0, "jit");
 	test_limits(CRM_RE_NO_JIT, "interpreter");
+	test_time_budget(0, "jit");
+	test_time_budget(CRM_RE_NO_JIT, "interpreter");
+	test_verbs();
 
 	re = compile("x", CRM_RE_NO_JIT);
 	unit_inteq(crm_re_jit(re), 0, "CRM_RE_NO_JIT uses the interpreter");

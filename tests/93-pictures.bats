@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# Pictures looked at as a person would: headless Chromium (Debian's
+# chromium) renders the demo's SVG charts to PNG, and each picture must
+# have the size asked for, more than a handful of colours and enough ink
+# not to be blank.  Skipped, saying why, where Chromium is missing.
+
+load helper
+
+setup_file() {
+	export DEMO="$BATS_FILE_TMPDIR/demo"
+	DEMO_OUT="$DEMO" CRM_BUILD="${CRM_BUILD:-build/rel}" \
+		sh "$BATS_TEST_DIRNAME/../demo/run" >/dev/null 2>&1
+}
+
+need_browser() {
+	command -v chromium >/dev/null || skip "chromium is not installed"
+	/usr/bin/python3 -c 'import PIL' 2>/dev/null ||
+		skip "python3-pil is not installed"
+}
+
+# shot FILE W H: render FILE in a W x H window to FILE.png; print its stats
+shot() {
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--hide-scrollbars --no-first-run --user-data-dir="$T/profile" \
+		--window-size="$2,$3" --screenshot="$T/shot.png" \
+		"file://$1" >/dev/null 2>&1
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/tools/pngstat.py" "$T/shot.png"
+}
+
+# looks_drawn FILE: the SVG renders at its own size, not blank
+looks_drawn() {
+	local w h
+	w=$(sed -n 's/.*<svg [^>]*width="\([0-9]*\)".*/\1/p' "$1" | head -1)
+	h=$(sed -n 's/.*<svg [^>]*height="\([0-9]*\)".*/\1/p' "$1" | head -1)
+	run shot "$1" "$w" "$h"
+	assert_success
+	read -r pw ph colours ink <<<"$output"
+	[ "$pw" -eq "$w" ] && [ "$ph" -eq "$h" ] || fail "size ${pw}x$ph, want ${w}x$h"
+	[ "$colours" -ge 8 ] || fail "only $colours colours: blank or flat"
+	awk -v i="$ink" 'BEGIN { exit !(i >= 0.01) }' || fail "ink $ink: nearly blank"
+}
+
+@test "pictures: the demo's Pareto curve renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/value-pareto.svg"
+}
+
+@test "pictures: the demo's cohort heat map renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/churn-cohorts.svg"
+}
+
+@test "pictures: the demo's satisfaction trend renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/satisfaction-trend.svg"
+}
+
+@test "pictures: the demo's complaints trend renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/complaints-trend.svg"
+}
+
+@test "pictures: a blank page is told from a chart" {
+	need_browser
+	printf '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#ffffff"/></svg>\n' >blank.svg
+	run looks_drawn "$T/blank.svg"
+	assert_failure
+}
+
+@test "pictures: the demo's HTML pages are well-formed, hold their tables and chart, and render" {
+	for f in value churn satisfaction complaints; do
+		run xmllint --noout "$DEMO/plots/$f.html"
+		assert_success
+		grep -q '<table>' "$DEMO/plots/$f.html"
+		grep -q '<svg ' "$DEMO/plots/$f.html"
+		! grep -q -E '<script|https?://[^"]*\.(js|css)' "$DEMO/plots/$f.html"
+	done
+	need_browser
+	# a phone's width: the page must still draw
+	run shot "$DEMO/plots/value.html" 420 1600
+	assert_success
+	read -r pw ph colours ink <<<"$output"
+	[ "$pw" -eq 420 ] && [ "$ph" -eq 1600 ] || fail "size ${pw}x$ph"
+	[ "$colours" -ge 8 ] || fail "only $colours colours"
+	awk -v i="$ink" 'BEGIN { exit !(i >= 0.01) }' || fail "ink $ink: nearly blank"
+}
+
+@test "pictures: --format html is the TSV's figures on a page" {
+	crm-gen --seed 1 transactions 2000 >tx.tsv
+	crm-report value --format html tx.tsv >v.html
+	crm-report value --table pareto tx.tsv | tail -n +2 | cut -f 3 >want
+	# the revenue cells of the pareto table, in order
+	awk '/<h2>pareto<\/h2>/ { on = 1 } on && /<\/table>/ { exit }
+		on && /^<tr><td/ { n = split($0, c, "<td class=\"n\">"); sub("</td>.*", "", c[4]); print c[4] }' v.html >got
+	run diff want got
+	assert_success
+	run crm-report value --format html --chart tx.tsv
+	assert_failure 2
+}
