@@ -82,7 +82,7 @@ $(BUILD)/tools/%: tools/%.c $(LIBA) $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LIBA) \
 		$(LDFLAGS) $(LDLIBS_ALL)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA) $(wildcard lib/*.h)
+$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(LIBA) $(LDFLAGS) $(LDLIBS_ALL)

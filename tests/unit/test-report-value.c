@@ -13,59 +13,7 @@
 #include "report.h"
 #include "report_figs.h"
 #include "unit.h"
-
-/* Feed text (a header line and records) to report ops as the driver
- * would, and return its tables in ts (their number). */
-static int
-feed(const struct crm_report_ops *ops, struct crm_report_opts *o,
-    void **stp, const char *text, struct crm_rtab **ts)
-{
-	char path[] = "/tmp/test-report-XXXXXX", e[512];
-	int fd = mkstemp(path);
-	struct crm_read_opts ro = { 0 };
-	struct crm_reader *r;
-	struct crm_rec rec;
-	void *st = ops->new(o);
-	int nt;
-
-	*stp = st;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		return -1;
-	close(fd);
-	r = crm_reader_open(path, &ro, e, sizeof e);
-	if (!r || !crm_reader_header(r) || (ops->begin &&
-	    ops->begin(st, r, e, sizeof e) < 0))
-		return -1;
-	while (crm_reader_next(r, &rec) == CRM_READ_OK) {
-		const char *why;
-		int col;
-
-		if (ops->add(st, &rec, &why, &col) < 0)
-			o->status = 1;
-	}
-	crm_reader_close(r);
-	unlink(path);
-	nt = ops->tables(st, ts, e, sizeof e);
-	return nt;
-}
-
-/* The table named name among ts[0..n), or NULL. */
-static struct crm_rtab *
-tab(struct crm_rtab **ts, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(ts[i]->name, name))
-			return ts[i];
-	return NULL;
-}
-
-static void
-done(const struct crm_report_ops *ops, void *st, struct crm_rtab **ts, int n)
-{
-	for (int i = 0; i < n; i++)
-		crm_rtab_free(ts[i]);
-	ops->free(st);
-}
+#include "report-feed.h"
 
 static void
 test_figures(void)
