@@ -571,7 +571,7 @@ satisfaction_csat\t')"
 @test "crm-report: an unknown format is a usage error" {
 	run crm-report value --format xml "$R/tx.tsv"
 	assert_failure 2
-	assert_line --index 0 "crm-report: --format: unknown format 'xml' (table, tsv, csv, jsonl, md)"
+	assert_line --index 0 "crm-report: --format: unknown format 'xml' (table, tsv, csv, jsonl, md, html)"
 }
 
 @test "crm-report: an unknown table names the report's tables" {
