@@ -1,0 +1,579 @@
+/*
+ * expr: exact decimal arithmetic over the fields of one record (expr.h).
+ */
+#include "expr.h"
+#include "rec.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+/* Every numerator and denominator stays below 2^124 in magnitude, so a
+ * remainder times ten still fits when the result is written out. */
+#define LIM ((u128)1 << 124)
+#define MAXSTACK 64
+#define MAXDIGITS 36
+
+struct q {
+	i128 num;
+	i128 den;               /* > 0 */
+};
+
+enum op { OP_NUM, OP_COL, OP_NEG, OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+
+struct ins {
+	enum op op;
+	struct q v;             /* OP_NUM */
+	size_t name;            /* OP_COL */
+};
+
+struct crm_expr {
+	struct ins *code;
+	size_t ncode, acode;
+	char **names;
+	size_t *cols;
+	size_t nnames;
+};
+
+/* ---- fractions ---- */
+
+static u128
+mag(i128 v)
+{
+	return v < 0 ? (u128)0 - (u128)v : (u128)v;
+}
+
+static u128
+gcd(u128 a, u128 b)
+{
+	while (b) {
+		u128 t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* a * b in magnitude, or -1 when it reaches LIM. */
+static int
+mul_lim(u128 a, u128 b, u128 *r)
+{
+	if (a && b > (LIM - 1) / a)
+		return -1;
+	*r = a * b;
+	return 0;
+}
+
+/* num/den (den > 0, both below LIM) into lowest terms. */
+static struct q
+reduce(int neg, u128 num, u128 den)
+{
+	u128 g = gcd(num, den);
+	struct q r;
+
+	if (g > 1) {
+		num /= g;
+		den /= g;
+	}
+	if (!num)
+		den = 1;
+	r.num = neg ? -(i128)num : (i128)num;
+	r.den = (i128)den;
+	return r;
+}
+
+static int
+q_add(struct q a, struct q b, struct q *r)
+{
+	u128 ad = (u128)a.den, bd = (u128)b.den;
+	u128 g = gcd(ad, bd);
+	u128 x, y, den;
+
+	if (mul_lim(mag(a.num), bd / g, &x) < 0 ||
+	    mul_lim(mag(b.num), ad / g, &y) < 0 ||
+	    mul_lim(ad, bd / g, &den) < 0)
+		return -1;
+	int an = a.num < 0, bn = b.num < 0;
+	u128 num;
+	int neg;
+	if (an == bn) {
+		num = x + y;
+		neg = an;
+	} else if (x >= y) {
+		num = x - y;
+		neg = an;
+	} else {
+		num = y - x;
+		neg = bn;
+	}
+	if (num >= LIM)
+		return -1;
+	*r = reduce(neg, num, den);
+	return 0;
+}
+
+static int
+q_mul(struct q a, struct q b, struct q *r)
+{
+	u128 an = mag(a.num), bn = mag(b.num);
+	u128 ad = (u128)a.den, bd = (u128)b.den;
+	u128 g1 = gcd(an, bd), g2 = gcd(bn, ad);
+	u128 num, den;
+
+	if (!an || !bn) {
+		r->num = 0;
+		r->den = 1;
+		return 0;
+	}
+	if (mul_lim(an / g1, bn / g2, &num) < 0 ||
+	    mul_lim(ad / g2, bd / g1, &den) < 0)
+		return -1;
+	*r = reduce((a.num < 0) != (b.num < 0), num, den);
+	return 0;
+}
+
+/* ---- numbers in text ---- */
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\f' || c == '\v';
+}
+
+/* s[0..n) as a fraction; -1 when it is not a number in expr.h's sense
+ * (or has more than maxdec decimals, maxdec >= 0). */
+static int
+parse_num(const char *s, size_t n, int maxdec, struct q *out)
+{
+	size_t i = 0;
+	int neg = 0, digits = 0, dec = -1;
+	u128 num = 0, den = 1;
+
+	while (n && blank(s[n - 1]))
+		n--;
+	while (i < n && blank(s[i]))
+		i++;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (s[i] == '.') {
+			if (dec >= 0)
+				return -1;
+			dec = 0;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (++digits > MAXDIGITS)
+			return -1;
+		num = num * 10 + (unsigned)(s[i] - '0');
+		if (dec >= 0) {
+			dec++;
+			den *= 10;
+		}
+	}
+	if (!digits || (maxdec >= 0 && dec > maxdec))
+		return -1;
+	if (num >= LIM || den >= LIM)
+		return -1;
+	*out = reduce(neg, num, den);
+	return 0;
+}
+
+int
+crm_expr_is_number(const char *s, size_t n, int maxdec)
+{
+	struct q v;
+
+	return parse_num(s, n, maxdec, &v) == 0;
+}
+
+/* ---- the parser ---- */
+
+struct parser {
+	const char *s;
+	size_t i;
+	struct crm_expr *e;
+	char *err;
+	size_t errlen;
+	int failed;
+	int depth;
+};
+
+static void
+perr(struct parser *p, const char *what)
+{
+	if (!p->failed)
+		snprintf(p->err, p->errlen, "%s at offset %zu", what, p->i);
+	p->failed = 1;
+}
+
+static void
+skip(struct parser *p)
+{
+	while (blank(p->s[p->i]))
+		p->i++;
+}
+
+static void
+emit(struct parser *p, enum op op, const struct q *v, size_t name)
+{
+	struct crm_expr *e = p->e;
+
+	if (e->ncode == e->acode) {
+		e->acode = e->acode ? 2 * e->acode : 16;
+		e->code = crm_xrealloc(e->code, e->acode * sizeof *e->code);
+	}
+	e->code[e->ncode].op = op;
+	if (v)
+		e->code[e->ncode].v = *v;
+	e->code[e->ncode].name = name;
+	e->ncode++;
+}
+
+static size_t
+intern(struct crm_expr *e, const char *s, size_t n)
+{
+	for (size_t i = 0; i < e->nnames; i++)
+		if (strlen(e->names[i]) == n && !memcmp(e->names[i], s, n))
+			return i;
+	e->names = crm_xrealloc(e->names, (e->nnames + 1) * sizeof *e->names);
+	e->cols = crm_xrealloc(e->cols, (e->nnames + 1) * sizeof *e->cols);
+	e->names[e->nnames] = crm_xstrndup(s, n);
+	e->cols[e->nnames] = 0;
+	return e->nnames++;
+}
+
+static int
+namechar(unsigned char c, int first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c >= 0x80 || (!first && c >= '0' && c <= '9');
+}
+
+static void expr_sum(struct parser *p);
+
+static void
+expr_primary(struct parser *p)
+{
+	const char *s = p->s;
+
+	skip(p);
+	if (s[p->i] == '(') {
+		if (++p->depth > MAXSTACK / 2) {
+			perr(p, "too deeply nested");
+			return;
+		}
+		p->i++;
+		expr_sum(p);
+		skip(p);
+		if (p->failed)
+			return;
+		if (s[p->i] != ')') {
+			perr(p, "expected ')'");
+			return;
+		}
+		p->i++;
+		p->depth--;
+		return;
+	}
+	if ((s[p->i] >= '0' && s[p->i] <= '9') || s[p->i] == '.') {
+		size_t b = p->i;
+		struct q v;
+		while ((s[p->i] >= '0' && s[p->i] <= '9') || s[p->i] == '.')
+			p->i++;
+		if (parse_num(s + b, p->i - b, -1, &v) < 0) {
+			p->i = b;
+			perr(p, "not a number");
+			return;
+		}
+		emit(p, OP_NUM, &v, 0);
+		return;
+	}
+	if (s[p->i] == '"') {
+		struct crm_buf b;
+		crm_buf_init(&b);
+		p->i++;
+		for (;;) {
+			if (!s[p->i]) {
+				crm_buf_release(&b);
+				perr(p, "unterminated quoted name");
+				return;
+			}
+			if (s[p->i] == '"') {
+				if (s[p->i + 1] != '"')
+					break;
+				p->i++;
+			}
+			crm_buf_addc(&b, s[p->i++]);
+		}
+		p->i++;
+		if (!b.n) {
+			crm_buf_release(&b);
+			perr(p, "empty name");
+			return;
+		}
+		emit(p, OP_COL, NULL, intern(p->e, b.p, b.n));
+		crm_buf_release(&b);
+		return;
+	}
+	if (namechar((unsigned char)s[p->i], 1)) {
+		size_t b = p->i;
+		while (namechar((unsigned char)s[p->i], 0))
+			p->i++;
+		emit(p, OP_COL, NULL, intern(p->e, s + b, p->i - b));
+		return;
+	}
+	perr(p, s[p->i] ? "expected a number, a name or '('" :
+	    "expression ends early");
+}
+
+static void
+expr_unary(struct parser *p)
+{
+	skip(p);
+	if (p->s[p->i] == '-' || p->s[p->i] == '+') {
+		int neg = p->s[p->i] == '-';
+		if (++p->depth > MAXSTACK / 2) {
+			perr(p, "too deeply nested");
+			return;
+		}
+		p->i++;
+		expr_unary(p);
+		p->depth--;
+		if (neg && !p->failed)
+			emit(p, OP_NEG, NULL, 0);
+		return;
+	}
+	expr_primary(p);
+}
+
+static void
+expr_product(struct parser *p)
+{
+	expr_unary(p);
+	for (;;) {
+		skip(p);
+		char c = p->s[p->i];
+		if (p->failed || (c != '*' && c != '/'))
+			return;
+		p->i++;
+		expr_unary(p);
+		if (!p->failed)
+			emit(p, c == '*' ? OP_MUL : OP_DIV, NULL, 0);
+	}
+}
+
+static void
+expr_sum(struct parser *p)
+{
+	expr_product(p);
+	for (;;) {
+		skip(p);
+		char c = p->s[p->i];
+		if (p->failed || (c != '+' && c != '-'))
+			return;
+		p->i++;
+		expr_product(p);
+		if (!p->failed)
+			emit(p, c == '+' ? OP_ADD : OP_SUB, NULL, 0);
+	}
+}
+
+void
+crm_expr_free(struct crm_expr *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->nnames; i++)
+		free(e->names[i]);
+	free(e->names);
+	free(e->cols);
+	free(e->code);
+	free(e);
+}
+
+struct crm_expr *
+crm_expr_compile(const char *src, char *err, size_t errlen)
+{
+	struct crm_expr *e = crm_xcalloc(1, sizeof *e);
+	struct parser p = { src, 0, e, err, errlen, 0, 0 };
+
+	expr_sum(&p);
+	skip(&p);
+	if (!p.failed && src[p.i])
+		perr(&p, "expected an operator");
+	if (!p.failed) {
+		/* the deepest the stack goes */
+		size_t d = 0, max = 0;
+		for (size_t i = 0; i < e->ncode; i++) {
+			enum op op = e->code[i].op;
+			if (op == OP_NUM || op == OP_COL)
+				d++;
+			else if (op != OP_NEG)
+				d--;
+			if (d > max)
+				max = d;
+		}
+		if (max > MAXSTACK)
+			perr(&p, "too long");
+	}
+	if (p.failed) {
+		crm_expr_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+size_t
+crm_expr_nnames(const struct crm_expr *e)
+{
+	return e->nnames;
+}
+
+const char *
+crm_expr_name(const struct crm_expr *e, size_t i)
+{
+	return e->names[i];
+}
+
+void
+crm_expr_bind(struct crm_expr *e, size_t i, size_t col)
+{
+	e->cols[i] = col;
+}
+
+size_t
+crm_expr_col(const struct crm_expr *e, size_t i)
+{
+	return e->cols[i];
+}
+
+/* ---- evaluation ---- */
+
+/* Append |num|/den rounded half away from zero to scale places; trim
+ * drops trailing zeros.  den > 0 and both below LIM. */
+static void
+put_fixed(struct crm_buf *out, int neg, u128 m, u128 d, int scale, int trim)
+{
+	char ip[48], fr[24];
+	size_t ni = 0;
+	u128 q = m / d, r = m % d;
+
+	do {
+		ip[ni++] = (char)('0' + (int)(q % 10));
+		q /= 10;
+	} while (q);
+	for (int k = 0; k < scale; k++) {
+		r *= 10;
+		fr[k] = (char)('0' + (int)(r / d));
+		r %= d;
+	}
+	if (r && 2 * r >= d) {
+		/* round up: carry through the fraction, then the integer */
+		int k = scale - 1;
+		for (; k >= 0 && fr[k] == '9'; k--)
+			fr[k] = '0';
+		if (k >= 0) {
+			fr[k]++;
+		} else {
+			size_t j = 0;
+			for (; j < ni && ip[j] == '9'; j++)
+				ip[j] = '0';
+			if (j < ni)
+				ip[j]++;
+			else
+				ip[ni++] = '1';
+		}
+	}
+	int n = scale;
+	if (trim)
+		while (n > 0 && fr[n - 1] == '0')
+			n--;
+	int zero = 1;
+	for (size_t j = 0; j < ni; j++)
+		zero &= ip[j] == '0';
+	for (int k = 0; k < n; k++)
+		zero &= fr[k] == '0';
+	if (neg && !zero)
+		crm_buf_addc(out, '-');
+	while (ni)
+		crm_buf_addc(out, ip[--ni]);
+	if (n) {
+		crm_buf_addc(out, '.');
+		crm_buf_add(out, fr, (size_t)n);
+	}
+}
+
+enum crm_expr_status
+crm_expr_eval(const struct crm_expr *e, const struct crm_field *f,
+    size_t nf, int scale, struct crm_buf *out, size_t *bad)
+{
+	struct q st[MAXSTACK];
+	size_t sp = 0;
+
+	for (size_t i = 0; i < e->ncode; i++) {
+		const struct ins *in = &e->code[i];
+		struct q a, b, r;
+		switch (in->op) {
+		case OP_NUM:
+			st[sp++] = in->v;
+			continue;
+		case OP_COL: {
+			size_t c = e->cols[in->name];
+			if (c >= nf ||
+			    parse_num(f[c].p, f[c].n, -1, &st[sp]) < 0) {
+				if (bad)
+					*bad = in->name;
+				return CRM_EXPR_NAN;
+			}
+			sp++;
+			continue;
+		}
+		case OP_NEG:
+			st[sp - 1].num = -st[sp - 1].num;
+			continue;
+		default:
+			break;
+		}
+		b = st[--sp];
+		a = st[--sp];
+		switch (in->op) {
+		case OP_SUB:
+			b.num = -b.num;
+			/* fall through */
+		case OP_ADD:
+			if (q_add(a, b, &r) < 0)
+				return CRM_EXPR_RANGE;
+			break;
+		case OP_DIV:
+			if (!b.num)
+				return CRM_EXPR_DIV0;
+			{
+				i128 t = b.num;
+				b.num = t < 0 ? -b.den : b.den;
+				b.den = t < 0 ? -t : t;
+			}
+			/* fall through */
+		default:
+			if (q_mul(a, b, &r) < 0)
+				return CRM_EXPR_RANGE;
+			break;
+		}
+		st[sp++] = r;
+	}
+	int trim = scale == CRM_EXPR_TRIM;
+	if (trim)
+		scale = 6;
+	if (scale < 0 || scale > 18)
+		scale = 18;
+	put_fixed(out, st[0].num < 0, mag(st[0].num), (u128)st[0].den, scale,
+	    trim);
+	return CRM_EXPR_OK;
+}
