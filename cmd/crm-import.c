@@ -4,7 +4,9 @@
  * Each input file is read with lib/rec.h; its header is renamed (--map) and
  * matched against the kind's columns (lib/kinds.h); every known field is
  * checked and normalised by lib/normalize.h, then by the user's --check
- * patterns.  A record that fails is written whole to the rejects file and
+ * patterns.  Before that, lib/derive.h maps values (--recode) and makes
+ * columns (--set, --compute, and amount from quantity and unit_price).  A
+ * record that fails is written whole to the rejects file and
  * named on standard error; accepted records go to standard output (or are
  * appended to a store file), deduplicated or merged into one customer per
  * person on request.  --raw skips all of it and converts formats only, as
@@ -25,6 +27,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "derive.h"
+#include "expr.h"
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
@@ -59,6 +63,9 @@ static char **merge_on;
 static size_t nmerge_on;
 static const char *idmap_path, *rejects_path, *append_path, *rekey_path;
 static int excel_safe;
+static struct crm_derive dv;            /* --recode, --set, --compute */
+static int quiet;                       /* --quiet: a summary, no lines */
+static unsigned long long max_errors;   /* --max-errors, 0: no limit */
 static enum crm_fmt outfmt = CRM_FMT_TSV;
 
 /* The output schema, fixed by the first input's header. */
@@ -83,6 +90,7 @@ static size_t *voff;            /* value i is val.p + voff[i] */
 
 /* The input being read, closed by finish_fatal. */
 static struct crm_reader *cur;
+static struct crm_field *ext;   /* this record's fields, derived included */
 
 /* Counts. */
 static unsigned long long nread, nrejected, ndups;
@@ -94,25 +102,33 @@ static struct timespec t_start, t_last;
 static unsigned long long bytes_done;
 
 static const char usage_text[] =
-	"usage: crm-import -k kind [-d delim] [-m old=new,...] "
-	    "[-r rejects] [--append store]\n"
-	    "                  [--check field=regex] [--columns names] "
-	    "[--country cc]\n"
-	    "                  [--csv | --tsv] [--dedupe] [--dmy | --mdy] "
-	    "[--encoding name]\n"
-	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
-	    "[--id-map file]\n"
-	    "                  [--local-time] [--max-field n] "
+	"usage: crm-import -k kind [-q] [-d delim] [-m old=new,...] "
+	    "[-r rejects]\n"
+	    "                  [--append store] [--check field=regex] "
+	    "[--columns names]\n"
+	    "                  [--compute name=expr] [--country cc] "
+	    "[--csv | --tsv] [--dedupe]\n"
+	    "                  [--dmy | --mdy] [--encoding name] "
+	    "[--excel-safe]\n"
+	    "                  [--format tsv|csv|jsonl] [--id-map file] "
+	    "[--local-time]\n"
+	    "                  [--max-errors n] [--max-field n] "
 	    "[--max-record n]\n"
 	    "                  [--merge-on columns] [--no-header] "
-	    "[--rekey file] [file ...]\n"
-	    "       crm-import --raw [-d delim] [-m old=new,...] [-r rejects] "
-	    "[--append store]\n"
-	    "                  [--columns names] [--csv | --tsv] "
-	    "[--encoding name]\n"
-	    "                  [--excel-safe] [--format tsv|csv|jsonl] "
-	    "[--max-field n]\n"
-	    "                  [--max-record n] [--no-header] [file ...]\n"
+	    "[--recode column:from=to,...]\n"
+	    "                  [--recode-file file] [--rekey file] "
+	    "[--set name=value] [file ...]\n"
+	    "       crm-import --raw [-q] [-d delim] [-m old=new,...] "
+	    "[-r rejects] [--append store]\n"
+	    "                  [--columns names] [--compute name=expr] "
+	    "[--csv | --tsv]\n"
+	    "                  [--encoding name] [--excel-safe] "
+	    "[--format tsv|csv|jsonl]\n"
+	    "                  [--max-errors n] [--max-field n] "
+	    "[--max-record n] [--no-header]\n"
+	    "                  [--recode column:from=to,...] "
+	    "[--recode-file file]\n"
+	    "                  [--set name=value] [file ...]\n"
 	    "       crm-import --help | --version\n";
 
 static void __attribute__((noreturn))
@@ -325,19 +341,116 @@ open_rejects(void)
 	have_rej = 1;
 }
 
+/* --quiet: rejects counted by field and reason, with the first of each. */
+static struct crm_strmap tally;         /* "field\0reason" -> slot */
+struct tally_row {
+	unsigned long long n;
+	long line;
+	int file;
+};
+static struct tally_row *trow;
+static int cur_file;
+static char **file_names;       /* by file index, for messages */
+static int nfiles;
+
+static void
+tally_add(const char *field, const char *reason, size_t rlen, long line)
+{
+	struct crm_buf k;
+	int isnew;
+
+	crm_buf_init(&k);
+	crm_buf_adds(&k, field ? field : "");
+	crm_buf_addc(&k, '\0');
+	crm_buf_add(&k, reason, rlen);
+	size_t slot = crm_strmap_add(&tally, k.p, k.n, &isnew);
+	crm_buf_release(&k);
+	if (isnew) {
+		trow = crm_xrealloc(trow, (slot + 1) * sizeof *trow);
+		trow[slot].n = 0;
+		trow[slot].line = line;
+		trow[slot].file = cur_file;
+	}
+	trow[slot].n++;
+}
+
+static int
+tally_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (trow[x].n != trow[y].n)
+		return trow[x].n > trow[y].n ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+#define TALLY_SHOWN 20
+
+/* The summary of --quiet: one line for one reason, else a line each. */
+static void
+tally_print(void)
+{
+	size_t n = crm_strmap_count(&tally);
+	size_t *ord;
+	struct crm_buf b;
+
+	if (!quiet || !n)
+		return;
+	ord = crm_xcalloc(n, sizeof *ord);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = i;
+	qsort(ord, n, sizeof *ord, tally_cmp);
+	crm_buf_init(&b);
+	if (n > 1)
+		note("%llu of %llu records rejected:", nrejected, nread);
+	unsigned long long rest = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t klen, s = ord[i];
+		const char *k = crm_strmap_key(&tally, s, &klen);
+		const char *reason = k + strlen(k) + 1;
+		if (i >= TALLY_SHOWN) {
+			rest += trow[s].n;
+			continue;
+		}
+		crm_buf_reset(&b);
+		if (*k)
+			crm_buf_addf(&b, "%s: ", k);
+		crm_buf_addf(&b, "%s (%llu, first at ", reason, trow[s].n);
+		if (nfiles > 1)
+			crm_buf_addf(&b, "%s:%ld)", file_names[trow[s].file],
+			    trow[s].line);
+		else
+			crm_buf_addf(&b, "line %ld)", trow[s].line);
+		if (n > 1)
+			note("  %s", b.p);
+		else
+			note("%llu of %llu records rejected: %s", nrejected,
+			    nread, b.p);
+	}
+	if (rest)
+		note("  %llu more record%s, for %zu other reason%s", rest,
+		    rest == 1 ? "" : "s", n - TALLY_SHOWN,
+		    n - TALLY_SHOWN == 1 ? "" : "s");
+	crm_buf_release(&b);
+	free(ord);
+}
+
 /*
- * Report a rejected record: on standard error (unless quiet) and in the
- * rejects file.  reason already carries the quoted value where there is
- * one.  The raw record is re-encoded in the input's own format (fields
+ * Report a rejected record: on standard error (counted under --quiet; not
+ * at all when silent) and in the rejects file.  reason already carries the
+ * quoted value where there is one; its first glen bytes (0: all) are the
+ * reason without it, by which --quiet counts.  The raw record is re-encoded in the input's own format (fields
  * joined by its delimiter) and written as one TSV field.
  */
 static void
 reject(struct crm_reader *r, const struct crm_rec *rec, long line,
-    const char *field, const char *reason, int quiet)
+    const char *field, const char *reason, size_t glen, int silent)
 {
 	const char *file = crm_reader_name(r);
 
-	if (!quiet) {
+	if (!silent && quiet)
+		tally_add(field, reason, glen ? glen : strlen(reason), line);
+	else if (!silent) {
 		if (field && *field)
 			note("%s:%ld: %s: %s", file, line, field, reason);
 		else
@@ -480,7 +593,8 @@ write_header(void)
 	if (outfmt == CRM_FMT_JSONL)
 		for (size_t i = 0; i < ncol; i++)
 			if (coldef[i] && (coldef[i]->type == CRM_C_INT ||
-			    coldef[i]->type == CRM_C_MONEY))
+			    coldef[i]->type == CRM_C_MONEY ||
+			    coldef[i]->type == CRM_C_DECIMAL))
 				crm_writer_numeric(&w, i, 1);
 }
 
@@ -490,6 +604,56 @@ write_header(void)
  * have the same columns after renaming, in any order.  Returns 0, or -1
  * when the input is empty (no header at all).
  */
+/* The decimals a --compute writes into column name. */
+static int
+compute_scale(const char *name, void *ctx)
+{
+	const struct crm_coldef *c = kind ? crm_kind_col(kind, name) : NULL;
+
+	(void)ctx;
+	if (c && c->type == CRM_C_MONEY)
+		return 2;
+	if (c && c->type == CRM_C_INT)
+		return 0;
+	return CRM_EXPR_TRIM;
+}
+
+static int
+has_name(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Add the columns --set and --compute make to this file's names (and, for
+ * transactions without an amount, amount = quantity * unit_price). */
+static void
+derive_header(struct crm_reader *r, char ***names, size_t *n,
+    const char **orig)
+{
+	char e[512];
+
+	if (!have_schema && kind == crm_kind_find("transactions") &&
+	    !has_name(*names, *n, "amount") &&
+	    !crm_derive_makes(&dv, "amount") &&
+	    has_name(*names, *n, "quantity") &&
+	    has_name(*names, *n, "unit_price") &&
+	    crm_derive_add_compute(&dv, "amount=quantity*unit_price", e,
+	    sizeof e) < 0) {
+		note("%s", e);
+		finish_fatal();
+	}
+	if (!crm_derive_any(&dv))
+		return;
+	if (crm_derive_bind(&dv, names, n, (const char *const *)orig,
+	    compute_scale, NULL, e, sizeof e) < 0) {
+		note("%s: %s", crm_reader_name(r), e);
+		finish_fatal();
+	}
+}
+
 static int
 map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 {
@@ -497,11 +661,16 @@ map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 	char **names;
 	size_t n;
 
+	const char **orig;
+
 	if (ncolumns) {
 		n = ncolumns;
 		names = crm_xcalloc(n + 1, sizeof *names);
-		for (size_t i = 0; i < n; i++)
+		orig = crm_xcalloc(n + 1, sizeof *orig);
+		for (size_t i = 0; i < n; i++) {
 			names[i] = crm_xstrdup(rename_col(columns[i]));
+			orig[i] = columns[i];
+		}
 	} else {
 		h = crm_reader_header(r);
 		if (!h) {
@@ -516,10 +685,16 @@ map_header(struct crm_reader *r, size_t **permp, size_t *nin)
 		}
 		n = h->nf;
 		names = crm_xcalloc(n + 1, sizeof *names);
-		for (size_t i = 0; i < n; i++)
+		orig = crm_xcalloc(n + 1, sizeof *orig);
+		for (size_t i = 0; i < n; i++) {
 			names[i] = crm_xstrdup(rename_col(h->f[i].p));
+			orig[i] = h->f[i].p;
+		}
 	}
 	*nin = n;
+	derive_header(r, &names, &n, orig);
+	free(orig);
+	ext = crm_xrealloc(ext, (n ? n : 1) * sizeof *ext);
 	if (!have_schema) {
 		set_schema(crm_reader_name(r), names, n);
 		write_header();
@@ -614,21 +789,21 @@ reader_reject(struct crm_reader *r, const struct crm_rec *rec,
 			}
 		}
 	}
-	reject(r, rec, rec->line, field, m, 0);
+	reject(r, rec, rec->line, field, m, 0, 0);
 	crm_buf_release(&fb);
 }
 
-/* Normalise and check rec into val/voff.  Returns 0, or -1 after
- * rejecting it. */
+/* Normalise and check the fields fv (rec's, or as derived) into
+ * val/voff.  Returns 0, or -1 after rejecting rec. */
 static int
 check_record(struct crm_reader *r, const struct crm_rec *rec,
-    const size_t *perm)
+    const struct crm_field *fv, const size_t *perm)
 {
 	struct crm_buf why;
 
 	crm_buf_reset(&val);
 	for (size_t i = 0; i < ncol; i++) {
-		const struct crm_field *f = &rec->f[perm[i]];
+		const struct crm_field *f = &fv[perm[i]];
 		const char *e = NULL;
 
 		voff[i] = val.n;
@@ -643,7 +818,8 @@ check_record(struct crm_reader *r, const struct crm_rec *rec,
 				crm_buf_addc(&why, ' ');
 				crm_buf_addquoted(&why, f->p, f->n);
 			}
-			reject(r, rec, rec->line, outname[i], why.p, 0);
+			reject(r, rec, rec->line, outname[i], why.p, strlen(e),
+			    0);
 			crm_buf_release(&why);
 			return -1;
 		}
@@ -661,14 +837,16 @@ check_record(struct crm_reader *r, const struct crm_rec *rec,
 			continue;
 		crm_buf_init(&why);
 		if (m == 0)
-			crm_buf_addf(&why, "does not match /%s/ ",
+			crm_buf_addf(&why, "does not match /%s/",
 			    crm_re_pattern(checks[k].re));
 		else
-			crm_buf_addf(&why, "cannot match /%s/: %s ",
+			crm_buf_addf(&why, "cannot match /%s/: %s",
 			    crm_re_pattern(checks[k].re),
 			    crm_re_error(checks[k].re));
+		size_t glen = why.n;
+		crm_buf_addc(&why, ' ');
 		crm_buf_addquoted(&why, v, n);
-		reject(r, rec, rec->line, outname[i], why.p, 0);
+		reject(r, rec, rec->line, outname[i], why.p, glen, 0);
 		crm_buf_release(&why);
 		return -1;
 	}
@@ -685,7 +863,6 @@ struct origin {
 };
 static struct origin *seen_at;
 static size_t nseen, aseen;
-static char **file_names;       /* by file index, for messages */
 
 /* Returns 1 when the record in val is a duplicate (then rejected quietly). */
 static int
@@ -728,7 +905,7 @@ is_duplicate(struct crm_reader *r, const struct crm_rec *rec, int file)
 		crm_buf_addf(&why, "duplicate of %s:%ld", file_names[o->file],
 		    o->line);
 	reject(r, rec, rec->line, key_col >= 0 ? outname[key_col] : "",
-	    why.p, 1);
+	    why.p, 0, 1);
 	crm_buf_release(&why);
 	crm_buf_release(&k);
 	ndups++;
@@ -908,6 +1085,7 @@ finish_output(void)
 static void __attribute__((noreturn))
 finish_fatal(void)
 {
+	tally_print();
 	crm_reader_close(cur);
 	if (have_schema && !store)
 		crm_out_flush(&crm_stdout);
@@ -925,6 +1103,44 @@ identity(const size_t *perm, size_t n)
 		if (perm[i] != i)
 			return 0;
 	return 1;
+}
+
+/* One more record rejected; --max-errors stops at the limit. */
+static void
+count_reject(void)
+{
+	if (++nrejected < max_errors || !max_errors)
+		return;
+	note("stopped after %llu rejected record%s (--max-errors %llu)",
+	    nrejected, nrejected == 1 ? "" : "s", max_errors);
+	finish_fatal();
+}
+
+/* Derive rec's columns into ext; 0, or -1 after rejecting it. */
+static int
+derive_record(struct crm_reader *r, const struct crm_rec *rec,
+    const size_t *perm)
+{
+	size_t c = 0;
+	const char *v = NULL;
+	const char *e = crm_derive_apply(&dv, rec->f, ext, &c, &v);
+	const char *field = "";
+	struct crm_buf why;
+
+	if (!e)
+		return 0;
+	for (size_t i = 0; i < ncol; i++)
+		if (perm[i] == c)
+			field = outname[i];
+	crm_buf_init(&why);
+	crm_buf_adds(&why, e);
+	if (v && *v) {
+		crm_buf_addc(&why, ' ');
+		crm_buf_addquoted(&why, v, strlen(v));
+	}
+	reject(r, rec, rec->line, field, why.p, strlen(e), 0);
+	crm_buf_release(&why);
+	return -1;
 }
 
 static void
@@ -949,7 +1165,9 @@ import_file(const char *path, int file)
 	}
 	if (!voff)
 		voff = crm_xcalloc(ncol + 1, sizeof *voff);
-	int fast = raw && !store && identity(perm, ncol);
+	int fast = raw && !store && identity(perm, ncol) &&
+	    !crm_derive_any(&dv);
+	cur_file = file;
 	unsigned long long base = bytes_done;
 	for (;;) {
 		rc = crm_reader_next(r, &rec);
@@ -959,31 +1177,38 @@ import_file(const char *path, int file)
 		if (progress_on && !(nread & 0x3fff))
 			progress_tick(base + crm_reader_bytes(r));
 		if (rc == CRM_READ_BAD) {
-			nrejected++;
 			reader_reject(r, &rec, perm, nin);
+			count_reject();
 			continue;
 		}
-		if (ncolumns && rec.nf != ncol) {
+		if (ncolumns && rec.nf != nin) {
 			char m[96];
-			nrejected++;
 			snprintf(m, sizeof m, "expected %zu fields, found %zu",
-			    ncol, rec.nf);
-			reject(r, &rec, rec.line, "", m, 0);
+			    nin, rec.nf);
+			reject(r, &rec, rec.line, "", m, 0, 0);
+			count_reject();
 			continue;
 		}
 		if (fast) {
 			crm_writer_row(&w, rec.f, rec.nf);
 			continue;
 		}
+		const struct crm_field *fv = rec.f;
+		if (crm_derive_any(&dv)) {
+			if (derive_record(r, &rec, perm) < 0) {
+				count_reject();
+				continue;
+			}
+			fv = ext;
+		}
 		if (raw) {
 			for (size_t i = 0; i < ncol; i++)
-				emit_field(i, rec.f[perm[i]].p,
-				    rec.f[perm[i]].n);
+				emit_field(i, fv[perm[i]].p, fv[perm[i]].n);
 			emit_end();
 			continue;
 		}
-		if (check_record(r, &rec, perm) < 0) {
-			nrejected++;
+		if (check_record(r, &rec, fv, perm) < 0) {
+			count_reject();
 			continue;
 		}
 		if (cid_col >= 0 && rekey_path)
@@ -1100,7 +1325,8 @@ enum {
 	O_APPEND_STORE = 256, O_CHECK, O_COLUMNS, O_COUNTRY, O_CSV, O_DEDUPE,
 	O_DMY, O_ENCODING, O_FORMAT, O_HELP, O_IDMAP, O_LOCAL, O_MAXFIELD,
 	O_MAXRECORD, O_MDY, O_MERGE, O_NOHEADER, O_RAW, O_REKEY, O_TSV,
-	O_VERSION, O_EXCEL
+	O_VERSION, O_EXCEL, O_SET, O_COMPUTE, O_RECODE, O_RECODE_FILE,
+	O_QUIET, O_MAXERR
 };
 
 int
@@ -1109,6 +1335,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "append", required_argument, NULL, O_APPEND_STORE },
 		{ "check", required_argument, NULL, O_CHECK },
+		{ "compute", required_argument, NULL, O_COMPUTE },
 		{ "columns", required_argument, NULL, O_COLUMNS },
 		{ "country", required_argument, NULL, O_COUNTRY },
 		{ "csv", no_argument, NULL, O_CSV },
@@ -1123,14 +1350,19 @@ main(int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "local-time", no_argument, NULL, O_LOCAL },
 		{ "map", required_argument, NULL, 'm' },
+		{ "max-errors", required_argument, NULL, O_MAXERR },
 		{ "max-field", required_argument, NULL, O_MAXFIELD },
 		{ "max-record", required_argument, NULL, O_MAXRECORD },
 		{ "mdy", no_argument, NULL, O_MDY },
 		{ "merge-on", required_argument, NULL, O_MERGE },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
+		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "raw", no_argument, NULL, O_RAW },
+		{ "recode", required_argument, NULL, O_RECODE },
+		{ "recode-file", required_argument, NULL, O_RECODE_FILE },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "rekey", required_argument, NULL, O_REKEY },
+		{ "set", required_argument, NULL, O_SET },
 		{ "tsv", no_argument, NULL, O_TSV },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -1138,10 +1370,47 @@ main(int argc, char **argv)
 	int ch, fmt, csv = 0, tsv = 0, no_header = 0, mdy = 0, dmy = 0;
 	const char *kind_name = NULL;
 
+	char e[1024];
+
 	setlocale(LC_ALL, "");
 	crm_norm_opts_init(&nopts);
-	while ((ch = getopt_long(argc, argv, "d:k:m:r:", longopts, NULL)) != -1) {
+	crm_derive_init(&dv);
+	crm_strmap_init(&tally);
+	while ((ch = getopt_long(argc, argv, "d:k:m:qr:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case O_SET:
+			if (crm_derive_add_set(&dv, optarg, e, sizeof e) < 0)
+				usage_error("%s", e);
+			break;
+		case O_COMPUTE:
+			if (crm_derive_add_compute(&dv, optarg, e, sizeof e) < 0)
+				usage_error("%s", e);
+			break;
+		case O_RECODE:
+			if (crm_derive_add_recode(&dv, optarg, e, sizeof e) < 0)
+				usage_error("%s", e);
+			break;
+		case O_RECODE_FILE:
+			if (crm_derive_add_recode_file(&dv, optarg, e,
+			    sizeof e) < 0) {
+				warnx("%s", e);
+				exit(CRM_EXIT_FATAL);
+			}
+			break;
+		case 'q':
+		case O_QUIET:
+			quiet = 1;
+			break;
+		case O_MAXERR: {
+			char *end;
+			errno = 0;
+			max_errors = strtoull(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '1' ||
+			    optarg[0] > '9')
+				usage_error("--max-errors: expected a count of "
+				    "1 or more, got '%s'", optarg);
+			break;
+		}
 		case O_APPEND_STORE:
 			append_path = optarg;
 			break;
@@ -1156,9 +1425,9 @@ main(int argc, char **argv)
 			break;
 		case O_COUNTRY: {
 			char tmp[32];
-			const char *e = crm_phone_normalize("13800138000", 11,
+			const char *pe = crm_phone_normalize("13800138000", 11,
 			    optarg, tmp, sizeof tmp);
-			if (e && !strcmp(e, "no country code"))
+			if (pe && !strcmp(pe, "no country code"))
 				usage_error("--country: not a country code "
 				    "'%s'", optarg);
 			nopts.country = optarg;
@@ -1304,6 +1573,7 @@ main(int argc, char **argv)
 		argc = 1;
 	}
 	file_names = argv;
+	nfiles = argc;
 	for (int i = 0; i < argc; i++)
 		import_file(argv[i], i);
 	if (nmerge_on)
@@ -1313,7 +1583,9 @@ main(int argc, char **argv)
 	if (ndups)
 		note("%llu duplicate record%s dropped", ndups,
 		    ndups == 1 ? "" : "s");
-	if (nrejected)
+	if (quiet)
+		tally_print();
+	else if (nrejected)
 		note("%llu of %llu records rejected", nrejected, nread);
 	return nrejected || file_failed ? CRM_EXIT_REJECT : CRM_EXIT_OK;
 }

@@ -71,6 +71,7 @@ static const struct crm_coldef transactions[] = {
 	{ "amount", CRM_C_MONEY, 1, NULL, 0, 0 },
 	{ "order_id", CRM_C_ID, 0, NULL, 0, 0 },
 	{ "quantity", CRM_C_INT, 0, NULL, -1000000, 1000000 },
+	{ "unit_price", CRM_C_DECIMAL, 0, NULL, 0, 0 },
 	{ "product", CRM_C_TEXT, 0, NULL, 0, 0 },
 	{ "channel", CRM_C_TEXT, 0, NULL, 0, 0 },
 };

@@ -23,7 +23,8 @@ enum crm_ctype {
 	CRM_C_VOCAB,    /* one of a vocabulary */
 	CRM_C_PHONE,    /* +<country><digits> after normalising */
 	CRM_C_EMAIL,    /* lower-cased address */
-	CRM_C_BOOL      /* 0 or 1 (yes/no, true/false, 是/否 accepted) */
+	CRM_C_BOOL,     /* 0 or 1 (yes/no, true/false, 是/否 accepted) */
+	CRM_C_DECIMAL   /* decimal number, at most 6 places */
 };
 
 struct crm_coldef {

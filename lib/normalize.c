@@ -3,6 +3,7 @@
  * thin layer over the exact parsers of lib/value.h.
  */
 #include "normalize.h"
+#include "expr.h"
 #include "kinds.h"
 #include "util.h"
 #include "value.h"
@@ -127,6 +128,42 @@ norm_id(const char *s, size_t n, struct crm_buf *out)
 	return NULL;
 }
 
+/* [+-]digits[.digits], at most 6 places: written without '+', without
+ * leading zeros and without trailing zeros after the point ("-0.5"). */
+static const char *
+norm_decimal(const char *s, size_t n, struct crm_buf *out)
+{
+	size_t i = 0, dot = n, end;
+	int neg = 0, nz = 0;
+
+	if (!crm_expr_is_number(s, n, -1))
+		return "not a decimal number";
+	if (s[0] == '+' || s[0] == '-')
+		neg = s[i++] == '-';
+	for (size_t k = i; k < n; k++)
+		if (s[k] == '.')
+			dot = k;
+	if (dot < n && n - dot - 1 > 6)
+		return "more than 6 decimal places";
+	end = n;
+	if (dot < n) {
+		while (end > dot + 1 && s[end - 1] == '0')
+			end--;
+		if (end == dot + 1)
+			end = dot;
+	}
+	while (i + 1 < dot && s[i] == '0')
+		i++;
+	for (size_t k = i; k < end; k++)
+		nz |= s[k] >= '1' && s[k] <= '9';
+	if (neg && nz)
+		crm_buf_addc(out, '-');
+	if (i == dot)
+		crm_buf_addc(out, '0');
+	crm_buf_add(out, s + i, end - i);
+	return NULL;
+}
+
 const char *
 crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
     const struct crm_norm_opts *o, struct crm_buf *out)
@@ -195,6 +232,8 @@ crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
 		return NULL;
 	case CRM_C_BOOL:
 		return norm_bool(s, n, out);
+	case CRM_C_DECIMAL:
+		return norm_decimal(s, n, out);
 	}
 	return "unknown column type";
 }

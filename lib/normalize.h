@@ -45,7 +45,9 @@ void crm_norm_opts_init(struct crm_norm_opts *o);
  *            documented spelling ("unknown channel (accepted: visit, ...)");
  *   phone    +<country><digits> (crm_phone_normalize);
  *   email    lowercased (crm_email_normalize);
- *   bool     1 for 1, yes, y, true, t, 是; 0 for 0, no, n, false, f, 否.
+ *   bool     1 for 1, yes, y, true, t, 是; 0 for 0, no, n, false, f, 否;
+ *   decimal  [+-]digits[.digits] with at most 6 places, written without
+ *            '+', leading zeros or trailing zeros ("not a decimal number").
  *
  * The reason is a constant string, except for the vocabulary and range
  * messages, which live in a buffer of this module that the next call to
