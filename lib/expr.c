@@ -48,10 +48,34 @@ mag(i128 v)
 	return v < 0 ? (u128)0 - (u128)v : (u128)v;
 }
 
+static uint64_t
+gcd64(uint64_t a, uint64_t b)
+{
+	/* binary: no division, which matters on the import's hot path */
+	if (!a || !b)
+		return a | b;
+	int k = __builtin_ctzll(a | b);
+	a >>= __builtin_ctzll(a);
+	do {
+		b >>= __builtin_ctzll(b);
+		if (a > b) {
+			uint64_t t = a;
+			a = b;
+			b = t;
+		}
+		b -= a;
+	} while (b);
+	return a << k;
+}
+
 static u128
 gcd(u128 a, u128 b)
 {
+	if (!(a >> 64) && !(b >> 64))
+		return gcd64((uint64_t)a, (uint64_t)b);
 	while (b) {
+		if (!(a >> 64) && !(b >> 64))
+			return gcd64((uint64_t)a, (uint64_t)b);
 		u128 t = a % b;
 		a = b;
 		b = t;
@@ -63,7 +87,7 @@ gcd(u128 a, u128 b)
 static int
 mul_lim(u128 a, u128 b, u128 *r)
 {
-	if (a && b > (LIM - 1) / a)
+	if (((a | b) >> 62) && a && b > (LIM - 1) / a)
 		return -1;
 	*r = a * b;
 	return 0;
@@ -87,9 +111,43 @@ reduce(int neg, u128 num, u128 den)
 	return r;
 }
 
+/* Fractions are not kept in lowest terms while they are small: exact all
+ * the same, and most imports multiply two decimals of a few digits.  An
+ * operation that would reach LIM reduces first, and only fails when the
+ * reduced result does not fit. */
+static int q_add_reduced(struct q a, struct q b, struct q *r);
+static int q_mul_reduced(struct q a, struct q b, struct q *r);
+
 static int
 q_add(struct q a, struct q b, struct q *r)
 {
+	if (a.den == b.den && mag(a.num) < LIM / 2 && mag(b.num) < LIM / 2) {
+		r->num = a.num + b.num;
+		r->den = a.den;
+		return 0;
+	}
+	return q_add_reduced(a, b, r);
+}
+
+static int
+q_mul(struct q a, struct q b, struct q *r)
+{
+	u128 num, den;
+
+	if (mul_lim(mag(a.num), mag(b.num), &num) == 0 &&
+	    mul_lim((u128)a.den, (u128)b.den, &den) == 0) {
+		r->num = (a.num < 0) != (b.num < 0) ? -(i128)num : (i128)num;
+		r->den = (i128)den;
+		return 0;
+	}
+	return q_mul_reduced(a, b, r);
+}
+
+static int
+q_add_reduced(struct q a, struct q b, struct q *r)
+{
+	a = reduce(a.num < 0, mag(a.num), (u128)a.den);
+	b = reduce(b.num < 0, mag(b.num), (u128)b.den);
 	u128 ad = (u128)a.den, bd = (u128)b.den;
 	u128 g = gcd(ad, bd);
 	u128 x, y, den;
@@ -118,8 +176,10 @@ q_add(struct q a, struct q b, struct q *r)
 }
 
 static int
-q_mul(struct q a, struct q b, struct q *r)
+q_mul_reduced(struct q a, struct q b, struct q *r)
 {
+	a = reduce(a.num < 0, mag(a.num), (u128)a.den);
+	b = reduce(b.num < 0, mag(b.num), (u128)b.den);
 	u128 an = mag(a.num), bn = mag(b.num);
 	u128 ad = (u128)a.den, bd = (u128)b.den;
 	u128 g1 = gcd(an, bd), g2 = gcd(bn, ad);
@@ -161,6 +221,28 @@ parse_num(const char *s, size_t n, int maxdec, struct q *out)
 		i++;
 	if (i < n && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
+	if (n - i <= 18) {
+		/* at most 18 digits: in 64 bits */
+		uint64_t v = 0, p = 1;
+		for (; i < n; i++) {
+			unsigned c = (unsigned)((unsigned char)s[i] - '0');
+			if (c <= 9) {
+				v = v * 10 + c;
+				digits++;
+				if (dec >= 0)
+					p *= 10, dec++;
+			} else if (s[i] == '.' && dec < 0) {
+				dec = 0;
+			} else {
+				return -1;
+			}
+		}
+		if (!digits || (maxdec >= 0 && dec > maxdec))
+			return -1;
+		out->num = neg ? -(i128)v : (i128)v;
+		out->den = (i128)p;
+		return 0;
+	}
 	for (; i < n; i++) {
 		if (s[i] == '.') {
 			if (dec >= 0)
@@ -182,7 +264,8 @@ parse_num(const char *s, size_t n, int maxdec, struct q *out)
 		return -1;
 	if (num >= LIM || den >= LIM)
 		return -1;
-	*out = reduce(neg, num, den);
+	out->num = neg ? -(i128)num : (i128)num;
+	out->den = (i128)den;
 	return 0;
 }
 
@@ -464,16 +547,34 @@ put_fixed(struct crm_buf *out, int neg, u128 m, u128 d, int scale, int trim)
 {
 	char ip[48], fr[24];
 	size_t ni = 0;
-	u128 q = m / d, r = m % d;
+	u128 r;
 
-	do {
-		ip[ni++] = (char)('0' + (int)(q % 10));
-		q /= 10;
-	} while (q);
-	for (int k = 0; k < scale; k++) {
-		r *= 10;
-		fr[k] = (char)('0' + (int)(r / d));
-		r %= d;
+	if (!(m >> 64) && !(d >> 59)) {
+		/* the usual case in 64 bits: r * 10 stays below 2^63 */
+		uint64_t q = (uint64_t)m / (uint64_t)d;
+		uint64_t d64 = (uint64_t)d, r64 = (uint64_t)m % d64;
+		do {
+			ip[ni++] = (char)('0' + (int)(q % 10));
+			q /= 10;
+		} while (q);
+		for (int k = 0; k < scale; k++) {
+			r64 *= 10;
+			fr[k] = (char)('0' + (int)(r64 / d64));
+			r64 %= d64;
+		}
+		r = r64;
+	} else {
+		u128 q = m / d;
+		r = m % d;
+		do {
+			ip[ni++] = (char)('0' + (int)(q % 10));
+			q /= 10;
+		} while (q);
+		for (int k = 0; k < scale; k++) {
+			r *= 10;
+			fr[k] = (char)('0' + (int)(r / d));
+			r %= d;
+		}
 	}
 	if (r && 2 * r >= d) {
 		/* round up: carry through the fraction, then the integer */
@@ -501,14 +602,18 @@ put_fixed(struct crm_buf *out, int neg, u128 m, u128 d, int scale, int trim)
 		zero &= ip[j] == '0';
 	for (int k = 0; k < n; k++)
 		zero &= fr[k] == '0';
+	char t[80];
+	size_t k = 0;
 	if (neg && !zero)
-		crm_buf_addc(out, '-');
+		t[k++] = '-';
 	while (ni)
-		crm_buf_addc(out, ip[--ni]);
+		t[k++] = ip[--ni];
 	if (n) {
-		crm_buf_addc(out, '.');
-		crm_buf_add(out, fr, (size_t)n);
+		t[k++] = '.';
+		memcpy(t + k, fr, (size_t)n);
+		k += (size_t)n;
 	}
+	crm_buf_add(out, t, k);
 }
 
 enum crm_expr_status
