@@ -32,6 +32,7 @@
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
+#include "outfile.h"
 #include "re.h"
 #include "rec.h"
 #include "store.h"
@@ -82,6 +83,7 @@ static struct crm_writer w;
 static struct crm_store *store;
 static struct crm_buf sbuf;                     /* store batch */
 static struct crm_out rej_out;
+static struct crm_outfile rej_file;
 static struct crm_writer rej;
 static int have_rej;
 
@@ -330,12 +332,11 @@ open_rejects(void)
 {
 	static const char *const hdr[] = { "file", "line", "field", "reason",
 		"record" };
-	int fd = open(rejects_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600);
+	char e[512];
 
-	if (fd < 0)
-		err(CRM_EXIT_FATAL, "%s", rejects_path);
-	crm_out_init(&rej_out, fd, rejects_path);
+	if (crm_outfile_open(&rej_file, rejects_path, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_out_init(&rej_out, rej_file.fd, rejects_path);
 	crm_writer_init(&rej, &rej_out, CRM_FMT_TSV);
 	crm_writer_header_names(&rej, hdr, 5);
 	have_rej = 1;
@@ -1023,10 +1024,10 @@ merge_and_write(void)
 		emit_end();
 	}
 	if (idmap_path) {
-		int fd = open(idmap_path, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0600);
-		if (fd < 0) {
-			note("%s: %s", idmap_path, strerror(errno));
+		struct crm_outfile of;
+		char e[512];
+		if (crm_outfile_open(&of, idmap_path, e, sizeof e) < 0) {
+			note("%s", e);
 			finish_fatal();
 		}
 		struct crm_out o;
@@ -1034,7 +1035,7 @@ merge_and_write(void)
 		struct crm_strmap done;
 		static const char *const hdr[] = { "old_id", "new_id" };
 		crm_strmap_init(&done);
-		crm_out_init(&o, fd, idmap_path);
+		crm_out_init(&o, of.fd, idmap_path);
 		crm_writer_init(&mw, &o, CRM_FMT_TSV);
 		crm_writer_header_names(&mw, hdr, 2);
 		for (size_t r = 0; r < nmrec; r++) {
@@ -1050,7 +1051,12 @@ merge_and_write(void)
 			crm_writer_field(&mw, rv, rn);
 			crm_writer_end(&mw);
 		}
-		crm_out_close(&o);
+		crm_out_flush(&o);
+		free(o.buf);
+		if (crm_outfile_commit(&of, e, sizeof e) < 0) {
+			note("%s", e);
+			finish_fatal();
+		}
 		crm_strmap_release(&done);
 	}
 	if (ngroups < nmrec)
@@ -1066,6 +1072,22 @@ merge_and_write(void)
 
 /* ---- the main loops ---- */
 
+/* The rejects file, whole, in place. */
+static void
+rejects_commit(void)
+{
+	char e[512];
+
+	if (!have_rej)
+		return;
+	have_rej = 0;
+	crm_out_flush(&rej_out);
+	free(rej_out.buf);
+	rej_out.buf = NULL;
+	if (crm_outfile_commit(&rej_file, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+}
+
 static void
 finish_output(void)
 {
@@ -1077,8 +1099,7 @@ finish_output(void)
 	} else {
 		crm_out_close(&crm_stdout);
 	}
-	if (have_rej)
-		crm_out_close(&rej_out);
+	rejects_commit();
 }
 
 /* A fatal error was reported: keep what was written, stop. */
@@ -1091,8 +1112,7 @@ finish_fatal(void)
 		crm_out_flush(&crm_stdout);
 	if (store)
 		store_flush();
-	if (have_rej)
-		crm_out_flush(&rej_out);
+	rejects_commit();
 	exit(CRM_EXIT_FATAL);
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "html.h"
+#include "outfile.h"
 #include "report.h"
 #include "value.h"
 
@@ -474,18 +475,7 @@ static int
 write_svg(const char *path, const struct crm_buf *svg, char *err,
     size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fwrite(svg->p, 1, svg->n, f) != svg->n || fclose(f) == EOF) {
-		snprintf(err, errlen, "%s: write error: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	return crm_outfile_write(path, svg->p, svg->n, err, errlen);
 }
 
 int
