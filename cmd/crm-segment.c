@@ -450,7 +450,7 @@ contact_get(const struct crm_cust *c)
 static struct crm_reader *
 open_side(const char *opt, const char *path)
 {
-	struct crm_read_opts ro = { .format = CRM_IN_AUTO };
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
 	char err[512];
 	struct crm_reader *r = crm_reader_open(path, &ro, err, sizeof err);
 
@@ -527,6 +527,7 @@ read_interactions(const char *path, const struct crm_custagg *a,
 			k->sat_sum += (uint64_t)sat;
 		}
 	}
+	crm_reader_torn_warn(r);
 	crm_reader_close(r);
 }
 
@@ -556,6 +557,7 @@ read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
 			bad(r, rec.line, col, col >= 0 &&
 			    (size_t)col < rec.nf ? &rec.f[col] : NULL, why);
 	}
+	crm_reader_torn_warn(r);
 	crm_reader_close(r);
 	for (i = 0; i < crm_complaint_fold_count(f); i++) {
 		const struct crm_complaint *k = crm_complaint_fold_at(f, i);
@@ -1416,6 +1418,7 @@ read_inputs(int argc, char *argv[], const struct crm_read_opts *ro,
 				    "longer exact: giving up");
 		} else
 			read_tx(r, agg, asof);
+		crm_reader_torn_warn(r);
 		crm_reader_close(r);
 	}
 	return agg;
@@ -1458,7 +1461,7 @@ main(int argc, char *argv[])
 		.abc = { 8000, 9500 }, .unit = 7, .horizon = 52,
 		.fmt = CRM_FMT_TSV
 	};
-	struct crm_read_opts ro = { .format = CRM_IN_AUTO };
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
 	const char *asof = NULL, *asof_from = "--as-of", *mapfile = NULL, *e;
 	int partial = 0, merge = 0, ch, i;
 	struct crm_custagg *agg;

@@ -10,9 +10,11 @@
  * completed records queue in one byte buffer until they are handed out.
  */
 #include "rec.h"
+#include "store.h"
 #include "util.h"
 
 #include <csv.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __SSE2__
@@ -51,6 +54,8 @@ struct qrec {
 
 struct crm_reader {
 	int fd, own_fd;
+	long long left;         /* opts.store: bytes still to read, or -1 */
+	long long torn;         /* opts.store: bytes left out after them */
 	char *name;
 	struct crm_read_opts o;
 	int csv;
@@ -200,6 +205,7 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 
 	r->fd = fd;
 	r->own_fd = own;
+	r->left = -1;
 	r->name = crm_xstrdup(name);
 	if (opts)
 		r->o = *opts;
@@ -259,11 +265,55 @@ reader_new(int fd, int own, const char *name, const struct crm_read_opts *opts,
 	return r;
 }
 
+/* opts.store: where the file ends in whole lines, as of now.  Writers
+ * append whole records under an exclusive lock, so under the shared one
+ * the file ends at a record, unless a crash tore its last line. */
+static int
+store_snapshot(struct crm_reader *r, char *err, size_t errlen)
+{
+	struct stat st;
+	char e[256];
+	off_t whole;
+
+	while (flock(r->fd, LOCK_SH) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "%s: cannot lock: %s", r->name,
+			    strerror(errno));
+			return -1;
+		}
+	if (fstat(r->fd, &st) < 0 ||
+	    (whole = crm_store_whole_size(r->fd, e, sizeof e)) < 0) {
+		snprintf(err, errlen, "%s: %s", r->name, strerror(errno));
+		flock(r->fd, LOCK_UN);
+		return -1;
+	}
+	flock(r->fd, LOCK_UN);
+	r->left = (long long)whole;
+	r->torn = (long long)(st.st_size - whole);
+	return 0;
+}
+
+long long
+crm_reader_torn(const struct crm_reader *r)
+{
+	return r->torn;
+}
+
+int
+crm_reader_torn_warn(const struct crm_reader *r)
+{
+	if (!r->torn)
+		return 0;
+	warnx("%s: torn last line ignored (%lld bytes after the last "
+	    "newline)", r->name, r->torn);
+	return 1;
+}
+
 struct crm_reader *
 crm_reader_open(const char *path, const struct crm_read_opts *opts, char *err,
     size_t errlen)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd;
 
 	if (!path || !strcmp(path, "-"))
@@ -278,7 +328,13 @@ crm_reader_open(const char *path, const struct crm_read_opts *opts, char *err,
 		close(fd);
 		return NULL;
 	}
-	return reader_new(fd, 1, path, opts, err, errlen);
+	struct crm_reader *r = reader_new(fd, 1, path, opts, err, errlen);
+	if (r && r->o.store && !r->csv && S_ISREG(st.st_mode) &&
+	    store_snapshot(r, err, errlen) < 0) {
+		crm_reader_close(r);
+		return NULL;
+	}
+	return r;
 }
 
 struct crm_reader *
@@ -339,8 +395,14 @@ crm_reader_bytes(const struct crm_reader *r)
 static ssize_t
 read_some(struct crm_reader *r, char *p, size_t n)
 {
+	if (r->left >= 0 && (long long)n > r->left)
+		n = (size_t)r->left;
+	if (!n)
+		return 0;
 	for (;;) {
 		ssize_t k = read(r->fd, p, n);
+		if (k > 0 && r->left >= 0)
+			r->left -= k;
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k > 0)

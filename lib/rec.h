@@ -52,6 +52,11 @@ struct crm_read_opts {
 	                           many block boundaries) */
 	int general;            /* for tests and fuzzing: never the fast
 	                           paths, to compare what they read with */
+	int store;              /* a store file: a named regular TSV file is
+	                           read up to its last newline as of opening,
+	                           found under a shared lock (an append in
+	                           progress, or a torn tail left by a crash,
+	                           is not data; see crm_reader_torn) */
 };
 
 enum {
@@ -90,6 +95,12 @@ int crm_reader_col(struct crm_reader *r, const char *name);
 const char *crm_reader_colname(struct crm_reader *r, size_t i);
 
 const char *crm_reader_error(const struct crm_reader *r);
+/* With opts.store: the bytes after the last newline that were left out
+ * (a torn tail), 0 when the file ends with a whole line. */
+long long crm_reader_torn(const struct crm_reader *r);
+/* Say so on standard error when there was one ("NAME: torn last line
+ * ignored (N bytes after the last newline)"); returns 1 then, else 0. */
+int crm_reader_torn_warn(const struct crm_reader *r);
 const char *crm_reader_name(const struct crm_reader *r);
 int crm_reader_is_csv(const struct crm_reader *r);
 /* Bytes of input consumed so far (before any encoding conversion). */

@@ -498,6 +498,7 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 		char e[512];
 
 		rop.format = o->csv ? CRM_IN_CSV : CRM_IN_AUTO;
+		rop.store = 1;
 		r = crm_reader_open(files[i], &rop, e, sizeof e);
 		if (!r) {
 			crm_report_diag(o, "%s", e);
@@ -507,6 +508,7 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 			read_partial(ops, st, o, r);
 		else
 			read_input(ops, st, o, r);
+		crm_reader_torn_warn(r);
 		crm_reader_close(r);
 	}
 	if (o->partial) {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# Every reader of a store file skips a torn tail (the half line a crash
+# leaves) with one warning, and never counts a record an append has half
+# written: it reads up to the last whole line as of opening, found under
+# the shared lock that appends exclude.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	cd "$T" || return 1
+	export CRM_AS_OF=2026-11-30T12:00:00+08:00
+	printf 'customer_id\tdate\tamount\nC1\t2026-11-01\t10.00\nC2\t2026-11-02\t20.00\n' >tx.tsv
+	crm-log add -f il.tsv -c C1 --channel phone --type inquiry --note one \
+	    --ts 2026-11-01T10:00:00+08:00 >/dev/null
+	crm-complaint open -f c.tsv -c C1 --text 'the car broke down twice' \
+	    --ts 2026-11-02T10:00:00+08:00 >/dev/null
+	cp tx.tsv tx.whole
+	cp il.tsv il.whole
+	cp c.tsv c.whole
+	printf 'C3\t2026-11-0' >>tx.tsv
+	printf 'I20261103T000000000000ABCD\t2026-11-03T10:00:00+08:00\tC3\tph' >>il.tsv
+	printf 'K20261103T000000000000ABCD\t2026-11-03T10:00:00+08:00\topen\tC3' >>c.tsv
+}
+
+# same_as_whole CMD...: CMD over the torn files prints what it prints over
+# the whole ones, exits the same, and warns once per torn file
+same_as_whole() {
+	local n=$1
+	shift
+	run --separate-stderr "$@"
+	local torn_out=$output torn_err=$stderr torn_rc=$status
+	mv tx.tsv tx.torn && cp tx.whole tx.tsv
+	mv il.tsv il.torn && cp il.whole il.tsv
+	mv c.tsv c.torn && cp c.whole c.tsv
+	run --separate-stderr "$@"
+	[ "$torn_out" = "$output" ] || { echo "output differs"; diff <(echo "$torn_out") <(echo "$output"); return 1; }
+	[ "$torn_rc" = "$status" ]
+	[ -z "$stderr" ]
+	[ "$(grep -c 'torn last line ignored' <<<"$torn_err")" -eq "$n" ] || { echo "$torn_err"; return 1; }
+	[ "$(grep -vc 'torn last line ignored' <<<"$torn_err")" -eq 0 ] || { echo "$torn_err"; return 1; }
+}
+
+@test "torn: crm-report value skips a torn transactions tail, naming the bytes" {
+	run --separate-stderr crm-report value tx.tsv
+	[ "$stderr" = "crm-report: tx.tsv: torn last line ignored (12 bytes after the last newline)" ]
+	same_as_whole 1 crm-report value tx.tsv
+}
+
+@test "torn: crm-report channels skips a torn interaction-log tail" {
+	same_as_whole 1 crm-report channels il.tsv
+}
+
+@test "torn: crm-report complaints skips a torn complaint-log tail" {
+	same_as_whole 1 crm-report complaints c.tsv
+}
+
+@test "torn: crm-segment skips torn tails of transactions, --interactions and --complaints" {
+	same_as_whole 3 crm-segment --as-of 2026-11-30 --interactions il.tsv \
+	    --complaints c.tsv tx.tsv
+}
+
+@test "torn: a report racing a paused append never counts the half-written record" {
+	cp il.whole il.tsv
+	before=$(crm-report channels --table channel il.tsv)
+	size=$(stat -c %s il.tsv)
+	CRM_TEST_PAUSE_WRITE=3 crm-log add -f il.tsv -c C9 --channel sms \
+	    --type care --note 'half of me' --ts 2026-11-04T10:00:00+08:00 >/dev/null &
+	pid=$!
+	while [ "$(stat -c %s il.tsv)" -eq "$size" ]; do sleep 0.05; done
+	# half of the record is on disk now, under the writer's lock
+	run --separate-stderr crm-report channels --table channel il.tsv
+	assert_success
+	[ -z "$stderr" ]
+	during=$output
+	wait "$pid"
+	after=$(crm-report channels --table channel il.tsv)
+	[ "$before" != "$after" ]
+	[ "$during" = "$before" ] || [ "$during" = "$after" ] || {
+		echo "during: $during"; return 1; }
+	grep -q '^sms' <<<"$after"
+}
