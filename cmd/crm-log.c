@@ -336,9 +336,16 @@ store_open(const char *path)
 	return s;
 }
 
+/* add -: records committed so far, and the input line of the first record
+ * of the chunk being written, for the message when a write fails. */
+static int batch_mode;
+static unsigned long long batch_written;
+static long batch_first;
+
 /*
  * Write b's whole records to the locked store s and commit them; on a
- * failure the store is rolled back and unlocked, and the program exits.
+ * failure the store is rolled back and unlocked, and the program exits,
+ * saying for add - how far the input got in.
  */
 static void
 write_locked(struct crm_store *s, const struct crm_buf *b)
@@ -358,6 +365,12 @@ write_locked(struct crm_store *s, const struct crm_buf *b)
 	return;
 fail:
 	crm_store_unlock(s);
+	if (batch_mode)
+		errx(CRM_EXIT_FATAL, "%s; %llu record%s written, none from "
+		    "input line %ld on (resume with: { head -n 1 INPUT; "
+		    "tail -n +%ld INPUT; } | crm-log add -)", e,
+		    batch_written, batch_written == 1 ? "" : "s", batch_first,
+		    batch_first);
 	errx(CRM_EXIT_FATAL, "%s", e);
 }
 
@@ -478,13 +491,17 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
     struct pend *pd, size_t npd, struct idcheck *ic, int *status)
 {
 	char e[1024];
-	size_t i, kept = 0;
+	size_t i, kept = 0, nkept = 0;
 	int given = 0;
 
 	for (i = 0; i < npd; i++)
 		given |= pd[i].given;
+	if (!npd)
+		return;
+	batch_first = pd[0].line;
 	if (!given) {
 		store_put(s, chunk);
+		batch_written += npd;
 		return;
 	}
 	if (crm_store_lock(s, e, sizeof e) < 0)
@@ -523,10 +540,12 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 		if (p != chunk->p + kept)
 			memmove(chunk->p + kept, p, pd[i].len);
 		kept += pd[i].len;
+		nkept++;
 	}
 	chunk->n = kept;
 	if (kept)
 		write_locked(s, chunk);
+	batch_written += nkept;
 	ic->scanned = crm_store_size(s);
 	crm_store_unlock(s);
 	crm_buf_reset(chunk);
@@ -547,6 +566,7 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 	struct pend *pd = NULL;
 	size_t npd = 0, apd = 0;
 
+	batch_mode = 1;
 	memset(&ro, 0, sizeof ro);
 	ro.format = csv ? CRM_IN_CSV : CRM_IN_TSV;
 	r = crm_reader_fdopen(0, "-", &ro, e, sizeof e);
@@ -772,10 +792,17 @@ cmd_add(int argc, char **argv)
 	for (int k = 0; k < NF; k++)
 		crm_buf_release(&norm[k]);
 	crm_store_close(s);
-	free(path);
 	crm_out_puts(&crm_stdout, id);
 	crm_out_putc(&crm_stdout, '\n');
-	crm_out_close(&crm_stdout);
+	int oe = crm_out_close_errno(&crm_stdout);
+	if (oe) {
+		/* the record is in the log: a retry would add it twice */
+		warnx("%s: written to %s, but standard output failed: %s", id,
+		    path, strerror(oe));
+		free(path);
+		return CRM_EXIT_WRITTEN;
+	}
+	free(path);
 	return CRM_EXIT_OK;
 }
 

@@ -12,7 +12,9 @@
 enum {
 	CRM_EXIT_OK = 0,        /* all input accepted */
 	CRM_EXIT_REJECT = 1,    /* some records rejected or a file unreadable */
-	CRM_EXIT_FATAL = 2      /* usage error or nothing trustworthy produced */
+	CRM_EXIT_FATAL = 2,     /* usage error or nothing trustworthy produced */
+	CRM_EXIT_WRITTEN = 3    /* the record was stored, but standard output
+	                           (its id) could not be written */
 };
 
 /* Print "PROG (crmkit) VERSION" on standard output and exit 0. */

@@ -125,6 +125,34 @@ crm_out_printf(struct crm_out *o, const char *fmt, ...)
 	crm_buf_release(&b);
 }
 
+int
+crm_out_close_errno(struct crm_out *o)
+{
+	const char *p = o->buf;
+	size_t n = o->n;
+	int e = 0;
+
+	while (n && o->fd >= 0) {
+		ssize_t w = write(o->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			e = errno;
+			break;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	o->n = 0;
+	free(o->buf);
+	o->buf = NULL;
+	o->cap = 0;
+	if (o->fd >= 0 && close(o->fd) < 0 && errno != EBADF &&
+	    errno != EINTR && !e)
+		e = errno;
+	return e;
+}
+
 void
 crm_out_close(struct crm_out *o)
 {

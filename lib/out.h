@@ -38,6 +38,10 @@ void crm_out_flush(struct crm_out *o);
 /* Flush, then check the descriptor can be closed cleanly (fd 1 is closed
  * too, so that a deferred NFS or /dev/full error is seen). */
 void crm_out_close(struct crm_out *o);
+/* The same, but a failure is returned (an errno value; 0 when all went
+ * well) instead of ending the program: for a tool that has already written
+ * to a store and must say so whatever happens to its output. */
+int crm_out_close_errno(struct crm_out *o);
 /* The standard-output stream every tool writes to. */
 extern struct crm_out crm_stdout;
 

@@ -723,3 +723,34 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	assert_output "crm-log: CRM_AS_OF: not a timestamp 'soon'"
 	[ ! -e log.tsv ]
 }
+
+@test "crm-log: add to a full standard output still stores the record, says so with its id, exit 3" {
+	run --separate-stderr sh -c 'crm-log add -f log.tsv -c C1 --channel phone --type inquiry --note kept --ts 2026-11-20T10:00:00+08:00 >/dev/full'
+	assert_failure 3
+	id=$(awk -F '\t' 'NR == 2 { print $1 }' log.tsv)
+	[ -n "$id" ]
+	[ "$stderr" = "crm-log: $id: written to log.tsv, but standard output failed: No space left on device" ]
+	[ "$(grep -c kept log.tsv)" -eq 1 ]
+}
+
+@test "crm-log: add - failing mid-batch says how many records are in and where to resume, and the resume completes it" {
+	SHIM="$BATS_TEST_DIRNAME/../${CRM_BUILD:-build/rel}/fault.so"
+	[ -f "$SHIM" ] || skip "no fault shim"
+	case "${CRM_BUILD:-build/rel}" in *san*) skip "the shim is not for the sanitizer build" ;; esac
+	crm-gen --seed 5 interactions 20000 | cut -f2- >batch.tsv
+	crm-log add -f log.tsv -c C0 --channel sms --type care --ts 2026-11-01T10:00:00+08:00 >/dev/null
+	cp log.tsv whole.tsv
+	crm-log add -f whole.tsv - <batch.tsv
+	# the second 1 MiB chunk's write fails with a full disk
+	run --separate-stderr env CRM_FAULT=write:2:ENOSPC CRM_FAULT_LOG="$T/fault.log" \
+	    LD_PRELOAD="$SHIM" crm-log add -f log.tsv - <batch.tsv
+	assert_failure 2
+	[[ "$stderr" =~ ^crm-log:\ log.tsv:\ .*No\ space\ left\ on\ device\;\ ([0-9]+)\ records\ written,\ none\ from\ input\ line\ ([0-9]+)\ on\ \(resume\ with:\ \{\ head\ -n\ 1\ INPUT\;\ tail\ -n\ \+([0-9]+)\ INPUT\;\ \}\ \|\ crm-log\ add\ -\)$ ]]
+	written=${BASH_REMATCH[1]} line=${BASH_REMATCH[2]}
+	[ "$written" -gt 0 ] && [ "$written" -lt 20000 ]
+	[ "$line" -eq $((written + 2)) ]
+	[ "$(wc -l <log.tsv)" -eq $((written + 2)) ]
+	{ head -n 1 batch.tsv; tail -n +"$line" batch.tsv; } | crm-log add -f log.tsv -
+	# the same records as one uninterrupted run (ids are made anew)
+	cmp <(cut -f 2- log.tsv) <(cut -f 2- whole.tsv)
+}
