@@ -383,7 +383,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	[ "$status1" -eq 2 ]
 	[ "$out1" = "crm-log: mnt/log.tsv: write error: No space left on device" ]
 	[ "$status2" -eq 2 ]
-	[ "$out2" = "crm-log: mnt/log.tsv: write error: No space left on device" ]
+	[ "$out2" = "crm-log: mnt/log.tsv: write error: No space left on device; 0 records written, none from input line 2 on (resume with: { head -n 1 INPUT; tail -n +2 INPUT; } | crm-log add -)" ]
 }
 
 @test "crm-log: 8 single writers and 8 batch writers at once give 44,000 whole records" {
