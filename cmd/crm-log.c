@@ -591,11 +591,8 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 			if (extra.n)
 				crm_buf_adds(&extra, ", ");
 			crm_buf_adds(&extra, h->f[j].p);
-		} else if (map[k] >= 0) {
-			errx(CRM_EXIT_FATAL, "-:1: %s: column appears twice",
-			    colname[k]);
 		} else {
-			map[k] = (int)j;
+			map[k] = (int)j;        /* the reader refuses twins */
 		}
 	}
 	if (extra.n && !ignore_extra)

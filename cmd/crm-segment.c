@@ -193,7 +193,8 @@ opencol(struct crm_reader *r, const char *name)
 			warnx("%s: missing column '%s'", crm_reader_name(r),
 			    name);
 		else if (*crm_reader_error(r))
-			warnx("%s", crm_reader_error(r));
+			/* a header that cannot be read: nothing to trust */
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
 		else
 			return -2;      /* empty input: nothing to read */
 		status = CRM_EXIT_REJECT;

@@ -11,6 +11,7 @@
  */
 #include "rec.h"
 #include "store.h"
+#include "strmap.h"
 #include "util.h"
 
 #include <csv.h>
@@ -1266,6 +1267,24 @@ read_header(struct crm_reader *r)
 		r->hdr.f[i].n = n;
 		p += n + 1;
 	}
+	/* a name twice makes "the column" ambiguous: refused (empty names,
+	 * as trailing delimiters leave them, may repeat) */
+	struct crm_strmap seen;
+	crm_strmap_init(&seen);
+	for (size_t i = 0; i < r->hdr.nf; i++) {
+		int isnew;
+		if (!r->hdr.f[i].n)
+			continue;
+		crm_strmap_add(&seen, r->hdr.f[i].p, r->hdr.f[i].n, &isnew);
+		if (!isnew) {
+			crm_reader_seterr(r, r->hdr.line, -1, NULL, 0,
+			    "column '%s' appears twice", r->hdr.f[i].p);
+			crm_strmap_release(&seen);
+			r->hdr_state = -2;
+			return CRM_READ_FATAL;
+		}
+	}
+	crm_strmap_release(&seen);
 	r->hdr_state = 1;
 	return CRM_READ_OK;
 }

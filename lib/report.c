@@ -356,28 +356,30 @@ read_partial(const struct crm_report_ops *ops, void *st,
 	}
 }
 
-/* Read records of r into the report. */
-static void
+/* Read records of r into the report; -1 (message in err) when its header
+ * cannot be read, which is fatal. */
+static int
 read_input(const struct crm_report_ops *ops, void *st,
-    struct crm_report_opts *o, struct crm_reader *r)
+    struct crm_report_opts *o, struct crm_reader *r, char *err,
+    size_t errlen)
 {
 	struct crm_rec rec;
 	char e[512];
 	int rc;
 
 	if (!crm_reader_header(r) && crm_reader_error(r)[0]) {
-		crm_report_diag(o, "%s", crm_reader_error(r));
-		return;
+		snprintf(err, errlen, "%s", crm_reader_error(r));
+		return -1;
 	}
 	for (size_t i = 0; ops->columns && ops->columns[i]; i++)
 		if (crm_reader_col(r, ops->columns[i]) < 0) {
 			crm_report_diag(o, "%s: no '%s' column",
 			    crm_reader_name(r), ops->columns[i]);
-			return;
+			return 0;
 		}
 	if (ops->begin && ops->begin(st, r, e, sizeof e) < 0) {
 		crm_report_diag(o, "%s", e);
-		return;
+		return 0;
 	}
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *why;
@@ -385,7 +387,7 @@ read_input(const struct crm_report_ops *ops, void *st,
 
 		if (rc == CRM_READ_FATAL) {
 			crm_report_diag(o, "%s", crm_reader_error(r));
-			return;
+			return 0;
 		}
 		if (rc == CRM_READ_BAD) {
 			crm_report_diag(o, "%s", crm_reader_error(r));
@@ -394,6 +396,7 @@ read_input(const struct crm_report_ops *ops, void *st,
 		if (ops->add(st, &rec, &why, &col) < 0)
 			reject(o, r, &rec, col, why);
 	}
+	return 0;
 }
 
 /* Write the tables (all, or the one --table names). */
@@ -504,10 +507,13 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 			crm_report_diag(o, "%s", e);
 			continue;
 		}
-		if (o->merge)
+		if (o->merge) {
 			read_partial(ops, st, o, r);
-		else
-			read_input(ops, st, o, r);
+		} else if (read_input(ops, st, o, r, err, errlen) < 0) {
+			crm_reader_close(r);
+			ops->free(st);
+			return -1;
+		}
 		crm_reader_torn_warn(r);
 		crm_reader_close(r);
 	}

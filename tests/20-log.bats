@@ -225,7 +225,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 
 @test "crm-log add -: a missing required column or a repeated one is an error" {
 	printf 'channel\ttype\nsms\tcare\n' | { run crm-log add -f log.tsv -; assert_failure 2; assert_output "crm-log: -:1: missing column customer_id"; }
-	printf 'customer_id\tchannel\ttype\ttype\nC1\tsms\tcare\tcare\n' | { run crm-log add -f log.tsv -; assert_failure 2; assert_output "crm-log: -:1: type: column appears twice"; }
+	printf 'customer_id\tchannel\ttype\ttype\nC1\tsms\tcare\tcare\n' | { run crm-log add -f log.tsv -; assert_failure 2; assert_output "crm-log: -:1: column 'type' appears twice"; }
 }
 
 @test "crm-log add -: batches larger than a chunk arrive whole and in order" {

@@ -81,3 +81,28 @@ same_as_whole() {
 		echo "during: $during"; return 1; }
 	grep -q '^sms' <<<"$after"
 }
+
+@test "torn: a header a reader cannot take is fatal, said once, in crm-report and crm-segment" {
+	python3 -c "print('\t'.join('c%d' % i for i in range(70000)))" >wide.tsv
+	run --separate-stderr crm-report value wide.tsv
+	assert_failure 2
+	[ "$stderr" = "crm-report: wide.tsv:1: more than 65536 fields" ]
+	[ -z "$output" ]
+	run --separate-stderr crm-segment wide.tsv
+	assert_failure 2
+	[ "$stderr" = "crm-segment: wide.tsv:1: more than 65536 fields" ]
+}
+
+@test "torn: a column named twice is refused by every reader, not silently the first" {
+	printf 'customer_id\tdate\tamount\tamount\nC1\t2026-11-01\t1.00\t2.00\n' >dup.tsv
+	for t in "crm-report value" "crm-segment" "crm-import -k transactions"; do
+		run --separate-stderr $t dup.tsv
+		assert_failure 2
+		[ "$stderr" = "${t%% *}: dup.tsv:1: column 'amount' appears twice" ]
+	done
+	# empty names, as trailing delimiters leave them, are not names
+	printf 'customer_id\tdate\tamount\t\t\nC1\t2026-11-01\t1.00\t\t\n' >trail.tsv
+	run crm-report value --table summary trail.tsv
+	assert_success
+	assert_line "revenue	1.00"
+}
