@@ -821,8 +821,10 @@ struct scan {
 	size_t tail;            /* bytes of such a line (standard input) */
 };
 
+/* regular: the file must be a regular file (check and repair refuse a
+ * FIFO or device; the readers read one like standard input). */
 static void
-scan_open(struct scan *sc, const char *path, int lockop)
+scan_open(struct scan *sc, const char *path, int lockop, int regular)
 {
 	char e[512];
 	struct stat st;
@@ -837,14 +839,26 @@ scan_open(struct scan *sc, const char *path, int lockop)
 	}
 	sc->name = path;
 	/* Reading through a symbolic link is harmless; repairing is not. */
-	sc->fd = open(path, lockop == LOCK_EX ? O_RDWR | O_CLOEXEC |
-	    O_NOFOLLOW : O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	sc->fd = open(path, (lockop == LOCK_EX ? O_RDWR | O_CLOEXEC |
+	    O_NOFOLLOW : O_RDONLY | O_CLOEXEC) | O_NONBLOCK);
 	if (sc->fd < 0 && errno == ELOOP)
 		errx(CRM_EXIT_FATAL, "%s: is a symbolic link, refused", path);
 	if (sc->fd < 0)
 		err(CRM_EXIT_FATAL, "%s", path);
 	if (fstat(sc->fd, &st) < 0)
 		err(CRM_EXIT_FATAL, "%s", path);
+	if (!S_ISREG(st.st_mode) && regular)
+		errx(CRM_EXIT_FATAL, "%s: not a regular file, refused", path);
+	if (!S_ISREG(st.st_mode)) {
+		/* a pipe to read: open it again, waiting for its writer */
+		close(sc->fd);
+		if ((sc->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			err(CRM_EXIT_FATAL, "%s", path);
+	} else if (fcntl(sc->fd, F_SETFL, fcntl(sc->fd, F_GETFL) &
+	    ~O_NONBLOCK) < 0) {
+		err(CRM_EXIT_FATAL, "%s", path);
+	}
 	if (!S_ISREG(st.st_mode)) {
 		/* a pipe or device given with -f: read it like stdin */
 		sc->is_stdin = 1;
@@ -1486,7 +1500,7 @@ cmd_show(int argc, char **argv)
 	crm_buf_init(&S.scratch2);
 	crm_writer_init(&S.w, &crm_stdout, S.fmt);
 	S.w.excel_safe = excel_safe;
-	scan_open(&sc, path, LOCK_SH);
+	scan_open(&sc, path, LOCK_SH, 0);
 	S.name = sc.name;
 	if (scan_torn_warn(&sc))
 		S.status = CRM_EXIT_REJECT;
@@ -1683,7 +1697,7 @@ cmd_check(int argc, char **argv)
 	memset(&C, 0, sizeof C);
 	crm_strmap_init(&C.ids);
 	crm_buf_init(&C.msg);
-	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH);
+	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH, 1);
 	C.name = sc.name;
 	if (repair && sc.whole != sc.size)
 		repair_tail(&sc);
@@ -2019,7 +2033,7 @@ cmd_due(int argc, char **argv)
 	D.asof = asof ? opt_date("--as-of", asof) : today();
 	if (customers)
 		due_customers(&D, customers);
-	scan_open(&sc, path, LOCK_SH);
+	scan_open(&sc, path, LOCK_SH, 0);
 	D.name = sc.name;
 	if (scan_torn_warn(&sc))
 		D.status = CRM_EXIT_REJECT;
@@ -2200,7 +2214,7 @@ cmd_stats(int argc, char **argv)
 	crm_strmap_init(&St.dim[0]);
 	crm_strmap_init(&St.dim[1]);
 	crm_buf_init(&St.scratch);
-	scan_open(&sc, path, LOCK_SH);
+	scan_open(&sc, path, LOCK_SH, 0);
 	St.name = sc.name;
 	if (scan_torn_warn(&sc))
 		St.status = CRM_EXIT_REJECT;

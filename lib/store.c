@@ -24,6 +24,7 @@ struct crm_store {
 	size_t hlen;
 	unsigned flags;
 	int locked;
+	int created;            /* this process made the file */
 	off_t size;             /* roll-back point */
 	off_t pos;              /* end of what was appended */
 };
@@ -64,24 +65,30 @@ write_all(int fd, const char *p, size_t n, off_t off)
 	return 0;
 }
 
-struct crm_store *
-crm_store_open(const char *path, const char *const *header, size_t nheader,
-    unsigned flags, char *err, size_t errlen)
+/*
+ * Open (or, with a header and the flags allowing it, create) path as a
+ * store file: a regular file, never through a symbolic link, and never
+ * waiting on a FIFO (O_NONBLOCK until it is known to be a regular file).
+ * Returns the descriptor, or -1 with err.
+ */
+static int
+open_store_fd(const char *path, unsigned flags, int can_create, int *created,
+    char *err, size_t errlen)
 {
-	struct crm_store *s;
 	struct stat st;
-	int fd, created = 0;
-	int oflags = O_CLOEXEC | O_NOFOLLOW;
+	int fd;
+	int oflags = O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
 
+	*created = 0;
 	oflags |= (flags & CRM_STORE_RDONLY) ? O_RDONLY : O_RDWR;
 	fd = open(path, oflags);
 	if (fd < 0 && errno == ENOENT && !(flags & (CRM_STORE_NOCREATE |
-	    CRM_STORE_RDONLY)) && header) {
+	    CRM_STORE_RDONLY)) && can_create) {
 		fd = open(path, oflags | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno == EEXIST)
 			fd = open(path, oflags);
 		else if (fd >= 0)
-			created = 1;
+			*created = 1;
 	}
 	if (fd < 0) {
 		if (errno == ELOOP)
@@ -89,27 +96,46 @@ crm_store_open(const char *path, const char *const *header, size_t nheader,
 			    path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file, refused", path);
 		close(fd);
-		return NULL;
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
 	}
 	/* 0600 whatever the umask: personal data is the owner's only. */
-	if (created && fchmod(fd, 0600) < 0) {
+	if (*created && fchmod(fd, 0600) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+struct crm_store *
+crm_store_open(const char *path, const char *const *header, size_t nheader,
+    unsigned flags, char *err, size_t errlen)
+{
+	struct crm_store *s;
+	int created, fd = open_store_fd(path, flags, header != NULL, &created,
+	    err, errlen);
+
+	if (fd < 0)
+		return NULL;
 	s = crm_xcalloc(1, sizeof *s);
 	s->fd = fd;
+	s->created = created;
 	s->path = crm_xstrdup(path);
 	s->flags = flags;
 	if (header)
@@ -186,17 +212,37 @@ crm_store_lock(struct crm_store *s, char *err, size_t errlen)
 	struct stat st;
 	char e2[256];
 
-	while (flock(s->fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			snprintf(err, errlen, "%s: cannot lock: %s", s->path,
-			    strerror(errno));
-			return -1;
+	for (;;) {
+		struct stat ps;
+		int fd;
+
+		while (flock(s->fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				snprintf(err, errlen, "%s: cannot lock: %s",
+				    s->path, strerror(errno));
+				return -1;
+			}
 		}
-	}
-	s->locked = 1;
-	if (fstat(s->fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
-		goto fail;
+		s->locked = 1;
+		if (fstat(s->fd, &st) < 0) {
+			snprintf(err, errlen, "%s: %s", s->path,
+			    strerror(errno));
+			goto fail;
+		}
+		/* still the file of that name?  A create that failed removes
+		 * the file it made (below); whoever opened it meanwhile opens
+		 * the name again */
+		if (lstat(s->path, &ps) == 0 && ps.st_dev == st.st_dev &&
+		    ps.st_ino == st.st_ino)
+			break;
+		flock(s->fd, LOCK_UN);
+		s->locked = 0;
+		fd = open_store_fd(s->path, s->flags, s->header != NULL,
+		    &s->created, err, errlen);
+		if (fd < 0)
+			return -1;
+		close(s->fd);
+		s->fd = fd;
 	}
 	s->size = s->pos = st.st_size;
 	if (st.st_size == 0) {
@@ -214,6 +260,10 @@ crm_store_lock(struct crm_store *s, char *err, size_t errlen)
 			if (ftruncate(s->fd, 0) < 0) {
 				/* the error above is the one to report */
 			}
+			/* a file this process made is not left behind empty
+			 * (readers would refuse it); others reopen the name */
+			if (s->created)
+				unlink(s->path);
 			goto fail;
 		}
 		s->size = s->pos = (off_t)s->hlen;

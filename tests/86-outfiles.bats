@@ -93,3 +93,28 @@ C2	C1"
 	assert_failure 2
 	assert_output --partial "ro/rej.tsv: Permission denied"
 }
+
+@test "outfiles: a FIFO at the store path is refused at once by check, repair, add and list" {
+	mkfifo log.tsv
+	for c in "crm-log check -f log.tsv" "crm-log check --repair -f log.tsv" \
+	    "crm-log add -f log.tsv -c C1 --channel sms --type care" \
+	    "crm-complaint list -f log.tsv"; do
+		run --separate-stderr timeout 10 $c
+		assert_failure 2
+		[ "$stderr" = "${c%% *}: log.tsv: not a regular file, refused" ]
+	done
+}
+
+@test "outfiles: a store whose creation fails on a full disk is not left behind empty" {
+	SHIM="$BATS_TEST_DIRNAME/../${CRM_BUILD:-build/rel}/fault.so"
+	[ -f "$SHIM" ] || skip "no fault shim"
+	run --separate-stderr env CRM_FAULT=write:1:ENOSPC CRM_FAULT_LOG="$T/fault.log" \
+	    LD_PRELOAD="$SHIM" crm-log add -f new.tsv -c C1 --channel sms --type care
+	assert_failure 2
+	[ "$stderr" = "crm-log: new.tsv: No space left on device" ]
+	[ ! -e new.tsv ]
+	# and the next add makes it as usual
+	run crm-log add -f new.tsv -c C1 --channel sms --type care
+	assert_success
+	[ "$(wc -l <new.tsv)" -eq 2 ]
+}
