@@ -291,17 +291,32 @@ crm-import: 1 of 1 records rejected"
 	assert_line --index 0 "crm-import: --encoding: unknown encoding 'NO-SUCH-CODE' (see iconv -l)"
 }
 
-@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line; the records before them are written" {
-	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\n' >g.csv
-	run --separate-stderr crm-import -k customers --encoding GBK g.csv
-	assert_failure 2
-	assert_output $'customer_id\tname\nC1\tok'
-	assert_equal "$stderr" "crm-import: g.csv:3: not valid GBK text"
+@test "crm-import: bytes that are not valid in the --encoding reject their record, named by line and field; the import goes on" {
+	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\nC3,after\n' >g.csv
+	run --separate-stderr crm-import -k customers --encoding GBK -r rej.tsv g.csv
+	assert_failure 1
+	assert_output $'customer_id\tname\nC1\tok\nC3\tafter'
+	assert_equal "$stderr" "crm-import: g.csv:3: name: not valid GBK text (try --encoding GB18030) 'bad \\x81  byte'
+crm-import: 1 of 3 records rejected"
+	# the rejects file has the record with its bytes as they were
+	assert_equal "$(sed -n 2p rej.tsv)" $'g.csv\t3\tname\tnot valid GBK text (try --encoding GB18030) \'bad \\\\x81  byte\'\tC2,bad \x81  byte'
+	# in TSV too, and a bad header is still fatal
+	printf 'customer_id\tname\nC1\tx\xffy\nC2\tok\n' >g.tsv
+	run --separate-stderr crm-import -k customers --encoding GBK g.tsv
+	assert_failure 1
+	assert_output $'customer_id\tname\nC2\tok'
+	assert_equal "$stderr" "crm-import: g.tsv:2: name: not valid GBK text (try --encoding GB18030) 'x\\xffy'
+crm-import: 1 of 2 records rejected"
 	printf '\x81\x20,b\n1,2\n' >h.csv
 	run --separate-stderr crm-import --raw --encoding GBK h.csv
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" "crm-import: h.csv:1: not valid GBK text"
+	assert_equal "$stderr" "crm-import: h.csv:1: field 1: not valid GBK text (try --encoding GB18030) '\\x81 '"
+	# other encodings are named without the GB18030 hint
+	printf 'customer_id,name\nC1,\xa0\xfd\n' >s.csv
+	run --separate-stderr crm-import -k customers --encoding SHIFT_JIS s.csv
+	assert_failure 1
+	assert_equal "${stderr%%$'\n'*}" "crm-import: s.csv:2: name: not valid SHIFT_JIS text '\\xa0\\xfd'"
 }
 
 @test "crm-import: Latin-1 input is converted with --encoding" {
