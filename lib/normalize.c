@@ -56,6 +56,8 @@ norm_vocab(const struct crm_coldef *c, const char *s, size_t n,
 {
 	int i = vocab_find(c->vocab, s, n);
 
+	if (i < 0)
+		i = crm_vocab_alias_index(c->vocab, s, n);
 	if (i >= 0) {
 		crm_buf_adds(out, c->vocab[i]);
 		return NULL;

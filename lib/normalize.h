@@ -41,7 +41,8 @@ void crm_norm_opts_init(struct crm_norm_opts *o);
  *   ts       ISO 8601 with offset, written 2026-11-23T09:30:00+08:00;
  *   money    any form crm_money_parse accepts, written 1234.50;
  *   int      decimal in [min, max] ("out of range (1..5)");
- *   vocab    one of the vocabulary, ASCII case ignored, written in its
+ *   vocab    one of the vocabulary or one of its synonyms
+ *            (crm_vocab_alias_index), ASCII case ignored, written in its
  *            documented spelling ("unknown channel (accepted: visit, ...)");
  *   phone    +<country><digits> (crm_phone_normalize);
  *   email    lowercased (crm_email_normalize);

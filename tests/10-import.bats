@@ -196,6 +196,50 @@ crm-import: 1 of 1 records rejected"
 	assert_output $'complaint_id\tts\tevent\nK1\t2026-11-23T09:30:00+08:00\topen'
 }
 
+@test "crm-import: Chinese and English vocabulary synonyms are written in the canonical spelling; fax is still rejected" {
+	printf '%s\n' id,ts,customer_id,channel,type,initiator \
+	    I1,2026-11-23T09:00:00+08:00,C1,电话,咨询,客户 \
+	    I2,2026-11-23T09:00:00+08:00,C1,Telephone,回访,公司 \
+	    I3,2026-11-23T09:00:00+08:00,C1,微信,投诉,customer \
+	    I4,2026-11-23T09:00:00+08:00,C1,在线客服,order,COMPANY \
+	    'I5,2026-11-23T09:00:00+08:00,C1,Walk-In,问卷,' \
+	    'I6,2026-11-23T09:00:00+08:00,C1,e-mail,其他,' \
+	    'I7,2026-11-23T09:00:00+08:00,C1,官网,跟进,' \
+	    'I8,2026-11-23T09:00:00+08:00,C1,Postal Mail,下单,' \
+	    'I9,2026-11-23T09:00:00+08:00,C1,fax,其他,' \
+	    'I10,2026-11-23T09:00:00+08:00,C1,短信,聊天,' >v.csv
+	run --separate-stderr crm-import -k interactions v.csv
+	assert_failure 1
+	assert_output $'id\tts\tcustomer_id\tchannel\ttype\tinitiator
+I1\t2026-11-23T09:00:00+08:00\tC1\tphone\tinquiry\tcustomer
+I2\t2026-11-23T09:00:00+08:00\tC1\tphone\tfollowup\tcompany
+I3\t2026-11-23T09:00:00+08:00\tC1\tchat\tcomplaint\tcustomer
+I4\t2026-11-23T09:00:00+08:00\tC1\tchat\torder\tcompany
+I5\t2026-11-23T09:00:00+08:00\tC1\tvisit\tsurvey\t
+I6\t2026-11-23T09:00:00+08:00\tC1\temail\tother\t
+I7\t2026-11-23T09:00:00+08:00\tC1\tweb\tfollowup\t
+I8\t2026-11-23T09:00:00+08:00\tC1\tletter\torder\t'
+	assert_equal "$stderr" "crm-import: v.csv:10: channel: unknown channel (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service) 'fax'
+crm-import: v.csv:11: type: unknown type (accepted: inquiry, care, complaint, suggestion, objection, order, followup, survey, other) '聊天'
+crm-import: 2 of 10 records rejected"
+	printf '%s\n' complaint_id,ts,event,cause,severity \
+	    K1,2026-11-23T09:00:00+08:00,受理,过程,严重 \
+	    K1,2026-11-23T10:00:00+08:00,指派,结果,紧急 \
+	    K1,2026-11-23T11:00:00+08:00,已解决,期望,一般 \
+	    K1,2026-11-23T12:00:00+08:00,结案,,低 >k.csv
+	run crm-import -k complaints k.csv
+	assert_success
+	assert_output $'complaint_id\tts\tevent\tcause\tseverity
+K1\t2026-11-23T09:00:00+08:00\topen\tprocess\thigh
+K1\t2026-11-23T10:00:00+08:00\tassign\tresult\turgent
+K1\t2026-11-23T11:00:00+08:00\tresolve\texpectation\tnormal
+K1\t2026-11-23T12:00:00+08:00\tclose\t\tlow'
+	printf '%s\n' customer_id,status,gender C1,潜在客户,男 C2,已购,Female C3,流失,woman C4,意向,X >g.csv
+	run crm-import -k customers g.csv
+	assert_success
+	assert_output $'customer_id\tstatus\tgender\nC1\tpotential\tM\nC2\tcustomer\tF\nC3\tlost\tF\nC4\tintent\tX'
+}
+
 @test "crm-import: a vocabulary error lists the accepted values" {
 	printf 'customer_id,date,instrument\nC1,2026-11-23,survey\n' >s.csv
 	run --separate-stderr crm-import -k surveys s.csv

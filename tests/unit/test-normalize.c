@@ -2,7 +2,9 @@
  * test-normalize: one field of a kind in, its canonical form or the exact
  * reason out, for every column type.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kinds.h"
 #include "normalize.h"
@@ -112,6 +114,83 @@ main(void)
 	norm_is("customers", "blacklist", "maybe", NULL,
 	    "!not a yes/no value (accepted: 1, yes, y, true, t, 是, 0, no, n, "
 	    "false, f, 否)");
+
+	/* synonyms, in the canonical spelling */
+	norm_is("interactions", "channel", "电话", NULL, "phone");
+	norm_is("interactions", "channel", "Phone Call", NULL, "phone");
+	norm_is("interactions", "channel", "TELEPHONE", NULL, "phone");
+	norm_is("interactions", "channel", "微信", NULL, "chat");
+	norm_is("interactions", "channel", "Live Chat", NULL, "chat");
+	norm_is("interactions", "channel", "mail", NULL, "letter");
+	norm_is("interactions", "channel", "E-Mail", NULL, "email");
+	norm_is("interactions", "channel", "自助", NULL, "self_service");
+	norm_is("interactions", "channel", "电", NULL,
+	    "!unknown channel (accepted: visit, phone, sms, email, letter, "
+	    "ivr, chat, web, social, forum, event, self_service)");
+	norm_is("interactions", "channel", "phone cal", NULL,
+	    "!unknown channel (accepted: visit, phone, sms, email, letter, "
+	    "ivr, chat, web, social, forum, event, self_service)");
+	norm_is("interactions", "type", "投诉", NULL, "complaint");
+	norm_is("complaints", "event", "投诉", NULL, "open");
+	norm_is("interactions", "initiator", "公司", NULL, "company");
+	norm_is("customers", "gender", "Female", NULL, "F");
+	norm_is("customers", "gender", "男", NULL, "M");
+	norm_is("customers", "status", "成交客户", NULL, "customer");
+	norm_is("complaints", "severity", "普通", NULL, "normal");
+	norm_is("complaints", "cause", "期望", NULL, "expectation");
+	norm_is("surveys", "instrument", "满意度", NULL,
+	    "!unknown instrument (accepted: csat, nps, ces, servqual)");
+
+	/* every synonym names a value of its vocabulary and is in crm(7) */
+	{
+		const char *const *v[] = { crm_vocab_channel, crm_vocab_type,
+			crm_vocab_initiator, crm_vocab_status, crm_vocab_cause,
+			crm_vocab_severity, crm_vocab_event,
+			crm_vocab_instrument, crm_vocab_gender };
+		static const char *const name[] = { "channel", "type",
+			"initiator", "status", "cause", "severity", "event",
+			"instrument", "gender" };
+		FILE *f = fopen(CRM_SRCDIR "/man/crm.7", "r");
+		static char man[1 << 20];
+		size_t nman = f ? fread(man, 1, sizeof man - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		man[nman] = '\0';
+		unit_ok(nman > 0, "crm(7) read", "");
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+			const struct crm_vocab_alias *a = crm_vocab_aliases(v[k]);
+			int nv = 0;
+
+			while (v[k][nv])
+				nv++;
+			for (; a && a->word; a++) {
+				char line[256];
+
+				unit_ok(a->value >= 0 && a->value < nv &&
+				    crm_vocab_alias_index(v[k], a->word,
+				    strlen(a->word)) == a->value &&
+				    crm_vocab_index(v[k], a->word,
+				    strlen(a->word)) < 0,
+				    WHAT("synonym '%s' stands for one value",
+				    a->word), "");
+				snprintf(line, sizeof line, "\n.It Cm %s Ta ",
+				    v[k][a->value]);
+				char head[64];
+				snprintf(head, sizeof head, ".It Sy %s Ta ",
+				    name[k]);
+				const char *table = strstr(man, head);
+				const char *row = table ? strstr(table, line) :
+				    NULL;
+				const char *end = row ? strchr(row + 1, '\n') :
+				    NULL;
+				const char *hit = row ? strstr(row, a->word) :
+				    NULL;
+				unit_ok(hit && hit < end, WHAT("crm(7) lists "
+				    "'%s' for %s", a->word, v[k][a->value]), "");
+			}
+		}
+	}
 
 	return unit_done();
 }
