@@ -12,6 +12,8 @@
 
 /* Reasons that must name a list or a range are built here. */
 static struct crm_buf msg;
+/* A value with full-width characters, folded to ASCII. */
+static struct crm_buf wide;
 
 void
 crm_norm_opts_init(struct crm_norm_opts *o)
@@ -19,6 +21,71 @@ crm_norm_opts_init(struct crm_norm_opts *o)
 	o->country = "86";
 	o->date_flags = 0;
 	o->ts_flags = 0;
+}
+
+/* Does s[0..n) hold a full-width ASCII character (EF BC 81..EF BD 9E) or
+ * U+3000 (E3 80 80)? */
+static int
+has_wide(const char *s, size_t n)
+{
+	uint64_t w, hi = 0;
+	size_t i = 0;
+
+	/* nearly every value is ASCII: eight bytes at a time, no call */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		hi |= w;
+	}
+	for (; i < n; i++)
+		hi |= (unsigned char)s[i];
+	if (!(hi & 0x8080808080808080u))
+		return 0;
+	for (i = 0; i + 2 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0xe3)
+			continue;
+		unsigned char c1 = (unsigned char)s[i + 1];
+		unsigned char c2 = (unsigned char)s[i + 2];
+		if ((c == 0xef && ((c1 == 0xbc && c2 >= 0x81) ||
+		    (c1 == 0xbd && c2 <= 0x9e))) ||
+		    (c == 0xe3 && c1 == 0x80 && c2 == 0x80))
+			return 1;
+	}
+	return 0;
+}
+
+/* Full-width ASCII and U+3000 of s[0..n) as ASCII, into b. */
+static void
+fold_wide(const char *s, size_t n, struct crm_buf *b)
+{
+	crm_buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xef && i + 2 < n) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+			unsigned char c2 = (unsigned char)s[i + 2];
+
+			if (c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) {
+				crm_buf_addc(b, (char)(c2 - 0x81 + 0x21));
+				i += 2;
+				continue;
+			}
+			if (c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) {
+				crm_buf_addc(b, (char)(c2 - 0x80 + 0x60));
+				i += 2;
+				continue;
+			}
+		} else if (c == 0xe3 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x80) {
+			crm_buf_addc(b, ' ');
+			i += 2;
+			continue;
+		}
+		crm_buf_addc(b, (char)c);
+	}
 }
 
 static int
@@ -113,6 +180,9 @@ norm_int(const struct crm_coldef *c, const char *s, size_t n,
 	return NULL;
 }
 
+/* norm_id's word for "fold the value and try again". */
+static const char wide_seen[] = "full-width characters";
+
 static const char *
 norm_id(const char *s, size_t n, struct crm_buf *out)
 {
@@ -120,6 +190,8 @@ norm_id(const char *s, size_t n, struct crm_buf *out)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch <= ' ' || ch == 0x7f)
 			return "not an id (contains whitespace)";
+		if (ch >= 0xe3 && has_wide(s + i, n - i))
+			return wide_seen;
 		/* U+3000 ideographic space */
 		if (ch == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 		    (unsigned char)s[i + 2] == 0x80)
@@ -129,21 +201,52 @@ norm_id(const char *s, size_t n, struct crm_buf *out)
 	return NULL;
 }
 
+static const char *norm_value(const struct crm_coldef *c, const char *s,
+    size_t n, const struct crm_norm_opts *o, struct crm_buf *out);
+
 const char *
 crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
     const struct crm_norm_opts *o, struct crm_buf *out)
 {
 	struct crm_norm_opts def;
 	const char *e;
-	char tmp[48];
+	int email = c->type == CRM_C_EMAIL;
 
 	if (!o) {
 		crm_norm_opts_init(&def);
 		o = &def;
 	}
-	crm_trim(&s, &n);
-	if (n == 0)
-		return c->required ? "required field is empty" : NULL;
+	/* Full-width forms are folded before an email, which would take
+	 * them as they are; an id says when it has them, and every other
+	 * type rejects them, so they are folded only after a value failed:
+	 * the values of real files cost nothing more. */
+	if (email && has_wide(s, n)) {
+		fold_wide(s, n, &wide);
+		s = wide.p;
+		n = wide.n;
+	}
+	for (int folded = email;; folded = 1) {
+		crm_trim(&s, &n);
+		if (n == 0)
+			return c->required ? "required field is empty" : NULL;
+		e = norm_value(c, s, n, o, out);
+		if (!e || folded || c->type == CRM_C_TEXT ||
+		    (e != wide_seen && !has_wide(s, n)))
+			return e;
+		fold_wide(s, n, &wide);
+		s = wide.p;
+		n = wide.n;
+	}
+}
+
+/* One trimmed, non-empty value of column c. */
+static const char *
+norm_value(const struct crm_coldef *c, const char *s, size_t n,
+    const struct crm_norm_opts *o, struct crm_buf *out)
+{
+	const char *e;
+	char tmp[48];
+
 	switch (c->type) {
 	case CRM_C_TEXT:
 		crm_buf_add(out, s, n);

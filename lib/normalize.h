@@ -32,9 +32,12 @@ void crm_norm_opts_init(struct crm_norm_opts *o);
  * (o may be NULL for the defaults).  Returns NULL on success, or a short
  * lowercase reason, and then out is left as it was.
  *
- * The value is trimmed first (ASCII whitespace and U+3000).  An empty value
- * is accepted (and stays empty) unless the column is required: then the
- * reason is "required field is empty".  By type:
+ * In every column but text, full-width ASCII (U+FF01..U+FF5E, as NFKC
+ * folds it: "１２３" is "123", "Ｃ１" is "C1") and U+3000 (a space) are
+ * read as ASCII first; text is kept as written.  The value is trimmed
+ * (ASCII whitespace and U+3000).  An empty value is accepted (and stays
+ * empty) unless the column is required: then the reason is "required
+ * field is empty".  By type:
  *   text     kept as written;
  *   id       no whitespace inside ("not an id (contains whitespace)");
  *   date     any form crm_date_parse accepts, written YYYY-MM-DD;

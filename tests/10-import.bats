@@ -196,6 +196,24 @@ crm-import: 1 of 1 records rejected"
 	assert_output $'complaint_id\tts\tevent\nK1\t2026-11-23T09:30:00+08:00\topen'
 }
 
+@test "crm-import: full-width digits, letters and punctuation are read as ASCII in every column but free text" {
+	printf '%s\n' customer_id,name,phone,email,status,birth_year,blacklist,created \
+	    'Ｃ１００１,Ｗａｎｇ　１２３,１３８－００１３－８０００,ＷＡＮＧ＠ｅｘａｍｐｌｅ．ｃｏｍ,ＩＮＴＥＮＴ,１９８５,ｙｅｓ,２０２６－１１－２３' \
+	    'C1002,x,,,,１８５０,,' >fw.csv
+	run --separate-stderr crm-import -k customers fw.csv
+	assert_failure 1
+	assert_output $'customer_id\tname\tphone\temail\tstatus\tbirth_year\tblacklist\tcreated
+C1001\tＷａｎｇ　１２３\t+8613800138000\twang@example.com\tintent\t1985\t1\t2026-11-23'
+	assert_equal "$stderr" "crm-import: fw.csv:3: birth_year: out of range (1900..2100) '１８５０'
+crm-import: 1 of 2 records rejected"
+	printf 'customer_id,date,amount,quantity\nC1,２０２６年１１月２３日,１２３．５０,１２３\nC2,2026-11-23,1,１　２\n' >fw2.csv
+	run --separate-stderr crm-import -k transactions fw2.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\tquantity\nC1\t2026-11-23\t123.50\t123'
+	assert_equal "$stderr" "crm-import: fw2.csv:3: quantity: not an integer '１　２'
+crm-import: 1 of 2 records rejected"
+}
+
 @test "crm-import: Chinese and English vocabulary synonyms are written in the canonical spelling; fax is still rejected" {
 	printf '%s\n' id,ts,customer_id,channel,type,initiator \
 	    I1,2026-11-23T09:00:00+08:00,C1,电话,咨询,客户 \

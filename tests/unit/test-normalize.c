@@ -115,6 +115,34 @@ main(void)
 	    "!not a yes/no value (accepted: 1, yes, y, true, t, 是, 0, no, n, "
 	    "false, f, 否)");
 
+	/* full-width ASCII and U+3000 outside free text */
+	norm_is("transactions", "quantity", "１２３", NULL, "123");
+	norm_is("transactions", "quantity", "－５", NULL, "-5");
+	norm_is("transactions", "date", "２０２６－１１－２３", NULL,
+	    "2026-11-23");
+	norm_is("transactions", "date", "２０２６年１１月２３日", NULL,
+	    "2026-11-23");
+	norm_is("transactions", "amount", "￥１，２３４．５０", NULL,
+	    "1234.50");
+	norm_is("customers", "customer_id", "Ｃ１００１", NULL, "C1001");
+	norm_is("customers", "customer_id", "Ｃ１\xe3\x80\x80２", NULL,
+	    "!not an id (contains whitespace)");
+	norm_is("customers", "email", "ＬＩ＠ｅｘａｍｐｌｅ．ｃｏｍ", NULL,
+	    "li@example.com");
+	norm_is("customers", "phone", "１３８００１３８０００", NULL,
+	    "+8613800138000");
+	norm_is("customers", "status", "ＬＯＳＴ", NULL, "lost");
+	norm_is("customers", "blacklist", "ｙｅｓ", NULL, "1");
+	norm_is("customers", "name", "Ｗａｎｇ　１２３", NULL,
+	    "Ｗａｎｇ　１２３");
+	norm_is("interactions", "ts", "２０２６－１１－２３Ｔ０９：３０＋０８：００",
+	    NULL, "2026-11-23T09:30:00+08:00");
+	/* the edges of the range: U+FF01 '!' to U+FF5E '~', not U+FF5F */
+	norm_is("customers", "customer_id", "\xef\xbc\x81\xef\xbd\x9e", NULL,
+	    "!~");
+	norm_is("customers", "customer_id", "\xef\xbd\x9f", NULL,
+	    "\xef\xbd\x9f");
+
 	/* synonyms, in the canonical spelling */
 	norm_is("interactions", "channel", "电话", NULL, "phone");
 	norm_is("interactions", "channel", "Phone Call", NULL, "phone");
