@@ -21,6 +21,8 @@ crm_norm_opts_init(struct crm_norm_opts *o)
 	o->country = "86";
 	o->date_flags = 0;
 	o->ts_flags = 0;
+	o->flags = 0;
+	o->zone = NULL;
 }
 
 /* Does s[0..n) hold a full-width ASCII character (EF BC 81..EF BD 9E) or
@@ -86,6 +88,70 @@ fold_wide(const char *s, size_t n, struct crm_buf *b)
 		}
 		crm_buf_addc(b, (char)c);
 	}
+}
+
+/* Is s[0..n) a plain number, as a spreadsheet writes a serial day? */
+static int
+plain_number(const char *s, size_t n)
+{
+	size_t i = 0, dots = 0;
+
+	for (; i < n; i++)
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0 && dots <= 1;
+}
+
+/* e, a date or timestamp reason, with what was expected (CRM_NORM_HINTS). */
+static const char *
+hint(const char *e, int ts, const char *s, size_t n,
+    const struct crm_norm_opts *o)
+{
+	unsigned df = o->date_flags;
+	const char *forms = df & CRM_DATE_MDY ? " or M/D/YYYY" :
+	    df & CRM_DATE_DMY ? " or D/M/YYYY" : "";
+
+	if (!strncmp(e, "Excel serial", 12))
+		return e;
+	crm_buf_reset(&msg);
+	crm_buf_adds(&msg, e);
+	if (!strcmp(e, "missing UTC offset")) {
+		crm_buf_adds(&msg, " (write one, as in 2026-11-23 09:30+08:00, "
+		    "or give --local-time ZONE)");
+		return msg.p;
+	}
+	if (!strcmp(e, "time skipped by a daylight saving change")) {
+		crm_buf_adds(&msg, " (the --local-time zone has no such time)");
+		return msg.p;
+	}
+	if (!strcmp(e, "time out of range") || !strcmp(e,
+	    "offset out of range")) {
+		crm_buf_adds(&msg, " (expected H:MM or HH:MM:SS after the date, "
+		    "hours 0-23, minutes and seconds 0-59, an offset up to "
+		    "+-18:00)");
+		return msg.p;
+	}
+	if (ts)
+		crm_buf_addf(&msg, " (expected a date YYYY-MM-DD%s and a time, "
+		    "as in 2026-11-23 09:30:00+08:00", forms);
+	else
+		crm_buf_addf(&msg, " (expected YYYY-MM-DD%s, optionally with a "
+		    "time", forms);
+	if (df & CRM_DATE_EXCEL)
+		crm_buf_adds(&msg, ", or an Excel serial day");
+	/* the options that would read it, for a value not read at all */
+	if (!strcmp(e, "not a date") || !strcmp(e, "not a timestamp")) {
+		if (!(df & (CRM_DATE_MDY | CRM_DATE_DMY)))
+			crm_buf_adds(&msg, "; M/D/YYYY needs --mdy, D/M/YYYY "
+			    "--dmy");
+		if (!(df & CRM_DATE_EXCEL) && plain_number(s, n) && n != 8)
+			crm_buf_adds(&msg, "; an Excel serial day needs "
+			    "--excel-dates");
+	}
+	crm_buf_addc(&msg, ')');
+	return msg.p;
 }
 
 static int
@@ -184,8 +250,23 @@ norm_int(const struct crm_coldef *c, const char *s, size_t n,
 static const char wide_seen[] = "full-width characters";
 
 static const char *
-norm_id(const char *s, size_t n, struct crm_buf *out)
+norm_id(const char *s, size_t n, unsigned flags, struct crm_buf *out)
 {
+	if (flags & CRM_NORM_ID_INTEGER) {
+		/* a spreadsheet's number: digits, '.', zeros only */
+		size_t k = 0, z;
+
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k > 0 && k + 1 < n && s[k] == '.') {
+			for (z = k + 1; z < n && s[z] == '0'; z++)
+				;
+			if (z == n) {
+				crm_buf_add(out, s, k);
+				return NULL;
+			}
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch <= ' ' || ch == 0x7f)
@@ -252,11 +333,11 @@ norm_value(const struct crm_coldef *c, const char *s, size_t n,
 		crm_buf_add(out, s, n);
 		return NULL;
 	case CRM_C_ID:
-		return norm_id(s, n, out);
+		return norm_id(s, n, o->flags, out);
 	case CRM_C_DATE: {
 		int32_t d;
 		if ((e = crm_date_parse(s, n, o->date_flags, &d)) != NULL)
-			return e;
+			return o->flags & CRM_NORM_HINTS ? hint(e, 0, s, n, o) : e;
 		crm_date_format(d, tmp);
 		crm_buf_adds(out, tmp);
 		return NULL;
@@ -264,8 +345,15 @@ norm_value(const struct crm_coldef *c, const char *s, size_t n,
 	case CRM_C_TS: {
 		int64_t t;
 		int off;
-		if ((e = crm_ts_parse(s, n, o->ts_flags, &t, &off)) != NULL)
-			return e;
+		if (o->flags & CRM_NORM_TS_FORMS) {
+			struct crm_ts_opts to = { o->ts_flags, o->date_flags,
+			    o->zone };
+			e = crm_ts_parse_ex(s, n, &to, &t, &off);
+		} else {
+			e = crm_ts_parse(s, n, o->ts_flags, &t, &off);
+		}
+		if (e)
+			return o->flags & CRM_NORM_HINTS ? hint(e, 1, s, n, o) : e;
 		crm_ts_format(t, off, tmp);
 		crm_buf_adds(out, tmp);
 		return NULL;

@@ -143,6 +143,27 @@ main(void)
 	norm_is("customers", "customer_id", "\xef\xbd\x9f", NULL,
 	    "\xef\xbd\x9f");
 
+	/* --id-integer */
+	{
+		struct crm_norm_opts ii;
+
+		crm_norm_opts_init(&ii);
+		ii.flags = CRM_NORM_ID_INTEGER;
+		norm_is("transactions", "customer_id", "17850.0", &ii, "17850");
+		norm_is("transactions", "customer_id", "17850.00", &ii,
+		    "17850");
+		norm_is("transactions", "customer_id", "１７８５０．０", &ii,
+		    "17850");
+		norm_is("transactions", "customer_id", "17850.5", &ii,
+		    "17850.5");
+		norm_is("transactions", "customer_id", "17850.", &ii, "17850.");
+		norm_is("transactions", "customer_id", ".0", &ii, ".0");
+		norm_is("transactions", "customer_id", "C1.0", &ii, "C1.0");
+		norm_is("transactions", "customer_id", "17850.0", NULL,
+		    "17850.0");
+		norm_is("transactions", "amount", "17850.0", &ii, "17850.00");
+	}
+
 	/* synonyms, in the canonical spelling */
 	norm_is("interactions", "channel", "电话", NULL, "phone");
 	norm_is("interactions", "channel", "Phone Call", NULL, "phone");
@@ -218,6 +239,42 @@ main(void)
 				    "'%s' for %s", a->word, v[k][a->value]), "");
 			}
 		}
+	}
+
+	/* reasons with what was expected */
+	{
+		struct crm_norm_opts h;
+
+		crm_norm_opts_init(&h);
+		h.flags = CRM_NORM_HINTS;
+		h.date_flags = CRM_DATE_TIME;
+		norm_is("transactions", "date", "soon", &h, "!not a date "
+		    "(expected YYYY-MM-DD, optionally with a time; M/D/YYYY "
+		    "needs --mdy, D/M/YYYY --dmy)");
+		norm_is("transactions", "date", "46349", &h, "!not a date "
+		    "(expected YYYY-MM-DD, optionally with a time; M/D/YYYY "
+		    "needs --mdy, D/M/YYYY --dmy; an Excel serial day needs "
+		    "--excel-dates)");
+		norm_is("transactions", "date", "2026-02-30", &h, "!day out "
+		    "of range (expected YYYY-MM-DD, optionally with a time)");
+		norm_is("transactions", "date", "2026-02-03 24:00", &h,
+		    "!time out of range (expected H:MM or HH:MM:SS after the "
+		    "date, hours 0-23, minutes and seconds 0-59, an offset up "
+		    "to +-18:00)");
+		h.date_flags = CRM_DATE_TIME | CRM_DATE_DMY | CRM_DATE_EXCEL;
+		norm_is("transactions", "date", "soon", &h, "!not a date "
+		    "(expected YYYY-MM-DD or D/M/YYYY, optionally with a time, "
+		    "or an Excel serial day)");
+		norm_is("transactions", "date", "60", &h, "!Excel serial 60 "
+		    "is 1900-02-29, a day that does not exist");
+		h.flags |= CRM_NORM_TS_FORMS;
+		h.ts_flags = CRM_TS_DATE_OK;
+		norm_is("interactions", "ts", "2026-11-23", &h, "!missing UTC "
+		    "offset (write one, as in 2026-11-23 09:30+08:00, or give "
+		    "--local-time ZONE)");
+		norm_is("interactions", "ts", "soon", &h, "!not a timestamp "
+		    "(expected a date YYYY-MM-DD or D/M/YYYY and a time, as in "
+		    "2026-11-23 09:30:00+08:00, or an Excel serial day)");
 	}
 
 	return unit_done();
