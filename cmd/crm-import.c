@@ -111,10 +111,11 @@ static const char usage_text[] =
 	    "                  [--compute name=expr] [--country cc] "
 	    "[--csv | --tsv] [--dedupe]\n"
 	    "                  [--dmy | --mdy] [--encoding name] "
-	    "[--excel-safe]\n"
-	    "                  [--format tsv|csv|jsonl] [--id-map file] "
-	    "[--local-time]\n"
-	    "                  [--max-errors n] [--max-field n] "
+	    "[--excel-dates] [--excel-safe]\n"
+	    "                  [--format tsv|csv|jsonl] [--id-integer] "
+	    "[--id-map file]\n"
+	    "                  [--local-time [zone]] "
+	    "[--max-errors n] [--max-field n] "
 	    "[--max-record n]\n"
 	    "                  [--merge-on columns] [--no-header] "
 	    "[--recode column:from=to,...]\n"
@@ -1346,7 +1347,7 @@ enum {
 	O_DMY, O_ENCODING, O_FORMAT, O_HELP, O_IDMAP, O_LOCAL, O_MAXFIELD,
 	O_MAXRECORD, O_MDY, O_MERGE, O_NOHEADER, O_RAW, O_REKEY, O_TSV,
 	O_VERSION, O_EXCEL, O_SET, O_COMPUTE, O_RECODE, O_RECODE_FILE,
-	O_QUIET, O_MAXERR
+	O_QUIET, O_MAXERR, O_EXCEL_DATES, O_ID_INTEGER
 };
 
 int
@@ -1363,12 +1364,14 @@ main(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "dmy", no_argument, NULL, O_DMY },
 		{ "encoding", required_argument, NULL, O_ENCODING },
+		{ "excel-dates", no_argument, NULL, O_EXCEL_DATES },
 		{ "excel-safe", no_argument, NULL, O_EXCEL },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "id-integer", no_argument, NULL, O_ID_INTEGER },
 		{ "id-map", required_argument, NULL, O_IDMAP },
 		{ "kind", required_argument, NULL, 'k' },
-		{ "local-time", no_argument, NULL, O_LOCAL },
+		{ "local-time", optional_argument, NULL, O_LOCAL },
 		{ "map", required_argument, NULL, 'm' },
 		{ "max-errors", required_argument, NULL, O_MAXERR },
 		{ "max-field", required_argument, NULL, O_MAXFIELD },
@@ -1388,6 +1391,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, fmt, csv = 0, tsv = 0, no_header = 0, mdy = 0, dmy = 0;
+	int excel_dates = 0;
+	static struct crm_zone zone;
 	const char *kind_name = NULL;
 
 	char e[1024];
@@ -1471,6 +1476,9 @@ main(int argc, char **argv)
 		case O_EXCEL:
 			excel_safe = 1;
 			break;
+		case O_EXCEL_DATES:
+			excel_dates = 1;
+			break;
 		case O_FORMAT:
 			if ((fmt = crm_fmt_parse(optarg)) < 0)
 				usage_error("--format: expected tsv, csv or "
@@ -1479,15 +1487,29 @@ main(int argc, char **argv)
 			break;
 		case O_HELP:
 			crm_cli_usage(CRM_EXIT_OK, usage_text);
+		case O_ID_INTEGER:
+			nopts.flags |= CRM_NORM_ID_INTEGER;
+			break;
 		case O_IDMAP:
 			idmap_path = optarg;
 			break;
 		case 'k':
 			kind_name = optarg;
 			break;
-		case O_LOCAL:
+		case O_LOCAL: {
+			/* the zone may also be the next argument, when it
+			 * is one: --local-time +08:00, --local-time UTC */
+			const char *ze, *zs = optarg;
+			struct crm_zone z;
+			if (!zs && optind < argc && *argv[optind] &&
+			    !crm_zone_parse(argv[optind], &z))
+				zs = argv[optind++];
+			if ((ze = crm_zone_parse(zs, &zone)) != NULL)
+				usage_error("--local-time: %s '%s'", ze, zs);
 			nopts.ts_flags |= CRM_TS_LOCAL;
+			nopts.zone = &zone;
 			break;
+		}
 		case 'm':
 			add_map(optarg);
 			break;
@@ -1572,7 +1594,10 @@ main(int argc, char **argv)
 	if (ropts.max_record && !ropts.max_field &&
 	    ropts.max_record < CRM_MAX_FIELD_DEFAULT)
 		ropts.max_field = ropts.max_record;
-	nopts.date_flags = mdy ? CRM_DATE_MDY : dmy ? CRM_DATE_DMY : 0;
+	nopts.date_flags = (mdy ? CRM_DATE_MDY : dmy ? CRM_DATE_DMY : 0) |
+	    CRM_DATE_TIME | (excel_dates ? CRM_DATE_EXCEL : 0);
+	nopts.ts_flags |= CRM_TS_DATE_OK;
+	nopts.flags |= CRM_NORM_HINTS | CRM_NORM_TS_FORMS;
 
 	crm_writer_init(&w, &crm_stdout, outfmt);
 	w.excel_safe = excel_safe;

@@ -35,6 +35,117 @@ const char *const crm_vocab_gender[] = { "M", "F", "X", NULL };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Synonyms, by the index of their value in the vocabulary above; crm(7)
+ * has one table a vocabulary, in this order. */
+enum { CH_VISIT, CH_PHONE, CH_SMS, CH_EMAIL, CH_LETTER, CH_IVR, CH_CHAT,
+	CH_WEB, CH_SOCIAL, CH_FORUM, CH_EVENT, CH_SELF };
+static const struct crm_vocab_alias channel_alias[] = {
+	{ "电话", CH_PHONE }, { "热线", CH_PHONE }, { "phone call", CH_PHONE },
+	{ "telephone", CH_PHONE },
+	{ "短信", CH_SMS }, { "text", CH_SMS },
+	{ "邮件", CH_EMAIL }, { "电子邮件", CH_EMAIL }, { "e-mail", CH_EMAIL },
+	{ "微信", CH_CHAT }, { "在线客服", CH_CHAT }, { "live chat", CH_CHAT },
+	{ "到店", CH_VISIT }, { "面谈", CH_VISIT }, { "上门", CH_VISIT },
+	{ "in person", CH_VISIT }, { "walk-in", CH_VISIT },
+	{ "信件", CH_LETTER }, { "postal mail", CH_LETTER },
+	{ "mail", CH_LETTER },
+	{ "网站", CH_WEB }, { "网页", CH_WEB }, { "官网", CH_WEB },
+	{ "website", CH_WEB }, { "online", CH_WEB },
+	{ "微博", CH_SOCIAL }, { "social media", CH_SOCIAL },
+	{ "论坛", CH_FORUM },
+	{ "活动", CH_EVENT },
+	{ "自助", CH_SELF },
+	{ NULL, 0 }
+};
+static const struct crm_vocab_alias type_alias[] = {
+	{ "咨询", 0 }, { "关怀", 1 }, { "投诉", 2 }, { "建议", 3 },
+	{ "异议", 4 }, { "订单", 5 }, { "下单", 5 }, { "回访", 6 },
+	{ "跟进", 6 }, { "调查", 7 }, { "问卷", 7 }, { "其他", 8 },
+	{ NULL, 0 }
+};
+static const struct crm_vocab_alias initiator_alias[] = {
+	{ "公司", 0 }, { "客户", 1 }, { NULL, 0 }
+};
+static const struct crm_vocab_alias status_alias[] = {
+	{ "潜在客户", 0 }, { "潜在", 0 }, { "意向客户", 1 }, { "意向", 1 },
+	{ "已购客户", 2 }, { "已购", 2 }, { "成交客户", 2 },
+	{ "流失客户", 3 }, { "流失", 3 },
+	{ NULL, 0 }
+};
+static const struct crm_vocab_alias cause_alias[] = {
+	{ "结果", 0 }, { "过程", 1 }, { "期望", 2 }, { NULL, 0 }
+};
+static const struct crm_vocab_alias severity_alias[] = {
+	{ "低", 0 }, { "一般", 1 }, { "普通", 1 }, { "高", 2 }, { "严重", 2 },
+	{ "紧急", 3 }, { NULL, 0 }
+};
+static const struct crm_vocab_alias event_alias[] = {
+	{ "投诉", 0 }, { "受理", 0 }, { "新建", 0 }, { "分类", 1 },
+	{ "分配", 2 }, { "指派", 2 }, { "回复", 3 }, { "响应", 3 },
+	{ "解决", 4 }, { "已解决", 4 }, { "重开", 5 }, { "关闭", 6 },
+	{ "结案", 6 },
+	{ NULL, 0 }
+};
+static const struct crm_vocab_alias gender_alias[] = {
+	{ "男", 0 }, { "male", 0 }, { "man", 0 },
+	{ "女", 1 }, { "female", 1 }, { "woman", 1 },
+	{ NULL, 0 }
+};
+
+const struct crm_vocab_alias *
+crm_vocab_aliases(const char *const *v)
+{
+	static const struct {
+		const char *const *v;
+		const struct crm_vocab_alias *a;
+	} t[] = {
+		{ crm_vocab_channel, channel_alias },
+		{ crm_vocab_type, type_alias },
+		{ crm_vocab_initiator, initiator_alias },
+		{ crm_vocab_status, status_alias },
+		{ crm_vocab_cause, cause_alias },
+		{ crm_vocab_severity, severity_alias },
+		{ crm_vocab_event, event_alias },
+		{ crm_vocab_gender, gender_alias },
+	};
+
+	for (size_t i = 0; i < N(t); i++)
+		if (t[i].v == v)
+			return t[i].a;
+	return NULL;
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int
+crm_vocab_alias_index(const char *const *v, const char *s, size_t n)
+{
+	const struct crm_vocab_alias *a = crm_vocab_aliases(v);
+
+	if (!a || n == 0)
+		return -1;
+	/* a synonym is only looked for when the value itself was not
+	 * found: the first byte and the length rule most of them out */
+	for (; a->word; a++) {
+		const char *w = a->word;
+		size_t i;
+
+		if (lower((unsigned char)w[0]) != lower((unsigned char)s[0]))
+			continue;
+		for (i = 0; i < n && w[i]; i++)
+			if (lower((unsigned char)w[i]) !=
+			    lower((unsigned char)s[i]))
+				break;
+		if (i == n && !w[i])
+			return a->value;
+	}
+	return -1;
+}
+
 static const struct crm_coldef customers[] = {
 	{ "customer_id", CRM_C_ID, 1, NULL, 0, 0 },
 	{ "name", CRM_C_TEXT, 0, NULL, 0, 0 },

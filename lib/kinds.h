@@ -66,6 +66,23 @@ extern const char *const crm_vocab_gender[];
 
 /* Index of s[0..n) in v, or -1. */
 int crm_vocab_index(const char *const *v, const char *s, size_t n);
+
+/*
+ * The synonyms a vocabulary accepts besides its own values, as crm(7)
+ * lists them: Chinese and English words of real exports ("电话",
+ * "telephone") with the index of the value they stand for.  A synonym
+ * table ends with a NULL word.
+ */
+struct crm_vocab_alias {
+	const char *word;
+	int value;              /* index into the vocabulary */
+};
+/* The synonyms of vocabulary v (one of the crm_vocab_* arrays), or NULL
+ * when it has none. */
+const struct crm_vocab_alias *crm_vocab_aliases(const char *const *v);
+/* Index of the value the synonym s[0..n) of v stands for (ASCII case
+ * ignored), or -1. */
+int crm_vocab_alias_index(const char *const *v, const char *s, size_t n);
 /* Append "a, b, c" to out. */
 void crm_vocab_list(const char *const *v, struct crm_buf *out);
 

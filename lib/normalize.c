@@ -13,6 +13,8 @@
 
 /* Reasons that must name a list or a range are built here. */
 static struct crm_buf msg;
+/* A value with full-width characters, folded to ASCII. */
+static struct crm_buf wide;
 
 void
 crm_norm_opts_init(struct crm_norm_opts *o)
@@ -20,6 +22,137 @@ crm_norm_opts_init(struct crm_norm_opts *o)
 	o->country = "86";
 	o->date_flags = 0;
 	o->ts_flags = 0;
+	o->flags = 0;
+	o->zone = NULL;
+}
+
+/* Does s[0..n) hold a full-width ASCII character (EF BC 81..EF BD 9E) or
+ * U+3000 (E3 80 80)? */
+static int
+has_wide(const char *s, size_t n)
+{
+	uint64_t w, hi = 0;
+	size_t i = 0;
+
+	/* nearly every value is ASCII: eight bytes at a time, no call */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		hi |= w;
+	}
+	for (; i < n; i++)
+		hi |= (unsigned char)s[i];
+	if (!(hi & 0x8080808080808080u))
+		return 0;
+	for (i = 0; i + 2 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0xe3)
+			continue;
+		unsigned char c1 = (unsigned char)s[i + 1];
+		unsigned char c2 = (unsigned char)s[i + 2];
+		if ((c == 0xef && ((c1 == 0xbc && c2 >= 0x81) ||
+		    (c1 == 0xbd && c2 <= 0x9e))) ||
+		    (c == 0xe3 && c1 == 0x80 && c2 == 0x80))
+			return 1;
+	}
+	return 0;
+}
+
+/* Full-width ASCII and U+3000 of s[0..n) as ASCII, into b. */
+static void
+fold_wide(const char *s, size_t n, struct crm_buf *b)
+{
+	crm_buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xef && i + 2 < n) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+			unsigned char c2 = (unsigned char)s[i + 2];
+
+			if (c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) {
+				crm_buf_addc(b, (char)(c2 - 0x81 + 0x21));
+				i += 2;
+				continue;
+			}
+			if (c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) {
+				crm_buf_addc(b, (char)(c2 - 0x80 + 0x60));
+				i += 2;
+				continue;
+			}
+		} else if (c == 0xe3 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x80) {
+			crm_buf_addc(b, ' ');
+			i += 2;
+			continue;
+		}
+		crm_buf_addc(b, (char)c);
+	}
+}
+
+/* Is s[0..n) a plain number, as a spreadsheet writes a serial day? */
+static int
+plain_number(const char *s, size_t n)
+{
+	size_t i = 0, dots = 0;
+
+	for (; i < n; i++)
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0 && dots <= 1;
+}
+
+/* e, a date or timestamp reason, with what was expected (CRM_NORM_HINTS). */
+static const char *
+hint(const char *e, int ts, const char *s, size_t n,
+    const struct crm_norm_opts *o)
+{
+	unsigned df = o->date_flags;
+	const char *forms = df & CRM_DATE_MDY ? " or M/D/YYYY" :
+	    df & CRM_DATE_DMY ? " or D/M/YYYY" : "";
+
+	if (!strncmp(e, "Excel serial", 12))
+		return e;
+	crm_buf_reset(&msg);
+	crm_buf_adds(&msg, e);
+	if (!strcmp(e, "missing UTC offset")) {
+		crm_buf_adds(&msg, " (write one, as in 2026-11-23 09:30+08:00, "
+		    "or give --local-time ZONE)");
+		return msg.p;
+	}
+	if (!strcmp(e, "time skipped by a daylight saving change")) {
+		crm_buf_adds(&msg, " (the --local-time zone has no such time)");
+		return msg.p;
+	}
+	if (!strcmp(e, "time out of range") || !strcmp(e,
+	    "offset out of range")) {
+		crm_buf_adds(&msg, " (expected H:MM or HH:MM:SS after the date, "
+		    "hours 0-23, minutes and seconds 0-59, an offset up to "
+		    "+-18:00)");
+		return msg.p;
+	}
+	if (ts)
+		crm_buf_addf(&msg, " (expected a date YYYY-MM-DD%s and a time, "
+		    "as in 2026-11-23 09:30:00+08:00", forms);
+	else
+		crm_buf_addf(&msg, " (expected YYYY-MM-DD%s, optionally with a "
+		    "time", forms);
+	if (df & CRM_DATE_EXCEL)
+		crm_buf_adds(&msg, ", or an Excel serial day");
+	/* the options that would read it, for a value not read at all */
+	if (!strcmp(e, "not a date") || !strcmp(e, "not a timestamp")) {
+		if (!(df & (CRM_DATE_MDY | CRM_DATE_DMY)))
+			crm_buf_adds(&msg, "; M/D/YYYY needs --mdy, D/M/YYYY "
+			    "--dmy");
+		if (!(df & CRM_DATE_EXCEL) && plain_number(s, n) && n != 8)
+			crm_buf_adds(&msg, "; an Excel serial day needs "
+			    "--excel-dates");
+	}
+	crm_buf_addc(&msg, ')');
+	return msg.p;
 }
 
 static int
@@ -57,6 +190,8 @@ norm_vocab(const struct crm_coldef *c, const char *s, size_t n,
 {
 	int i = vocab_find(c->vocab, s, n);
 
+	if (i < 0)
+		i = crm_vocab_alias_index(c->vocab, s, n);
 	if (i >= 0) {
 		crm_buf_adds(out, c->vocab[i]);
 		return NULL;
@@ -112,13 +247,33 @@ norm_int(const struct crm_coldef *c, const char *s, size_t n,
 	return NULL;
 }
 
+/* norm_id's word for "fold the value and try again". */
+static const char wide_seen[] = "full-width characters";
+
 static const char *
-norm_id(const char *s, size_t n, struct crm_buf *out)
+norm_id(const char *s, size_t n, unsigned flags, struct crm_buf *out)
 {
+	if (flags & CRM_NORM_ID_INTEGER) {
+		/* a spreadsheet's number: digits, '.', zeros only */
+		size_t k = 0, z;
+
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k > 0 && k + 1 < n && s[k] == '.') {
+			for (z = k + 1; z < n && s[z] == '0'; z++)
+				;
+			if (z == n) {
+				crm_buf_add(out, s, k);
+				return NULL;
+			}
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch <= ' ' || ch == 0x7f)
 			return "not an id (contains whitespace)";
+		if (ch >= 0xe3 && has_wide(s + i, n - i))
+			return wide_seen;
 		/* U+3000 ideographic space */
 		if (ch == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 		    (unsigned char)s[i + 2] == 0x80)
@@ -164,31 +319,62 @@ norm_decimal(const char *s, size_t n, struct crm_buf *out)
 	return NULL;
 }
 
+static const char *norm_value(const struct crm_coldef *c, const char *s,
+    size_t n, const struct crm_norm_opts *o, struct crm_buf *out);
+
 const char *
 crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
     const struct crm_norm_opts *o, struct crm_buf *out)
 {
 	struct crm_norm_opts def;
 	const char *e;
-	char tmp[48];
+	int email = c->type == CRM_C_EMAIL;
 
 	if (!o) {
 		crm_norm_opts_init(&def);
 		o = &def;
 	}
-	crm_trim(&s, &n);
-	if (n == 0)
-		return c->required ? "required field is empty" : NULL;
+	/* Full-width forms are folded before an email, which would take
+	 * them as they are; an id says when it has them, and every other
+	 * type rejects them, so they are folded only after a value failed:
+	 * the values of real files cost nothing more. */
+	if (email && has_wide(s, n)) {
+		fold_wide(s, n, &wide);
+		s = wide.p;
+		n = wide.n;
+	}
+	for (int folded = email;; folded = 1) {
+		crm_trim(&s, &n);
+		if (n == 0)
+			return c->required ? "required field is empty" : NULL;
+		e = norm_value(c, s, n, o, out);
+		if (!e || folded || c->type == CRM_C_TEXT ||
+		    (e != wide_seen && !has_wide(s, n)))
+			return e;
+		fold_wide(s, n, &wide);
+		s = wide.p;
+		n = wide.n;
+	}
+}
+
+/* One trimmed, non-empty value of column c. */
+static const char *
+norm_value(const struct crm_coldef *c, const char *s, size_t n,
+    const struct crm_norm_opts *o, struct crm_buf *out)
+{
+	const char *e;
+	char tmp[48];
+
 	switch (c->type) {
 	case CRM_C_TEXT:
 		crm_buf_add(out, s, n);
 		return NULL;
 	case CRM_C_ID:
-		return norm_id(s, n, out);
+		return norm_id(s, n, o->flags, out);
 	case CRM_C_DATE: {
 		int32_t d;
 		if ((e = crm_date_parse(s, n, o->date_flags, &d)) != NULL)
-			return e;
+			return o->flags & CRM_NORM_HINTS ? hint(e, 0, s, n, o) : e;
 		crm_date_format(d, tmp);
 		crm_buf_adds(out, tmp);
 		return NULL;
@@ -196,8 +382,15 @@ crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
 	case CRM_C_TS: {
 		int64_t t;
 		int off;
-		if ((e = crm_ts_parse(s, n, o->ts_flags, &t, &off)) != NULL)
-			return e;
+		if (o->flags & CRM_NORM_TS_FORMS) {
+			struct crm_ts_opts to = { o->ts_flags, o->date_flags,
+			    o->zone };
+			e = crm_ts_parse_ex(s, n, &to, &t, &off);
+		} else {
+			e = crm_ts_parse(s, n, o->ts_flags, &t, &off);
+		}
+		if (e)
+			return o->flags & CRM_NORM_HINTS ? hint(e, 1, s, n, o) : e;
 		crm_ts_format(t, off, tmp);
 		crm_buf_adds(out, tmp);
 		return NULL;

@@ -68,8 +68,6 @@ struct crm_reader {
 	long line;              /* lines fully consumed */
 
 	iconv_t cd;             /* (iconv_t)-1 when not converting */
-	int bad_bytes;          /* iconv stopped at an invalid sequence: the
-	                           text before it is handed out first */
 	char *ibuf;
 	size_t icap, ilen;
 
@@ -412,16 +410,71 @@ read_some(struct crm_reader *r, char *p, size_t n)
 	}
 }
 
-static long
-lines_in(const char *p, size_t n)
+/*
+ * A byte of the input that iconv cannot convert is put in the converted
+ * text as four bytes 0xF8..0xFB, two bits of it each: bytes that never
+ * occur in UTF-8 (so the UTF-8 check of every path stops at them) and
+ * that iconv never writes, so they cannot be mistaken for text.  The
+ * record holding them is rejected with the bytes as they were.
+ */
+#define MARK_LEN 4
+
+static void
+mark_byte(char *out, unsigned char b)
 {
-	long k = 0;
-	const char *e = p + n;
-	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		k++;
-		p++;
+	out[0] = (char)(0xf8 | (b >> 6));
+	out[1] = (char)(0xf8 | ((b >> 4) & 3));
+	out[2] = (char)(0xf8 | ((b >> 2) & 3));
+	out[3] = (char)(0xf8 | (b & 3));
+}
+
+static int
+is_mark(unsigned char c)
+{
+	return c >= 0xf8 && c <= 0xfb;
+}
+
+/* Put the marked bytes of p[0..n) back as they were, in place; returns
+ * the new length (NUL-terminated when shorter). */
+static size_t
+unmark(char *p, size_t n)
+{
+	size_t i = 0, j = 0;
+
+	while (i < n) {
+		if (is_mark((unsigned char)p[i]) && n - i >= MARK_LEN) {
+			unsigned b = 0;
+
+			for (int k = 0; k < MARK_LEN; k++)
+				b = b << 2 | ((unsigned char)p[i + k] & 3);
+			p[j++] = (char)b;
+			i += MARK_LEN;
+		} else {
+			p[j++] = p[i++];
+		}
 	}
-	return k;
+	if (j < n)
+		p[j] = '\0';
+	return j;
+}
+
+/* The reason for a field with marked bytes: the encoding named, and the
+ * usual cure when it is a narrow Chinese one. */
+static const char *
+enc_reason(const struct crm_reader *r)
+{
+	static const char *const narrow[] = { "GBK", "GB2312", "CP936",
+		"EUC-CN", "EUCCN", NULL };
+	static char why[128];
+
+	for (int i = 0; narrow[i]; i++)
+		if (!strcasecmp(r->o.encoding, narrow[i])) {
+			snprintf(why, sizeof why, "not valid %s text (try "
+			    "--encoding GB18030)", r->o.encoding);
+			return why;
+		}
+	snprintf(why, sizeof why, "not valid %s text", r->o.encoding);
+	return why;
 }
 
 /*
@@ -471,13 +524,6 @@ fill(struct crm_reader *r, size_t limit)
 			r->end += (size_t)k;
 		} else {
 			int at_eof = 0;
-			if (r->bad_bytes) {
-				seterr_plain(r, "%s:%ld: not valid %s text",
-				    r->name, r->line + 1 +
-				    lines_in(r->buf + r->start,
-				    r->end - r->start), r->o.encoding);
-				return -1;
-			}
 			if (r->ilen < r->icap) {
 				k = read_some(r, r->ibuf + r->ilen,
 				    r->icap - r->ilen);
@@ -496,25 +542,40 @@ fill(struct crm_reader *r, size_t limit)
 			int e = errno;
 			size_t produced = room - outleft;
 			r->end += produced;
+			if (rc == (size_t)-1 && e == EILSEQ) {
+				/* a byte the encoding does not allow: kept,
+				 * marked, for its record to be rejected */
+				if (outleft < MARK_LEN) {
+					memmove(r->ibuf, in, inleft);
+					r->ilen = inleft;
+					if (produced)
+						break;
+					return 0;       /* no room for it */
+				}
+				mark_byte(out, (unsigned char)*in);
+				r->end += MARK_LEN;
+				in++;
+				inleft--;
+				memmove(r->ibuf, in, inleft);
+				r->ilen = inleft;
+				break;
+			}
 			memmove(r->ibuf, in, inleft);
 			r->ilen = inleft;
-			if (rc == (size_t)-1 && e == EILSEQ) {
-				/* the records before the bad bytes are good:
-				 * the error comes with the next fill */
-				r->bad_bytes = 1;
-				if (produced)
-					break;
-				continue;
-			}
 			if (at_eof) {
-				if (r->ilen) {
-					seterr_plain(r, "%s:%ld: incomplete %s "
-					    "character at end of input",
-					    r->name, r->line + 1 +
-					    lines_in(r->buf + r->start,
-					    r->end - r->start), r->o.encoding);
-					return -1;
+				/* an incomplete character at the end: its
+				 * bytes are marked as bad bytes are */
+				size_t k2 = 0;
+				while (k2 < r->ilen &&
+				    r->cap - r->end >= MARK_LEN) {
+					mark_byte(r->buf + r->end,
+					    (unsigned char)r->ibuf[k2++]);
+					r->end += MARK_LEN;
 				}
+				memmove(r->ibuf, r->ibuf + k2, r->ilen - k2);
+				r->ilen -= k2;
+				if (r->ilen)
+					break;
 				r->eof = 1;
 				break;
 			}
@@ -610,6 +671,13 @@ split_line(struct crm_reader *r, char *line, size_t len, long lineno,
 		size_t col = 0;
 		while (col + 1 < nf && r->f[col + 1].p <= line + ok)
 			col++;
+		if (r->cd != (iconv_t)-1 && is_mark((unsigned char)line[ok])) {
+			for (size_t i = 0; i < nf; i++)
+				r->f[i].n = unmark(r->f[i].p, r->f[i].n);
+			crm_reader_seterr(r, lineno, (int)col, r->f[col].p,
+			    r->f[col].n, "%s", enc_reason(r));
+			return CRM_READ_BAD;
+		}
 		crm_reader_seterr(r, lineno, (int)col, r->f[col].p,
 		    r->f[col].n, line[ok] ? "invalid UTF-8" : "NUL byte in");
 		return CRM_READ_BAD;
@@ -888,8 +956,9 @@ csv_field_cb(void *data, size_t n, void *arg)
 	if (r->ncf == r->cur_first && !r->cur_bad)
 		r->cur_bytes = 0;
 	size_t col = r->ncf - r->cur_first;
-	if (r->cur_bad)
-		return;         /* the rest of a bad record is not kept */
+	if (r->cur_bad == 1)
+		return;         /* the rest of an over-long record is not
+		                   kept */
 	r->cur_bytes += n + 1;
 	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
 	if (n > r->o.max_field || r->cur_bytes > r->o.max_record ||
@@ -917,16 +986,33 @@ csv_field_cb(void *data, size_t n, void *arg)
 		return;
 	}
 	size_t ok = crm_utf8_valid(p, n);
+	int marked = 0;
 	if (ok != n) {
 		struct crm_buf *m = &r->msgs;
 		char cn[256];
-		fmt_colname(r, (int)col, cn, sizeof cn);
-		r->pending_msg = m->n;
-		crm_buf_addf(m, "%s:%ld: %s: %s ", r->name, r->cur_line, cn,
-		    p[ok] ? "invalid UTF-8" : "NUL byte in");
-		crm_buf_addquoted(m, p, n);
-		crm_buf_addc(m, '\0');
-		r->cur_bad = 1;
+		marked = r->cd != (iconv_t)-1 && is_mark((unsigned char)p[ok]);
+		/* the field as it was in the input: its bytes unmarked */
+		r->cf[r->ncf].off = r->cb.n;
+		crm_buf_add(&r->cb, p, n);
+		if (marked)
+			n = unmark(r->cb.p + r->cf[r->ncf].off, n);
+		r->cb.n = r->cf[r->ncf].off + n;
+		if (!r->cur_bad) {
+			/* the first bad field names the record's fault; the
+			 * fields after it are kept for the rejects file */
+			fmt_colname(r, (int)col, cn, sizeof cn);
+			r->pending_msg = m->n;
+			crm_buf_addf(m, "%s:%ld: %s: %s ", r->name,
+			    r->cur_line, cn, marked ? enc_reason(r) :
+			    p[ok] ? "invalid UTF-8" : "NUL byte in");
+			crm_buf_addquoted(m, r->cb.p + r->cf[r->ncf].off, n);
+			crm_buf_addc(m, '\0');
+			r->cur_bad = 2;
+		}
+		r->cf[r->ncf].n = n;
+		r->ncf++;
+		crm_buf_addc(&r->cb, '\0');
+		return;
 	}
 	r->cf[r->ncf].off = r->cb.n;
 	r->cf[r->ncf].n = n;

@@ -300,59 +300,227 @@ date_strict(const char *s, size_t n, int32_t *days)
 	return NULL;
 }
 
-const char *
-crm_date_parse(const char *s, size_t n, unsigned flags, int32_t *days)
+/*
+ * The date at the start of s[0..n), by shape only: its year, month and
+ * day and where it ends (*end).  Returns 0 when s does not start with a
+ * date crm_date_parse reads under flags.
+ */
+static int
+date_head(const char *s, size_t n, unsigned flags, int *y, int *m, int *d,
+    size_t *end)
 {
 	size_t i = 0;
 	int a = 0, b = 0, c = 0, na;
 	char sep;
 
-	if (flags & CRM_DATE_STRICT)
-		return date_strict(s, n, days);
-	if (n == 8 && strspn_dig(s, n) == 8) {
+	if (n >= 8 && strspn_dig(s, n) == 8) {
 		two(s, n, &i, &a);
 		two(s, n, &i, &b);
-		a = a * 100 + b;
-		two(s, n, &i, &b);
-		two(s, n, &i, &c);
-		return ymd_check(a, b, c, days);
+		*y = a * 100 + b;
+		two(s, n, &i, m);
+		two(s, n, &i, d);
+		*end = 8;
+		return 1;
 	}
 	na = digits(s, n, &i, 1, 4, &a);
 	if (na == 0 || na == 3 || i >= n)
-		return E_DATE;
+		return 0;
 	if (na == 4 && has(s, n, i, "年")) {
 		i += 3;
 		if (!digits(s, n, &i, 1, 2, &b) || !has(s, n, i, "月"))
-			return E_DATE;
+			return 0;
 		i += 3;
-		if (!digits(s, n, &i, 1, 2, &c) || !has(s, n, i, "日") ||
-		    i + 3 != n)
-			return E_DATE;
-		return ymd_check(a, b, c, days);
+		if (!digits(s, n, &i, 1, 2, &c) || !has(s, n, i, "日"))
+			return 0;
+		*y = a, *m = b, *d = c;
+		*end = i + 3;
+		return 1;
 	}
 	sep = s[i];
 	if (!is_datesep((unsigned char)sep))
-		return E_DATE;
+		return 0;
 	i++;
 	if (na == 4) {
 		if (!digits(s, n, &i, 1, 2, &b) || i >= n || s[i] != sep)
-			return E_DATE;
+			return 0;
 		i++;
-		if (!digits(s, n, &i, 1, 2, &c) || i != n)
-			return E_DATE;
-		return ymd_check(a, b, c, days);
+		if (!digits(s, n, &i, 1, 2, &c))
+			return 0;
+		*y = a, *m = b, *d = c;
+		*end = i;
+		return 1;
 	}
 	/* a one- or two-digit first field: month or day first */
 	if (!(flags & (CRM_DATE_MDY | CRM_DATE_DMY)))
-		return E_DATE;
+		return 0;
 	if (!digits(s, n, &i, 1, 2, &b) || i >= n || s[i] != sep)
-		return E_DATE;
+		return 0;
 	i++;
-	if (!digits(s, n, &i, 4, 4, &c) || i != n)
+	if (!digits(s, n, &i, 4, 4, &c))
+		return 0;
+	*y = c;
+	*m = flags & CRM_DATE_MDY ? a : b;
+	*d = flags & CRM_DATE_MDY ? b : a;
+	*end = i;
+	return 1;
+}
+
+/* A time of day after a date, as CRM_DATE_TIME reads it. */
+struct tod {
+	int h, mi, sec;
+	int has_off, off_min;
+};
+
+enum { TOD_OK, TOD_SHAPE, TOD_RANGE, TOD_OFF };
+
+/*
+ * Read the time of day (and offset) that follows a date at s[i..n): 'T',
+ * 't' or spaces first (or nothing, when nosep), H:MM or HH:MM, optional
+ * :SS, an optional fraction, an optional offset (one space may come
+ * before it).  Returns TOD_OK, TOD_SHAPE (not a time), TOD_RANGE (a field
+ * out of range) or TOD_OFF (offset out of range).
+ */
+static int
+tod_parse(const char *s, size_t n, size_t i, int nosep, struct tod *o)
+{
+	int oh = 0, om = 0, sign = 1;
+
+	memset(o, 0, sizeof *o);
+	if (i < n && (s[i] == 'T' || s[i] == 't')) {
+		i++;
+	} else if (i < n && s[i] == ' ') {
+		while (i < n && s[i] == ' ')
+			i++;
+	} else if (!nosep) {
+		return TOD_SHAPE;
+	}
+	if (!digits(s, n, &i, 1, 2, &o->h) || !has(s, n, i, ":"))
+		return TOD_SHAPE;
+	i++;
+	if (!digits(s, n, &i, 2, 2, &o->mi))
+		return TOD_SHAPE;
+	if (has(s, n, i, ":")) {
+		i++;
+		if (!digits(s, n, &i, 2, 2, &o->sec))
+			return TOD_SHAPE;
+		if (i < n && (s[i] == '.' || s[i] == ',')) {
+			size_t f = ++i;
+
+			while (i < n && isdig((unsigned char)s[i]))
+				i++;
+			if (i == f)
+				return TOD_SHAPE;
+		}
+	}
+	if (i + 1 < n && s[i] == ' ' && (s[i + 1] == '+' || s[i + 1] == '-'))
+		i++;
+	if (i < n) {
+		if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
+			o->has_off = 1;
+		} else if (s[i] == '+' || s[i] == '-') {
+			sign = s[i++] == '-' ? -1 : 1;
+			if (!two(s, n, &i, &oh))
+				return TOD_SHAPE;
+			if (has(s, n, i, ":") && i + 1 < n)
+				i++;
+			if (i < n && !two(s, n, &i, &om))
+				return TOD_SHAPE;
+			if (i != n)
+				return TOD_SHAPE;
+			o->has_off = 1;
+		} else {
+			return TOD_SHAPE;
+		}
+	}
+	if (o->h > 23 || o->mi > 59 || o->sec > 59)
+		return TOD_RANGE;
+	if (om > 59 || oh * 60 + om > 18 * 60)
+		return TOD_OFF;
+	o->off_min = sign * (oh * 60 + om);
+	return TOD_OK;
+}
+
+static const char E_SERIAL60[] =
+    "Excel serial 60 is 1900-02-29, a day that does not exist";
+static const char E_SERIAL[] = "Excel serial out of range";
+
+/* Is s[0..n) a plain number, the shape of an Excel serial (but not the
+ * eight digits of YYYYMMDD)? */
+static int
+is_serial(const char *s, size_t n)
+{
+	size_t k = strspn_dig(s, n);
+
+	if (k == 0)
+		return 0;
+	if (k == n)
+		return n != 8;
+	return s[k] == '.' && k + 1 < n && strspn_dig(s + k + 1, n - k - 1) ==
+	    n - k - 1;
+}
+
+/*
+ * An Excel serial of the 1900 system (is_serial said so): the day in
+ * *days and, when secs is not NULL, the fraction as seconds of the day,
+ * rounded to the nearest (86400 when it rounds up to the next midnight).
+ * Excel's serial 60 is its 29 February 1900, a day that never was;
+ * serials past it count from 1899-12-30, the ones before from 1899-12-31.
+ */
+static const char *
+excel_serial(const char *s, size_t n, int32_t *days, int32_t *secs)
+{
+	uint64_t v = 0, num = 0, den = 1;
+	size_t i = 0;
+	int k = 0;
+
+	for (; i < n && isdig((unsigned char)s[i]); i++)
+		if (v < 100000000)
+			v = v * 10 + (uint64_t)(s[i] - '0');
+	if (i < n && s[i] == '.')
+		for (i++; i < n; i++)
+			if (k < 12) {
+				num = num * 10 + (uint64_t)(s[i] - '0');
+				den *= 10;
+				k++;
+			}
+	if (v < 1 || v > 2958465)
+		return E_SERIAL;
+	if (v == 60)
+		return E_SERIAL60;
+	*days = (int32_t)v - (v < 60 ? 25568 : 25569);
+	if (secs)
+		*secs = (int32_t)((num * 86400 * 2 + den) / (2 * den));
+	return NULL;
+}
+
+const char *
+crm_date_parse(const char *s, size_t n, unsigned flags, int32_t *days)
+{
+	size_t end;
+	int y, m, d, r = TOD_OK;
+	int32_t dd;
+	struct tod td;
+	const char *e;
+
+	if (flags & CRM_DATE_STRICT)
+		return date_strict(s, n, days);
+	if ((flags & CRM_DATE_EXCEL) && is_serial(s, n))
+		return excel_serial(s, n, days, NULL);
+	if (!date_head(s, n, flags, &y, &m, &d, &end))
 		return E_DATE;
-	if (flags & CRM_DATE_MDY)
-		return ymd_check(c, a, b, days);
-	return ymd_check(c, b, a, days);
+	if (end != n) {
+		if (!(flags & CRM_DATE_TIME))
+			return E_DATE;
+		r = tod_parse(s, n, end, has(s, n, end - 3, "日"), &td);
+		if (r == TOD_SHAPE)
+			return E_DATE;
+	}
+	if ((e = ymd_check(y, m, d, &dd)) != NULL)
+		return e;
+	if (r != TOD_OK)
+		return E_TIME;
+	*days = dd;
+	return NULL;
 }
 
 /* ---- timestamps ---- */
@@ -577,6 +745,215 @@ crm_ts_parse_us(const char *s, size_t n, unsigned flags, int64_t *t,
 	if (usec)
 		*usec = frac;
 	return NULL;
+}
+
+/* ---- zones: --local-time ---- */
+
+static const char E_ZONE[] = "not a time zone (expected +HH:MM, UTC or a TZ "
+    "database name such as Asia/Shanghai)";
+static const char E_GAP[] = "time skipped by a daylight saving change";
+
+/* Does the TZ database hold a zone called name (a TZif file)? */
+static int
+zone_exists(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512], magic[4];
+	FILE *f;
+	size_t k;
+
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    isdig((unsigned char)*p) || strchr("_+-/", *p)))
+			return 0;
+	if (name[0] == '/' || name[0] == '-' || strstr(name, ".."))
+		return 0;
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    sizeof path)
+		return 0;
+	if (!(f = fopen(path, "rb")))
+		return 0;
+	k = fread(magic, 1, sizeof magic, f);
+	fclose(f);
+	return k == sizeof magic && memcmp(magic, "TZif", 4) == 0;
+}
+
+const char *
+crm_zone_parse(const char *s, struct crm_zone *z)
+{
+	size_t n, i = 1;
+	int oh = 0, om = 0;
+
+	memset(z, 0, sizeof *z);
+	z->kind = CRM_ZONE_TZ;
+	if (!s || !*s)
+		return NULL;
+	n = strlen(s);
+	if (!strcmp(s, "Z") || !strcmp(s, "UTC") || !strcmp(s, "utc")) {
+		z->kind = CRM_ZONE_FIXED;
+		return NULL;
+	}
+	if (s[0] == '+' || s[0] == '-') {
+		if (!two(s, n, &i, &oh))
+			return E_ZONE;
+		if (i < n && s[i] == ':' && i + 1 < n)
+			i++;
+		if (i < n && !two(s, n, &i, &om))
+			return E_ZONE;
+		if (i != n)
+			return E_ZONE;
+		if (om > 59 || oh * 60 + om > 18 * 60)
+			return E_OFF;
+		z->kind = CRM_ZONE_FIXED;
+		z->off_min = (s[0] == '-' ? -1 : 1) * (oh * 60 + om);
+		return NULL;
+	}
+	if (n >= sizeof z->name || !zone_exists(s))
+		return E_ZONE;
+	z->kind = CRM_ZONE_NAMED;
+	memcpy(z->name, s, n + 1);
+	return NULL;
+}
+
+/* The UTC offset in seconds of the process's TZ at instant t. */
+static long
+gmtoff_at(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm lt;
+
+	if (!localtime_r(&tt, &lt))
+		return 0;
+	return lt.tm_gmtoff;
+}
+
+/*
+ * The instant of wall-clock time w (seconds since 1970-01-01 as if UTC)
+ * in zone z, with the rules of crm_ts_parse_ex: of the offsets in force a
+ * day before, at and a day after w, those that give back w are its
+ * occurrences, and the earliest is taken; none means w was skipped.
+ */
+static const char *
+zone_resolve(const struct crm_zone *z, int64_t w, int date_only, int64_t *t,
+    int *off_min)
+{
+	long cand[3], best_off = 0;
+	int64_t best = 0, lo, hi;
+	int found = 0;
+
+	if (z && z->kind == CRM_ZONE_FIXED) {
+		*t = w - (int64_t)z->off_min * 60;
+		*off_min = z->off_min;
+		return NULL;
+	}
+	if (z && z->kind == CRM_ZONE_NAMED) {
+		const char *cur = getenv("TZ");
+
+		if (!cur || strcmp(cur, z->name)) {
+			setenv("TZ", z->name, 1);
+			tzset();
+		}
+	} else {
+		tzset();
+	}
+	cand[0] = gmtoff_at(w - 86400);
+	cand[1] = gmtoff_at(w);
+	cand[2] = gmtoff_at(w + 86400);
+	for (int k = 0; k < 3; k++)
+		if (gmtoff_at(w - cand[k]) == cand[k] &&
+		    (!found || w - cand[k] < best)) {
+			best = w - cand[k];
+			best_off = cand[k];
+			found = 1;
+		}
+	if (!found) {
+		if (!date_only)
+			return E_GAP;
+		/* the day begins when the skipped hour ends: the first
+		 * instant whose wall clock is at or past w */
+		lo = w - (cand[0] > cand[2] ? cand[0] : cand[2]);
+		hi = w - (cand[0] < cand[2] ? cand[0] : cand[2]);
+		while (lo < hi) {
+			int64_t mid = lo + (hi - lo) / 2;
+
+			if (mid + gmtoff_at(mid) >= w)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		best = lo;
+		best_off = gmtoff_at(lo);
+	}
+	*t = best;
+	*off_min = (int)(best_off / 60);
+	return NULL;
+}
+
+const char *
+crm_ts_parse_ex(const char *s, size_t n, const struct crm_ts_opts *o,
+    int64_t *t, int *off_min)
+{
+	unsigned df = o->date_flags & (CRM_DATE_MDY | CRM_DATE_DMY |
+	    CRM_DATE_EXCEL);
+	int32_t days, secs = 0;
+	int date_only = 1;
+	struct tod td;
+	const char *e;
+
+	/* the canonical form, as most files hold it, at fixed places (the
+	 * general path below has the last word on anything else) */
+	if (n >= 20 && s[4] == '-' && s[10] == 'T') {
+		int64_t ft;
+		int fo;
+
+		if (ts_strict(s, n, &ft, &fo, NULL) == NULL &&
+		    ft >= (int64_t)CRM_DATE_MIN * 86400 + 86400 &&
+		    ft < (int64_t)CRM_DATE_MAX * 86400 - 86400 &&
+		    fo >= -18 * 60 && fo <= 18 * 60) {
+			*t = ft;
+			*off_min = fo;
+			return NULL;
+		}
+	}
+	memset(&td, 0, sizeof td);
+	if ((df & CRM_DATE_EXCEL) && is_serial(s, n)) {
+		if ((e = excel_serial(s, n, &days, &secs)) != NULL)
+			return e;
+		date_only = memchr(s, '.', n) == NULL;
+	} else {
+		size_t end;
+		int y, m, d, r = TOD_OK;
+
+		if (!date_head(s, n, df, &y, &m, &d, &end))
+			return E_TS;
+		if (end == n) {
+			if (!(o->flags & CRM_TS_DATE_OK))
+				return E_TS;
+		} else {
+			r = tod_parse(s, n, end, has(s, n, end - 3, "日"), &td);
+			if (r == TOD_SHAPE)
+				return E_TS;
+			date_only = 0;
+		}
+		if ((e = ymd_check(y, m, d, &days)) != NULL)
+			return e;
+		if (r == TOD_RANGE)
+			return E_TIME;
+		if (r == TOD_OFF)
+			return E_OFF;
+		secs = td.h * 3600 + td.mi * 60 + td.sec;
+	}
+	if (td.has_off) {
+		*off_min = td.off_min;
+		*t = (int64_t)days * 86400 + secs - (int64_t)td.off_min * 60;
+		return NULL;
+	}
+	if (!(o->flags & CRM_TS_LOCAL))
+		return E_NOOFF;
+	return zone_resolve(o->zone, (int64_t)days * 86400 + secs, date_only,
+	    t, off_min);
 }
 
 const char *

@@ -27,6 +27,8 @@ void crm_trim(const char **s, size_t *n);
 #define CRM_DATE_MDY 0x1u	/* accept 11/23/2026 (month/day/year) */
 #define CRM_DATE_DMY 0x2u	/* accept 23/11/2026 (day/month/year) */
 #define CRM_DATE_STRICT 0x4u	/* only YYYY-MM-DD, as store files hold it */
+#define CRM_DATE_TIME 0x8u	/* accept a time of day after the date */
+#define CRM_DATE_EXCEL 0x10u	/* accept Excel serial day numbers */
 #define CRM_DATE_INVALID INT32_MIN
 #define CRM_DATE_MIN (-354285)	/* 1000-01-01 */
 #define CRM_DATE_MAX 2932896	/* 9999-12-31 */
@@ -39,6 +41,24 @@ void crm_trim(const char **s, size_t *n);
  * if both flags are given MDY wins.  Without either flag such a date is
  * "not a date".  Reasons: "not a date", "year out of range",
  * "month out of range", "day out of range".
+ *
+ * With CRM_DATE_TIME a time of day may follow the date and is checked,
+ * then ignored (the calendar day is kept as written): 'T', 't' or spaces
+ * (or nothing after 日), then H:MM or HH:MM, optionally :SS and a
+ * fraction after '.' or ',', optionally a UTC offset (Z, +HH:MM, +HHMM,
+ * +HH or -): "2010-12-01 08:26", "12/1/2010 8:26" (with CRM_DATE_MDY),
+ * "2026年11月23日 09:30", "2010-12-01T08:26:00+08:00".  An hour past 23,
+ * a minute or second past 59 or an offset past 18:00 is "time out of
+ * range"; anything else after the date is "not a date".
+ *
+ * With CRM_DATE_EXCEL a plain number (digits, optionally a fraction,
+ * except the eight-digit YYYYMMDD form) is an Excel serial day of the
+ * 1900 date system: 1 is 1900-01-01, 59 is 1900-02-28 and 61 is
+ * 1900-03-01.  Excel counts a 29 February 1900 that never was: serial 60
+ * is rejected ("Excel serial 60 is 1900-02-29, a day that does not
+ * exist"), and serials from 61 on are days since 1899-12-30.  The
+ * fraction (the time of day) is ignored; serials outside 1..2958465
+ * (9999-12-31) are "Excel serial out of range".
  */
 const char *crm_date_parse(const char *s, size_t n, unsigned flags,
     int32_t *days);
@@ -106,6 +126,60 @@ int32_t crm_date_add_months(int32_t days, int k);
  */
 const char *crm_ts_parse(const char *s, size_t n, unsigned flags,
     int64_t *t, int *off_min);
+/*
+ * The time zone of timestamps written without an offset (--local-time):
+ * a fixed offset, the process's TZ, or a zone of the TZ database.
+ */
+struct crm_zone {
+	int kind;		/* CRM_ZONE_TZ, CRM_ZONE_FIXED, CRM_ZONE_NAMED */
+	int off_min;		/* CRM_ZONE_FIXED */
+	char name[64];		/* CRM_ZONE_NAMED: "Asia/Shanghai" */
+};
+#define CRM_ZONE_TZ 0
+#define CRM_ZONE_FIXED 1
+#define CRM_ZONE_NAMED 2
+
+/*
+ * Parse a zone: "+08:00", "+0800", "+08", "-05:30" (up to 18:00), "Z" or
+ * "UTC" (offset 0), or a TZ database name ("Asia/Shanghai",
+ * "America/New_York"), which must exist as a TZif file under $TZDIR or
+ * /usr/share/zoneinfo.  NULL or "" is the process's TZ.  Reasons:
+ * "not a time zone (expected +HH:MM, UTC or a TZ database name such as
+ * Asia/Shanghai)", "offset out of range".
+ */
+const char *crm_zone_parse(const char *s, struct crm_zone *z);
+
+/* The options of crm_ts_parse_ex. */
+struct crm_ts_opts {
+	unsigned flags;		/* CRM_TS_LOCAL, CRM_TS_DATE_OK */
+	unsigned date_flags;	/* CRM_DATE_MDY, CRM_DATE_DMY, CRM_DATE_EXCEL */
+	const struct crm_zone *zone;	/* under CRM_TS_LOCAL; NULL is TZ */
+};
+
+/*
+ * A timestamp in the forms real exports write: the date in any form
+ * crm_date_parse reads under o->date_flags (2026/11/23, 2026年11月23日,
+ * 11/23/2026 with CRM_DATE_MDY, an Excel serial with CRM_DATE_EXCEL,
+ * whose fraction is the time of day, rounded to the second), then
+ * optionally the time of day and a UTC offset as CRM_DATE_TIME reads
+ * them.  A date alone needs CRM_TS_DATE_OK and is the start of that day.
+ * A time without an offset ("missing UTC offset" otherwise) needs
+ * CRM_TS_LOCAL and is resolved in o->zone:
+ *   a fixed offset   simply that offset;
+ *   TZ or a name     through the TZ database (a named zone is made the
+ *                    process's TZ with setenv on first use).  A wall-clock
+ *                    time that occurs twice (the hour a daylight saving
+ *                    change repeats) is its first occurrence, the
+ *                    earlier instant; one that never occurs (the hour
+ *                    skipped) is rejected with "time skipped by a
+ *                    daylight saving change", except that a date alone
+ *                    is then the first instant of that day.
+ * Reasons: those of crm_date_parse and crm_ts_parse, and "time skipped
+ * by a daylight saving change".  Not thread-safe (the zone lookup).
+ */
+const char *crm_ts_parse_ex(const char *s, size_t n,
+    const struct crm_ts_opts *o, int64_t *t, int *off_min);
+
 /*
  * crm_ts_parse that also gives the fractional second, truncated to
  * microseconds (0..999999), in *usec when usec is not NULL.

@@ -152,7 +152,7 @@ in_fix() {
 	run --separate-stderr crm-import -k transactions --dmy us.csv
 	assert_failure 1
 	assert_output $'customer_id\tdate\tamount\nC2\t2026-02-01\t1.00'
-	assert_equal "$stderr" "crm-import: us.csv:2: date: month out of range '11/23/2026'
+	assert_equal "$stderr" "crm-import: us.csv:2: date: month out of range (expected YYYY-MM-DD or D/M/YYYY, optionally with a time) '11/23/2026'
 crm-import: 1 of 2 records rejected"
 	run crm-import -k transactions --dmy --mdy us.csv
 	assert_failure 2
@@ -189,11 +189,244 @@ crm-import: 1 of 2 records rejected"
 	printf 'complaint_id,ts,event\nK1,2026-11-23 09:30,open\n' >c.csv
 	run --separate-stderr crm-import -k complaints c.csv
 	assert_failure 1
-	assert_equal "$stderr" "crm-import: c.csv:2: ts: missing UTC offset '2026-11-23 09:30'
+	assert_equal "$stderr" "crm-import: c.csv:2: ts: missing UTC offset (write one, as in 2026-11-23 09:30+08:00, or give --local-time ZONE) '2026-11-23 09:30'
 crm-import: 1 of 1 records rejected"
 	TZ=Asia/Shanghai run crm-import -k complaints --local-time c.csv
 	assert_success
 	assert_output $'complaint_id\tts\tevent\nK1\t2026-11-23T09:30:00+08:00\topen'
+}
+
+@test "crm-import: a date column keeps the calendar day of a date-time; a bad time is rejected with the expected form" {
+	printf '%s\n' customer_id,date,amount 'C1,2010-12-01 08:26:00,1' \
+	    'C2,2010-12-01 08:26,1' 'C3,2010-12-01T08:26:00+08:00,1' \
+	    'C4,2010-12-01T23:26:00-11:00,1' 'C5,2010-12-01T08:26:00Z,1' \
+	    'C6,2026/11/23 09:30:00,1' 'C7,2026年11月23日 09:30,1' \
+	    'C8,2026-11-23 24:00,1' 'C9,2026-11-23 9:60,1' \
+	    'C10,2026-11-23 noon,1' 'C11,12/1/2010 8:26,1' 'C12,46349,1' >dt.csv
+	run --separate-stderr crm-import -k transactions -r rej.tsv dt.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount
+C1\t2010-12-01\t1.00
+C2\t2010-12-01\t1.00
+C3\t2010-12-01\t1.00
+C4\t2010-12-01\t1.00
+C5\t2010-12-01\t1.00
+C6\t2026-11-23\t1.00
+C7\t2026-11-23\t1.00'
+	assert_equal "$stderr" "crm-import: dt.csv:9: date: time out of range (expected H:MM or HH:MM:SS after the date, hours 0-23, minutes and seconds 0-59, an offset up to +-18:00) '2026-11-23 24:00'
+crm-import: dt.csv:10: date: time out of range (expected H:MM or HH:MM:SS after the date, hours 0-23, minutes and seconds 0-59, an offset up to +-18:00) '2026-11-23 9:60'
+crm-import: dt.csv:11: date: not a date (expected YYYY-MM-DD, optionally with a time; M/D/YYYY needs --mdy, D/M/YYYY --dmy) '2026-11-23 noon'
+crm-import: dt.csv:12: date: not a date (expected YYYY-MM-DD, optionally with a time; M/D/YYYY needs --mdy, D/M/YYYY --dmy) '12/1/2010 8:26'
+crm-import: dt.csv:13: date: not a date (expected YYYY-MM-DD, optionally with a time; M/D/YYYY needs --mdy, D/M/YYYY --dmy; an Excel serial day needs --excel-dates) '46349'
+crm-import: 5 of 12 records rejected"
+	assert_equal "$(cut -f2,3 rej.tsv)" $'line\tfield\n9\tdate\n10\tdate\n11\tdate\n12\tdate\n13\tdate'
+	# month/day and day/month date-times, as Excel exports write them
+	printf 'customer_id,date,amount\nC1,12/1/2010 8:26,1\n' >us.csv
+	run crm-import -k transactions --mdy us.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\nC1\t2010-12-01\t1.00'
+	printf 'customer_id,date,amount\nC1,1/12/2010 08:26,1\nC2,1/13/2010 08:26,1\n' >eu.csv
+	run --separate-stderr crm-import -k transactions --dmy eu.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\nC1\t2010-12-01\t1.00'
+	assert_equal "$stderr" "crm-import: eu.csv:3: date: month out of range (expected YYYY-MM-DD or D/M/YYYY, optionally with a time) '1/13/2010 08:26'
+crm-import: 1 of 2 records rejected"
+}
+
+# Excel serial days, checked independently with python3: for serials past
+# 60, datetime.date(1899, 12, 30) + timedelta(days=serial) gives 61 ->
+# 1900-03-01, 46349 -> 2026-11-23, 2958465 -> 9999-12-31; before 60 Excel
+# counts from 1899-12-31 (1 -> 1900-01-01, 59 -> 1900-02-28), and its 60 is
+# the 1900-02-29 that never was.
+@test "crm-import: --excel-dates reads Excel serials (1 is 1900-01-01, 59 1900-02-28, 60 rejected, 61 1900-03-01, 46349 2026-11-23)" {
+	printf '%s\n' customer_id,date,amount C1,1,1 C2,59,1 C3,60,1 C4,61,1 \
+	    C5,46349,1 C6,46349.75,1 C7,2958465,1 C8,2958466,1 C9,0,1 \
+	    C10,20261123,1 C11,2026-11-23,1 >x.csv
+	run --separate-stderr crm-import -k transactions --excel-dates -r rej.tsv x.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount
+C1\t1900-01-01\t1.00
+C2\t1900-02-28\t1.00
+C4\t1900-03-01\t1.00
+C5\t2026-11-23\t1.00
+C6\t2026-11-23\t1.00
+C7\t9999-12-31\t1.00
+C10\t2026-11-23\t1.00
+C11\t2026-11-23\t1.00'
+	assert_equal "$stderr" "crm-import: x.csv:4: date: Excel serial 60 is 1900-02-29, a day that does not exist '60'
+crm-import: x.csv:9: date: Excel serial out of range '2958466'
+crm-import: x.csv:10: date: Excel serial out of range '0'
+crm-import: 3 of 11 records rejected"
+	assert_equal "$(cat rej.tsv)" $'file\tline\tfield\treason\trecord
+x.csv\t4\tdate\tExcel serial 60 is 1900-02-29, a day that does not exist \'60\'\tC3,60,1
+x.csv\t9\tdate\tExcel serial out of range \'2958466\'\tC8,2958466,1
+x.csv\t10\tdate\tExcel serial out of range \'0\'\tC9,0,1'
+	# in a timestamp column the fraction is the local time of day
+	printf 'complaint_id,ts,event\nK1,46349.5,open\nK2,46349.3541666667,open\nK3,46349,open\n' >k.csv
+	run crm-import -k complaints --excel-dates --local-time +08:00 k.csv
+	assert_success
+	assert_output $'complaint_id\tts\tevent
+K1\t2026-11-23T12:00:00+08:00\topen
+K2\t2026-11-23T08:30:00+08:00\topen
+K3\t2026-11-23T00:00:00+08:00\topen'
+}
+
+@test "crm-import: a timestamp column takes a date alone (the start of the day) and a local time under --local-time ZONE" {
+	printf '%s\n' complaint_id,ts,event K1,2019/9/24,open K2,2019-09-24,open \
+	    'K3,2019/9/24 10:11,open' 'K4,2026-11-23 09:30:00,open' \
+	    'K5,2026-11-23T09:30:00-05:00,open' 'K6,2026年11月23日 09:30,open' >c.csv
+	run --separate-stderr crm-import -k complaints c.csv
+	assert_failure 1
+	assert_output $'complaint_id\tts\tevent\nK5\t2026-11-23T09:30:00-05:00\topen'
+	assert_equal "${stderr%%$'\n'*}" "crm-import: c.csv:2: ts: missing UTC offset (write one, as in 2026-11-23 09:30+08:00, or give --local-time ZONE) '2019/9/24'"
+	want=$'complaint_id\tts\tevent
+K1\t2019-09-24T00:00:00+08:00\topen
+K2\t2019-09-24T00:00:00+08:00\topen
+K3\t2019-09-24T10:11:00+08:00\topen
+K4\t2026-11-23T09:30:00+08:00\topen
+K5\t2026-11-23T09:30:00-05:00\topen
+K6\t2026-11-23T09:30:00+08:00\topen'
+	run crm-import -k complaints --local-time +08:00 c.csv
+	assert_success
+	assert_output "$want"
+	run crm-import -k complaints --local-time=+0800 c.csv
+	assert_output "$want"
+	run crm-import -k complaints --local-time Asia/Shanghai c.csv
+	assert_output "$want"
+	# a bare --local-time is the zone of TZ, as before
+	TZ=Asia/Shanghai run crm-import -k complaints --local-time c.csv
+	assert_output "$want"
+	run crm-import -k complaints --local-time UTC c.csv
+	assert_line --index 1 $'K1\t2019-09-24T00:00:00+00:00\topen'
+	run crm-import -k complaints --local-time=Mars/Olympus c.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --local-time: not a time zone (expected +HH:MM, UTC or a TZ database name such as Asia/Shanghai) 'Mars/Olympus'"
+	run crm-import -k complaints --local-time=+19:00 c.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --local-time: offset out of range '+19:00'"
+}
+
+@test "crm-import: --local-time in a zone with daylight saving: a repeated time is its first occurrence, a skipped one is rejected, a day that starts with a skipped hour starts after it" {
+	# New York: clocks went forward 2026-03-08 02:00 and go back
+	# 2026-11-01 02:00; Sao Paulo went forward at midnight, 2018-11-04
+	printf '%s\n' complaint_id,ts,event 'K1,2026-03-08 01:59:59,open' \
+	    'K2,2026-03-08 02:30,open' 'K3,2026-03-08 03:00,open' \
+	    'K4,2026-11-01 01:30,open' 'K5,2026-11-01 02:00,open' >ny.csv
+	run --separate-stderr crm-import -k complaints --local-time America/New_York ny.csv
+	assert_failure 1
+	assert_output $'complaint_id\tts\tevent
+K1\t2026-03-08T01:59:59-05:00\topen
+K3\t2026-03-08T03:00:00-04:00\topen
+K4\t2026-11-01T01:30:00-04:00\topen
+K5\t2026-11-01T02:00:00-05:00\topen'
+	assert_equal "$stderr" "crm-import: ny.csv:3: ts: time skipped by a daylight saving change (the --local-time zone has no such time) '2026-03-08 02:30'
+crm-import: 1 of 5 records rejected"
+	printf 'complaint_id,ts,event\nK1,2018-11-04,open\nK2,2018-11-03,open\n' >sp.csv
+	run crm-import -k complaints --local-time America/Sao_Paulo sp.csv
+	assert_success
+	assert_output $'complaint_id\tts\tevent
+K1\t2018-11-04T01:00:00-02:00\topen
+K2\t2018-11-03T00:00:00-03:00\topen'
+}
+
+@test "crm-import: full-width digits, letters and punctuation are read as ASCII in every column but free text" {
+	printf '%s\n' customer_id,name,phone,email,status,birth_year,blacklist,created \
+	    'Ｃ１００１,Ｗａｎｇ　１２３,１３８－００１３－８０００,ＷＡＮＧ＠ｅｘａｍｐｌｅ．ｃｏｍ,ＩＮＴＥＮＴ,１９８５,ｙｅｓ,２０２６－１１－２３' \
+	    'C1002,x,,,,１８５０,,' >fw.csv
+	run --separate-stderr crm-import -k customers fw.csv
+	assert_failure 1
+	assert_output $'customer_id\tname\tphone\temail\tstatus\tbirth_year\tblacklist\tcreated
+C1001\tＷａｎｇ　１２３\t+8613800138000\twang@example.com\tintent\t1985\t1\t2026-11-23'
+	assert_equal "$stderr" "crm-import: fw.csv:3: birth_year: out of range (1900..2100) '１８５０'
+crm-import: 1 of 2 records rejected"
+	printf 'customer_id,date,amount,quantity\nC1,２０２６年１１月２３日,１２３．５０,１２３\nC2,2026-11-23,1,１　２\n' >fw2.csv
+	run --separate-stderr crm-import -k transactions fw2.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\tquantity\nC1\t2026-11-23\t123.50\t123'
+	assert_equal "$stderr" "crm-import: fw2.csv:3: quantity: not an integer '１　２'
+crm-import: 1 of 2 records rejected"
+}
+
+@test "crm-import: --id-integer writes the ids a spreadsheet made numbers without their zero decimals" {
+	printf '%s\n' customer_id,date,amount,order_id C17850.0,2026-11-23,1,536365 \
+	    17850.0,2026-11-23,1,536365.00 17850.5,2026-11-23,1,536366.0 \
+	    17850.,2026-11-23,1,.0 >n.csv
+	run crm-import -k transactions n.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\torder_id
+C17850.0\t2026-11-23\t1.00\t536365
+17850.0\t2026-11-23\t1.00\t536365.00
+17850.5\t2026-11-23\t1.00\t536366.0
+17850.\t2026-11-23\t1.00\t.0'
+	run crm-import -k transactions --id-integer n.csv
+	assert_success
+	assert_output $'customer_id\tdate\tamount\torder_id
+C17850.0\t2026-11-23\t1.00\t536365
+17850\t2026-11-23\t1.00\t536365
+17850.5\t2026-11-23\t1.00\t536366
+17850.\t2026-11-23\t1.00\t.0'
+}
+
+@test "crm-import: Chinese and English vocabulary synonyms are written in the canonical spelling; fax is still rejected" {
+	printf '%s\n' id,ts,customer_id,channel,type,initiator \
+	    I1,2026-11-23T09:00:00+08:00,C1,电话,咨询,客户 \
+	    I2,2026-11-23T09:00:00+08:00,C1,Telephone,回访,公司 \
+	    I3,2026-11-23T09:00:00+08:00,C1,微信,投诉,customer \
+	    I4,2026-11-23T09:00:00+08:00,C1,在线客服,order,COMPANY \
+	    'I5,2026-11-23T09:00:00+08:00,C1,Walk-In,问卷,' \
+	    'I6,2026-11-23T09:00:00+08:00,C1,e-mail,其他,' \
+	    'I7,2026-11-23T09:00:00+08:00,C1,官网,跟进,' \
+	    'I8,2026-11-23T09:00:00+08:00,C1,Postal Mail,下单,' \
+	    'I9,2026-11-23T09:00:00+08:00,C1,fax,其他,' \
+	    'I10,2026-11-23T09:00:00+08:00,C1,短信,聊天,' >v.csv
+	run --separate-stderr crm-import -k interactions v.csv
+	assert_failure 1
+	assert_output $'id\tts\tcustomer_id\tchannel\ttype\tinitiator
+I1\t2026-11-23T09:00:00+08:00\tC1\tphone\tinquiry\tcustomer
+I2\t2026-11-23T09:00:00+08:00\tC1\tphone\tfollowup\tcompany
+I3\t2026-11-23T09:00:00+08:00\tC1\tchat\tcomplaint\tcustomer
+I4\t2026-11-23T09:00:00+08:00\tC1\tchat\torder\tcompany
+I5\t2026-11-23T09:00:00+08:00\tC1\tvisit\tsurvey\t
+I6\t2026-11-23T09:00:00+08:00\tC1\temail\tother\t
+I7\t2026-11-23T09:00:00+08:00\tC1\tweb\tfollowup\t
+I8\t2026-11-23T09:00:00+08:00\tC1\tletter\torder\t'
+	assert_equal "$stderr" "crm-import: v.csv:10: channel: unknown channel (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service) 'fax'
+crm-import: v.csv:11: type: unknown type (accepted: inquiry, care, complaint, suggestion, objection, order, followup, survey, other) '聊天'
+crm-import: 2 of 10 records rejected"
+	printf '%s\n' complaint_id,ts,event,cause,severity \
+	    K1,2026-11-23T09:00:00+08:00,受理,过程,严重 \
+	    K1,2026-11-23T10:00:00+08:00,指派,结果,紧急 \
+	    K1,2026-11-23T11:00:00+08:00,已解决,期望,一般 \
+	    K1,2026-11-23T12:00:00+08:00,结案,,低 >k.csv
+	run crm-import -k complaints k.csv
+	assert_success
+	assert_output $'complaint_id\tts\tevent\tcause\tseverity
+K1\t2026-11-23T09:00:00+08:00\topen\tprocess\thigh
+K1\t2026-11-23T10:00:00+08:00\tassign\tresult\turgent
+K1\t2026-11-23T11:00:00+08:00\tresolve\texpectation\tnormal
+K1\t2026-11-23T12:00:00+08:00\tclose\t\tlow'
+	printf '%s\n' customer_id,status,gender C1,潜在客户,男 C2,已购,Female C3,流失,woman C4,意向,X >g.csv
+	run crm-import -k customers g.csv
+	assert_success
+	assert_output $'customer_id\tstatus\tgender\nC1\tpotential\tM\nC2\tcustomer\tF\nC3\tlost\tF\nC4\tintent\tX'
+}
+
+# reviews-gb18030.csv was written by python3 from UTF-8 text with
+# .encode('gb18030'); its line 3 holds U+22EF (the bytes 81 36 E5 38),
+# which GB18030 has and GBK has not ('\u22ef'.encode('gbk') fails).
+@test "crm-import: a GB18030 export read as GBK rejects only the record with a character GBK lacks" {
+	cd "$I" || return 1
+	run --separate-stderr crm-import -k transactions --encoding GBK -r "$T/rej.tsv" reviews-gb18030.csv
+	assert_failure 1
+	assert_output $'customer_id\tdate\tamount\tproduct
+C1\t2026-11-23\t10.00\t好评
+C3\t2026-11-24\t30.00\t差评'
+	assert_equal "$stderr" "crm-import: reviews-gb18030.csv:3: product: not valid GBK text (try --encoding GB18030) '还行\\x816\\xe58'
+crm-import: 1 of 3 records rejected"
+	assert_equal "$(cut -f1-3 "$T/rej.tsv")" $'file\tline\tfield\nreviews-gb18030.csv\t3\tproduct'
+	run crm-import -k transactions --encoding GB18030 reviews-gb18030.csv
+	assert_success
+	assert_line --index 2 $'C2\t2026-11-23\t20.00\t还行⋯'
 }
 
 @test "crm-import: a vocabulary error lists the accepted values" {
@@ -225,7 +458,7 @@ crm-import: 1 of 1 records rejected"
 	printf 'customer_id\tdate\tamount\nC1\tsoon\ta\\tb\n' >x.tsv
 	run crm-import -k transactions -r rej.tsv x.tsv
 	assert_failure 1
-	assert_equal "$(sed -n 2p rej.tsv)" $'x.tsv\t2\tdate\tnot a date \'soon\'\tC1\\tsoon\\ta\\\\tb'
+	assert_equal "$(sed -n 2p rej.tsv)" $'x.tsv\t2\tdate\tnot a date (expected YYYY-MM-DD, optionally with a time; M/D/YYYY needs --mdy, D/M/YYYY --dmy) \'soon\'\tC1\\tsoon\\ta\\\\tb'
 }
 
 @test "crm-import: invalid UTF-8 and NUL bytes are rejected with the field named" {
@@ -291,17 +524,32 @@ crm-import: 1 of 1 records rejected"
 	assert_line --index 0 "crm-import: --encoding: unknown encoding 'NO-SUCH-CODE' (see iconv -l)"
 }
 
-@test "crm-import: bytes that are not valid in the --encoding are fatal, with their line; the records before them are written" {
-	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\n' >g.csv
-	run --separate-stderr crm-import -k customers --encoding GBK g.csv
-	assert_failure 2
-	assert_output $'customer_id\tname\nC1\tok'
-	assert_equal "$stderr" "crm-import: g.csv:3: not valid GBK text"
+@test "crm-import: bytes that are not valid in the --encoding reject their record, named by line and field; the import goes on" {
+	printf 'customer_id,name\nC1,ok\nC2,bad \x81\x20 byte\nC3,after\n' >g.csv
+	run --separate-stderr crm-import -k customers --encoding GBK -r rej.tsv g.csv
+	assert_failure 1
+	assert_output $'customer_id\tname\nC1\tok\nC3\tafter'
+	assert_equal "$stderr" "crm-import: g.csv:3: name: not valid GBK text (try --encoding GB18030) 'bad \\x81  byte'
+crm-import: 1 of 3 records rejected"
+	# the rejects file has the record with its bytes as they were
+	assert_equal "$(sed -n 2p rej.tsv)" $'g.csv\t3\tname\tnot valid GBK text (try --encoding GB18030) \'bad \\\\x81  byte\'\tC2,bad \x81  byte'
+	# in TSV too, and a bad header is still fatal
+	printf 'customer_id\tname\nC1\tx\xffy\nC2\tok\n' >g.tsv
+	run --separate-stderr crm-import -k customers --encoding GBK g.tsv
+	assert_failure 1
+	assert_output $'customer_id\tname\nC2\tok'
+	assert_equal "$stderr" "crm-import: g.tsv:2: name: not valid GBK text (try --encoding GB18030) 'x\\xffy'
+crm-import: 1 of 2 records rejected"
 	printf '\x81\x20,b\n1,2\n' >h.csv
 	run --separate-stderr crm-import --raw --encoding GBK h.csv
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" "crm-import: h.csv:1: not valid GBK text"
+	assert_equal "$stderr" "crm-import: h.csv:1: field 1: not valid GBK text (try --encoding GB18030) '\\x81 '"
+	# other encodings are named without the GB18030 hint
+	printf 'customer_id,name\nC1,\xa0\xfd\n' >s.csv
+	run --separate-stderr crm-import -k customers --encoding SHIFT_JIS s.csv
+	assert_failure 1
+	assert_equal "${stderr%%$'\n'*}" "crm-import: s.csv:2: name: not valid SHIFT_JIS text '\\xa0\\xfd'"
 }
 
 @test "crm-import: Latin-1 input is converted with --encoding" {
@@ -343,7 +591,7 @@ crm-import: 1 of 1 records rejected"
 	assert_failure 1
 	assert_output $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00'
 	assert_equal "$stderr" "crm-import: nh.csv:2: expected 3 fields, found 2
-crm-import: nh.csv:3: date: not a date 'bad'
+crm-import: nh.csv:3: date: not a date (expected YYYY-MM-DD, optionally with a time; M/D/YYYY needs --mdy, D/M/YYYY --dmy) 'bad'
 crm-import: 2 of 3 records rejected"
 	run crm-import -k transactions --no-header nh.csv
 	assert_failure 2

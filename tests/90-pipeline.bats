@@ -122,7 +122,7 @@ raw_orders() {
 @test "pipeline: customer rejects are the five bad lines of the export, with their reasons" {
 	run cut -f 2-4 rejects-customers.tsv
 	assert_output "line	field	reason
-3043	created	month out of range '2026/13/01'
+3043	created	month out of range (expected YYYY-MM-DD, optionally with a time) '2026/13/01'
 3044	status	unknown status (accepted: potential, intent, customer, lost) 'vip'
 3045	email	not an email address 'not-an-email'
 3046	phone	not a phone number 'abc-phone'
@@ -138,7 +138,7 @@ raw_orders() {
 @test "pipeline: order rejects are the impossible date and the bad amount" {
 	run cut -f 2-5 rejects-orders.tsv
 	assert_output "line	field	reason	record
-30311	date	day out of range '2026/02/30'	C000017,2026/02/30,88.00,O9999991,保养套餐,store
+30311	date	day out of range (expected YYYY-MM-DD, optionally with a time) '2026/02/30'	C000017,2026/02/30,88.00,O9999991,保养套餐,store
 30312	amount	not a number '12.3x'	C000018,2026-03-01,12.3x,O9999992,机油更换,web"
 	run sed -n '30311p;30312p' "$DATA/orders.csv"
 	assert_output "C000017,2026/02/30,88.00,O9999991,保养套餐,store

@@ -746,10 +746,86 @@ test_lines(void)
 	unit_inteq((long long)crm_count_nl("", 0), 0, "count_nl: nothing");
 }
 
+
+/*
+ * GBK input with bytes GBK does not allow (a GB18030 four-byte character,
+ * a lone 0xFF, an incomplete character at the very end): each bad record
+ * comes back CRM_READ_BAD with its field named, its bytes as they were,
+ * and the reading goes on, at every block size (the bytes then fall on
+ * every boundary of the conversion) and in TSV and CSV.
+ */
+static void
+encoding_bad_bytes(void)
+{
+	/* 张三 in GBK, then U+22EF in GB18030 (81 36 E5 38) */
+	static const char body[] =
+	    "C1%c\xd5\xc5\xc8\xfd\n"
+	    "C2%cx\x81\x36\xe5\x38y\n"
+	    "C3%cok\n"
+	    "C4%c\xff\n"
+	    "C5%clast\xd5";
+	static const size_t blocks[] = { 16, 17, 19, 23, 31, 64, 0 };
+
+	for (int csv = 0; csv < 2; csv++)
+		for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+			char text[256], err[256], label[64];
+			char d = csv ? ',' : '\t';
+			struct crm_read_opts o = { 0 };
+			struct crm_rec rec;
+			int n = snprintf(text, sizeof text, "id%cname\n", d);
+
+			n += snprintf(text + n, sizeof text - (size_t)n, body, d, d,
+			    d, d, d);
+			char *path = write_tmp(text, (size_t)n);
+			o.format = csv ? CRM_IN_CSV : CRM_IN_TSV;
+			o.encoding = "GBK";
+			o.block = blocks[k];
+			snprintf(label, sizeof label, "gbk %s block %zu",
+			    csv ? "csv" : "tsv", blocks[k]);
+			struct crm_reader *r = crm_reader_open(path, &o, err,
+			    sizeof err);
+			unit_ok(r != NULL, WHAT("%s: open", label), err);
+			if (!r)
+				continue;
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK,
+			    WHAT("%s: record 1", label));
+			unit_streq(rec.f[1].p, "张三", WHAT("%s: converted",
+			    label));
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+			    WHAT("%s: record 2 bad", label));
+			unit_streq(strchr(crm_reader_error(r), ':'), ":3: name: "
+			    "not valid GBK text (try --encoding GB18030) "
+			    "'x\\x816\\xe58y'", WHAT("%s: record 2 message",
+			    label));
+			unit_inteq((long)rec.nf, 2, WHAT("%s: record 2 whole",
+			    label));
+			unit_ok(rec.nf == 2 && rec.f[1].n == 6 &&
+			    !memcmp(rec.f[1].p, "x\x81\x36\xe5\x38y", 6),
+			    WHAT("%s: record 2 bytes as they were", label), "");
+			unit_inteq(rec.line, 3, WHAT("%s: record 2 line", label));
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK,
+			    WHAT("%s: record 3 after it", label));
+			unit_streq(rec.f[1].p, "ok", WHAT("%s: record 3", label));
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+			    WHAT("%s: record 4 bad", label));
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+			    WHAT("%s: record 5, cut short, bad", label));
+			unit_ok(rec.nf == 2 && rec.f[1].n == 5 &&
+			    !memcmp(rec.f[1].p, "last\xd5", 5),
+			    WHAT("%s: record 5 bytes", label), "");
+			unit_inteq(crm_reader_next(r, &rec), CRM_READ_EOF,
+			    WHAT("%s: EOF", label));
+			crm_reader_close(r);
+			unlink(path);
+			free(path);
+		}
+}
+
 int
 main(void)
 {
 	test_lines();
+	encoding_bad_bytes();
 	fast_vs_general(1, 1, 0, 0, 0, 0);
 	fast_vs_general(2, 1, ';', 0, 0, 0);
 	fast_vs_general(3, 1, '\t', 37, 0, 0);

@@ -800,6 +800,218 @@ test_strict(void)
 	    NULL), "timestamp: usec may be NULL");
 }
 
+
+/* Parse s with crm_ts_parse_ex and compare the formatted result. */
+static void
+tsx_is(const char *s, unsigned flags, unsigned dflags, const char *zone,
+    const char *want)
+{
+	struct crm_zone z;
+	struct crm_ts_opts o = { flags, dflags, NULL };
+	int64_t t = 0;
+	int off = 0;
+	char out[32];
+	const char *e;
+
+	if (zone) {
+		e = crm_zone_parse(zone, &z);
+		if (e) {
+			unit_streq(e, want, WHAT("zone '%s'", zone));
+			return;
+		}
+		o.zone = &z;
+	}
+	e = crm_ts_parse_ex(s, strlen(s), &o, &t, &off);
+	if (e) {
+		unit_streq(e, want, WHAT("timestamp '%s' in %s -> %s", s,
+		    zone ? zone : "TZ", want));
+		return;
+	}
+	crm_ts_format(t, off, out);
+	unit_streq(out, want, WHAT("timestamp '%s' in %s -> %s", s,
+	    zone ? zone : "TZ", want));
+}
+
+static void
+test_date_times(void)
+{
+	const unsigned T = CRM_DATE_TIME;
+
+	/* the calendar day as written, whatever the time and offset */
+	date_is("2010-12-01 08:26:00", T, "2010-12-01");
+	date_is("2010-12-01 08:26", T, "2010-12-01");
+	date_is("2010-12-01T08:26:00+08:00", T, "2010-12-01");
+	date_is("2010-12-01T08:26:00Z", T, "2010-12-01");
+	date_is("2010-12-01t23:59:59.999-11:00", T, "2010-12-01");
+	date_is("2010-12-01  8:26", T, "2010-12-01");
+	date_is("2010-12-01 08:26 +0800", T, "2010-12-01");
+	date_is("2026/11/23 09:30:00", T, "2026-11-23");
+	date_is("2026.11.23 09:30", T, "2026-11-23");
+	date_is("20261123 09:30", T, "2026-11-23");
+	date_is("2026年11月23日 09:30", T, "2026-11-23");
+	date_is("2026年11月23日09:30", T, "2026-11-23");
+	date_is("12/1/2010 8:26", T | CRM_DATE_MDY, "2010-12-01");
+	date_is("1/12/2010 08:26", T | CRM_DATE_DMY, "2010-12-01");
+	date_is("12/1/2010 8:26", T, "not a date");
+	/* the time must be a time, and valid */
+	date_is("2010-12-01 24:00", T, "time out of range");
+	date_is("2010-12-01 23:60", T, "time out of range");
+	date_is("2010-12-01 23:59:60", T, "time out of range");
+	date_is("2010-12-01 08:26+19:00", T, "time out of range");
+	date_is("2010-12-01 8", T, "not a date");
+	date_is("2010-12-01 08:2", T, "not a date");
+	date_is("2010-12-01 123:00", T, "not a date");
+	date_is("2010-12-01 08:26 pm", T, "not a date");
+	date_is("2010-12-01 08:26:00.", T, "not a date");
+	date_is("2010-12-01T", T, "not a date");
+	date_is("2010-12-01 ", T, "not a date");
+	date_is("2010-12-0108:26", T, "not a date");
+	/* the date is checked first, and nothing is written on failure */
+	date_is("2026-02-30 08:00", T, "day out of range");
+	date_is("2026-13-01 25:00", T, "month out of range");
+	{
+		int32_t d = 777;
+		crm_date_parse("2026-11-23 25:00", 16, T, &d);
+		unit_ok(d == 777, "date: a bad time leaves *days alone", "");
+	}
+	/* without CRM_DATE_TIME a time is not a date, as before */
+	date_is("2010-12-01 08:26", 0, "not a date");
+}
+
+/*
+ * Excel serials, checked independently with python3's datetime: for a
+ * serial past 60, date(1899, 12, 30) + timedelta(days=serial); before
+ * it, date(1899, 12, 31) + timedelta(days=serial).
+ */
+static void
+test_excel(void)
+{
+	const unsigned X = CRM_DATE_EXCEL;
+
+	date_is("1", X, "1900-01-01");
+	date_is("59", X, "1900-02-28");
+	date_is("60", X,
+	    "Excel serial 60 is 1900-02-29, a day that does not exist");
+	date_is("60.5", X,
+	    "Excel serial 60 is 1900-02-29, a day that does not exist");
+	date_is("61", X, "1900-03-01");
+	date_is("25569", X, "1970-01-01");
+	date_is("46349", X, "2026-11-23");
+	date_is("46349.999999", X, "2026-11-23");
+	date_is("2958465", X, "9999-12-31");
+	date_is("2958466", X, "Excel serial out of range");
+	date_is("0", X, "Excel serial out of range");
+	date_is("0.5", X, "Excel serial out of range");
+	date_is("99999999999999999999", X, "Excel serial out of range");
+	date_is("20261123", X, "2026-11-23");	/* YYYYMMDD comes first */
+	date_is("46349.", X, "not a date");
+	date_is(".5", X, "not a date");
+	date_is("-1", X, "not a date");
+	date_is("46349", 0, "not a date");	/* off by default */
+	/* the fraction is the time of day in a timestamp column */
+	tsx_is("46349.5", CRM_TS_LOCAL, X, "+08:00",
+	    "2026-11-23T12:00:00+08:00");
+	tsx_is("46349.25", CRM_TS_LOCAL, X, "UTC",
+	    "2026-11-23T06:00:00+00:00");
+	/* 08:30 as Excel stores it, 0.354166666666667, rounds to it */
+	tsx_is("46349.354166666666667", CRM_TS_LOCAL, X, "UTC",
+	    "2026-11-23T08:30:00+00:00");
+	tsx_is("46349.9999999", CRM_TS_LOCAL, X, "UTC",
+	    "2026-11-24T00:00:00+00:00");
+	tsx_is("46349", CRM_TS_LOCAL | CRM_TS_DATE_OK, X, "UTC",
+	    "2026-11-23T00:00:00+00:00");
+	tsx_is("46349.5", 0, X, NULL, "missing UTC offset");
+	tsx_is("60", CRM_TS_LOCAL, X, "UTC",
+	    "Excel serial 60 is 1900-02-29, a day that does not exist");
+}
+
+static void
+test_zones(void)
+{
+	const unsigned L = CRM_TS_LOCAL | CRM_TS_DATE_OK;
+	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	struct crm_zone z;
+
+	unit_ok(crm_zone_parse("+08:00", &z) == NULL &&
+	    z.kind == CRM_ZONE_FIXED && z.off_min == 480, "zone +08:00", "");
+	unit_ok(crm_zone_parse("-0530", &z) == NULL && z.off_min == -330,
+	    "zone -0530", "");
+	unit_ok(crm_zone_parse("+08", &z) == NULL && z.off_min == 480,
+	    "zone +08", "");
+	unit_ok(crm_zone_parse("UTC", &z) == NULL && z.off_min == 0 &&
+	    z.kind == CRM_ZONE_FIXED, "zone UTC", "");
+	unit_ok(crm_zone_parse(NULL, &z) == NULL && z.kind == CRM_ZONE_TZ,
+	    "zone NULL is TZ", "");
+	unit_ok(crm_zone_parse("Asia/Shanghai", &z) == NULL &&
+	    z.kind == CRM_ZONE_NAMED, "zone Asia/Shanghai", "");
+	tsx_is("x", L, 0, "+19:00", "offset out of range");
+	tsx_is("x", L, 0, "+8", "not a time zone (expected +HH:MM, UTC or a "
+	    "TZ database name such as Asia/Shanghai)");
+	tsx_is("x", L, 0, "Mars/Olympus", "not a time zone (expected "
+	    "+HH:MM, UTC or a TZ database name such as Asia/Shanghai)");
+	tsx_is("x", L, 0, "../../etc/passwd", "not a time zone (expected "
+	    "+HH:MM, UTC or a TZ database name such as Asia/Shanghai)");
+
+	/* a date alone is the start of its day; every date form */
+	tsx_is("2019/9/24", L, 0, "+08:00", "2019-09-24T00:00:00+08:00");
+	tsx_is("2019-09-24", L, 0, "Asia/Shanghai",
+	    "2019-09-24T00:00:00+08:00");
+	tsx_is("2019年9月24日 10:11", L, 0, "+08:00",
+	    "2019-09-24T10:11:00+08:00");
+	tsx_is("9/24/2019 10:11", L, CRM_DATE_MDY, "+08:00",
+	    "2019-09-24T10:11:00+08:00");
+	tsx_is("9/24/2019 10:11", L, 0, "+08:00", "not a timestamp");
+	tsx_is("2019-09-24", CRM_TS_LOCAL, 0, "+08:00", "not a timestamp");
+	tsx_is("2019-09-24", CRM_TS_DATE_OK, 0, NULL, "missing UTC offset");
+	/* a written offset wins over the zone */
+	tsx_is("2026-11-23 09:30-05:00", L, 0, "Asia/Shanghai",
+	    "2026-11-23T09:30:00-05:00");
+	tsx_is("2026-11-23T09:30:00Z", 0, 0, NULL,
+	    "2026-11-23T09:30:00+00:00");
+	tsx_is("2026-11-23 25:00", L, 0, "+08:00", "time out of range");
+	tsx_is("2026-11-31 10:00", L, 0, "+08:00", "day out of range");
+	tsx_is("2026-11-23 10:00+18:01", L, 0, "+08:00",
+	    "offset out of range");
+	tsx_is("soon", L, 0, "+08:00", "not a timestamp");
+
+	/*
+	 * Daylight saving, checked with python3's zoneinfo: New York went
+	 * to -04:00 at 2026-03-08 02:00 (02:00..02:59 never happen) and
+	 * goes back at 2026-11-01 02:00 (01:00..01:59 happen twice: the
+	 * first, fold=0, is -04:00).
+	 */
+	tsx_is("2026-03-08 01:59:59", L, 0, "America/New_York",
+	    "2026-03-08T01:59:59-05:00");
+	tsx_is("2026-03-08 02:00", L, 0, "America/New_York",
+	    "time skipped by a daylight saving change");
+	tsx_is("2026-03-08 02:59:59", L, 0, "America/New_York",
+	    "time skipped by a daylight saving change");
+	tsx_is("2026-03-08 03:00", L, 0, "America/New_York",
+	    "2026-03-08T03:00:00-04:00");
+	tsx_is("2026-11-01 01:30", L, 0, "America/New_York",
+	    "2026-11-01T01:30:00-04:00");
+	tsx_is("2026-11-01 02:00", L, 0, "America/New_York",
+	    "2026-11-01T02:00:00-05:00");
+	tsx_is("2026-03-08", L, 0, "America/New_York",
+	    "2026-03-08T00:00:00-05:00");
+	/* Sao Paulo went forward at midnight: the day began at 01:00 */
+	tsx_is("2018-11-04", L, 0, "America/Sao_Paulo",
+	    "2018-11-04T01:00:00-02:00");
+	tsx_is("2018-11-04 00:30", L, 0, "America/Sao_Paulo",
+	    "time skipped by a daylight saving change");
+	tsx_is("2019-02-16 23:30", L, 0, "America/Sao_Paulo",
+	    "2019-02-16T23:30:00-02:00");
+	/* the TZ of the process, when no zone is named */
+	setenv("TZ", "Asia/Shanghai", 1);
+	tsx_is("2026-11-23 09:30", L, 0, NULL, "2026-11-23T09:30:00+08:00");
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	free(tz);
+	tzset();
+}
+
 int
 main(void)
 {
@@ -809,6 +1021,9 @@ main(void)
 	test_trim();
 	test_dates();
 	test_timestamps();
+	test_date_times();
+	test_excel();
+	test_zones();
 	test_now();
 	test_money();
 	test_ints();
