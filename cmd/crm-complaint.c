@@ -46,13 +46,15 @@ usage(FILE *fp)
 	    "[--category C]\n"
 	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
 	    "[COMMON]\n"
-	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
-	    "[--match-limit N]\n");
+	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE]... "
+	    "[--no-default-rules]\n"
+	    "        [--match-limit N]\n");
 }
 
 enum {
 	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CAUSE, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
-	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
+	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NODEFAULT, O_NOTE, O_OPEN,
+	O_OVERDUE,
 	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SEVERITY, O_SLA, O_TEXT, O_TS, O_VERSION
 };
 
@@ -70,6 +72,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "match-limit", required_argument, NULL, O_LIMIT },
+	{ "no-default-rules", no_argument, NULL, O_NODEFAULT },
 	{ "note", required_argument, NULL, O_NOTE },
 	{ "open", no_argument, NULL, O_OPEN },
 	{ "overdue", no_argument, NULL, O_OVERDUE },
@@ -87,10 +90,11 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char *agent, *asof, *category, *cause, *channel, *customer,
-	    *customers, *event, *file, *format, *note, *policy, *rules, *sat, *segments,
+	    *customers, *event, *file, *format, *note, *policy, *sat, *segments,
 	    *severity, *text, *ts;
 	const char *sla[32];
-	int excel_safe, nsla, open, overdue;
+	const char **rules;     /* --rules, in order */
+	int excel_safe, nsla, nrules, no_default_rules, open, overdue;
 	unsigned long limit;
 };
 
@@ -129,25 +133,31 @@ warn_msg(void *ctx, const char *msg)
 	status = CRM_EXIT_REJECT;
 }
 
+/* The default rules (unless --no-default-rules), then each --rules file
+ * on top, in the order given. */
 static struct crm_complaint_rules *
 load_rules(const struct opts *o)
 {
-	struct crm_complaint_rules *rs;
-	char err[512], *path = NULL;
-	const char *p = o->rules;
+	struct crm_complaint_rules *rs = crm_complaint_rules_new();
+	char err[512];
 
-	if (!p) {
+	if (o->no_default_rules && o->nrules == 0)
+		errx(CRM_EXIT_FATAL, "--no-default-rules needs --rules FILE");
+	if (o->limit)
+		crm_complaint_rules_limit(rs, o->limit);
+	if (!o->no_default_rules) {
 		struct crm_buf b;
 
 		crm_buf_init(&b);
 		crm_buf_addf(&b, "%s/complaint-rules.tsv", crm_cli_datadir());
-		p = path = crm_buf_detach(&b, NULL);
+		if (crm_complaint_rules_add(rs, b.p, err, sizeof err) < 0)
+			errx(CRM_EXIT_FATAL, "%s", err);
+		crm_buf_release(&b);
 	}
-	if ((rs = crm_complaint_rules_load(p, err, sizeof err)) == NULL)
-		errx(CRM_EXIT_FATAL, "%s", err);
-	free(path);
-	if (o->limit)
-		crm_complaint_rules_limit(rs, o->limit);
+	for (int i = 0; i < o->nrules; i++)
+		if (crm_complaint_rules_add(rs, o->rules[i], err,
+		    sizeof err) < 0)
+			errx(CRM_EXIT_FATAL, "%s", err);
 	return rs;
 }
 
@@ -968,6 +978,7 @@ main(int argc, char *argv[])
 	cmd = argv[1];
 	argc--;
 	argv++;
+	o.rules = crm_xcalloc((size_t)argc + 1, sizeof *o.rules);
 	while ((ch = getopt_long(argc, argv, "c:f:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -1029,8 +1040,11 @@ main(int argc, char *argv[])
 		case O_POLICY:
 			o.policy = optarg;
 			break;
+		case O_NODEFAULT:
+			o.no_default_rules = 1;
+			break;
 		case O_RULES:
-			o.rules = optarg;
+			o.rules[o.nrules++] = optarg;
 			break;
 		case O_SAT:
 			o.sat = optarg;
@@ -1073,5 +1087,6 @@ main(int argc, char *argv[])
 	else
 		usage(stderr);
 	crm_out_close(&crm_stdout);
+	free(o.rules);
 	return rc;
 }

@@ -204,42 +204,58 @@ int crm_complaint_channel_public(const char *channel);
  * The rule set for triage.  A rule file is TSV with a header line naming at
  * least id, pattern, category, cause and severity (weight optional, default
  * 0); see crm-complaint-rules(5).  A pattern starting with (?i) is caseless.
+ * A set is built from files in layers: the rules of each file added come
+ * after those already there, except that a rule whose id an earlier file
+ * has replaces that rule where it stands (its position, and so its rank
+ * among equals and its place in the matched list, are the replaced
+ * rule's).  Within one file an id may appear once.
  */
 struct crm_complaint_rules;
 
-/* A rule file holds at most this many rules ("FILE:LINE: more than N
- * rules"): every rule is tried on every text, so a runaway file must not
- * make triage crawl. */
+/* A rule set holds at most this many rules, all its files together
+ * ("FILE:LINE: more than N rules"): every rule is tried on every text, so
+ * a runaway file must not make triage crawl. */
 #define CRM_COMPLAINT_MAX_RULES 10000
 
+/* An empty rule set (it matches nothing: every text is "other"). */
+struct crm_complaint_rules *crm_complaint_rules_new(void);
 /*
- * Load and compile the rules of path.  Returns NULL with a message in err:
- * "FILE:LINE: rule ID: pattern: PCRE2 MESSAGE" for a pattern that does
- * not compile, "FILE:LINE: FIELD: reason 'value'" for a bad field.
+ * Add the rules of path on top of those of rs.  Returns 0, or -1 with a
+ * message in err naming the file and, for its content, the line:
+ * "FILE: strerror" for a file that cannot be opened, "FILE:LINE: rule ID:
+ * pattern: PCRE2 MESSAGE" for a pattern that does not compile,
+ * "FILE:LINE: FIELD: reason 'value'" for a bad field.  After -1 the rules
+ * read from path before the bad line may be in rs: free it.
  */
+int crm_complaint_rules_add(struct crm_complaint_rules *rs, const char *path,
+    char *err, size_t errlen);
+/* A new set of the rules of one file (NULL with a message in err, as
+ * crm_complaint_rules_add). */
 struct crm_complaint_rules *crm_complaint_rules_load(const char *path,
     char *err, size_t errlen);
 void crm_complaint_rules_free(struct crm_complaint_rules *rs);
 size_t crm_complaint_rules_count(const struct crm_complaint_rules *rs);
 const char *crm_complaint_rule_id(const struct crm_complaint_rules *rs,
     size_t i);
-/* Backtracking limit per rule match (0: lib/re.h's default). */
+/* Backtracking limit per rule match (0: lib/re.h's default), for the rules
+ * there and those added later. */
 void crm_complaint_rules_limit(struct crm_complaint_rules *rs,
     unsigned long limit);
 /* Number of rules that have no literal prefilter and run on every text. */
-size_t crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs);
+size_t crm_complaint_rules_unfiltered(struct crm_complaint_rules *rs);
 
 /*
  * The outcome of matching one text.  Every matching rule contributes; the
  * winner is the matching rule of highest severity, ties going to the
- * higher weight, then to the earlier rule in the file.  severity is the
+ * higher weight, then to the earlier rule in the set.  severity is the
  * winner's; category and cause are those of the best-ranked matching rule
  * whose category (cause) is not "-", so a rule with "-" (an escalation
  * trigger) raises the severity without hiding what the complaint is about.
  * When only rules with category "-" matched, the category is "escalation";
  * when nothing matched, category "other", cause "", severity normal.
- * matched[0..nmatched) are the indices of the matching rules in file order;
- * the array is owned by the rule set and valid until the next match.
+ * matched[0..nmatched) are the indices of the matching rules in set order;
+ * the array is owned by the rule set and valid until the next match or
+ * the next file added.
  */
 struct crm_complaint_triage {
 	const char *category;
