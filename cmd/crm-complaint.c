@@ -547,7 +547,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	char err[512];
 	const char *name = argc ? argv[0] : "-";
 	const char **names;
-	int pos[A_N], *which, text, cid, tscol, chan, rc;
+	int pos[A_N], *which, text, cid, tscol, chan, evcol = -1, rc;
 	size_t nout;
 	int64_t window;
 
@@ -570,6 +570,9 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	cid = crm_reader_col(r, "customer_id");
 	tscol = crm_reader_col(r, "ts");
 	chan = crm_reader_col(r, "channel");
+	/* A complaint event log: only its open events are complaints. */
+	if (crm_reader_col(r, "complaint_id") >= 0 && tscol >= 0)
+		evcol = crm_reader_col(r, "event");
 	names = crm_xcalloc(h->nf + A_N, sizeof *names);
 	for (size_t i = 0; i < h->nf; i++)
 		names[i] = h->f[i].p;
@@ -592,11 +595,11 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		struct crm_complaint_triage tr;
 		char due_r[32] = "", due_s[32] = "", prio[4];
-		const char *val[A_N];
+		const char *val[A_N], *tp, *ep;
 		unsigned raise = 0;
-		size_t bad;
+		size_t bad, tn, en;
 		int64_t t = 0;
-		int off, has_t = 0;
+		int off, has_t = 0, full = 1;
 
 		if (rc == CRM_READ_FATAL)
 			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
@@ -604,7 +607,19 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			warn_msg(NULL, crm_reader_error(r));
 			continue;
 		}
-		if (tscol >= 0 && (size_t)tscol < rec.nf && rec.f[tscol].n) {
+		tp = (size_t)text < rec.nf ? rec.f[text].p : "";
+		tn = (size_t)text < rec.nf ? rec.f[text].n : 0;
+		if (evcol >= 0) {
+			/* Any other event (or an open without a text) keeps
+			 * its fields: its text is a note, and it never
+			 * re-grades the complaint. */
+			ep = (size_t)evcol < rec.nf ? rec.f[evcol].p : "";
+			en = (size_t)evcol < rec.nf ? rec.f[evcol].n : 0;
+			crm_trim(&ep, &en);
+			full = en == 4 && !memcmp(ep, "open", 4) && tn;
+		}
+		if (full && tscol >= 0 && (size_t)tscol < rec.nf &&
+		    rec.f[tscol].n) {
 			const char *why = crm_ts_parse(rec.f[tscol].p,
 			    rec.f[tscol].n, 0, &t, &off);
 
@@ -612,17 +627,37 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 				warn_msg(NULL, crm_reader_seterr(r, rec.line,
 				    tscol, rec.f[tscol].p, rec.f[tscol].n,
 				    "%s", why));
-				continue;
+				if (evcol < 0)
+					continue;
+				/* an event log keeps every event */
+				full = 0;
+				tn = 0;
+			} else {
+				has_t = 1;
 			}
-			has_t = 1;
 		}
-		if (crm_complaint_triage(rs, (size_t)text < rec.nf ?
-		    rec.f[text].p : "", (size_t)text < rec.nf ?
-		    rec.f[text].n : 0, &tr, &bad) < 0) {
+		if (crm_complaint_triage(rs, tp, tn, &tr, &bad) < 0) {
 			warn_msg(NULL, crm_reader_seterr(r, rec.line, text,
 			    NULL, 0, "rule %s: %s",
 			    crm_complaint_rule_id(rs, bad),
 			    crm_complaint_rules_error(rs)));
+			if (evcol < 0)
+				continue;
+			full = 0;
+			tr.nmatched = 0;
+		}
+		join_matched(rs, &tr, &matched);
+		if (!full) {
+			for (size_t i = 0; i < nout; i++) {
+				if (which[i] == A_N - 1)
+					crm_writer_str(&w, matched.p);
+				else if (i < h->nf && i < rec.nf)
+					crm_writer_field(&w, rec.f[i].p,
+					    rec.f[i].n);
+				else
+					crm_writer_field(&w, "", 0);
+			}
+			crm_writer_end(&w);
 			continue;
 		}
 		if (cid >= 0 && (size_t)cid < rec.nf && rec.f[cid].n) {
@@ -656,7 +691,6 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			crm_ts_format(t + policy.resolve_h[tr.severity] *
 			    3600, off, due_s);
 		}
-		join_matched(rs, &tr, &matched);
 		val[0] = tr.category;
 		val[1] = tr.cause;
 		val[2] = crm_vocab_severity[tr.severity];

@@ -539,3 +539,27 @@ site_rules() {
 	assert_failure 2
 	assert_output "crm-complaint: --event: unknown event 'open' (accepted: classify, assign, respond, resolve, reopen, close)"
 }
+
+@test "crm-complaint: triage of an event log grades the open events and passes the rest through" {
+	run crm-complaint triage --sla repeat_count=2 "$F/log-triage.tsv"
+	assert_success
+	golden "$F/log-triage.expected"
+	# the fold of the triaged log keeps the hand classification of K1 and
+	# the categories of the open events; nothing turned into "other"
+	crm-complaint triage "$F/log-triage.tsv" >t.tsv
+	run sh -c 'crm-complaint list -f t.tsv --as-of 2026-11-06 | cut -f1,4-6'
+	assert_success
+	assert_output "$(printf 'complaint_id\tstatus\tcategory\tseverity\nK1\topen\tsafety\turgent\nK2\treopened\tquality\turgent\nK3\topen\t\t\nK4\topen\tdelivery\tnormal')"
+}
+
+@test "crm-complaint: triage of an event log keeps an event it cannot grade, and says so" {
+	printf 'complaint_id\tts\tevent\ttext\nK1\t2026-13-01T00:00:00Z\topen\tbroken\nK1\t2026-11-02T00:00:00Z\trespond\t\n' >log.tsv
+	run crm-complaint triage log.tsv
+	assert_failure 1
+	assert_output "$(printf 'crm-complaint: log.tsv:2: ts: month out of range '"'"'2026-13-01T00:00:00Z'"'"'\ncomplaint_id\tts\tevent\ttext\tcategory\tcause\tseverity\tpriority\tdue_response\tdue_resolve\tmatched\nK1\t2026-13-01T00:00:00Z\topen\tbroken\t\t\t\t\t\t\t\nK1\t2026-11-02T00:00:00Z\trespond\t\t\t\t\t\t\t\t')"
+	printf 'complaint_id\tts\tevent\ttext\nK1\t2026-11-01T00:00:00Z\topen\taaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n' >log.tsv
+	run crm-complaint triage --no-default-rules --rules "$F/redos.tsv" log.tsv
+	assert_failure 1
+	assert_line -n 0 "crm-complaint: log.tsv:2: text: rule slow: match limit exceeded"
+	assert_line -n 2 "$(printf 'K1\t2026-11-01T00:00:00Z\topen\taaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\t\t\t\t\t\t\t')"
+}
