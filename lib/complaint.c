@@ -369,6 +369,11 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->status = CRM_CS_RESPONDED;
 		break;
 	case CRM_CE_RESOLVE:
+		/* A resolution that came before any response answered the
+		 * customer: it is the first response, and a reopening, which
+		 * clears the resolution, must not take that back. */
+		if (c->responded == CRM_COMPLAINT_NOTIME)
+			c->responded = t;
 		c->resolved = t;
 		if (sat)
 			c->satisfaction = sat;

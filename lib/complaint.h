@@ -64,7 +64,9 @@ struct crm_complaint {
 	int reopens;            /* reopen events */
 	int64_t opened;
 	int opened_off;
-	int64_t responded;      /* first response */
+	int64_t responded;      /* first response: the first respond, or a
+	                           resolve that came before any (kept
+	                           through a reopen) */
 	int64_t resolved;       /* last resolution (cleared by a reopen) */
 	int64_t closed;
 	int64_t reopened;       /* last reopen: the resolution clock's start */

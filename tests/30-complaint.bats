@@ -563,3 +563,32 @@ site_rules() {
 	assert_line -n 0 "crm-complaint: log.tsv:2: text: rule slow: match limit exceeded"
 	assert_line -n 2 "$(printf 'K1\t2026-11-01T00:00:00Z\topen\taaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\t\t\t\t\t\t\t')"
 }
+
+@test "crm-complaint: a complaint resolved without a response keeps that first response through a reopen" {
+	printf 'complaint_id\tts\tevent\tcustomer_id\tstatus\tcategory\tcause\tseverity\tpriority\tchannel\tagent\tdue_response\tdue_resolve\tsatisfaction\ttext\n' >log.tsv
+	printf 'K1\t2026-11-01T09:00:00Z\topen\tC1\topen\tdelivery\tresult\tnormal\t3\tweb\t\t2026-11-02T09:00:00+00:00\t2026-11-04T09:00:00+00:00\t\tlate delivery\n' >>log.tsv
+	printf 'K1\t2026-11-01T15:00:00Z\tresolve\tC1\tresolved\t\t\t\t\t\t\t\t\t4\t\n' >>log.tsv
+	head='complaint_id\tcustomer_id\topened\tstatus\tcategory\tseverity\tpriority\towner\tdue_response\tdue_resolve\tresponded\tresolved\tsatisfaction\toverdue\trepeat'
+	run crm-complaint list -f log.tsv --as-of 2026-11-03T09:00:00Z
+	assert_success
+	assert_output "$(printf "$head"'\nK1\tC1\t2026-11-01T09:00:00+00:00\tresolved\tdelivery\tnormal\t3\t\t2026-11-02T09:00:00+00:00\t2026-11-04T09:00:00+00:00\t2026-11-01T15:00:00+00:00\t2026-11-01T15:00:00+00:00\t4\t\t')"
+	times='measure\tcomplaints\tmedian_h\tp90_h\nfirst_response\t1\t6.00\t6.00'
+	run crm-report complaints --as-of 2026-11-03T09:00:00Z --table times log.tsv
+	assert_output "$(printf "$times"'\nresolution\t1\t6.00\t6.00')"
+	run crm-report complaints --as-of 2026-11-03T09:00:00Z --table sla log.tsv
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t1\t1\t1.0000')"
+	run crm-complaint update -f log.tsv K1 --event reopen --ts 2026-11-03T09:00:00Z
+	assert_success
+	# the reopening restarts the resolution clock; the first response
+	# stays, and the complaint is not overdue for one
+	run crm-complaint list -f log.tsv --as-of 2026-11-04T09:00:00Z
+	assert_success
+	assert_output "$(printf "$head"'\nK1\tC1\t2026-11-01T09:00:00+00:00\treopened\tdelivery\tnormal\t3\t\t2026-11-02T09:00:00+00:00\t2026-11-06T09:00:00+00:00\t2026-11-01T15:00:00+00:00\t\t\t\t')"
+	run crm-report complaints --as-of 2026-11-04T09:00:00Z --table times log.tsv
+	assert_output "$(printf "$times"'\nresolution\t0\t\t')"
+	run crm-report complaints --as-of 2026-11-04T09:00:00Z --table sla log.tsv
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t0\t0\t')"
+	# and through a list, as crm-report reads it too
+	run sh -c 'crm-complaint list -f log.tsv --as-of 2026-11-04T09:00:00Z | crm-report complaints --as-of 2026-11-04T09:00:00Z --table sla'
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t0\t0\t')"
+}
