@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kinds.h"
+#include "nb.h"
 #include "re.h"
 #include "rec.h"
 #include "strmap.h"
@@ -121,6 +122,8 @@ complaint_free(struct crm_complaint *c)
 	free(c->cause);
 	free(c->owner);
 	free(c->text);
+	free(c->graded_category);
+	free(c->graded_cause);
 	free(c);
 }
 
@@ -317,6 +320,9 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->cause = crm_xstrdup("");
 		c->owner = crm_xstrdup("");
 		c->text = crm_xstrdup("");
+		c->graded_category = crm_xstrdup("");
+		c->graded_cause = crm_xstrdup("");
+		c->graded_severity = -1;
 		c->status = CRM_CS_OPEN;
 		c->severity = -1;
 		c->opened = t;
@@ -354,6 +360,15 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 			setstr(&c->owner, s, n);
 		if ((s = fld(rec, cols->text, &n)) != NULL)
 			setstr(&c->text, s, n);
+		break;
+	case CRM_CE_CLASSIFY:
+		if ((s = fld(rec, cols->category, &n)) != NULL) {
+			setstr(&c->graded_category, s, n);
+			if ((s = fld(rec, cols->cause, &n)) == NULL)
+				s = "", n = 0;
+			setstr(&c->graded_cause, s, n);
+			c->graded_severity = sev;
+		}
 		break;
 	case CRM_CE_ASSIGN:
 		if (s)
@@ -1542,5 +1557,36 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	out->category = bcat != (size_t)-1 ? rs->r[bcat].category :
 	    best != (size_t)-1 ? "escalation" : "other";
 	out->cause = bcause == (size_t)-1 ? "" : rs->r[bcause].cause;
+	out->rule = bcat != (size_t)-1 ? bcat : best;
 	return 0;
+}
+
+void
+crm_complaint_fallback(const struct crm_complaint_rules *rs,
+    const struct crm_nb *model, double min_conf, const char *text, size_t n,
+    struct crm_complaint_triage *tr, const char **by, double *conf)
+{
+	struct crm_nb_guess g;
+
+	*conf = -1;
+	if (tr->nmatched) {
+		*by = crm_complaint_rule_id(rs, tr->rule);
+		return;
+	}
+	*by = "";
+	if (!model)
+		return;
+	crm_nb_predict(model, text, n, &g);
+	if (!g.label)
+		return;
+	*conf = g.confidence;
+	if (g.confidence < min_conf)
+		return;
+	tr->category = g.label;
+	tr->cause = g.cause;
+	tr->severity = *g.severity ? crm_vocab_index(crm_vocab_severity,
+	    g.severity, strlen(g.severity)) : 1;
+	if (tr->severity < 0)
+		tr->severity = 1;
+	*by = "model";
 }

@@ -60,6 +60,10 @@ struct crm_complaint {
 	int status;             /* enum crm_complaint_status */
 	int severity;           /* index in crm_vocab_severity, -1 unknown */
 	int priority;           /* 1 (most urgent) .. 4, 0 unknown */
+	char *graded_category;  /* of the last classify event naming one: a
+	                           person's grading ("" none) */
+	char *graded_cause;     /* that event's cause, "" none */
+	int graded_severity;    /* and severity, -1 none */
 	int satisfaction;       /* 1..5 from the last resolve or close, 0 none */
 	int reopens;            /* reopen events */
 	int64_t opened;
@@ -265,6 +269,8 @@ struct crm_complaint_triage {
 	int severity;
 	const size_t *matched;
 	size_t nmatched;
+	size_t rule;            /* the rule that gave the category (for
+	                           "escalation" the winner), (size_t)-1 none */
 };
 
 /*
@@ -275,5 +281,25 @@ struct crm_complaint_triage {
 int crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
     size_t n, struct crm_complaint_triage *out, size_t *bad);
 const char *crm_complaint_rules_error(const struct crm_complaint_rules *rs);
+
+struct crm_nb;
+
+/* The default --min-confidence: a learned guess less likely than this is
+ * left "other". */
+#define CRM_COMPLAINT_MIN_CONFIDENCE 0.5
+
+/*
+ * The learned fallback (lib/nb.h) after the rules: when no rule matched
+ * tr (the outcome of crm_complaint_triage for text) and model is not
+ * NULL, the model's guess replaces category "other" with its class, and
+ * cause and severity with the class's (severity normal when the class has
+ * none), if its confidence is at least min_conf.  *by is then "model";
+ * it is the id of tr->rule when a rule matched, else "".  *conf is the
+ * guess's confidence, or -1 when the model was not asked or knew no word
+ * of the text.  The strings are the rule set's or the model's.
+ */
+void crm_complaint_fallback(const struct crm_complaint_rules *rs,
+    const struct crm_nb *model, double min_conf, const char *text, size_t n,
+    struct crm_complaint_triage *tr, const char **by, double *conf);
 
 #endif

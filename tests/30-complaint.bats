@@ -172,7 +172,7 @@ site_rules() {
 	assert_output "$(printf 'category\tcause\tseverity\tmatched\npackaging\tresult\tnormal\ts-box\nother\t\tnormal\t')"
 	run crm-complaint triage --no-default-rules in.tsv
 	assert_failure 2
-	assert_output "crm-complaint: --no-default-rules needs --rules FILE"
+	assert_output "crm-complaint: --no-default-rules needs --rules FILE or --model FILE"
 }
 
 @test "crm-complaint: a missing or bad rule file among the layers names file and line" {
