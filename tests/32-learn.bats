@@ -121,3 +121,12 @@ F="$BATS_TEST_DIRNAME/fixtures/complaint"
 	run sh -c "printf '%s\n' \"\$1\" | sed -n 2p | cut -f3,11,12" sh "$output"
 	assert_output "$(printf 'other\t\t')"
 }
+
+@test "learn: an unwritable -o and a missing --model are errors" {
+	run crm-complaint learn -o nodir/m.tsv "$F/learn.tsv"
+	assert_failure 2
+	assert_output "crm-complaint: nodir/m.tsv: No such file or directory"
+	run crm-complaint triage --model nope.tsv "$F/heldout.tsv"
+	assert_failure 2
+	assert_output "crm-complaint: nope.tsv: No such file or directory"
+}
