@@ -123,10 +123,14 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@CRM_BUILD=$(BUILD) sh bench/run
 
-# How the default complaint rules do on the labelled development corpus.
+# How the default complaint rules do on the labelled development corpus,
+# then the rules with the learned fallback under 5-fold cross-validation.
 triage-eval: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/triage-eval.sh $(BUILD)/bin
+	@echo
+	@echo "rules + model (--model, --min-confidence 0.5), 5-fold:"
+	@TRIAGE_EVAL_FOLDS=5 sh tools/triage-eval.sh $(BUILD)/bin
 
 fuzz: deps-fuzz
 	@FUZZ_SECONDS=$(SECONDS) sh fuzz/run

@@ -17,7 +17,7 @@ awk -F '\t' '/^#/ || $0 == "" { next }
 	{ printf "%s(?:%s)", (n++ ? "|" : ""), $p }
 	END { print "" }' "$rules" >"$pat"
 
-ours=$(bench_secs "crm-complaint triage --rules '$rules' '$data'")
+ours=$(bench_secs "crm-complaint triage --no-default-rules --rules '$rules' '$data'")
 # GNU grep stops at the first match when its output is /dev/null, so
 # the count goes through a pipe.
 peer=$(bench_secs "grep -P -c -f '$pat' '$data' | cat")

@@ -269,7 +269,7 @@ COPY (SELECT complaint_id, regexp_matches(text, '$pats') AS matched
       FROM read_csv('$compl', delim = '\t', header = true, all_varchar = true,
                     quote = '')) TO '$out' (DELIMITER '\t', HEADER);
 SQL
-ours=$(bench_secs "crm-complaint triage --rules '$rules' '$compl' >'$out'")
+ours=$(bench_secs "crm-complaint triage --no-default-rules --rules '$rules' '$compl' >'$out'")
 row crm-complaint "triage $ncp texts ($left of the rules not RE2)" "$ours" \
 	"DuckDB regexp_matches" "$(duck_secs triage)" ">= 3x"
 

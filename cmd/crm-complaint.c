@@ -4,16 +4,19 @@
  * lib/complaint.h, triage from its rule engine.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "complaint.h"
 #include "kinds.h"
+#include "nb.h"
 #include "out.h"
 #include "rec.h"
 #include "store.h"
@@ -46,13 +49,17 @@ usage(FILE *fp)
 	    "[--category C]\n"
 	    "           [--customer ID] [--excel-safe] [--format F] [-f FILE] "
 	    "[COMMON]\n"
-	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE] "
-	    "[--match-limit N]\n");
+	    "       crm-complaint learn [-o MODEL] [--evaluate K] "
+	    "[--min-confidence P] [FILE...]\n"
+	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE]... "
+	    "[--no-default-rules]\n"
+	    "        [--model MODEL] [--min-confidence P] [--match-limit N]\n");
 }
 
 enum {
 	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CAUSE, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
-	O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_NOTE, O_OPEN, O_OVERDUE,
+	O_EVALUATE, O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_MINCONF,
+	O_MODEL, O_NODEFAULT, O_NOTE, O_OPEN, O_OVERDUE,
 	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SEVERITY, O_SLA, O_TEXT, O_TS, O_VERSION
 };
 
@@ -64,14 +71,19 @@ static const struct option longopts[] = {
 	{ "channel", required_argument, NULL, O_CHANNEL },
 	{ "customer", required_argument, NULL, O_CUSTOMER },
 	{ "customers", required_argument, NULL, O_CUSTOMERS },
+	{ "evaluate", required_argument, NULL, O_EVALUATE },
 	{ "event", required_argument, NULL, O_EVENT },
 	{ "excel-safe", no_argument, NULL, O_EXCEL },
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "match-limit", required_argument, NULL, O_LIMIT },
+	{ "min-confidence", required_argument, NULL, O_MINCONF },
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "no-default-rules", no_argument, NULL, O_NODEFAULT },
 	{ "note", required_argument, NULL, O_NOTE },
 	{ "open", no_argument, NULL, O_OPEN },
+	{ "output", required_argument, NULL, 'o' },
 	{ "overdue", no_argument, NULL, O_OVERDUE },
 	{ "policy", required_argument, NULL, O_POLICY },
 	{ "rules", required_argument, NULL, O_RULES },
@@ -87,11 +99,15 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char *agent, *asof, *category, *cause, *channel, *customer,
-	    *customers, *event, *file, *format, *note, *policy, *rules, *sat, *segments,
+	    *customers, *event, *file, *format, *note, *policy, *sat, *segments,
 	    *severity, *text, *ts;
 	const char *sla[32];
-	int excel_safe, nsla, open, overdue;
+	const char **rules;     /* --rules, in order */
+	const char *model, *output;
+	int excel_safe, nsla, nrules, no_default_rules, open, overdue;
 	unsigned long limit;
+	long evaluate;
+	double min_conf;
 };
 
 static int status = CRM_EXIT_OK;
@@ -129,26 +145,47 @@ warn_msg(void *ctx, const char *msg)
 	status = CRM_EXIT_REJECT;
 }
 
+/* The default rules (unless --no-default-rules), then each --rules file
+ * on top, in the order given. */
 static struct crm_complaint_rules *
 load_rules(const struct opts *o)
 {
-	struct crm_complaint_rules *rs;
-	char err[512], *path = NULL;
-	const char *p = o->rules;
+	struct crm_complaint_rules *rs = crm_complaint_rules_new();
+	char err[512];
 
-	if (!p) {
+	if (o->no_default_rules && o->nrules == 0 && !o->model)
+		errx(CRM_EXIT_FATAL, "--no-default-rules needs --rules FILE "
+		    "or --model FILE");
+	if (o->limit)
+		crm_complaint_rules_limit(rs, o->limit);
+	if (!o->no_default_rules) {
 		struct crm_buf b;
 
 		crm_buf_init(&b);
 		crm_buf_addf(&b, "%s/complaint-rules.tsv", crm_cli_datadir());
-		p = path = crm_buf_detach(&b, NULL);
+		if (crm_complaint_rules_add(rs, b.p, err, sizeof err) < 0)
+			errx(CRM_EXIT_FATAL, "%s", err);
+		crm_buf_release(&b);
 	}
-	if ((rs = crm_complaint_rules_load(p, err, sizeof err)) == NULL)
-		errx(CRM_EXIT_FATAL, "%s", err);
-	free(path);
-	if (o->limit)
-		crm_complaint_rules_limit(rs, o->limit);
+	for (int i = 0; i < o->nrules; i++)
+		if (crm_complaint_rules_add(rs, o->rules[i], err,
+		    sizeof err) < 0)
+			errx(CRM_EXIT_FATAL, "%s", err);
 	return rs;
+}
+
+/* The --model, or NULL. */
+static struct crm_nb *
+load_model(const struct opts *o)
+{
+	struct crm_nb *m;
+	char err[512];
+
+	if (!o->model)
+		return NULL;
+	if ((m = crm_nb_load(o->model, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	return m;
 }
 
 static void
@@ -344,19 +381,23 @@ cmd_open(const struct opts *o)
 	struct crm_complaint_rules *rs;
 	struct crm_complaint_fold *f;
 	struct crm_complaint_triage tr;
+	struct crm_nb *model;
 	struct crm_strmap top = { 0 }, known = { 0 };
 	struct crm_store *s;
 	struct crm_writer w;
 	struct crm_buf matched;
 	char *path, id[48], due_r[32], due_s[32], ts[32], prio[4];
-	const char *v[K_N] = { 0 };
+	char conf[16] = "";
+	const char *v[K_N] = { 0 }, *by;
+	double cf;
 	unsigned raise = 0;
 	size_t bad, recent = 1;
 	int64_t t;
 	int off, sev;
 	static const char *const outcols[] = {
 		"complaint_id", "customer_id", "category", "cause", "severity",
-		"priority", "owner", "due_response", "due_resolve", "matched"
+		"priority", "owner", "due_response", "due_resolve", "matched",
+		"classified_by", "confidence"
 	};
 
 	if (!o->customer || !o->text)
@@ -377,6 +418,7 @@ cmd_open(const struct opts *o)
 	parse_ts("--ts", o->ts, &t, &off);
 	load_policy(o);
 	rs = load_rules(o);
+	model = load_model(o);
 	if (o->customers) {
 		struct crm_reader *r;
 		struct crm_rec rec;
@@ -407,6 +449,10 @@ cmd_open(const struct opts *o)
 		errx(CRM_EXIT_REJECT, "--text: rule %s: %s",
 		    crm_complaint_rule_id(rs, bad),
 		    crm_complaint_rules_error(rs));
+	crm_complaint_fallback(rs, model, o->min_conf, o->text,
+	    strlen(o->text), &tr, &by, &cf);
+	if (cf >= 0)
+		snprintf(conf, sizeof conf, "%.4f", cf);
 	sev = tr.severity;
 
 	s = store_lock(o, &path, 0);
@@ -449,7 +495,8 @@ cmd_open(const struct opts *o)
 	store_append(s, v, K_N);
 
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
-	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols);
+	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols -
+	    (model ? 0 : 2));
 	crm_writer_str(&w, id);
 	crm_writer_str(&w, o->customer);
 	crm_writer_str(&w, tr.category);
@@ -460,11 +507,16 @@ cmd_open(const struct opts *o)
 	crm_writer_str(&w, due_r);
 	crm_writer_str(&w, due_s);
 	crm_writer_str(&w, matched.p);
+	if (model) {
+		crm_writer_str(&w, by);
+		crm_writer_str(&w, conf);
+	}
 	crm_writer_end(&w);
 	crm_writer_release(&w);
 	crm_buf_release(&matched);
 	crm_complaint_fold_free(f);
 	crm_complaint_rules_free(rs);
+	crm_nb_free(model);
 	crm_strmap_release(&top);
 	crm_strmap_release(&known);
 	free(path);
@@ -522,9 +574,11 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 {
 	static const char *const add[] = {
 		"category", "cause", "severity", "priority", "due_response",
-		"due_resolve", "matched"
+		"due_resolve", "matched", "classified_by", "confidence"
 	};
-	enum { A_N = 7 };
+	enum { A_MATCHED = 6, A_MAX = 9 };
+	struct crm_nb *model = load_model(o);
+	const int A_N = model ? A_MAX : A_MATCHED + 1;
 	struct crm_complaint_rules *rs;
 	struct crm_reader *r;
 	struct crm_writer w;
@@ -537,7 +591,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	char err[512];
 	const char *name = argc ? argv[0] : "-";
 	const char **names;
-	int pos[A_N], *which, text, cid, tscol, chan, rc;
+	int pos[A_MAX], *which, text, cid, tscol, chan, evcol = -1, rc;
 	size_t nout;
 	int64_t window;
 
@@ -560,6 +614,9 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	cid = crm_reader_col(r, "customer_id");
 	tscol = crm_reader_col(r, "ts");
 	chan = crm_reader_col(r, "channel");
+	/* A complaint event log: only its open events are complaints. */
+	if (crm_reader_col(r, "complaint_id") >= 0 && tscol >= 0)
+		evcol = crm_reader_col(r, "event");
 	names = crm_xcalloc(h->nf + A_N, sizeof *names);
 	for (size_t i = 0; i < h->nf; i++)
 		names[i] = h->f[i].p;
@@ -582,11 +639,13 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		struct crm_complaint_triage tr;
 		char due_r[32] = "", due_s[32] = "", prio[4];
-		const char *val[A_N];
+		const char *val[A_MAX], *tp, *ep, *by;
+		char conf[16] = "";
+		double cf;
 		unsigned raise = 0;
-		size_t bad;
+		size_t bad, tn, en;
 		int64_t t = 0;
-		int off, has_t = 0;
+		int off, has_t = 0, full = 1;
 
 		if (rc == CRM_READ_FATAL)
 			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
@@ -594,7 +653,19 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			warn_msg(NULL, crm_reader_error(r));
 			continue;
 		}
-		if (tscol >= 0 && (size_t)tscol < rec.nf && rec.f[tscol].n) {
+		tp = (size_t)text < rec.nf ? rec.f[text].p : "";
+		tn = (size_t)text < rec.nf ? rec.f[text].n : 0;
+		if (evcol >= 0) {
+			/* Any other event (or an open without a text) keeps
+			 * its fields: its text is a note, and it never
+			 * re-grades the complaint. */
+			ep = (size_t)evcol < rec.nf ? rec.f[evcol].p : "";
+			en = (size_t)evcol < rec.nf ? rec.f[evcol].n : 0;
+			crm_trim(&ep, &en);
+			full = en == 4 && !memcmp(ep, "open", 4) && tn;
+		}
+		if (full && tscol >= 0 && (size_t)tscol < rec.nf &&
+		    rec.f[tscol].n) {
 			const char *why = crm_ts_parse(rec.f[tscol].p,
 			    rec.f[tscol].n, 0, &t, &off);
 
@@ -602,19 +673,43 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 				warn_msg(NULL, crm_reader_seterr(r, rec.line,
 				    tscol, rec.f[tscol].p, rec.f[tscol].n,
 				    "%s", why));
-				continue;
+				if (evcol < 0)
+					continue;
+				/* an event log keeps every event */
+				full = 0;
+				tn = 0;
+			} else {
+				has_t = 1;
 			}
-			has_t = 1;
 		}
-		if (crm_complaint_triage(rs, (size_t)text < rec.nf ?
-		    rec.f[text].p : "", (size_t)text < rec.nf ?
-		    rec.f[text].n : 0, &tr, &bad) < 0) {
+		if (crm_complaint_triage(rs, tp, tn, &tr, &bad) < 0) {
 			warn_msg(NULL, crm_reader_seterr(r, rec.line, text,
 			    NULL, 0, "rule %s: %s",
 			    crm_complaint_rule_id(rs, bad),
 			    crm_complaint_rules_error(rs)));
+			if (evcol < 0)
+				continue;
+			full = 0;
+			tr.nmatched = 0;
+		}
+		join_matched(rs, &tr, &matched);
+		if (!full) {
+			for (size_t i = 0; i < nout; i++) {
+				if (which[i] == A_MATCHED)
+					crm_writer_str(&w, matched.p);
+				else if (i < h->nf && i < rec.nf)
+					crm_writer_field(&w, rec.f[i].p,
+					    rec.f[i].n);
+				else
+					crm_writer_field(&w, "", 0);
+			}
+			crm_writer_end(&w);
 			continue;
 		}
+		crm_complaint_fallback(rs, model, o->min_conf, tp, tn, &tr, &by,
+		    &cf);
+		if (cf >= 0)
+			snprintf(conf, sizeof conf, "%.4f", cf);
 		if (cid >= 0 && (size_t)cid < rec.nf && rec.f[cid].n) {
 			if (has(&top, rec.f[cid].p))
 				raise |= CRM_PRIO_TIER;
@@ -646,7 +741,6 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 			crm_ts_format(t + policy.resolve_h[tr.severity] *
 			    3600, off, due_s);
 		}
-		join_matched(rs, &tr, &matched);
 		val[0] = tr.category;
 		val[1] = tr.cause;
 		val[2] = crm_vocab_severity[tr.severity];
@@ -654,6 +748,8 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 		val[4] = due_r;
 		val[5] = due_s;
 		val[6] = matched.p;
+		val[7] = by;
+		val[8] = conf;
 		for (size_t i = 0; i < nout; i++) {
 			if (which[i] >= 0)
 				crm_writer_str(&w, val[which[i]]);
@@ -668,6 +764,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	crm_reader_close(r);
 	crm_buf_release(&matched);
 	crm_complaint_rules_free(rs);
+	crm_nb_free(model);
 	for (size_t i = 0; i < crm_strmap_count(&seen); i++)
 		free(times[i].t);
 	free(times);
@@ -950,6 +1047,205 @@ cmd_list(const struct opts *o, int argc)
 	return status;
 }
 
+/* ------------------------------------------------------------- learn */
+
+/* The graded complaints of a log: the text of each one's open event,
+ * labelled by its last classify event that names a category. */
+static void
+learn_log(struct crm_nb_data *d, struct crm_reader *r)
+{
+	struct crm_complaint_fold *f = crm_complaint_fold_new();
+	struct crm_complaint_cols cols;
+	struct crm_rec rec;
+	char err[512];
+	const char *why;
+	int rc, col;
+
+	if (crm_complaint_cols_find(&cols, r, err, sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		if (rc == CRM_READ_FATAL)
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		if (rc == CRM_READ_BAD) {
+			warn_msg(NULL, crm_reader_error(r));
+			continue;
+		}
+		if (crm_complaint_fold_add(f, &cols, &rec, &why, &col) < 0) {
+			const char *val = col >= 0 && (size_t)col < rec.nf ?
+			    rec.f[col].p : NULL;
+
+			warn_msg(NULL, crm_reader_seterr(r, rec.line, col, val,
+			    val ? rec.f[col].n : 0, "%s", why));
+		}
+	}
+	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
+		struct crm_complaint *c = crm_complaint_fold_at(f, i);
+
+		if (*c->graded_category && *c->text)
+			crm_nb_data_add(d, c->graded_category, c->text,
+			    strlen(c->text), c->graded_cause,
+			    c->graded_severity < 0 ? "" :
+			    crm_vocab_severity[c->graded_severity]);
+	}
+	crm_complaint_fold_free(f);
+}
+
+/* The labelled texts of one input: a complaint log, or a file with text
+ * and category columns (cause and severity optional). */
+static void
+learn_file(struct crm_nb_data *d, const char *name)
+{
+	struct crm_reader *r;
+	struct crm_rec rec;
+	char err[512];
+	int text, cat, cause, sev, rc;
+
+	if ((r = crm_reader_open(name, NULL, err, sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	if (crm_reader_header(r) == NULL) {
+		const char *e = crm_reader_error(r);
+
+		errx(CRM_EXIT_FATAL, "%s", e && *e ? e : "empty input");
+	}
+	if (crm_reader_col(r, "complaint_id") >= 0 &&
+	    crm_reader_col(r, "ts") >= 0 && crm_reader_col(r, "event") >= 0) {
+		learn_log(d, r);
+		crm_reader_close(r);
+		return;
+	}
+	text = crm_reader_col(r, "text");
+	cat = crm_reader_col(r, "category");
+	if (text < 0 || cat < 0)
+		errx(CRM_EXIT_FATAL, "%s: no %s column (nor complaint_id, ts "
+		    "and event, for a complaint log)", crm_reader_name(r),
+		    text < 0 ? "text" : "category");
+	cause = crm_reader_col(r, "cause");
+	sev = crm_reader_col(r, "severity");
+	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
+		const char *v[4] = { "", "", "", "" };
+		const int at[4] = { text, cat, cause, sev };
+
+		if (rc == CRM_READ_FATAL)
+			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
+		if (rc == CRM_READ_BAD) {
+			warn_msg(NULL, crm_reader_error(r));
+			continue;
+		}
+		for (int k = 0; k < 4; k++)
+			if (at[k] >= 0 && (size_t)at[k] < rec.nf)
+				v[k] = rec.f[at[k]].p;
+#define REJECT(k_, ...) do { warn_msg(NULL, crm_reader_seterr(r, rec.line, \
+	at[k_], *v[k_] ? v[k_] : NULL, strlen(v[k_]), __VA_ARGS__)); \
+	goto next; } while (0)
+		if (!*v[0])
+			REJECT(0, "empty text");
+		if (!*v[1])
+			REJECT(1, "missing category");
+		if (strpbrk(v[1], " \t\n\r"))
+			REJECT(1, "spaces in a category");
+		if (*v[2] && crm_vocab_index(crm_vocab_cause, v[2],
+		    strlen(v[2])) < 0)
+			REJECT(2, "unknown cause");
+		if (*v[3] && crm_vocab_index(crm_vocab_severity, v[3],
+		    strlen(v[3])) < 0)
+			REJECT(3, "unknown severity");
+#undef REJECT
+		crm_nb_data_add(d, v[1], v[0], strlen(v[0]), v[2], v[3]);
+	next:;
+	}
+	crm_reader_close(r);
+}
+
+/* Write the model text to path, whole or not at all: a temporary file
+ * beside it (0600: the words are the customers'), renamed over it. */
+static void
+write_model(const char *path, const struct crm_buf *b)
+{
+	struct crm_buf tmp;
+	size_t off = 0;
+	int fd;
+
+	crm_buf_init(&tmp);
+	crm_buf_addf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.p)) < 0)
+		errx(CRM_EXIT_FATAL, "%s: %s", path, strerror(errno));
+	while (off < b->n) {
+		ssize_t k = write(fd, b->p + off, b->n - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = k < 0 ? errno : EIO;
+
+			close(fd);
+			unlink(tmp.p);
+			errx(CRM_EXIT_FATAL, "%s: %s", path, strerror(e));
+		}
+		off += (size_t)k;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp.p, path) < 0) {
+		int e = errno;
+
+		unlink(tmp.p);
+		errx(CRM_EXIT_FATAL, "%s: %s", path, strerror(e));
+	}
+	crm_buf_release(&tmp);
+}
+
+static int
+cmd_learn(const struct opts *o, int argc, char **argv)
+{
+	struct crm_nb_data *d = crm_nb_data_new();
+	struct crm_buf b;
+
+	if (o->evaluate && o->output)
+		errx(CRM_EXIT_FATAL, "--evaluate prints figures and writes no "
+		    "model: drop -o");
+	if (argc == 0)
+		learn_file(d, "-");
+	for (int i = 0; i < argc; i++)
+		learn_file(d, argv[i]);
+	if (crm_nb_data_count(d) == 0)
+		errx(CRM_EXIT_FATAL, "no labelled texts to learn from");
+	crm_buf_init(&b);
+	if (o->evaluate) {
+		struct crm_nb_eval e;
+
+		if (crm_nb_evaluate(d, (size_t)o->evaluate, o->min_conf,
+		    &e) < 0)
+			errx(CRM_EXIT_FATAL, "--evaluate: %ld folds for %zu "
+			    "labelled texts (at most one a text)", o->evaluate,
+			    crm_nb_data_count(d));
+		crm_buf_addf(&b, "folds\ttexts\tright\taccuracy\n%zu\t%zu\t%zu\t"
+		    "%.4f\n\nlabel", e.k, e.n, e.right, (double)e.right /
+		    (double)e.n);
+		for (size_t j = 0; j < e.nlabels; j++)
+			crm_buf_addf(&b, "\t%s", e.labels[j]);
+		crm_buf_addc(&b, '\n');
+		for (size_t i = 0; i < e.nlabels; i++) {
+			crm_buf_adds(&b, e.labels[i]);
+			for (size_t j = 0; j < e.nlabels; j++)
+				crm_buf_addf(&b, "\t%zu",
+				    e.confusion[i * e.nlabels + j]);
+			crm_buf_addc(&b, '\n');
+		}
+		crm_nb_eval_release(&e);
+		crm_out_write(&crm_stdout, b.p, b.n);
+	} else {
+		struct crm_nb *m = crm_nb_train(d, 0, 0);
+
+		crm_nb_format(m, &b);
+		if (o->output)
+			write_model(o->output, &b);
+		else
+			crm_out_write(&crm_stdout, b.p, b.n);
+		crm_nb_free(m);
+	}
+	crm_buf_release(&b);
+	crm_nb_data_free(d);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -968,7 +1264,9 @@ main(int argc, char *argv[])
 	cmd = argv[1];
 	argc--;
 	argv++;
-	while ((ch = getopt_long(argc, argv, "c:f:", longopts, NULL)) != -1) {
+	o.rules = crm_xcalloc((size_t)argc + 1, sizeof *o.rules);
+	o.min_conf = CRM_COMPLAINT_MIN_CONFIDENCE;
+	while ((ch = getopt_long(argc, argv, "c:f:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 		case O_CUSTOMER:
@@ -976,6 +1274,30 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			o.file = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case O_EVALUATE:
+			if (crm_int_parse(optarg, strlen(optarg), 2, 1000000,
+			    &x))
+				errx(CRM_EXIT_FATAL, "--evaluate: not an integer "
+				    "in 2..1000000 '%s'", optarg);
+			o.evaluate = (long)x;
+			break;
+		case O_MINCONF: {
+			char *end;
+
+			errno = 0;
+			o.min_conf = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.min_conf >=
+			    0 && o.min_conf <= 1))
+				errx(CRM_EXIT_FATAL, "--min-confidence: not a "
+				    "number in 0..1 '%s'", optarg);
+			break;
+		}
+		case O_MODEL:
+			o.model = optarg;
 			break;
 		case O_AGENT:
 			o.agent = optarg;
@@ -1029,8 +1351,11 @@ main(int argc, char *argv[])
 		case O_POLICY:
 			o.policy = optarg;
 			break;
+		case O_NODEFAULT:
+			o.no_default_rules = 1;
+			break;
 		case O_RULES:
-			o.rules = optarg;
+			o.rules[o.nrules++] = optarg;
 			break;
 		case O_SAT:
 			o.sat = optarg;
@@ -1070,8 +1395,11 @@ main(int argc, char *argv[])
 		rc = cmd_update(&o, argc, argv);
 	else if (!strcmp(cmd, "list"))
 		rc = cmd_list(&o, argc);
+	else if (!strcmp(cmd, "learn"))
+		rc = cmd_learn(&o, argc, argv);
 	else
 		usage(stderr);
 	crm_out_close(&crm_stdout);
+	free(o.rules);
 	return rc;
 }

@@ -26,7 +26,7 @@ _crmkit() {
 	cmd=${COMP_WORDS[0]}
 	case $cmd in
 	crm-log) sub="add show due check stats" ;;
-	crm-complaint) sub="open triage update list" ;;
+	crm-complaint) sub="open triage update list learn" ;;
 	crm-report) sub="satisfaction churn value complaints channels" ;;
 	*) sub= ;;
 	esac

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kinds.h"
+#include "nb.h"
 #include "re.h"
 #include "rec.h"
 #include "strmap.h"
@@ -121,6 +122,8 @@ complaint_free(struct crm_complaint *c)
 	free(c->cause);
 	free(c->owner);
 	free(c->text);
+	free(c->graded_category);
+	free(c->graded_cause);
 	free(c);
 }
 
@@ -317,6 +320,9 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->cause = crm_xstrdup("");
 		c->owner = crm_xstrdup("");
 		c->text = crm_xstrdup("");
+		c->graded_category = crm_xstrdup("");
+		c->graded_cause = crm_xstrdup("");
+		c->graded_severity = -1;
 		c->status = CRM_CS_OPEN;
 		c->severity = -1;
 		c->opened = t;
@@ -355,6 +361,15 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		if ((s = fld(rec, cols->text, &n)) != NULL)
 			setstr(&c->text, s, n);
 		break;
+	case CRM_CE_CLASSIFY:
+		if ((s = fld(rec, cols->category, &n)) != NULL) {
+			setstr(&c->graded_category, s, n);
+			if ((s = fld(rec, cols->cause, &n)) == NULL)
+				s = "", n = 0;
+			setstr(&c->graded_cause, s, n);
+			c->graded_severity = sev;
+		}
+		break;
 	case CRM_CE_ASSIGN:
 		if (s)
 			setstr(&c->owner, s, n);
@@ -369,6 +384,11 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->status = CRM_CS_RESPONDED;
 		break;
 	case CRM_CE_RESOLVE:
+		/* A resolution that came before any response answered the
+		 * customer: it is the first response, and a reopening, which
+		 * clears the resolution, must not take that back. */
+		if (c->responded == CRM_COMPLAINT_NOTIME)
+			c->responded = t;
 		c->resolved = t;
 		if (sat)
 			c->satisfaction = sat;
@@ -601,11 +621,13 @@ crm_complaint_channel_public(const char *channel)
  */
 struct rule {
 	char *id;
+	char *pattern;
 	char *category;
 	char *cause;
 	int severity;
 	long weight;
 	long line;
+	int layer;              /* the file it came from: 0 the first added */
 	struct crm_re *re;
 	int fold;               /* caseless literals */
 	size_t b0, nb;          /* its branches in rs->br (nb 0: run whole) */
@@ -646,6 +668,10 @@ struct crm_complaint_rules {
 	size_t *list;           /* candidates, then the matched rules */
 	size_t nlist;
 	const char *err;
+	struct crm_strmap ids;  /* rule id -> its slot, the index into r */
+	int layers;             /* files added */
+	int built;              /* the literal index is that of r[0..n) */
+	unsigned long limit;    /* crm_complaint_rules_limit, 0 none */
 };
 
 static unsigned char fold_tab[256];
@@ -1067,29 +1093,83 @@ split_tabs(char *line, char **f, size_t max)
 	return n;
 }
 
+static void
+rule_release(struct rule *r)
+{
+	free(r->id);
+	free(r->pattern);
+	free(r->category);
+	free(r->cause);
+	crm_re_free(r->re);
+}
+
+/* Drop the literal index and the split branches (kept: their arrays). */
+static void
+index_release(struct crm_complaint_rules *rs)
+{
+	for (size_t i = 0; i < rs->nlits; i++)
+		free(rs->lits[i].p);
+	for (size_t i = 0; i < rs->nbr; i++)
+		crm_re_free(rs->br[i].re);
+	rs->nlits = rs->nbr = rs->nalways = 0;
+	free(rs->start);
+	free(rs->always);
+	free(rs->cand);
+	free(rs->sure);
+	free(rs->list);
+	rs->start = NULL;
+	rs->always = NULL;
+	rs->cand = rs->sure = NULL;
+	rs->list = NULL;
+	rs->any_fold = 0;
+	memset(rs->bits, 0, sizeof rs->bits);
+	rs->built = 0;
+}
+
+/*
+ * Index the literals of every rule, in the final order of the layers:
+ * done once, before the first match, so that a rule replaced by a later
+ * file leaves nothing behind.
+ */
+static void
+rules_build(struct crm_complaint_rules *rs)
+{
+	if (rs->built)
+		return;
+	index_release(rs);
+	for (size_t i = 0; i < rs->n; i++) {
+		rs->r[i].b0 = rs->r[i].nb = 0;
+		rs->r[i].fold = 0;
+		if (rule_literals(rs, i, rs->r[i].pattern) < 0) {
+			rs->always = crm_xrealloc(rs->always,
+			    (rs->nalways + 1) * sizeof *rs->always);
+			rs->always[rs->nalways++] = i;
+		} else if (rs->r[i].fold) {
+			rs->any_fold = 1;
+		}
+	}
+	build_index(rs);
+	rs->cand = crm_xcalloc(rs->n + 1, 1);
+	rs->sure = crm_xcalloc(rs->n + 1, 1);
+	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
+	if (rs->limit)
+		for (size_t i = 0; i < rs->nbr; i++)
+			crm_re_set_limit(rs->br[i].re, rs->limit);
+	rs->built = 1;
+}
+
 void
 crm_complaint_rules_free(struct crm_complaint_rules *rs)
 {
 	if (!rs)
 		return;
-	for (size_t i = 0; i < rs->n; i++) {
-		free(rs->r[i].id);
-		free(rs->r[i].category);
-		free(rs->r[i].cause);
-		crm_re_free(rs->r[i].re);
-	}
-	for (size_t i = 0; i < rs->nlits; i++)
-		free(rs->lits[i].p);
-	for (size_t i = 0; i < rs->nbr; i++)
-		crm_re_free(rs->br[i].re);
-	free(rs->br);
-	free(rs->sure);
+	for (size_t i = 0; i < rs->n; i++)
+		rule_release(&rs->r[i]);
+	index_release(rs);
 	free(rs->r);
 	free(rs->lits);
-	free(rs->start);
-	free(rs->always);
-	free(rs->cand);
-	free(rs->list);
+	free(rs->br);
+	crm_strmap_release(&rs->ids);
 	free(rs);
 }
 
@@ -1100,29 +1180,41 @@ static const char *const rule_cols[RC_N] = {
 };
 
 struct crm_complaint_rules *
-crm_complaint_rules_load(const char *path, char *err, size_t errlen)
+crm_complaint_rules_new(void)
 {
-	struct crm_complaint_rules *rs;
+	struct crm_complaint_rules *rs = crm_xcalloc(1, sizeof *rs);
+
+	if (!fold_tab['A'])
+		fold_init();
+	crm_strmap_init(&rs->ids);
+	return rs;
+}
+
+int
+crm_complaint_rules_add(struct crm_complaint_rules *rs, const char *path,
+    char *err, size_t errlen)
+{
 	FILE *fp;
 	char *line = NULL, *f[64];
 	size_t cap = 0, nf;
 	int pos[RC_N];
 	long lineno = 0;
 	ssize_t len;
-	int have_header = 0, pending = 0;
+	int have_header = 0, layer = rs->layers;
+	struct rule nr;
 
-	if (!fold_tab['A'])
-		fold_init();
+	memset(&nr, 0, sizeof nr);
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
-	rs = crm_xcalloc(1, sizeof *rs);
+	rs->layers++;
+	rs->built = 0;
 #define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); goto bad; } while (0)
 	while ((len = getline(&line, &cap, fp)) >= 0) {
-		struct rule *r;
 		char cerr[160];
 		int64_t w = 0;
+		size_t at;
 
 		lineno++;
 		if (len && line[len - 1] == '\n')
@@ -1155,20 +1247,18 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 		}
 		for (size_t i = nf; i < 64; i++)
 			f[i] = "";
-		if (rs->n == CRM_COMPLAINT_MAX_RULES)
-			BAD("%s:%ld: more than %d rules", path, lineno,
-			    CRM_COMPLAINT_MAX_RULES);
-		crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
-		r = &rs->r[rs->n];
-		memset(r, 0, sizeof *r);
-		pending = 1;
-		r->line = lineno;
 		if (!*f[pos[RC_ID]])
 			BAD("%s:%ld: id: missing rule id", path, lineno);
-		for (size_t i = 0; i < rs->n; i++)
-			if (!strcmp(rs->r[i].id, f[pos[RC_ID]]))
-				BAD("%s:%ld: id: duplicate rule id '%s'",
-				    path, lineno, f[pos[RC_ID]]);
+		at = crm_strmap_find(&rs->ids, f[pos[RC_ID]],
+		    strlen(f[pos[RC_ID]]));
+		if (at != CRM_STRMAP_NONE && rs->r[at].layer == layer)
+			BAD("%s:%ld: id: duplicate rule id '%s'", path, lineno,
+			    f[pos[RC_ID]]);
+		if (at == CRM_STRMAP_NONE && rs->n == CRM_COMPLAINT_MAX_RULES)
+			BAD("%s:%ld: more than %d rules", path, lineno,
+			    CRM_COMPLAINT_MAX_RULES);
+		nr.line = lineno;
+		nr.layer = layer;
 		if (!*f[pos[RC_PATTERN]])
 			BAD("%s:%ld: rule %s: pattern: empty pattern", path,
 			    lineno, f[pos[RC_ID]]);
@@ -1181,9 +1271,9 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 			BAD("%s:%ld: rule %s: cause: not one of result, "
 			    "process, expectation, -: '%s'", path, lineno,
 			    f[pos[RC_ID]], f[pos[RC_CAUSE]]);
-		r->severity = crm_vocab_index(crm_vocab_severity,
+		nr.severity = crm_vocab_index(crm_vocab_severity,
 		    f[pos[RC_SEVERITY]], strlen(f[pos[RC_SEVERITY]]));
-		if (r->severity < 0)
+		if (nr.severity < 0)
 			BAD("%s:%ld: rule %s: severity: not one of low, normal, "
 			    "high, urgent: '%s'", path, lineno, f[pos[RC_ID]],
 			    f[pos[RC_SEVERITY]]);
@@ -1193,24 +1283,28 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 			BAD("%s:%ld: rule %s: weight: not an integer in "
 			    "-1000000..1000000: '%s'", path, lineno,
 			    f[pos[RC_ID]], f[pos[RC_WEIGHT]]);
-		r->re = crm_re_compile(f[pos[RC_PATTERN]], 0, cerr,
+		nr.re = crm_re_compile(f[pos[RC_PATTERN]], 0, cerr,
 		    sizeof cerr);
-		if (!r->re)
+		if (!nr.re)
 			BAD("%s:%ld: rule %s: pattern: %s", path, lineno,
 			    f[pos[RC_ID]], cerr);
-		r->id = crm_xstrdup(f[pos[RC_ID]]);
-		r->category = crm_xstrdup(f[pos[RC_CATEGORY]]);
-		r->cause = crm_xstrdup(f[pos[RC_CAUSE]]);
-		r->weight = (long)w;
-		rs->n++;
-		pending = 0;
-		if (rule_literals(rs, rs->n - 1, f[pos[RC_PATTERN]]) < 0) {
-			rs->always = crm_xrealloc(rs->always,
-			    (rs->nalways + 1) * sizeof *rs->always);
-			rs->always[rs->nalways++] = rs->n - 1;
-		} else if (rs->r[rs->n - 1].fold) {
-			rs->any_fold = 1;
+		if (rs->limit)
+			crm_re_set_limit(nr.re, rs->limit);
+		nr.id = crm_xstrdup(f[pos[RC_ID]]);
+		nr.pattern = crm_xstrdup(f[pos[RC_PATTERN]]);
+		nr.category = crm_xstrdup(f[pos[RC_CATEGORY]]);
+		nr.cause = crm_xstrdup(f[pos[RC_CAUSE]]);
+		nr.weight = (long)w;
+		if (at != CRM_STRMAP_NONE) {
+			/* an earlier file's rule, replaced where it stood */
+			rule_release(&rs->r[at]);
+			rs->r[at] = nr;
+		} else {
+			crm_grow(&rs->r, &rs->alloc, rs->n + 1, sizeof *rs->r);
+			crm_strmap_add(&rs->ids, nr.id, strlen(nr.id), NULL);
+			rs->r[rs->n++] = nr;
 		}
+		memset(&nr, 0, sizeof nr);
 	}
 #undef BAD
 	if (ferror(fp)) {
@@ -1223,19 +1317,25 @@ crm_complaint_rules_load(const char *path, char *err, size_t errlen)
 	}
 	free(line);
 	fclose(fp);
-	build_index(rs);
-	rs->cand = crm_xcalloc(rs->n + 1, 1);
-	rs->sure = crm_xcalloc(rs->n + 1, 1);
-	rs->list = crm_xcalloc(rs->n + 1, sizeof *rs->list);
-	return rs;
+	return 0;
 bad:
 	/* a rule refused after its pattern compiled */
-	if (pending && rs->r[rs->n].re)
-		crm_re_free(rs->r[rs->n].re);
+	crm_re_free(nr.re);
 	free(line);
 	fclose(fp);
-	crm_complaint_rules_free(rs);
-	return NULL;
+	return -1;
+}
+
+struct crm_complaint_rules *
+crm_complaint_rules_load(const char *path, char *err, size_t errlen)
+{
+	struct crm_complaint_rules *rs = crm_complaint_rules_new();
+
+	if (crm_complaint_rules_add(rs, path, err, errlen) < 0) {
+		crm_complaint_rules_free(rs);
+		return NULL;
+	}
+	return rs;
 }
 
 size_t
@@ -1253,6 +1353,7 @@ crm_complaint_rule_id(const struct crm_complaint_rules *rs, size_t i)
 void
 crm_complaint_rules_limit(struct crm_complaint_rules *rs, unsigned long limit)
 {
+	rs->limit = limit;
 	for (size_t i = 0; i < rs->n; i++)
 		crm_re_set_limit(rs->r[i].re, limit);
 	for (size_t i = 0; i < rs->nbr; i++)
@@ -1260,8 +1361,9 @@ crm_complaint_rules_limit(struct crm_complaint_rules *rs, unsigned long limit)
 }
 
 size_t
-crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs)
+crm_complaint_rules_unfiltered(struct crm_complaint_rules *rs)
 {
+	rules_build(rs);
 	return rs->nalways;
 }
 
@@ -1307,6 +1409,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	size_t nm = 0, best = (size_t)-1, bcat = (size_t)-1, bcause = (size_t)-1;
 	int rc = 0, special = 0, valid;
 
+	rules_build(rs);
 	rs->nlist = 0;
 	rs->err = NULL;
 	for (size_t i = 0; i < rs->nalways; i++)
@@ -1454,5 +1557,36 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	out->category = bcat != (size_t)-1 ? rs->r[bcat].category :
 	    best != (size_t)-1 ? "escalation" : "other";
 	out->cause = bcause == (size_t)-1 ? "" : rs->r[bcause].cause;
+	out->rule = bcat != (size_t)-1 ? bcat : best;
 	return 0;
+}
+
+void
+crm_complaint_fallback(const struct crm_complaint_rules *rs,
+    const struct crm_nb *model, double min_conf, const char *text, size_t n,
+    struct crm_complaint_triage *tr, const char **by, double *conf)
+{
+	struct crm_nb_guess g;
+
+	*conf = -1;
+	if (tr->nmatched) {
+		*by = crm_complaint_rule_id(rs, tr->rule);
+		return;
+	}
+	*by = "";
+	if (!model)
+		return;
+	crm_nb_predict(model, text, n, &g);
+	if (!g.label)
+		return;
+	*conf = g.confidence;
+	if (g.confidence < min_conf)
+		return;
+	tr->category = g.label;
+	tr->cause = g.cause;
+	tr->severity = *g.severity ? crm_vocab_index(crm_vocab_severity,
+	    g.severity, strlen(g.severity)) : 1;
+	if (tr->severity < 0)
+		tr->severity = 1;
+	*by = "model";
 }

@@ -60,11 +60,17 @@ struct crm_complaint {
 	int status;             /* enum crm_complaint_status */
 	int severity;           /* index in crm_vocab_severity, -1 unknown */
 	int priority;           /* 1 (most urgent) .. 4, 0 unknown */
+	char *graded_category;  /* of the last classify event naming one: a
+	                           person's grading ("" none) */
+	char *graded_cause;     /* that event's cause, "" none */
+	int graded_severity;    /* and severity, -1 none */
 	int satisfaction;       /* 1..5 from the last resolve or close, 0 none */
 	int reopens;            /* reopen events */
 	int64_t opened;
 	int opened_off;
-	int64_t responded;      /* first response */
+	int64_t responded;      /* first response: the first respond, or a
+	                           resolve that came before any (kept
+	                           through a reopen) */
 	int64_t resolved;       /* last resolution (cleared by a reopen) */
 	int64_t closed;
 	int64_t reopened;       /* last reopen: the resolution clock's start */
@@ -204,42 +210,58 @@ int crm_complaint_channel_public(const char *channel);
  * The rule set for triage.  A rule file is TSV with a header line naming at
  * least id, pattern, category, cause and severity (weight optional, default
  * 0); see crm-complaint-rules(5).  A pattern starting with (?i) is caseless.
+ * A set is built from files in layers: the rules of each file added come
+ * after those already there, except that a rule whose id an earlier file
+ * has replaces that rule where it stands (its position, and so its rank
+ * among equals and its place in the matched list, are the replaced
+ * rule's).  Within one file an id may appear once.
  */
 struct crm_complaint_rules;
 
-/* A rule file holds at most this many rules ("FILE:LINE: more than N
- * rules"): every rule is tried on every text, so a runaway file must not
- * make triage crawl. */
+/* A rule set holds at most this many rules, all its files together
+ * ("FILE:LINE: more than N rules"): every rule is tried on every text, so
+ * a runaway file must not make triage crawl. */
 #define CRM_COMPLAINT_MAX_RULES 10000
 
+/* An empty rule set (it matches nothing: every text is "other"). */
+struct crm_complaint_rules *crm_complaint_rules_new(void);
 /*
- * Load and compile the rules of path.  Returns NULL with a message in err:
- * "FILE:LINE: rule ID: pattern: PCRE2 MESSAGE" for a pattern that does
- * not compile, "FILE:LINE: FIELD: reason 'value'" for a bad field.
+ * Add the rules of path on top of those of rs.  Returns 0, or -1 with a
+ * message in err naming the file and, for its content, the line:
+ * "FILE: strerror" for a file that cannot be opened, "FILE:LINE: rule ID:
+ * pattern: PCRE2 MESSAGE" for a pattern that does not compile,
+ * "FILE:LINE: FIELD: reason 'value'" for a bad field.  After -1 the rules
+ * read from path before the bad line may be in rs: free it.
  */
+int crm_complaint_rules_add(struct crm_complaint_rules *rs, const char *path,
+    char *err, size_t errlen);
+/* A new set of the rules of one file (NULL with a message in err, as
+ * crm_complaint_rules_add). */
 struct crm_complaint_rules *crm_complaint_rules_load(const char *path,
     char *err, size_t errlen);
 void crm_complaint_rules_free(struct crm_complaint_rules *rs);
 size_t crm_complaint_rules_count(const struct crm_complaint_rules *rs);
 const char *crm_complaint_rule_id(const struct crm_complaint_rules *rs,
     size_t i);
-/* Backtracking limit per rule match (0: lib/re.h's default). */
+/* Backtracking limit per rule match (0: lib/re.h's default), for the rules
+ * there and those added later. */
 void crm_complaint_rules_limit(struct crm_complaint_rules *rs,
     unsigned long limit);
 /* Number of rules that have no literal prefilter and run on every text. */
-size_t crm_complaint_rules_unfiltered(const struct crm_complaint_rules *rs);
+size_t crm_complaint_rules_unfiltered(struct crm_complaint_rules *rs);
 
 /*
  * The outcome of matching one text.  Every matching rule contributes; the
  * winner is the matching rule of highest severity, ties going to the
- * higher weight, then to the earlier rule in the file.  severity is the
+ * higher weight, then to the earlier rule in the set.  severity is the
  * winner's; category and cause are those of the best-ranked matching rule
  * whose category (cause) is not "-", so a rule with "-" (an escalation
  * trigger) raises the severity without hiding what the complaint is about.
  * When only rules with category "-" matched, the category is "escalation";
  * when nothing matched, category "other", cause "", severity normal.
- * matched[0..nmatched) are the indices of the matching rules in file order;
- * the array is owned by the rule set and valid until the next match.
+ * matched[0..nmatched) are the indices of the matching rules in set order;
+ * the array is owned by the rule set and valid until the next match or
+ * the next file added.
  */
 struct crm_complaint_triage {
 	const char *category;
@@ -247,6 +269,8 @@ struct crm_complaint_triage {
 	int severity;
 	const size_t *matched;
 	size_t nmatched;
+	size_t rule;            /* the rule that gave the category (for
+	                           "escalation" the winner), (size_t)-1 none */
 };
 
 /*
@@ -257,5 +281,25 @@ struct crm_complaint_triage {
 int crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
     size_t n, struct crm_complaint_triage *out, size_t *bad);
 const char *crm_complaint_rules_error(const struct crm_complaint_rules *rs);
+
+struct crm_nb;
+
+/* The default --min-confidence: a learned guess less likely than this is
+ * left "other". */
+#define CRM_COMPLAINT_MIN_CONFIDENCE 0.5
+
+/*
+ * The learned fallback (lib/nb.h) after the rules: when no rule matched
+ * tr (the outcome of crm_complaint_triage for text) and model is not
+ * NULL, the model's guess replaces category "other" with its class, and
+ * cause and severity with the class's (severity normal when the class has
+ * none), if its confidence is at least min_conf.  *by is then "model";
+ * it is the id of tr->rule when a rule matched, else "".  *conf is the
+ * guess's confidence, or -1 when the model was not asked or knew no word
+ * of the text.  The strings are the rule set's or the model's.
+ */
+void crm_complaint_fallback(const struct crm_complaint_rules *rs,
+    const struct crm_nb *model, double min_conf, const char *text, size_t n,
+    struct crm_complaint_triage *tr, const char **by, double *conf);
 
 #endif

@@ -105,7 +105,7 @@ field() {
 }
 
 @test "crm-complaint: a pathological pattern fails that record fast, naming rule and line" {
-	run crm-complaint triage --rules "$F/redos.tsv" "$F/redos-input.tsv"
+	run crm-complaint triage --no-default-rules --rules "$F/redos.tsv" "$F/redos-input.tsv"
 	assert_failure 1
 	assert_line -n 0 "crm-complaint: $F/redos-input.tsv:3: text: rule slow: match limit exceeded"
 	assert_line -n 1 "$(printf 'text\tcategory\tcause\tseverity\tpriority\tdue_response\tdue_resolve\tmatched')"
@@ -121,13 +121,88 @@ field() {
 @test "crm-complaint: a rule file of more than 10000 rules is refused at load" {
 	awk 'BEGIN { print "id\tpattern\tcategory\tcause\tseverity"
 		for (i = 1; i <= 10001; i++) printf "r%d\tword%d\tq\tresult\tnormal\n", i, i }' >many.tsv
-	run crm-complaint triage --rules many.tsv /dev/null
+	run crm-complaint triage --no-default-rules --rules many.tsv /dev/null
 	assert_failure 2
 	assert_output "crm-complaint: many.tsv:10002: more than 10000 rules"
 	head -n 10001 many.tsv >enough.tsv
-	printf 'text\nword77 here\n' | crm-complaint triage --rules enough.tsv >out.tsv
+	printf 'text\nword77 here\n' | crm-complaint triage --no-default-rules --rules enough.tsv >out.tsv
 	run cut -f 2,8 out.tsv
 	assert_line -n 1 "$(printf 'q\tr7,r77')"
+	# the bound is on the whole set: 73 default rules leave room for 9927
+	run crm-complaint triage --rules enough.tsv /dev/null
+	assert_failure 2
+	assert_output "crm-complaint: enough.tsv:9929: more than 10000 rules"
+}
+
+# site rule files for the layering tests
+site_rules() {
+	printf 'id\tpattern\tcategory\tcause\tseverity\tweight\ns-box\t包装\tpackaging\tresult\tnormal\t5\n' >site1.tsv
+	printf 'id\tpattern\tcategory\tcause\tseverity\ns-staff\t客服\tservice\tprocess\tlow\n' >site2.tsv
+	printf 'text\n包装破损，客服态度很差\n态度很差\n' >in.tsv
+}
+
+@test "crm-complaint: --rules files layer on the defaults, in the order given" {
+	site_rules
+	run sh -c 'crm-complaint triage in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\nattitude\tprocess\tnormal\tq-zh-damage,a-zh-attitude\nattitude\tprocess\tnormal\ta-zh-attitude')"
+	run sh -c 'crm-complaint triage --rules site1.tsv --rules site2.tsv in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\npackaging\tresult\tnormal\tq-zh-damage,a-zh-attitude,s-box,s-staff\nattitude\tprocess\tnormal\ta-zh-attitude')"
+	run sh -c 'crm-complaint triage --rules site2.tsv --rules site1.tsv in.tsv | cut -f8'
+	assert_output "$(printf 'matched\nq-zh-damage,a-zh-attitude,s-staff,s-box\na-zh-attitude')"
+}
+
+@test "crm-complaint: a site rule replaces the earlier rule of its id where it stood" {
+	site_rules
+	printf 'id\tpattern\tcategory\tcause\tseverity\tweight\na-zh-attitude\t态度\tmanner\tprocess\thigh\t0\n' >att.tsv
+	run sh -c 'crm-complaint triage --rules att.tsv --rules site1.tsv in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\nmanner\tprocess\thigh\tq-zh-damage,a-zh-attitude,s-box\nmanner\tprocess\thigh\ta-zh-attitude')"
+	# a later site file replaces an earlier site file's rule too
+	printf 'id\tpattern\tcategory\tcause\tseverity\ns-box\t破损\tbox\tresult\tlow\n' >box.tsv
+	run sh -c 'crm-complaint triage --rules site1.tsv --rules site2.tsv --rules box.tsv in.tsv | cut -f2,8'
+	assert_output "$(printf 'category\tmatched\nattitude\tq-zh-damage,a-zh-attitude,s-box,s-staff\nattitude\ta-zh-attitude')"
+}
+
+@test "crm-complaint: --no-default-rules leaves only the site's rules" {
+	site_rules
+	run sh -c 'crm-complaint triage --no-default-rules --rules site1.tsv in.tsv | cut -f2-4,8'
+	assert_success
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\npackaging\tresult\tnormal\ts-box\nother\t\tnormal\t')"
+	run crm-complaint triage --no-default-rules in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: --no-default-rules needs --rules FILE or --model FILE"
+}
+
+@test "crm-complaint: a missing or bad rule file among the layers names file and line" {
+	site_rules
+	run crm-complaint triage --rules site1.tsv --rules nope.tsv in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: nope.tsv: No such file or directory"
+	printf 'id\tpattern\tcategory\tcause\tseverity\ns-ok\tok\tq\tresult\tlow\ns-bad\tbad\tq\tresult\tdire\n' >bad.tsv
+	run crm-complaint triage --rules site1.tsv --rules bad.tsv in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: bad.tsv:3: rule s-bad: severity: not one of low, normal, high, urgent: 'dire'"
+	printf 'id\tpattern\tcategory\tcause\tseverity\ns-box\tx\tq\tresult\tlow\ns-box\ty\tq\tresult\tlow\n' >dup.tsv
+	run crm-complaint triage --rules site1.tsv --rules dup.tsv in.tsv
+	assert_failure 2
+	assert_output "crm-complaint: dup.tsv:3: id: duplicate rule id 's-box'"
+	printf 'pattern\tcategory\tcause\tseverity\n' >nohdr.tsv
+	run crm-complaint open -f log.tsv -c C1 --text x --rules nohdr.tsv
+	assert_failure 2
+	assert_output "crm-complaint: nohdr.tsv:1: no id column in the header"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-complaint: open triages with the layered rules" {
+	site_rules
+	open_c -c C1 --text '包装破损，客服态度很差' --rules site1.tsv --rules site2.tsv --ts 2026-11-01T09:00:00Z
+	run sh -c "printf '%s\n' \"\$1\" | cut -f3-5,10" sh "$output"
+	assert_output "$(printf 'category\tcause\tseverity\tmatched\npackaging\tresult\tnormal\tq-zh-damage,a-zh-attitude,s-box,s-staff')"
+	open_c -c C1 --text '包装破损' --no-default-rules --rules site2.tsv --ts 2026-11-01T10:00:00Z
+	run sh -c "cut -f3,6 log.tsv"
+	assert_output "$(printf 'event\tcategory\nopen\tpackaging\nopen\tother')"
 }
 
 @test "crm-complaint: a rule with an unknown severity is refused" {
@@ -367,7 +442,7 @@ field() {
 @test "crm-complaint: a rule file may start with a byte order mark and use CRLF" {
 	printf '\xef\xbb\xbfid\tpattern\tcategory\tcause\tseverity\tweight\r\nr1\t(?i)slow\tdelivery\tresult\thigh\t0\r\n' >r.tsv
 	printf 'text\nSLOW shipping\n' >in.tsv
-	run sh -c 'crm-complaint triage --rules r.tsv in.tsv | cut -f2-4,8'
+	run sh -c 'crm-complaint triage --no-default-rules --rules r.tsv in.tsv | cut -f2-4,8'
 	assert_success
 	assert_output "$(printf 'category\tcause\tseverity\tmatched\ndelivery\tresult\thigh\tr1')"
 }
@@ -463,4 +538,57 @@ field() {
 	run crm-complaint update -f log.tsv "$id" --event open
 	assert_failure 2
 	assert_output "crm-complaint: --event: unknown event 'open' (accepted: classify, assign, respond, resolve, reopen, close)"
+}
+
+@test "crm-complaint: triage of an event log grades the open events and passes the rest through" {
+	run crm-complaint triage --sla repeat_count=2 "$F/log-triage.tsv"
+	assert_success
+	golden "$F/log-triage.expected"
+	# the fold of the triaged log keeps the hand classification of K1 and
+	# the categories of the open events; nothing turned into "other"
+	crm-complaint triage "$F/log-triage.tsv" >t.tsv
+	run sh -c 'crm-complaint list -f t.tsv --as-of 2026-11-06 | cut -f1,4-6'
+	assert_success
+	assert_output "$(printf 'complaint_id\tstatus\tcategory\tseverity\nK1\topen\tsafety\turgent\nK2\treopened\tquality\turgent\nK3\topen\t\t\nK4\topen\tdelivery\tnormal')"
+}
+
+@test "crm-complaint: triage of an event log keeps an event it cannot grade, and says so" {
+	printf 'complaint_id\tts\tevent\ttext\nK1\t2026-13-01T00:00:00Z\topen\tbroken\nK1\t2026-11-02T00:00:00Z\trespond\t\n' >log.tsv
+	run crm-complaint triage log.tsv
+	assert_failure 1
+	assert_output "$(printf 'crm-complaint: log.tsv:2: ts: month out of range '"'"'2026-13-01T00:00:00Z'"'"'\ncomplaint_id\tts\tevent\ttext\tcategory\tcause\tseverity\tpriority\tdue_response\tdue_resolve\tmatched\nK1\t2026-13-01T00:00:00Z\topen\tbroken\t\t\t\t\t\t\t\nK1\t2026-11-02T00:00:00Z\trespond\t\t\t\t\t\t\t\t')"
+	printf 'complaint_id\tts\tevent\ttext\nK1\t2026-11-01T00:00:00Z\topen\taaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n' >log.tsv
+	run crm-complaint triage --no-default-rules --rules "$F/redos.tsv" log.tsv
+	assert_failure 1
+	assert_line -n 0 "crm-complaint: log.tsv:2: text: rule slow: match limit exceeded"
+	assert_line -n 2 "$(printf 'K1\t2026-11-01T00:00:00Z\topen\taaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\t\t\t\t\t\t\t')"
+}
+
+@test "crm-complaint: a complaint resolved without a response keeps that first response through a reopen" {
+	printf 'complaint_id\tts\tevent\tcustomer_id\tstatus\tcategory\tcause\tseverity\tpriority\tchannel\tagent\tdue_response\tdue_resolve\tsatisfaction\ttext\n' >log.tsv
+	printf 'K1\t2026-11-01T09:00:00Z\topen\tC1\topen\tdelivery\tresult\tnormal\t3\tweb\t\t2026-11-02T09:00:00+00:00\t2026-11-04T09:00:00+00:00\t\tlate delivery\n' >>log.tsv
+	printf 'K1\t2026-11-01T15:00:00Z\tresolve\tC1\tresolved\t\t\t\t\t\t\t\t\t4\t\n' >>log.tsv
+	head='complaint_id\tcustomer_id\topened\tstatus\tcategory\tseverity\tpriority\towner\tdue_response\tdue_resolve\tresponded\tresolved\tsatisfaction\toverdue\trepeat'
+	run crm-complaint list -f log.tsv --as-of 2026-11-03T09:00:00Z
+	assert_success
+	assert_output "$(printf "$head"'\nK1\tC1\t2026-11-01T09:00:00+00:00\tresolved\tdelivery\tnormal\t3\t\t2026-11-02T09:00:00+00:00\t2026-11-04T09:00:00+00:00\t2026-11-01T15:00:00+00:00\t2026-11-01T15:00:00+00:00\t4\t\t')"
+	times='measure\tcomplaints\tmedian_h\tp90_h\nfirst_response\t1\t6.00\t6.00'
+	run crm-report complaints --as-of 2026-11-03T09:00:00Z --table times log.tsv
+	assert_output "$(printf "$times"'\nresolution\t1\t6.00\t6.00')"
+	run crm-report complaints --as-of 2026-11-03T09:00:00Z --table sla log.tsv
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t1\t1\t1.0000')"
+	run crm-complaint update -f log.tsv K1 --event reopen --ts 2026-11-03T09:00:00Z
+	assert_success
+	# the reopening restarts the resolution clock; the first response
+	# stays, and the complaint is not overdue for one
+	run crm-complaint list -f log.tsv --as-of 2026-11-04T09:00:00Z
+	assert_success
+	assert_output "$(printf "$head"'\nK1\tC1\t2026-11-01T09:00:00+00:00\treopened\tdelivery\tnormal\t3\t\t2026-11-02T09:00:00+00:00\t2026-11-06T09:00:00+00:00\t2026-11-01T15:00:00+00:00\t\t\t\t')"
+	run crm-report complaints --as-of 2026-11-04T09:00:00Z --table times log.tsv
+	assert_output "$(printf "$times"'\nresolution\t0\t\t')"
+	run crm-report complaints --as-of 2026-11-04T09:00:00Z --table sla log.tsv
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t0\t0\t')"
+	# and through a list, as crm-report reads it too
+	run sh -c 'crm-complaint list -f log.tsv --as-of 2026-11-04T09:00:00Z | crm-report complaints --as-of 2026-11-04T09:00:00Z --table sla'
+	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t0\t0\t')"
 }

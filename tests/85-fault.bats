@@ -152,9 +152,9 @@ check_whole() {
 @test "fault: crm-complaint open leaves the log unchanged or with the event whole" {
 	# a small rule file, so that every single allocation is failed in turn
 	printf 'id\tpattern\tcategory\tcause\tseverity\tweight\nq\t\\bbroke\\b\tquality\tresult\tnormal\t1\n' >r.tsv
-	crm-complaint open -f c.tsv --rules r.tsv -c C1 --text '刹车异响' \
+	crm-complaint open -f c.tsv --no-default-rules --rules r.tsv -c C1 --text '刹车异响' \
 	    --ts 2026-11-20T10:00:00+08:00 >/dev/null
-	fault_matrix c.tsv crm-complaint open -f c.tsv --rules r.tsv -c C2 \
+	fault_matrix c.tsv crm-complaint open -f c.tsv --no-default-rules --rules r.tsv -c C2 \
 	    --text 'the car broke down twice' --ts 2026-11-21T10:00:00+08:00
 	tail -n 1 c.tsv | grep -q 'the car broke down twice'
 }

@@ -32,7 +32,12 @@ static const char log_tsv[] =
     "K1\t2026-11-03T09:00:00+08:00\treopen\t\treopened\t\t\t\t\t\t\t"
     "\t2026-11-04T09:00:00+08:00\t\t\n"
     "K9\t2026-11-03T09:00:00Z\tclose\t\t\t\t\t\t\t\t\t\t\t\t\n"
-    "K3\t2026-12-30T09:00:00Z\tclassify\t\t\t\t\turgent\t\t\t\t\t\t\t\n";
+    "K3\t2026-12-30T09:00:00Z\tclassify\t\t\t\t\turgent\t\t\t\t\t\t\t\n"
+    /* K4: resolved without a response, reopened, then responded to */
+    "K4\t2026-11-04T09:00:00Z\topen\tC4\topen\t\t\t\t\t\t\t\t\t\t\n"
+    "K4\t2026-11-04T15:00:00Z\tresolve\t\t\t\t\t\t\t\t\t\t\t\t\n"
+    "K4\t2026-11-05T09:00:00Z\treopen\t\t\t\t\t\t\t\t\t\t\t\t\n"
+    "K4\t2026-11-05T10:00:00Z\trespond\t\t\t\t\t\t\t\t\t\t\t\t\n";
 
 static int nwarn;
 static char lastwarn[256];
@@ -64,7 +69,7 @@ main(void)
 	bad = crm_complaint_fold_file(f, path, warn_cb, NULL, err, sizeof err);
 	unit_inteq(bad, 2, "two events refused");
 	unit_inteq(nwarn, 2, "both reported");
-	unit_inteq(crm_complaint_fold_count(f), 3, "three complaints");
+	unit_inteq(crm_complaint_fold_count(f), 4, "four complaints");
 	c = crm_complaint_fold_find(f, "K1");
 	UNIT_OK(c != NULL, "K1 found");
 	unit_streq(crm_complaint_status_name(c->status), "reopened",
@@ -86,6 +91,12 @@ main(void)
 	c = crm_complaint_fold_find(f, "K3");
 	unit_inteq(c->severity, 3, "classify sets the severity");
 	UNIT_OK(crm_complaint_fold_find(f, "K9") == NULL, "K9 not made");
+	c = crm_complaint_fold_find(f, "K4");
+	/* 2026-11-04T15:00:00Z: date -u -d 2026-11-04T15:00:00Z +%s */
+	unit_inteq(c->responded, 1793804400,
+	    "a resolve before any response is the first response, kept "
+	    "through the reopen and the later respond");
+	UNIT_OK(c->resolved == CRM_COMPLAINT_NOTIME, "K4 resolution cleared");
 
 	crm_complaint_fold_recent(f, 90 * 86400);
 	unit_inteq(crm_complaint_fold_find(f, "K3")->recent, 3,
