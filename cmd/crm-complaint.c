@@ -318,6 +318,10 @@ store_fold(struct crm_complaint_fold *f, const char *path)
 		errx(CRM_EXIT_FATAL, "%s", err);
 }
 
+/* "ID: open written to FILE" once an event is in the log, for the message
+ * when standard output fails afterwards. */
+static char written[600];
+
 /* Append one event line (fields in kind column order) and commit. */
 static void
 store_append(struct crm_store *s, const char *const *v, size_t n)
@@ -493,6 +497,7 @@ cmd_open(const struct opts *o)
 	crm_buf_init(&matched);
 	join_matched(rs, &tr, &matched);
 	store_append(s, v, K_N);
+	snprintf(written, sizeof written, "%s: open written to %s", id, path);
 
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
 	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols -
@@ -916,6 +921,8 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	v[K_SATISFACTION] = sat;
 	v[K_TEXT] = o->note;
 	store_append(s, v, K_N);
+	snprintf(written, sizeof written, "%s: %s written to %s", v[K_ID],
+	    o->event, path);
 	crm_complaint_fold_free(f);
 	crm_strmap_release(&top);
 	free(path);
@@ -1399,7 +1406,17 @@ main(int argc, char *argv[])
 		rc = cmd_learn(&o, argc, argv);
 	else
 		usage(stderr);
-	crm_out_close(&crm_stdout);
+	if (*written) {
+		/* the event is in the log: a retry would add it twice */
+		int oe = crm_out_close_errno(&crm_stdout);
+		if (oe) {
+			warnx("%s, but standard output failed: %s", written,
+			    strerror(oe));
+			rc = CRM_EXIT_WRITTEN;
+		}
+	} else {
+		crm_out_close(&crm_stdout);
+	}
 	free(o.rules);
 	return rc;
 }

@@ -592,3 +592,12 @@ site_rules() {
 	run sh -c 'crm-complaint list -f log.tsv --as-of 2026-11-04T09:00:00Z | crm-report complaints --as-of 2026-11-04T09:00:00Z --table sla'
 	assert_output "$(printf 'target\tdue\tmet\tcompliance\nresponse\t1\t1\t1.0000\nresolution\t0\t0\t')"
 }
+
+@test "crm-complaint: open into a full standard output keeps the event and says so, exit 3" {
+	run --separate-stderr sh -c "crm-complaint open -f c.tsv -c C1 --text 'the car broke down' >/dev/full"
+	assert_failure 3
+	id=$(awk -F '\t' 'NR == 2 { print $1 }' c.tsv)
+	[ -n "$id" ]
+	[ "$stderr" = "crm-complaint: $id: open written to c.tsv, but standard output failed: No space left on device" ]
+	[ "$(wc -l <c.tsv)" -eq 2 ]
+}
