@@ -2,6 +2,7 @@
 # crm-complaint: open, triage, update, list; rules, SLA and priority.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 F="$BATS_TEST_DIRNAME/fixtures/complaint"
 
