@@ -908,6 +908,23 @@ aov(const struct crm_segment_row *s)
 	return q;
 }
 
+/*
+ * The value of a purchase occasion, revenue / purchase days, in minor
+ * units rounded half away from zero: the model's expected purchases are
+ * purchase days, so CLV multiplies them by this, not by aov (with line
+ * items or several orders a day an order is a fraction of an occasion).
+ */
+static int64_t
+occasion_value(const struct crm_segment_row *s)
+{
+	int64_t d = (int64_t)s->days;
+	int64_t q = s->revenue / d, r = s->revenue % d;
+
+	if (2 * (r < 0 ? -(__int128)r : r) >= (__int128)d)
+		q += s->revenue < 0 ? -1 : 1;
+	return q;
+}
+
 #define CELL(name) static size_t name(struct outjob *j, \
     const struct crm_segment_row *r, char *p, const char **text)
 #define UNUSED (void)j; (void)r; (void)p; (void)text
@@ -998,7 +1015,7 @@ CELL(cell_clv)
 {
 	UNUSED;
 	return j->m->ok ? put_fixed(p, j->m->expected[r->group] *
-	    ((double)aov(r) / 100) * j->disc, 2) : 0;
+	    ((double)occasion_value(r) / 100) * j->disc, 2) : 0;
 }
 
 /* The spend model's: empty where it has no figure. */

@@ -299,14 +299,16 @@ c10 Big sleeper"
 	assert_equal "$stderr" "crm-segment: bgnbd: no customers to fit"
 }
 
-@test "crm-segment: BG/NBD columns: p_alive is 1 without repeats, clv is expected purchases x aov, discounted" {
+@test "crm-segment: BG/NBD columns: p_alive is 1 without repeats, clv is expected purchases x revenue per purchase day, discounted" {
 	"$SIM" --emit 2000 5 >sim.tsv
 	crm-segment --as-of 2026-06-30 --churn-model bgnbd sim.tsv >plain.tsv
 	run awk -F'\t' 'NR == 1 { print $19, $20, $21; next }
 		$5 == 1 && $19 != "1.0000" { bad++ }
 		$19 < 0 || $19 > 1 || $20 < 0 { bad++ }
-		{ d = $21 - $20 * $7; if (d < 0) d = -d
-		  if (d > 0.00006 * ($7 < 0 ? -$7 : $7) + 0.006) bad++ }
+		{ c = int($6 * 100 + ($6 < 0 ? -0.5 : 0.5)) / $5
+		  v = int(c + (c < 0 ? -0.5 : 0.5)) / 100
+		  d = $21 - $20 * v; if (d < 0) d = -d
+		  if (d > 0.00006 * (v < 0 ? -v : v) + 0.006) bad++ }
 		END { print bad + 0 }' plain.tsv
 	assert_output "p_alive expected_purchases clv
 0"
