@@ -816,6 +816,12 @@ crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
 	return 0;
 }
 
+void
+crm_custagg_count_orders(struct crm_custagg *a)
+{
+	a->hasord = 1;
+}
+
 uint64_t
 crm_custagg_order_hash(const char *oid, size_t n)
 {

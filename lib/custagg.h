@@ -192,6 +192,9 @@ int crm_custagg_add_order(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount, const char *oid, size_t on);
 void crm_custagg_queue_order(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount, const char *oid, size_t on, long tag);
+/* The transactions come with an order id column: the partial carries
+ * order hashes (its four-field form) even when no id has been counted. */
+void crm_custagg_count_orders(struct crm_custagg *a);
 /* The 64-bit hash of an order id that the aggregate and its partials
  * keep: crm_hash_bytes(oid, on, 0) (strmap.h), which partial files of
  * earlier runs depend on. */
@@ -264,7 +267,8 @@ int crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
  * in minor units, both decimal integers.  Merging such lines, in any order
  * and from any split of the input, rebuilds exactly the state of one run.
  *
- * Once an order id has been counted (or merged), the header is
+ * Once an order id has been counted (or merged, or after
+ * crm_custagg_count_orders), the header is
  * "customer_id\torders\tdaily_totals\torder_hashes" instead, and each
  * line ends with a fourth field: the hashes of the customer's distinct
  * order ids (crm_custagg_order_hash) as 16 lowercase hex digits each,
