@@ -218,7 +218,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 
 	crm_rtab_cell(t[0], "customers");
 	crm_rtab_cellf(t[0], "%zu", n);
-	crm_rtab_cell(t[0], "transactions");
+	/* with order ids the count is of orders, not of lines */
+	crm_rtab_cell(t[0], V->tx.has_orders ? "orders" : "transactions");
 	crm_rtab_cellf(t[0], "%" PRIu64, orders);
 	crm_rtab_cell(t[0], "revenue");
 	money_cell(t[0], total);
