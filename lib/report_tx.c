@@ -22,6 +22,7 @@ refused(void *arg, long tag, int32_t day, int64_t amount)
 
 	(void)day;
 	(void)amount;
+	x->lines--;
 	crm_report_diag(x->o, "%s:%ld: amount: customer's daily total out of "
 	    "range", x->fnames[tag >> TAG_SHIFT],
 	    tag & ((1L << TAG_SHIFT) - 1));
@@ -96,6 +97,7 @@ crm_report_tx_add(void *st, const struct crm_rec *rec, const char **why,
 	}
 	if (x->o->asof_set && day > x->o->asof_day)
 		return 0;       /* had not happened as of then */
+	x->lines++;
 	if (x->c_order >= 0) {
 		s = crm_report_field(rec, x->c_order, &n);     /* trimmed */
 		crm_custagg_queue_order(x->agg, id, idn, day, amt, s, n,
