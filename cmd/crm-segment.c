@@ -255,13 +255,15 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
 	struct crm_rec rec;
 	struct txerr x;
-	int ci, di, ai;
+	int ci, di, ai, oi;
 
 	ci = opencol(r, "customer_id");
 	di = opencol(r, "date");
 	ai = opencol(r, "amount");
 	if (ci < 0 || di < 0 || ai < 0)
 		return;
+	if ((oi = crm_reader_col(r, "order_id")) >= 0)
+		crm_custagg_count_orders(a);
 	x.r = r;
 	x.ai = ai;
 	crm_custagg_onerror(a, tx_refused, &x);
@@ -288,7 +290,16 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		}
 		if (asof != CRM_DATE_INVALID && day > asof)
 			continue;
-		crm_custagg_queue(a, id->p, id->n, day, amt, rec.line);
+		if (oi >= 0) {
+			/* the lines of one order count as one order */
+			const char *o = rec.f[oi].p;
+			size_t on = rec.f[oi].n;
+
+			crm_trim(&o, &on);
+			crm_custagg_queue_order(a, id->p, id->n, day, amt, o, on,
+			    rec.line);
+		} else
+			crm_custagg_queue(a, id->p, id->n, day, amt, rec.line);
 	}
 	crm_custagg_flush(a);
 	crm_custagg_onerror(a, NULL, NULL);
@@ -321,13 +332,17 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 {
 	struct crm_rec rec;
 	struct partialerr x = { r, 0 };
+	int hashes;
 
 	if (crm_reader_col(r, "customer_id") != 0 ||
 	    crm_reader_col(r, "orders") != 1 ||
-	    crm_reader_col(r, "daily_totals") != 2) {
+	    crm_reader_col(r, "daily_totals") != 2 ||
+	    ((hashes = crm_reader_col(r, "order_hashes")) != 3 &&
+	    hashes >= 0)) {
 		if (crm_reader_header(r))
 			warnx("%s: not a crm-segment --partial file (header "
-			    "'customer_id<tab>orders<tab>daily_totals' expected)",
+			    "'customer_id<tab>orders<tab>daily_totals"
+			    "[<tab>order_hashes]' expected)",
 			    crm_reader_name(r));
 		else if (*crm_reader_error(r)) {
 			warnx("%s", crm_reader_error(r));
@@ -338,23 +353,38 @@ read_partial(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 		status = CRM_EXIT_REJECT;
 		return 0;
 	}
+	if (hashes == 3)
+		crm_custagg_count_orders(a);
 	crm_custagg_onerror(a, partial_refused, &x);
 	while (!x.inexact && next_record(r, &rec)) {
 		const char *e;
 		int32_t last;
 
+		/* read ragged: lines of both forms may follow each other,
+		 * as cat of partials with and without order ids gives */
+		if (rec.nf != 3 && rec.nf != 4) {
+			warnx("%s", crm_reader_seterr(r, rec.line, -1, NULL, 0,
+			    "expected 3 or 4 fields, found %zu", rec.nf));
+			status = CRM_EXIT_REJECT;
+			continue;
+		}
 		/* the header of another part, as parallel --pipepart and cat
 		 * of several partial files give */
 		if (rec.f[0].n == 11 && strcmp(rec.f[0].p, "customer_id") == 0 &&
 		    strcmp(rec.f[1].p, "orders") == 0 &&
-		    strcmp(rec.f[2].p, "daily_totals") == 0)
+		    strcmp(rec.f[2].p, "daily_totals") == 0) {
+			if (rec.nf == 4)
+				crm_custagg_count_orders(a);
 			continue;
-		e = crm_custagg_queue_line(a, rec.f[0].p, rec.f[0].n,
-		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n, rec.line,
-		    &last);
+		}
+		e = crm_custagg_queue_line4(a, rec.f[0].p, rec.f[0].n,
+		    rec.f[1].p, rec.f[1].n, rec.f[2].p, rec.f[2].n,
+		    rec.nf == 4 ? rec.f[3].p : NULL, rec.nf == 4 ? rec.f[3].n : 0,
+		    rec.line, &last);
 		if (e) {
 			int c = strcmp(e, "bad order count") == 0 ? 1 :
-			    strcmp(e, "empty customer id") == 0 ? 0 : 2;
+			    strcmp(e, "empty customer id") == 0 ? 0 :
+			    strcmp(e, "bad daily totals") == 0 ? 2 : 3;
 
 			bad(r, rec.line, c, &rec.f[c], e);
 			continue;
@@ -911,6 +941,23 @@ aov(const struct crm_segment_row *s)
 	return q;
 }
 
+/*
+ * The value of a purchase occasion, revenue / purchase days, in minor
+ * units rounded half away from zero: the model's expected purchases are
+ * purchase days, so CLV multiplies them by this, not by aov (with line
+ * items or several orders a day an order is a fraction of an occasion).
+ */
+static int64_t
+occasion_value(const struct crm_segment_row *s)
+{
+	int64_t d = (int64_t)s->days;
+	int64_t q = s->revenue / d, r = s->revenue % d;
+
+	if (2 * (r < 0 ? -(__int128)r : r) >= (__int128)d)
+		q += s->revenue < 0 ? -1 : 1;
+	return q;
+}
+
 #define CELL(name) static size_t name(struct outjob *j, \
     const struct crm_segment_row *r, char *p, const char **text)
 #define UNUSED (void)j; (void)r; (void)p; (void)text
@@ -1001,7 +1048,7 @@ CELL(cell_clv)
 {
 	UNUSED;
 	return j->m->ok ? put_fixed(p, j->m->expected[r->group] *
-	    ((double)aov(r) / 100) * j->disc, 2) : 0;
+	    ((double)occasion_value(r) / 100) * j->disc, 2) : 0;
 }
 
 /* The spend model's: empty where it has no figure. */
@@ -1400,12 +1447,15 @@ read_inputs(int argc, char *argv[], const struct crm_read_opts *ro,
     int merge, int32_t asof)
 {
 	struct crm_custagg *agg = crm_custagg_new();
+	struct crm_read_opts rp = *ro;
 	int i;
 
+	/* partial lines with and without order hashes may be mixed */
+	rp.ragged = merge;
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		const char *path = argc ? argv[i] : "-";
 		char errbuf[512];
-		struct crm_reader *r = crm_reader_open(path, ro, errbuf,
+		struct crm_reader *r = crm_reader_open(path, &rp, errbuf,
 		    sizeof errbuf);
 
 		if (!r) {

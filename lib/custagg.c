@@ -32,6 +32,7 @@
 
 #include "out.h"
 #include "sort.h"
+#include "strmap.h"
 #include "util.h"
 #include "value.h"
 
@@ -76,8 +77,14 @@ struct qrec {
  * line: the record's day is then the count of its days, amt its order
  * count, and the days follow in the next records of the partition, two
  * struct dayamt to a record (ids of 2^31 bytes and more are refused) */
-#define QLEN ((((uint32_t)1) << 31) - 1)
+#define QLEN ((((uint32_t)1) << 30) - 1)
 #define QLINE ((uint32_t)1 << 31)
+/* and QORD, in the bit below, for a line with an order id: without QLINE
+ * a transaction, whose order hash fills the first 8 bytes of the next
+ * record; with QLINE a partial line with order hashes, the next record
+ * holding their count (8 bytes), then the days, then the hashes four to
+ * a record (ids of 2^30 bytes and more are refused) */
+#define QORD ((uint32_t)1 << 30)
 
 #define CBLOCK 256              /* customers per block (16 KiB) */
 
@@ -88,6 +95,18 @@ struct part {
 	size_t ncust;
 	uint64_t *slot;         /* hash high 32 bits << 32 | (index + 1) */
 	size_t mask;
+	/* The order hashes of the partition's customers, one entry per
+	 * distinct (customer, order): NULL until the first, then an
+	 * open-addressing table kept at most half full. */
+	struct oent *ord;
+	size_t omask, nord;
+};
+
+/* A customer's order: its hash and the customer's index + 1 (0: free). */
+struct oent {
+	uint64_t oh;
+	uint32_t ci1;
+	uint32_t unused;
 };
 
 /* A transaction refused when its batch was counted, kept for the error
@@ -169,11 +188,16 @@ struct crm_custagg {
 	void *errarg;
 	struct dayamt *tmp;     /* merge scratch */
 	size_t ntmp;
+	uint64_t *htmp;         /* order hashes of the line being merged */
+	size_t nhtmp;
+	int hasord;             /* an order hash was queued or added: the
+	                           partial carries order hashes */
 };
 
 static void wait_helper(struct crm_custagg *a);
 static int merge_parsed(struct crm_custagg *a, const char *id, size_t n,
-    uint64_t h, const struct dayamt *d, size_t nd, uint64_t nord);
+    uint64_t h, const struct dayamt *d, size_t nd, uint64_t nord,
+    const uint64_t *oh, size_t noh);
 static void end_prefault(struct crm_custagg *a);
 
 /* Large blocks on huge pages: day lists are read at random, and TLB
@@ -327,6 +351,7 @@ crm_custagg_free(struct crm_custagg *a)
 	for (i = 0; i < NPART; i++) {
 		free(a->part[i].cblock);
 		free(a->part[i].slot);
+		free(a->part[i].ord);
 	}
 	for (i = 0; i < 2; i++) {
 		size_t g;
@@ -337,6 +362,7 @@ crm_custagg_free(struct crm_custagg *a)
 			free(a->b[i].err[g].v);
 	}
 	free(a->tmp);
+	free(a->htmp);
 	free(a);
 }
 
@@ -454,8 +480,8 @@ insert(struct crm_custagg *a, const char *id, size_t n, size_t pi,
  * line.
  */
 static inline struct crm_cust *
-lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
-    int create, int padded)
+lookup_ci(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create, int padded, uint32_t *ci)
 {
 	size_t pi = h & (NPART - 1);
 	struct part *p = &a->part[pi];
@@ -471,14 +497,95 @@ lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
 		if ((uint32_t)(v >> 32) == h32) {
 			c = custat(p, (uint32_t)v - 1);
 			if (c->idlen == n && (padded ? same8(c->small, id) :
-			    memcmp(c->id, id, n) == 0))
+			    memcmp(c->id, id, n) == 0)) {
+				if (ci)
+					*ci = (uint32_t)v - 1;
 				return c;
+			}
 		}
 		i = (i + 1) & p->mask;
 	}
 	if (!create)
 		return NULL;
-	return insert(a, id, n, pi, h32, i);
+	c = insert(a, id, n, pi, h32, i);
+	if (ci)
+		*ci = (uint32_t)(p->ncust - 1);
+	return c;
+}
+
+static inline struct crm_cust *
+lookup(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
+    int create, int padded)
+{
+	return lookup_ci(a, id, n, h, create, padded, NULL);
+}
+
+/* The slot of order hash oh of customer ci1 - 1 in a table of mask. */
+static inline size_t
+ordslot(uint64_t oh, uint32_t ci1, size_t mask)
+{
+	uint64_t k = (oh ^ (uint64_t)ci1 * 0x9E3779B97F4A7C15ull) *
+	    0xbf58476d1ce4e5b9ull;
+
+	return (size_t)(k ^ k >> 29) & mask;
+}
+
+/* Double partition p's order table (or make its first). */
+static void
+ord_grow(struct part *p)
+{
+	size_t n = p->ord ? (p->omask + 1) * 2 : 64, i, j;
+	struct oent *t = crm_xcalloc(n, sizeof *t);
+
+	for (i = 0; p->ord && i <= p->omask; i++) {
+		const struct oent *e = &p->ord[i];
+
+		if (!e->ci1)
+			continue;
+		j = ordslot(e->oh, e->ci1, n - 1);
+		while (t[j].ci1)
+			j = (j + 1) & (n - 1);
+		t[j] = *e;
+	}
+	free(p->ord);
+	p->ord = t;
+	p->omask = n - 1;
+}
+
+/* Whether customer ci of partition p has order oh already: 0, and the
+ * order is added; 1 when it had it. */
+static int
+ord_add(struct part *p, uint32_t ci, uint64_t oh)
+{
+	uint32_t ci1 = ci + 1;
+	size_t j;
+
+	if (!p->ord || (p->nord + 1) * 2 > p->omask + 1)
+		ord_grow(p);
+	for (j = ordslot(oh, ci1, p->omask); p->ord[j].ci1;
+	    j = (j + 1) & p->omask)
+		if (p->ord[j].ci1 == ci1 && p->ord[j].oh == oh)
+			return 1;
+	p->ord[j].oh = oh;
+	p->ord[j].ci1 = ci1;
+	p->nord++;
+	return 0;
+}
+
+/* Whether customer ci of partition p has order oh. */
+static int
+ord_has(const struct part *p, uint32_t ci, uint64_t oh)
+{
+	uint32_t ci1 = ci + 1;
+	size_t j;
+
+	if (!p->ord)
+		return 0;
+	for (j = ordslot(oh, ci1, p->omask); p->ord[j].ci1;
+	    j = (j + 1) & p->omask)
+		if (p->ord[j].ci1 == ci1 && p->ord[j].oh == oh)
+			return 1;
+	return 0;
 }
 
 /* LEB128 of v at p; the number of bytes (at most 10). */
@@ -710,6 +817,53 @@ crm_custagg_add(struct crm_custagg *a, const char *id, size_t n, int32_t day,
 }
 
 void
+crm_custagg_count_orders(struct crm_custagg *a)
+{
+	a->hasord = 1;
+}
+
+uint64_t
+crm_custagg_order_hash(const char *oid, size_t n)
+{
+	return crm_hash_bytes(oid, n, 0);
+}
+
+int
+crm_custagg_add_order(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, const char *oid, size_t on)
+{
+	uint64_t h;
+	struct crm_cust *c;
+	uint32_t ci;
+
+	if (!on)
+		return crm_custagg_add(a, id, n, day, amount);
+	h = hash_bytes(id, n);
+	wait_helper(a);
+	c = lookup_ci(a, id, n, h, 1, 0, &ci);
+	if (!c || addday(arena_of(a, h), c, day, amount) < 0)
+		return -1;
+	a->hasord = 1;
+	if (!ord_add(&a->part[h & (NPART - 1)], ci,
+	    crm_custagg_order_hash(oid, on)))
+		c->orders++;
+	return 0;
+}
+
+int
+crm_custagg_has_order(const struct crm_custagg *a, const char *id, size_t n,
+    const char *oid, size_t on)
+{
+	uint64_t h = hash_bytes(id, n);
+	uint32_t ci;
+
+	if (!lookup_ci((struct crm_custagg *)a, id, n, h, 0, 0, &ci))
+		return 0;
+	return ord_has(&a->part[h & (NPART - 1)], ci,
+	    crm_custagg_order_hash(oid, on));
+}
+
+void
 crm_custagg_onerror(struct crm_custagg *a, crm_custagg_errfn *fn, void *arg)
 {
 	a->errfn = fn;
@@ -791,6 +945,54 @@ refuse(struct refusals *e, const struct batch *b, const struct qrec *r,
 	e->n++;
 }
 
+/*
+ * Count record r of batch b in partition pi (p) that is not a plain
+ * transaction: a transaction with an order id, its hash in the next
+ * record, or a partial line, its days (and order hashes) in the records
+ * after.  Returns the number of those further records.
+ */
+static __attribute__((noinline)) size_t
+count_rare(struct crm_custagg *a, const struct batch *b,
+    struct refusals *e, struct part *p, const struct qrec *r, size_t pi)
+{
+	size_t n = r->n & QLEN, nd, noh = 0, skip;
+	const char *id = n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
+	uint64_t h = (uint64_t)r->h32 << 32 | pi;
+	const struct qrec *days = r + 1;
+	const uint64_t *oh = NULL;
+	int rc;
+
+	if (!(r->n & QLINE)) {
+		struct crm_cust *c;
+		uint64_t o;
+		uint32_t ci;
+
+		memcpy(&o, r + 1, sizeof o);
+		c = lookup_ci(a, id, n, h, 1, n <= QINLINE, &ci);
+		if (!c || addday(&a->ar[pi / GPART], c, r->day, r->amt) < 0)
+			refuse(e, b, r, r->day);
+		else if (!ord_add(p, ci, o))
+			c->orders++;
+		return 1;
+	}
+	nd = (uint32_t)r->day;
+	skip = (nd + 1) / 2;
+	if (r->n & QORD) {
+		uint64_t k;
+
+		memcpy(&k, r + 1, sizeof k);
+		noh = (size_t)k;
+		days = r + 2;
+		oh = (const uint64_t *)(const void *)(days + skip);
+		skip += 1 + (noh + 3) / 4;
+	}
+	rc = merge_parsed(a, id, n, h, (const struct dayamt *)(const void *)days,
+	    nd, (uint64_t)r->amt, oh, noh);
+	if (rc < 0)
+		refuse(e, b, r, rc == -3 ? CRM_CUSTAGG_NO_DAY : 0);
+	return skip;
+}
+
 /* Count group g of batch k (in whichever thread runs this). */
 static void
 count_group(struct crm_custagg *a, int k, size_t g)
@@ -833,18 +1035,7 @@ count_group(struct crm_custagg *a, int k, size_t g)
 				prefetch_cust(p, q[j + 4].h32, 1);
 			pfetch_step(&pf);
 			if (__builtin_expect(r->n > QLEN, 0)) {
-				/* a partial line, its days in the records after */
-				size_t n = r->n & QLEN;
-				int rc = merge_parsed(a, n <= QINLINE ? r->id.in :
-				    b->qid.p + r->id.off, n,
-				    (uint64_t)r->h32 << 32 | i,
-				    (const struct dayamt *)(const void *)(r + 1),
-				    (uint32_t)r->day, (uint64_t)r->amt);
-
-				if (rc < 0)
-					refuse(e, b, r, rc == -3 ?
-					    CRM_CUSTAGG_NO_DAY : 0);
-				j += ((uint32_t)r->day + 1) / 2;
+				j += count_rare(a, b, e, p, r, i);
 				continue;
 			}
 			id = r->n <= QINLINE ? r->id.in : b->qid.p + r->id.off;
@@ -1207,6 +1398,63 @@ crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
 	queue_put(a, b, h, n, day, amount, tag, short_idword(id, n));
 }
 
+/* Plain stores of need records, from the next free one of partition pi
+ * of batch b, for records that go with the next ones (see queue_parsed):
+ * where they start; end_records when written. */
+static struct qrec *
+begin_records(struct batch *b, size_t pi)
+{
+	if (b->nq[pi] & 1)
+		b->mem[pi * QCAP + b->nq[pi] - 1] = b->stage[pi];
+	return &b->mem[pi * QCAP + b->nq[pi]];
+}
+
+static void
+end_records(struct crm_custagg *a, struct batch *b, size_t pi, size_t need)
+{
+	b->nq[pi] += need;
+	b->nrec += need;
+	if (b->nq[pi] & 1)
+		b->stage[pi] = b->mem[pi * QCAP + b->nq[pi] - 1];
+	if (b->nq[pi] == QCAP)
+		batch_full(a);
+}
+
+void
+crm_custagg_queue_order(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, const char *oid, size_t on, long tag)
+{
+	uint64_t h, oh;
+	size_t pi;
+	struct batch *b;
+	struct qrec *r;
+
+	if (!on) {
+		crm_custagg_queue(a, id, n, day, amount, tag);
+		return;
+	}
+	if (n > QLEN) {
+		if (a->errfn)
+			a->errfn(a->errarg, tag, day, amount);
+		return;
+	}
+	h = hash_bytes(id, n);
+	oh = crm_custagg_order_hash(oid, on);
+	pi = h & (NPART - 1);
+	a->hasord = 1;
+	b = queue_prepare(a, tag, pi, 2);
+	r = begin_records(b, pi);
+	r->id.off = record_id(b, id, n);
+	r->h32 = (uint32_t)(h >> 32);
+	r->n = (uint32_t)n | QORD;
+	r->day = day;
+	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
+	r->amt = amount;
+	memset(r + 1, 0, sizeof *r);
+	memcpy(r + 1, &oh, sizeof oh);
+	end_records(a, b, pi, 2);
+}
+
 void
 crm_custagg_flush(struct crm_custagg *a)
 {
@@ -1439,6 +1687,36 @@ struct partjob {
 	struct crm_buf b;
 };
 
+/* Order of two order entries: by customer, then by hash. */
+static int
+cmpoent(const void *x, const void *y)
+{
+	const struct oent *p = x, *q = y;
+
+	if (p->ci1 != q->ci1)
+		return p->ci1 < q->ci1 ? -1 : 1;
+	return (p->oh > q->oh) - (p->oh < q->oh);
+}
+
+/* The order entries of partition p sorted by customer and hash, into
+ * *v (grown as needed, *nv its room); their number. */
+static size_t
+sorted_orders(const struct part *p, struct oent **v, size_t *nv)
+{
+	size_t i, n = 0;
+
+	if (!p->nord)
+		return 0;
+	crm_grow(v, nv, p->nord, sizeof **v);
+	for (i = 0; i <= p->omask; i++)
+		if (p->ord[i].ci1)
+			(*v)[n++] = p->ord[i];
+	qsort(*v, n, sizeof **v, cmpoent);
+	return n;
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
 static void *
 format_parts(void *arg)
 {
@@ -1446,17 +1724,25 @@ format_parts(void *arg)
 	struct crm_buf *b = &j->b;
 	size_t pi, ci;
 	uint32_t k;
+	struct oent *ov = NULL;
+	size_t nov = 0;
 
-	for (pi = j->plo; pi < j->phi; pi++)
+	for (pi = j->plo; pi < j->phi; pi++) {
+		size_t no = j->a->hasord ? sorted_orders(&j->a->part[pi], &ov,
+		    &nov) : 0, oi = 0;
+
 		for (ci = 0; ci < j->a->part[pi].ncust; ci++) {
 			const struct crm_cust *c = custat(&j->a->part[pi], ci);
 			struct crm_custday_it it;
+			size_t o0 = oi;
 			char *d;
 
-			/* room for the whole line: the escaped id, the count
-			 * and at most 33 bytes a day */
-			crm_buf_grow(b, crm_mulsz(2, c->idlen) + 24 +
-			    crm_mulsz(c->ndays, 34));
+			while (oi < no && ov[oi].ci1 == ci + 1)
+				oi++;
+			/* room for the whole line: the escaped id, the count,
+			 * at most 33 bytes a day and 17 an order hash */
+			crm_buf_grow(b, crm_mulsz(2, c->idlen) + 25 +
+			    crm_mulsz(c->ndays, 34) + crm_mulsz(oi - o0, 17));
 			d = b->p + b->n;
 			d += crm_tsv_escape_to(d, c->id, c->idlen);
 			*d++ = '\t';
@@ -1470,10 +1756,24 @@ format_parts(void *arg)
 				*d++ = ':';
 				d = putint(d, it.amount);
 			}
+			if (j->a->hasord) {
+				*d++ = '\t';
+				for (; o0 < oi; o0++) {
+					uint64_t v = ov[o0].oh;
+					int s;
+
+					if (d[-1] != '\t')
+						*d++ = ',';
+					for (s = 60; s >= 0; s -= 4)
+						*d++ = hexdig[v >> s & 15];
+				}
+			}
 			*d++ = '\n';
 			*d = '\0';
 			b->n = (size_t)(d - b->p);
 		}
+	}
+	free(ov);
 	return NULL;
 }
 
@@ -1490,7 +1790,8 @@ crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o)
 
 	crm_buf_init(&j[0].b);
 	crm_buf_init(&j[1].b);
-	crm_out_puts(o, CRM_CUSTAGG_PARTIAL_HEADER "\n");
+	crm_out_puts(o, a->hasord ? CRM_CUSTAGG_PARTIAL_HEADER_ORDERS "\n" :
+	    CRM_CUSTAGG_PARTIAL_HEADER "\n");
 	for (pi = 0; pi < NPART; pi += PART_ROUND) {
 		j[0].plo = pi;
 		j[0].phi = j[1].plo = pi + PART_ROUND / 2;
@@ -1615,25 +1916,38 @@ adddays(struct arena *a, struct crm_cust *c, const struct dayamt *d, size_t n)
  */
 static int
 merge_parsed(struct crm_custagg *a, const char *id, size_t n, uint64_t h,
-    const struct dayamt *d, size_t nd, uint64_t nord)
+    const struct dayamt *d, size_t nd, uint64_t nord, const uint64_t *oh,
+    size_t noh)
 {
+	struct part *p = &a->part[h & (NPART - 1)];
 	struct crm_cust *c;
 	uint64_t sum;
+	uint32_t ci;
+	size_t i;
 
 	if (n <= QINLINE) {
 		/* compared as one zero-padded word, as queued ids are */
 		uint64_t w = short_idword(id, n);
 
-		c = lookup(a, (const char *)&w, n, h, 1, 1);
+		c = lookup_ci(a, (const char *)&w, n, h, 1, 1, &ci);
 	} else
-		c = lookup(a, id, n, h, 1, 0);
+		c = lookup_ci(a, id, n, h, 1, 0, &ci);
 	if (!c)
 		return -1;
 	if (adddays(arena_of(a, h), c, d, nd) < 0)
 		return -2;
+	/* the orders without an id, then the ids the customer lacks: at
+	 * most nord in all */
 	if (__builtin_add_overflow(c->orders, nord, &sum))
 		return -3;
-	c->orders = sum;
+	c->orders += nord - noh;
+	for (i = 0; i < noh; i++) {
+		uint64_t o;
+
+		memcpy(&o, &oh[i], sizeof o);
+		if (!ord_add(p, ci, o))
+			c->orders++;
+	}
 	return 0;
 }
 
@@ -1665,6 +1979,51 @@ quick_entry(const char **pp, int64_t *day, int64_t *amt)
 	*day = (int64_t)d;
 	*amt = neg ? -(int64_t)u : (int64_t)u;
 	*pp = q;
+	return 0;
+}
+
+/* The hex digit c as its value, or -1. */
+static inline int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The order hashes p[0..n) (16 hex digits each, ascending, separated by
+ * commas; none when n is 0) into a->htmp[0..*noh); -1 when bad. */
+static int
+parse_hashes(struct crm_custagg *a, const char *p, size_t n, size_t *noh)
+{
+	size_t k = 0, i = 0;
+
+	while (i < n) {
+		uint64_t v = 0;
+		size_t d;
+
+		if (k && p[i++] != ',')
+			return -1;
+		if (n - i < 16)
+			return -1;
+		for (d = 0; d < 16; d++) {
+			int x = hexval((unsigned char)p[i++]);
+
+			if (x < 0)
+				return -1;
+			v = v << 4 | (unsigned)x;
+		}
+		if (k && v <= a->htmp[k - 1])
+			return -1;
+		if (k >= a->nhtmp)
+			crm_grow(&a->htmp, &a->nhtmp, k + 1, sizeof *a->htmp);
+		a->htmp[k++] = v;
+	}
+	*noh = k;
 	return 0;
 }
 
@@ -1727,22 +2086,53 @@ parse_line(struct crm_custagg *a, size_t idlen, const char *orders,
 	return NULL;
 }
 
+/* parse_line, then the order hashes (hashes NULL: none) into
+ * a->htmp[0..*noh). */
+static const char *
+parse_line4(struct crm_custagg *a, size_t idlen, const char *orders,
+    size_t olen, const char *totals, size_t tlen, const char *hashes,
+    size_t hlen, uint64_t *nord, size_t *nd, size_t *noh)
+{
+	const char *e;
+
+	*noh = 0;
+	if ((e = parse_line(a, idlen, orders, olen, totals, tlen, nord, nd)))
+		return e;
+	if (hashes && parse_hashes(a, hashes, hlen, noh) < 0)
+		return "bad order hashes";
+	if (*noh > *nord)
+		return "more order hashes than orders";
+	return NULL;
+}
+
 const char *
 crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
     const char *orders, size_t olen, const char *totals, size_t tlen,
     int32_t *lastday)
 {
+	return crm_custagg_merge_line4(a, id, idlen, orders, olen, totals,
+	    tlen, NULL, 0, lastday);
+}
+
+const char *
+crm_custagg_merge_line4(struct crm_custagg *a, const char *id, size_t idlen,
+    const char *orders, size_t olen, const char *totals, size_t tlen,
+    const char *hashes, size_t hlen, int32_t *lastday)
+{
 	uint64_t nord;
-	size_t n;
+	size_t n, noh;
 	const char *e;
 
 	wait_helper(a);
-	if ((e = parse_line(a, idlen, orders, olen, totals, tlen, &nord, &n)))
+	if ((e = parse_line4(a, idlen, orders, olen, totals, tlen, hashes,
+	    hlen, &nord, &n, &noh)))
 		return e;
 	if (lastday)
 		*lastday = a->tmp[n - 1].day;
+	if (noh)
+		a->hasord = 1;
 	switch (merge_parsed(a, id, idlen, hash_bytes(id, idlen), a->tmp, n,
-	    nord)) {
+	    nord, a->htmp, noh)) {
 	case -1:
 		return "too many customers";
 	case -2:
@@ -1758,18 +2148,21 @@ crm_custagg_merge_line(struct crm_custagg *a, const char *id, size_t idlen,
  * in one batch; merged here at once when they could not fit one. */
 static void
 queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
-    size_t n, uint64_t nord, long tag)
+    size_t n, uint64_t nord, size_t noh, long tag)
 {
 	size_t pi = h & (NPART - 1), need = 1 + (n + 1) / 2;
 	struct batch *b;
 	struct qrec *r;
 
+	if (noh)
+		need += 1 + (noh + 3) / 4;
 	if (need > QCAP) {
 		/* thousands of days: counted in order, after all queued */
 		int rc;
 
 		crm_custagg_flush(a);
-		rc = merge_parsed(a, id, idlen, h, a->tmp, n, nord);
+		rc = merge_parsed(a, id, idlen, h, a->tmp, n, nord, a->htmp,
+		    noh);
 		if (rc < 0 && a->errfn)
 			a->errfn(a->errarg, tag, rc == -3 ? CRM_CUSTAGG_NO_DAY :
 			    0, (int64_t)nord);
@@ -1780,22 +2173,24 @@ queue_parsed(struct crm_custagg *a, const char *id, size_t idlen, uint64_t h,
 	 * the same cache lines, and mixing the two in a line costs more than
 	 * the line (a record waiting to be streamed goes out first, and the
 	 * last one here waits in its place when the count ends odd) */
-	if (b->nq[pi] & 1)
-		b->mem[pi * QCAP + b->nq[pi] - 1] = b->stage[pi];
-	r = &b->mem[pi * QCAP + b->nq[pi]];
+	r = begin_records(b, pi);
 	r->id.off = record_id(b, id, idlen);
 	r->h32 = (uint32_t)(h >> 32);
-	r->n = (uint32_t)idlen | QLINE;
+	r->n = (uint32_t)idlen | QLINE | (noh ? QORD : 0);
 	r->day = (int32_t)n;
 	r->tag = (uint32_t)((unsigned long)tag - (unsigned long)b->tag0);
 	r->amt = (int64_t)nord;        /* the count's bits */
-	memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
-	b->nq[pi] += need;
-	b->nrec += need;
-	if (b->nq[pi] & 1)
-		b->stage[pi] = b->mem[pi * QCAP + b->nq[pi] - 1];
-	if (b->nq[pi] == QCAP)
-		batch_full(a);
+	if (noh) {
+		uint64_t k = noh;
+		struct qrec *d = r + 2 + (n + 1) / 2;
+
+		memset(r + 1, 0, sizeof *r);
+		memcpy(r + 1, &k, sizeof k);
+		memcpy(r + 2, a->tmp, n * sizeof *a->tmp);
+		memcpy(d, a->htmp, noh * sizeof *a->htmp);
+	} else
+		memcpy(r + 1, a->tmp, n * sizeof *a->tmp);
+	end_records(a, b, pi, need);
 }
 
 const char *
@@ -1803,11 +2198,21 @@ crm_custagg_queue_line(struct crm_custagg *a, const char *id, size_t idlen,
     const char *orders, size_t olen, const char *totals, size_t tlen,
     long tag, int32_t *lastday)
 {
+	return crm_custagg_queue_line4(a, id, idlen, orders, olen, totals,
+	    tlen, NULL, 0, tag, lastday);
+}
+
+const char *
+crm_custagg_queue_line4(struct crm_custagg *a, const char *id, size_t idlen,
+    const char *orders, size_t olen, const char *totals, size_t tlen,
+    const char *hashes, size_t hlen, long tag, int32_t *lastday)
+{
 	uint64_t nord;
-	size_t n;
+	size_t n, noh;
 	const char *e;
 
-	if ((e = parse_line(a, idlen, orders, olen, totals, tlen, &nord, &n)))
+	if ((e = parse_line4(a, idlen, orders, olen, totals, tlen, hashes,
+	    hlen, &nord, &n, &noh)))
 		return e;
 	*lastday = a->tmp[n - 1].day;
 	if (idlen > QLEN) {
@@ -1815,6 +2220,8 @@ crm_custagg_queue_line(struct crm_custagg *a, const char *id, size_t idlen,
 			a->errfn(a->errarg, tag, 0, (int64_t)nord);
 		return NULL;
 	}
-	queue_parsed(a, id, idlen, hash_bytes(id, idlen), n, nord, tag);
+	if (noh)
+		a->hasord = 1;
+	queue_parsed(a, id, idlen, hash_bytes(id, idlen), n, nord, noh, tag);
 	return NULL;
 }

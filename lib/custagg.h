@@ -9,6 +9,15 @@
  * figures is what makes the state mergeable in any order and any split
  * (--partial / --merge) with results identical to one run.
  *
+ * Orders: a transaction counted without an order id is one order.  One
+ * counted with an order id (the transactions' order_id column, so that
+ * the lines of one invoice count once) is one order only when the
+ * customer has no order of that id yet: the customer's orders are the
+ * transactions without an id plus the distinct ids.  For that, and for
+ * merging, each partition keeps the set of (customer, 64-bit hash of the
+ * order id) it has seen; two ids of one customer with the same hash would
+ * count once (about one chance in 10^11 for a customer of 10^4 orders).
+ *
  * Customers live in 256 open-addressing hash tables (partitions by hash of
  * customer_id).  A customer's days are kept delta-encoded (a few bytes a
  * day instead of twelve) with its latest day and that day's total held
@@ -36,7 +45,7 @@ struct crm_cust {
 	const char *id;
 	uint32_t idlen;
 	uint32_t ndays;         /* distinct purchase days */
-	uint64_t orders;        /* transactions counted */
+	uint64_t orders;        /* orders counted (see below) */
 	/* private: the days before the latest, encoded (see custagg.c),
 	 * in a block of 2^cls bytes, then the latest day and its total */
 	unsigned char *enc;
@@ -173,6 +182,28 @@ void crm_custagg_queue(struct crm_custagg *a, const char *id, size_t n,
     int32_t day, int64_t amount, long tag);
 void crm_custagg_flush(struct crm_custagg *a);
 
+/*
+ * The same with the order id oid[0..on) of the transaction: the order
+ * count grows only when the customer has no order of that id yet (on 0:
+ * no id, one order, as crm_custagg_add and crm_custagg_queue).  Refused
+ * transactions change nothing, not even the customer's orders.
+ */
+int crm_custagg_add_order(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, const char *oid, size_t on);
+void crm_custagg_queue_order(struct crm_custagg *a, const char *id, size_t n,
+    int32_t day, int64_t amount, const char *oid, size_t on, long tag);
+/* The transactions come with an order id column: the partial carries
+ * order hashes (its four-field form) even when no id has been counted. */
+void crm_custagg_count_orders(struct crm_custagg *a);
+/* The 64-bit hash of an order id that the aggregate and its partials
+ * keep: crm_hash_bytes(oid, on, 0) (strmap.h), which partial files of
+ * earlier runs depend on. */
+uint64_t crm_custagg_order_hash(const char *oid, size_t on);
+/* Whether the customer id[0..n) has an order of id oid[0..on) counted
+ * (after a flush). */
+int crm_custagg_has_order(const struct crm_custagg *a, const char *id,
+    size_t n, const char *oid, size_t on);
+
 /* Number of distinct customers. */
 size_t crm_custagg_count(const struct crm_custagg *a);
 /* The customer with this id, or NULL.  Customers never move: pointers to
@@ -209,7 +240,7 @@ int crm_custagg_each(const struct crm_custagg *a, crm_custagg_eachfn *fn,
  */
 struct crm_cust_stats {
 	int32_t first, last;    /* first and last purchase day */
-	uint64_t orders;        /* all transactions of the customer */
+	uint64_t orders;        /* the customer's orders (crm_cust.orders) */
 	uint32_t days;          /* distinct purchase days */
 	int64_t revenue;        /* exact sum; valid when revenue_ok */
 	int revenue_ok;         /* 0 when the sum leaves the int64 range */
@@ -235,8 +266,22 @@ int crm_cust_stats(const struct crm_cust *c, int32_t asof, int32_t period,
  * "DAY:AMOUNT,DAY:AMOUNT..." with DAY in days since 1970-01-01 and AMOUNT
  * in minor units, both decimal integers.  Merging such lines, in any order
  * and from any split of the input, rebuilds exactly the state of one run.
+ *
+ * Once an order id has been counted (or merged, or after
+ * crm_custagg_count_orders), the header is
+ * "customer_id\torders\tdaily_totals\torder_hashes" instead, and each
+ * line ends with a fourth field: the hashes of the customer's distinct
+ * order ids (crm_custagg_order_hash) as 16 lowercase hex digits each,
+ * ascending, separated by commas, empty for none.  orders is still the
+ * customer's order count: the transactions without an id are orders less
+ * the number of hashes.  Merging unions the hashes per customer and adds
+ * those counts, so that an order split over two partials counts once.
+ * A three-field line (from a run without order ids) is a line with no
+ * hashes, so that both formats merge together.
  */
 #define CRM_CUSTAGG_PARTIAL_HEADER "customer_id\torders\tdaily_totals"
+#define CRM_CUSTAGG_PARTIAL_HEADER_ORDERS \
+	"customer_id\torders\tdaily_totals\torder_hashes"
 void crm_custagg_write_partial(const struct crm_custagg *a, struct crm_out *o);
 /*
  * Merge one partial line, given as its three fields (id unescaped,
@@ -252,6 +297,15 @@ const char *crm_custagg_merge_line(struct crm_custagg *a, const char *id,
     size_t idlen, const char *orders, size_t olen, const char *totals,
     size_t tlen, int32_t *lastday);
 /*
+ * The same with the line's fourth field, order_hashes, hashes[0..hlen)
+ * (NULL: a three-field line).  Two more reasons, with nothing merged:
+ * "bad order hashes" (not 16 hex digits each, ascending, separated by
+ * commas) and "more order hashes than orders".
+ */
+const char *crm_custagg_merge_line4(struct crm_custagg *a, const char *id,
+    size_t idlen, const char *orders, size_t olen, const char *totals,
+    size_t tlen, const char *hashes, size_t hlen, int32_t *lastday);
+/*
  * The same, queued (see crm_custagg_queue; flush before reading), and
  * *lastday is not optional: NULL, or one of the first three reasons, with
  * nothing queued.  Where the line's totals leave their range, the error
@@ -262,5 +316,10 @@ const char *crm_custagg_merge_line(struct crm_custagg *a, const char *id,
 const char *crm_custagg_queue_line(struct crm_custagg *a, const char *id,
     size_t idlen, const char *orders, size_t olen, const char *totals,
     size_t tlen, long tag, int32_t *lastday);
+/* The same with the fourth field, as crm_custagg_merge_line4. */
+const char *crm_custagg_queue_line4(struct crm_custagg *a, const char *id,
+    size_t idlen, const char *orders, size_t olen, const char *totals,
+    size_t tlen, const char *hashes, size_t hlen, long tag,
+    int32_t *lastday);
 
 #endif

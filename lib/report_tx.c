@@ -22,6 +22,7 @@ refused(void *arg, long tag, int32_t day, int64_t amount)
 
 	(void)day;
 	(void)amount;
+	x->lines--;
 	crm_report_diag(x->o, "%s:%ld: amount: customer's daily total out of "
 	    "range", x->fnames[tag >> TAG_SHIFT],
 	    tag & ((1L << TAG_SHIFT) - 1));
@@ -55,6 +56,9 @@ crm_report_tx_begin(void *st, struct crm_reader *r, char *err, size_t errlen)
 	x->c_id = crm_reader_col(r, "customer_id");
 	x->c_date = crm_reader_col(r, "date");
 	x->c_amt = crm_reader_col(r, "amount");
+	x->c_order = crm_reader_col(r, "order_id");
+	if (x->c_order >= 0)
+		x->has_orders = 1;
 	memset(&x->dc, 0, sizeof x->dc);
 	crm_grow(&x->fnames, &x->afiles, x->nfiles + 1, sizeof *x->fnames);
 	x->fnames[x->nfiles++] = crm_xstrdup(crm_reader_name(r));
@@ -93,8 +97,14 @@ crm_report_tx_add(void *st, const struct crm_rec *rec, const char **why,
 	}
 	if (x->o->asof_set && day > x->o->asof_day)
 		return 0;       /* had not happened as of then */
-	crm_custagg_queue(x->agg, id, idn, day, amt,
-	    (long)(x->nfiles - 1) << TAG_SHIFT | rec->line);
+	x->lines++;
+	if (x->c_order >= 0) {
+		s = crm_report_field(rec, x->c_order, &n);     /* trimmed */
+		crm_custagg_queue_order(x->agg, id, idn, day, amt, s, n,
+		    (long)(x->nfiles - 1) << TAG_SHIFT | rec->line);
+	} else
+		crm_custagg_queue(x->agg, id, idn, day, amt,
+		    (long)(x->nfiles - 1) << TAG_SHIFT | rec->line);
 	return 0;
 }
 

@@ -2,6 +2,8 @@
  * report_tx: the transactions input that the value and churn reports
  * share: per-customer purchase days and amounts (custagg), purchases after
  * the as-of day left out, refused daily totals reported by file and line.
+ * With an order_id column, a customer's orders are its distinct order ids
+ * (the lines of one order count once) plus its lines with an empty id.
  * A report's state begins with a struct crm_report_tx, so that the begin
  * and add operations here serve both.
  */
@@ -18,6 +20,11 @@ struct crm_report_tx {
 	char **fnames;          /* every input, for the diagnostics */
 	size_t nfiles, afiles;
 	int c_id, c_date, c_amt;
+	int c_order;            /* order_id, or -1: without it each line is
+	                           an order */
+	int has_orders;         /* some input had an order_id column */
+	uint64_t lines;         /* transactions queued, less those refused
+	                           (with order ids orders are fewer) */
 	struct crm_date_cache dc;
 };
 

@@ -218,8 +218,14 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 
 	crm_rtab_cell(t[0], "customers");
 	crm_rtab_cellf(t[0], "%zu", n);
+	/* with order ids the lines, then the distinct orders they make */
 	crm_rtab_cell(t[0], "transactions");
-	crm_rtab_cellf(t[0], "%" PRIu64, orders);
+	crm_rtab_cellf(t[0], "%" PRIu64, V->tx.has_orders ? V->tx.lines :
+	    orders);
+	if (V->tx.has_orders) {
+		crm_rtab_cell(t[0], "orders");
+		crm_rtab_cellf(t[0], "%" PRIu64, orders);
+	}
 	crm_rtab_cell(t[0], "revenue");
 	money_cell(t[0], total);
 	crm_rtab_cell(t[0], "avg_revenue");

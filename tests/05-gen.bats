@@ -3,7 +3,7 @@
 
 load helper
 
-KINDS="customers transactions interactions complaints surveys"
+KINDS="customers transactions interactions complaints surveys lineitems"
 
 @test "crm-gen: the same seed gives byte-identical output for every kind" {
 	for k in $KINDS; do
@@ -41,6 +41,10 @@ KINDS="customers transactions interactions complaints surveys"
 	assert_output "$(printf 'customer_id\tdate\tinstrument\titem\texpectation\tscore\tchannel\tagent')"
 	run sh -c 'crm-gen --format csv surveys 1 | head -n 1'
 	assert_output 'customer_id,date,instrument,item,expectation,score,channel,agent'
+	run sh -c 'crm-gen lineitems 1 | head -n 1'
+	assert_output "$(printf 'InvoiceNo\tStockCode\tDescription\tQuantity\tInvoiceDate\tUnitPrice\tCustomerID\tCountry')"
+	run sh -c 'crm-gen --format csv lineitems 1 | head -n 1'
+	assert_output 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
 }
 
 @test "crm-gen: COUNT records follow the header, each with every column" {
@@ -127,6 +131,75 @@ KINDS="customers transactions interactions complaints surveys"
 	assert_line --index 0 --partial 'usage: crm-gen [--seed N]'
 	assert_line '  transactions  customer_id,date,amount,order_id,product,channel'
 	assert_line '  complaints    complaint_id,ts,event,customer_id,channel,agent,text'
+	assert_line '  lineitems     InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
+}
+
+@test "crm-gen: lineitems is shaped like the UCI Online Retail export" {
+	crm-gen --seed 4 lineitems 50000 >li.tsv
+	# every field's form; a cancellation (C) has negative quantities only
+	run awk -F'\t' 'NR > 1 {
+		if ($1 !~ /^C?[0-9][0-9][0-9][0-9][0-9][0-9]$/) bad["InvoiceNo " $1]++
+		if ($2 == "" || $3 == "") bad["StockCode/Description"]++
+		if ($4 !~ /^-?[1-9][0-9]*$/ || ($1 ~ /^C/) != ($4 < 0)) bad["Quantity " $1 " " $4]++
+		if ($5 !~ /^20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:00$/ ||
+		    $5 < "2010-12-01" || $5 > "2011-12-09 23") bad["InvoiceDate " $5]++
+		if ($6 !~ /^[0-9]+\.[0-9][0-9][0-9]?$/ || $6 + 0 <= 0) bad["UnitPrice " $6]++
+		if ($7 != "" && $7 !~ /^[1-9][0-9]*\.0$/) bad["CustomerID " $7]++
+		n++; empty += $7 == ""; three += $6 ~ /\.[0-9][0-9][0-9]$/
+		uk += $8 == "United Kingdom"; cancel += $1 ~ /^C/
+		}
+		END {
+			for (k in bad) print "bad", k
+			print (empty / n > 0.15 && empty / n < 0.25), \
+			    (three > 0 && three / n < 0.05), (uk / n > 0.8 && uk < n), \
+			    (cancel > 0 && cancel / n < 0.1)
+		}' li.tsv
+	assert_output '1 1 1 1'
+	# an invoice: consecutive lines (1 to 30, of many sizes) of one date,
+	# customer and country
+	run awk -F'\t' 'NR > 1 {
+		if ($1 != inv) { if (inv != "") size[cnt]++
+			if ($1 in seen) bad++; seen[$1]; inv = $1; cnt = 0; key = $5 FS $7 FS $8 }
+		else if ($5 FS $7 FS $8 != key) bad++
+		cnt++ }
+		END { size[cnt]++; for (k in size) { k += 0; if (k < 1 || k > 30) bad++; if (k > max) max = k }
+			print bad + 0, length(size) >= 20, max }' li.tsv
+	assert_output '0 1 30'
+	# a cancellation repeats the lines of the customer's latest invoice
+	# before it, with the quantities negated
+	run awk -F'\t' 'NR > 1 && $7 != "" {
+		if ($1 ~ /^C/) {
+			if ($1 != cinv) { cinv = $1; k = 0; want = last[$7] }
+			split(lines[want, ++k], f, FS)
+			if (f[2] != $2 || f[3] != $3 || f[4] != -$4 || f[6] != $6) bad++
+			checked++
+		} else {
+			if ($1 != last[$7]) { last[$7] = $1; n[$1] = 0 }
+			lines[$1, ++n[$1]] = $0
+		}
+	} END { print bad + 0, (checked > 0) }' li.tsv
+	assert_output '0 1'
+	# lines skewed to a few customers: the top tenth buy more than a third
+	run sh -c "awk -F'\t' 'NR > 1 && \$7 != \"\" { print \$7 }' li.tsv | sort | uniq -c | sort -rn |
+	    awk '{ v[NR] = \$1; t += \$1 } END { for (i = 1; i <= NR / 10; i++) s += v[i]; print (s / t > 1 / 3) }'"
+	assert_output 1
+	# CSV quotes the descriptions that need it
+	run sh -c 'crm-gen --seed 4 --format csv lineitems 50000 | grep -c "\"SET 3 RETROSPOT TEA,COFFEE,SUGAR\""'
+	assert_success
+}
+
+@test "crm-gen: lineitems as transactions: crm-segment counts each invoice once" {
+	crm-gen --seed 2 lineitems 20000 >li.tsv
+	# the transactions: one line a product, amount = quantity x price
+	awk -F'\t' 'BEGIN { OFS = "\t"; print "customer_id", "date", "amount", "order_id" }
+		NR > 1 && $7 != "" { print $7, substr($5, 1, 10), sprintf("%.3f", $4 * $6), $1 }' li.tsv |
+	    awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $3 = sprintf("%.2f", $3) } { print }' >tx.tsv
+	awk -F'\t' 'NR > 1 && !(($1, $4) in s) { s[$1, $4]; n[$1]++ }
+		END { for (c in n) print c, n[c] }' tx.tsv | sort >want
+	run crm-segment --as-of 2011-12-31 tx.tsv
+	assert_success
+	printf '%s\n' "$output" | awk -F'\t' 'NR > 1 { print $1, $4 }' | sort >got
+	cmp want got
 }
 
 @test "crm-gen: a full disk is a write error with exit 2" {

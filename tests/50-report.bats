@@ -241,6 +241,43 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_line "$(printf 'customers\t3')"
 }
 
+@test "crm-report: value counts the lines of an order once where transactions have order_id, wherever its lines are" {
+	# crm-segment's order fixture: the lines of two orders interleaved and
+	# every order of c1 and c2 split over the two files (value has no
+	# partials: the split is over two inputs); the expected counts come
+	# from tests/tools/orders-expect.py --summary (python3, without crmkit)
+	a="$BATS_TEST_DIRNAME/fixtures/segment/orders-a.tsv"
+	b="$BATS_TEST_DIRNAME/fixtures/segment/orders-b.tsv"
+	run python3 "$BATS_TEST_DIRNAME/tools/orders-expect.py" --summary "$a" "$b"
+	assert_output "customers	48
+lines	195
+orders	170
+revenue	16494.90"
+	run crm-report value --table summary "$a" "$b"
+	assert_success
+	assert_output "metric	value
+customers	48
+transactions	195
+orders	170
+revenue	16494.90
+avg_revenue	343.64
+top20_share	0.5179
+pct_customers_for_80	50.00
+gini	0.4674"
+	one=$output
+	run crm-report value --table summary "$b" "$a"
+	assert_equal "$output" "$one"
+	{ head -1 "$a"; { tail -n +2 "$b"; tail -n +2 "$a"; } | sort -t "$(printf '\t')" -k 5,5 -k 3,3r; } >mixed.tsv
+	run crm-report value --table summary mixed.tsv
+	assert_equal "$output" "$one"
+	# without order_id every line is an order, and there is no orders row
+	cut -f 1-3 "$a" >a3.tsv
+	cut -f 1-3 "$b" >b3.tsv
+	run crm-report value --table summary a3.tsv b3.tsv
+	assert_success
+	assert_equal "$output" "$(printf '%s\n' "$one" | sed 4d)"
+}
+
 @test "crm-report: a bad amount is reported and the rest counted" {
 	printf 'customer_id\tdate\tamount\nC1\t2026-01-01\t12,3x\nC2\t2026-01-01\t5.00\n\t2026-01-01\t1.00\n' >bad.tsv
 	run crm-report value --table summary bad.tsv

@@ -917,6 +917,333 @@ gen_transactions(struct rng *r, uint64_t count, uint64_t ncust)
 	free(nrows);
 }
 
+/* ----------------------------------------------------------- line items */
+
+/*
+ * An online retailer's line-item export in the shape of the UCI Online
+ * Retail data set: one line per product of an invoice, invoices of 1 to
+ * 30 lines (most short), customer ids written by a spreadsheet (17850.0),
+ * about a fifth of the invoices without a customer, some cancelled (the
+ * lines of the customer's previous invoice again, negative quantities,
+ * the invoice number prefixed with C), prices in pounds with two decimals
+ * (a few with three), most customers in the United Kingdom.
+ */
+struct li_product {
+	const char *code, *desc;
+	uint32_t w;
+	uint32_t pence;
+};
+
+static const struct li_product li_products[] = {
+	{"85123A", "WHITE HANGING HEART T-LIGHT HOLDER", 40, 255},
+	{"71053", "WHITE METAL LANTERN", 12, 339},
+	{"84406B", "CREAM CUPID HEARTS COAT HANGER", 10, 275},
+	{"84029G", "KNITTED UNION FLAG HOT WATER BOTTLE", 14, 339},
+	{"84029E", "RED WOOLLY HOTTIE WHITE HEART.", 12, 339},
+	{"22752", "SET 7 BABUSHKA NESTING BOXES", 8, 765},
+	{"21730", "GLASS STAR FROSTED T-LIGHT HOLDER", 9, 425},
+	{"22633", "HAND WARMER UNION JACK", 15, 185},
+	{"22632", "HAND WARMER RED POLKA DOT", 12, 185},
+	{"84879", "ASSORTED COLOUR BIRD ORNAMENT", 30, 169},
+	{"22745", "POPPY'S PLAYHOUSE BEDROOM", 6, 210},
+	{"22748", "POPPY'S PLAYHOUSE KITCHEN", 6, 210},
+	{"22749", "FELTCRAFT PRINCESS CHARLOTTE DOLL", 7, 375},
+	{"22310", "IVORY KNITTED MUG COSY", 8, 165},
+	{"84969", "BOX OF 6 ASSORTED COLOUR TEASPOONS", 7, 425},
+	{"22623", "BOX OF VINTAGE JIGSAW BLOCKS", 6, 495},
+	{"22622", "BOX OF VINTAGE ALPHABET BLOCKS", 6, 995},
+	{"21754", "HOME BUILDING BLOCK WORD", 9, 595},
+	{"21755", "LOVE BUILDING BLOCK WORD", 9, 595},
+	{"21777", "RECIPE BOX WITH METAL HEART", 7, 795},
+	{"48187", "DOORMAT NEW ENGLAND", 8, 795},
+	{"22960", "JAM MAKING SET WITH JARS", 10, 425},
+	{"22913", "RED COAT RACK PARIS FASHION", 5, 495},
+	{"22086", "PAPER CHAIN KIT 50'S CHRISTMAS", 25, 295},
+	{"85099B", "JUMBO BAG RED RETROSPOT", 35, 195},
+	{"47566", "PARTY BUNTING", 25, 465},
+	{"20725", "LUNCH BAG RED RETROSPOT", 22, 165},
+	{"22720", "SET OF 3 CAKE TINS PANTRY DESIGN", 18, 495},
+	{"21212", "PACK OF 72 RETROSPOT CAKE CASES", 24, 55},
+	{"23203", "JUMBO BAG DOILEY PATTERNS", 12, 208},
+	{"22457", "NATURAL SLATE HEART CHALKBOARD", 14, 295},
+	{"22469", "HEART OF WICKER SMALL", 14, 165},
+	{"22197", "SMALL POPCORN HOLDER", 16, 85},
+	{"84991", "60 TEATIME FAIRY CAKE CASES", 15, 55},
+	{"22961", "JAM MAKING SET PRINTED", 9, 145},
+	{"21034", "REX CASH+CARRY JUMBO SHOPPER", 6, 95},
+	{"22112", "CHOCOLATE HOT WATER BOTTLE", 10, 495},
+	{"22835", "HOT WATER BOTTLE I AM SO POORLY", 8, 465},
+	{"21523", "DOORMAT FANCY FONT HOME SWEET HOME", 6, 795},
+	{"22139", "RETROSPOT TEA SET CERAMIC 11 PC", 6, 495},
+	{"22382", "LUNCH BAG SPACEBOY DESIGN", 12, 165},
+	{"21080", "SET/20 RED RETROSPOT PAPER NAPKINS", 12, 85},
+	{"22666", "RECIPE BOX PANTRY YELLOW DESIGN", 7, 295},
+	{"84347", "ROTATING SILVER ANGELS T-LIGHT HLDR", 5, 255},
+	{"22064", "PINK DOUGHNUT TRINKET POT", 8, 165},
+	{"21871", "SAVE THE PLANET MUG", 8, 125},
+	{"22178", "VICTORIAN GLASS HANGING T-LIGHT", 14, 125},
+	{"22090", "PAPER BUNTING RETROSPOT", 10, 295},
+	{"84946", "ANTIQUE SILVER T-LIGHT GLASS", 10, 125},
+	{"21967", "PACK OF 12 SKULL TISSUES", 6, 29},
+	{"21980", "PACK OF 12 RED RETROSPOT TISSUES", 8, 29},
+	{"22429", "ENAMEL MEASURING JUG CREAM", 5, 425},
+	{"23166", "MEDIUM CERAMIC TOP STORAGE JAR", 10, 125},
+	{"22423", "REGENCY CAKESTAND 3 TIER", 22, 1275},
+	{"21931", "JUMBO STORAGE BAG SUKI", 10, 195},
+	{"22411", "JUMBO SHOPPER VINTAGE RED PAISLEY", 10, 195},
+	{"47590B", "PINK HAPPY BIRTHDAY BUNTING", 6, 545},
+	{"22487", "WHITE WOOD GARDEN PLANT LADDER", 4, 850},
+	{"23084", "RABBIT NIGHT LIGHT", 14, 208},
+	{"21843", "RED RETROSPOT CAKE STAND", 6, 1095},
+	{"22551", "PLASTERS IN TIN SPACEBOY", 10, 165},
+	{"22554", "PLASTERS IN TIN WOODLAND ANIMALS", 10, 165},
+	{"22969", "HOMEMADE JAM SCENTED CANDLES", 8, 145},
+	{"22988", "SOLDIERS EGG CUP", 6, 125},
+	{"23245", "SET OF 3 REGENCY CAKE TINS", 8, 495},
+	{"22697", "GREEN REGENCY TEACUP AND SAUCER", 12, 295},
+	{"22699", "ROSES REGENCY TEACUP AND SAUCER", 12, 295},
+	{"37370", "RETRO COFFEE MUGS ASSORTED", 5, 106},
+	{"21071", "VINTAGE BILLBOARD DRINK ME MUG", 5, 106},
+	{"22910", "PAPER CHAIN KIT VINTAGE CHRISTMAS", 12, 295},
+	{"79321", "CHILLI LIGHTS", 8, 485},
+	{"22114", "HOT WATER BOTTLE TEA AND SYMPATHY", 8, 395},
+	{"POST", "POSTAGE", 8, 1800},
+	{"M", "Manual", 2, 250},
+	{"22041", "RECORD FRAME 7\" SINGLE SIZE", 5, 255},
+	{"21174", "POTTERING IN THE SHED METAL SIGN", 6, 195},
+	{"22501", "PICNIC BASKET WICKER LARGE", 3, 995},
+	{"47504H", "ENGLISH ROSE SPIRIT LEVEL", 3, 85},
+	{"21790", "VINTAGE SNAP CARDS", 8, 85},
+	{"21099", "SET/6 STRAWBERRY PAPER CUPS", 6, 65},
+	{"22197", "POPCORN HOLDER", 6, 85},
+	{"21094", "SET/6 RED SPOTTY PAPER PLATES", 8, 85},
+	{"84378", "SET OF 3 HEART COOKIE CUTTERS", 6, 125},
+	{"21733", "RED HANGING HEART T-LIGHT HOLDER", 10, 295},
+	{"20914", "SET/5 RED RETROSPOT LID GLASS BOWLS", 8, 295},
+	{"22838", "3 TIER CAKE TIN RED AND CREAM", 5, 1495},
+	{"21535", "RED RETROSPOT SMALL MILK JUG", 5, 250},
+	{"22121", "NOEL WOODEN BLOCK LETTERS", 4, 595},
+	{"23298", "SPOTTY BUNTING", 10, 495},
+	{"22865", "HAND WARMER OWL DESIGN", 10, 210},
+	{"84832", "ZINC WILLIE WINKIE  CANDLE STICK", 4, 85},
+	{"21124", "SET/10 BLUE POLKADOT PARTY CANDLES", 6, 125},
+	{"22654", "DELUXE SEWING KIT", 6, 595},
+	{"21658", "GLASS BEURRE DISH", 4, 395},
+	{"22378", "WALL TIDY RETROSPOT", 5, 210},
+	{"85049E", "SCANDINAVIAN REDS RIBBONS", 6, 125},
+	{"22189", "CREAM HEART CARD HOLDER", 5, 395},
+	{"23230", "WRAP ALPHABET DESIGN", 8, 42},
+	{"22867", "HAND WARMER BIRD DESIGN", 10, 210},
+	{"21876", "POTTERING MUG", 6, 125},
+	{"22951", "60 CAKE CASES DOLLY GIRL DESIGN", 6, 55},
+	{"21915", "RED  HARMONICA IN BOX", 4, 125},
+	{"84596B", "SMALL DOLLY MIX DESIGN ORANGE BOWL", 4, 42},
+	{"21069", "VINTAGE BILLBOARD TEA MUG", 5, 106},
+	{"22271", "FELTCRAFT DOLL ROSIE", 4, 295},
+	{"21169", "YOU'RE CONFUSING ME METAL SIGN", 5, 169},
+	{"20685", "DOORMAT RED RETROSPOT", 6, 795},
+	{"22616", "PACK OF 12 LONDON TISSUES", 8, 29},
+	{"82483", "WOOD 2 DRAWER CABINET WHITE FINISH", 5, 495},
+	{"22148", "EASTER CRAFT 4 CHICKS", 3, 195},
+	{"82482", "WOODEN PICTURE FRAME WHITE FINISH", 10, 255},
+	{"21929", "JUMBO BAG PINK VINTAGE PAISLEY", 8, 195},
+	{"85152", "HAND OVER THE CHOCOLATE   SIGN", 4, 210},
+	{"22077", "6 RIBBONS RUSTIC CHARM", 8, 195},
+	{"22111", "SCOTTIE DOG HOT WATER BOTTLE", 6, 495},
+	{"22835", "HOT WATER BOTTLE I AM SO POORLY", 4, 465},
+	{"21888", "SET 3 RETROSPOT TEA,COFFEE,SUGAR", 6, 495},
+};
+
+static const struct choice li_countries[] = {
+	{"United Kingdom", 900}, {"Germany", 22}, {"France", 20},
+	{"EIRE", 16}, {"Spain", 6}, {"Netherlands", 6}, {"Belgium", 5},
+	{"Switzerland", 5}, {"Portugal", 4}, {"Australia", 3},
+	{"Norway", 3}, {"Italy", 2}, {"Channel Islands", 2}, {"Finland", 2},
+	{"Cyprus", 1}, {"Sweden", 1}, {"Austria", 1}, {"Denmark", 1},
+};
+
+#define LI_FIRST_INVOICE 536365
+#define LI_FIRST_CUSTOMER 12346
+
+/* Lines of an invoice: 1 to 30, most short (the median is 5). */
+static uint32_t
+li_nlines(struct rng *r)
+{
+	uint32_t a = rnd(r, 30), b = rnd(r, 30);
+
+	return 1 + a * b / 30 + (chance(r, 10) ? rnd(r, 30 - a * b / 30) : 0);
+}
+
+/* A quantity as ordered: mostly a few, or a pack size. */
+static int64_t
+li_quantity(struct rng *r)
+{
+	static const uint8_t packs[] = { 6, 12, 24, 10, 48, 36, 100 };
+
+	if (chance(r, 55))
+		return 1 + rnd(r, 6);
+	if (chance(r, 85))
+		return packs[rnd(r, 3)];
+	return packs[3 + rnd(r, NELEM(packs) - 3)];
+}
+
+/* UnitPrice in tenths of a penny: a product's price, larger quantities a
+ * little cheaper, a few with a third decimal. */
+static int64_t
+li_price(struct rng *r, const struct li_product *p, int64_t qty)
+{
+	int64_t m = (int64_t)p->pence * 10;
+
+	if (qty >= 24 && p->pence > 100)
+		m = m * 85 / 100 / 10 * 10;
+	if (chance(r, 2) && m > 10)
+		m -= 1 + rnd(r, 9);
+	return m;
+}
+
+static void
+put_int(int64_t v)
+{
+	char b[24], *p = fmt_uint(b + sizeof b, v < 0 ? (uint64_t)-v :
+	    (uint64_t)v, 0);
+
+	if (v < 0)
+		*--p = '-';
+	put_safe(p, (size_t)(b + sizeof b - p));
+}
+
+/* Tenths of a penny as pounds: 2 decimals when they do, else 3. */
+static void
+put_pounds(int64_t m)
+{
+	char b[32], *p;
+	uint64_t a = m < 0 ? (uint64_t)-m : (uint64_t)m;
+
+	if (a % 10 == 0) {
+		p = fmt_uint(b + sizeof b, a / 10 % 100, 2);
+		*--p = '.';
+		p = fmt_uint(p, a / 1000, 0);
+	} else {
+		p = fmt_uint(b + sizeof b, a % 1000, 3);
+		*--p = '.';
+		p = fmt_uint(p, a / 1000, 0);
+	}
+	if (m < 0)
+		*--p = '-';
+	put_safe(p, (size_t)(b + sizeof b - p));
+}
+
+/* The lines of one invoice, from its own generator (so that a
+ * cancellation can write the same lines again), nlines of them but at
+ * most *left; cancel: as a cancellation (C, negative quantities). */
+static void
+li_invoice(uint64_t iseed, uint32_t nlines, int cancel, uint64_t invno,
+    uint32_t day, uint32_t sec, uint64_t cust, const char *country,
+    uint64_t *left)
+{
+	struct rng r;
+	char when[20], inv[24], *ip;
+	uint32_t tot = 0;
+
+	for (size_t q = 0; q < NELEM(li_products); q++)
+		tot += li_products[q].w;
+	rng_seed(&r, iseed, 0);
+	memcpy(when, dates.str[day], 10);
+	when[10] = ' ';
+	when[11] = (char)('0' + sec / 36000);
+	when[12] = (char)('0' + sec / 3600 % 10);
+	when[13] = ':';
+	when[14] = (char)('0' + sec % 3600 / 600);
+	when[15] = (char)('0' + sec % 600 / 60);
+	memcpy(when + 16, ":00", 3);
+	ip = fmt_uint(inv + sizeof inv, invno, 0);
+	if (cancel)
+		*--ip = 'C';
+	for (uint32_t k = 0; k < nlines && *left; k++, (*left)--) {
+		const struct li_product *pr = li_products;
+		uint32_t x = rnd(&r, tot);
+		int64_t qty;
+
+		while (x >= pr->w)
+			x -= pr++->w;
+		qty = li_quantity(&r);
+		put_safe(ip, (size_t)(inv + sizeof inv - ip));
+		put_str(pr->code);
+		put_text(pr->desc);
+		put_int(cancel ? -qty : qty);
+		put_safe(when, 19);
+		put_pounds(li_price(&r, pr, qty));
+		if (cust) {
+			char b[24], *p = fmt_uint(b + sizeof b - 2, cust, 0);
+
+			memcpy(b + sizeof b - 2, ".0", 2);
+			put_safe(p, (size_t)(b + sizeof b - p));
+		} else
+			put_empty();
+		put_text(country);
+		out_endrow();
+	}
+}
+
+static void
+gen_lineitems(struct rng *r, uint64_t count, uint64_t ncust)
+{
+	/* each customer's latest invoice, for a cancellation of it */
+	uint64_t *lastseed = crm_xcalloc(ncust, sizeof *lastseed);
+	uint8_t *lastn = crm_xcalloc(ncust, sizeof *lastn);
+	uint32_t *ninv = NULL;
+	size_t nalloc = 0, n = 0;
+	uint64_t lines = 0, left = count;
+
+	/* the invoices' sizes first, so that their times spread evenly */
+	while (lines < count) {
+		crm_grow(&ninv, &nalloc, n + 1, sizeof *ninv);
+		ninv[n] = li_nlines(r);
+		lines += ninv[n++];
+	}
+	/* cancellations, shorter than the invoice they stand for, may leave
+	 * lines to write after the last: at the end of the range */
+	for (size_t k = 0; left; k++) {
+		uint32_t day, sec;
+		uint64_t c = 0, iseed = rng_next(r);
+		const char *country = "United Kingdom";
+		int cancel = 0, guest;
+		uint32_t nl = k < n ? ninv[k] : li_nlines(r);
+
+		event_time(r, k < n ? k : n - 1, n, &day, &sec);
+		guest = chance(r, 20);
+		if (!guest) {
+			/* the few big customers buy most: the cube of a
+			 * uniform skews towards the first ids */
+			uint64_t u = rnd64(r, ncust);
+
+			c = u * u / ncust * u / ncust;
+			if (lastn[c] && chance(r, 4)) {
+				cancel = 1;
+				iseed = lastseed[c];
+				nl = lastn[c];
+				lastn[c] = 0;
+			} else {
+				lastseed[c] = iseed;
+				lastn[c] = (uint8_t)nl;
+			}
+			{
+				/* a customer's country is the customer's */
+				struct rng cr;
+
+				rng_seed(&cr, seed ^ 0x5bd1e995, c + 1);
+				country = PICK(&cr, li_countries);
+			}
+		} else if (chance(r, 5))
+			country = PICK(r, li_countries);
+		li_invoice(iseed, nl, cancel, LI_FIRST_INVOICE + k, day, sec,
+		    guest ? 0 : LI_FIRST_CUSTOMER + c, country, &left);
+	}
+	free(ninv);
+	free(lastn);
+	free(lastseed);
+}
+
 /* ----------------------------------------- customer choice for events */
 
 /*
@@ -1421,6 +1748,8 @@ static const struct kind {
 	    gen_complaints},
 	{"surveys", "customer_id,date,instrument,item,expectation,score,"
 	    "channel,agent", gen_surveys},
+	{"lineitems", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,"
+	    "UnitPrice,CustomerID,Country", gen_lineitems},
 };
 
 static void
@@ -1452,7 +1781,19 @@ usage(FILE *f)
 	    "only customers with status customer or lost buy (C000001 when\n"
 	    "none has either), never before their created date, and lost ones\n"
 	    "bought nothing in the last 180 days.  A SERVQUAL\n"
-	    "questionnaire is 22 survey rows, one per item.\n", f);
+	    "questionnaire is 22 survey rows, one per item.\n"
+	    "\n"
+	    "lineitems is an online retailer's export shaped like the UCI\n"
+	    "Online Retail data set, one line per product of an invoice (COUNT\n"
+	    "lines): invoices 536365.. of 1 to 30 lines (most short) in time\n"
+	    "order, dated like 2010-12-01 08:26:00 (default range 2010-12-01\n"
+	    "to 2011-12-09), customers 12346.0.. written as a spreadsheet\n"
+	    "writes numbers (default M: COUNT/100), a few of them buying most,\n"
+	    "no CustomerID on about 20% of the invoices, some invoices\n"
+	    "cancelled (C536380: the lines of the customer's previous invoice\n"
+	    "with negative Quantity), UnitPrice in pounds with 2 decimals (a\n"
+	    "few with 3), Country mostly United Kingdom.  It does not follow\n"
+	    "the customers kind.\n", f);
 }
 
 static void
@@ -1490,7 +1831,7 @@ main(int argc, char **argv)
 		{"start", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *start_s = "2024-11-23", *end_s = "2026-11-22";
+	const char *start_s = NULL, *end_s = NULL;
 	uint64_t ncust = 0, count;
 	int64_t start, end;
 	const struct kind *kind = NULL;
@@ -1556,10 +1897,23 @@ main(int argc, char **argv)
 			kind = &kinds[i];
 	if (!kind)
 		die_usage("unknown kind '%s' (expected customers, "
-		    "transactions, interactions, complaints or surveys)",
-		    argv[0]);
+		    "transactions, interactions, complaints, surveys or "
+		    "lineitems)", argv[0]);
 	count = parse_count(argv[1],
 	    "COUNT: not a count from 0 to 1000000000: '%s'", MAX_COUNT);
+	if (kind->gen == gen_lineitems) {
+		/* the UCI data's year */
+		if (!start_s)
+			start_s = "2010-12-01";
+		if (!end_s)
+			end_s = "2011-12-09";
+		if (ncust == 0)
+			ncust = count / 100 ? count / 100 : 1;
+	}
+	if (!start_s)
+		start_s = "2024-11-23";
+	if (!end_s)
+		end_s = "2026-11-22";
 	if (parse_date(start_s, &start) < 0)
 		die_usage("--start: not a date YYYY-MM-DD: '%s'", start_s);
 	if (parse_date(end_s, &end) < 0)

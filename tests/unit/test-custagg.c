@@ -7,6 +7,7 @@
 
 #include "custagg.h"
 #include "out.h"
+#include "strmap.h"
 #include "unit.h"
 
 /* Day k of c (k < ndays) into *day and *amount. */
@@ -545,6 +546,331 @@ test_queue_lines(const char *threads)
 	crm_custagg_free(b);
 }
 
+/* The partial text of a, in a buffer the caller frees. */
+static char *
+partial_text(const struct crm_custagg *a)
+{
+	char path[] = "/tmp/custaggXXXXXX";
+	int fd = mkstemp(path);
+	struct crm_out o;
+	off_t size;
+	char *buf;
+	ssize_t n;
+
+	crm_out_init(&o, fd, path);
+	crm_custagg_write_partial(a, &o);
+	crm_out_flush(&o);
+	size = lseek(fd, 0, SEEK_END);
+	buf = malloc((size_t)size + 1);
+	n = pread(fd, buf, (size_t)size, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	free(o.buf);
+	return buf;
+}
+
+static int
+cmpstr(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Whether two texts have the same lines, in any order (both changed). */
+static int
+samelines(char *x, char *y)
+{
+	static char *vx[60000], *vy[60000];
+	size_t nx = 0, ny = 0, i;
+
+	for (char *l = strtok(x, "\n"); l && nx < 60000; l = strtok(NULL, "\n"))
+		vx[nx++] = l;
+	for (char *l = strtok(y, "\n"); l && ny < 60000; l = strtok(NULL, "\n"))
+		vy[ny++] = l;
+	if (nx != ny || nx == 60000)
+		return 0;
+	qsort(vx, nx, sizeof *vx, cmpstr);
+	qsort(vy, ny, sizeof *vy, cmpstr);
+	for (i = 0; i < nx; i++)
+		if (strcmp(vx[i], vy[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Merge (queue != 0: queue) every line of partial text t after its
+ * header into a; the number of lines refused. */
+static int
+merge_text(struct crm_custagg *a, char *t, int queue)
+{
+	char *line = strchr(t, '\n') + 1, *next;
+	int bad = 0;
+	long tag = 1;
+
+	for (; *line; line = next) {
+		char *f[4];
+		int nf = 1;
+		int32_t last;
+		const char *e;
+
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		f[0] = line;
+		for (char *q = line; *q; q++)
+			if (*q == '\t' && nf < 4) {
+				*q = '\0';
+				f[nf++] = q + 1;
+			}
+		if (nf < 3)
+			return -1;
+		if (queue)
+			e = crm_custagg_queue_line4(a, f[0], strlen(f[0]), f[1],
+			    strlen(f[1]), f[2], strlen(f[2]), nf > 3 ? f[3] : NULL,
+			    nf > 3 ? strlen(f[3]) : 0, tag++, &last);
+		else
+			e = crm_custagg_merge_line4(a, f[0], strlen(f[0]), f[1],
+			    strlen(f[1]), f[2], strlen(f[2]), nf > 3 ? f[3] : NULL,
+			    nf > 3 ? strlen(f[3]) : 0, NULL);
+		bad += e != NULL;
+	}
+	return bad;
+}
+
+/* Orders with order ids: the lines of one order count once, in any order
+ * of lines, an empty id counts each line, and a refused line adds no
+ * order. */
+static void
+test_orders(void)
+{
+	struct crm_custagg *a = crm_custagg_new();
+	const struct crm_cust *c;
+	struct crm_cust_stats s;
+	char *t, want[256];
+
+	/* o1 and o2 interleaved over two days, a line without an id */
+	crm_custagg_add_order(a, "a", 1, 10, 100, "o1", 2);
+	crm_custagg_add_order(a, "a", 1, 10, 200, "o2", 2);
+	crm_custagg_add_order(a, "a", 1, 10, 300, "o1", 2);
+	crm_custagg_add_order(a, "a", 1, 11, 400, "o2", 2);
+	crm_custagg_add_order(a, "a", 1, 11, 500, "", 0);
+	crm_custagg_add_order(a, "a", 1, 9, 600, "o1", 2);
+	/* the same id at another customer is another order */
+	crm_custagg_add_order(a, "b", 1, 10, 700, "o1", 2);
+	c = crm_custagg_find(a, "a", 1);
+	unit_inteq((long long)c->orders, 3, "orders: two ids and a line "
+	    "without one");
+	unit_inteq(c->ndays, 3, "orders: purchase days unchanged");
+	crm_cust_stats(c, 20, 30, 2, &s);
+	unit_inteq((long long)s.orders, 3, "orders: in the stats");
+	unit_inteq(s.revenue, 2100, "orders: every line's amount");
+	unit_inteq((long long)crm_custagg_find(a, "b", 1)->orders, 1,
+	    "orders: an id is the customer's");
+	UNIT_OK(crm_custagg_has_order(a, "a", 1, "o2", 2) &&
+	    !crm_custagg_has_order(a, "a", 1, "o3", 2) &&
+	    !crm_custagg_has_order(a, "c", 1, "o1", 2), "orders: has_order");
+	/* refused: neither the day nor the order */
+	crm_custagg_add_order(a, "x", 1, 1, INT64_MAX, "o1", 2);
+	UNIT_OK(crm_custagg_add_order(a, "x", 1, 1, 1, "o2", 2) == -1,
+	    "orders: a refused line");
+	UNIT_OK(crm_custagg_find(a, "x", 1)->orders == 1 &&
+	    !crm_custagg_has_order(a, "x", 1, "o2", 2),
+	    "orders: a refused line adds no order");
+	UNIT_OK(crm_custagg_order_hash("o1", 2) ==
+	    crm_hash_bytes("o1", 2, 0), "orders: the hash is the library's");
+
+	/* the partial carries the hashes, ascending */
+	t = partial_text(a);
+	{
+		uint64_t h1 = crm_custagg_order_hash("o1", 2);
+		uint64_t h2 = crm_custagg_order_hash("o2", 2);
+		uint64_t lo = h1 < h2 ? h1 : h2, hi = h1 < h2 ? h2 : h1;
+
+		snprintf(want, sizeof want, "\na\t3\t9:600,10:600,11:900\t"
+		    "%016llx,%016llx\n", (unsigned long long)lo,
+		    (unsigned long long)hi);
+		UNIT_OK(strncmp(t, "customer_id\torders\tdaily_totals\t"
+		    "order_hashes\n", 45) == 0, "orders: the partial's header");
+		UNIT_OK(strstr(t, want) != NULL, "orders: a's partial line");
+		snprintf(want, sizeof want, "\nb\t1\t10:700\t%016llx\n",
+		    (unsigned long long)h1);
+		UNIT_OK(strstr(t, want) != NULL, "orders: b's partial line");
+	}
+	free(t);
+	crm_custagg_free(a);
+
+	/* merging: one order split over two partials counts once */
+	{
+		struct crm_custagg *p = crm_custagg_new(), *q = crm_custagg_new();
+		struct crm_custagg *m = crm_custagg_new();
+		char *tp, *tq, line[64];
+		uint64_t h = crm_custagg_order_hash("o1", 2);
+
+		crm_custagg_add_order(p, "a", 1, 10, 100, "o1", 2);
+		crm_custagg_add_order(p, "a", 1, 10, 50, "", 0);
+		crm_custagg_add_order(q, "a", 1, 10, 300, "o1", 2);
+		crm_custagg_add_order(q, "a", 1, 12, 300, "o2", 2);
+		tp = partial_text(p);
+		tq = partial_text(q);
+		UNIT_OK(merge_text(m, tq, 0) == 0 && merge_text(m, tp, 0) == 0,
+		    "orders: partials merged");
+		c = crm_custagg_find(m, "a", 1);
+		unit_inteq((long long)c->orders, 3, "orders: an order split "
+		    "over two partials counts once");
+		/* an old three-field line: orders without ids */
+		UNIT_OK(crm_custagg_merge_line(m, "a", 1, "2", 1, "13:5", 4,
+		    NULL) == NULL, "orders: a three-field line");
+		unit_inteq((long long)c->orders, 5, "orders: ... adds its "
+		    "orders");
+		snprintf(line, sizeof line, "%016llx", (unsigned long long)h);
+		UNIT_OK(crm_custagg_merge_line4(m, "a", 1, "1", 1, "13:5", 4,
+		    line, 16, NULL) == NULL, "orders: a known hash again");
+		unit_inteq((long long)c->orders, 5, "orders: ... adds nothing");
+		unit_streq(crm_custagg_merge_line4(m, "a", 1, "1", 1, "13:5", 4,
+		    "12", 2, NULL), "bad order hashes", "orders: a short hash");
+		unit_streq(crm_custagg_merge_line4(m, "a", 1, "2", 1, "13:5", 4,
+		    "00000000000000020000000000000001", 33, NULL),
+		    "bad order hashes", "orders: hashes not separated");
+		unit_streq(crm_custagg_merge_line4(m, "a", 1, "2", 1, "13:5", 4,
+		    "0000000000000002,0000000000000001", 33, NULL),
+		    "bad order hashes", "orders: hashes not ascending");
+		unit_streq(crm_custagg_merge_line4(m, "a", 1, "2", 1, "13:5", 4,
+		    "000000000000000g", 16, NULL),
+		    "bad order hashes", "orders: not hex");
+		unit_streq(crm_custagg_merge_line4(m, "a", 1, "1", 1, "13:5", 4,
+		    "0000000000000001,0000000000000002", 33, NULL),
+		    "more order hashes than orders", "orders: more hashes "
+		    "than orders");
+		unit_inteq((long long)c->orders, 5, "orders: bad lines merged "
+		    "nothing");
+		UNIT_OK(crm_custagg_merge_line4(m, "a", 1, "2", 1, "13:5", 4,
+		    "", 0, NULL) == NULL && c->orders == 7,
+		    "orders: an empty fourth field");
+		free(tp);
+		free(tq);
+		crm_custagg_free(p);
+		crm_custagg_free(q);
+		crm_custagg_free(m);
+	}
+}
+
+/* The distinct orders of a stream, queued or added one by one, split in
+ * two partials and merged (or queued) back, against a count of distinct
+ * (customer, order) pairs kept in a strmap. */
+static void
+test_orders_stream(const char *threads)
+{
+	struct crm_custagg *a = crm_custagg_new(), *b = crm_custagg_new();
+	struct crm_custagg *p1 = crm_custagg_new(), *p2 = crm_custagg_new();
+	struct crm_custagg *m = crm_custagg_new(), *mq = crm_custagg_new();
+	struct crm_strmap pairs, custs;
+	unsigned long long *want;
+	const struct crm_cust **va;
+	char *t1, *t2, *u1, *u2;
+	size_t k;
+	long i;
+	int ok = 1, same = 1;
+
+	if (threads)
+		setenv("CRM_THREADS", threads, 1);
+	else
+		unsetenv("CRM_THREADS");
+	crm_strmap_init(&pairs);
+	crm_strmap_init(&custs);
+	want = calloc(20000, sizeof *want);
+	for (i = 0; i < 300000; i++) {
+		char id[64], oid[32], key[100];
+		long cu = (i * 7919) % 20000;
+		int n = snprintf(id, sizeof id, i % 50 == 0 && cu % 2 ?
+		    "a-rather-long-customer-identifier-%ld" : "K%ld", cu);
+		/* ids of up to 40 orders a customer, one line in ten none */
+		int on = i % 10 == 3 ? 0 :
+		    snprintf(oid, sizeof oid, "INV%ld", (long)(unit_rand() % 40));
+		int32_t day = (int32_t)(unit_rand() % 400);
+		int64_t amt = (int64_t)(unit_rand() % 10000) - 100;
+		size_t slot = crm_strmap_add(&custs, id, (size_t)n, NULL);
+		int isnew = 1;
+
+		if (on) {
+			int kn = snprintf(key, sizeof key, "%s%c%s", id, 0, oid);
+
+			crm_strmap_add(&pairs, key, (size_t)kn, &isnew);
+		}
+		want[slot] += isnew;
+		crm_custagg_queue_order(a, id, (size_t)n, day, amt, oid,
+		    (size_t)on, i + 1);
+		if (crm_custagg_add_order(b, id, (size_t)n, day, amt, oid,
+		    (size_t)on) < 0)
+			ok = 0;
+		crm_custagg_queue_order(i % 3 ? p1 : p2, id, (size_t)n, day, amt,
+		    oid, (size_t)on, i + 1);
+	}
+	crm_custagg_flush(a);
+	crm_custagg_flush(p1);
+	crm_custagg_flush(p2);
+	UNIT_OK(ok, WHAT("%s: order lines added", T));
+	for (k = 0; k < crm_strmap_count(&custs); k++) {
+		size_t len;
+		const char *id = crm_strmap_key(&custs, k, &len);
+		const struct crm_cust *ca = crm_custagg_find(a, id, len);
+		const struct crm_cust *cb = crm_custagg_find(b, id, len);
+
+		if (!ca || !cb || ca->orders != want[k] ||
+		    cb->orders != want[k] || !samedays(ca, cb))
+			same = 0;
+	}
+	UNIT_OK(same, WHAT("%s: queued and added: distinct orders of every "
+	    "customer", T));
+	t1 = partial_text(p1);
+	t2 = partial_text(p2);
+	u1 = strdup(t1);
+	u2 = strdup(t2);
+	UNIT_OK(merge_text(m, t2, 0) == 0 && merge_text(m, t1, 0) == 0,
+	    WHAT("%s: two partials merged", T));
+	UNIT_OK(merge_text(mq, u1, 1) == 0 && merge_text(mq, u2, 1) == 0,
+	    WHAT("%s: two partials queued", T));
+	crm_custagg_flush(mq);
+	va = crm_custagg_sorted(a);
+	same = crm_custagg_count(m) == crm_custagg_count(a) &&
+	    crm_custagg_count(mq) == crm_custagg_count(a);
+	for (k = 0; va[k]; k++) {
+		const struct crm_cust *cm = crm_custagg_find(m, va[k]->id,
+		    va[k]->idlen);
+		const struct crm_cust *cq = crm_custagg_find(mq, va[k]->id,
+		    va[k]->idlen);
+
+		if (!cm || !cq || cm->orders != va[k]->orders ||
+		    cq->orders != va[k]->orders || !samedays(cm, va[k]) ||
+		    !samedays(cq, va[k]))
+			same = 0;
+	}
+	UNIT_OK(same, WHAT("%s: merged partials: the state of one run", T));
+	free(t1);
+	free(t2);
+	free(u1);
+	free(u2);
+	/* the same lines (each customer's lines in the order of its
+	 * partition, which follows the input) */
+	t1 = partial_text(a);
+	t2 = partial_text(m);
+	u1 = partial_text(mq);
+	u2 = strdup(t1);
+	UNIT_OK(samelines(t1, t2) && samelines(u2, u1),
+	    WHAT("%s: merged partials write the lines of one run", T));
+	free(t1);
+	free(t2);
+	free(u1);
+	free(u2);
+	free(va);
+	free(want);
+	crm_strmap_release(&pairs);
+	crm_strmap_release(&custs);
+	crm_custagg_free(a);
+	crm_custagg_free(b);
+	crm_custagg_free(p1);
+	crm_custagg_free(p2);
+	crm_custagg_free(m);
+	crm_custagg_free(mq);
+}
+
 struct eachstate {
 	unsigned char seen[3000];
 	int calls, twice, bad, stopat;
@@ -770,6 +1096,9 @@ main(void)
 	test_queue("1");
 	test_queue_lines(NULL);
 	test_queue_lines("1");
+	test_orders();
+	test_orders_stream(NULL);
+	test_orders_stream("1");
 	unsetenv("CRM_THREADS");
 	test_each();
 	return unit_done();
