@@ -4,6 +4,7 @@
 #include "derive.h"
 #include "expr.h"
 #include "rec.h"
+#include "value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,33 +53,22 @@ crm_derive_makes(const struct crm_derive *d, const char *name)
 	return 0;
 }
 
-static int
-blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\f' || c == '\v';
-}
-
 /* NAME=REST: the name trimmed, or -1. */
 static int
 split_assign(const char *opt, const char *arg, char **name, const char **rest,
     char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
-	const char *b = arg, *e = eq;
+	const char *b = arg;
+	size_t n = eq ? (size_t)(eq - arg) : 0;
 
-	if (eq) {
-		while (b < e && blank(*b))
-			b++;
-		while (e > b && blank(e[-1]))
-			e--;
-	}
-	if (!eq || e == b) {
+	crm_trim(&b, &n);
+	if (!eq || !n) {
 		snprintf(err, errlen, "%s: expected NAME=%s, got '%s'", opt,
 		    strcmp(opt, "--set") ? "EXPR" : "VALUE", arg);
 		return -1;
 	}
-	*name = crm_xstrndup(b, (size_t)(e - b));
+	*name = crm_xstrndup(b, n);
 	*rest = eq + 1;
 	return 0;
 }
@@ -155,10 +145,7 @@ static void
 recode_put(struct crm_derive_recode *r, const char *from, size_t fn,
     const char *to, size_t tn)
 {
-	while (fn && blank(*from))
-		from++, fn--;
-	while (fn && blank(from[fn - 1]))
-		fn--;
+	crm_trim(&from, &fn);
 	size_t slot = crm_strmap_add(&r->map, from, fn, NULL);
 	*crm_strmap_val(&r->map, slot) = r->to.n;
 	crm_buf_add(&r->to, to, tn);
@@ -187,10 +174,7 @@ crm_derive_add_recode(struct crm_derive *d, const char *arg, char *err,
 		if (state == 0 && c == ':') {
 			size_t n = col.n;
 			const char *b = col.p;
-			while (n && blank(*b))
-				b++, n--;
-			while (n && blank(b[n - 1]))
-				n--;
+			crm_trim(&b, &n);
 			if (!n) {
 				ok = 0;
 				break;
@@ -356,10 +340,7 @@ crm_derive_apply(struct crm_derive *d, const struct crm_field *in,
 		struct crm_field *f = &out[r->col];
 		const char *p = f->p;
 		size_t n = f->n;
-		while (n && blank(*p))
-			p++, n--;
-		while (n && blank(p[n - 1]))
-			n--;
+		crm_trim(&p, &n);
 		size_t slot = crm_strmap_find(&r->map, p, n);
 		if (slot == CRM_STRMAP_NONE)
 			continue;

@@ -4,7 +4,7 @@
  * expressions (--compute, lib/expr.h).
  *
  * Order, per record: every --recode is applied to the record as read (a
- * value equal to a FROM, ignoring ASCII blanks around it, becomes its TO;
+ * value equal to a FROM, ignoring blanks and U+3000 around it, becomes its TO;
  * any other value is kept), then each --set and --compute in the order
  * given, each seeing the values the steps before it left (so a --compute
  * may read a column an earlier --set or --compute made).  A step whose
