@@ -1073,26 +1073,6 @@ build_index(struct crm_complaint_rules *rs)
 			memcpy(&rs->lits[i].pre, rs->lits[i].p, 4);
 }
 
-/* Split a raw line at tabs into at most max fields; returns the count. */
-static size_t
-split_tabs(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-
-	for (;;) {
-		char *t = strchr(line, '\t');
-
-		if (n < max)
-			f[n] = line;
-		n++;
-		if (!t)
-			break;
-		*t = '\0';
-		line = t + 1;
-	}
-	return n;
-}
-
 static void
 rule_release(struct rule *r)
 {
@@ -1229,7 +1209,7 @@ crm_complaint_rules_add(struct crm_complaint_rules *rs, const char *path,
 			continue;
 		if (crm_utf8_valid(line, (size_t)len) != (size_t)len)
 			BAD("%s:%ld: invalid UTF-8", path, lineno);
-		nf = split_tabs(line, f, 64);
+		nf = crm_tsv_split_nul(line, f, 64);
 		if (nf > 64)
 			BAD("%s:%ld: too many fields", path, lineno);
 		if (!have_header) {

@@ -43,8 +43,7 @@ struct crm_derive_recode {
 	char *column;
 	struct crm_strmap map;          /* FROM -> slot; val is offset of TO */
 	struct crm_buf to;              /* the TO values, NUL-terminated */
-	size_t col;                     /* bound: field index, or NONE */
-	int bound;
+	size_t col;                     /* bound: field index */
 };
 
 struct crm_derive {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kinds.h"
+#include "rec.h"
 #include "strmap.h"
 #include "util.h"
 #include "value.h"
@@ -506,25 +507,6 @@ crm_nb_format(const struct crm_nb *m, struct crm_buf *b)
 	free(ord);
 }
 
-/* Split line at tabs into f (at most max); returns the field count. */
-static size_t
-split(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-
-	for (;;) {
-		char *t = strchr(line, '\t');
-
-		if (n < max)
-			f[n] = line;
-		n++;
-		if (!t)
-			return n;
-		*t = '\0';
-		line = t + 1;
-	}
-}
-
 struct crm_nb *
 crm_nb_load(const char *path, char *err, size_t errlen)
 {
@@ -571,7 +553,7 @@ crm_nb_load(const char *path, char *err, size_t errlen)
 				n += *p == '\t';
 			f = crm_xmalloc(crm_mulsz(n + 1, sizeof *f));
 			maxf = n + 1;
-			nf = split(line, f, maxf);
+			nf = crm_tsv_split_nul(line, f, maxf);
 			if (nf < 3 || strcmp(f[0], "kind") || strcmp(f[1],
 			    "token"))
 				BAD("header: not 'kind, token, CLASS...'");
@@ -588,7 +570,7 @@ crm_nb_load(const char *path, char *err, size_t errlen)
 			}
 			continue;
 		}
-		nf = split(line, f, maxf);
+		nf = crm_tsv_split_nul(line, f, maxf);
 		if (lineno > 6 && nf == 2 && !strcmp(f[0], "end")) {
 			int64_t x;
 

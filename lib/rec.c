@@ -1528,6 +1528,24 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 }
 
 size_t
+crm_tsv_split_nul(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *t = strchr(line, '\t');
+
+		if (n < max)
+			f[n] = line;
+		n++;
+		if (!t)
+			return n;
+		*t = '\0';
+		line = t + 1;
+	}
+}
+
+size_t
 crm_tsv_split(char *p, size_t n, struct crm_field *f, size_t max)
 {
 	char *e = p + n;

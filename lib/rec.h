@@ -153,6 +153,11 @@ int crm_lines_read(int fd, long long limit, size_t block, int strict,
  * Returns the number of fields, or max + 1 when there are more. */
 size_t crm_tsv_split(char *p, size_t n, struct crm_field *f, size_t max);
 
+/* Split the NUL-terminated line at tabs in place (each tab becomes a NUL)
+ * into at most max field pointers in f; returns the number of fields,
+ * which may be more than max (the fields past max are not stored). */
+size_t crm_tsv_split_nul(char *line, char **f, size_t max);
+
 /* Number of '\n' in p[0..n), eight bytes at a time. */
 size_t crm_count_nl(const char *p, size_t n);
 
