@@ -14,7 +14,6 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <iconv.h>
 #include <locale.h>
