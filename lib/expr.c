@@ -4,6 +4,7 @@
 #include "expr.h"
 #include "rec.h"
 #include "util.h"
+#include "width.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,8 @@ enum op { OP_NUM, OP_COL, OP_NEG, OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 struct ins {
 	enum op op;
 	struct q v;             /* OP_NUM */
+	int64_t m;              /* OP_NUM as m / 10^x, when it is a decimal */
+	int x;
 	size_t name;            /* OP_COL */
 };
 
@@ -38,6 +41,14 @@ struct crm_expr {
 	char **names;
 	size_t *cols;
 	size_t nnames;
+	int fast;               /* + - * over decimals only: see eval_fast */
+};
+
+static const int64_t p10[19] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+	1000000000, 10000000000, 100000000000, 1000000000000,
+	10000000000000, 100000000000000, 1000000000000000,
+	10000000000000000, 100000000000000000, 1000000000000000000
 };
 
 /* ---- fractions ---- */
@@ -506,6 +517,22 @@ crm_expr_compile(const char *src, char *err, size_t errlen)
 		}
 		if (max > MAXSTACK)
 			perr(&p, "too long");
+		e->fast = 1;
+		for (size_t i = 0; i < e->ncode; i++) {
+			struct ins *in = &e->code[i];
+			if (in->op == OP_DIV)
+				e->fast = 0;
+			if (in->op != OP_NUM)
+				continue;
+			/* a literal is m / 10^x when its denominator is */
+			int x = 0;
+			while (x < 18 && (i128)p10[x] < in->v.den)
+				x++;
+			if ((i128)p10[x] != in->v.den || mag(in->v.num) >> 63)
+				e->fast = 0;
+			in->m = (int64_t)in->v.num;
+			in->x = x;
+		}
 	}
 	if (p.failed) {
 		crm_expr_free(e);
@@ -616,13 +643,218 @@ put_fixed(struct crm_buf *out, int neg, u128 m, u128 d, int scale, int trim)
 	crm_buf_add(out, t, k);
 }
 
+/* ---- the fast path ---- */
+
+/* s[0..n) as *m / 10^*x when it is a number of at most 18 digits; 0 when
+ * it is not (or is longer: the fractions then decide). */
+static int
+dec_parse(const char *s, size_t n, int64_t *m, int *x)
+{
+	size_t i = 0;
+	int neg = 0, digits = 0, dec = -1;
+	uint64_t v = 0;
+
+	while (n && blank(s[n - 1]))
+		n--;
+	while (i < n && blank(s[i]))
+		i++;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	if (n - i > 19)
+		return 0;
+	for (; i < n; i++) {
+		unsigned c = (unsigned)((unsigned char)s[i] - '0');
+		if (c <= 9) {
+			v = v * 10 + c;
+			digits++;
+			dec += dec >= 0;
+		} else if (s[i] == '.' && dec < 0) {
+			dec = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (!digits || digits > 18)
+		return 0;
+	*m = neg ? -(int64_t)v : (int64_t)v;
+	*x = dec < 0 ? 0 : dec;
+	return 1;
+}
+
+/* a * 10^k without overflow, or 0. */
+static int
+scale_up(int64_t *a, int k)
+{
+	return k <= 18 && !__builtin_mul_overflow(*a, p10[k], a);
+}
+
+/* v / 10^k and its remainder, 1 <= k <= 18, by constants: a division by
+ * a variable costs more than the rest of an evaluation. */
+static int64_t
+div10k(int64_t v, int k, int64_t *r)
+{
+	int64_t q;
+
+	switch (k) {
+#define DIV(k, d) case k: q = v / d; *r = v % d; break;
+	DIV(1, 10) DIV(2, 100) DIV(3, 1000) DIV(4, 10000)
+	DIV(5, 100000) DIV(6, 1000000) DIV(7, 10000000)
+	DIV(8, 100000000) DIV(9, 1000000000) DIV(10, 10000000000)
+	DIV(11, 100000000000) DIV(12, 1000000000000)
+	DIV(13, 10000000000000) DIV(14, 100000000000000)
+	DIV(15, 1000000000000000) DIV(16, 10000000000000000)
+	DIV(17, 100000000000000000)
+#undef DIV
+	default:
+		q = v / 1000000000000000000;
+		*r = v % 1000000000000000000;
+		break;
+	}
+	return q;
+}
+
+/*
+ * Most expressions are + - * over decimals of a few digits (Quantity *
+ * UnitPrice): their exact value is a 64-bit integer over a power of ten,
+ * and the one rounding is one division.  1 when the result was written;
+ * 0 when a field is not such a decimal or a step would overflow 64 bits,
+ * and the fractions then evaluate the expression (and report what is
+ * wrong, if anything is).  The answers are the same either way.
+ */
+static int
+eval_fast(const struct crm_expr *e, const struct crm_field *f, size_t nf,
+    int scale, int trim, struct crm_buf *out)
+{
+	int64_t m[MAXSTACK];
+	int x[MAXSTACK];
+	size_t sp = 0;
+
+	m[0] = 0;               /* a compiled expression has an operand */
+	x[0] = 0;
+	for (size_t i = 0; i < e->ncode; i++) {
+		const struct ins *in = &e->code[i];
+		switch (in->op) {
+		case OP_NUM:
+			m[sp] = in->m;
+			x[sp++] = in->x;
+			continue;
+		case OP_COL: {
+			size_t c = e->cols[in->name];
+			if (c >= nf || !dec_parse(f[c].p, f[c].n, &m[sp], &x[sp]))
+				return 0;
+			sp++;
+			continue;
+		}
+		case OP_NEG:
+			if (m[sp - 1] == INT64_MIN)
+				return 0;
+			m[sp - 1] = -m[sp - 1];
+			continue;
+		default:
+			break;
+		}
+		sp--;
+		int64_t a = m[sp - 1], b = m[sp];
+		int xa = x[sp - 1], xb = x[sp];
+		if (in->op == OP_MUL) {
+			if (__builtin_mul_overflow(a, b, &a) || xa + xb > 18)
+				return 0;
+			xa += xb;
+		} else {
+			if ((xa < xb && !scale_up(&a, xb - xa)) ||
+			    (xb < xa && !scale_up(&b, xa - xb)))
+				return 0;
+			if (xb > xa)
+				xa = xb;
+			if (in->op == OP_ADD ? __builtin_add_overflow(a, b, &a) :
+			    __builtin_sub_overflow(a, b, &a))
+				return 0;
+		}
+		m[sp - 1] = a;
+		x[sp - 1] = xa;
+	}
+	int64_t v = m[0];
+	if (x[0] <= scale) {
+		if (!scale_up(&v, scale - x[0]))
+			return 0;
+	} else {
+		/* x[0] <= 18: one division by a constant, half away from
+		 * zero */
+		int64_t r;
+		int64_t q = div10k(v, x[0] - scale, &r);
+		if (r < 0)
+			r = -r;
+		if (r >= p10[x[0] - scale] - r)
+			q += v < 0 ? -1 : 1;
+		v = q;
+	}
+	/* the digits of |v|, then the point scale places from the right */
+	char t[48];
+	size_t k = sizeof t;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int n = 0;
+	/* two digits a step: the divisions by ten are a chain */
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100);
+		u /= 100;
+		t[--k] = (char)('0' + d % 10);
+		t[--k] = (char)('0' + d / 10);
+		n += 2;
+	}
+	do {
+		t[--k] = (char)('0' + (int)(u % 10));
+		u /= 10;
+		n++;
+	} while (u || n <= scale);
+	size_t end = sizeof t;
+	int fd = scale;
+	if (trim)
+		while (fd > 0 && t[end - 1] == '0')
+			end--, fd--;
+	char w[56];
+	size_t j = 0;
+	if (v < 0)
+		w[j++] = '-';
+	size_t ni = sizeof t - k - (size_t)scale;
+	memcpy(w + j, t + k, ni);
+	j += ni;
+	if (fd) {
+		w[j++] = '.';
+		memcpy(w + j, t + k + ni, (size_t)fd);
+		j += (size_t)fd;
+	}
+	crm_buf_add(out, w, j);
+	return 1;
+}
+
+/* A field that is not a number as written may be one in full-width
+ * digits ("１２．５"): folded into buf (of cap bytes), as the columns of
+ * every type but text are. */
+static int
+parse_wide(const char *s, size_t n, char *buf, size_t cap, struct q *out)
+{
+	if (n > cap || !crm_width_has_wide(s, n))
+		return -1;
+	n = crm_width_fold(s, n, buf);
+	/* U+3000 around the digits is folded to a blank, which is trimmed */
+	return parse_num(buf, n, -1, out);
+}
+
 enum crm_expr_status
 crm_expr_eval(const struct crm_expr *e, const struct crm_field *f,
     size_t nf, int scale, struct crm_buf *out, size_t *bad)
 {
 	struct q st[MAXSTACK];
 	size_t sp = 0;
+	int trim = scale == CRM_EXPR_TRIM;
+	char wide[256];
 
+	if (trim)
+		scale = 6;
+	if (scale < 0 || scale > 18)
+		scale = 18;
+	if (e->fast && eval_fast(e, f, nf, scale, trim, out))
+		return CRM_EXPR_OK;
 	for (size_t i = 0; i < e->ncode; i++) {
 		const struct ins *in = &e->code[i];
 		struct q a, b, r;
@@ -633,7 +865,9 @@ crm_expr_eval(const struct crm_expr *e, const struct crm_field *f,
 		case OP_COL: {
 			size_t c = e->cols[in->name];
 			if (c >= nf ||
-			    parse_num(f[c].p, f[c].n, -1, &st[sp]) < 0) {
+			    (parse_num(f[c].p, f[c].n, -1, &st[sp]) < 0 &&
+			    parse_wide(f[c].p, f[c].n, wide, sizeof wide,
+			    &st[sp]) < 0)) {
 				if (bad)
 					*bad = in->name;
 				return CRM_EXPR_NAN;
@@ -673,11 +907,6 @@ crm_expr_eval(const struct crm_expr *e, const struct crm_field *f,
 		}
 		st[sp++] = r;
 	}
-	int trim = scale == CRM_EXPR_TRIM;
-	if (trim)
-		scale = 6;
-	if (scale < 0 || scale > 18)
-		scale = 18;
 	put_fixed(out, st[0].num < 0, mag(st[0].num), (u128)st[0].den, scale,
 	    trim);
 	return CRM_EXPR_OK;

@@ -15,7 +15,10 @@
  * result or intermediate that does not fit is an error, never a wrapped
  * number.  A field is a number when it is, after trimming ASCII blanks, an
  * optional sign, digits and at most one decimal point with digits on at
- * least one side (at most 36 digits in all).
+ * least one side (at most 36 digits in all); full-width digits, sign,
+ * point and U+3000 are read as their ASCII forms (crm_width_fold).
+ * + - * over decimals of at most 18 digits are evaluated in 64-bit
+ * integers over a power of ten, with the same results.
  *
  * Ownership: a compiled expression owns its code and the copies of the
  * names; crm_expr_free releases it.  Evaluation allocates nothing.

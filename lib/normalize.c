@@ -7,6 +7,7 @@
 #include "kinds.h"
 #include "util.h"
 #include "value.h"
+#include "width.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -26,69 +27,14 @@ crm_norm_opts_init(struct crm_norm_opts *o)
 	o->zone = NULL;
 }
 
-/* Does s[0..n) hold a full-width ASCII character (EF BC 81..EF BD 9E) or
- * U+3000 (E3 80 80)? */
-static int
-has_wide(const char *s, size_t n)
-{
-	uint64_t w, hi = 0;
-	size_t i = 0;
-
-	/* nearly every value is ASCII: eight bytes at a time, no call */
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		hi |= w;
-	}
-	for (; i < n; i++)
-		hi |= (unsigned char)s[i];
-	if (!(hi & 0x8080808080808080u))
-		return 0;
-	for (i = 0; i + 2 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0xe3)
-			continue;
-		unsigned char c1 = (unsigned char)s[i + 1];
-		unsigned char c2 = (unsigned char)s[i + 2];
-		if ((c == 0xef && ((c1 == 0xbc && c2 >= 0x81) ||
-		    (c1 == 0xbd && c2 <= 0x9e))) ||
-		    (c == 0xe3 && c1 == 0x80 && c2 == 0x80))
-			return 1;
-	}
-	return 0;
-}
-
 /* Full-width ASCII and U+3000 of s[0..n) as ASCII, into b. */
 static void
 fold_wide(const char *s, size_t n, struct crm_buf *b)
 {
 	crm_buf_reset(b);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == 0xef && i + 2 < n) {
-			unsigned char c1 = (unsigned char)s[i + 1];
-			unsigned char c2 = (unsigned char)s[i + 2];
-
-			if (c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) {
-				crm_buf_addc(b, (char)(c2 - 0x81 + 0x21));
-				i += 2;
-				continue;
-			}
-			if (c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) {
-				crm_buf_addc(b, (char)(c2 - 0x80 + 0x60));
-				i += 2;
-				continue;
-			}
-		} else if (c == 0xe3 && i + 2 < n &&
-		    (unsigned char)s[i + 1] == 0x80 &&
-		    (unsigned char)s[i + 2] == 0x80) {
-			crm_buf_addc(b, ' ');
-			i += 2;
-			continue;
-		}
-		crm_buf_addc(b, (char)c);
-	}
+	crm_buf_grow(b, n + 1);
+	b->n = crm_width_fold(s, n, b->p);
+	b->p[b->n] = '\0';
 }
 
 /* Is s[0..n) a plain number, as a spreadsheet writes a serial day? */
@@ -272,7 +218,7 @@ norm_id(const char *s, size_t n, unsigned flags, struct crm_buf *out)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch <= ' ' || ch == 0x7f)
 			return "not an id (contains whitespace)";
-		if (ch >= 0xe3 && has_wide(s + i, n - i))
+		if (ch >= 0xe3 && crm_width_has_wide(s + i, n - i))
 			return wide_seen;
 		/* U+3000 ideographic space */
 		if (ch == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
@@ -338,7 +284,7 @@ crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
 	 * them as they are; an id says when it has them, and every other
 	 * type rejects them, so they are folded only after a value failed:
 	 * the values of real files cost nothing more. */
-	if (email && has_wide(s, n)) {
+	if (email && crm_width_has_wide(s, n)) {
 		fold_wide(s, n, &wide);
 		s = wide.p;
 		n = wide.n;
@@ -349,7 +295,7 @@ crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
 			return c->required ? "required field is empty" : NULL;
 		e = norm_value(c, s, n, o, out);
 		if (!e || folded || c->type == CRM_C_TEXT ||
-		    (e != wide_seen && !has_wide(s, n)))
+		    (e != wide_seen && !crm_width_has_wide(s, n)))
 			return e;
 		fold_wide(s, n, &wide);
 		s = wide.p;

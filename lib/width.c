@@ -6,6 +6,7 @@
  * charges one column for every byte it cannot decode.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "width.h"
 
@@ -353,4 +354,68 @@ crm_width_escape(struct crm_buf *out, const char *s, size_t n)
 		start = i;
 	}
 	crm_buf_add(out, s + start, i - start);
+}
+
+int
+crm_width_has_wide(const char *s, size_t n)
+{
+	uint64_t w, hi = 0;
+	size_t i = 0;
+
+	/* nearly every value is ASCII: eight bytes at a time, no call */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		hi |= w;
+	}
+	for (; i < n; i++)
+		hi |= (unsigned char)s[i];
+	if (!(hi & 0x8080808080808080u))
+		return 0;
+	for (i = 0; i + 2 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0xe3)
+			continue;
+		unsigned char c1 = (unsigned char)s[i + 1];
+		unsigned char c2 = (unsigned char)s[i + 2];
+		if ((c == 0xef && ((c1 == 0xbc && c2 >= 0x81) ||
+		    (c1 == 0xbd && c2 <= 0x9e))) ||
+		    (c == 0xe3 && c1 == 0x80 && c2 == 0x80))
+			return 1;
+	}
+	return 0;
+}
+
+size_t
+crm_width_fold(const char *s, size_t n, char *dst)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xef && i + 2 < n) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+			unsigned char c2 = (unsigned char)s[i + 2];
+
+			if (c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) {
+				dst[k++] = (char)(c2 - 0x81 + 0x21);
+				i += 2;
+				continue;
+			}
+			if (c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) {
+				dst[k++] = (char)(c2 - 0x80 + 0x60);
+				i += 2;
+				continue;
+			}
+		} else if (c == 0xe3 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x80) {
+			dst[k++] = ' ';
+			i += 2;
+			continue;
+		}
+		dst[k++] = (char)c;
+	}
+	return k;
 }

@@ -47,4 +47,15 @@ size_t crm_width_cut(const char *s, size_t n, size_t maxw);
  */
 void crm_width_escape(struct crm_buf *out, const char *s, size_t n);
 
+/*
+ * Full-width forms as NFKC folds them in the ASCII range: U+FF01..U+FF5E
+ * are '!'..'~' ("１２３" is "123", "Ｃ１" is "C1") and U+3000 is a space.
+ * crm_width_has_wide says whether s[0..n) holds one; crm_width_fold
+ * writes s[0..n) with them folded to dst, which has room for n bytes (a
+ * fold only shortens), and returns the length written.  Nothing else is
+ * changed.
+ */
+int crm_width_has_wide(const char *s, size_t n);
+size_t crm_width_fold(const char *s, size_t n, char *dst);
+
 #endif

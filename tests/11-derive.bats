@@ -137,6 +137,18 @@ print("ok")
 EOF
 }
 
+@test "derive: full-width digits in a --compute operand are folded, as in every other column" {
+	# １２ and ２．５０ as a Chinese spreadsheet writes them; U+3000 around
+	printf 'customer_id,date,quantity,unit_price\nC1,2026-11-01,\xef\xbc\x91\xef\xbc\x92,2.5\nC1,2026-11-01,\xe3\x80\x803,\xef\xbc\x92\xef\xbc\x8e\xef\xbc\x95\xef\xbc\x90\nC1,2026-11-01,\xef\xbc\x91\xe4\xb8\x87,1\n' >w.csv
+	run --separate-stderr crm-import -k transactions w.csv
+	[ "$status" -eq 1 ]
+	assert_output "customer_id	date	quantity	unit_price	amount
+C1	2026-11-01	12	2.5	30.00
+C1	2026-11-01	3	2.5	7.50"
+	[ "$stderr" = "crm-import: w.csv:4: quantity: not a number, for --compute amount=quantity*unit_price '１万'
+crm-import: 1 of 3 records rejected" ]
+}
+
 @test "derive: division by zero and a field that is not a number reject the record, named" {
 	printf 'a,b\n1,0\n2,x\n,1\n4,2\n' >z.csv
 	run --separate-stderr crm-import --raw -r rej.tsv --compute 'c=a/b' z.csv

@@ -107,6 +107,76 @@ test_exact(void)
 	    "18 places");
 }
 
+/* The 64-bit path for + - * over decimals must give what the fractions
+ * give: "/1" sends an expression down the fraction path, so each random
+ * case is evaluated both ways.  Values run from one digit to 18 (where
+ * products overflow 64 bits and fall back) with up to 6 places. */
+static void
+test_fast_path(void)
+{
+	static const char *forms[] = { "a*b", "a+b", "a-b", "-a*b+a",
+		"a*b*b-a", "(a-b)*(a+b)", "a*0.05", "a*1.13+0.005", "a-b-b-b" };
+	static const int scales[] = { 0, 2, 6, 18, CRM_EXPR_TRIM };
+	unsigned long long s = 88172645463325252ULL;
+	int same = 0, total = 0;
+	char a[40], b[40], slow[64], fast[300];
+
+	for (int i = 0; i < 20000; i++) {
+		char *v[2] = { a, b };
+		for (int j = 0; j < 2; j++) {
+			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+			int digits = 1 + (int)(s % 18), places = (int)(s >> 8) % 7;
+			if (places >= digits)
+				places = digits - 1;
+			char *p = v[j];
+			if ((s >> 16) & 1)
+				*p++ = '-';
+			for (int d = 0; d < digits; d++) {
+				if (d == digits - places && places)
+					*p++ = '.';
+				s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+				*p++ = (char)('0' + (int)(s % 10));
+			}
+			*p = '\0';
+		}
+		const char *form = forms[i % 9];
+		int sc = scales[(i / 9) % 5];
+		snprintf(fast, sizeof fast, "%s", ev(form, a, b, sc));
+		snprintf(slow, sizeof slow, "(%s)/1", form);
+		same += !strcmp(fast, ev(slow, a, b, sc));
+		total++;
+	}
+	UNIT_OK(same == total, "+ - * in 64 bits equal the fractions, 20000 cases");
+	unit_streq(ev("a*b", "999999999999999999", "999999999999999999", 0),
+	    "999999999999999998000000000000000001",
+	    "18 digits times 18 digits leaves 64 bits and stays exact");
+	unit_streq(ev("a+b", "9223372036854775807", "1", 0),
+	    "9223372036854775808", "a sum past 2^63 stays exact");
+	unit_streq(ev("-a", "999999999999999999", "", 0), "-999999999999999999",
+	    "unary minus of 18 digits");
+	unit_streq(ev("a*b", "0.000001", "0.000001", 18), "0.000000000001000000",
+	    "places add up in a product");
+	unit_streq(ev("a*b", "0.00000001", "0.00000000001", 2), "0.00",
+	    "a product of more than 18 places");
+	unit_streq(ev("a*b", "-0.005", "1", 2), "-0.01",
+	    "half away from zero below zero");
+	unit_streq(ev("a-b", "0.1", "0.100", CRM_EXPR_TRIM), "0",
+	    "trim of an exact zero");
+}
+
+/* Fields in full-width forms are numbers, as every other column reads
+ * them; the expression itself is written in ASCII. */
+static void
+test_wide(void)
+{
+	unit_streq(ev("a*b", "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x8e\xef\xbc\x95",
+	    "2", 2), "25.00", "full-width digits and point (\"１２．５\")");
+	unit_streq(ev("a*b", "\xe3\x80\x80\xef\xbc\x8d\xef\xbc\x93", "2", 0), "-6",
+	    "full-width minus, with an ideographic space before it");
+	unit_streq(ev("a*b", "\xef\xbc\x91\xe4\xb8\x87", "2", 0), "NAN:a",
+	    "other characters are still not a number (\"１万\")");
+}
+
 static void
 test_syntax(void)
 {
@@ -142,6 +212,8 @@ int
 main(void)
 {
 	test_exact();
+	test_fast_path();
+	test_wide();
 	test_syntax();
 	return unit_done();
 }
