@@ -217,43 +217,74 @@ blank(char c)
 	    c == '\f' || c == '\v';
 }
 
+/* Trim s[0..*n) of blanks and read its sign: the index of the first
+ * digit or point. */
+static size_t
+num_start(const char *s, size_t *n, int *neg)
+{
+	size_t i = 0;
+
+	while (*n && blank(s[*n - 1]))
+		(*n)--;
+	while (i < *n && blank(s[i]))
+		i++;
+	*neg = 0;
+	if (i < *n && (s[i] == '+' || s[i] == '-'))
+		*neg = s[i++] == '-';
+	return i;
+}
+
+/* s[0..n) as *m / 10^*x when it is a number of at most 18 digits; 0 when
+ * it is not (or is longer: the fractions then decide). */
+static int
+dec_parse(const char *s, size_t n, int64_t *m, int *x)
+{
+	int neg, digits = 0, dec = -1;
+	size_t i = num_start(s, &n, &neg);
+	uint64_t v = 0;
+
+	if (n - i > 19)
+		return 0;
+	for (; i < n; i++) {
+		unsigned c = (unsigned)((unsigned char)s[i] - '0');
+		if (c <= 9) {
+			v = v * 10 + c;
+			digits++;
+			dec += dec >= 0;
+		} else if (s[i] == '.' && dec < 0) {
+			dec = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (!digits || digits > 18)
+		return 0;
+	*m = neg ? -(int64_t)v : (int64_t)v;
+	*x = dec < 0 ? 0 : dec;
+	return 1;
+}
+
 /* s[0..n) as a fraction; -1 when it is not a number in expr.h's sense
  * (or has more than maxdec decimals, maxdec >= 0). */
 static int
 parse_num(const char *s, size_t n, int maxdec, struct q *out)
 {
-	size_t i = 0;
-	int neg = 0, digits = 0, dec = -1;
-	u128 num = 0, den = 1;
+	int64_t m;
+	int x;
 
-	while (n && blank(s[n - 1]))
-		n--;
-	while (i < n && blank(s[i]))
-		i++;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	if (n - i <= 18) {
-		/* at most 18 digits: in 64 bits */
-		uint64_t v = 0, p = 1;
-		for (; i < n; i++) {
-			unsigned c = (unsigned)((unsigned char)s[i] - '0');
-			if (c <= 9) {
-				v = v * 10 + c;
-				digits++;
-				if (dec >= 0)
-					p *= 10, dec++;
-			} else if (s[i] == '.' && dec < 0) {
-				dec = 0;
-			} else {
-				return -1;
-			}
-		}
-		if (!digits || (maxdec >= 0 && dec > maxdec))
+	if (dec_parse(s, n, &m, &x)) {
+		if (maxdec >= 0 && x > maxdec)
 			return -1;
-		out->num = neg ? -(i128)v : (i128)v;
-		out->den = (i128)p;
+		out->num = m;
+		out->den = p10[x];
 		return 0;
 	}
+
+	/* longer: up to 36 digits in 128 bits */
+	int neg, digits = 0, dec = -1;
+	size_t i = num_start(s, &n, &neg);
+	u128 num = 0, den = 1;
+
 	for (; i < n; i++) {
 		if (s[i] == '.') {
 			if (dec >= 0)
@@ -644,42 +675,6 @@ put_fixed(struct crm_buf *out, int neg, u128 m, u128 d, int scale, int trim)
 }
 
 /* ---- the fast path ---- */
-
-/* s[0..n) as *m / 10^*x when it is a number of at most 18 digits; 0 when
- * it is not (or is longer: the fractions then decide). */
-static int
-dec_parse(const char *s, size_t n, int64_t *m, int *x)
-{
-	size_t i = 0;
-	int neg = 0, digits = 0, dec = -1;
-	uint64_t v = 0;
-
-	while (n && blank(s[n - 1]))
-		n--;
-	while (i < n && blank(s[i]))
-		i++;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	if (n - i > 19)
-		return 0;
-	for (; i < n; i++) {
-		unsigned c = (unsigned)((unsigned char)s[i] - '0');
-		if (c <= 9) {
-			v = v * 10 + c;
-			digits++;
-			dec += dec >= 0;
-		} else if (s[i] == '.' && dec < 0) {
-			dec = 0;
-		} else {
-			return 0;
-		}
-	}
-	if (!digits || digits > 18)
-		return 0;
-	*m = neg ? -(int64_t)v : (int64_t)v;
-	*x = dec < 0 ? 0 : dec;
-	return 1;
-}
 
 /* a * 10^k without overflow, or 0. */
 static int
