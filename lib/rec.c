@@ -90,9 +90,9 @@ struct crm_reader {
 	 * valid while mok, until the next fill */
 	size_t mpos;
 	uint64_t mnl, mtab, mbad;
-	uint64_t mcr, mhigh;    /* CSV: carriage returns, bytes >= 0x80 (mtab
-	                           then holds the delimiters, mbad quotes and
-	                           NULs) */
+	uint64_t mcr, mhigh;    /* carriage returns (CSV), bytes >= 0x80; in
+	                           CSV mtab holds the delimiters and mbad the
+	                           quotes and NULs */
 	int mok;
 	int csvfast;            /* the CSV delimiter allows csv_fast */
 
@@ -701,14 +701,6 @@ split_line(struct crm_reader *r, char *line, size_t len, long lineno,
 }
 
 #ifdef __SSE2__
-/*
- * The common line in one pass: 16 bytes at a time, find the newline and
- * the tabs, and make sure the line holds nothing the general path would
- * treat specially (a NUL, a backslash escape, a byte outside ASCII, which
- * must be checked as UTF-8).  Returns CRM_READ_OK with the record split,
- * or 0 when the line is not such a line, or its end is not in the buffer,
- * or a limit could be reached: the general path then reads it.
- */
 /* Compute the masks of the 64 bytes at buffer offset c (see struct
  * crm_reader), with no bits for bytes at or past the end of the data. */
 static inline __attribute__((always_inline)) void
@@ -733,16 +725,13 @@ masks(struct crm_reader *r, size_t c, const int csv)
 		    _mm_cmpeq_epi8(v, nlv)) << 16 * (k);		\
 		sep |= (uint64_t)(unsigned)_mm_movemask_epi8(		\
 		    _mm_cmpeq_epi8(v, sepv)) << 16 * (k);		\
-		if (csv) {						\
-			bad |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) \
-			    << 16 * (k);				\
+		bad |= (uint64_t)(unsigned)_mm_movemask_epi8(sp)	\
+		    << 16 * (k);					\
+		hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v)		\
+		    << 16 * (k);					\
+		if (csv)						\
 			cr |= (uint64_t)(unsigned)_mm_movemask_epi8(	\
 			    _mm_cmpeq_epi8(v, crv)) << 16 * (k);	\
-			hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v)	\
-			    << 16 * (k);				\
-		} else							\
-			bad |= (uint64_t)(unsigned)_mm_movemask_epi8(	\
-			    _mm_or_si128(sp, v)) << 16 * (k);		\
 	} while (0)
 	CHUNK_STEP(0);
 	CHUNK_STEP(1);
@@ -760,8 +749,8 @@ masks(struct crm_reader *r, size_t c, const int csv)
 	r->mok = 1;
 }
 
-/* The TSV masks: newlines, tabs, and backslashes, NULs and bytes >= 0x80
- * in mbad. */
+/* The TSV masks: newlines, tabs, backslashes and NULs (in mbad), bytes
+ * >= 0x80. */
 static void
 chunk_masks(struct crm_reader *r, size_t c)
 {
@@ -780,8 +769,8 @@ csv_chunk_masks(struct crm_reader *r, size_t c)
  * The common line in one pass: find the newline and the tabs 64 bytes at a
  * time (the masks of the last 64 bytes are kept, as the next line mostly
  * starts in them), and make sure the line holds nothing the general path
- * would treat specially (a NUL, a backslash escape, a byte outside ASCII,
- * which must be checked as UTF-8).  Returns CRM_READ_OK with the record
+ * would treat specially (a NUL, a backslash escape) and that its bytes
+ * outside ASCII are valid UTF-8.  Returns CRM_READ_OK with the record
  * split, or 0 when the line is not such a line, or its end is not in the
  * buffer, or a limit could be reached: the general path then reads it.
  */
@@ -792,17 +781,19 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 	char *buf = r->buf;
 	struct crm_field *f;
 	size_t falloc;
+	uint64_t high = 0;
 
 	if (r->falloc < 64)
 		fields_reserve(r, 64);
 	f = r->f;
 	falloc = r->falloc;
+	/* the fields found first, the line checked, and only then split */
 	for (;;) {
 		size_t c = pos & ~(size_t)63;
 		uint64_t from, nl, tab, keep = ~(uint64_t)0;
 
 		if (c >= r->end)
-			goto undo;      /* no newline in the buffer yet */
+			return 0;       /* no newline in the buffer yet */
 		if (!r->mok || r->mpos != c)
 			chunk_masks(r, c);
 		from = ~(uint64_t)0 << (pos - c);
@@ -810,22 +801,20 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 		if (nl)
 			keep = (nl & -nl) - 1;  /* the bytes before the newline */
 		if (r->mbad & from & keep)
-			goto undo;
-		/* each tab ends a field: NUL-terminated at once (and put back
-		 * should the general path have to read the line) */
+			return 0;
+		high |= r->mhigh & from & keep;
 		for (tab = r->mtab & from & keep; tab; tab &= tab - 1) {
 			size_t t = c + (size_t)__builtin_ctzll(tab);
 
 			if (nf + 2 > falloc) {
 				if (nf + 2 > r->o.max_fields)
-					goto undo;
+					return 0;
 				fields_reserve(r, nf + 2);
 				f = r->f;
 				falloc = r->falloc;
 			}
 			f[nf].p = buf + fstart;
 			f[nf].n = t - fstart;
-			buf[t] = '\0';
 			nf++;
 			fstart = t + 1;
 		}
@@ -835,13 +824,19 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 		}
 		pos = c + 64;
 		if (pos - s > r->o.max_record)
-			goto undo;
+			return 0;
 	}
 	len = nlpos;
 	if (len > s && buf[len - 1] == '\r' && len - 1 >= fstart)
 		len--;
 	if (len == s || len - s > r->o.max_record || len - s > r->o.max_field)
-		goto undo;      /* a blank line, or a limit to check */
+		return 0;       /* a blank line, or a limit to check */
+	/* text outside ASCII (Chinese notes) is read here too, once it is
+	 * valid UTF-8; the general path reports a line that is not */
+	if (high && crm_utf8_valid(buf + s, len - s) != len - s)
+		return 0;
+	for (i = 0; i < nf; i++)
+		f[i].p[f[i].n] = '\0';
 	f[nf].p = buf + fstart;
 	f[nf].n = len - fstart;
 	buf[len] = '\0';
@@ -852,10 +847,6 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 	rec->nf = nf;
 	rec->line = ++r->line;
 	return CRM_READ_OK;
-undo:
-	for (i = 0; i < nf; i++)
-		f[i].p[f[i].n] = '\t';
-	return 0;
 }
 #endif
 
