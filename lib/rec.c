@@ -782,6 +782,7 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 	struct crm_field *f;
 	size_t falloc;
 	uint64_t high = 0;
+	size_t fhigh = 0;       /* the line's first byte outside ASCII */
 
 	if (r->falloc < 64)
 		fields_reserve(r, 64);
@@ -802,7 +803,10 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 			keep = (nl & -nl) - 1;  /* the bytes before the newline */
 		if (r->mbad & from & keep)
 			return 0;
-		high |= r->mhigh & from & keep;
+		if (!high && (r->mhigh & from & keep)) {
+			high = r->mhigh & from & keep;
+			fhigh = c + (size_t)__builtin_ctzll(high);
+		}
 		for (tab = r->mtab & from & keep; tab; tab &= tab - 1) {
 			size_t t = c + (size_t)__builtin_ctzll(tab);
 
@@ -832,8 +836,11 @@ tsv_fast(struct crm_reader *r, struct crm_rec *rec)
 	if (len == s || len - s > r->o.max_record || len - s > r->o.max_field)
 		return 0;       /* a blank line, or a limit to check */
 	/* text outside ASCII (Chinese notes) is read here too, once it is
-	 * valid UTF-8; the general path reports a line that is not */
-	if (high && crm_utf8_valid(buf + s, len - s) != len - s)
+	 * valid UTF-8 from its first such byte on (the bytes before it are
+	 * ASCII, and NUL is in mbad); the general path reports a line that
+	 * is not */
+	if (high && fhigh < len &&
+	    crm_utf8_valid(buf + fhigh, len - fhigh) != len - fhigh)
 		return 0;
 	for (i = 0; i < nf; i++)
 		f[i].p[f[i].n] = '\0';
@@ -1122,6 +1129,7 @@ csv_fast(struct crm_reader *r, struct crm_rec *rec)
 	struct crm_field *f;
 	size_t falloc;
 	uint64_t high = 0;
+	size_t fhigh = 0;       /* the line's first byte outside ASCII */
 
 	if (r->falloc < 64)
 		fields_reserve(r, 64);
@@ -1145,7 +1153,10 @@ csv_fast(struct crm_reader *r, struct crm_rec *rec)
 		cr = r->mcr & from & keep;
 		if (cr && !(nl && cr == (nl & -nl) >> 1))
 			return 0;       /* a CR not just before the newline */
-		high |= r->mhigh & from & keep;
+		if (!high && (r->mhigh & from & keep)) {
+			high = r->mhigh & from & keep;
+			fhigh = c + (size_t)__builtin_ctzll(high);
+		}
 		for (d = r->mtab & from & keep; d; d &= d - 1) {
 			size_t t = c + (size_t)__builtin_ctzll(d);
 
@@ -1172,7 +1183,8 @@ csv_fast(struct crm_reader *r, struct crm_rec *rec)
 		len--;
 	if (len == s || len - s > limit || nf + 1 > r->o.max_fields)
 		return 0;       /* a blank line, or a limit to check */
-	if (high && crm_utf8_valid(buf + s, len - s) != len - s)
+	if (high && fhigh < len &&
+	    crm_utf8_valid(buf + fhigh, len - fhigh) != len - fhigh)
 		return 0;
 	for (i = 0; i < nf; i++)
 		f[i].p[f[i].n] = '\0';

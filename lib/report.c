@@ -56,26 +56,6 @@ crm_report_diag(struct crm_report_opts *o, const char *fmt, ...)
 
 /* ---- helpers ---- */
 
-const char *
-crm_report_field(const struct crm_rec *rec, int col, size_t *n)
-{
-	const char *s;
-
-	if (col < 0 || (size_t)col >= rec->nf) {
-		*n = 0;
-		return "";
-	}
-	s = rec->f[col].p;
-	*n = rec->f[col].n;
-	/* Most fields start and end with a printable ASCII byte, which no
-	 * trimming would remove (spaces are ASCII or U+3000). */
-	if (*n == 0 || ((unsigned char)(s[0] - 0x21) < 0x5e &&
-	    (unsigned char)(s[*n - 1] - 0x21) < 0x5e))
-		return s;
-	crm_trim(&s, n);
-	return s;
-}
-
 void
 crm_report_month_of_day(int32_t day, char out[8])
 {

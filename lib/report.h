@@ -34,6 +34,7 @@
 #include "rtab.h"
 #include "strmap.h"
 #include "util.h"
+#include "value.h"
 
 #define CRM_REPORT_NONE "(none)"        /* the group of an empty field */
 #define CRM_REPORT_MAXTABS 8
@@ -133,8 +134,27 @@ int crm_report_run(const struct crm_report_ops *ops,
 
 /* ---- helpers the report files share ---- */
 
-/* Field col of rec trimmed, or an empty span. */
-const char *crm_report_field(const struct crm_rec *rec, int col, size_t *n);
+/* Field col of rec trimmed, or an empty span.  Inline: every report
+ * calls it for every field of every record. */
+static inline const char *
+crm_report_field(const struct crm_rec *rec, int col, size_t *n)
+{
+	const char *s;
+
+	if (col < 0 || (size_t)col >= rec->nf) {
+		*n = 0;
+		return "";
+	}
+	s = rec->f[col].p;
+	*n = rec->f[col].n;
+	/* Most fields start and end with a printable ASCII byte, which no
+	 * trimming would remove (spaces are ASCII or U+3000). */
+	if (*n == 0 || ((unsigned char)(s[0] - 0x21) < 0x5e &&
+	    (unsigned char)(s[*n - 1] - 0x21) < 0x5e))
+		return s;
+	crm_trim(&s, n);
+	return s;
+}
 /* "YYYY-MM" of a date (is_ts 0) or timestamp (its local day); -1 with the
  * reason in *why. */
 int crm_report_month(const char *s, size_t n, int is_ts, char out[8],
