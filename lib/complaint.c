@@ -631,6 +631,9 @@ struct rule {
 	struct crm_re *re;
 	int fold;               /* caseless literals */
 	size_t b0, nb;          /* its branches in rs->br (nb 0: run whole) */
+	size_t clo, chi;        /* the candidate branches of this text lie in
+	                           [clo, chi): a rule of hundreds of branches
+	                           is not walked whole for the one it holds */
 };
 
 /* One branch of a split rule. */
@@ -1034,11 +1037,25 @@ fail:
 	return ok ? 0 : -1;
 }
 
+/* The bucket of a literal or of a text position: its first two bytes
+ * (ASCII-folded), but the second and third for a three-byte character,
+ * whose lead byte (U+0800..U+FFFF: 0xe0..0xef) says little: the CJK rules
+ * would otherwise share a few dozen buckets.  Such keys have a
+ * continuation byte (0x80..0xbf) first, which no other key has, since no
+ * literal and no scanned position starts inside a character.  n > 2
+ * where t[0] is a three-byte lead byte. */
+static inline unsigned
+key_of(const unsigned char *t)
+{
+	if ((t[0] & 0xf0) == 0xe0)
+		return (unsigned)t[1] << 8 | t[2];
+	return (unsigned)fold_tab[t[0]] << 8 | fold_tab[t[1]];
+}
+
 static unsigned
 lit_key(const struct lit *l)
 {
-	return (unsigned)fold_tab[(unsigned char)l->p[0]] << 8 |
-	    fold_tab[(unsigned char)l->p[1]];
+	return key_of((const unsigned char *)l->p);
 }
 
 static int
@@ -1119,6 +1136,7 @@ rules_build(struct crm_complaint_rules *rs)
 	index_release(rs);
 	for (size_t i = 0; i < rs->n; i++) {
 		rs->r[i].b0 = rs->r[i].nb = 0;
+		rs->r[i].clo = rs->r[i].chi = 0;
 		rs->r[i].fold = 0;
 		if (rule_literals(rs, i, rs->r[i].pattern) < 0) {
 			rs->always = crm_xrealloc(rs->always,
@@ -1370,6 +1388,23 @@ by_index(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Branch br of rule ri is a candidate for the text being triaged. */
+static inline void
+mark_branch(struct crm_complaint_rules *rs, size_t ri, size_t br)
+{
+	struct rule *r = &rs->r[ri];
+
+	rs->br[br].cand = 1;
+	if (r->clo == r->chi) {
+		r->clo = br;
+		r->chi = br + 1;
+	} else if (br < r->clo) {
+		r->clo = br;
+	} else if (br >= r->chi) {
+		r->chi = br + 1;
+	}
+}
+
 /* Does rule a rank before rule b? */
 static int
 ranks_before(const struct rule *a, size_t ia, const struct rule *b, size_t ib)
@@ -1395,8 +1430,13 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 	for (size_t i = 0; i < rs->nalways; i++)
 		add_cand(rs, rs->always[i]);
 	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned k = (unsigned)fold_tab[t[i]] << 8 | fold_tab[t[i + 1]];
+		unsigned k;
 
+		if ((t[i] & 0xc0) == 0x80)
+			continue;       /* inside a character */
+		if ((t[i] & 0xf0) == 0xe0 && i + 2 >= n)
+			break;          /* a character cut short: no literal */
+		k = key_of(t + i);
 		special |= t[i] == 0xc5 || t[i] == 0xe2;
 		if (!(rs->bits[k >> 6] >> (k & 63) & 1))
 			continue;
@@ -1445,7 +1485,7 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 				if (rs->br[l->br].pure)
 					rs->sure[l->rule] = 1;
 				else
-					rs->br[l->br].cand = 1;
+					mark_branch(rs, l->rule, l->br);
 			}
 		}
 	}
@@ -1456,7 +1496,8 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 			if (rs->r[rs->lits[j].rule].fold) {
 				add_cand(rs, rs->lits[j].rule);
 				if (rs->lits[j].br != NO_BRANCH)
-					rs->br[rs->lits[j].br].cand = 1;
+					mark_branch(rs, rs->lits[j].rule,
+					    rs->lits[j].br);
 			}
 	if (rs->nlist > 1)
 		qsort(rs->list, rs->nlist, sizeof *rs->list, by_index);
@@ -1478,7 +1519,10 @@ crm_complaint_triage(struct crm_complaint_rules *rs, const char *text,
 			/* the candidate branches, each flag cleared */
 			const struct crm_re *ebad = NULL;
 
-			for (size_t k = r->b0; k < r->b0 + r->nb; k++) {
+			size_t lo = r->clo, hi = r->chi;
+
+			r->clo = r->chi = 0;
+			for (size_t k = lo; k < hi; k++) {
 				struct branch *br = &rs->br[k];
 				int bm;
 

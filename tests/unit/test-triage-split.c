@@ -14,6 +14,7 @@
 
 #include "complaint.h"
 #include "re.h"
+#include "util.h"
 #include "unit.h"
 
 static const char *const pats[][2] = {
@@ -36,6 +37,125 @@ static const char *const texts[] = {
 	"nothing here at all", "ſtopped working",
 };
 #define NT (sizeof texts / sizeof texts[0])
+
+/* Every line of path but comments and the header (its first field
+ * "id"), tabs kept: *n lines. */
+static char **
+read_lines(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "r");
+	char **v = NULL, *line = NULL;
+	size_t cap = 0, av = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (!fp)
+		return NULL;
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!len || line[0] == '#' || !strncmp(line, "id\t", 3))
+			continue;
+		crm_grow(&v, &av, *n + 1, sizeof *v);
+		v[(*n)++] = crm_xstrdup(line);
+	}
+	free(line);
+	fclose(fp);
+	return v;
+}
+
+/* Field k (0-based) of a tab-separated line, in a static buffer. */
+static const char *
+field(const char *line, int k)
+{
+	static char buf[65536];
+	const char *p = line, *e;
+
+	for (; k > 0 && p; k--)
+		if ((p = strchr(p, '\t')))
+			p++;
+	if (!p)
+		return "";
+	e = strchr(p, '\t');
+	if (!e)
+		e = p + strlen(p);
+	snprintf(buf, sizeof buf, "%.*s", (int)(e - p), p);
+	return buf;
+}
+
+/* The shipped rules, split into hundreds of branches and indexed by each
+ * branch's literal (keyed on a three-byte character's own bytes), match
+ * each corpus text, and each of its first halves, exactly as their whole
+ * patterns do. */
+static void
+default_rules(void)
+{
+	char err[256];
+	size_t nr, nt, bad, wrong = 0, runs = 0;
+	char **rl = read_lines(CRM_SRCDIR "/share/complaint-rules.tsv", &nr);
+	char **tl = read_lines(CRM_SRCDIR "/tests/fixtures/complaint/corpus.tsv",
+	    &nt);
+	struct crm_complaint_rules *rs = crm_complaint_rules_load(
+	    CRM_SRCDIR "/share/complaint-rules.tsv", err, sizeof err);
+	struct crm_re **w = crm_xcalloc(nr ? nr : 1, sizeof *w);
+	unsigned char *got = crm_xcalloc(nr ? nr : 1, 1);
+
+	UNIT_OK(rs != NULL && nr > 50 && nt > 300,
+	    "the default rules and the corpus load");
+	if (!rs)
+		return;
+	for (size_t i = 0; i < nr; i++)
+		w[i] = crm_re_compile(field(rl[i], 1), 0, err, sizeof err);
+	for (size_t t = 0; t < nt; t++) {
+		char text[4096];
+
+		snprintf(text, sizeof text, "%s", field(tl[t], 5));
+		for (int half = 0; half < 2; half++) {
+			size_t n = strlen(text);
+			struct crm_complaint_triage out;
+
+			if (half) {
+				n /= 2;
+				while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+					n--;    /* a character boundary */
+			}
+			memset(got, 0, nr);
+			if (crm_complaint_triage(rs, text, n, &out, &bad) < 0) {
+				wrong++;
+				continue;
+			}
+			for (size_t k = 0; k < out.nmatched; k++)
+				got[out.matched[k]] = 1;
+			for (size_t i = 0; i < nr; i++) {
+				int want = w[i] && crm_re_match(w[i], text, n) == 1;
+
+				runs++;
+				if (want != got[i]) {
+					wrong++;
+					printf("# '%.*s': rule %s: split %d, "
+					    "whole %d\n", (int)n, text,
+					    field(rl[i], 0), got[i], want);
+				}
+			}
+		}
+	}
+	unit_inteq((long long)wrong, 0,
+	    "the default rules: each matches a corpus text exactly when its "
+	    "whole pattern does");
+	UNIT_OK(runs > 50000, "the default rules: every rule tried on every "
+	    "text");
+	for (size_t i = 0; i < nr; i++) {
+		crm_re_free(w[i]);
+		free(rl[i]);
+	}
+	for (size_t t = 0; t < nt; t++)
+		free(tl[t]);
+	free(rl);
+	free(tl);
+	free(w);
+	free(got);
+	crm_complaint_rules_free(rs);
+}
 
 int
 main(void)
@@ -102,5 +222,6 @@ main(void)
 	crm_complaint_rules_free(rs);
 	for (size_t i = 0; i < NP; i++)
 		crm_re_free(whole[i]);
+	default_rules();
 	return unit_done();
 }
