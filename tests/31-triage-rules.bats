@@ -2,7 +2,7 @@
 # The default triage rules on the texts they are for: escalation needs the
 # threatening sense or a harm that happened, so the false friends found in
 # real complaints are not urgent; and on the labelled development corpus
-# (tests/fixtures/complaint/corpus.tsv, 308 texts, half Chinese, from
+# (tests/fixtures/complaint/corpus.tsv, 341 texts, half Chinese, from
 # retail, food delivery, cars, telecoms, banks, insurance, hotels, travel
 # and utilities) the rules hold the targets: category right >= 85%,
 # "other" <= 15% where a category fits, false urgent <= 2%.
@@ -99,6 +99,45 @@ triage() {
 	assert_output "$(printf 'delivery\tnormal')"
 }
 
+# The shapes of the public Chinese review exports (food delivery, hotels,
+# online shopping) that the older rules left "other"; each text is ours,
+# written the way those reviews are.
+@test "rules: slow food, wrong dishes, noisy rooms and laggy phones as customers write them" {
+	while IFS='|' read -r text want; do
+		got=$(triage "$text" | cut -f 1)
+		[ "$got" = "$want" ] || fail "$text: $got, want $want"
+	done <<'EOF'
+一个字，慢|delivery
+十一点下单，一点半才送到|delivery
+要的是排骨饭，结果送的是鸡肉饭|delivery
+配菜拿错了|delivery
+备注了不要辣，结果还是放了辣椒|delivery
+东西至今没到，物流太不给力|delivery
+分量少得可怜|quality
+没有以前好吃了|quality
+房间靠马路，太吵了|quality
+不隔音，隔壁说话听得很清楚|quality
+玩游戏很卡，电池不经用|quality
+打开箱子洗发水都漏出来了|quality
+服务不到位，房间没人打扫|attitude
+刚买完第二天就降价了|billing
+内容没有介绍的那么好|expectation
+申请换货一周没人处理|process
+EOF
+}
+
+@test "rules: a drive time, a slow web page, a bedtime and a car park are not delivery or quality" {
+	while IFS='|' read -r text want; do
+		got=$(triage "$text" | cut -f 1)
+		[ "$got" = "$want" ] || fail "$text: $got, want $want"
+	done <<'EOF'
+酒店离机场车程10分钟，很方便|other
+你们的官网打开有点慢|other
+书里教孩子不按时睡觉不好|other
+展厅的停车位太少了|other
+EOF
+}
+
 @test "rules: every default rule says which complaint it is for" {
 	# a comment line before each group, and ids that name language and subject
 	run awk -F '\t' '!/^#/ && NF > 1 && $1 != "id" && $1 !~ /^[a-z]-(zh|en)-[a-z]+$/ { print "bad id " $1 }' \
@@ -113,5 +152,5 @@ triage() {
 	line=$(printf '%s\n' "$output" | awk -F '\t' '$1 == "all"')
 	awk -F '\t' '{ gsub("%", ""); exit !($3 >= 85 && $4 <= 15 && $5 <= 2) }' <<<"$line" ||
 		fail "targets missed: $line"
-	assert_line --partial "$(printf 'all\t308\t')"
+	assert_line --partial "$(printf 'all\t341\t')"
 }
