@@ -879,6 +879,16 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	if (t < c->opened)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: --ts is before the "
 		    "complaint was opened", o->event, argv[0]);
+	/* The fold takes events in log order: one dated before the last
+	 * would rewrite history that list and the reports have shown. */
+	if (t < c->last) {
+		char last[32];
+
+		crm_ts_format(t, off, ts);
+		crm_ts_format(c->last, c->last_off, last);
+		errx(CRM_EXIT_REJECT, "cannot %s %s: %s is before its last "
+		    "event at %s", o->event, argv[0], ts, last);
+	}
 	switch (ev) {
 	case CRM_CE_CLASSIFY:
 		st = crm_complaint_status_name(c->status);
