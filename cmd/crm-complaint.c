@@ -308,14 +308,36 @@ store_lock(const struct opts *o, char **path, unsigned flags)
 	return s;
 }
 
+/* The first bad line of the log, kept for one warning by a writer. */
 static void
-store_fold(struct crm_complaint_fold *f, const char *path)
+keep_first(void *ctx, const char *msg)
 {
-	char err[512];
+	char *first = ctx;
 
-	if (crm_complaint_fold_file(f, path, warn_msg, NULL, err,
-	    sizeof err) < 0)
+	if (!*first)
+		snprintf(first, 512, "%s", msg);
+}
+
+/*
+ * Fold the log at path into f.  A reader (writer 0) reports each bad line
+ * and exits 1 for it.  A writer (open, update) exits by the outcome of
+ * its own event: a bad older line is one warning, the first one named,
+ * since the fold leaves it out and the append does not depend on it.
+ */
+static void
+store_fold(struct crm_complaint_fold *f, const char *path, int writer)
+{
+	char err[512], first[512] = "";
+	long bad;
+
+	if ((bad = crm_complaint_fold_file(f, path, writer ? keep_first :
+	    warn_msg, first, err, sizeof err)) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
+	if (writer && bad == 1)
+		warnx("%s (line skipped)", first);
+	else if (writer && bad > 1)
+		warnx("%s (line skipped, and %ld more bad line%s)", first,
+		    bad - 1, bad == 2 ? "" : "s");
 }
 
 /* "ID: open written to FILE" once an event is in the log, for the message
@@ -461,7 +483,7 @@ cmd_open(const struct opts *o)
 
 	s = store_lock(o, &path, 0);
 	f = crm_complaint_fold_new();
-	store_fold(f, path);
+	store_fold(f, path, 1);
 	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
 		struct crm_complaint *c = crm_complaint_fold_at(f, i);
 
@@ -870,7 +892,7 @@ cmd_update(const struct opts *o, int argc, char **argv)
 
 	s = store_lock(o, &path, CRM_STORE_NOCREATE);
 	f = crm_complaint_fold_new();
-	store_fold(f, path);
+	store_fold(f, path, 1);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	c = crm_complaint_fold_find(f, argv[0]);
 	if ((why = crm_complaint_check(c, ev)) != NULL)
@@ -973,7 +995,7 @@ cmd_list(const struct opts *o, int argc)
 	s = store_lock(o, &path, CRM_STORE_RDONLY);
 	f = crm_complaint_fold_new();
 	crm_complaint_fold_until(f, now);
-	store_fold(f, path);
+	store_fold(f, path, 0);
 	crm_store_unlock(s);
 	crm_store_close(s);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
