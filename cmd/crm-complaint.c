@@ -32,8 +32,9 @@ usage(FILE *fp)
 {
 	crm_cli_usage(fp == stdout ? CRM_EXIT_OK : CRM_EXIT_FATAL, "usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
 	    "[--channel CH]\n"
-	    "           [--customers FILE] [--segments FILE] [--ts T] "
-	    "[-f FILE] [COMMON]\n"
+	    "           [--customers FILE] [--excel-safe] [--format F] "
+	    "[--segments FILE]\n"
+	    "           [--ts T] [-f FILE] [COMMON]\n"
 	    "       crm-complaint triage [--excel-safe] [--format F] "
 	    "[--segments FILE] [COMMON]\n"
 	    "           [FILE]\n"
@@ -522,6 +523,7 @@ cmd_open(const struct opts *o)
 	snprintf(written, sizeof written, "%s: open written to %s", id, path);
 
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols -
 	    (model ? 0 : 2));
 	crm_writer_str(&w, id);
@@ -1422,6 +1424,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.excel_safe && (!strcmp(cmd, "update") || !strcmp(cmd, "learn")))
+		errx(CRM_EXIT_FATAL, "--excel-safe: %s writes no CSV", cmd);
 	if (o.excel_safe && (!o.format || strcmp(o.format, "csv")))
 		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
 		    "only");

@@ -1464,6 +1464,9 @@ cmd_show(int argc, char **argv)
 		warnx("show: --timeline needs -c ID");
 		usage(CRM_EXIT_FATAL);
 	}
+	if (S.timeline && excel_safe)
+		errx(CRM_EXIT_FATAL, "--excel-safe: --timeline writes a table, "
+		    "not CSV");
 	excel_opt(excel_safe, S.fmt);
 	path = input_path(file, argc, argv);
 
