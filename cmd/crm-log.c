@@ -886,8 +886,8 @@ scan_torn_warn(const struct scan *sc)
 	if (sc->is_stdin || sc->size == sc->whole)
 		return 0;
 	warnx("%s: torn last line ignored (%lld bytes after the last "
-	    "newline); 'crm-log check --repair' cuts it off", sc->name,
-	    (long long)(sc->size - sc->whole));
+	    "newline); 'crm-log check --repair -f %s' cuts it off", sc->name,
+	    (long long)(sc->size - sc->whole), sc->name);
 	return 1;
 }
 
@@ -1536,7 +1536,116 @@ struct check {
 	struct crm_strmap ids;  /* val: the line an id is first on */
 	struct crm_buf msg;
 	struct crm_field f[NF + 1];
+	/* another kind of store file, known by its header: its columns */
+	const struct crm_kind *kind;
+	size_t ncols;
+	char **cname;
+	const struct crm_coldef **cdef; /* NULL: a column of the file's own */
+	struct crm_field *kf;
+	struct crm_buf norm;
 };
+
+/* The kind of store file a header names: complaints, transactions,
+ * surveys by their required columns, customers by customer_id where
+ * there is no id column; NULL for an interaction log (right or not). */
+static const struct crm_kind *
+header_kind(char **names, size_t n)
+{
+	static const char *const kinds[] = { "complaints", "transactions",
+		"surveys", "customers" };
+	int has_id = 0;
+
+	for (size_t j = 0; j < n; j++)
+		has_id |= !strcmp(names[j], "id");
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		const struct crm_kind *k = crm_kind_find(kinds[i]);
+		size_t need = crm_kind_nrequired(k), got = 0;
+
+		if (has_id && !strcmp(kinds[i], "customers"))
+			break;
+		for (size_t c = 0; c < need; c++)
+			for (size_t j = 0; j < n; j++)
+				if (!strcmp(names[j], k->cols[c].name)) {
+					got++;
+					break;
+				}
+		if (got == need)
+			return k;
+	}
+	return NULL;
+}
+
+/* Take a header that is not the interaction log's as another kind of
+ * store file when it names one; 1 when it does. */
+static int
+check_header_kind(struct check *C, char *p, size_t n)
+{
+	size_t nf = 1;
+	char *line = crm_xstrndup(p, n), *s = line;
+
+	for (size_t i = 0; i < n; i++)
+		nf += p[i] == '\t';
+	C->cname = crm_xcalloc(nf, sizeof *C->cname);
+	for (size_t j = 0; j < nf; j++) {
+		C->cname[j] = s;
+		if ((s = strchr(s, '\t')) != NULL)
+			*s++ = '\0';
+	}
+	if ((C->kind = header_kind(C->cname, nf)) == NULL) {
+		free(C->cname);
+		C->cname = NULL;
+		free(line);
+		return 0;
+	}
+	C->ncols = nf;
+	C->cdef = crm_xcalloc(nf, sizeof *C->cdef);
+	for (size_t j = 0; j < nf; j++)
+		C->cdef[j] = crm_kind_col(C->kind, C->cname[j]);
+	C->kf = crm_xcalloc(nf + 1, sizeof *C->kf);
+	crm_buf_init(&C->norm);
+	return 1;
+}
+
+/* A line of another kind of store file: its field count and each value
+ * of a column its kind knows, as crm-import would accept it. */
+static void
+check_line_kind(struct check *C, char *p, size_t n)
+{
+	size_t nf = crm_tsv_split(p, n, C->kf, C->ncols);
+
+	if (nf != C->ncols) {
+		size_t real = 1;
+		for (size_t i = 0; i < n; i++)
+			real += p[i] == '\t';
+		warnx("%s:%ld: wrong field count %zu (expected %zu)", C->name,
+		    C->line, real, C->ncols);
+		C->problems++;
+		return;
+	}
+	for (size_t j = 0; j < nf; j++) {
+		struct crm_field u;
+		const char *why = NULL;
+		struct crm_buf m;
+
+		if (!C->cdef[j])
+			continue;
+		u = unesc(C->kf[j], &C->msg);
+		crm_buf_reset(&C->norm);
+		if (crm_utf8_valid(u.p, u.n) != u.n)
+			why = "invalid UTF-8";
+		else
+			why = crm_normalize(C->cdef[j], u.p, u.n, NULL,
+			    &C->norm);
+		if (!why)
+			continue;
+		crm_buf_init(&m);
+		addquoted(&m, u.p, u.n);
+		warnx("%s:%ld: %s: %s %s", C->name, C->line, C->cname[j], why,
+		    m.p);
+		crm_buf_release(&m);
+		C->problems++;
+	}
+}
 
 static void
 check_header(void *ctx, char *p, size_t n)
@@ -1556,7 +1665,8 @@ check_header(void *ctx, char *p, size_t n)
 			crm_buf_addc(&want, '\t');
 		crm_buf_adds(&want, colname[k]);
 	}
-	if (n != want.n || memcmp(p, want.p, n)) {
+	if ((n != want.n || memcmp(p, want.p, n)) &&
+	    !check_header_kind(C, p, n)) {
 		crm_buf_init(&got);
 		addquoted(&got, p, n);
 		warnx("%s:1: header: not the interactions header %s "
@@ -1572,9 +1682,14 @@ check_header(void *ctx, char *p, size_t n)
 static void
 check_line(struct check *C, char *p, size_t n)
 {
-	size_t nf = crm_tsv_split(p, n, C->f, NF);
+	size_t nf;
 	int isnew;
 
+	if (C->kind) {
+		check_line_kind(C, p, n);
+		return;
+	}
+	nf = crm_tsv_split(p, n, C->f, NF);
 	if (nf != NF) {
 		size_t real = 1;
 		for (size_t i = 0; i < n; i++)
@@ -1708,14 +1823,22 @@ cmd_check(int argc, char **argv)
 	scan_run(&sc, &fn, &C);
 	if (sc.is_stdin ? sc.tail != 0 : sc.size != sc.whole) {
 		warnx("%s:%ld: torn last line (%lld bytes after the last "
-		    "newline); 'crm-log check --repair' cuts it off", C.name,
-		    C.line, sc.is_stdin ? (long long)sc.tail :
-		    (long long)(sc.size - sc.whole));
+		    "newline); 'crm-log check --repair -f %s' cuts it off%s",
+		    C.name, C.line, sc.is_stdin ? (long long)sc.tail :
+		    (long long)(sc.size - sc.whole), sc.is_stdin ? "FILE" :
+		    C.name, sc.is_stdin ? " in the file" : "");
 		C.problems++;
 	}
 	scan_close(&sc);
 	crm_strmap_release(&C.ids);
 	crm_buf_release(&C.msg);
+	if (C.kind) {
+		free(C.cname[0]);
+		free(C.cname);
+		free(C.cdef);
+		free(C.kf);
+		crm_buf_release(&C.norm);
+	}
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
 }

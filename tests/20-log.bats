@@ -287,7 +287,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	cmp log.tsv before.tsv
 	run crm-log show -f log.tsv -c C1002
 	assert_failure 1
-	assert_line -n 0 "crm-log: log.tsv: torn last line ignored (12 bytes after the last newline); 'crm-log check --repair' cuts it off"
+	assert_line -n 0 "crm-log: log.tsv: torn last line ignored (12 bytes after the last newline); 'crm-log check --repair -f log.tsv' cuts it off"
 	assert_line -n 3 --partial $'I6\t'
 	run crm-log check --repair -f log.tsv
 	assert_success
@@ -316,7 +316,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	[ ! -s id.out ]
 	run crm-log check -f log.tsv
 	assert_failure 1
-	assert_output --regexp "^crm-log: log.tsv:8: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair' cuts it off$"
+	assert_output --regexp "^crm-log: log.tsv:8: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair -f log.tsv' cuts it off$"
 	run crm-log check --repair -f log.tsv
 	assert_success
 	cmp log.tsv "$L/small.tsv"
