@@ -902,8 +902,23 @@ static void
 scan_run(struct scan *sc, const struct crm_lines_fn *fn, void *ctx)
 {
 	if (crm_lines_read(sc->fd, sc->left, BLOCK, sc->strict, fn, ctx,
-	    &sc->tail) < 0)
-		err(CRM_EXIT_FATAL, "%s", sc->name);
+	    &sc->tail) == 0)
+		return;
+	if (errno == EFBIG)
+		errx(CRM_EXIT_FATAL, "%s:1: record longer than %lu bytes",
+		    sc->name, (unsigned long)CRM_MAX_RECORD_DEFAULT);
+	err(CRM_EXIT_FATAL, "%s", sc->name);
+}
+
+/* A line over the caps, left out: "FILE:LINE: why", and the line counted.
+ * Every reader of the log says it the same way, through its own line
+ * counter and exit status. */
+static void
+refused_line(const char *name, long *line, int *status, const char *why)
+{
+	warnx("%s:%ld: %s", name, *line, why);
+	(*line)++;
+	*status = CRM_EXIT_REJECT;
 }
 
 /* Field f unescaped (into scratch when it holds a backslash). */
@@ -1176,6 +1191,14 @@ show_escaped(struct show *S, char *p, char *end)
 }
 
 static void
+show_refused(void *ctx, const char *why)
+{
+	struct show *S = ctx;
+
+	refused_line(S->name, &S->line, &S->status, why);
+}
+
+static void
 show_block(void *ctx, char *p, size_t n)
 {
 	struct show *S = ctx;
@@ -1421,7 +1444,8 @@ cmd_show(int argc, char **argv)
 	const char *file = NULL, *grep = NULL;
 	char *path;
 	int ch, excel_safe = 0;
-	static const struct crm_lines_fn fn = { show_header, show_block };
+	static const struct crm_lines_fn fn = { show_header, show_block,
+		show_refused };
 
 	memset(&S, 0, sizeof S);
 	S.fmt = CRM_FMT_TSV;
@@ -1732,6 +1756,16 @@ check_line(struct check *C, char *p, size_t n)
 }
 
 static void
+check_refused(void *ctx, const char *why)
+{
+	struct check *C = ctx;
+	int status;
+
+	refused_line(C->name, &C->line, &status, why);
+	C->problems++;
+}
+
+static void
 check_block(void *ctx, char *p, size_t n)
 {
 	struct check *C = ctx;
@@ -1795,7 +1829,8 @@ cmd_check(int argc, char **argv)
 	const char *file = NULL;
 	char *path;
 	int ch, repair = 0;
-	static const struct crm_lines_fn fn = { check_header, check_block };
+	static const struct crm_lines_fn fn = { check_header, check_block,
+		check_refused };
 
 	while ((ch = getopt_long(argc, argv, "f:", check_opts, NULL)) != -1) {
 		switch (ch) {
@@ -2026,6 +2061,14 @@ due_line(struct due *D, char *p, size_t n)
 }
 
 static void
+due_refused(void *ctx, const char *why)
+{
+	struct due *D = ctx;
+
+	refused_line(D->name, &D->line, &D->status, why);
+}
+
+static void
 due_block(void *ctx, char *p, size_t n)
 {
 	struct due *D = ctx;
@@ -2123,7 +2166,8 @@ static const struct option due_opts[] = {
 static int
 cmd_due(int argc, char **argv)
 {
-	static const struct crm_lines_fn fn = { due_header, due_block };
+	static const struct crm_lines_fn fn = { due_header, due_block,
+		due_refused };
 	static const char *const outcols[] = { "customer_id", "due", "reason",
 		"last_contact" };
 	struct interval fy = { 1, U_MONTH }, after = { 3, U_MONTH };
@@ -2262,6 +2306,14 @@ stats_header(void *ctx, char *p, size_t n)
 }
 
 static void
+stats_refused(void *ctx, const char *why)
+{
+	struct stats *St = ctx;
+
+	refused_line(St->name, &St->line, &St->status, why);
+}
+
+static void
 stats_block(void *ctx, char *p, size_t n)
 {
 	struct stats *St = ctx;
@@ -2311,7 +2363,8 @@ static const struct option stats_opts[] = {
 static int
 cmd_stats(int argc, char **argv)
 {
-	static const struct crm_lines_fn fn = { stats_header, stats_block };
+	static const struct crm_lines_fn fn = { stats_header, stats_block,
+		stats_refused };
 	static const char *const outcols[] = { "dimension", "value", "count" };
 	const char *const *vocab[2] = { crm_vocab_channel, crm_vocab_type };
 	const char *dimname[2] = { "channel", "type" };
