@@ -32,8 +32,9 @@ usage(FILE *fp)
 {
 	crm_cli_usage(fp == stdout ? CRM_EXIT_OK : CRM_EXIT_FATAL, "usage: crm-complaint open -c CUSTOMER --text TEXT [--agent A] "
 	    "[--channel CH]\n"
-	    "           [--customers FILE] [--segments FILE] [--ts T] "
-	    "[-f FILE] [COMMON]\n"
+	    "           [--customers FILE] [--excel-safe] [--format F] "
+	    "[--segments FILE]\n"
+	    "           [--ts T] [-f FILE] [COMMON]\n"
 	    "       crm-complaint triage [--excel-safe] [--format F] "
 	    "[--segments FILE] [COMMON]\n"
 	    "           [FILE]\n"
@@ -308,14 +309,36 @@ store_lock(const struct opts *o, char **path, unsigned flags)
 	return s;
 }
 
+/* The first bad line of the log, kept for one warning by a writer. */
 static void
-store_fold(struct crm_complaint_fold *f, const char *path)
+keep_first(void *ctx, const char *msg)
 {
-	char err[512];
+	char *first = ctx;
 
-	if (crm_complaint_fold_file(f, path, warn_msg, NULL, err,
-	    sizeof err) < 0)
+	if (!*first)
+		snprintf(first, 512, "%s", msg);
+}
+
+/*
+ * Fold the log at path into f.  A reader (writer 0) reports each bad line
+ * and exits 1 for it.  A writer (open, update) exits by the outcome of
+ * its own event: a bad older line is one warning, the first one named,
+ * since the fold leaves it out and the append does not depend on it.
+ */
+static void
+store_fold(struct crm_complaint_fold *f, const char *path, int writer)
+{
+	char err[512], first[512] = "";
+	long bad;
+
+	if ((bad = crm_complaint_fold_file(f, path, writer ? keep_first :
+	    warn_msg, first, err, sizeof err)) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
+	if (writer && bad == 1)
+		warnx("%s (line skipped)", first);
+	else if (writer && bad > 1)
+		warnx("%s (line skipped, and %ld more bad line%s)", first,
+		    bad - 1, bad == 2 ? "" : "s");
 }
 
 /* "ID: open written to FILE" once an event is in the log, for the message
@@ -461,7 +484,7 @@ cmd_open(const struct opts *o)
 
 	s = store_lock(o, &path, 0);
 	f = crm_complaint_fold_new();
-	store_fold(f, path);
+	store_fold(f, path, 1);
 	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
 		struct crm_complaint *c = crm_complaint_fold_at(f, i);
 
@@ -500,6 +523,7 @@ cmd_open(const struct opts *o)
 	snprintf(written, sizeof written, "%s: open written to %s", id, path);
 
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
+	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols -
 	    (model ? 0 : 2));
 	crm_writer_str(&w, id);
@@ -870,7 +894,7 @@ cmd_update(const struct opts *o, int argc, char **argv)
 
 	s = store_lock(o, &path, CRM_STORE_NOCREATE);
 	f = crm_complaint_fold_new();
-	store_fold(f, path);
+	store_fold(f, path, 1);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	c = crm_complaint_fold_find(f, argv[0]);
 	if ((why = crm_complaint_check(c, ev)) != NULL)
@@ -879,6 +903,16 @@ cmd_update(const struct opts *o, int argc, char **argv)
 	if (t < c->opened)
 		errx(CRM_EXIT_REJECT, "cannot %s %s: --ts is before the "
 		    "complaint was opened", o->event, argv[0]);
+	/* The fold takes events in log order: one dated before the last
+	 * would rewrite history that list and the reports have shown. */
+	if (t < c->last) {
+		char last[32];
+
+		crm_ts_format(t, off, ts);
+		crm_ts_format(c->last, c->last_off, last);
+		errx(CRM_EXIT_REJECT, "cannot %s %s: %s is before its last "
+		    "event at %s", o->event, argv[0], ts, last);
+	}
 	switch (ev) {
 	case CRM_CE_CLASSIFY:
 		st = crm_complaint_status_name(c->status);
@@ -963,7 +997,7 @@ cmd_list(const struct opts *o, int argc)
 	s = store_lock(o, &path, CRM_STORE_RDONLY);
 	f = crm_complaint_fold_new();
 	crm_complaint_fold_until(f, now);
-	store_fold(f, path);
+	store_fold(f, path, 0);
 	crm_store_unlock(s);
 	crm_store_close(s);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
@@ -1390,6 +1424,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.excel_safe && (!strcmp(cmd, "update") || !strcmp(cmd, "learn")))
+		errx(CRM_EXIT_FATAL, "--excel-safe: %s writes no CSV", cmd);
 	if (o.excel_safe && (!o.format || strcmp(o.format, "csv")))
 		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
 		    "only");

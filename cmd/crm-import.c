@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +82,13 @@ static int cid_col = -1;                        /* customer_id, or -1 */
 static struct crm_writer w;
 static struct crm_store *store;
 static struct crm_buf sbuf;                     /* store batch */
+/* --append into a store whose columns are not the output's: the output
+ * column of each store column (-1: left empty), and this record's escaped
+ * fields, the i-th at rowbuf.p + rowoff[i], rowlen[i] bytes. */
+static long *smap;
+static size_t nscol;
+static struct crm_buf rowbuf;
+static size_t *rowoff, *rowlen;
 static struct crm_out rej_out;
 static struct crm_outfile rej_file;
 static struct crm_writer rej;
@@ -308,6 +316,12 @@ emit_field(size_t i, const char *p, size_t n)
 		crm_writer_field(&w, p, n);
 		return;
 	}
+	if (smap) {
+		rowoff[i] = rowbuf.n;
+		crm_tsv_escape(&rowbuf, p, n);
+		rowlen[i] = rowbuf.n - rowoff[i];
+		return;
+	}
 	if (i)
 		crm_buf_addc(&sbuf, '\t');
 	crm_tsv_escape(&sbuf, p, n);
@@ -319,6 +333,17 @@ emit_end(void)
 	if (!store) {
 		crm_writer_end(&w);
 		return;
+	}
+	if (smap) {
+		for (size_t j = 0; j < nscol; j++) {
+			if (j)
+				crm_buf_addc(&sbuf, '\t');
+			if (smap[j] >= 0)
+				crm_buf_add(&sbuf, rowbuf.p + rowoff[smap[j]],
+				    rowlen[smap[j]]);
+		}
+		crm_buf_reset(&rowbuf);
+		memset(rowlen, 0, ncol * sizeof *rowlen);
 	}
 	crm_buf_addc(&sbuf, '\n');
 	if (sbuf.n >= STORE_BATCH)
@@ -566,13 +591,122 @@ set_schema(const char *file, char **names, size_t n)
 	have_schema = 1;
 }
 
+/*
+ * The columns of the store file at append_path: those of its header line
+ * when it has one; for a new (or empty) file, the kind's columns and then
+ * the output's others (none for the interaction and complaint logs, whose
+ * tools write exactly their kind's columns); without a kind, the output's.
+ * Sets *n and returns the names; *line holds them when read from the file.
+ */
+static char **
+store_columns(size_t *n, char **line)
+{
+	struct crm_store *s;
+	struct stat st;
+	char e[512], **names;
+	size_t len, k = 0;
+	int fixed = kind && (kind == crm_kind_find("interactions") ||
+	    kind == crm_kind_find("complaints"));
+
+	*line = NULL;
+	if (lstat(append_path, &st) == 0 && (!S_ISREG(st.st_mode) ||
+	    st.st_size > 0)) {
+		if ((s = crm_store_open(append_path, NULL, 0, CRM_STORE_RDONLY,
+		    e, sizeof e)) == NULL ||
+		    (*line = crm_store_first_line(s, CRM_MAX_RECORD_DEFAULT,
+		    &len, e, sizeof e)) == NULL) {
+			note("%s", e);
+			finish_fatal();
+		}
+		crm_store_close(s);
+		names = crm_xcalloc(len + 2, sizeof *names);
+		for (char *p = *line;; p++) {
+			names[k++] = p;
+			if ((p = strchr(p, '\t')) == NULL)
+				break;
+			*p = '\0';
+		}
+		*n = k;
+		return names;
+	}
+	if (!kind) {
+		*n = ncol;
+		return outname;
+	}
+	names = crm_xcalloc(kind->ncols + ncol, sizeof *names);
+	for (size_t i = 0; i < kind->ncols; i++)
+		names[k++] = (char *)kind->cols[i].name;
+	for (size_t i = 0; i < ncol; i++)
+		if (!coldef[i] && !fixed)
+			names[k++] = outname[i];
+	*n = k;
+	return names;
+}
+
+/* Place the output columns in the store's by name: every output column
+ * must be one of the store's, which may have others (left empty). */
+static void
+map_store(char **names, size_t n)
+{
+	struct crm_buf all;
+	int same = n == ncol;
+
+	for (size_t j = 0; j < n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (!strcmp(names[i], names[j])) {
+				note("%s: column '%s' appears twice in the "
+				    "header", append_path, names[j]);
+				finish_fatal();
+			}
+	smap = crm_xcalloc(n ? n : 1, sizeof *smap);
+	for (size_t j = 0; j < n; j++) {
+		smap[j] = -1;
+		for (size_t i = 0; i < ncol; i++)
+			if (!strcmp(outname[i], names[j]))
+				smap[j] = (long)i;
+		same &= smap[j] == (long)j;
+	}
+	for (size_t i = 0; i < ncol; i++) {
+		size_t j;
+
+		for (j = 0; j < n && strcmp(names[j], outname[i]); j++)
+			;
+		if (j < n)
+			continue;
+		crm_buf_init(&all);
+		for (j = 0; j < n; j++) {
+			if (j)
+				crm_buf_adds(&all, ", ");
+			crm_buf_adds(&all, names[j]);
+		}
+		note("%s: the store has no column '%s' (its columns: %s)",
+		    append_path, outname[i], all.p ? all.p : "");
+		finish_fatal();
+	}
+	nscol = n;
+	if (same) {
+		free(smap);
+		smap = NULL;
+		return;
+	}
+	crm_buf_init(&rowbuf);
+	rowoff = crm_xcalloc(ncol ? ncol : 1, sizeof *rowoff);
+	rowlen = crm_xcalloc(ncol ? ncol : 1, sizeof *rowlen);
+}
+
 static void
 open_store(void)
 {
-	char e[512];
+	char e[512], *line, **names;
+	size_t n;
 
-	store = crm_store_open(append_path, (const char *const *)outname, ncol,
+	names = store_columns(&n, &line);
+	map_store(names, n);
+	store = crm_store_open(append_path, (const char *const *)names, n,
 	    0, e, sizeof e);
+	if (names != outname)
+		free(names);
+	free(line);
 	/* Check (and for a new file write) the header before any work, so a
 	 * mismatch is refused with the file untouched. */
 	if (!store || crm_store_lock(store, e, sizeof e) < 0) {

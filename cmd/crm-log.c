@@ -886,8 +886,8 @@ scan_torn_warn(const struct scan *sc)
 	if (sc->is_stdin || sc->size == sc->whole)
 		return 0;
 	warnx("%s: torn last line ignored (%lld bytes after the last "
-	    "newline); 'crm-log check --repair' cuts it off", sc->name,
-	    (long long)(sc->size - sc->whole));
+	    "newline); 'crm-log check --repair -f %s' cuts it off", sc->name,
+	    (long long)(sc->size - sc->whole), sc->name);
 	return 1;
 }
 
@@ -902,8 +902,23 @@ static void
 scan_run(struct scan *sc, const struct crm_lines_fn *fn, void *ctx)
 {
 	if (crm_lines_read(sc->fd, sc->left, BLOCK, sc->strict, fn, ctx,
-	    &sc->tail) < 0)
-		err(CRM_EXIT_FATAL, "%s", sc->name);
+	    &sc->tail) == 0)
+		return;
+	if (errno == EFBIG)
+		errx(CRM_EXIT_FATAL, "%s:1: record longer than %lu bytes",
+		    sc->name, (unsigned long)CRM_MAX_RECORD_DEFAULT);
+	err(CRM_EXIT_FATAL, "%s", sc->name);
+}
+
+/* A line over the caps, left out: "FILE:LINE: why", and the line counted.
+ * Every reader of the log says it the same way, through its own line
+ * counter and exit status. */
+static void
+refused_line(const char *name, long *line, int *status, const char *why)
+{
+	warnx("%s:%ld: %s", name, *line, why);
+	(*line)++;
+	*status = CRM_EXIT_REJECT;
 }
 
 /* Field f unescaped (into scratch when it holds a backslash). */
@@ -1176,6 +1191,14 @@ show_escaped(struct show *S, char *p, char *end)
 }
 
 static void
+show_refused(void *ctx, const char *why)
+{
+	struct show *S = ctx;
+
+	refused_line(S->name, &S->line, &S->status, why);
+}
+
+static void
 show_block(void *ctx, char *p, size_t n)
 {
 	struct show *S = ctx;
@@ -1421,7 +1444,8 @@ cmd_show(int argc, char **argv)
 	const char *file = NULL, *grep = NULL;
 	char *path;
 	int ch, excel_safe = 0;
-	static const struct crm_lines_fn fn = { show_header, show_block };
+	static const struct crm_lines_fn fn = { show_header, show_block,
+		show_refused };
 
 	memset(&S, 0, sizeof S);
 	S.fmt = CRM_FMT_TSV;
@@ -1464,6 +1488,9 @@ cmd_show(int argc, char **argv)
 		warnx("show: --timeline needs -c ID");
 		usage(CRM_EXIT_FATAL);
 	}
+	if (S.timeline && excel_safe)
+		errx(CRM_EXIT_FATAL, "--excel-safe: --timeline writes a table, "
+		    "not CSV");
 	excel_opt(excel_safe, S.fmt);
 	path = input_path(file, argc, argv);
 
@@ -1533,7 +1560,116 @@ struct check {
 	struct crm_strmap ids;  /* val: the line an id is first on */
 	struct crm_buf msg;
 	struct crm_field f[NF + 1];
+	/* another kind of store file, known by its header: its columns */
+	const struct crm_kind *kind;
+	size_t ncols;
+	char **cname;
+	const struct crm_coldef **cdef; /* NULL: a column of the file's own */
+	struct crm_field *kf;
+	struct crm_buf norm;
 };
+
+/* The kind of store file a header names: complaints, transactions,
+ * surveys by their required columns, customers by customer_id where
+ * there is no id column; NULL for an interaction log (right or not). */
+static const struct crm_kind *
+header_kind(char **names, size_t n)
+{
+	static const char *const kinds[] = { "complaints", "transactions",
+		"surveys", "customers" };
+	int has_id = 0;
+
+	for (size_t j = 0; j < n; j++)
+		has_id |= !strcmp(names[j], "id");
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		const struct crm_kind *k = crm_kind_find(kinds[i]);
+		size_t need = crm_kind_nrequired(k), got = 0;
+
+		if (has_id && !strcmp(kinds[i], "customers"))
+			break;
+		for (size_t c = 0; c < need; c++)
+			for (size_t j = 0; j < n; j++)
+				if (!strcmp(names[j], k->cols[c].name)) {
+					got++;
+					break;
+				}
+		if (got == need)
+			return k;
+	}
+	return NULL;
+}
+
+/* Take a header that is not the interaction log's as another kind of
+ * store file when it names one; 1 when it does. */
+static int
+check_header_kind(struct check *C, char *p, size_t n)
+{
+	size_t nf = 1;
+	char *line = crm_xstrndup(p, n), *s = line;
+
+	for (size_t i = 0; i < n; i++)
+		nf += p[i] == '\t';
+	C->cname = crm_xcalloc(nf, sizeof *C->cname);
+	for (size_t j = 0; j < nf; j++) {
+		C->cname[j] = s;
+		if ((s = strchr(s, '\t')) != NULL)
+			*s++ = '\0';
+	}
+	if ((C->kind = header_kind(C->cname, nf)) == NULL) {
+		free(C->cname);
+		C->cname = NULL;
+		free(line);
+		return 0;
+	}
+	C->ncols = nf;
+	C->cdef = crm_xcalloc(nf, sizeof *C->cdef);
+	for (size_t j = 0; j < nf; j++)
+		C->cdef[j] = crm_kind_col(C->kind, C->cname[j]);
+	C->kf = crm_xcalloc(nf + 1, sizeof *C->kf);
+	crm_buf_init(&C->norm);
+	return 1;
+}
+
+/* A line of another kind of store file: its field count and each value
+ * of a column its kind knows, as crm-import would accept it. */
+static void
+check_line_kind(struct check *C, char *p, size_t n)
+{
+	size_t nf = crm_tsv_split(p, n, C->kf, C->ncols);
+
+	if (nf != C->ncols) {
+		size_t real = 1;
+		for (size_t i = 0; i < n; i++)
+			real += p[i] == '\t';
+		warnx("%s:%ld: wrong field count %zu (expected %zu)", C->name,
+		    C->line, real, C->ncols);
+		C->problems++;
+		return;
+	}
+	for (size_t j = 0; j < nf; j++) {
+		struct crm_field u;
+		const char *why = NULL;
+		struct crm_buf m;
+
+		if (!C->cdef[j])
+			continue;
+		u = unesc(C->kf[j], &C->msg);
+		crm_buf_reset(&C->norm);
+		if (crm_utf8_valid(u.p, u.n) != u.n)
+			why = "invalid UTF-8";
+		else
+			why = crm_normalize(C->cdef[j], u.p, u.n, NULL,
+			    &C->norm);
+		if (!why)
+			continue;
+		crm_buf_init(&m);
+		addquoted(&m, u.p, u.n);
+		warnx("%s:%ld: %s: %s %s", C->name, C->line, C->cname[j], why,
+		    m.p);
+		crm_buf_release(&m);
+		C->problems++;
+	}
+}
 
 static void
 check_header(void *ctx, char *p, size_t n)
@@ -1553,7 +1689,8 @@ check_header(void *ctx, char *p, size_t n)
 			crm_buf_addc(&want, '\t');
 		crm_buf_adds(&want, colname[k]);
 	}
-	if (n != want.n || memcmp(p, want.p, n)) {
+	if ((n != want.n || memcmp(p, want.p, n)) &&
+	    !check_header_kind(C, p, n)) {
 		crm_buf_init(&got);
 		addquoted(&got, p, n);
 		warnx("%s:1: header: not the interactions header %s "
@@ -1569,9 +1706,14 @@ check_header(void *ctx, char *p, size_t n)
 static void
 check_line(struct check *C, char *p, size_t n)
 {
-	size_t nf = crm_tsv_split(p, n, C->f, NF);
+	size_t nf;
 	int isnew;
 
+	if (C->kind) {
+		check_line_kind(C, p, n);
+		return;
+	}
+	nf = crm_tsv_split(p, n, C->f, NF);
 	if (nf != NF) {
 		size_t real = 1;
 		for (size_t i = 0; i < n; i++)
@@ -1611,6 +1753,16 @@ check_line(struct check *C, char *p, size_t n)
 			*first = (size_t)C->line;
 		}
 	}
+}
+
+static void
+check_refused(void *ctx, const char *why)
+{
+	struct check *C = ctx;
+	int status;
+
+	refused_line(C->name, &C->line, &status, why);
+	C->problems++;
 }
 
 static void
@@ -1677,7 +1829,8 @@ cmd_check(int argc, char **argv)
 	const char *file = NULL;
 	char *path;
 	int ch, repair = 0;
-	static const struct crm_lines_fn fn = { check_header, check_block };
+	static const struct crm_lines_fn fn = { check_header, check_block,
+		check_refused };
 
 	while ((ch = getopt_long(argc, argv, "f:", check_opts, NULL)) != -1) {
 		switch (ch) {
@@ -1705,14 +1858,22 @@ cmd_check(int argc, char **argv)
 	scan_run(&sc, &fn, &C);
 	if (sc.is_stdin ? sc.tail != 0 : sc.size != sc.whole) {
 		warnx("%s:%ld: torn last line (%lld bytes after the last "
-		    "newline); 'crm-log check --repair' cuts it off", C.name,
-		    C.line, sc.is_stdin ? (long long)sc.tail :
-		    (long long)(sc.size - sc.whole));
+		    "newline); 'crm-log check --repair -f %s' cuts it off%s",
+		    C.name, C.line, sc.is_stdin ? (long long)sc.tail :
+		    (long long)(sc.size - sc.whole), sc.is_stdin ? "FILE" :
+		    C.name, sc.is_stdin ? " in the file" : "");
 		C.problems++;
 	}
 	scan_close(&sc);
 	crm_strmap_release(&C.ids);
 	crm_buf_release(&C.msg);
+	if (C.kind) {
+		free(C.cname[0]);
+		free(C.cname);
+		free(C.cdef);
+		free(C.kf);
+		crm_buf_release(&C.norm);
+	}
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
 }
@@ -1900,6 +2061,14 @@ due_line(struct due *D, char *p, size_t n)
 }
 
 static void
+due_refused(void *ctx, const char *why)
+{
+	struct due *D = ctx;
+
+	refused_line(D->name, &D->line, &D->status, why);
+}
+
+static void
 due_block(void *ctx, char *p, size_t n)
 {
 	struct due *D = ctx;
@@ -1997,7 +2166,8 @@ static const struct option due_opts[] = {
 static int
 cmd_due(int argc, char **argv)
 {
-	static const struct crm_lines_fn fn = { due_header, due_block };
+	static const struct crm_lines_fn fn = { due_header, due_block,
+		due_refused };
 	static const char *const outcols[] = { "customer_id", "due", "reason",
 		"last_contact" };
 	struct interval fy = { 1, U_MONTH }, after = { 3, U_MONTH };
@@ -2136,6 +2306,14 @@ stats_header(void *ctx, char *p, size_t n)
 }
 
 static void
+stats_refused(void *ctx, const char *why)
+{
+	struct stats *St = ctx;
+
+	refused_line(St->name, &St->line, &St->status, why);
+}
+
+static void
 stats_block(void *ctx, char *p, size_t n)
 {
 	struct stats *St = ctx;
@@ -2185,7 +2363,8 @@ static const struct option stats_opts[] = {
 static int
 cmd_stats(int argc, char **argv)
 {
-	static const struct crm_lines_fn fn = { stats_header, stats_block };
+	static const struct crm_lines_fn fn = { stats_header, stats_block,
+		stats_refused };
 	static const char *const outcols[] = { "dimension", "value", "count" };
 	const char *const *vocab[2] = { crm_vocab_channel, crm_vocab_type };
 	const char *dimname[2] = { "channel", "type" };

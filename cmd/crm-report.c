@@ -237,7 +237,9 @@ main(int argc, char *argv[])
 		    rp->name);
 	if (fmt < 0)
 		fmt = crm_cli_stdout_tty() ? CRM_RFMT_TABLE : CRM_RFMT_TSV;
-	if (excel_safe && (fmt != CRM_RFMT_CSV || o.partial))
+	if (excel_safe && o.partial)
+		errx(CRM_EXIT_FATAL, "--excel-safe: --partial writes TSV only");
+	if (excel_safe && fmt != CRM_RFMT_CSV)
 		errx(CRM_EXIT_FATAL, "--excel-safe needs --format csv");
 	if ((tiers || abc) && !(rp->flags & CRM_REPORT_TIERS))
 		only("--tiers and --abc", CRM_REPORT_TIERS);

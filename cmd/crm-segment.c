@@ -1615,6 +1615,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	if (o.excel_safe && (partial || o.print_params))
+		errx(CRM_EXIT_FATAL, "--excel-safe: %s writes TSV only",
+		    partial ? "--partial" : "--print-params");
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
 		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
 		    "only");

@@ -337,6 +337,7 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 	}
 	c->events++;
 	c->last = t;
+	c->last_off = off;
 	if ((s = fld(rec, cols->customer_id, &n)) != NULL)
 		setstr(&c->customer_id, s, n);
 	if ((s = fld(rec, cols->channel, &n)) != NULL)

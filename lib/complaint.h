@@ -77,6 +77,7 @@ struct crm_complaint {
 	int64_t due_response;
 	int64_t due_resolve;
 	int64_t last;           /* time of the last event */
+	int last_off;           /* and its UTC offset, in minutes */
 	size_t events;          /* events folded */
 	size_t recent;          /* complaints by the same customer opened in the
 	                           window ending at this one's opening, itself

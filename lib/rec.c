@@ -1452,6 +1452,102 @@ badnf:
 
 #define LINES_BLOCK (4UL << 20)
 
+/* The caps of crm_lines_read: the header's names, to name a field. */
+struct lines_caps {
+	const struct crm_lines_fn *fn;
+	void *ctx;
+	char *header;
+	size_t hlen;
+};
+
+/* The name of field k (0-based) in the header, into out. */
+static void
+lines_colname(const struct lines_caps *lc, size_t k, char *out, size_t n)
+{
+	const char *p = lc->header, *e = lc->header + lc->hlen;
+
+	for (size_t i = 0; p && i < k; i++) {
+		const char *t = memchr(p, '\t', (size_t)(e - p));
+		p = t ? t + 1 : NULL;
+	}
+	if (p) {
+		const char *t = memchr(p, '\t', (size_t)(e - p));
+		size_t m = t ? (size_t)(t - p) : (size_t)(e - p);
+		snprintf(out, n, "%.*s", m > 200 ? 200 : (int)m, p);
+	} else {
+		snprintf(out, n, "field %zu", k + 1);
+	}
+}
+
+static void
+lines_refuse(const struct lines_caps *lc, const char *why)
+{
+	if (lc->fn->refused)
+		lc->fn->refused(lc->ctx, why);
+}
+
+/* Is the line p[0..n) (no '\n') within the caps?  Else why[] says why. */
+static int
+lines_line_ok(const struct lines_caps *lc, const char *p, size_t n,
+    char why[320])
+{
+	char cn[256];
+	size_t k = 0, un = 0;
+
+	if (n > CRM_MAX_RECORD_DEFAULT) {
+		snprintf(why, 320, "record longer than %lu bytes",
+		    (unsigned long)CRM_MAX_RECORD_DEFAULT);
+		return 0;
+	}
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || p[i] == '\t') {
+			if (un > CRM_MAX_FIELD_DEFAULT) {
+				lines_colname(lc, k, cn, sizeof cn);
+				snprintf(why, 320, "%s: field longer than %lu "
+				    "bytes", cn,
+				    (unsigned long)CRM_MAX_FIELD_DEFAULT);
+				return 0;
+			}
+			k++;
+			un = 0;
+			continue;
+		}
+		if (p[i] == '\\' && i + 1 < n && p[i + 1] != '\t')
+			i++;
+		un++;
+	}
+	return 1;
+}
+
+/* Hand on the whole lines p[0..n) (n > 0, ending in '\n'), leaving out
+ * each line over the caps.  Only a line longer than the field cap can be
+ * over either, so a run is searched line by line only past it. */
+static void
+lines_hand_on(const struct lines_caps *lc, char *p, size_t n)
+{
+	char *e = p + n, *run = p, why[320];
+
+	if (n <= CRM_MAX_FIELD_DEFAULT) {
+		lc->fn->block(lc->ctx, p, n);
+		return;
+	}
+	while (p < e) {
+		char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t m = (size_t)(nl - p);
+
+		if (m > CRM_MAX_FIELD_DEFAULT &&
+		    !lines_line_ok(lc, p, m, why)) {
+			if (run < p)
+				lc->fn->block(lc->ctx, run, (size_t)(p - run));
+			lines_refuse(lc, why);
+			run = nl + 1;
+		}
+		p = nl + 1;
+	}
+	if (run < e)
+		lc->fn->block(lc->ctx, run, (size_t)(e - run));
+}
+
 int
 crm_lines_read(int fd, long long limit, size_t block, int strict,
     const struct crm_lines_fn *fn, void *ctx, size_t *tail)
@@ -1459,7 +1555,8 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 	size_t cap = block ? block : LINES_BLOCK, len = 0;
 	char *buf = crm_xmalloc(cap + 1);
 	long long left = limit;
-	int have_header = 0;
+	int have_header = 0, skipping = 0;
+	struct lines_caps lc = { fn, ctx, NULL, 0 };
 
 	if (tail)
 		*tail = 0;
@@ -1472,8 +1569,27 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 		if (left >= 0 && (long long)want > left)
 			want = (size_t)left;
 		if (want == 0 && left != 0) {
-			cap *= 2;
-			buf = crm_xrealloc(buf, cap + 1);
+			/* the buffer is full and holds no newline: it grows
+			 * up to the record cap; a line past that is said to
+			 * be over it and dropped as it is read */
+			if (len <= CRM_MAX_RECORD_DEFAULT) {
+				cap = cap > CRM_MAX_RECORD_DEFAULT / 2 ?
+				    CRM_MAX_RECORD_DEFAULT + 1 : cap * 2;
+				buf = crm_xrealloc(buf, cap + 1);
+				continue;
+			}
+			if (!have_header)
+				goto too_big;
+			if (!skipping) {
+				char why[64];
+
+				snprintf(why, sizeof why, "record longer than "
+				    "%lu bytes",
+				    (unsigned long)CRM_MAX_RECORD_DEFAULT);
+				lines_refuse(&lc, why);
+			}
+			skipping = 1;
+			len = 0;
 			continue;
 		}
 		k = want ? read(fd, buf + len, want) : 0;
@@ -1483,8 +1599,25 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 			if (e == EINTR)
 				continue;
 			free(buf);
+			free(lc.header);
 			errno = e;
 			return -1;
+		}
+		if (skipping) {
+			/* the rest of the line left out, up to its newline;
+			 * what follows it is read on as usual */
+			char *nl;
+
+			if (left > 0)
+				left -= k;
+			if (k == 0)
+				break;  /* the input ended inside it */
+			if ((nl = memchr(buf, '\n', (size_t)k)) == NULL)
+				continue;
+			skipping = 0;
+			len = (size_t)k - (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len);
+			continue;
 		}
 		if (k == 0) {
 			eof = 1;
@@ -1509,14 +1642,20 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 		if (last) {
 			if (!have_header) {
 				char *nl = memchr(p, '\n', (size_t)(end - p));
+				size_t hn = (size_t)(nl - p);
+
+				if (hn > CRM_MAX_RECORD_DEFAULT)
+					goto too_big;
+				lc.header = crm_xstrndup(p, hn);
+				lc.hlen = hn;
 				*nl = '\0';
-				fn->header(ctx, p, (size_t)(nl - p));
+				fn->header(ctx, p, hn);
 				*nl = '\n';
 				have_header = 1;
 				p = nl + 1;
 			}
 			if (p <= last)
-				fn->block(ctx, p, (size_t)(last + 1 - p));
+				lines_hand_on(&lc, p, (size_t)(last + 1 - p));
 			p = last + 1;
 		}
 		len = (size_t)(end - p);
@@ -1525,9 +1664,16 @@ crm_lines_read(int fd, long long limit, size_t block, int strict,
 			break;
 	}
 	free(buf);
+	free(lc.header);
 	if (!have_header)
 		fn->header(ctx, NULL, 0);
 	return 0;
+too_big:
+	/* a header past the record cap: nothing can be read by it */
+	free(buf);
+	free(lc.header);
+	errno = EFBIG;
+	return -1;
 }
 
 size_t

@@ -138,13 +138,22 @@ struct crm_lines_fn {
 	void (*header)(void *ctx, char *p, size_t n);
 	/* Whole lines p[0..n), each ending in '\n'. */
 	void (*block)(void *ctx, char *p, size_t n);
+	/* A line over the caps every reader applies, left out in its place
+	 * among the lines (the next block starts after it): why is "record
+	 * longer than N bytes" (the line past CRM_MAX_RECORD_DEFAULT) or
+	 * "NAME: field longer than N bytes" (a field past
+	 * CRM_MAX_FIELD_DEFAULT once unescaped; NAME from the header, or
+	 * "field K").  NULL: such lines are left out unsaid. */
+	void (*refused)(void *ctx, const char *why);
 };
 
 /* Read fd (not closed) to its end, or to limit bytes when limit >= 0;
- * block is the first read size (0 means 4 MiB; the buffer doubles for a
- * line longer than that).  *tail (when not NULL) is set as above.
- * Returns 0, or -1 on a read error with errno set; the callbacks have
- * then seen the lines before it. */
+ * block is the first read size (0 means 4 MiB; the buffer grows for a
+ * longer line, up to the record cap: a line past it is skipped as it is
+ * read, never held whole, so memory stays bounded whatever the input).
+ * *tail (when not NULL) is set as above.  Returns 0, or -1 on a read
+ * error with errno set (EFBIG: a header line past the record cap); the
+ * callbacks have then seen the lines before it. */
 int crm_lines_read(int fd, long long limit, size_t block, int strict,
     const struct crm_lines_fn *fn, void *ctx, size_t *tail);
 

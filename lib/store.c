@@ -174,6 +174,42 @@ crm_store_size(const struct crm_store *s)
 	return s->size;
 }
 
+char *
+crm_store_first_line(struct crm_store *s, size_t max, size_t *len, char *err,
+    size_t errlen)
+{
+	struct crm_buf b;
+	char buf[4096];
+	off_t off = 0;
+
+	crm_buf_init(&b);
+	snprintf(err, errlen, "%s: no header line", s->path);
+	while (b.n < max) {
+		ssize_t k = pread(s->fd, buf, sizeof buf, off);
+		char *nl;
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			snprintf(err, errlen, "%s: %s", s->path,
+			    strerror(errno));
+			break;
+		}
+		if (k == 0)
+			break;
+		if ((nl = memchr(buf, '\n', (size_t)k)) != NULL) {
+			crm_buf_add(&b, buf, (size_t)(nl - buf));
+			if (b.n <= max)
+				return crm_buf_detach(&b, len);
+			break;
+		}
+		crm_buf_add(&b, buf, (size_t)k);
+		off += k;
+	}
+	crm_buf_release(&b);
+	return NULL;
+}
+
 off_t
 crm_store_whole_size(int fd, char *err, size_t errlen)
 {

@@ -57,6 +57,15 @@ int crm_store_commit(struct crm_store *s, char *err, size_t errlen);
 /* Roll back to the last commit point (or the size at lock) and unlock. */
 void crm_store_unlock(struct crm_store *s);
 
+/*
+ * The first line of the file (its header), without the newline, as a new
+ * string the caller frees, its length in *len.  Returns NULL with err on an
+ * I/O error, or when the file is empty, has no newline in its first max
+ * bytes ("no header line").
+ */
+char *crm_store_first_line(struct crm_store *s, size_t max, size_t *len,
+    char *err, size_t errlen);
+
 /* Size of the file when it was locked (or at the last commit). */
 off_t crm_store_size(const struct crm_store *s);
 

@@ -848,7 +848,7 @@ capped() {
 
 # ---- --append to a store file ----
 
-@test "crm-import: --append creates the store 0600 with the header, then appends" {
+@test "crm-import: --append creates the store 0600 with the kind's columns, then appends" {
 	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
 	printf 'customer_id,date,amount\nC2,2026-11-24,6\nC3,bad,1\n' >b.csv
 	umask 022
@@ -858,18 +858,67 @@ capped() {
 	assert_equal "$(stat -c %a store.tsv)" 600
 	run crm-import -k transactions --append store.tsv b.csv
 	assert_failure 1
-	assert_equal "$(cat store.tsv)" $'customer_id\tdate\tamount\nC1\t2026-11-23\t5.00\nC2\t2026-11-24\t6.00'
+	assert_equal "$(cat store.tsv)" $'customer_id\tdate\tamount\torder_id\tquantity\tunit_price\tproduct\tchannel\nC1\t2026-11-23\t5.00\t\t\t\t\t\nC2\t2026-11-24\t6.00\t\t\t\t\t'
 }
 
-@test "crm-import: --append refuses a store whose header does not match, leaving it untouched" {
-	printf 'customer_id\tdate\tamount\tproduct\nC0\t2026-01-01\t1.00\ttyre\n' >store.tsv
+@test "crm-import: --append puts each record in the store's columns by name" {
+	printf 'product\tcustomer_id\tdate\tamount\tvip\nsofa\tC0\t2026-01-01\t1.00\t\n' >store.tsv
+	printf 'amount,customer_id,date\n5,C1,2026-11-23\n' >a.csv
+	run crm-import -k transactions --append store.tsv a.csv
+	assert_success
+	assert_equal "$(cat store.tsv)" $'product\tcustomer_id\tdate\tamount\tvip\nsofa\tC0\t2026-01-01\t1.00\t\n\tC1\t2026-11-23\t5.00\t'
+	# a column of its own is kept on a new store, after the kind's
+	printf 'customer_id,date,amount,vip\nC1,2026-11-23,5,yes\n' >v.csv
+	run crm-import -k transactions --append new.tsv v.csv
+	assert_success
+	assert_equal "$(cat new.tsv)" $'customer_id\tdate\tamount\torder_id\tquantity\tunit_price\tproduct\tchannel\tvip\nC1\t2026-11-23\t5.00\t\t\t\t\t\tyes'
+}
+
+@test "crm-import: --append refuses a column the store lacks, leaving it untouched" {
+	printf 'customer_id\tdate\tamount\nC0\t2026-01-01\t1.00\n' >store.tsv
 	cp store.tsv before.tsv
-	printf 'customer_id,date,amount\nC1,2026-11-23,5\n' >a.csv
+	printf 'customer_id,date,amount,product\nC1,2026-11-23,5,tyre\n' >a.csv
 	run --separate-stderr crm-import -k transactions --append store.tsv a.csv
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" "crm-import: store.tsv: header does not match the expected 'customer_id	date	amount'"
+	assert_equal "$stderr" "crm-import: store.tsv: the store has no column 'product' (its columns: customer_id, date, amount)"
 	cmp before.tsv store.tsv
+	# the interaction log takes its kind's columns only, new or not
+	printf 'id,ts,customer_id,channel,type,mood\nX1,2026-11-20T09:30:00+08:00,C1,phone,inquiry,calm\n' >i.csv
+	run --separate-stderr crm-import -k interactions --append log.tsv i.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-import: log.tsv: the store has no column 'mood' (its columns: id, ts, customer_id, channel, type, initiator, agent, duration_s, outcome, satisfaction, next_action, note)"
+	[ ! -e log.tsv ]
+}
+
+@test "crm-import: crm(7)'s GBK export appended to the interaction log works as written, on a new log and an existing one" {
+	export CRM_DIR="$T/store"
+	mkdir "$CRM_DIR"
+	printf '编号,时间,客户编号,渠道,类型\nX1,2026-11-20 09:30+08:00,C1001,电话,咨询\nX2,2026/11/21 10:00+08:00,C1002,web,complaint\nX3,2026-11-22 08:00+08:00,C1003,fax,inquiry\n' |
+	    iconv -f UTF-8 -t GBK >calls.csv
+	recipe append-interactions >append.sh
+	run sh append.sh
+	assert_failure 1
+	assert_line --index 0 "crm-import: calls.csv:4: channel: unknown channel (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service) 'fax'"
+	assert_line --index 1 "crm-import: 1 of 3 records rejected"
+	assert_equal "$(cut -f1-5 "$CRM_DIR/interactions.tsv")" "$(printf 'id\tts\tcustomer_id\tchannel\ttype\nX1\t2026-11-20T09:30:00+08:00\tC1001\tphone\tinquiry\nX2\t2026-11-21T10:00:00+08:00\tC1002\tweb\tcomplaint')"
+	assert_equal "$(awk -F'\t' '{ print $3 ": " $4 }' rejects.tsv | tail -n 1)" "channel: unknown channel (accepted: visit, phone, sms, email, letter, ivr, chat, web, social, forum, event, self_service) 'fax'"
+	run crm-log check
+	assert_success
+	assert_output ''
+	# the same export into a log crm-log already keeps
+	rm "$CRM_DIR/interactions.tsv" rejects.tsv
+	crm-log add -c C9 --channel phone --type care --ts 2026-11-19T00:00:00Z >/dev/null
+	run sh append.sh
+	assert_failure 1
+	assert_equal "$(cut -f3 "$CRM_DIR/interactions.tsv")" "$(printf 'customer_id\nC9\nC1001\nC1002')"
+	run crm-log check
+	assert_success
+	assert_output ''
+	run crm-log add -c C10 --channel phone --type care
+	assert_success
+	run crm-log stats
+	assert_success
 }
 
 @test "crm-import: --append refuses a symbolic link and writes TSV only" {
@@ -889,7 +938,9 @@ capped() {
 	run crm-import -k transactions --append store.tsv big.csv
 	assert_success
 	assert_equal "$(wc -l <store.tsv)" 60001
-	assert_equal "$(tail -n 1 store.tsv)" "$(crm-import -k transactions big.csv | tail -n 1)"
+	# the store has the kind's columns; the export lacks quantity and unit_price
+	assert_equal "$(tail -n 1 store.tsv | cut -f1-4,7,8)" "$(crm-import -k transactions big.csv | tail -n 1)"
+	assert_equal "$(tail -n 1 store.tsv | cut -f5,6)" "$(printf '\t')"
 }
 
 # ---- output errors and usage ----

@@ -287,7 +287,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	cmp log.tsv before.tsv
 	run crm-log show -f log.tsv -c C1002
 	assert_failure 1
-	assert_line -n 0 "crm-log: log.tsv: torn last line ignored (12 bytes after the last newline); 'crm-log check --repair' cuts it off"
+	assert_line -n 0 "crm-log: log.tsv: torn last line ignored (12 bytes after the last newline); 'crm-log check --repair -f log.tsv' cuts it off"
 	assert_line -n 3 --partial $'I6\t'
 	run crm-log check --repair -f log.tsv
 	assert_success
@@ -316,7 +316,7 @@ HDR=$'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\
 	[ ! -s id.out ]
 	run crm-log check -f log.tsv
 	assert_failure 1
-	assert_output --regexp "^crm-log: log.tsv:8: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair' cuts it off$"
+	assert_output --regexp "^crm-log: log.tsv:8: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair -f log.tsv' cuts it off$"
 	run crm-log check --repair -f log.tsv
 	assert_success
 	cmp log.tsv "$L/small.tsv"
@@ -753,4 +753,76 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	{ head -n 1 batch.tsv; tail -n +"$line" batch.tsv; } | crm-log add -f log.tsv -
 	# the same records as one uninterrupted run (ids are made anew)
 	cmp <(cut -f 2- log.tsv) <(cut -f 2- whole.tsv)
+}
+
+# --- the caps every reader applies ---
+
+# capped_log N: ./big.tsv, an interaction log whose line 3 has a note of N
+# bytes between two valid records.
+capped_log() {
+	crm-log add -f big.tsv -c C1 --channel phone --type inquiry \
+	    --ts 2026-11-01T09:00:00Z >/dev/null
+	{
+		printf 'I2\t2026-11-02T09:00:00+00:00\tC2\tphone\tinquiry\t\t\t\t\t\t\t'
+		head -c "$1" /dev/zero | tr '\0' x
+		printf '\nI3\t2026-11-03T09:00:00+00:00\tC3\tphone\tcare\t\t\t\t\t\t\tok\n'
+	} >>big.tsv
+}
+
+# capped CMD...: CMD under a 27 MiB address space: room for a reader that
+# holds at most a record of 16 MiB, not for one that holds a whole line of
+# 17 MB in a buffer grown by doubling.
+capped() {
+	case "${CRM_BUILD:-build/rel}" in
+	*san*) "$@" ;;  # the sanitizers reserve far more address space
+	*) prlimit --as=$((27 << 20)) "$@" ;;
+	esac
+}
+
+@test "crm-log readers: a field over 1 MiB rejects its record alone, naming file, line and field" {
+	capped_log 2200000
+	msg="crm-log: big.tsv:3: note: field longer than 1048576 bytes"
+	run --separate-stderr capped crm-log show -f big.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,3 | tail -n 1)" "$(printf 'I3\tC3')"
+	assert_equal "${#lines[@]}" 3
+	run --separate-stderr capped crm-log show -f big.tsv --grep ok
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1)" "$(printf 'id\nI3')"
+	run --separate-stderr capped crm-log check -f big.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	run --separate-stderr capped crm-log stats -f big.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	assert_output "$(printf 'dimension\tvalue\tcount\nchannel\tphone\t2\ntype\tinquiry\t1\ntype\tcare\t1')"
+	run --separate-stderr capped crm-log due -f big.tsv --as-of 2026-12-31
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	assert_output "$(printf 'customer_id\tdue\treason\tlast_contact\nC1\t2026-12-01\treturn_visit\t2026-11-01\nC3\t2026-12-03\treturn_visit\t2026-11-03')"
+}
+
+@test "crm-log readers: a record over 16 MiB is skipped unheld, in bounded memory, and the next one kept" {
+	capped_log 17000000
+	msg="crm-log: big.tsv:3: record longer than 16777216 bytes"
+	for c in show check stats; do
+		run --separate-stderr capped crm-log $c -f big.tsv
+		assert_failure 1
+		assert_equal "$stderr" "$msg"
+	done
+	run --separate-stderr capped crm-log show -f big.tsv -c C3
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tail -n 1)" I3
+	run --separate-stderr capped crm-log due -f big.tsv --as-of 2026-12-31
+	assert_failure 1
+	assert_equal "$stderr" "$msg"
+	assert_line --index 2 "$(printf 'C3\t2026-12-03\treturn_visit\t2026-11-03')"
+	# the same over a pipe, where no size is known beforehand
+	case "${CRM_BUILD:-build/rel}" in *san*) return 0 ;; esac
+	run --separate-stderr sh -c 'cat big.tsv | prlimit --as=$((27 << 20)) crm-log show -c C3 -'
+	assert_failure 1
+	assert_equal "$stderr" "crm-log: -:3: record longer than 16777216 bytes"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tail -n 1)" I3
 }

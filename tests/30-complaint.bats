@@ -319,6 +319,52 @@ site_rules() {
 	assert_output "crm-complaint: cannot respond $id: --ts is before the complaint was opened"
 }
 
+@test "crm-complaint: update refuses a time before the complaint's last event and appends nothing" {
+	open_c -c C1 --text x --ts 2026-11-20T09:00:00+08:00
+	run crm-complaint update -f log.tsv "$id" --event assign --agent A1 --ts 2026-11-20T11:00:00+08:00
+	assert_success
+	cp log.tsv before.tsv
+	run crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-20T10:00:00+08:00
+	assert_failure 1
+	assert_output "crm-complaint: cannot respond $id: 2026-11-20T10:00:00+08:00 is before its last event at 2026-11-20T11:00:00+08:00"
+	cmp log.tsv before.tsv
+	CRM_AS_OF=2026-11-20T02:30:00Z run crm-complaint update -f log.tsv "$id" --event respond
+	assert_failure 1
+	assert_output "crm-complaint: cannot respond $id: 2026-11-20T02:30:00+00:00 is before its last event at 2026-11-20T11:00:00+08:00"
+	cmp log.tsv before.tsv
+	# the same instant as the last event is in order
+	run crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-20T03:00:00Z
+	assert_success
+	assert_equal "$(wc -l <log.tsv)" 4
+	run crm-complaint list -f log.tsv
+	assert_success
+}
+
+@test "crm-complaint: open and update exit by their own event; a bad older line is one warning" {
+	open_c -c C1 --text x --ts 2026-11-20T09:00:00Z
+	printf 'K1\tbad\topen\n' >>log.tsv
+	run crm-complaint open -f log.tsv -c C2 --text y --ts 2026-11-20T10:00:00Z
+	assert_success
+	assert_line --index 0 "crm-complaint: log.tsv:3: expected 15 fields, found 3 (line skipped)"
+	assert_equal "${#lines[@]}" 3
+	assert_equal "$(wc -l <log.tsv)" 4
+	printf 'K2\t2026-11-20T09:00:00Z\tfly\n' >>log.tsv
+	printf 'K3\t2026-11-20T09:00:00Z\tfly\n' >>log.tsv
+	run --separate-stderr crm-complaint update -f log.tsv "$id" --event respond --ts 2026-11-20T11:00:00Z
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "crm-complaint: log.tsv:3: expected 15 fields, found 3 (line skipped, and 2 more bad lines)"
+	assert_equal "$(tail -n 1 log.tsv | cut -f1,3)" "$(printf '%s\trespond' "$id")"
+	# a refused event still fails by itself
+	run --separate-stderr crm-complaint update -f log.tsv "$id" --event reopen
+	assert_failure 1
+	assert_equal "$stderr" "$(printf '%s\n%s' "crm-complaint: log.tsv:3: expected 15 fields, found 3 (line skipped, and 2 more bad lines)" "crm-complaint: cannot reopen $id: complaint is responded")"
+	# list, a reader, reports each bad line
+	run --separate-stderr crm-complaint list -f log.tsv
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 3
+}
+
 @test "crm-complaint: list filters by open, overdue, customer and category, with --as-of" {
 	open_c -c C1 --text 'rude staff' --ts 2026-11-01T09:00:00Z
 	a=$id

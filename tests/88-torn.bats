@@ -106,3 +106,54 @@ same_as_whole() {
 	assert_success
 	assert_line "revenue	1.00"
 }
+
+@test "torn: the hint of every writer names a command that repairs that kind of store file" {
+	for f in tx il c; do
+		run crm-log check -f $f.tsv
+		assert_failure 1
+		assert_output --regexp "^crm-log: $f.tsv:[0-9]+: torn last line \([0-9]+ bytes after the last newline\); 'crm-log check --repair -f $f.tsv' cuts it off\$"
+	done
+	printf 'customer_id,date,amount\nC4,2026-11-04,4\n' >more.csv
+	run crm-import -k transactions --append tx.tsv more.csv
+	assert_failure 2
+	assert_output "crm-import: tx.tsv: torn last line (12 bytes after the last newline, left by an interrupted write); 'crm-log check --repair -f tx.tsv' cuts it off"
+	run crm-complaint open -f c.tsv -c C2 --text late --ts 2026-11-04T10:00:00+08:00
+	assert_failure 2
+	assert_output "crm-complaint: c.tsv: torn last line (60 bytes after the last newline, left by an interrupted write); 'crm-log check --repair -f c.tsv' cuts it off"
+	for f in tx il c; do
+		run crm-log check --repair -f $f.tsv
+		assert_success
+		assert_output --regexp "^crm-log: $f.tsv: cut off a torn last line \([0-9]+ bytes\), kept in $f.tsv.torn\$"
+		cmp $f.tsv $f.whole
+		run crm-log check -f $f.tsv
+		assert_success
+		assert_output ''
+	done
+	run crm-import -k transactions --append tx.tsv more.csv
+	assert_success
+	run crm-complaint open -f c.tsv -c C2 --text late --ts 2026-11-04T10:00:00+08:00
+	assert_success
+	run crm-log check -f c.tsv
+	assert_success
+}
+
+@test "torn: crm-log check reports the bad lines of a complaint log and a transactions file by their kind" {
+	cp c.whole c.tsv
+	printf 'K1\t2026-11-31T10:00:00+08:00\topen\t\t\t\t\t\t9\n' >>c.tsv
+	printf 'K2\t2026-11-03T10:00:00+08:00\tfly\t\t\t\t\t\t\t\t\t\t\t\t\n' >>c.tsv
+	run crm-log check -f c.tsv
+	assert_failure 1
+	assert_output "$(printf '%s\n' "crm-log: c.tsv:3: wrong field count 9 (expected 15)" \
+	    "crm-log: c.tsv:4: event: unknown event (accepted: open, classify, assign, respond, resolve, reopen, close) 'fly'")"
+	printf 'amount\tcustomer_id\tdate\tnote\n5.00\tC1\t2026-11-01\tany text\nlots\tC2\t2026-13-01\t\n' >t2.tsv
+	run crm-log check -f t2.tsv
+	assert_failure 1
+	assert_line --index 0 --regexp "^crm-log: t2.tsv:3: amount: .* 'lots'\$"
+	assert_line --index 1 --regexp "^crm-log: t2.tsv:3: date: .* '2026-13-01'\$"
+	assert_equal "${#lines[@]}" 2
+	# a header of no kind is still the interaction log's header, wrong
+	printf 'a\tb\n1\t2\n' >x.tsv
+	run crm-log check -f x.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-log: x.tsv:1: header: not the interactions header 'a\tb' (expected id, ts, customer_id, channel, type, initiator, agent, duration_s, outcome, satisfaction, next_action, note)"
+}

@@ -1,27 +1,13 @@
 #!/usr/bin/env bats
 # The cron recipes of crm(7), run exactly as the page writes them: each
 # script and the crontab are taken from man/crm.7 between the comment
-# markers '.\" test: NAME' and '.\" end', so that the page and this test
-# cannot drift apart.  mail and date are stubs on PATH (date pins the day);
+# markers '.\" test: NAME' and '.\" end' (recipe, in helper.bash), so that
+# the page and this test cannot drift apart.  mail and date are stubs on PATH (date pins the day);
 # the store is a small one made here from tests/fixtures/pipeline.
 
 load helper
 
 PAGE="$BATS_TEST_DIRNAME/../man/crm.7"
-
-# recipe NAME: the text of the block NAME as a reader of the page sees it.
-# The only roff escape allowed in a block is \e (a backslash), so that
-# undoing it is the whole rendering.
-recipe() {
-	local body
-	body=$(sed -n "/^\\.\\\\\" test: $1\$/,/^\\.\\\\\" end\$/p" "$PAGE" | sed '1d;$d')
-	[ -n "$body" ] || { echo "no block '$1' in $PAGE" >&2; return 1; }
-	if printf '%s\n' "$body" | grep -q '\\[^e]\|^[.'"'"']'; then
-		echo "block '$1' holds a roff escape or request other than \\e" >&2
-		return 1
-	fi
-	printf '%s\n' "$body" | sed 's/\\e/\\/g'
-}
 
 setup() {
 	T="$BATS_TEST_TMPDIR"

@@ -664,7 +664,8 @@ static void
 lines_is(const char *data, long long limit, size_t block, int strict,
     const char *want, size_t want_tail, const char *name)
 {
-	static const struct crm_lines_fn fn = { lines_header, lines_block };
+	static const struct crm_lines_fn fn = { lines_header, lines_block,
+		NULL };
 	struct lines_seen L;
 	size_t tail = 99;
 	int fd[2];
