@@ -727,9 +727,24 @@ fit_model(struct crm_segment_row *rows, size_t n, const struct opts *o,
 			{ m, obs, g / 2, g, o->horizon }
 		};
 
+		double none = 0;
+		size_t i;
+
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		crm_run_two(predict, &j[0], &j[1]);
+		if (m->fit.note)
+			warnx("%s: %s", name, m->fit.note);
+		/* a figure the model cannot give is an empty cell, never a
+		 * nan or inf */
+		for (i = 0; i < g; i++)
+			if (!isfinite(m->p_alive[i]) ||
+			    !isfinite(m->expected[i]))
+				none += obs[i].weight;
+		if (none > 0)
+			warnx("%s: no expected_purchases or clv for %.0f "
+			    "customers: the horizon is too long for the model's "
+			    "series", name, none);
 	} else {
 		warnx("%s: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
@@ -1034,21 +1049,27 @@ CELL(cell_churned)
 /* The model's columns: empty when it did not converge. */
 CELL(cell_p_alive)
 {
+	double v = j->m->ok ? j->m->p_alive[r->group] : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->p_alive[r->group], 4) : 0;
+	return isfinite(v) ? put_fixed(p, v, 4) : 0;
 }
 
 CELL(cell_expected)
 {
+	double v = j->m->ok ? j->m->expected[r->group] : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->expected[r->group], 4) : 0;
+	return isfinite(v) ? put_fixed(p, v, 4) : 0;
 }
 
 CELL(cell_clv)
 {
+	double v = j->m->ok ? j->m->expected[r->group] *
+	    ((double)occasion_value(r) / 100) * j->disc : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->expected[r->group] *
-	    ((double)occasion_value(r) / 100) * j->disc, 2) : 0;
+	return isfinite(v) ? put_fixed(p, v, 2) : 0;
 }
 
 /* The spend model's: empty where it has no figure. */

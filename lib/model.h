@@ -53,13 +53,17 @@ struct crm_model_obs {
 
 /* A fit: the parameters (npar of them, in the model's order), the
  * weighted log-likelihood there, the customers (total weight, rounded),
- * the optimiser's iterations and whether it converged. */
+ * the optimiser's iterations and whether it converged.  note is NULL, or
+ * (static text, one clause without the model's name) what an analyst
+ * must be told about a converged fit that stands for a limit of the
+ * model, its parameters not all identified by the data. */
 struct crm_model_fit {
 	double p[CRM_MODEL_MAXPAR];
 	double loglik;
 	long customers;
 	int iterations;
 	int converged;
+	const char *note;
 };
 
 struct crm_writer;

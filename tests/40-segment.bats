@@ -287,6 +287,35 @@ c10 Big sleeper"
 	assert_line --index 1 $'x\t2026-01-01\t2026-02-01\t2\t2\t10.00\t5.00\t0\t31\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0\t\t\t'
 }
 
+@test "crm-segment: where nobody drops out the fit runs off to a limit, says which, and prints no nan" {
+	# 100 customers, seed 8: a and b run off together (a/(a+b) stays);
+	# expected_purchases was nan there
+	"$SIM" --emit-nochurn 100 8 >nc.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd nc.tsv
+	assert_success
+	assert_equal "$stderr" "crm-segment: bgnbd: the fit runs off to one dropout probability a/(a+b) for every customer (a, b -> infinity, within 0.001 of the fit's log-likelihood): a and b mean nothing apart, only a/(a+b)"
+	refute_output --regexp '(nan|inf)'
+	# every customer has p_alive, expected_purchases and clv
+	run awk -F'\t' 'NR > 1 && ($19 == "" || $20 == "" || $21 == "") { n++ } END { print n + 0, NR - 1 }' <<<"$output"
+	assert_output "0 100"
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params nc.tsv
+	assert_success
+	assert_line $'converged\t1'
+	# 300 customers, seed 1: a runs off to 0
+	"$SIM" --emit-nochurn 300 1 >nc.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd nc.tsv
+	assert_success
+	assert_equal "$stderr" "crm-segment: bgnbd: the fit runs off to no dropout at all (a -> 0, the NBD model, within 0.001 of the fit's log-likelihood): nobody is seen to drop out, p_alive is near 1 and a, b mean nothing apart"
+	refute_output --regexp '(nan|inf)'
+	run awk -F'\t' 'NR > 1 && ($19 < 0.999 || $20 == "") { n++ } END { print n + 0 }' <<<"$output"
+	assert_output 0
+	# with dropout in the data there is no such note
+	"$SIM" --emit 2000 11 >sim.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd sim.tsv
+	assert_success
+	assert_equal "$stderr" ""
+}
+
 @test "crm-segment: with no repeat purchase at all the fit does not run" {
 	printf 'customer_id\tdate\tamount\na\t2026-01-01\t5\nb\t2026-02-01\t5\n' >norep.tsv
 	run --separate-stderr crm-segment --print-params norep.tsv
