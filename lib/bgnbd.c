@@ -690,6 +690,39 @@ crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
 	return 0;
 }
 
+int
+crm_bgnbd_stderr(const struct crm_model_obs *o, size_t n,
+    const struct crm_bgnbd_params *p, struct crm_bgnbd_params *se)
+{
+	double th[NPAR], C[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
+	struct fitdata fd;
+	int rc;
+
+	se->r = se->alpha = se->a = se->b = NAN;
+	if (!params_ok(p) || n == 0)
+		return -1;
+	th[0] = log(p->r);
+	th[1] = log(p->alpha);
+	th[2] = log(p->a);
+	th[3] = log(p->b);
+	fitdata_init(&fd, o, n);
+	struct crm_optim op = {
+		.n = NPAR, .f = optim_objective, .arg = &fd, .analytic = 1
+	};
+	/* the objective is the mean over fd.wsum customers */
+	rc = fd.wsum > 0 ? crm_optim_covariance(&op, th, fd.wsum, C) : -1;
+	fitdata_release(&fd);
+	if (rc != 0)
+		return rc;
+	/* the delta method: d p / d log p = p (exact at a maximum, where
+	 * the gradient term of the change of variables vanishes) */
+	se->r = p->r * sqrt(C[0][0]);
+	se->alpha = p->alpha * sqrt(C[1][1]);
+	se->a = p->a * sqrt(C[2][2]);
+	se->b = p->b * sqrt(C[3][3]);
+	return 0;
+}
+
 /* ---- model.h entry ------------------------------------------------- */
 
 static const char *const bgnbd_par_names[] = { "r", "alpha", "a", "b" };
@@ -729,7 +762,22 @@ model_expected(const double *p, const struct crm_model_obs *o, double t)
 	return crm_bgnbd_expected(&bp, o->x, o->tx, o->T, t);
 }
 
+static int
+model_stderrs(const struct crm_model_obs *o, size_t n, const double *p,
+    double *se)
+{
+	const struct crm_bgnbd_params bp = { p[0], p[1], p[2], p[3] };
+	struct crm_bgnbd_params s;
+	int rc = crm_bgnbd_stderr(o, n, &bp, &s);
+
+	se[0] = s.r;
+	se[1] = s.alpha;
+	se[2] = s.a;
+	se[3] = s.b;
+	return rc;
+}
+
 const struct crm_model crm_model_bgnbd = {
 	"bgnbd", NPAR, bgnbd_par_names, model_fit, model_p_alive,
-	model_expected
+	model_expected, model_stderrs
 };

@@ -82,6 +82,18 @@ int crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_bgnbd_fit *out);
 
 /*
+ * Standard errors of the maximum-likelihood estimate p (a converged fit
+ * on o[0..n)) into *se, from the observed information: the inverse of
+ * the Hessian of the negative log-likelihood in the log-parameters, by
+ * central differences of the analytic gradient (lib/optim), carried to
+ * the parameters by the delta method, se(p_i) = p_i se(log p_i), as
+ * lifetimes does.  Returns 0; -1 when the Hessian cannot be evaluated;
+ * -2 when it is not positive definite.  *se is NaN unless 0.
+ */
+int crm_bgnbd_stderr(const struct crm_model_obs *o, size_t n,
+    const struct crm_bgnbd_params *p, struct crm_bgnbd_params *se);
+
+/*
  * Probability that a customer with history (x, tx, T) is still alive at T.
  * Exactly 1 when x == 0: in this model a customer can only drop out just
  * after a repeat purchase.

@@ -536,6 +536,26 @@ test_fit(void)
 		UNIT_OK(se > 0 && se < 0.5, "standard error is finite and small");
 		unit_near(th[i], tt[i], 4 * se, what);
 	}
+
+	/* the library's standard errors (central differences of the
+	 * analytic gradient of the grouped fast path) against these, from
+	 * second differences of the public loglik */
+	struct crm_bgnbd_params se;
+	unit_inteq(crm_bgnbd_stderr(o, n, &fit.p, &se), 0,
+	    "stderr of a converged fit: 0");
+	const double lib[4] = { se.r, se.alpha, se.a, se.b };
+	const double par[4] = { fit.p.r, fit.p.alpha, fit.p.a, fit.p.b };
+	for (int i = 0; i < 4; i++) {
+		char what[96];
+		double want = par[i] * sqrt(H[i][i]);
+		snprintf(what, sizeof what, "se_%s matches the second "
+		    "differences of loglik", name[i]);
+		unit_near(lib[i], want, 1e-4 * want, what);
+	}
+	struct crm_bgnbd_params bad = fit.p;
+	bad.r = -1;
+	UNIT_OK(crm_bgnbd_stderr(o, n, &bad, &se) == -1 && isnan(se.r),
+	    "stderr with an invalid parameter: -1 and NaN");
 	free(o);
 }
 
