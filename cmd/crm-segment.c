@@ -674,8 +674,28 @@ struct fitted {
 	const struct crm_model *model;  /* NULL: none */
 	struct crm_model_fit fit;
 	int ok;
+	double se[CRM_MODEL_MAXPAR];    /* with --print-params; NaN: none */
 	double *p_alive, *expected;     /* per observation group */
 };
+
+/* The standard errors of a converged fit into se (NaN where there are
+ * none), and a warning when there are none. */
+static void
+stderrs(const char *name, int rc, size_t npar, double *se)
+{
+	size_t i;
+
+	if (rc == 0)
+		return;
+	for (i = 0; i < npar; i++)
+		se[i] = NAN;
+	if (rc == -2)
+		warnx("%s: the Hessian of the log-likelihood is not positive "
+		    "definite at the fit: no standard errors (se_* NA)", name);
+	else
+		warnx("%s: the Hessian of the log-likelihood cannot be worked "
+		    "out at the fit: no standard errors (se_* NA)", name);
+}
 
 struct predjob {
 	struct fitted *m;
@@ -727,9 +747,27 @@ fit_model(struct crm_segment_row *rows, size_t n, const struct opts *o,
 			{ m, obs, g / 2, g, o->horizon }
 		};
 
+		double none = 0;
+		size_t i;
+
 		m->p_alive = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		m->expected = crm_xmalloc(crm_mulsz(g, sizeof(double)));
 		crm_run_two(predict, &j[0], &j[1]);
+		if (m->fit.note)
+			warnx("%s: %s", name, m->fit.note);
+		if (o->print_params)
+			stderrs(name, m->model->stderrs(obs, g, m->fit.p,
+			    m->se), m->model->npar, m->se);
+		/* a figure the model cannot give is an empty cell, never a
+		 * nan or inf */
+		for (i = 0; i < g; i++)
+			if (!isfinite(m->p_alive[i]) ||
+			    !isfinite(m->expected[i]))
+				none += obs[i].weight;
+		if (none > 0)
+			warnx("%s: no expected_purchases or clv for %.0f "
+			    "customers: the horizon is too long for the model's "
+			    "series", name, none);
 	} else {
 		warnx("%s: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
@@ -769,6 +807,7 @@ struct spendfit {
 	const struct crm_spend_model *model;    /* NULL: none */
 	struct crm_model_fit fit;
 	int ok;
+	double se[CRM_MODEL_MAXPAR];    /* with --print-params; NaN: none */
 	long left_out;          /* customers the fit could not take */
 	double *expected;       /* by row; NaN: no figure */
 };
@@ -782,7 +821,7 @@ struct spendfit {
  * second none.
  */
 static void
-fit_spend(const struct crm_segment_row *rows, size_t n,
+fit_spend(const struct crm_segment_row *rows, size_t n, int want_se,
     struct spendfit *m)
 {
 	const char *name = m->model->name;
@@ -822,6 +861,9 @@ fit_spend(const struct crm_segment_row *rows, size_t n,
 			    "iterations: %d): no parameters or expected_spend",
 			    name, m->fit.customers, m->fit.iterations);
 			status = CRM_EXIT_REJECT;
+		} else if (want_se) {
+			stderrs(name, m->model->stderrs(obs, k, m->fit.p,
+			    m->se), m->model->npar, m->se);
 		}
 	}
 	m->expected = crm_xmalloc(crm_mulsz(n ? n : 1, sizeof(double)));
@@ -840,10 +882,10 @@ print_params(const struct fitted *m, const struct spendfit *sp)
 
 	crm_writer_init(&w, &crm_stdout, CRM_FMT_TSV);
 	crm_writer_header_names(&w, h, 2);
-	crm_model_write_params(m->model, &m->fit, m->ok, &w);
+	crm_model_write_params(m->model, &m->fit, m->ok, m->se, &w);
 	if (sp->model)
 		crm_spend_model_write_params(sp->model, &sp->fit, sp->ok,
-		    sp->left_out, &w);
+		    sp->se, sp->left_out, &w);
 	crm_writer_release(&w);
 }
 
@@ -1034,21 +1076,27 @@ CELL(cell_churned)
 /* The model's columns: empty when it did not converge. */
 CELL(cell_p_alive)
 {
+	double v = j->m->ok ? j->m->p_alive[r->group] : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->p_alive[r->group], 4) : 0;
+	return isfinite(v) ? put_fixed(p, v, 4) : 0;
 }
 
 CELL(cell_expected)
 {
+	double v = j->m->ok ? j->m->expected[r->group] : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->expected[r->group], 4) : 0;
+	return isfinite(v) ? put_fixed(p, v, 4) : 0;
 }
 
 CELL(cell_clv)
 {
+	double v = j->m->ok ? j->m->expected[r->group] *
+	    ((double)occasion_value(r) / 100) * j->disc : NAN;
+
 	UNUSED;
-	return j->m->ok ? put_fixed(p, j->m->expected[r->group] *
-	    ((double)occasion_value(r) / 100) * j->disc, 2) : 0;
+	return isfinite(v) ? put_fixed(p, v, 2) : 0;
 }
 
 /* The spend model's: empty where it has no figure. */
@@ -1313,7 +1361,7 @@ report(struct crm_custagg *a, const struct opts *o)
 		fit_model(rows, nr, o, &m);
 	memset(&sp, 0, sizeof sp);
 	if ((sp.model = o->spend))
-		fit_spend(rows, nr, &sp);
+		fit_spend(rows, nr, o->print_params, &sp);
 	if (o->print_params) {
 		print_params(&m, &sp);
 		goto done;

@@ -32,13 +32,20 @@ struct crm_bgnbd_params {
  * customers the total weight (rounded), iterations the optimiser
  * iterations used, converged 1 only when the gradient test passed at finite
  * parameters between about 2e-8 and 6e7 (the search box [1e-8, 1e8] less a
- * margin). */
+ * margin).  note (static text, or NULL) says that a converged fit has run
+ * off to one of the model's two limits, where a and b are not identified:
+ * its log-likelihood exceeds that of no dropout at all (a -> 0, the NBD
+ * model) or that of one dropout probability a/(a+b) for every customer
+ * (a, b -> infinity at that ratio), both at the fitted r and alpha, by
+ * less than 0.001.  Data where nobody is seen to drop out end this way.
+ * The predictions of such a fit are those of the limit and finite. */
 struct crm_bgnbd_fit {
 	struct crm_bgnbd_params p;
 	double loglik;
 	long customers;
 	int iterations;
 	int converged;
+	const char *note;
 };
 
 /*
@@ -75,6 +82,18 @@ int crm_bgnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_bgnbd_fit *out);
 
 /*
+ * Standard errors of the maximum-likelihood estimate p (a converged fit
+ * on o[0..n)) into *se, from the observed information: the inverse of
+ * the Hessian of the negative log-likelihood in the log-parameters, by
+ * central differences of the analytic gradient (lib/optim), carried to
+ * the parameters by the delta method, se(p_i) = p_i se(log p_i), as
+ * lifetimes does.  Returns 0; -1 when the Hessian cannot be evaluated;
+ * -2 when it is not positive definite.  *se is NaN unless 0.
+ */
+int crm_bgnbd_stderr(const struct crm_model_obs *o, size_t n,
+    const struct crm_bgnbd_params *p, struct crm_bgnbd_params *se);
+
+/*
  * Probability that a customer with history (x, tx, T) is still alive at T.
  * Exactly 1 when x == 0: in this model a customer can only drop out just
  * after a repeat purchase.
@@ -87,6 +106,9 @@ double crm_bgnbd_p_alive(const struct crm_bgnbd_params *p, double x,
  * (x, tx, T) (eq. 10 of the paper).  The 2F1 of the paper is summed after
  * an Euler transformation that takes the factor 1/(a - 1) and the pole at
  * a + b + x = 1 out analytically, so any a > 0 (a = 1 included) works.
+ * With a > 2 (r + x) + 17 (the fits that drive a and b off together) the
+ * series of eq. 10 as printed is summed instead, which takes fewer terms
+ * there; both keep their scale apart, so no term overflows.
  * The series converges like (t / (alpha + T + t))^k: horizons up to about
  * 10^5 (alpha + T) are accepted, longer ones give NaN, as do invalid
  * parameters or t < 0.

@@ -341,6 +341,41 @@ crm_gg_fit(const struct crm_spend_obs *o, size_t n, struct crm_model_fit *out)
 	return out->converged ? 0 : -1;
 }
 
+int
+crm_gg_stderr(const struct crm_spend_obs *o, size_t n,
+    const struct crm_gg_params *p, struct crm_gg_params *se)
+{
+	double th[NPAR], C[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
+	struct ggdata d;
+	int rc;
+
+	se->p = se->q = se->v = NAN;
+	if (!params_ok(p) || n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!obs_ok(&o[i]))
+			return -1;
+	th[0] = log(p->p);
+	th[1] = log(p->q);
+	th[2] = log(p->p) + log(p->v);
+	ggdata_init(&d, o, n);
+	struct crm_optim op = {
+		.n = NPAR, .f = objective, .arg = &d, .analytic = 1
+	};
+	rc = d.W > 0 ? crm_optim_covariance(&op, th, d.W, C) : -1;
+	ggdata_release(&d);
+	if (rc != 0)
+		return rc;
+	/* log v = th2 - th0: its variance C22 + C00 - 2 C02 */
+	double vv = C[2][2] + C[0][0] - 2 * C[0][2];
+	if (!(vv > 0))
+		return -2;
+	se->p = p->p * sqrt(C[0][0]);
+	se->q = p->q * sqrt(C[1][1]);
+	se->v = p->v * sqrt(vv);
+	return 0;
+}
+
 /* ---- model.h entry ------------------------------------------------- */
 
 static const char *const gg_par_names[] = { "gg_p", "gg_q", "gg_v" };
@@ -353,6 +388,21 @@ model_expected(const double *p, const struct crm_spend_obs *o)
 	return crm_gg_expected(&gp, o->x, o->mx);
 }
 
+static int
+model_stderrs(const struct crm_spend_obs *o, size_t n, const double *p,
+    double *se)
+{
+	const struct crm_gg_params gp = { p[0], p[1], p[2] };
+	struct crm_gg_params s;
+	int rc = crm_gg_stderr(o, n, &gp, &s);
+
+	se[0] = s.p;
+	se[1] = s.q;
+	se[2] = s.v;
+	return rc;
+}
+
 const struct crm_spend_model crm_spend_gamma_gamma = {
-	"gamma-gamma", NPAR, gg_par_names, "gg", crm_gg_fit, model_expected
+	"gamma-gamma", NPAR, gg_par_names, "gg", crm_gg_fit, model_expected,
+	model_stderrs
 };

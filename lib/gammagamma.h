@@ -62,6 +62,17 @@ int crm_gg_fit(const struct crm_spend_obs *o, size_t n,
  */
 double crm_gg_expected(const struct crm_gg_params *p, double x, double mx);
 
+/*
+ * Standard errors of the estimate p fitted on o[0..n) into *se, as
+ * crm_bgnbd_stderr: the Hessian of the negative log-likelihood over the
+ * search's coordinates (log p, log q, log p v), inverted, then the delta
+ * method (se(v) from the variance of log p v - log p).  Returns 0, -1
+ * (cannot be evaluated, or an observation is invalid) or -2 (not
+ * positive definite); *se is NaN unless 0.
+ */
+int crm_gg_stderr(const struct crm_spend_obs *o, size_t n,
+    const struct crm_gg_params *p, struct crm_gg_params *se);
+
 /* Draw the mean spend of x >= 1 occasions of one customer from the model;
  * *seed is a splitmix64 state, advanced. */
 double crm_gg_simulate(const struct crm_gg_params *p, long x,

@@ -26,16 +26,34 @@ crm_model_find(const char *name)
 	return NULL;
 }
 
+/* Rows NAME (the parameters) and se_NAME (their standard errors, NA
+ * where there is none). */
+static void
+write_pars(size_t npar, const char *const *names, const double *p,
+    const double *se, struct crm_writer *w)
+{
+	for (size_t i = 0; i < npar; i++) {
+		crm_writer_str(w, names[i]);
+		crm_writer_fieldf(w, "%.6g", p[i]);
+		crm_writer_end(w);
+	}
+	for (size_t i = 0; i < npar; i++) {
+		crm_writer_fieldf(w, "se_%s", names[i]);
+		if (se && isfinite(se[i]))
+			crm_writer_fieldf(w, "%.6g", se[i]);
+		else
+			crm_writer_str(w, "NA");
+		crm_writer_end(w);
+	}
+}
+
 void
 crm_model_write_params(const struct crm_model *m,
-    const struct crm_model_fit *fit, int ok, struct crm_writer *w)
+    const struct crm_model_fit *fit, int ok, const double *se,
+    struct crm_writer *w)
 {
 	if (ok) {
-		for (size_t i = 0; i < m->npar; i++) {
-			crm_writer_str(w, m->par_names[i]);
-			crm_writer_fieldf(w, "%.6g", fit->p[i]);
-			crm_writer_end(w);
-		}
+		write_pars(m->npar, m->par_names, fit->p, se, w);
 		crm_writer_str(w, "loglik");
 		crm_writer_fieldf(w, "%.4f", fit->loglik);
 		crm_writer_end(w);
@@ -113,15 +131,11 @@ crm_spend_model_find(const char *name)
 
 void
 crm_spend_model_write_params(const struct crm_spend_model *m,
-    const struct crm_model_fit *fit, int ok, long left_out,
-    struct crm_writer *w)
+    const struct crm_model_fit *fit, int ok, const double *se,
+    long left_out, struct crm_writer *w)
 {
 	if (ok)
-		for (size_t i = 0; i < m->npar; i++) {
-			crm_writer_str(w, m->par_names[i]);
-			crm_writer_fieldf(w, "%.6g", fit->p[i]);
-			crm_writer_end(w);
-		}
+		write_pars(m->npar, m->par_names, fit->p, se, w);
 	crm_writer_fieldf(w, "%s_customers", m->prefix);
 	crm_writer_fieldf(w, "%ld", fit->customers);
 	crm_writer_end(w);

@@ -11,7 +11,8 @@
  * Adding a model:
  *  1. one file, lib/<name>.c (with its header for its own API and tests):
  *     the likelihood, a fit through lib/optim.h (log-parameters keep them
- *     positive), and the predictions, as pure numerics; then a
+ *     positive), the predictions, and the standard errors through
+ *     crm_optim_covariance, as pure numerics; then a
  *     `const struct crm_model crm_model_<name>` filled in at its end;
  *  2. one table entry: its address in crm_models[] in lib/model.c;
  *  3. tests: tests/unit/test-<name>.c with the likelihood against values
@@ -21,7 +22,8 @@
  *  4. the man page: the name in crm-segment(1)'s --churn-model, what the
  *     parameters mean, and the paper it comes from.
  * crm-segment then takes --churn-model <name>, prints the parameters
- * under their names with --print-params and fills p_alive,
+ * and their standard errors (se_<name>) under their names with
+ * --print-params and fills p_alive,
  * expected_purchases and clv from the model.
  *
  * Spend models (--spend-model NAME) are a second table, crm_spend_models[],
@@ -53,13 +55,17 @@ struct crm_model_obs {
 
 /* A fit: the parameters (npar of them, in the model's order), the
  * weighted log-likelihood there, the customers (total weight, rounded),
- * the optimiser's iterations and whether it converged. */
+ * the optimiser's iterations and whether it converged.  note is NULL, or
+ * (static text, one clause without the model's name) what an analyst
+ * must be told about a converged fit that stands for a limit of the
+ * model, its parameters not all identified by the data. */
 struct crm_model_fit {
 	double p[CRM_MODEL_MAXPAR];
 	double loglik;
 	long customers;
 	int iterations;
 	int converged;
+	const char *note;
 };
 
 struct crm_writer;
@@ -77,6 +83,13 @@ struct crm_model {
 	/* Purchases expected in (T, T + t]; NaN when it cannot be told. */
 	double (*expected)(const double *p, const struct crm_model_obs *o,
 	    double t);
+	/* Standard errors of the parameters p of a converged fit on
+	 * o[0..n) into se[0..npar), from the observed information (the
+	 * Hessian of the negative log-likelihood, crm_optim_covariance):
+	 * 0; -1 when it cannot be evaluated; -2 when it is not positive
+	 * definite (se is then NaN). */
+	int (*stderrs)(const struct crm_model_obs *o, size_t n,
+	    const double *p, double *se);
 };
 
 /* The models, NULL-terminated, in the order usage messages list them. */
@@ -87,11 +100,14 @@ const struct crm_model *crm_model_find(const char *name);
 
 /*
  * The parameter table --print-params writes, as rows of w (after its
- * header "param value"): each parameter ("%.6g") and loglik ("%.4f")
- * when the fit converged, then customers, iterations and converged.
+ * header "param value"): when the fit converged each parameter
+ * ("%.6g"), its standard error se[i] as se_NAME ("%.6g", NA when se is
+ * NULL or se[i] is not finite) and loglik ("%.4f"); then customers,
+ * iterations and converged.
  */
 void crm_model_write_params(const struct crm_model *m,
-    const struct crm_model_fit *fit, int ok, struct crm_writer *w);
+    const struct crm_model_fit *fit, int ok, const double *se,
+    struct crm_writer *w);
 
 /* --- spend models ------------------------------------------------------- */
 
@@ -113,6 +129,10 @@ struct crm_spend_model {
 	/* Expected spend per occasion of a customer with history o (x may
 	 * be 0: no repeat yet); NaN when the model has no answer. */
 	double (*expected)(const double *p, const struct crm_spend_obs *o);
+	/* Standard errors of the parameters p fitted on o[0..n): as
+	 * crm_model.stderrs. */
+	int (*stderrs)(const struct crm_spend_obs *o, size_t n,
+	    const double *p, double *se);
 };
 
 /* The spend models, NULL-terminated. */
@@ -123,13 +143,15 @@ const struct crm_spend_model *crm_spend_model_find(const char *name);
 
 /*
  * The spend model's rows of --print-params: its parameters ("%.6g") as
- * par_names and PREFIX_loglik ("%.4f") when ok, after PREFIX_customers
- * (fitted); then PREFIX_left_out (customers without a repeat occasion
- * or with a mean spend <= 0) and PREFIX_converged.
+ * par_names and their standard errors as se_NAME (as
+ * crm_model_write_params) when ok, PREFIX_customers (fitted),
+ * PREFIX_loglik ("%.4f") when ok; then PREFIX_left_out (customers
+ * without a repeat occasion or with a mean spend <= 0) and
+ * PREFIX_converged.
  */
 void crm_spend_model_write_params(const struct crm_spend_model *m,
-    const struct crm_model_fit *fit, int ok, long left_out,
-    struct crm_writer *w);
+    const struct crm_model_fit *fit, int ok, const double *se,
+    long left_out, struct crm_writer *w);
 
 /* --- simulation ---------------------------------------------------------- */
 

@@ -264,3 +264,129 @@ crm_optim_nelder_mead(const struct crm_optim *p, double *th, double len,
 	if (isfinite(fv[best]))
 		memcpy(th, v[best], sz);
 }
+
+/* ---- the Hessian and the covariance of an estimate ----------------- */
+
+int
+crm_optim_hessian(const struct crm_optim *p, const double *x,
+    double H[N][N])
+{
+	const size_t n = p->n;
+	double t[N], gp[N], gm[N], h[N];
+
+	memcpy(t, x, n * sizeof *t);
+	for (size_t i = 0; i < n; i++)
+		h[i] = (p->analytic ? 1e-4 : 2e-4) *
+		    (fabs(x[i]) > 1 ? fabs(x[i]) : 1);
+	if (p->analytic) {
+		for (size_t i = 0; i < n; i++) {
+			t[i] = x[i] + h[i];
+			double fp = p->f(p->arg, t, gp);
+			t[i] = x[i] - h[i];
+			double fm = p->f(p->arg, t, gm);
+			t[i] = x[i];
+			if (!isfinite(fp) || !isfinite(fm))
+				return -1;
+			for (size_t j = 0; j < n; j++)
+				H[i][j] = (gp[j] - gm[j]) / (2 * h[i]);
+		}
+	} else {
+		double f0 = p->f(p->arg, x, NULL);
+		if (!isfinite(f0))
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			t[i] = x[i] + h[i];
+			double fp = p->f(p->arg, t, NULL);
+			t[i] = x[i] - h[i];
+			double fm = p->f(p->arg, t, NULL);
+			t[i] = x[i];
+			if (!isfinite(fp) || !isfinite(fm))
+				return -1;
+			H[i][i] = (fp - 2 * f0 + fm) / (h[i] * h[i]);
+			for (size_t j = 0; j < i; j++) {
+				double v[4];
+				for (int k = 0; k < 4; k++) {
+					t[i] = x[i] + (k & 1 ? -h[i] : h[i]);
+					t[j] = x[j] + (k & 2 ? -h[j] : h[j]);
+					v[k] = p->f(p->arg, t, NULL);
+					if (!isfinite(v[k]))
+						return -1;
+				}
+				t[i] = x[i];
+				t[j] = x[j];
+				H[i][j] = H[j][i] = (v[0] - v[1] - v[2] + v[3]) /
+				    (4 * h[i] * h[j]);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (!isfinite(H[i][j]))
+				return -1;
+	return 0;
+}
+
+int
+crm_optim_spd_inverse(size_t n, double A[N][N], double Ai[N][N])
+{
+	double L[N][N], M[N][N], dmax = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (fabs(A[i][i]) > dmax)
+			dmax = fabs(A[i][i]);
+	if (!(dmax > 0) || !isfinite(dmax))
+		return -1;
+	/* A = L L^T */
+	for (size_t j = 0; j < n; j++) {
+		double d = A[j][j];
+		for (size_t k = 0; k < j; k++)
+			d -= L[j][k] * L[j][k];
+		if (!(d > 1e-14 * dmax) || !isfinite(d))
+			return -1;
+		L[j][j] = sqrt(d);
+		for (size_t i = j + 1; i < n; i++) {
+			double v = A[i][j];
+			for (size_t k = 0; k < j; k++)
+				v -= L[i][k] * L[j][k];
+			L[i][j] = v / L[j][j];
+		}
+	}
+	/* M = L^-1 (lower triangular), then A^-1 = M^T M */
+	for (size_t j = 0; j < n; j++)
+		for (size_t i = 0; i < n; i++) {
+			if (i < j) {
+				M[i][j] = 0;
+				continue;
+			}
+			double v = i == j ? 1 : 0;
+			for (size_t k = j; k < i; k++)
+				v -= L[i][k] * M[k][j];
+			M[i][j] = v / L[i][i];
+		}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			double v = 0;
+			for (size_t k = i > j ? i : j; k < n; k++)
+				v += M[k][i] * M[k][j];
+			Ai[i][j] = v;
+		}
+	return 0;
+}
+
+int
+crm_optim_covariance(const struct crm_optim *p, const double *x,
+    double scale, double C[N][N])
+{
+	double H[N][N];
+
+	if (crm_optim_hessian(p, x, H) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t j = 0; j < p->n; j++)
+			H[i][j] *= scale;
+	return crm_optim_spd_inverse(p->n, H, C) == 0 ?
+	    0 : -2;
+}

@@ -65,4 +65,37 @@ double crm_optim_grad(const struct crm_optim *p, const double *x, double *g);
 /* max |v_i| over v[0..n). */
 double crm_optim_norm_inf(size_t n, const double *v);
 
+/*
+ * The Hessian of p's objective at x into H[0..n)[0..n): with an analytic
+ * gradient by central differences of it, H_ij from g_j at x +- h_i e_i
+ * (2n gradients); without, by second differences of the value
+ * (2n + 2n(n-1) values).  Steps h_i = 1e-4 max(1, |x_i|) with an analytic
+ * gradient (truncation h^2, rounding eps/h: about 1e-8 relative),
+ * 2e-4 max(1, |x_i|) without.  Symmetrised, (H + H^T) / 2.  Returns 0,
+ * or -1 when the objective is not finite at a point it needs.
+ */
+int crm_optim_hessian(const struct crm_optim *p, const double *x,
+    double H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN]);
+
+/*
+ * The inverse of the symmetric n x n matrix A (its lower triangle read,
+ * nothing written) by Cholesky, into Ai.  Returns 0, or -1 when A is not positive definite
+ * (a pivot <= 1e-14 times the largest diagonal element, or not finite);
+ * Ai is then untouched.
+ */
+int crm_optim_spd_inverse(size_t n, double A[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN],
+    double Ai[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN]);
+
+/*
+ * The covariance of a maximum-likelihood estimate x (a minimum of p's
+ * objective) from the observed information: the inverse of scale times
+ * the Hessian at x, scale turning the objective into the negative
+ * log-likelihood (the models minimise it divided by the number of
+ * customers: scale = that number).  Returns 0; -1 when the Hessian cannot
+ * be evaluated; -2 when it is not positive definite (x is then no strict
+ * minimum the data pin down, and C is untouched).
+ */
+int crm_optim_covariance(const struct crm_optim *p, const double *x,
+    double scale, double C[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN]);
+
 #endif

@@ -287,6 +287,35 @@ c10 Big sleeper"
 	assert_line --index 1 $'x\t2026-01-01\t2026-02-01\t2\t2\t10.00\t5.00\t0\t31\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0\t\t\t'
 }
 
+@test "crm-segment: where nobody drops out the fit runs off to a limit, says which, and prints no nan" {
+	# 100 customers, seed 8: a and b run off together (a/(a+b) stays);
+	# expected_purchases was nan there
+	"$SIM" --emit-nochurn 100 8 >nc.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd nc.tsv
+	assert_success
+	assert_equal "$stderr" "crm-segment: bgnbd: the fit runs off to one dropout probability a/(a+b) for every customer (a, b -> infinity, within 0.001 of the fit's log-likelihood): a and b mean nothing apart, only a/(a+b)"
+	refute_output --regexp '(nan|inf)'
+	# every customer has p_alive, expected_purchases and clv
+	run awk -F'\t' 'NR > 1 && ($19 == "" || $20 == "" || $21 == "") { n++ } END { print n + 0, NR - 1 }' <<<"$output"
+	assert_output "0 100"
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params nc.tsv
+	assert_success
+	assert_line $'converged\t1'
+	# 300 customers, seed 1: a runs off to 0
+	"$SIM" --emit-nochurn 300 1 >nc.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd nc.tsv
+	assert_success
+	assert_equal "$stderr" "crm-segment: bgnbd: the fit runs off to no dropout at all (a -> 0, the NBD model, within 0.001 of the fit's log-likelihood): nobody is seen to drop out, p_alive is near 1 and a, b mean nothing apart"
+	refute_output --regexp '(nan|inf)'
+	run awk -F'\t' 'NR > 1 && ($19 < 0.999 || $20 == "") { n++ } END { print n + 0 }' <<<"$output"
+	assert_output 0
+	# with dropout in the data there is no such note
+	"$SIM" --emit 2000 11 >sim.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd sim.tsv
+	assert_success
+	assert_equal "$stderr" ""
+}
+
 @test "crm-segment: with no repeat purchase at all the fit does not run" {
 	printf 'customer_id\tdate\tamount\na\t2026-01-01\t5\nb\t2026-02-01\t5\n' >norep.tsv
 	run --separate-stderr crm-segment --print-params norep.tsv
@@ -849,7 +878,43 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	run crm-segment --as-of 2026-06-30 --churn-model bgnbd --print-params sim.tsv
 	assert_success
 	run cut -f 1 <<<"$output"
-	assert_output $'param\nr\nalpha\na\nb\nloglik\ncustomers\niterations\nconverged'
+	assert_output $'param\nr\nalpha\na\nb\nse_r\nse_alpha\nse_a\nse_b\nloglik\ncustomers\niterations\nconverged'
+}
+
+@test "crm-segment: --print-params gives standard errors that agree with python3's second differences of the log-likelihood" {
+	"$SIM" --emit 2000 11 >sim.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params sim.tsv
+	assert_success
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" >params.tsv
+	pars=$(awk -F'\t' '$1 == "r" || $1 == "alpha" || $1 == "a" || $1 == "b" { printf "%s ", $2 }' params.tsv)
+	# tests/tools/bgnbd-se.py works out eq. 6 and its Hessian without
+	# crmkit; the two agree to 1e-3 relative (the printed parameters
+	# have 6 digits)
+	python3 "$BATS_TEST_DIRNAME/tools/bgnbd-se.py" sim.tsv 2026-06-30 $pars >want.txt
+	run awk 'NR == FNR { w[$1] = $2; next }
+		$1 in w { n++; d = $2 / w[$1] - 1; if (d > 1e-3 || d < -1e-3) bad = bad " " $1 " " $2 " want " w[$1] }
+		END { print n, (bad == "" ? "agree" : bad) }' want.txt FS='\t' params.tsv
+	assert_output "4 agree"
+}
+
+@test "crm-segment: a fit whose Hessian is not positive definite prints its se rows as NA and says so" {
+	# 300 customers who never drop out, seed 3: a runs off to 0, where the
+	# likelihood is flat in a
+	"$SIM" --emit-nochurn 300 3 >nc.tsv
+	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params nc.tsv
+	assert_success
+	assert_line $'se_r\tNA'
+	assert_line $'se_alpha\tNA'
+	assert_line $'se_a\tNA'
+	assert_line $'se_b\tNA'
+	assert_line $'converged\t1'
+	assert_line --regexp $'^r\t[0-9.]+$'
+	[[ "$stderr" == *"crm-segment: bgnbd: the Hessian of the log-likelihood is not positive definite at the fit: no standard errors (se_* NA)"* ]]
+	# the report itself does not work them out, nor warn
+	run --separate-stderr crm-segment --as-of 2026-06-30 --churn-model bgnbd nc.tsv
+	assert_success
+	[[ "$stderr" != *Hessian* ]]
 }
 
 @test "crm-segment: the source states exit statuses by name (CRM_EXIT_*), never as numbers" {
@@ -868,6 +933,7 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	run --separate-stderr crm-segment --as-of 2026-06-30 --print-params --spend-model gamma-gamma spend.tsv
 	assert_failure 1
 	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge "* ]]
+	params=$output
 	run awk -F '\t' '
 		{ v[$1] = $2 }
 		END {
@@ -879,6 +945,19 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 			print (v["gg_loglik"] < 0) ? "loglik" : "no loglik"
 		}' <<<"$output"
 	assert_output $'ok\n17143 2857 1\nloglik'
+	# standard errors: of the order 17,143 customers give (the 946
+	# repeat buyers of the CDNOW sample give 1.19, 0.29 and 4.16, about
+	# four times these)
+	run awk -F '\t' '
+		{ v[$1] = $2 }
+		END {
+			print (v["se_gg_p"] > 0.15 && v["se_gg_p"] < 0.6) ? "p" : "se_gg_p " v["se_gg_p"]
+			print (v["se_gg_q"] > 0.03 && v["se_gg_q"] < 0.15) ? "q" : "se_gg_q " v["se_gg_q"]
+			print (v["se_gg_v"] > 0.5 && v["se_gg_v"] < 2.5) ? "v" : "se_gg_v " v["se_gg_v"]
+		}' <<<"$params"
+	assert_output $'p\nq\nv'
+	run grep -o '^[a-z_]*gg[a-z_]*' <<<"$params"
+	assert_output $'gg_p\ngg_q\ngg_v\nse_gg_p\nse_gg_q\nse_gg_v\ngg_customers\ngg_loglik\ngg_left_out\ngg_converged'
 }
 
 @test "crm-segment: expected_spend is the population mean without a repeat day and leans to the customer's own mean with them" {

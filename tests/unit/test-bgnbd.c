@@ -166,6 +166,138 @@ test_expected_domain(void)
 	    "expectation with a + b - 1 > 0 small matches eq. 9");
 }
 
+/*
+ * Fits on data where nobody drops out drive a and b off together (or a to
+ * 0); eq. 10's Euler series then overflowed to a NaN.  The references are
+ * python3's, worked out without the series: P(alive) times the mean, over
+ * the posterior p ~ Beta(a, b + x), of (1 - (1 + p t/(alpha+T))^-(r+x))/p
+ * (lambda integrated out), by Simpson's rule on 200,000 intervals with
+ * the density normalised numerically.
+ */
+static void
+test_expected_large_ab(void)
+{
+	static const struct {
+		struct crm_bgnbd_params p;
+		double x, tx, T, t, want;
+	} c[] = {
+		{ { 0.6, 10, 4e6, 2.5e7 }, 3, 20, 30, 52, 2.2376312963041 },
+		{ { 0.6, 10, 4e6, 2.5e7 }, 0, 0, 30, 52, 0.683088832237892 },
+		{ { 0.62, 10.4, 160427, 1.14698e7 }, 10, 20, 30, 52,
+		    9.60508592438787 },
+		{ { 0.6, 10, 40, 60 }, 3, 20, 30, 52, 0.707981324932663 },
+		/* either side of the switch between the two series */
+		{ { 0.6, 10, 18, 60 }, 0, 0, 30, 52, 0.632168332569823 },
+		{ { 0.6, 10, 18.5, 60 }, 0, 0, 30, 52, 0.629657299995718 },
+	};
+	char what[128];
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		double e = crm_bgnbd_expected(&c[i].p, c[i].x, c[i].tx, c[i].T,
+		    c[i].t);
+
+		snprintf(what, sizeof what, "E with a %g, b %g, x %g matches "
+		    "the integral over the beta posterior", c[i].p.a, c[i].p.b,
+		    c[i].x);
+		unit_near(e, c[i].want, 1e-12 * c[i].want, what);
+	}
+	unit_near(crm_bgnbd_expected(&c[3].p, 3, 20, 30, 52),
+	    direct_expected(&c[3].p, 3, 20, 30, 52), 1e-12,
+	    "with a = 40 the expectation matches eq. 10 through 2F1");
+
+	/* the limits: one dropout probability pi for all, then none */
+	const struct crm_bgnbd_params big = { 0.6, 10, 4e6, 2.5e7 };
+	double pi = 4e6 / (4e6 + 2.5e7), s = 52.0 / 40;
+	unit_near(crm_bgnbd_expected(&big, 0, 0, 30, 52),
+	    -expm1(-0.6 * log1p(pi * s)) / pi, 1e-6,
+	    "a, b -> infinity: E tends to (1 - (1 + pi s)^-r) / pi");
+	const struct crm_bgnbd_params nbd = { 0.6, 10, 1e3, 1e8 };
+	unit_near(crm_bgnbd_expected(&nbd, 0, 0, 30, 52), 0.6 * s,
+	    1e-4 * 0.6 * s, "a / (a+b) -> 0: E tends to the NBD's r t/(alpha+T)");
+
+	/* many purchases, long horizons: finite, never a NaN or an inf */
+	int finite = 1;
+	for (double x = 0; x <= 500; x += 50)
+		for (double t = 1; t <= 1e5; t *= 10) {
+			double e = crm_bgnbd_expected(&big, x, 20, 30, t);
+			if (!isfinite(e) || e < 0)
+				finite = 0;
+			e = crm_bgnbd_expected(&c[2].p, x, 29, 30, t);
+			if (!isfinite(e) || e < 0)
+				finite = 0;
+		}
+	UNIT_OK(finite, "E is finite and >= 0 with a, b huge, x up to 500 "
+	    "and horizons up to 1e5");
+}
+
+/* Customers who never drop out: the NBD model, Gamma(r, alpha) rates and
+ * a Poisson process over T weeks, purchases kept to the day. */
+static void
+simulate_nochurn(int n, uint64_t seed, struct crm_model_obs *o)
+{
+	for (int i = 0; i < n; i++) {
+		double T = 20 + i % 59, t = 0, x = 0, tx = 0;
+		double lambda = crm_model_rgamma(0.5, &seed) / 4;
+
+		for (;;) {
+			t += -log(crm_model_runif(&seed)) / lambda;
+			if (!(t <= T))
+				break;
+			x++;
+			tx = t;
+		}
+		o[i].x = x;
+		o[i].tx = x > 0 ? floor(tx * 7) / 7 : 0;
+		o[i].T = T;
+		o[i].weight = 1;
+	}
+}
+
+/* Such fits converge on a ridge to a limit: they say which, and every
+ * prediction is finite. */
+static void
+test_fit_limits(void)
+{
+	static const struct {
+		int n;
+		uint64_t seed;
+		const char *starts;
+	} c[] = {
+		{ 100, 1, "the fit runs off to no dropout at all" },
+		{ 500, 9, "the fit runs off to no dropout at all" },
+		{ 50, 8, "the fit runs off to one dropout probability" },
+		{ 500, 10, "the fit runs off to one dropout probability" },
+	};
+	struct crm_model_obs o[500];
+	char what[128];
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct crm_bgnbd_fit f;
+		int finite = 1;
+
+		simulate_nochurn(c[i].n, c[i].seed, o);
+		snprintf(what, sizeof what, "no dropout (%d customers, seed "
+		    "%d): the fit converges", c[i].n, (int)c[i].seed);
+		unit_inteq(crm_bgnbd_fit(o, (size_t)c[i].n, &f), 0, what);
+		snprintf(what, sizeof what, "no dropout (%d customers, seed "
+		    "%d): the fit says which limit", c[i].n, (int)c[i].seed);
+		UNIT_OK(f.note && strncmp(f.note, c[i].starts,
+		    strlen(c[i].starts)) == 0, what);
+		for (int k = 0; k < c[i].n; k++) {
+			double e = crm_bgnbd_expected(&f.p, o[k].x, o[k].tx,
+			    o[k].T, 52);
+			double pa = crm_bgnbd_p_alive(&f.p, o[k].x, o[k].tx,
+			    o[k].T);
+			if (!isfinite(e) || !isfinite(pa))
+				finite = 0;
+		}
+		snprintf(what, sizeof what, "no dropout (%d customers, seed "
+		    "%d): every p_alive and E is finite", c[i].n,
+		    (int)c[i].seed);
+		UNIT_OK(finite, what);
+	}
+}
+
 static void
 test_p_alive(void)
 {
@@ -345,6 +477,8 @@ test_fit(void)
 	int rc = crm_bgnbd_fit(o, n, &fit);
 	unit_inteq(rc, 0, "fit on simulated customers returns 0");
 	unit_inteq(fit.converged, 1, "fit on simulated customers converges");
+	UNIT_OK(fit.note == NULL,
+	    "a fit with dropout in the data has no note of a limit");
 	unit_inteq(fit.customers, ncust, "fit counts the grouped customers");
 	UNIT_OK(fit.iterations > 0 && fit.iterations < 500,
 	    "fit reports its iterations");
@@ -402,6 +536,26 @@ test_fit(void)
 		UNIT_OK(se > 0 && se < 0.5, "standard error is finite and small");
 		unit_near(th[i], tt[i], 4 * se, what);
 	}
+
+	/* the library's standard errors (central differences of the
+	 * analytic gradient of the grouped fast path) against these, from
+	 * second differences of the public loglik */
+	struct crm_bgnbd_params se;
+	unit_inteq(crm_bgnbd_stderr(o, n, &fit.p, &se), 0,
+	    "stderr of a converged fit: 0");
+	const double lib[4] = { se.r, se.alpha, se.a, se.b };
+	const double par[4] = { fit.p.r, fit.p.alpha, fit.p.a, fit.p.b };
+	for (int i = 0; i < 4; i++) {
+		char what[96];
+		double want = par[i] * sqrt(H[i][i]);
+		snprintf(what, sizeof what, "se_%s matches the second "
+		    "differences of loglik", name[i]);
+		unit_near(lib[i], want, 1e-4 * want, what);
+	}
+	struct crm_bgnbd_params bad = fit.p;
+	bad.r = -1;
+	UNIT_OK(crm_bgnbd_stderr(o, n, &bad, &se) == -1 && isnan(se.r),
+	    "stderr with an invalid parameter: -1 and NaN");
 	free(o);
 }
 
@@ -501,10 +655,12 @@ main(void)
 	test_hyp2f1();
 	test_published();
 	test_expected_domain();
+	test_expected_large_ab();
 	test_p_alive();
 	test_loglik();
 	test_simulate();
 	test_fit();
 	test_degenerate();
+	test_fit_limits();
 	return unit_done();
 }

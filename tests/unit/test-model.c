@@ -2,6 +2,7 @@
  * model: the table of purchase models, the BG/NBD entry against the
  * bgnbd functions it wraps, and the parameter table.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,8 @@ main(void)
 	for (i = 0; crm_models[i]; i++) {
 		UNIT_OK(crm_models[i]->npar <= CRM_MODEL_MAXPAR &&
 		    crm_models[i]->fit && crm_models[i]->p_alive &&
-		    crm_models[i]->expected, "table: every entry is complete");
+		    crm_models[i]->expected && crm_models[i]->stderrs,
+		    "table: every entry is complete");
 		UNIT_OK(crm_model_find(crm_models[i]->name) == crm_models[i],
 		    "table: every name finds its entry");
 	}
@@ -50,15 +52,28 @@ main(void)
 	fit.converged = 1;
 	crm_out_init(&mem, -1, "memory");
 	crm_writer_init(&w, &mem, CRM_FMT_TSV);
-	crm_model_write_params(m, &fit, 1, &w);
+	/* lifetimes' standard errors of the CDNOW fit */
+	const double se[4] = { 0.012557, 0.378221, 0.185719, NAN };
+	crm_model_write_params(m, &fit, 1, se, &w);
 	crm_writer_release(&w);
 	crm_out_putc(&mem, '\0');
 	unit_streq(mem.buf, "r\t0.243\nalpha\t4.414\na\t0.793\nb\t2.426\n"
+	    "se_r\t0.012557\nse_alpha\t0.378221\nse_a\t0.185719\nse_b\tNA\n"
 	    "loglik\t-9582.4291\ncustomers\t2357\niterations\t12\n"
-	    "converged\t1\n", "params: each parameter, loglik, then counts");
+	    "converged\t1\n", "params: each parameter, its standard error "
+	    "(NA without), loglik, then counts");
 	mem.n = 0;
 	crm_writer_init(&w, &mem, CRM_FMT_TSV);
-	crm_model_write_params(m, &fit, 0, &w);
+	crm_model_write_params(m, &fit, 1, NULL, &w);
+	crm_writer_release(&w);
+	crm_out_putc(&mem, '\0');
+	unit_streq(mem.buf, "r\t0.243\nalpha\t4.414\na\t0.793\nb\t2.426\n"
+	    "se_r\tNA\nse_alpha\tNA\nse_a\tNA\nse_b\tNA\n"
+	    "loglik\t-9582.4291\ncustomers\t2357\niterations\t12\n"
+	    "converged\t1\n", "params: no standard errors at all, every se NA");
+	mem.n = 0;
+	crm_writer_init(&w, &mem, CRM_FMT_TSV);
+	crm_model_write_params(m, &fit, 0, se, &w);
 	crm_writer_release(&w);
 	crm_out_putc(&mem, '\0');
 	unit_streq(mem.buf, "customers\t2357\niterations\t12\nconverged\t0\n",

@@ -186,6 +186,132 @@ test_numgrad(void)
 	    "central differences agree with the analytic gradient");
 }
 
+/* 1/2 x'Ax - b'x with A = [4 2 0; 2 3 1; 0 1 2], whose inverse is, by
+ * cofactors (det 12), [5 -4 2; -4 8 -4; 2 -4 8] / 12. */
+static const double qa[3][3] = { { 4, 2, 0 }, { 2, 3, 1 }, { 0, 1, 2 } };
+static const double qai[3][3] = {
+	{ 5 / 12.0, -4 / 12.0, 2 / 12.0 },
+	{ -4 / 12.0, 8 / 12.0, -4 / 12.0 },
+	{ 2 / 12.0, -4 / 12.0, 8 / 12.0 },
+};
+
+static double
+quad3(void *arg, const double *x, double *g)
+{
+	static const double b[3] = { 1, -2, 0.5 };
+	double f = 0;
+
+	(void)arg;
+	for (int i = 0; i < 3; i++) {
+		double ax = 0;
+		for (int j = 0; j < 3; j++)
+			ax += qa[i][j] * x[j];
+		f += 0.5 * x[i] * ax - b[i] * x[i];
+		if (g)
+			g[i] = ax - b[i];
+	}
+	return f;
+}
+
+/* e^x + x y^2 + sin y: at (0.3, -0.7) the Hessian is, by hand,
+ * [e^0.3, 2y; 2y, 2x - sin y]. */
+static double
+curved(void *arg, const double *x, double *g)
+{
+	(void)arg;
+	if (g) {
+		g[0] = exp(x[0]) + x[1] * x[1];
+		g[1] = 2 * x[0] * x[1] + cos(x[1]);
+	}
+	return exp(x[0]) + x[0] * x[1] * x[1] + sin(x[1]);
+}
+
+/* x^2 - y^2: a saddle. */
+static double
+saddle(void *arg, const double *x, double *g)
+{
+	(void)arg;
+	if (g) {
+		g[0] = 2 * x[0];
+		g[1] = -2 * x[1];
+	}
+	return x[0] * x[0] - x[1] * x[1];
+}
+
+static void
+test_hessian(int analytic)
+{
+	struct crm_optim q = { .n = 3, .f = quad3, .analytic = analytic };
+	struct crm_optim c = { .n = 2, .f = curved, .analytic = analytic };
+	struct crm_optim sd = { .n = 2, .f = saddle, .analytic = analytic };
+	struct crm_optim w = { .n = 1, .f = walled, .analytic = analytic };
+	double H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN], C[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
+	double x[3] = { 0.7, -1.3, 2.1 }, dev = 0, tol = analytic ? 1e-9 : 1e-6;
+	char what[96];
+	const char *how = analytic ? "from the gradient" : "from values";
+
+	unit_inteq(crm_optim_hessian(&q, x, H), 0, "hessian of a quadratic");
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (fabs(H[i][j] - qa[i][j]) > dev)
+				dev = fabs(H[i][j] - qa[i][j]);
+	snprintf(what, sizeof what, "hessian of a quadratic is its matrix (%s)",
+	    how);
+	UNIT_OK(dev < tol, what);
+	unit_inteq(crm_optim_covariance(&q, x, 2, C), 0,
+	    "covariance of a quadratic");
+	dev = 0;
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (fabs(C[i][j] - qai[i][j] / 2) > dev)
+				dev = fabs(C[i][j] - qai[i][j] / 2);
+	snprintf(what, sizeof what, "covariance is the inverse of scale x "
+	    "hessian, worked by hand (%s)", how);
+	UNIT_OK(dev < tol, what);
+
+	double y[2] = { 0.3, -0.7 };
+	unit_inteq(crm_optim_hessian(&c, y, H), 0, "hessian of e^x + x y^2 + "
+	    "sin y");
+	snprintf(what, sizeof what, "d2/dx2 = e^x (%s)", how);
+	unit_near(H[0][0], 1.3498588075760032, tol * 10, what);
+	snprintf(what, sizeof what, "d2/dxdy = 2y, both ways (%s)", how);
+	UNIT_OK(fabs(H[0][1] + 1.4) < tol * 10 && H[0][1] == H[1][0], what);
+	snprintf(what, sizeof what, "d2/dy2 = 2x - sin y (%s)", how);
+	unit_near(H[1][1], 1.244217687237691, tol * 10, what);
+
+	unit_inteq(crm_optim_covariance(&sd, y, 1, C), -2,
+	    "a saddle is not positive definite: -2");
+	double edge[1] = { 0.99995 };
+	unit_inteq(crm_optim_covariance(&w, edge, 1, C), -1,
+	    "a Hessian that needs points outside the domain: -1");
+}
+
+static void
+test_spd_inverse(void)
+{
+	double A[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN] = { { 0 } };
+	double Ai[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN] = { { 0 } };
+	double dev = 0;
+
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			A[i][j] = qa[i][j];
+	unit_inteq(crm_optim_spd_inverse(3, A, Ai), 0, "spd inverse of A");
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (fabs(Ai[i][j] - qai[i][j]) > dev)
+				dev = fabs(Ai[i][j] - qai[i][j]);
+	UNIT_OK(dev < 1e-15, "spd inverse matches the cofactors to rounding");
+	A[2][2] = 1.0 / 6;	/* det 4 (3/6 - 1) - 2 (2/6) < 0 */
+	Ai[0][0] = 42;
+	unit_inteq(crm_optim_spd_inverse(3, A, Ai), -1,
+	    "an indefinite matrix is refused");
+	unit_near(Ai[0][0], 42, 0, "and the inverse is left alone");
+	A[0][0] = NAN;
+	unit_inteq(crm_optim_spd_inverse(3, A, Ai), -1,
+	    "a matrix with a NaN is refused");
+}
+
 int
 main(void)
 {
@@ -197,5 +323,8 @@ main(void)
 	test_quadratic(0);
 	test_domain();
 	test_numgrad();
+	test_hessian(1);
+	test_hessian(0);
+	test_spd_inverse();
 	return unit_done();
 }

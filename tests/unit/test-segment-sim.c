@@ -14,6 +14,10 @@
  * values p = 6.25, q = 3.74, v = 15.44 (every seventh customer buys once
  * only, the others on 1 to 6 further days a week apart; the first day's
  * amount is 1.00 and is not part of the model).
+ * With "--emit-nochurn N SEED" it writes N customers of the same period
+ * who never drop out: purchase rates Gamma(r = 0.5, alpha = 4 weeks),
+ * purchases a Poisson process to the as-of date (the NBD model, BG/NBD's
+ * limit with no dropout), for the fits that run off to that limit.
  */
 #include <math.h>
 #include <stdint.h>
@@ -95,6 +99,32 @@ emit_spend(long n, uint64_t seed)
 	return fflush(stdout) == EOF;
 }
 
+static int
+emit_nochurn(long n, uint64_t seed)
+{
+	int32_t start = crm_date_from_ymd(2025, 7, 1);
+	int32_t asof = crm_date_from_ymd(2026, 6, 30);
+	long i;
+
+	printf("customer_id\tdate\tamount\n");
+	for (i = 0; i < n; i++) {
+		int32_t first = start + (int32_t)(crm_splitmix64(&seed) % 184);
+		double lambda = crm_model_rgamma(0.5, &seed) / 28, t = 0;
+		char d[11];
+
+		crm_date_format(first, d);
+		printf("N%05ld\t%s\t10.00\n", i + 1, d);
+		for (;;) {
+			t += -log(crm_model_runif(&seed)) / lambda;
+			if (!(t <= asof - first))
+				break;
+			crm_date_format(first + (int32_t)ceil(t), d);
+			printf("N%05ld\t%s\t10.00\n", i + 1, d);
+		}
+	}
+	return fflush(stdout) == EOF;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -104,6 +134,9 @@ main(int argc, char *argv[])
 
 	if (argc == 4 && strcmp(argv[1], "--emit") == 0)
 		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10));
+	if (argc == 4 && strcmp(argv[1], "--emit-nochurn") == 0)
+		return emit_nochurn(atol(argv[2]),
+		    strtoull(argv[3], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "--emit-spend") == 0)
 		return emit_spend(atol(argv[2]), strtoull(argv[3], NULL, 10));
 	for (i = 0; i < 10000; i++) {
