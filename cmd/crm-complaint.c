@@ -272,6 +272,22 @@ join_matched(const struct crm_complaint_rules *rs,
 	}
 }
 
+/*
+ * JSON Lines writes numbers bare: the number columns of the complaints
+ * kind (priority, satisfaction) and the figures the commands add
+ * (confidence, repeat); a value that is not a number stays a string.
+ */
+static void
+mark_numbers(struct crm_writer *w, const char *const *names, size_t n)
+{
+	const struct crm_kind *k = crm_kind_find("complaints");
+
+	for (size_t i = 0; i < n; i++)
+		crm_writer_numeric(w, i, crm_kind_col_number(k, names[i]) ||
+		    !strcmp(names[i], "confidence") ||
+		    !strcmp(names[i], "repeat"));
+}
+
 static int
 out_format(const char *s, int table_ok)
 {
@@ -526,6 +542,7 @@ cmd_open(const struct opts *o)
 	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, outcols, sizeof outcols / sizeof *outcols -
 	    (model ? 0 : 2));
+	mark_numbers(&w, outcols, sizeof outcols / sizeof *outcols);
 	crm_writer_str(&w, id);
 	crm_writer_str(&w, o->customer);
 	crm_writer_str(&w, tr.category);
@@ -664,6 +681,7 @@ cmd_triage(const struct opts *o, int argc, char **argv)
 	crm_writer_init(&w, &crm_stdout, out_format(o->format, 0));
 	w.excel_safe = o->excel_safe;
 	crm_writer_header_names(&w, names, nout);
+	mark_numbers(&w, names, nout);
 	crm_buf_init(&matched);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		struct crm_complaint_triage tr;
@@ -1009,6 +1027,7 @@ cmd_list(const struct opts *o, int argc)
 		crm_writer_init(&w, &crm_stdout, fmt);
 		w.excel_safe = o->excel_safe;
 		crm_writer_header_names(&w, cols, NC);
+		mark_numbers(&w, cols, NC);
 	}
 	for (size_t i = 0; i < crm_complaint_fold_count(f); i++) {
 		struct crm_complaint *c = crm_complaint_fold_at(f, i);

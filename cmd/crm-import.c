@@ -725,11 +725,13 @@ write_header(void)
 		return;
 	}
 	crm_writer_header_names(&w, (const char *const *)outname, ncol);
+	/* JSON Lines: the kind's number columns, and the columns of no kind
+	 * type that a --compute makes, bare */
 	if (outfmt == CRM_FMT_JSONL)
 		for (size_t i = 0; i < ncol; i++)
-			if (coldef[i] && (coldef[i]->type == CRM_C_INT ||
-			    coldef[i]->type == CRM_C_MONEY ||
-			    coldef[i]->type == CRM_C_DECIMAL))
+			if (crm_kind_col_number(kind, outname[i]) ||
+			    (!coldef[i] && crm_derive_computes(&dv,
+			    outname[i])))
 				crm_writer_numeric(&w, i, 1);
 }
 

@@ -1068,9 +1068,8 @@ show_header(void *ctx, char *p, size_t n)
 	}
 	crm_writer_header(&S->w, hf, nf);
 	for (size_t j = 0; j < nf; j++) {
-		if (!strcmp(hf[j].p, "duration_s") ||
-		    !strcmp(hf[j].p, "satisfaction"))
-			crm_writer_numeric(&S->w, j, 1);
+		crm_writer_numeric(&S->w, j, crm_kind_col_number(
+		    crm_kind_find("interactions"), hf[j].p));
 		free(hf[j].p);
 	}
 }

@@ -53,6 +53,15 @@ crm_derive_makes(const struct crm_derive *d, const char *name)
 	return 0;
 }
 
+int
+crm_derive_computes(const struct crm_derive *d, const char *name)
+{
+	for (size_t i = d->nstep; i-- > 0;)
+		if (!strcmp(d->step[i].name, name))
+			return d->step[i].expr != NULL;
+	return 0;
+}
+
 /* NAME=REST: the name trimmed, or -1. */
 static int
 split_assign(const char *opt, const char *arg, char **name, const char **rest,

@@ -78,6 +78,9 @@ int crm_derive_add_recode_file(struct crm_derive *d, const char *path,
 
 /* Is name the column of a step? */
 int crm_derive_makes(const struct crm_derive *d, const char *name);
+/* 1 when the last step that writes column name is a --compute (its values
+ * are decimal numbers). */
+int crm_derive_computes(const struct crm_derive *d, const char *name);
 
 /*
  * Bind to an input of n columns: names[i] as renamed, orig[i] as read

@@ -243,6 +243,15 @@ crm_kind_col(const struct crm_kind *k, const char *name)
 	return NULL;
 }
 
+int
+crm_kind_col_number(const struct crm_kind *k, const char *name)
+{
+	const struct crm_coldef *c = k ? crm_kind_col(k, name) : NULL;
+
+	return c && (c->type == CRM_C_INT || c->type == CRM_C_MONEY ||
+	    c->type == CRM_C_DECIMAL || c->type == CRM_C_BOOL);
+}
+
 size_t
 crm_kind_nrequired(const struct crm_kind *k)
 {

@@ -50,6 +50,10 @@ const struct crm_kind *crm_kind_find(const char *name);
 /* The definition of column name in kind k, or NULL for an unknown column. */
 const struct crm_coldef *crm_kind_col(const struct crm_kind *k,
     const char *name);
+/* 1 when column name of kind k is a number (integer, money, decimal, or
+ * a 0/1 flag), which JSON Lines writes bare; 0 for text and unknown
+ * columns. */
+int crm_kind_col_number(const struct crm_kind *k, const char *name);
 /* Number of required columns (they come first in cols). */
 size_t crm_kind_nrequired(const struct crm_kind *k);
 

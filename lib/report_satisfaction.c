@@ -603,6 +603,7 @@ sat_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	    "csat", "mean");
 	t[1] = CRM_REPORT_TAB("distribution", 2, "instrument", "score",
 	    "responses", "share");
+	crm_rtab_numeric(t[1], 1);      /* a label, and a number */
 	t[2] = CRM_REPORT_TAB("nps", 1, "group", "responses", "promoters",
 	    "passives", "detractors", "nps");
 	t[3] = CRM_REPORT_TAB("ces", 1, "group", "responses", "mean");

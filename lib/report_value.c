@@ -149,14 +149,14 @@ share128(struct crm_rtab *t, __int128 a, __int128 b)
 		    (long double)b));
 }
 
+/* The mean revenue from the exact sum, to the cent (crm_money_mean). */
 static void
 avg_money(struct crm_rtab *t, __int128 sum, size_t n)
 {
 	if (n == 0)
 		crm_rtab_cell(t, NULL);
 	else
-		crm_rtab_cellf(t, "%.2f", (double)((long double)sum /
-		    (long double)n / 100) + 0.0);
+		money_cell(t, crm_money_mean(sum, n));
 }
 
 static int

@@ -148,7 +148,8 @@ crm_segment_map_name(const struct crm_segment_map *map, int r, int f, int m)
 
 /*
  * Quintile scores from values sorted ascending (better is larger): each
- * run of equal values gets the quintile of the values before the run.
+ * run of equal values gets the quintile of the values after the run, the
+ * ones strictly better.
  */
 static void
 quintiles(const struct crm_kv *v, size_t n, struct crm_segment_row *rows,
@@ -157,10 +158,11 @@ quintiles(const struct crm_kv *v, size_t n, struct crm_segment_row *rows,
 	size_t lo = 0, hi, j;
 
 	while (lo < n) {
-		unsigned char sc = crm_segment_quintile(lo, n);
+		unsigned char sc;
 
 		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
 			;
+		sc = crm_segment_quintile(n - hi, n);
 		for (j = lo; j < hi; j++)
 			((unsigned char *)&rows[v[j].v])[field] = sc;
 		lo = hi;
@@ -221,18 +223,16 @@ struct scorejob {
 /*
  * Quintile scores by counting, the same as quintiles() gives: cnt[0..span)
  * holds how many rows have each key (key - lo); it becomes the score of
- * each key, the quintile of the rows with a smaller key.
+ * each key, the quintile of the rows with a larger key.
  */
 static void
 count_scores(uint32_t *cnt, uint64_t span, size_t n)
 {
-	uint64_t i, below = 0;
+	uint64_t i, atorbelow = 0;
 
 	for (i = 0; i < span; i++) {
-		uint32_t k = cnt[i];
-
-		cnt[i] = crm_segment_quintile(below, n);
-		below += k;
+		atorbelow += cnt[i];
+		cnt[i] = crm_segment_quintile(n - atorbelow, n);
 	}
 }
 
@@ -317,10 +317,11 @@ score_money(void *arg)
 	crm_pyramid_classify(rev, n, &po, tc, tc + n);
 	/* quintiles(), with the tier and class of each position */
 	for (lo = 0; lo < n; lo = hi) {
-		unsigned sc = crm_segment_quintile(lo, n);
+		unsigned sc;
 
 		for (hi = lo + 1; hi < n && v[hi].k == v[lo].k; hi++)
 			;
+		sc = crm_segment_quintile(n - hi, n);
 		for (i = lo; i < hi; i++)
 			j->mta[v[i].v] = (unsigned char)(sc | tc[i] << 3 |
 			    tc[n + i] << 5);

@@ -37,14 +37,18 @@ struct crm_segment_row {
 /* --- RFM ----------------------------------------------------------------- */
 
 /*
- * The quintile score of a value when below of the n values are strictly
- * worse: 1 + floor(5 below / n).  Equal values share a score, so a score
- * may be skipped and the quintiles may hold unequal numbers.
+ * The quintile score of a value when above of the n values are strictly
+ * better: 5 - floor(5 above / n).  The customers are ranked from the best
+ * (rank 0) to the worst (rank n - 1) and rank k scores 5 - floor(5 k / n);
+ * a run of equal values takes the score of its best rank, the number of
+ * values above it.  So equal values share a score, the best value always
+ * scores 5 (a lone customer, or ten alike, is not "Lost"), a score may be
+ * skipped and the quintiles may hold unequal numbers.
  */
 static inline unsigned char
-crm_segment_quintile(unsigned long long below, size_t n)
+crm_segment_quintile(unsigned long long above, size_t n)
 {
-	return (unsigned char)(1 + 5 * below / n);
+	return (unsigned char)(5 - 5 * above / n);
 }
 
 /* The span of the R and F keys over rows: the latest purchase day and
@@ -62,7 +66,8 @@ void crm_segment_span_join(struct crm_segment_span *k,
 /*
  * The r, f, m, tier and abc of rows[0..n), from their last, orders and
  * revenue: R by the last purchase day (later is better), F by the order
- * count, M by the revenue, each a quintile score (crm_segment_quintile);
+ * count, M by the revenue, each a quintile score (crm_segment_quintile,
+ * ties scored from the top);
  * tier and class by crm_pyramid_classify with limits tiers[3] and abc[2].
  * ks is the span of the rows' keys: R and F are scored by counting when a
  * span holds at most 2^18 values, by sorting otherwise (same result).

@@ -1252,6 +1252,17 @@ crm_money_sum_format(const struct crm_money_sum *s, char out[48])
 	minor_format(s->v < 0, mag, out, 48);
 }
 
+__int128
+crm_money_mean(__int128 sum, uint64_t n)
+{
+	__int128 q = sum / (__int128)n, r = sum % (__int128)n;
+
+	/* |r| < n < 2^64, so 2 |r| cannot overflow */
+	if (2 * (r < 0 ? -r : r) >= (__int128)n)
+		q += sum < 0 ? -1 : 1;
+	return q;
+}
+
 /* ---- integers ---- */
 
 const char *

@@ -299,6 +299,13 @@ void crm_money_sum_add(struct crm_money_sum *s, int64_t v);
 int crm_money_sum_get(const struct crm_money_sum *s, int64_t *out);
 /* Write the total (which may exceed int64) as "-1234.50" plus NUL. */
 void crm_money_sum_format(const struct crm_money_sum *s, char out[48]);
+/*
+ * The mean sum / n of amounts in minor units (n > 0), rounded half away
+ * from zero to the minor unit, worked out on the exact integers: the way
+ * every average of money is taken, so that no average loses a cent to
+ * floating point (2000000000000000.01 / 1 stays ...01).
+ */
+__extension__ __int128 crm_money_mean(__int128 sum, uint64_t n);
 
 /*
  * Parse a decimal integer: an optional + or - and ASCII digits only, within

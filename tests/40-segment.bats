@@ -41,14 +41,14 @@ col() {
 	printf 'customer_id,date,amount\nc1, 2026-01-01 , 12.50 \nc1,2026/01/02,"1,000.5"\nc1,2026-01-03,(0.50)\n' >t.csv
 	run crm-segment t.csv
 	assert_success
-	assert_line --index 1 $'c1\t2026-01-01\t2026-01-03\t3\t3\t1012.50\t337.50\t0\t2\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0'
+	assert_line --index 1 $'c1\t2026-01-01\t2026-01-03\t3\t3\t1012.50\t337.50\t0\t2\t5\t5\t5\t555\tChampions\tplatinum\tA\tgrowth\t0'
 }
 
 @test "crm-segment: without --as-of the latest date in the data is the as-of date" {
 	run crm-segment "$S/tx.tsv"
 	assert_success
 	# c09 now has its 2026-07-15 purchase; recency counts from that day
-	assert_line --index 9 $'c09\t2026-03-01\t2026-07-15\t2\t2\t1029.00\t514.50\t0\t136\t5\t2\t5\t525\tPotential loyalist\tplatinum\tA\tgrowth\t0'
+	assert_line --index 9 $'c09\t2026-03-01\t2026-07-15\t2\t2\t1029.00\t514.50\t0\t136\t5\t4\t5\t545\tChampions\tplatinum\tA\tgrowth\t0'
 	assert_line --index 1 --regexp $'^c01\t2026-01-10\t2026-06-20\t3\t3\t600.00\t200.00\t25\t186\t'
 }
 
@@ -137,19 +137,82 @@ c10 1"
 	run crm-segment wide.tsv
 	assert_success
 	run col rfm
-	assert_output $'a 115\nb 211\nc 212\nd 413\ne 514'
+	assert_output $'a 155\nb 351\nc 352\nd 453\ne 554'
 	# F over 300,000 orders of one customer, with and without the wide R
 	printf 'customer_id\tdate\tamount\nx\t2026-01-01\t1.00\ny\t2026-02-01\t1.00\ny\t2026-02-01\t1.00\nz\t2026-03-01\t1.00\nz\t2026-03-02\t1.00\n' >many.tsv
 	awk 'BEGIN { for (i = 0; i < 300000; i++) print "big\t2026-04-01\t0.01" }' >>many.tsv
 	run crm-segment many.tsv
 	assert_success
 	run col rfm
-	assert_output $'big 444\nx 111\ny 222\nz 322'
+	assert_output $'big 555\nx 222\ny 344\nz 444'
 	tail -n +2 wide.tsv >>many.tsv
 	run crm-segment many.tsv
 	assert_success
 	run col rfm
-	assert_output $'a 114\nb 111\nbig 455\nc 112\nd 313\ne 514\nx 111\ny 342\nz 442'
+	assert_output $'a 145\nb 342\nbig 555\nc 343\nd 444\ne 544\nx 342\ny 353\nz 453'
+}
+
+@test "crm-segment: ties score from the top: a lone customer, ten alike and buyers on the as-of day are not Lost" {
+	# one customer who bought on the as-of day: the best of one, 555
+	printf 'customer_id\tdate\tamount\nc1\t2026-06-30\t25.00\n' >one.tsv
+	run crm-segment --as-of 2026-06-30 one.tsv
+	assert_success
+	assert_line --index 1 $'c1\t2026-06-30\t2026-06-30\t1\t1\t25.00\t25.00\t0\t0\t5\t5\t5\t555\tChampions\tplatinum\tA\texploration\t0'
+	# ten identical recent customers: all 555, as all are platinum
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		printf 'k%s\t2026-06-28\t10.00\n' "$i"
+	done | { printf 'customer_id\tdate\tamount\n'; cat; } >ten.tsv
+	run crm-segment --as-of 2026-06-30 ten.tsv
+	assert_success
+	run col rfm_segment
+	assert_output "$(for i in 0 1 2 3 4 5 6 7 8 9; do echo "k$i Champions"; done)"
+	run crm-segment --as-of 2026-06-30 ten.tsv
+	run col tier
+	assert_output "$(for i in 0 1 2 3 4 5 6 7 8 9; do echo "k$i platinum"; done)"
+	# six customers, three of them on the as-of day (0 better: 5), then
+	# 3, 4, 5 better of 6: R 5 - floor(15/6) = 3, 5 - 3 = 2, 5 - 4 = 1;
+	# F: t1 and t2 with two orders (5) above four with one
+	# (2 better: 5 - floor(10/6) = 4); M: 30.00 twice at ranks 0-1 (5),
+	# 20.00 four times at ranks 2-5 straddling 4 3 2 1 (rank 2: 4)
+	printf 'customer_id\tdate\tamount\nt1\t2026-06-30\t10.00\nt1\t2026-06-30\t20.00\nt2\t2026-06-29\t15.00\nt2\t2026-06-30\t15.00\nt3\t2026-06-30\t20.00\nt4\t2026-06-20\t20.00\nt5\t2026-06-10\t20.00\nt6\t2026-05-01\t20.00\n' >asof.tsv
+	run crm-segment --as-of 2026-06-30 asof.tsv
+	assert_success
+	printf '%s\n' "$output" >asof.out
+	run col rfm
+	assert_output $'t1 555\nt2 555\nt3 544\nt4 344\nt5 244\nt6 144'
+	output=$(cat asof.out)
+	run col rfm_segment
+	assert_output $'t1 Champions\nt2 Champions\nt3 Champions\nt4 Loyal\nt5 At risk\nt6 At risk'
+	# the same rule worked out again by tests/tools/rfm-expect.py
+	# (python3, from the printed recency_days, orders and revenue)
+	run python3 "$BATS_TEST_DIRNAME/tools/rfm-expect.py" asof.out
+	assert_output $'t1 5 5 5\nt2 5 5 5\nt3 5 4 4\nt4 3 4 4\nt5 2 4 4\nt6 1 4 4'
+}
+
+@test "crm-segment: r, f and m of 3000 customers with many ties agree with python3, counted and sorted" {
+	awk 'BEGIN { srand(7); print "customer_id\tdate\tamount"
+		for (i = 0; i < 3000; i++) {
+			n = 1 + int(rand() * rand() * 6)
+			for (j = 0; j < n; j++)
+				printf "u%04d\t2026-%02d-%02d\t%d.%02d\n", i,
+				    1 + int(rand() * 6), 1 + int(rand() * 28),
+				    int(rand() * 4) * 5, int(rand() * 2) * 50
+		} }' >many.tsv
+	run crm-segment --as-of 2026-06-30 many.tsv
+	assert_success
+	printf '%s\n' "$output" >many.out
+	python3 "$BATS_TEST_DIRNAME/tools/rfm-expect.py" many.out >want
+	awk -F'\t' 'NR > 1 { print $1, $10, $11, $12 }' many.out >got
+	cmp want got
+	# every score 5 is there, and the ties are many
+	run awk '{ print $2 }' got
+	assert_line 5
+	[ "$(cut -f 6 many.out | sort | uniq -d | wc -l)" -gt 20 ]
+	# a last day centuries back: R scored by sorting, the same rule
+	printf 'old\t1200-01-01\t1.00\n' >>many.tsv
+	crm-segment --as-of 2026-06-30 many.tsv >many2.out
+	python3 "$BATS_TEST_DIRNAME/tools/rfm-expect.py" many2.out >want2
+	awk -F'\t' 'NR > 1 { print $1, $10, $11, $12 }' many2.out | cmp - want2
 }
 
 @test "crm-segment: --segment-map replaces the default map; first match wins, no match is empty" {
@@ -198,23 +261,23 @@ c10 Big sleeper"
 	run crm-segment --as-of 2026-01-31 --segment-map map.tsv tx.tsv
 	assert_success
 	# a row too long for the quick way: the writer's bytes
-	assert_line --index 1 "$long"'	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
-	assert_line --index 2 'a\tb	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	1	1	1	111	x\\y	lead	B	exploration	0'
-	assert_line --index 3 'c\\d	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	2	1	2	212	x\\y	platinum	A	exploration	0'
+	assert_line --index 1 "$long"'	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	5	5	5	555	x\\y	platinum	A	exploration	0'
+	assert_line --index 2 'a\tb	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	2	5	2	252	x\\y	lead	B	exploration	0'
+	assert_line --index 3 'c\\d	2026-01-02	2026-01-02	1	1	20.00	20.00	29	29	5	5	5	555	x\\y	platinum	A	exploration	0'
 	printf 'customer_id\tdate\tamount\ne\\nf\\rg\t2026-01-01\t10.00\n' >nl.tsv
 	run crm-segment --as-of 2026-01-31 nl.tsv
 	assert_success
-	assert_line --index 1 'e\nf\rg	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	1	1	1	111	Lost	platinum	A	exploration	0'
+	assert_line --index 1 'e\nf\rg	2026-01-01	2026-01-01	1	1	10.00	10.00	30	30	5	5	5	555	Champions	platinum	A	exploration	0'
 }
 
 @test "crm-segment: --format csv and jsonl" {
 	run crm-segment --as-of 2026-06-30 --format csv "$S/tx.tsv"
 	assert_success
 	assert_line --index 0 "customer_id,first,last,orders,days,revenue,aov,recency_days,tenure_days,r,f,m,rfm,rfm_segment,tier,abc,stage,churned"
-	assert_line --index 9 "c09,2026-03-01,2026-03-01,1,1,30.00,30.00,121,121,3,1,1,311,About to sleep,lead,C,decline,0"
+	assert_line --index 9 "c09,2026-03-01,2026-03-01,1,1,30.00,30.00,121,121,3,2,1,321,About to sleep,lead,C,decline,0"
 	run crm-segment --as-of 2026-06-30 --format jsonl "$S/tx.tsv"
 	assert_success
-	assert_line --index 0 '{"customer_id":"c01","first":"2026-01-10","last":"2026-06-20","orders":3,"days":3,"revenue":600.00,"aov":200.00,"recency_days":10,"tenure_days":171,"r":4,"f":4,"m":5,"rfm":"445","rfm_segment":"Loyal","tier":"iron","abc":"A","stage":"stable","churned":0}'
+	assert_line --index 0 '{"customer_id":"c01","first":"2026-01-10","last":"2026-06-20","orders":3,"days":3,"revenue":600.00,"aov":200.00,"recency_days":10,"tenure_days":171,"r":4,"f":5,"m":5,"rfm":"455","rfm_segment":"Loyal","tier":"iron","abc":"A","stage":"stable","churned":0}'
 }
 
 @test "crm-segment: --excel-safe neutralises formula-like CSV cells and leaves numbers alone" {
@@ -222,19 +285,19 @@ c10 Big sleeper"
 	assert_success
 	assert_output "$(printf '%s\n' \
 		'customer_id,first,last,orders,days,revenue,aov,recency_days,tenure_days,r,f,m,rfm,rfm_segment,tier,abc,stage,churned' \
-		"\"'+c3\",2026-03-10,2026-03-10,1,1,5.00,5.00,112,112,3,1,3,313,About to sleep,lead,A,decline,0" \
-		"\"'-c5\",2026-04-01,2026-04-01,1,1,1.00,1.00,90,90,5,1,2,512,New,lead,C,exploration,0" \
-		"\"'=HYPERLINK(\"\"http://x\"\")\",2026-01-10,2026-01-10,1,1,10.00,10.00,171,171,1,1,5,115,Lost,platinum,A,decline,0" \
-		"\"'@sum\",2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,1,1,211,Hibernating,lead,C,decline,0" \
-		'c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,1,4,414,Promising,lead,A,decline,0')"
+		"\"'+c3\",2026-03-10,2026-03-10,1,1,5.00,5.00,112,112,3,5,3,353,Loyal,lead,A,decline,0" \
+		"\"'-c5\",2026-04-01,2026-04-01,1,1,1.00,1.00,90,90,5,5,2,552,Champions,lead,C,exploration,0" \
+		"\"'=HYPERLINK(\"\"http://x\"\")\",2026-01-10,2026-01-10,1,1,10.00,10.00,171,171,1,5,5,155,Cannot lose,platinum,A,decline,0" \
+		"\"'@sum\",2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,5,1,251,Cannot lose,lead,C,decline,0" \
+		'c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,5,4,454,Loyal,lead,A,decline,0')"
 	# a segment name from a map is a cell like any other
 	printf '***\t=VIP\n' >map.tsv
 	run crm-segment --as-of 2026-06-30 --format csv --excel-safe --segment-map map.tsv "$S/excel.tsv"
 	assert_success
-	assert_line --index 5 "c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,1,4,414,\"'=VIP\",lead,A,decline,0"
+	assert_line --index 5 "c4,2026-03-11,2026-03-11,1,1,7.50,7.50,111,111,4,5,4,454,\"'=VIP\",lead,A,decline,0"
 	# without it the cells are written as they are
 	run crm-segment --as-of 2026-06-30 --format csv "$S/excel.tsv"
-	assert_line --index 4 "@sum,2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,1,1,211,Hibernating,lead,C,decline,0"
+	assert_line --index 4 "@sum,2026-02-10,2026-02-10,1,1,-15.20,-15.20,140,140,2,5,1,251,Cannot lose,lead,C,decline,0"
 }
 
 @test "crm-segment: --excel-safe without --format csv is a usage error" {
@@ -284,7 +347,7 @@ c10 Big sleeper"
 	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge (customers: 1, iterations: "*"): no parameters, p_alive, expected_purchases or clv" ]]
 	run --separate-stderr crm-segment --churn-model bgnbd one.tsv
 	assert_failure 1
-	assert_line --index 1 $'x\t2026-01-01\t2026-02-01\t2\t2\t10.00\t5.00\t0\t31\t1\t1\t1\t111\tLost\tplatinum\tA\tgrowth\t0\t\t\t'
+	assert_line --index 1 $'x\t2026-01-01\t2026-02-01\t2\t2\t10.00\t5.00\t0\t31\t5\t5\t5\t555\tChampions\tplatinum\tA\tgrowth\t0\t\t\t'
 }
 
 @test "crm-segment: where nobody drops out the fit runs off to a limit, says which, and prints no nan" {
@@ -493,14 +556,14 @@ crm-segment: partial aggregates no longer exact: giving up"
 	assert_output 0
 	run sh -c "cut -f 1,4-7,11,20,21 one.tsv | grep -v '^b'"
 	assert_output "customer_id	orders	days	revenue	aov	f	expected_purchases	clv
-c1	3	2	240.00	80.00	3	0.8465	101.57
-c2	3	2	220.00	73.33	3	1.4791	162.70
-c3	2	1	25.00	12.50	2	1.3218	33.05
-c4	3	3	600.00	200.00	3	1.8048	360.97
-c5	1	1	99.90	99.90	1	2.7625	275.98
-c6	2	2	0.00	0.00	2	0.6537	0.00
-c7	5	5	75.00	15.00	4	1.7374	26.06
-c8	1	1	75.00	75.00	1	1.1281	84.61"
+c1	3	2	240.00	80.00	4	0.8465	101.57
+c2	3	2	220.00	73.33	4	1.4791	162.70
+c3	2	1	25.00	12.50	3	1.3218	33.05
+c4	3	3	600.00	200.00	4	1.8048	360.97
+c5	1	1	99.90	99.90	2	2.7625	275.98
+c6	2	2	0.00	0.00	3	0.6537	0.00
+c7	5	5	75.00	15.00	5	1.7374	26.06
+c8	1	1	75.00	75.00	2	1.1281	84.61"
 	# one partial each, merged in either order, from files or a stream
 	crm-segment --as-of 2026-06-30 --partial "$a" >pa
 	crm-segment --as-of 2026-06-30 --partial "$b" >pb
@@ -578,7 +641,7 @@ crm-segment: p.tsv:4: order_hashes: bad order hashes 'ff'"
 crm-segment: bad.tsv:3: customer_id: empty
 crm-segment: bad.tsv:4: amount: not a number '5x'
 crm-segment: bad.tsv:5: amount: more than 2 decimal places '1.005'"
-	assert_output $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned\nc4\t2026-01-02\t2026-01-02\t1\t1\t1.00\t1.00\t0\t0\t1\t1\t1\t111\tLost\tplatinum\tA\texploration\t0'
+	assert_output $'customer_id\tfirst\tlast\torders\tdays\trevenue\taov\trecency_days\ttenure_days\tr\tf\tm\trfm\trfm_segment\ttier\tabc\tstage\tchurned\nc4\t2026-01-02\t2026-01-02\t1\t1\t1.00\t1.00\t0\t0\t5\t5\t5\t555\tChampions\tplatinum\tA\texploration\t0'
 }
 
 @test "crm-segment: a missing column or an unreadable file is reported, the rest still processed" {

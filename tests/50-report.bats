@@ -218,6 +218,45 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	assert_line --index 2 "$(printf 'gold\t0\t0.00\t0.0000\t')"
 }
 
+@test "crm-report: avg_revenue at 1e15 is exact to the cent, half away from zero (summary, pyramid, abc)" {
+	# by hand: A 5000000000000000.00, B and E ...0.01, C and D ...0.02
+	# above 1e15 (total 9000000000000000.06): the mean of all is
+	# ...0.012 -> .01; platinum A alone, lead the four others:
+	# 4000000000000000.06 / 4 = ...0.015, a half -> .02
+	printf 'customer_id\tdate\tamount\nA\t2026-01-01\t5000000000000000.00\nB\t2026-01-02\t1000000000000000.01\nC\t2026-01-03\t1000000000000000.02\nD\t2026-01-04\t1000000000000000.02\nE\t2026-01-05\t1000000000000000.01\n' >big.tsv
+	run crm-report value --table summary big.tsv
+	assert_success
+	assert_line "$(printf 'avg_revenue\t1800000000000000.01')"
+	run crm-report value --table pyramid big.tsv
+	assert_success
+	assert_line --index 1 "$(printf 'platinum\t1\t5000000000000000.00\t0.5556\t5000000000000000.00')"
+	assert_line --index 4 "$(printf 'lead\t4\t4000000000000000.06\t0.4444\t1000000000000000.02')"
+	assert_line --index 5 "$(printf 'total\t5\t9000000000000000.06\t1.0000\t1800000000000000.01')"
+	run crm-report value --table abc --format jsonl big.tsv
+	assert_success
+	assert_line --index 0 '{"class":"A","customers":5,"revenue":9000000000000000.06,"share":1.0000,"avg_revenue":1800000000000000.01}'
+	# one customer: 2000000000000000.01 keeps its cent
+	printf 'customer_id\tdate\tamount\nA\t2026-01-01\t2000000000000000.01\n' >one.tsv
+	run crm-report value --table summary one.tsv
+	assert_line "$(printf 'avg_revenue\t2000000000000000.01')"
+	# 300 random customers near 1e15 and refunds, the means checked by
+	# python3's decimal (sum / n, ROUND_HALF_UP: half away from zero)
+	awk 'BEGIN { srand(11); print "customer_id\tdate\tamount"
+		for (i = 0; i < 300; i++)
+			printf "c%03d\t2026-01-%02d\t%s%d%015d.%02d\n", i, 1 + i % 28,
+			    i % 7 == 0 ? "-" : "", 1 + int(rand() * 8),
+			    int(rand() * 1e9), int(rand() * 100) }' >rand.tsv
+	run crm-report value --table summary rand.tsv
+	assert_success
+	want=$(python3 -c '
+import sys
+from decimal import Decimal, ROUND_HALF_UP, getcontext
+getcontext().prec = 50
+v = [Decimal(l.split("\t")[2]) for l in open(sys.argv[1]).read().splitlines()[1:]]
+print((sum(v) / len(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))' rand.tsv)
+	assert_line "$(printf 'avg_revenue\t%s' "$want")"
+}
+
 @test "crm-report: a customer with negative net revenue counts in sums, not in Gini" {
 	run crm-report value --table summary "$R/negative.tsv"
 	assert_success

@@ -4,7 +4,7 @@ transactions with an order_id column, computed independently of crmkit:
 orders = distinct non-empty order ids + lines with an empty id, days,
 revenue, aov = revenue / orders and the purchase-occasion value
 revenue / days (both rounded half away from zero to the cent), and the F
-score 1 + floor(5 L / N), L the customers with strictly fewer orders.
+score 5 - floor(5 H / N), H the customers with strictly more orders.
 
 usage: orders-expect.py [--summary] FILE...   (TSV with a header line)
 Without --summary: customer_id orders days revenue aov f occasion_value,
@@ -61,8 +61,8 @@ if summary:
 n = len(cust)
 for k in sorted(cust, key=lambda s: s.encode()):
     c = cust[k]
-    worse = sum(1 for o in orders.values() if o < orders[k])
+    better = sum(1 for o in orders.values() if o > orders[k])
     print('\t'.join([k, str(orders[k]), str(len(c['days'])), money(c['rev']),
                      money(rounded_div(c['rev'], orders[k])),
-                     str(1 + 5 * worse // n),
+                     str(5 - 5 * better // n),
                      money(rounded_div(c['rev'], len(c['days'])))]))

@@ -113,10 +113,73 @@ test_report(void)
 	done(ops, st, ts, n);
 }
 
+/*
+ * Revenues at 1e15: A 5000000000000000.00, then B .01, C .02, D .02,
+ * E .01 above 1000000000000000 (total 9000000000000000.06).  By hand,
+ * half away from zero: the mean of all is ...0.06 / 5 = 1800000000000000
+ * .012, so .01; platinum is A alone (H 0 < 1% of 5), lead the other four
+ * (H 1, not under 20% of 5): 4000000000000000.06 / 4 = 1000000000000000
+ * .015, a half, so .02.  python3's decimal (sum / n quantized to 0.01,
+ * ROUND_HALF_UP) agrees.  In double, 1e15 units are 0.125 apart: the
+ * floating-point means were 1800000000000000.00 and 1000000000000000.00.
+ */
+static const char big[] =
+    "customer_id\tdate\tamount\n"
+    "A\t2026-01-01\t5000000000000000.00\n"
+    "B\t2026-01-02\t1000000000000000.01\n"
+    "C\t2026-01-03\t1000000000000000.02\n"
+    "D\t2026-01-04\t1000000000000000.02\n"
+    "E\t2026-01-05\t1000000000000000.01\n";
+static const char one[] =
+    "customer_id\tdate\tamount\n"
+    "A\t2026-01-01\t2000000000000000.01\n";
+
+static void
+test_exact_means(void)
+{
+	const struct crm_report_ops *ops = crm_report_find("value");
+	struct crm_report_opts o;
+	struct crm_rtab *ts[CRM_REPORT_MAXTABS], *t;
+	void *st;
+	int n;
+
+	memset(&o, 0, sizeof o);
+	crm_pyramid_defaults(&o.pyr);
+	n = feed(ops, &o, &st, big, ts);
+	t = tab(ts, n, "summary");
+	unit_streq(crm_rtab_get(t, 2, 1), "9000000000000000.06",
+	    "1e15: revenue");
+	unit_streq(crm_rtab_get(t, 3, 1), "1800000000000000.01",
+	    "1e15: avg_revenue ...0.06 / 5 to the cent");
+	t = tab(ts, n, "pyramid");
+	unit_streq(crm_rtab_get(t, 0, 4), "5000000000000000.00",
+	    "1e15: platinum avg_revenue");
+	unit_streq(crm_rtab_get(t, 1, 4), "", "1e15: no gold, no average");
+	unit_streq(crm_rtab_get(t, 3, 4), "1000000000000000.02",
+	    "1e15: lead avg_revenue, a half rounded away from zero");
+	unit_streq(crm_rtab_get(t, 4, 4), "1800000000000000.01",
+	    "1e15: pyramid total avg_revenue");
+	t = tab(ts, n, "abc");
+	/* every customer is A: the revenue above E is 7000000000000000.04,
+	 * under 80% of the total */
+	unit_streq(crm_rtab_get(t, 0, 4), "1800000000000000.01",
+	    "1e15: abc A avg_revenue");
+	unit_streq(crm_rtab_get(t, 3, 4), "1800000000000000.01",
+	    "1e15: abc total avg_revenue");
+	done(ops, st, ts, n);
+
+	n = feed(ops, &o, &st, one, ts);
+	t = tab(ts, n, "summary");
+	unit_streq(crm_rtab_get(t, 3, 1), "2000000000000000.01",
+	    "1e15: one customer's 2000000000000000.01 keeps its cent");
+	done(ops, st, ts, n);
+}
+
 int
 main(void)
 {
 	test_figures();
 	test_report();
+	test_exact_means();
 	return unit_done();
 }

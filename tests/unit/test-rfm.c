@@ -12,27 +12,115 @@
 #include "segment.h"
 #include "unit.h"
 
-/* Ten customers: sorted, the values 1 2 2 3 4 5 5 5 9 10 (shuffled
- * here), whose quintiles are 1 1 1 2 3 3 3 3 5 5: a value's score is
- * 1 + floor(5 * below / 10) with below the values strictly smaller. */
+/*
+ * The scores below were worked out by hand from the rule of segment.h:
+ * rank the customers from the best, rank k of n scores 5 - floor(5 k / n)
+ * and a run of equal values takes its best rank, the number of values
+ * strictly better.  tests/tools/rfm-expect.py (python3, ranking by a sort
+ * rather than counting) was run over the same values and agrees with
+ * every case here.
+ *
+ * Ten customers: sorted from the best, the values 10 9 5 5 5 4 3 2 2 1
+ * (shuffled here), with 0 1 2 2 2 5 6 7 7 9 better, so the scores
+ * 5 5 4 4 4 3 2 2 2 1: the run of 5s at ranks 2-4 scores 4 like rank 2,
+ * the 2s at ranks 7-8 score 2 like rank 7.
+ */
 static const int val[10] = { 5, 2, 10, 1, 5, 3, 9, 2, 5, 4 };
-static const int want_q[10] = { 3, 1, 5, 1, 3, 2, 5, 1, 3, 3 };
+static const int want_q[10] = { 4, 2, 5, 1, 4, 2, 5, 2, 4, 3 };
 
+/* rows[0..n) from values v (larger is better, above -100) for R, F and M
+ * alike: the last purchase day 20000 + v * scale, (v + 100) * scale
+ * orders, v * 100 cents. */
 static void
-fill(struct crm_segment_row *rows, int32_t scale, struct crm_segment_span *ks)
+fill_n(struct crm_segment_row *rows, const int *v, int n, int32_t scale,
+    struct crm_segment_span *ks)
 {
 	crm_segment_span_init(ks);
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < n; i++) {
 		struct crm_segment_span one;
 
 		memset(&rows[i], 0, sizeof rows[i]);
-		rows[i].last = 20000 + val[i] * scale;
-		rows[i].orders = (uint64_t)val[i] * (uint64_t)scale;
-		rows[i].revenue = val[i] * 100;
+		rows[i].last = 20000 + v[i] * scale;
+		rows[i].orders = (uint64_t)(v[i] + 100) * (uint64_t)scale;
+		rows[i].revenue = v[i] * 100;
 		one.lastlo = one.lasthi = rows[i].last;
 		one.ordlo = one.ordhi = rows[i].orders;
 		crm_segment_span_join(ks, &one);
 	}
+}
+
+static void
+fill(struct crm_segment_row *rows, int32_t scale, struct crm_segment_span *ks)
+{
+	fill_n(rows, val, 10, scale, ks);
+}
+
+/* Score values v[0..n) and check r, f and m against want[], by counting
+ * (scale 1) and by sorting (a scale that spreads R and F wider than a
+ * count table; equal values stay a span of one and are counted). */
+static void
+tie_case(const char *what, const int *v, int n, const unsigned char *want)
+{
+	static const int64_t tiers[3] = { 100, 500, 2000 }, abc[2] = { 8000,
+	    9500 };
+	static const int32_t scales[2] = { 1, 300000 };
+	struct crm_segment_row rows[16];
+	struct crm_segment_span ks;
+	char msg[160];
+
+	for (int k = 0; k < 2; k++) {
+		int ok = 1;
+
+		fill_n(rows, v, n, scales[k], &ks);
+		crm_segment_score(rows, (size_t)n, tiers, abc, &ks);
+		for (int i = 0; i < n; i++)
+			if (rows[i].r != want[i] || rows[i].f != want[i] ||
+			    rows[i].m != want[i])
+				ok = 0;
+		snprintf(msg, sizeof msg, "ties: %s (%s)", what, k ? "sorted" :
+		    "counted");
+		UNIT_OK(ok, msg);
+	}
+}
+
+static void
+test_ties(void)
+{
+	static const int one[1] = { 7 };
+	static const unsigned char one_w[1] = { 5 };
+	static const int ten[10] = { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 };
+	static const unsigned char ten_w[10] = { 5, 5, 5, 5, 5, 5, 5, 5, 5,
+	    5 };
+	/* sorted 100 90 90 80 80 80 80 50 40 30: the 90s at ranks 1-2 cross
+	 * the boundary of 5 (ranks 0-1) and 4 (ranks 2-3) and take rank 1,
+	 * 5; the 80s at ranks 3-6 (4, 3, 3, 2 untied) take rank 3,
+	 * 5 - floor(15/10) = 4; then 5 - floor(35/10) = 2, 5 - 4 = 1 twice;
+	 * no customer scores 3 */
+	static const int straddle[10] = { 80, 30, 90, 100, 80, 40, 90, 80, 50,
+	    80 };
+	static const unsigned char straddle_w[10] = { 4, 1, 5, 5, 4, 1, 5, 4,
+	    2, 4 };
+	/* seven customers, three of them tied at the latest day (0, the
+	 * as-of day): 0 better, 5; then 3, 4, 5, 6 better of 7, scores
+	 * 5 - 2, 5 - 2, 5 - 3, 5 - 4 */
+	static const int asof[7] = { -40, 0, -3, 0, -9, 0, -20 };
+	static const unsigned char asof_w[7] = { 1, 5, 3, 5, 3, 5, 2 };
+	/* two customers alike and a worse one: 0 better of 3 is 5, 2 better
+	 * of 3 is 5 - floor(10/3) = 2 */
+	static const int three[3] = { 4, 1, 4 };
+	static const unsigned char three_w[3] = { 5, 2, 5 };
+	/* negative values (refunds) rank like any other: -5 has 2 better of
+	 * 4, 5 - floor(10/4) = 3; -9 has 3, 5 - floor(15/4) = 2 */
+	static const int neg[4] = { -5, 0, -9, 0 };
+	static const unsigned char neg_w[4] = { 3, 5, 2, 5 };
+
+	tie_case("a lone customer scores 5 5 5, not Lost", one, 1, one_w);
+	tie_case("ten identical customers all score 5", ten, 10, ten_w);
+	tie_case("ties straddling quintile boundaries take their best rank",
+	    straddle, 10, straddle_w);
+	tie_case("customers tied on the as-of day score 5", asof, 7, asof_w);
+	tie_case("two alike above one", three, 3, three_w);
+	tie_case("values below zero", neg, 4, neg_w);
 }
 
 static void
@@ -54,10 +142,14 @@ test_quintiles(void)
 	struct crm_segment_span ks, kw;
 	int ok = 1, same = 1, tier = 1, cls = 1;
 
-	unit_inteq(crm_segment_quintile(0, 10), 1, "quintile: none below: 1");
-	unit_inteq(crm_segment_quintile(9, 10), 5, "quintile: 9 of 10: 5");
-	unit_inteq(crm_segment_quintile(1, 5), 2, "quintile: 1 of 5: 2");
+	unit_inteq(crm_segment_quintile(0, 10), 5, "quintile: none above: 5");
+	unit_inteq(crm_segment_quintile(9, 10), 1, "quintile: 9 of 10: 1");
+	unit_inteq(crm_segment_quintile(1, 5), 4, "quintile: 1 of 5: 4");
 	unit_inteq(crm_segment_quintile(3, 7), 3, "quintile: 3 of 7: 3");
+	unit_inteq(crm_segment_quintile(0, 1), 5, "quintile: 0 of 1: 5");
+	unit_inteq(crm_segment_quintile(2, 3), 2, "quintile: 2 of 3: 2");
+	unit_inteq(crm_segment_quintile(1, 10), 5, "quintile: 1 of 10: 5");
+	unit_inteq(crm_segment_quintile(2, 10), 4, "quintile: 2 of 10: 4");
 
 	fill(rows, 1, &ks);
 	crm_segment_score(rows, 10, tiers, abc, &ks);
@@ -70,7 +162,7 @@ test_quintiles(void)
 		if (rows[i].abc != want_abc[i])
 			cls = 0;
 	}
-	UNIT_OK(ok, "R, F and M: ties share the quintile of the values below");
+	UNIT_OK(ok, "R, F and M: ties share the quintile of their best rank");
 	UNIT_OK(tier, "tiers: the top 1% platinum, the next within 15% iron");
 	UNIT_OK(cls, "ABC: by the revenue share strictly above");
 
@@ -247,6 +339,7 @@ int
 main(void)
 {
 	test_quintiles();
+	test_ties();
 	test_map();
 	test_stages();
 	test_groups();

@@ -516,6 +516,56 @@ test_money(void)
 	unit_streq(big, "-0.05", "a small negative sum formats");
 }
 
+/* crm_money_mean(sum, n) formatted: the mean in minor units. */
+static void
+mean_is(__int128 sum, uint64_t n, const char *want, const char *label)
+{
+	struct crm_money_sum m;
+	char out[48];
+
+	m.v = crm_money_mean(sum, n);
+	crm_money_sum_format(&m, out);
+	unit_streq(out, want, label);
+}
+
+/*
+ * Means of money worked out by hand on the digits, half away from zero
+ * to the cent; python3's decimal gives the same for each
+ * (Decimal(sum) / n quantized to 0.01 with ROUND_HALF_UP, which rounds
+ * halves away from zero).  At 1e15 a double is 0.125 apart, so the
+ * floating-point mean lost the cents.
+ */
+static void
+test_money_mean(void)
+{
+	const __int128 e17 = (__int128)100000000000000000;  /* 1e15 units */
+
+	mean_is(2 * e17 + 1, 1, "2000000000000000.01",
+	    "mean: 2000000000000000.01 of one keeps its cent");
+	mean_is(2 * e17 + 3, 2, "1000000000000000.02",
+	    "mean: ...0.03 / 2 = ...0.015, a half, rounds up");
+	mean_is(-(2 * e17 + 3), 2, "-1000000000000000.02",
+	    "mean: -...0.015 rounds away from zero");
+	mean_is(3 * e17 + 5, 3, "1000000000000000.02",
+	    "mean: ...0.05 / 3 = ...0.01667 rounds to .02");
+	mean_is(3 * e17 + 4, 3, "1000000000000000.01",
+	    "mean: ...0.04 / 3 = ...0.01333 rounds to .01");
+	mean_is(9 * e17 + 6, 5, "1800000000000000.01",
+	    "mean: 9000000000000000.06 / 5 = ...0.012");
+	mean_is(1, 2, "0.01", "mean: 0.005 rounds up to 0.01");
+	mean_is(-1, 2, "-0.01", "mean: -0.005 rounds down to -0.01");
+	/* (python3 writes this one -0.00; a mean of nothing has no sign) */
+	mean_is(-1, 3, "0.00", "mean: -0.0033 is 0.00, no minus sign");
+	mean_is(0, 7, "0.00", "mean: zero");
+	mean_is(20000, 5, "40.00", "mean: 200.00 / 5");
+	/* the sum of 4 x INT64_MAX cents, past int64, over 4 */
+	mean_is(4 * (__int128)INT64_MAX, 4, "92233720368547758.07",
+	    "mean: a 128-bit sum");
+	mean_is(4 * (__int128)INT64_MAX + 2, 4, "92233720368547758.08",
+	    "mean: a 128-bit sum and a half");
+	mean_is(7, (uint64_t)1 << 63, "0.00", "mean: over 2^63 customers");
+}
+
 static void
 int_is(const char *s, int64_t min, int64_t max, const char *want)
 {
@@ -1026,6 +1076,7 @@ main(void)
 	test_zones();
 	test_now();
 	test_money();
+	test_money_mean();
 	test_ints();
 	test_phones();
 	test_emails();
