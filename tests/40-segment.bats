@@ -1058,3 +1058,33 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_success
 	golden "$S/expected.tsv"
 }
+
+# The CDNOW 1/10 sample (2,357 customers who first bought in the first
+# quarter of 1997, 6,919 purchases to June 1998), as lifetimes ships it
+# (github.com/CamDavidsonPilon/lifetimes, lifetimes/datasets/CDNOW_sample.txt,
+# MIT licence; the data are Fader and Hardie's), turned into
+# customer_id, date, amount.  The published figures are the independent
+# check: BG/NBD r 0.243, alpha 4.414, a 0.793, b 2.426, log-likelihood
+# -9582.4 (Fader, Hardie & Lee 2005, "Counting your customers the easy
+# way", 39 weeks to 1997-09-30); standard errors 0.013, 0.378, 0.186,
+# 0.705 (lifetimes' BetaGeoFitter summary); Gamma-Gamma p 6.25, q 3.74,
+# v 15.44 on its 946 repeat buyers (Fader, Hardie & Lee 2005, "RFM and
+# CLV").
+@test "crm-segment: the CDNOW sample fits as published (BG/NBD, its standard errors, Gamma-Gamma)" {
+	gzip -dc "$BATS_TEST_DIRNAME/fixtures/segment/cdnow-sample.tsv.gz" |
+		awk -F '\t' 'NR == 1 || $2 <= "1997-09-30"' >cdnow.tsv
+	run crm-segment --churn-model bgnbd --spend-model gamma-gamma \
+		--print-params --as-of 1997-09-30 --time-unit week cdnow.tsv
+	assert_success
+	run awk -F '\t' '
+		{ v[$1] = $2 }
+		END {
+			printf "%.3f %.3f %.3f %.3f %.1f %d\n", v["r"], v["alpha"],
+			    v["a"], v["b"], v["loglik"], v["customers"]
+			printf "%.3f %.3f %.3f %.3f\n", v["se_r"], v["se_alpha"],
+			    v["se_a"], v["se_b"]
+			printf "%.2f %.2f %.2f %d\n", v["gg_p"], v["gg_q"], v["gg_v"],
+			    v["gg_customers"]
+		}' <<<"$output"
+	assert_output $'0.243 4.414 0.793 2.426 -9582.4 2357\n0.013 0.378 0.186 0.705\n6.25 3.74 15.44 946'
+}
