@@ -44,7 +44,7 @@ REPLAYS  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 # missing ones (apt-get, through sudo when not root).
 DEPS_BUILD = gcc make libc6-dev libcsv-dev libpcre2-dev
 DEPS_TEST  = bats bats-support bats-assert parallel gawk mandoc libxml2-utils \
-	openssh-server openssh-client rsync chromium python3-pil
+	openssh-server openssh-client rsync chromium python3-pil locales
 DEPS_BENCH = miller datamash sqlite3 csvkit hyperfine gawk parallel time \
 	python3-pandas
 DEPS_FUZZ  = clang libclang-rt-14-dev

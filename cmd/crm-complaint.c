@@ -6,7 +6,6 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1314,7 +1313,7 @@ main(int argc, char *argv[])
 	int ch, rc;
 	int64_t x;
 
-	setlocale(LC_ALL, "");
+	crm_cli_locale();
 	if (argc > 1 && !strcmp(argv[1], "--help"))
 		usage(stdout);
 	if (argc > 1 && !strcmp(argv[1], "--version"))

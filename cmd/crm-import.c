@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <iconv.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1532,7 +1531,7 @@ main(int argc, char **argv)
 
 	char e[1024];
 
-	setlocale(LC_ALL, "");
+	crm_cli_locale();
 	crm_norm_opts_init(&nopts);
 	crm_derive_init(&dv);
 	crm_strmap_init(&tally);

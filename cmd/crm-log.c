@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2450,7 +2449,7 @@ main(int argc, char *argv[])
 {
 	const char *pause;
 
-	setlocale(LC_ALL, "");
+	crm_cli_locale();
 	ikind = crm_kind_find("interactions");
 	if (!ikind || ikind->ncols != NF)
 		errx(CRM_EXIT_FATAL, "interactions kind out of step");

@@ -7,7 +7,6 @@
  */
 #include <err.h>
 #include <getopt.h>
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +130,7 @@ main(int argc, char *argv[])
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
-	setlocale(LC_CTYPE, "");
+	crm_cli_locale();
 	memset(&o, 0, sizeof o);
 	if (argc > 1 && !strcmp(argv[1], "--help"))
 		usage(CRM_EXIT_OK);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1569,8 +1568,7 @@ main(int argc, char *argv[])
 
 	/* messages and widths follow the locale; numbers are written and
 	 * read with a '.' whatever it says */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	crm_cli_locale();
 	crm_out_init(&crm_stdout, 1, "standard output");
 	while ((ch = getopt_long(argc, argv, "a:Cho:V", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -6,6 +6,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,13 @@
 #ifndef CRM_SRCDIR
 #define CRM_SRCDIR "."
 #endif
+
+void
+crm_cli_locale(void)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+}
 
 void
 crm_cli_version(void)

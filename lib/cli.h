@@ -17,6 +17,12 @@ enum {
 	                           (its id) could not be written */
 };
 
+/* The user's locale for characters and messages, the C locale for numbers:
+ * every figure is written and read with a decimal point, whatever
+ * LC_NUMERIC says, so output and model files mean the same everywhere.
+ * The first call of every program's main. */
+void crm_cli_locale(void);
+
 /* Print "PROG (crmkit) VERSION" on standard output and exit 0. */
 void crm_cli_version(void) __attribute__((noreturn));
 
