@@ -59,7 +59,8 @@ static const char usage_text[] =
 "               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
 "               [--timeline] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log due [-f FILE] [--as-of DATE] [--customers FILE]\n"
-"               [--policy SPEC] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
+"               [--include-lost] [--policy SPEC] [--format tsv|csv|jsonl]\n"
+"               [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
 "       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log --help | --version\n";
@@ -1954,6 +1955,8 @@ struct cust {
 	long long last_day;     /* its written date */
 	long long next;         /* smallest next_action at last_us, -1 none */
 	int seen;
+	int lost;               /* status lost in --customers: no return visit */
+	int blacklisted;        /* blacklist 1 in --customers: never due */
 };
 
 struct due {
@@ -2086,8 +2089,10 @@ due_customers(struct due *D, const char *path)
 	struct crm_read_opts ro;
 	struct crm_reader *r;
 	struct crm_rec rec;
+	const struct crm_kind *kind;
+	struct crm_buf nb;
 	char e[512];
-	int rc, ci, cc;
+	int rc, ci, cc, cs, cb;
 
 	memset(&ro, 0, sizeof ro);
 	r = crm_reader_open(path, &ro, e, sizeof e);
@@ -2101,9 +2106,13 @@ due_customers(struct due *D, const char *path)
 	}
 	ci = crm_reader_col(r, "customer_id");
 	cc = crm_reader_col(r, "created");
+	cs = crm_reader_col(r, "status");
+	cb = crm_reader_col(r, "blacklist");
 	if (ci < 0)
 		errx(CRM_EXIT_FATAL, "%s:1: no column customer_id",
 		    crm_reader_name(r));
+	kind = crm_kind_find("customers");
+	crm_buf_init(&nb);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		long long day, us;
 		if (rc == CRM_READ_FATAL)
@@ -2116,6 +2125,27 @@ due_customers(struct due *D, const char *path)
 		if ((size_t)ci >= rec.nf || !rec.f[ci].n)
 			continue;
 		struct cust *c = due_cust(D, rec.f[ci].p, rec.f[ci].n);
+		/* status and blacklist read as crm-import writes them */
+		for (int k = 0; k < 2; k++) {
+			int col = k ? cb : cs;
+			const char *why;
+
+			if (col < 0 || (size_t)col >= rec.nf || !rec.f[col].n)
+				continue;
+			crm_buf_reset(&nb);
+			why = crm_normalize(crm_kind_col(kind, k ? "blacklist" :
+			    "status"), rec.f[col].p, rec.f[col].n, NULL, &nb);
+			if (why) {
+				warnx("%s", crm_reader_seterr(r, rec.line, col,
+				    rec.f[col].p, rec.f[col].n, why));
+				D->status = CRM_EXIT_REJECT;
+				continue;
+			}
+			if (k)
+				c->blacklisted = !strcmp(nb.p, "1");
+			else
+				c->lost = !strcmp(nb.p, "lost");
+		}
 		if (cc < 0 || (size_t)cc >= rec.nf || !rec.f[cc].n)
 			continue;
 		struct crm_field v = rec.f[cc];
@@ -2127,6 +2157,7 @@ due_customers(struct due *D, const char *path)
 		}
 		c->start = day;
 	}
+	crm_buf_release(&nb);
 	crm_reader_close(r);
 }
 
@@ -2157,6 +2188,7 @@ static const struct option due_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "include-lost", no_argument, NULL, 'L' },
 	{ "policy", required_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -2175,7 +2207,7 @@ cmd_due(int argc, char **argv)
 	struct crm_writer w;
 	struct due_row *rows = NULL;
 	size_t nrows = 0, arows = 0;
-	int ch, fmt = CRM_FMT_TSV, excel_safe = 0;
+	int ch, fmt = CRM_FMT_TSV, excel_safe = 0, include_lost = 0;
 	char *path;
 
 	while ((ch = getopt_long(argc, argv, "f:", due_opts, NULL)) != -1) {
@@ -2186,6 +2218,7 @@ cmd_due(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'F': fmt = fmt_opt(optarg); break;
 		case 'h': usage(CRM_EXIT_OK); break;
+		case 'L': include_lost = 1; break;
 		case 'P': parse_policy(optarg, &fy, &after); break;
 		default: usage(CRM_EXIT_FATAL);
 		}
@@ -2214,7 +2247,13 @@ cmd_due(int argc, char **argv)
 		struct due_row r;
 
 		r.cust = c->id;
+		/* nobody calls a blacklisted customer, and a lost one gets
+		 * no return visit (an agent's next_action still stands) */
+		if (!include_lost && c->blacklisted)
+			continue;
 		if (!c->seen) {
+			if (!include_lost && c->lost)
+				continue;
 			/* known customer, never contacted */
 			if (!fy.n || start < 0)
 				continue;
@@ -2237,7 +2276,7 @@ cmd_due(int argc, char **argv)
 		struct interval one_year = { 12, U_MONTH };
 		struct interval iv = c->last_day < add_interval(start,
 		    one_year) ? fy : after;
-		if (iv.n) {
+		if (iv.n && (include_lost || !c->lost)) {
 			r.due = add_interval(c->last_day, iv);
 			r.reason = 1;
 			if (r.due <= D.asof) {

@@ -633,6 +633,33 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	assert_output "crm-log: --as-of: month out of range '2026-13-01'"
 }
 
+# Worked by hand: every customer last contacted 2026-03-01 (created
+# 2025-01-01, so the quarterly interval: return visit due 2026-06-01), C1
+# and C2 with a next_action of 2026-06-20; as of 2026-06-30.  C1 is lost:
+# its return visit goes, the agent's next_action stays.  C2 is
+# blacklisted (是): never due.  C3 is a customer: both rows.  C4 is lost
+# (流失客户) and never contacted: no first-year visit either (it would be
+# due at created plus the first-year month, 2025-02-01).
+@test "crm-log due: no return visit for a lost customer and nothing for a blacklisted one; --include-lost lists them" {
+	printf 'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\tsatisfaction\tnext_action\tnote\n' >l.tsv
+	for c in C1 C2 C3; do
+		printf 'I%s\t2026-03-01T10:00:00+08:00\t%s\tphone\tcare\tcompany\tA1\t\t\t\t2026-06-20\t\n' "$c" "$c" >>l.tsv
+	done
+	printf 'customer_id\tcreated\tstatus\tblacklist\nC1\t2025-01-01\tlost\t0\nC2\t2025-01-01\tcustomer\t是\nC3\t2025-01-01\tcustomer\t\nC4\t2025-01-01\t流失客户\t\n' >c.tsv
+	run crm-log due -f l.tsv --customers c.tsv --as-of 2026-06-30
+	assert_success
+	assert_output $'customer_id\tdue\treason\tlast_contact\nC3\t2026-06-01\treturn_visit\t2026-03-01\nC1\t2026-06-20\tnext_action\t2026-03-01\nC3\t2026-06-20\tnext_action\t2026-03-01'
+	run crm-log due -f l.tsv --customers c.tsv --as-of 2026-06-30 --include-lost
+	assert_success
+	assert_output $'customer_id\tdue\treason\tlast_contact\nC4\t2025-02-01\treturn_visit\t\nC1\t2026-06-01\treturn_visit\t2026-03-01\nC2\t2026-06-01\treturn_visit\t2026-03-01\nC3\t2026-06-01\treturn_visit\t2026-03-01\nC1\t2026-06-20\tnext_action\t2026-03-01\nC2\t2026-06-20\tnext_action\t2026-03-01\nC3\t2026-06-20\tnext_action\t2026-03-01'
+	# a status or blacklist that is no such value is reported, the rest stands
+	printf 'customer_id\tcreated\tstatus\tblacklist\nC1\t2025-01-01\tgone\t0\nC2\t2025-01-01\tcustomer\tmaybe\n' >bad.tsv
+	run crm-log due -f l.tsv --customers bad.tsv --as-of 2026-06-30
+	assert_failure 1
+	assert_line -n 0 --partial "crm-log: bad.tsv:2: status: unknown status (accepted: "
+	assert_line -n 1 --partial "crm-log: bad.tsv:3: blacklist: not a yes/no value (accepted: "
+}
+
 @test "crm-log due: a bad created date is reported and the customer's first contact is used" {
 	printf 'customer_id\tcreated\nC9\tsoon\n' >c.tsv
 	run crm-log due -f "$L/due-log.tsv" --customers c.tsv --as-of 2026-04-09 --policy after=none
