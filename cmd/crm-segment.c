@@ -23,6 +23,7 @@
 #include "custagg.h"
 #include "model.h"
 #include "out.h"
+#include "outfile.h"
 #include "pyramid.h"
 #include "rec.h"
 #include "segment.h"
@@ -43,6 +44,7 @@ struct opts {
 	int print_params;
 	int32_t holdout;        /* --holdout end, CRM_DATE_INVALID: none */
 	int print_validation;
+	const char *plot;       /* --plot file of the validation, or NULL */
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
 	const char *interactions, *complaints;  /* files to join, or NULL */
@@ -918,6 +920,22 @@ print_validation(const struct fitted *m)
 	crm_writer_release(&w);
 }
 
+/* --plot: the table's picture into path (none when the fit failed). */
+static void
+plot_validation(const struct fitted *m, const char *path)
+{
+	struct crm_buf svg;
+	char e[1024];
+
+	if (!m->ok)
+		return;
+	crm_buf_init(&svg);
+	crm_segment_holdout_plot(&m->tab, &svg);
+	if (crm_outfile_write(path, svg.p, svg.n, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_buf_release(&svg);
+}
+
 static void
 print_params(const struct fitted *m, const struct spendfit *sp)
 {
@@ -1439,6 +1457,10 @@ report(struct crm_custagg *a, struct crm_custagg *hold, const struct opts *o)
 		goto done;
 	}
 	if (o->print_validation) {
+		/* the picture first: a file that cannot be written stops the
+		 * run before any output */
+		if (o->plot)
+			plot_validation(&m, o->plot);
 		print_validation(&m);
 		goto done;
 	}
@@ -1535,8 +1557,9 @@ usage(int code)
 	crm_buf_adds(&b, "]\n"
 	    "                   [--time-unit day|week|month] [--horizon N]\n"
 	    "                   [--discount RATE] [--holdout DATE]\n"
-	    "                   [--print-validation] [--interactions FILE]\n"
-	    "                   [--complaints FILE] [FILE ...]\n");
+	    "                   [--print-validation] [--plot FILE.svg]\n"
+	    "                   [--interactions FILE] [--complaints FILE]\n"
+	    "                   [FILE ...]\n");
 	crm_cli_usage(code, b.p);
 }
 
@@ -1623,6 +1646,7 @@ main(int argc, char *argv[])
 		{ "merge", no_argument, NULL, 'm' },
 		{ "partial", no_argument, NULL, 'p' },
 		{ "period-days", required_argument, NULL, 'P' },
+		{ "plot", required_argument, NULL, 'L' },
 		{ "print-params", no_argument, NULL, 'R' },
 		{ "print-validation", no_argument, NULL, 'v' },
 		{ "segment-map", required_argument, NULL, 's' },
@@ -1694,6 +1718,9 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			o.complaints = optarg;
+			break;
+		case 'L':
+			o.plot = optarg;
 			break;
 		case 'M':
 			o.model = modelopt(optarg);
@@ -1784,6 +1811,9 @@ main(int argc, char *argv[])
 			    asof);
 		o.asof = crm_ts_days(t, off);
 	}
+	if (o.plot && !o.print_validation)
+		errx(CRM_EXIT_FATAL, "--plot draws the validation table: it "
+		    "needs --print-validation");
 	if (o.print_validation && !holdout)
 		errx(CRM_EXIT_FATAL, "--print-validation needs --holdout DATE");
 	if (holdout) {

@@ -15,6 +15,7 @@
 #include "pyramid.h"
 #include "segment.h"
 #include "sort.h"
+#include "svg.h"
 #include "util.h"
 
 /* The per-customer arrays of the report (tens of megabytes with half a
@@ -554,4 +555,27 @@ crm_segment_holdout_write(const struct crm_holdout_table *tab,
 	}
 	crm_writer_str(w, "all");
 	holdout_row(&tab->all, w);
+}
+
+void
+crm_segment_holdout_plot(const struct crm_holdout_table *tab,
+    struct crm_buf *svg)
+{
+	static const char *const x[CRM_HOLDOUT_ROWS] = { "0", "1", "2", "3",
+		"4", "5", "6", "7+" };
+	double act[CRM_HOLDOUT_ROWS], pred[CRM_HOLDOUT_ROWS];
+	struct crm_svg_series s[2] = { { "actual", act },
+		{ "predicted", pred } };
+	int k;
+
+	for (k = 0; k < CRM_HOLDOUT_ROWS; k++) {
+		double c = (double)tab->f[k].customers;
+
+		act[k] = c > 0 ? (double)tab->f[k].actual / c : NAN;
+		pred[k] = c > 0 ? tab->f[k].predicted / c : NAN;
+	}
+	crm_svg_lines(svg, "Holdout purchases by calibration frequency",
+	    "repeat purchases in the calibration period",
+	    "mean purchases in the holdout period", x, CRM_HOLDOUT_ROWS, s, 2,
+	    0);
 }

@@ -194,6 +194,16 @@ struct crm_writer;
 void crm_segment_holdout_write(const struct crm_holdout_table *tab,
     struct crm_writer *w);
 
+struct crm_buf;
+
+/*
+ * Append to svg the picture of the table (lib/svg): the actual and the
+ * predicted mean holdout purchases, two lines over the calibration
+ * frequencies 0..6 and 7+, a row without customers drawing no point.
+ */
+void crm_segment_holdout_plot(const struct crm_holdout_table *tab,
+    struct crm_buf *svg);
+
 /* The header names of crm_segment_holdout_write, 6 of them. */
 extern const char *const crm_segment_holdout_cols[6];
 

@@ -1110,6 +1110,9 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_failure 1
 	assert_output $'frequency\tcustomers\tactual_mean\tpredicted_mean\tactual_sum\tpredicted_sum'
 	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge"* ]]
+	run --separate-stderr crm-segment --as-of 2026-02-15 --holdout 2026-03-31 --churn-model bgnbd --print-validation --plot n.svg one.tsv
+	assert_failure 1
+	[ ! -e n.svg ]
 }
 
 @test "crm-segment: --holdout and --print-validation usage errors (exit 2)" {
@@ -1158,4 +1161,48 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_line --index 0 $'frequency\tcustomers\tactual_mean\tpredicted_mean\tactual_sum\tpredicted_sum'
 	assert_line --index 9 --regexp $'^all\t[0-9]+\t'
 	[ "${#lines[@]}" -eq 10 ]
+	run xmllint --noout holdout.svg
+	assert_success
+}
+
+@test "crm-segment: --plot draws predicted against actual mean holdout purchases by calibration frequency" {
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot v.svg "$S/holdout.tsv"
+	assert_success
+	golden "$S/holdout-validation.tsv"
+	run xmllint --noout v.svg
+	assert_success
+	# two series of eight points, their values the table's means
+	run grep -c '<circle[^>]*><title>' v.svg
+	assert_output 16
+	grep -q '<title>Holdout purchases by calibration frequency</title>' v.svg
+	grep -q '<title>actual, 0: 0.0813</title>' v.svg
+	grep -q '<title>predicted, 0: 0.1293</title>' v.svg
+	grep -q '<title>actual, 7+: 2.167</title>' v.svg
+	grep -q '<title>predicted, 7+: 2.779</title>' v.svg
+	# a row without customers draws no point
+	printf 'customer_id\tdate\tamount\n' >few.tsv
+	# (the customers of row 7+, 8 or more calibration days, taken out)
+	awk -F'\t' 'NR > 1 && $2 <= "2026-03-31" && !d[$1, $2]++ { n[$1]++ }
+		END { for (c in n) if (n[c] >= 8) print c }' "$S/holdout.tsv" >drop
+	awk -F'\t' 'NR == FNR { k[$1]; next } FNR > 1 && !($1 in k)' drop "$S/holdout.tsv" >>few.tsv
+	run --separate-stderr crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot few.svg few.tsv
+	assert_success
+	assert_line --index 8 $'7+\t0\tNA\tNA\t0\t0.0000'
+	run xmllint --noout few.svg
+	assert_success
+	run grep -c '7+: ' few.svg
+	assert_output 0
+}
+
+@test "crm-segment: --plot needs --print-validation; an unwritable file is fatal before any output" {
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --plot v.svg "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot draws the validation table: it needs --print-validation"
+	[ ! -e v.svg ]
+	run --separate-stderr crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot /nonexistent/v.svg "$S/holdout.tsv"
+	assert_failure 2
+	assert_output ""
+	[[ "$stderr" == "crm-segment: /nonexistent/v.svg: No such file or directory"* ]]
+	run crm-segment --help
+	assert_output --partial "[--plot FILE.svg]"
 }

@@ -1,8 +1,8 @@
 /*
  * holdout: crm_segment_holdout's calibration/holdout table on seven
  * customers made up by hand, with a stand-in model whose prediction can
- * be worked out in one's head, the table as it is written, and the BG/NBD
- * entry's predictions against crm_bgnbd_expected.
+ * be worked out in one's head, the table as it is written and drawn, and
+ * the BG/NBD entry's predictions against crm_bgnbd_expected.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "out.h"
 #include "segment.h"
 #include "unit.h"
+#include "util.h"
 
 /* The stand-in: p[0] t (x + 1) purchases in a window of length t, and no
  * answer (NaN) for a customer observed longer than 1000 days. */
@@ -116,6 +117,24 @@ main(void)
 	    "all\t6\t1.8333\t4.6667\t11\t28.0000\n",
 	    "write: the table, NA means where nobody is");
 	free(mem.buf);
+
+	/* the picture: actual means 1, 1, 0 and 4, predicted 1, 2, 4 and 10
+	 * at x 0, 1, 3 and 7+; no point where nobody is (x 2, 4..6) */
+	{
+		struct crm_buf svg;
+
+		crm_buf_init(&svg);
+		crm_segment_holdout_plot(&tab, &svg);
+		crm_buf_addc(&svg, '\0');
+		UNIT_OK(strstr(svg.p, "<title>actual, 0: 1</title>") &&
+		    strstr(svg.p, "<title>predicted, 1: 2</title>") &&
+		    strstr(svg.p, "<title>actual, 3: 0</title>") &&
+		    strstr(svg.p, "<title>predicted, 7+: 10</title>"),
+		    "plot: a point per mean");
+		UNIT_OK(!strstr(svg.p, ", 2: ") && !strstr(svg.p, ", 4: ") &&
+		    !strstr(svg.p, ", 6: "), "plot: no point without customers");
+		crm_buf_release(&svg);
+	}
 
 	/* BG/NBD: the entry's prediction is eq. 10 for the window */
 	{
