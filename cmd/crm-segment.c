@@ -2,7 +2,7 @@
  * crm-segment: one row per customer from the transaction stream, with RFM
  * scores and segment, pyramid tier, ABC class, lifecycle stage, the churn
  * rule and, on request, a fitted purchase model (model.h) with lifetime
- * value.  The rules live in lib/segment.h; this file reads, joins the
+ * value and its check against a holdout period.  The rules live in lib/segment.h; this file reads, joins the
  * side files and writes the report through one column list.
  */
 #include <err.h>
@@ -22,6 +22,7 @@
 #include "custagg.h"
 #include "model.h"
 #include "out.h"
+#include "outfile.h"
 #include "pyramid.h"
 #include "rec.h"
 #include "segment.h"
@@ -40,6 +41,9 @@ struct opts {
 	double unit;            /* days per time unit */
 	double horizon, discount;
 	int print_params;
+	int32_t holdout;        /* --holdout end, CRM_DATE_INVALID: none */
+	int print_validation;
+	const char *plot;       /* --plot file of the validation, or NULL */
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
 	const char *interactions, *complaints;  /* files to join, or NULL */
@@ -248,9 +252,12 @@ next_record(struct crm_reader *r, struct crm_rec *rec)
 	}
 }
 
-/* Read transactions from r into a (queued: counted in batches). */
+/* Read transactions from r into a (queued: counted in batches), those
+ * up to asof; with a holdout aggregate hold, those after asof up to
+ * holdend into hold. */
 static void
-read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
+read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof,
+    struct crm_custagg *hold, int32_t holdend)
 {
 	struct crm_rec rec;
 	struct txerr x;
@@ -266,6 +273,8 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	x.r = r;
 	x.ai = ai;
 	crm_custagg_onerror(a, tx_refused, &x);
+	if (hold)
+		crm_custagg_onerror(hold, tx_refused, &x);
 	while (next_record(r, &rec)) {
 		const struct crm_field *id, *df, *af;
 		const char *e;
@@ -287,8 +296,13 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 			bad(r, rec.line, ai, af, e);
 			continue;
 		}
-		if (asof != CRM_DATE_INVALID && day > asof)
+		if (asof != CRM_DATE_INVALID && day > asof) {
+			/* the holdout window counts purchase days only */
+			if (hold && day <= holdend)
+				crm_custagg_queue(hold, id->p, id->n, day, amt,
+				    rec.line);
 			continue;
+		}
 		if (oi >= 0) {
 			/* the lines of one order count as one order */
 			const char *o = rec.f[oi].p;
@@ -302,6 +316,10 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof)
 	}
 	crm_custagg_flush(a);
 	crm_custagg_onerror(a, NULL, NULL);
+	if (hold) {
+		crm_custagg_flush(hold);
+		crm_custagg_onerror(hold, NULL, NULL);
+	}
 }
 
 struct partialerr {
@@ -675,6 +693,8 @@ struct fitted {
 	int ok;
 	double se[CRM_MODEL_MAXPAR];    /* with --print-params; NaN: none */
 	double *p_alive, *expected;     /* per observation group */
+	const uint32_t *actual; /* --holdout: purchase days there, by row */
+	struct crm_holdout_table tab;   /* --holdout, when ok */
 };
 
 /* The standard errors of a converged fit into se (NaN where there are
@@ -767,6 +787,19 @@ fit_model(struct crm_segment_row *rows, size_t n, const struct opts *o,
 			warnx("%s: no expected_purchases or clv for %.0f "
 			    "customers: the horizon is too long for the model's "
 			    "series", name, none);
+		if (o->holdout != CRM_DATE_INVALID) {
+			double *pred = crm_xmalloc(crm_mulsz(g, sizeof *pred));
+
+			crm_segment_holdout(m->model, m->fit.p, obs, g, rows,
+			    m->actual, n, (o->holdout - asof_day) / o->unit,
+			    pred, &m->tab);
+			free(pred);
+			if (m->tab.unpredicted)
+				warnx("%s: %llu customers left out of the "
+				    "validation: the holdout window is too long "
+				    "for the model's series", name,
+				    (unsigned long long)m->tab.unpredicted);
+		}
 	} else {
 		warnx("%s: the fit did not converge (customers: %ld, "
 		    "iterations: %d): no parameters, p_alive, "
@@ -871,6 +904,35 @@ fit_spend(const struct crm_segment_row *rows, size_t n, int want_se,
 		    m->model->expected(m->fit.p, &all[i]) : NAN;
 	free(all);
 	free(obs);
+}
+
+/* The calibration/holdout table: the header alone when the fit failed. */
+static void
+print_validation(const struct fitted *m)
+{
+	struct crm_writer w;
+
+	crm_writer_init(&w, &crm_stdout, CRM_FMT_TSV);
+	crm_writer_header_names(&w, crm_segment_holdout_cols, 6);
+	if (m->ok)
+		crm_segment_holdout_write(&m->tab, &w);
+	crm_writer_release(&w);
+}
+
+/* --plot: the table's picture into path (none when the fit failed). */
+static void
+plot_validation(const struct fitted *m, const char *path)
+{
+	struct crm_buf svg;
+	char e[1024];
+
+	if (!m->ok)
+		return;
+	crm_buf_init(&svg);
+	crm_segment_holdout_plot(&m->tab, &svg);
+	if (crm_outfile_write(path, svg.p, svg.n, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_buf_release(&svg);
 }
 
 static void
@@ -1146,6 +1208,13 @@ CELL(cell_complaints)
 
 CELL(cell_open) { UNUSED; return put_u(p, j->k ? j->k->open : 0); }
 
+/* --holdout's: the purchase days in the holdout window. */
+CELL(cell_holdout)
+{
+	UNUSED;
+	return put_u(p, j->m->actual[r - j->rows]);
+}
+
 static const struct column base_cols[] = {
 	{ "customer_id", 0, cell_id },
 	{ "first", 0, cell_first },
@@ -1179,6 +1248,10 @@ static const struct column spend_cols[] = {
 	{ "expected_spend", 1, cell_expected_spend },
 };
 
+static const struct column holdout_cols[] = {
+	{ "holdout_purchases", 1, cell_holdout },
+};
+
 static const struct column interaction_cols[] = {
 	{ "contacts", 1, cell_contacts },
 	{ "last_contact", 0, cell_last_contact },
@@ -1194,7 +1267,8 @@ static const struct column complaint_cols[] = {
 
 /* The columns of this run, in order. */
 static struct column outcols[NELEM(base_cols) + NELEM(model_cols) +
-    NELEM(spend_cols) + NELEM(interaction_cols) + NELEM(complaint_cols)];
+    NELEM(spend_cols) + NELEM(holdout_cols) + NELEM(interaction_cols) +
+    NELEM(complaint_cols)];
 static const char *outnames[NELEM(outcols)];
 static size_t noutcols;
 
@@ -1215,6 +1289,8 @@ outcols_init(const struct opts *o)
 		addcols(model_cols, NELEM(model_cols));
 	if (o->spend)
 		addcols(spend_cols, NELEM(spend_cols));
+	if (o->holdout != CRM_DATE_INVALID)
+		addcols(holdout_cols, NELEM(holdout_cols));
 	if (o->interactions)
 		addcols(interaction_cols, NELEM(interaction_cols));
 	if (o->complaints)
@@ -1305,7 +1381,7 @@ write_rows(void *arg)
 }
 
 static void
-report(struct crm_custagg *a, const struct opts *o)
+report(struct crm_custagg *a, struct crm_custagg *hold, const struct opts *o)
 {
 	const struct crm_cust **v = crm_custagg_sorted(a);
 	size_t n = crm_custagg_count(a), nr = 0, i;
@@ -1316,14 +1392,16 @@ report(struct crm_custagg *a, const struct opts *o)
 	struct spendfit sp;
 	struct crm_segment_span ks;
 	double disc = discount_factor(o);
+	uint32_t *actual = NULL;
+	int table = o->print_params || o->print_validation;
 
 	if (asof == CRM_DATE_INVALID)
 		asof = crm_custagg_maxday(a);
 	asof_day = asof;
 	outcols_init(o);
-	if (o->interactions && !o->print_params)
+	if (o->interactions && !table)
 		read_interactions(o->interactions, a, asof);
-	if (o->complaints && !o->print_params)
+	if (o->complaints && !table)
 		read_complaints(o->complaints, a, asof);
 	{
 		struct statjob j[2] = {
@@ -1354,6 +1432,18 @@ report(struct crm_custagg *a, const struct opts *o)
 	free(v);
 	crm_segment_score(rows, nr, o->tiers, o->abc, &ks);
 	memset(&m, 0, sizeof m);
+	if (hold) {
+		/* the calibration customers' purchase days in the window;
+		 * those who first bought there are in hold only */
+		actual = bigalloc(crm_mulsz(nr ? nr : 1, sizeof *actual));
+		for (i = 0; i < nr; i++) {
+			const struct crm_cust *c = crm_custagg_find(hold,
+			    rows[i].c->id, rows[i].c->idlen);
+
+			actual[i] = c ? c->ndays : 0;
+		}
+		m.actual = actual;
+	}
 	/* --print-params without a model prints the first one's */
 	m.model = o->model ? o->model : o->print_params ? crm_models[0] : NULL;
 	if (m.model)
@@ -1363,6 +1453,14 @@ report(struct crm_custagg *a, const struct opts *o)
 		fit_spend(rows, nr, o->print_params, &sp);
 	if (o->print_params) {
 		print_params(&m, &sp);
+		goto done;
+	}
+	if (o->print_validation) {
+		/* the picture first: a file that cannot be written stops the
+		 * run before any output */
+		if (o->plot)
+			plot_validation(&m, o->plot);
+		print_validation(&m);
 		goto done;
 	}
 
@@ -1401,6 +1499,7 @@ report(struct crm_custagg *a, const struct opts *o)
 			free(mem[k].buf);
 	}
 done:
+	free(actual);
 	free(sp.expected);
 	free(m.p_alive);
 	free(m.expected);
@@ -1456,8 +1555,10 @@ usage(int code)
 	spend_choices(&b, "|", "|");
 	crm_buf_adds(&b, "]\n"
 	    "                   [--time-unit day|week|month] [--horizon N]\n"
-	    "                   [--discount RATE] [--interactions FILE]\n"
-	    "                   [--complaints FILE] [FILE ...]\n");
+	    "                   [--discount RATE] [--holdout DATE]\n"
+	    "                   [--print-validation] [--plot FILE.svg]\n"
+	    "                   [--interactions FILE] [--complaints FILE]\n"
+	    "                   [FILE ...]\n");
 	crm_cli_usage(code, b.p);
 }
 
@@ -1491,7 +1592,7 @@ spendopt(const char *s)
  * transactions, or with merge the partials of earlier runs. */
 static struct crm_custagg *
 read_inputs(int argc, char *argv[], const struct crm_read_opts *ro,
-    int merge, int32_t asof)
+    int merge, int32_t asof, struct crm_custagg *hold, int32_t holdend)
 {
 	struct crm_custagg *agg = crm_custagg_new();
 	struct crm_read_opts rp = *ro;
@@ -1515,7 +1616,7 @@ read_inputs(int argc, char *argv[], const struct crm_read_opts *ro,
 				errx(CRM_EXIT_FATAL, "partial aggregates no "
 				    "longer exact: giving up");
 		} else
-			read_tx(r, agg, asof);
+			read_tx(r, agg, asof, hold, holdend);
 		crm_reader_torn_warn(r);
 		crm_reader_close(r);
 	}
@@ -1538,12 +1639,15 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, 'o' },
 		{ "gap-factor", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "holdout", required_argument, NULL, 'O' },
 		{ "horizon", required_argument, NULL, 'H' },
 		{ "interactions", required_argument, NULL, 'i' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "partial", no_argument, NULL, 'p' },
 		{ "period-days", required_argument, NULL, 'P' },
+		{ "plot", required_argument, NULL, 'L' },
 		{ "print-params", no_argument, NULL, 'R' },
+		{ "print-validation", no_argument, NULL, 'v' },
 		{ "segment-map", required_argument, NULL, 's' },
 		{ "spend-model", required_argument, NULL, 'S' },
 		{ "stable-band", required_argument, NULL, 'b' },
@@ -1557,12 +1661,13 @@ main(int argc, char *argv[])
 		.exploration_days = 90, .period_days = 90, .gap_factor = 2,
 		.stable_band = 2000, .tiers = { 100, 500, 2000 },
 		.abc = { 8000, 9500 }, .unit = 7, .horizon = 52,
-		.fmt = CRM_FMT_TSV
+		.holdout = CRM_DATE_INVALID, .fmt = CRM_FMT_TSV
 	};
 	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
 	const char *asof = NULL, *asof_from = "--as-of", *mapfile = NULL, *e;
+	const char *holdout = NULL;
 	int partial = 0, merge = 0, ch, i;
-	struct crm_custagg *agg;
+	struct crm_custagg *agg, *hold = NULL;
 	int64_t t;
 	int off;
 
@@ -1612,11 +1717,17 @@ main(int argc, char *argv[])
 		case 'k':
 			o.complaints = optarg;
 			break;
+		case 'L':
+			o.plot = optarg;
+			break;
 		case 'M':
 			o.model = modelopt(optarg);
 			break;
 		case 'm':
 			merge = 1;
+			break;
+		case 'O':
+			holdout = optarg;
 			break;
 		case 'o':
 			if ((int)(o.fmt = crm_fmt_parse(optarg)) < 0)
@@ -1652,6 +1763,9 @@ main(int argc, char *argv[])
 				errx(CRM_EXIT_FATAL, "--time-unit: expected "
 				    "day, week or month: '%s'", optarg);
 			break;
+		case 'v':
+			o.print_validation = 1;
+			break;
 		case 'V':
 			crm_cli_version();
 		default:
@@ -1661,9 +1775,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (o.excel_safe && (partial || o.print_params))
+	if (o.excel_safe && (partial || o.print_params || o.print_validation))
 		errx(CRM_EXIT_FATAL, "--excel-safe: %s writes TSV only",
-		    partial ? "--partial" : "--print-params");
+		    partial ? "--partial" : o.print_params ? "--print-params" :
+		    "--print-validation");
 	if (o.excel_safe && o.fmt != CRM_FMT_CSV)
 		errx(CRM_EXIT_FATAL, "--excel-safe applies to --format csv "
 		    "only");
@@ -1694,6 +1809,38 @@ main(int argc, char *argv[])
 			    asof);
 		o.asof = crm_ts_days(t, off);
 	}
+	if (o.plot && !o.print_validation)
+		errx(CRM_EXIT_FATAL, "--plot draws the validation table: it "
+		    "needs --print-validation");
+	if (o.print_validation && !holdout)
+		errx(CRM_EXIT_FATAL, "--print-validation needs --holdout DATE");
+	if (holdout) {
+		if ((e = crm_asof_parse(holdout, &t, &off)))
+			errx(CRM_EXIT_FATAL, "--holdout: %s: '%s'", e, holdout);
+		o.holdout = crm_ts_days(t, off);
+		if (!o.model)
+			errx(CRM_EXIT_FATAL, "--holdout needs a purchase model "
+			    "(--churn-model)");
+		if (partial || merge)
+			errx(CRM_EXIT_FATAL, "--holdout reads transactions: not "
+			    "with %s", partial ? "--partial" : "--merge");
+		if (o.asof == CRM_DATE_INVALID)
+			errx(CRM_EXIT_FATAL, "--holdout needs --as-of, the end "
+			    "of the calibration period");
+		if (o.holdout <= o.asof) {
+			char c[11];
+
+			crm_date_format(o.asof, c);
+			errx(CRM_EXIT_FATAL, "--holdout: the end of the holdout "
+			    "period must be after the as-of date %s: '%s'", c,
+			    holdout);
+		}
+		if (o.print_params && o.print_validation)
+			errx(CRM_EXIT_FATAL, "--print-params and "
+			    "--print-validation each print a table of their "
+			    "own: use one");
+		hold = crm_custagg_new();
+	}
 	crm_segment_map_init(&segmap);
 	if (mapfile)
 		readmap(mapfile);
@@ -1705,12 +1852,14 @@ main(int argc, char *argv[])
 	}
 	segtab_init();
 
-	agg = read_inputs(argc, argv, &ro, merge, o.asof);
+	agg = read_inputs(argc, argv, &ro, merge, o.asof, hold, o.holdout);
 	if (partial)
 		crm_custagg_write_partial(agg, &crm_stdout);
 	else
-		report(agg, &o);
+		report(agg, hold, &o);
 	crm_custagg_free(agg);
+	if (hold)
+		crm_custagg_free(hold);
 	free(ctab);
 	crm_segment_map_release(&segmap);
 	crm_out_close(&crm_stdout);

@@ -4,15 +4,18 @@
  * choices made for speed (half a million customers in well under a
  * second).
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
 #include "pyramid.h"
 #include "segment.h"
 #include "sort.h"
+#include "svg.h"
 #include "util.h"
 
 /* The per-customer arrays of the report (tens of megabytes with half a
@@ -482,4 +485,97 @@ crm_segment_group(struct crm_segment_row *rows, size_t n, int32_t asof,
 		free(k);
 	}
 	return g;
+}
+
+/* --- calibration and holdout --------------------------------------------- */
+
+const char *const crm_segment_holdout_cols[6] = { "frequency", "customers",
+	"actual_mean", "predicted_mean", "actual_sum", "predicted_sum" };
+
+void
+crm_segment_holdout(const struct crm_model *m, const double *p,
+    const struct crm_model_obs *obs, size_t ng,
+    const struct crm_segment_row *rows, const uint32_t *actual, size_t n,
+    double t, double *pred, struct crm_holdout_table *tab)
+{
+	size_t i;
+
+	memset(tab, 0, sizeof *tab);
+	for (i = 0; i < ng; i++)
+		pred[i] = m->expected(p, &obs[i], t);
+	for (i = 0; i < n; i++) {
+		double e = pred[rows[i].group];
+		uint32_t x = rows[i].days - 1;
+		struct crm_holdout_cell *c = &tab->f[x < CRM_HOLDOUT_ROWS - 1 ?
+		    x : CRM_HOLDOUT_ROWS - 1];
+
+		if (!isfinite(e)) {
+			tab->unpredicted++;
+			continue;
+		}
+		c->customers++;
+		c->actual += actual[i];
+		c->predicted += e;
+		tab->all.customers++;
+		tab->all.actual += actual[i];
+		tab->all.predicted += e;
+	}
+}
+
+static void
+holdout_row(const struct crm_holdout_cell *c, struct crm_writer *w)
+{
+	crm_writer_fieldf(w, "%llu", (unsigned long long)c->customers);
+	if (c->customers) {
+		crm_writer_fieldf(w, "%.4f", (double)c->actual /
+		    (double)c->customers);
+		crm_writer_fieldf(w, "%.4f", c->predicted /
+		    (double)c->customers);
+	} else {
+		crm_writer_str(w, "NA");
+		crm_writer_str(w, "NA");
+	}
+	crm_writer_fieldf(w, "%llu", (unsigned long long)c->actual);
+	crm_writer_fieldf(w, "%.4f", c->predicted);
+	crm_writer_end(w);
+}
+
+void
+crm_segment_holdout_write(const struct crm_holdout_table *tab,
+    struct crm_writer *w)
+{
+	int k;
+
+	for (k = 0; k < CRM_HOLDOUT_ROWS; k++) {
+		if (k < CRM_HOLDOUT_ROWS - 1)
+			crm_writer_fieldf(w, "%d", k);
+		else
+			crm_writer_fieldf(w, "%d+", k);
+		holdout_row(&tab->f[k], w);
+	}
+	crm_writer_str(w, "all");
+	holdout_row(&tab->all, w);
+}
+
+void
+crm_segment_holdout_plot(const struct crm_holdout_table *tab,
+    struct crm_buf *svg)
+{
+	static const char *const x[CRM_HOLDOUT_ROWS] = { "0", "1", "2", "3",
+		"4", "5", "6", "7+" };
+	double act[CRM_HOLDOUT_ROWS], pred[CRM_HOLDOUT_ROWS];
+	struct crm_svg_series s[2] = { { "actual", act },
+		{ "predicted", pred } };
+	int k;
+
+	for (k = 0; k < CRM_HOLDOUT_ROWS; k++) {
+		double c = (double)tab->f[k].customers;
+
+		act[k] = c > 0 ? (double)tab->f[k].actual / c : NAN;
+		pred[k] = c > 0 ? tab->f[k].predicted / c : NAN;
+	}
+	crm_svg_lines(svg, "Holdout purchases by calibration frequency",
+	    "repeat purchases in the calibration period",
+	    "mean purchases in the holdout period", x, CRM_HOLDOUT_ROWS, s, 2,
+	    0);
 }

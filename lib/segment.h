@@ -3,8 +3,10 @@
  * RFM quintile scores and the named RFM segment, the pyramid tier and ABC
  * class (through pyramid.h), the lifecycle stage, and the grouping of
  * customers with the same history into the observations a purchase model
- * (model.h) is fitted on.  Kept apart from the command so that each rule
- * has its unit tests, and so that other tools can score the same way.
+ * (model.h) is fitted on, and the check of a fitted model's predictions
+ * against a holdout period (crm-segment --holdout).  Kept apart from the
+ * command so that each rule has its unit tests, and so that other tools
+ * can score the same way.
  *
  * Rows are the caller's (an array it owns); these functions fill their
  * fields.  The map functions never exit: they return a message.
@@ -144,5 +146,65 @@ enum crm_stage crm_segment_stage(const struct crm_cust_stats *s,
  */
 size_t crm_segment_group(struct crm_segment_row *rows, size_t n,
     int32_t asof, double unit, struct crm_model_obs *obs);
+
+/* --- calibration and holdout --------------------------------------------- */
+
+/* Rows of the validation table: calibration frequency 0..6, then 7+. */
+#define CRM_HOLDOUT_ROWS 8
+
+struct crm_holdout_cell {
+	uint64_t customers;
+	uint64_t actual;        /* purchase days in the holdout window */
+	double predicted;       /* purchases the model expects there */
+};
+
+struct crm_holdout_table {
+	struct crm_holdout_cell f[CRM_HOLDOUT_ROWS];    /* by x, 7+ last */
+	struct crm_holdout_cell all;
+	uint64_t unpredicted;   /* customers left out: no finite prediction */
+};
+
+/*
+ * The calibration/holdout check of a purchase model: m, fitted with
+ * parameters p on the observation groups obs[0..ng) of rows[0..n) (as
+ * crm_segment_group made them, each row's group set), predicts for every
+ * group the purchases of a window of length t (in the unit of obs) right
+ * after the calibration history, m->expected(p, obs[g], t), into pred[g]
+ * (room for ng).  tab gets, by calibration frequency x = days - 1 (rows
+ * 0..6, 7 and more in the last) and over all rows, the customers, the
+ * sum of their actual purchase days in the window, actual[0..n) by row,
+ * and the sum of their predictions.  A row whose prediction is not
+ * finite is left out of the table and counted in unpredicted.  The rows
+ * are the calibration customers: the caller leaves out the customers
+ * whose first purchase falls in the window.
+ */
+void crm_segment_holdout(const struct crm_model *m, const double *p,
+    const struct crm_model_obs *obs, size_t ng,
+    const struct crm_segment_row *rows, const uint32_t *actual, size_t n,
+    double t, double *pred, struct crm_holdout_table *tab);
+
+struct crm_writer;
+
+/*
+ * The table as rows of w (after its header "frequency customers
+ * actual_mean predicted_mean actual_sum predicted_sum"): frequency 0..6,
+ * 7+ and all; the means and predicted_sum with 4 decimals, a mean NA
+ * where there is no customer.
+ */
+void crm_segment_holdout_write(const struct crm_holdout_table *tab,
+    struct crm_writer *w);
+
+struct crm_buf;
+
+/*
+ * Append to svg the picture of the table (lib/svg): the actual and the
+ * predicted mean holdout purchases, two lines over the calibration
+ * frequencies 0..6 and 7+, a row without customers drawing no point.
+ */
+void crm_segment_holdout_plot(const struct crm_holdout_table *tab,
+    struct crm_buf *svg);
+
+/* The header names of crm_segment_holdout_write, 6 of them. */
+extern const char *const crm_segment_holdout_cols[6];
 
 #endif

@@ -1087,4 +1087,151 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 			    v["gg_customers"]
 		}' <<<"$output"
 	assert_output $'0.243 4.414 0.793 2.426 -9582.4 2357\n0.013 0.378 0.186 0.705\n6.25 3.74 15.44 946'
+
+# ---- calibration and holdout ----
+
+# The figures of the validation table are checked by tests/tools/
+# holdout-check.py, which works them out without crmkit: the customers'
+# calibration histories and holdout purchase days from the transactions,
+# and the BG/NBD conditional expectation (eq. 10 of Fader, Hardie & Lee
+# 2005) at the printed parameters, its 2F1 summed as a power series.
+
+@test "crm-segment: --holdout --print-validation compares predicted and actual purchases by calibration frequency (python3 closed form)" {
+	cd "$S"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation holdout.tsv
+	assert_success
+	golden holdout-validation.tsv
+	crm-segment --as-of 2026-03-31 --print-params holdout.tsv >"$T/params.tsv"
+	printf '%s\n' "$output" >"$T/table.tsv"
+	crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd holdout.tsv >"$T/rows.tsv"
+	run python3 "$BATS_TEST_DIRNAME/tools/holdout-check.py" holdout.tsv 2026-03-31 2026-06-30 "$T/params.tsv" "$T/table.tsv" "$T/rows.tsv"
+	assert_output ok
+	# CRM_AS_OF is the end of the calibration period as --as-of is
+	CRM_AS_OF=2026-03-31 run crm-segment --holdout 2026-06-30 --churn-model bgnbd --print-validation holdout.tsv
+	golden holdout-validation.tsv
+}
+
+@test "crm-segment: holdout_purchases counts purchase days in (as-of, holdout]; a customer first seen there is left out" {
+	cd "$S"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd holdout.tsv
+	assert_success
+	assert_line --index 0 --regexp $'\tclv\tholdout_purchases$'
+	# S000001: two lines on 2026-04-10 are one day, 2026-07-15 is after
+	# the window; S000002: 2026-03-31 is calibration, 2026-06-30 holdout;
+	# S000003: 2026-07-01 is after; S000004: 4 days in April to June
+	run col holdout_purchases
+	assert_line --index 0 "S000001 1"
+	assert_line --index 1 "S000002 1"
+	assert_line --index 2 "S000003 0"
+	assert_line --index 3 "S000004 4"
+	refute_line --partial N000001
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd holdout.tsv
+	run col days
+	assert_line --index 1 "S000002 2"
+	# the fit is that of --as-of alone: the window changes no parameter
+	diff <(crm-segment --as-of 2026-03-31 --print-params holdout.tsv) \
+	    <(crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-params holdout.tsv)
+}
+
+@test "crm-segment: a fit that does not converge leaves the validation table empty and exits 1" {
+	printf 'customer_id\tdate\tamount\nx\t2026-01-01\t5\nx\t2026-02-01\t5\nx\t2026-03-01\t5\n' >one.tsv
+	run --separate-stderr crm-segment --as-of 2026-02-15 --holdout 2026-03-31 --churn-model bgnbd --print-validation one.tsv
+	assert_failure 1
+	assert_output $'frequency\tcustomers\tactual_mean\tpredicted_mean\tactual_sum\tpredicted_sum'
+	[[ "$stderr" == "crm-segment: bgnbd: the fit did not converge"* ]]
+	run --separate-stderr crm-segment --as-of 2026-02-15 --holdout 2026-03-31 --churn-model bgnbd --print-validation --plot n.svg one.tsv
+	assert_failure 1
+	[ ! -e n.svg ]
+}
+
+@test "crm-segment: --holdout and --print-validation usage errors (exit 2)" {
+	run crm-segment --print-validation "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --print-validation needs --holdout DATE"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --print-validation "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout needs a purchase model (--churn-model)"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model none "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout needs a purchase model (--churn-model)"
+	run crm-segment --holdout 2026-06-30 --churn-model bgnbd "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout needs --as-of, the end of the calibration period"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-03-31 --churn-model bgnbd "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout: the end of the holdout period must be after the as-of date 2026-03-31: '2026-03-31'"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-01-01 --churn-model bgnbd "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout: the end of the holdout period must be after the as-of date 2026-03-31: '2026-01-01'"
+	run crm-segment --as-of 2026-03-31 --holdout soon --churn-model bgnbd "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout: not a timestamp: 'soon'"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --partial "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout reads transactions: not with --partial"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --merge "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --holdout reads transactions: not with --merge"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-params --print-validation "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --print-params and --print-validation each print a table of their own: use one"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --format csv --excel-safe "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --excel-safe: --print-validation writes TSV only"
+	run crm-segment --help
+	assert_success
+	assert_output --partial "[--holdout DATE]"
+	assert_output --partial "[--print-validation]"
+}
+
+@test "crm-segment: the man page's holdout example runs as printed" {
+	run bash -c "$(recipe holdout "$BATS_TEST_DIRNAME/../man/crm-segment.1")"
+	assert_success
+	assert_line --index 0 $'frequency\tcustomers\tactual_mean\tpredicted_mean\tactual_sum\tpredicted_sum'
+	assert_line --index 9 --regexp $'^all\t[0-9]+\t'
+	[ "${#lines[@]}" -eq 10 ]
+	run xmllint --noout holdout.svg
+	assert_success
+}
+
+@test "crm-segment: --plot draws predicted against actual mean holdout purchases by calibration frequency" {
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot v.svg "$S/holdout.tsv"
+	assert_success
+	golden "$S/holdout-validation.tsv"
+	run xmllint --noout v.svg
+	assert_success
+	# two series of eight points, their values the table's means
+	run grep -c '<circle[^>]*><title>' v.svg
+	assert_output 16
+	grep -q '<title>Holdout purchases by calibration frequency</title>' v.svg
+	grep -q '<title>actual, 0: 0.0813</title>' v.svg
+	grep -q '<title>predicted, 0: 0.1293</title>' v.svg
+	grep -q '<title>actual, 7+: 2.167</title>' v.svg
+	grep -q '<title>predicted, 7+: 2.779</title>' v.svg
+	# a row without customers draws no point
+	printf 'customer_id\tdate\tamount\n' >few.tsv
+	# (the customers of row 7+, 8 or more calibration days, taken out)
+	awk -F'\t' 'NR > 1 && $2 <= "2026-03-31" && !d[$1, $2]++ { n[$1]++ }
+		END { for (c in n) if (n[c] >= 8) print c }' "$S/holdout.tsv" >drop
+	awk -F'\t' 'NR == FNR { k[$1]; next } FNR > 1 && !($1 in k)' drop "$S/holdout.tsv" >>few.tsv
+	run --separate-stderr crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot few.svg few.tsv
+	assert_success
+	assert_line --index 8 $'7+\t0\tNA\tNA\t0\t0.0000'
+	run xmllint --noout few.svg
+	assert_success
+	run grep -c '7+: ' few.svg
+	assert_output 0
+}
+
+@test "crm-segment: --plot needs --print-validation; an unwritable file is fatal before any output" {
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --plot v.svg "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot draws the validation table: it needs --print-validation"
+	[ ! -e v.svg ]
+	run --separate-stderr crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot /nonexistent/v.svg "$S/holdout.tsv"
+	assert_failure 2
+	assert_output ""
+	[[ "$stderr" == "crm-segment: /nonexistent/v.svg: No such file or directory"* ]]
+	run crm-segment --help
+	assert_output --partial "[--plot FILE.svg]"
 }
