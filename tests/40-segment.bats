@@ -1087,6 +1087,7 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 			    v["gg_customers"]
 		}' <<<"$output"
 	assert_output $'0.243 4.414 0.793 2.426 -9582.4 2357\n0.013 0.378 0.186 0.705\n6.25 3.74 15.44 946'
+}
 
 # ---- calibration and holdout ----
 
