@@ -17,9 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "cli.h"
 #include "kinds.h"
 #include "normalize.h"
@@ -41,10 +38,6 @@ enum {
 #define LOGNAME "interactions.tsv"
 #define CHUNK   (1UL << 20)     /* bytes of records appended per lock hold */
 #define BLOCK   (4UL << 20)     /* read size when scanning a log */
-/* --grep limits, as lib/re.c sets them: backtracking steps (and interpreter
- * depth) per match, interpreter heap in KiB, JIT stack in bytes. */
-#define GREP_HEAP_KIB  65536
-#define GREP_JIT_STACK (1024 * 1024)
 
 static const struct crm_kind *ikind;
 static const char *colname[NF];
@@ -972,10 +965,8 @@ struct show {
 	int since_set, until_set, since_date, until_date;
 	long long since, until;         /* us, or days for a date bound */
 	const char *grep;               /* the --grep pattern */
-	pcre2_code *re;
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;      /* match, depth and heap limits */
-	pcre2_jit_stack *jstack;
+	struct crm_re *re;              /* under lib/re's limits and time
+	                                   budget */
 	int prefilter;
 	int timeline;
 	enum crm_fmt fmt;
@@ -990,43 +981,12 @@ struct show {
 	size_t ntl, atl;
 };
 
-/* The reason a match stopped at one of the limits, NULL for other errors. */
-static const char *
-limit_error(int rc)
-{
-	switch (rc) {
-	case PCRE2_ERROR_MATCHLIMIT: return "match limit exceeded";
-	case PCRE2_ERROR_DEPTHLIMIT: return "depth limit exceeded";
-	case PCRE2_ERROR_HEAPLIMIT: return "heap limit exceeded";
-	case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack limit exceeded";
-	default: return NULL;
-	}
-}
-
-/* Search subject p[0..n): >= 0 on a match, PCRE2_ERROR_NOMATCH, or a
- * limit error; any other error is fatal. */
-static int
-re_run(struct show *S, const char *p, size_t n)
-{
-	int rc = pcre2_match(S->re, (PCRE2_SPTR)p, n, 0, 0, S->md, S->mctx);
-
-	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && !limit_error(rc)) {
-		PCRE2_UCHAR m[256];
-		pcre2_get_error_message(rc, m, sizeof m);
-		errx(CRM_EXIT_FATAL, "--grep: %s", (char *)m);
-	}
-	return rc;
-}
-
-/* Does field f match?  1 yes, 0 no, or the limit error code (< 0). */
+/* Does field f match?  1 yes, 0 no, -1 a limit or the time budget (the
+ * reason in crm_re_error). */
 static int
 re_search(struct show *S, struct crm_field f)
 {
-	int rc = re_run(S, f.p, f.n);
-
-	if (rc >= 0)
-		return 1;
-	return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
+	return crm_re_search(S->re, f.p, f.n, NULL, NULL);
 }
 
 static void
@@ -1122,17 +1082,22 @@ show_line(struct show *S, char *p, size_t n)
 		 * undecided: it is shown if the other field matches, else
 		 * reported. */
 		int hit = 0, fail = 0, k = F_NOTE;
+		char why[128] = "";
 		if (S->col[F_NOTE] >= 0)
 			hit = re_search(S, unesc(f[S->col[F_NOTE]],
 			    &S->scratch));
-		if (hit < 0)
+		if (hit < 0) {
 			fail = hit;
+			snprintf(why, sizeof why, "%s", crm_re_error(S->re));
+		}
 		if (hit != 1 && S->col[F_OUTCOME] >= 0) {
 			hit = re_search(S, unesc(f[S->col[F_OUTCOME]],
 			    &S->scratch));
 			if (hit < 0 && !fail) {
 				fail = hit;
 				k = F_OUTCOME;
+				snprintf(why, sizeof why, "%s",
+				    crm_re_error(S->re));
 			}
 		}
 		if (hit != 1 && fail) {
@@ -1140,7 +1105,7 @@ show_line(struct show *S, char *p, size_t n)
 			crm_buf_init(&m);
 			addquoted(&m, S->grep, strlen(S->grep));
 			warnx("%s:%ld: %s: pattern %s: %s", S->name, S->line,
-			    colname[k], m.p, limit_error(fail));
+			    colname[k], m.p, why);
 			crm_buf_release(&m);
 			S->status = CRM_EXIT_REJECT;
 		}
@@ -1219,16 +1184,18 @@ show_block(void *ctx, char *p, size_t n)
 	 * search lands on (and those with escapes).
 	 */
 	while (cur < end) {
-		int rc = re_run(S, cur, (size_t)(end - cur));
+		size_t ms;
+		int rc = crm_re_search(S->re, cur, (size_t)(end - cur), &ms,
+		    NULL);
 		char *stop;
-		if (rc >= 0) {
-			char *m = cur + pcre2_get_ovector_pointer(S->md)[0];
+		if (rc > 0) {
+			char *m = cur + ms;
 			if (m >= end)
 				m = end - 1;
 			stop = m;
 			while (stop > cur && stop[-1] != '\n')
 				stop--;
-		} else if (rc == PCRE2_ERROR_NOMATCH) {
+		} else if (rc == 0) {
 			stop = end;
 		} else {
 			/* The search over many lines gave up at a limit:
@@ -1494,32 +1461,11 @@ cmd_show(int argc, char **argv)
 	path = input_path(file, argc, argv);
 
 	if (grep) {
-		int ec;
-		PCRE2_SIZE eo;
-		S.re = pcre2_compile((PCRE2_SPTR)grep, PCRE2_ZERO_TERMINATED,
-		    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
-		if (!S.re) {
-			PCRE2_UCHAR m[256];
-			pcre2_get_error_message(ec, m, sizeof m);
-			errx(CRM_EXIT_FATAL, "--grep: %s at offset %zu in '%s'",
-			    (char *)m, (size_t)eo, grep);
-		}
+		char e[256];
+		S.re = crm_re_compile(grep, CRM_RE_INVALID_UTF, e, sizeof e);
+		if (!S.re)
+			errx(CRM_EXIT_FATAL, "--grep: %s in '%s'", e, grep);
 		S.grep = grep;
-		S.md = pcre2_match_data_create(1, NULL);
-		S.mctx = pcre2_match_context_create(NULL);
-		if (!S.md || !S.mctx)
-			errx(CRM_EXIT_FATAL, "--grep: out of memory");
-		/* JIT is an optimisation: when unsupported, the
-		 * interpreter runs, under the same limits. */
-		if (pcre2_jit_compile(S.re, PCRE2_JIT_COMPLETE) == 0) {
-			S.jstack = pcre2_jit_stack_create(32 * 1024,
-			    GREP_JIT_STACK, NULL);
-			if (S.jstack)
-				pcre2_jit_stack_assign(S.mctx, NULL, S.jstack);
-		}
-		pcre2_set_match_limit(S.mctx, CRM_RE_MATCH_LIMIT);
-		pcre2_set_depth_limit(S.mctx, CRM_RE_MATCH_LIMIT);
-		pcre2_set_heap_limit(S.mctx, GREP_HEAP_KIB);
 		S.prefilter = prefilter_safe(grep);
 	}
 	crm_buf_init(&S.scratch);
@@ -1536,12 +1482,7 @@ cmd_show(int argc, char **argv)
 	scan_close(&sc);
 	crm_writer_release(&S.w);
 	crm_out_close(&crm_stdout);
-	if (S.re) {
-		pcre2_match_data_free(S.md);
-		pcre2_match_context_free(S.mctx);
-		pcre2_jit_stack_free(S.jstack);
-		pcre2_code_free(S.re);
-	}
+	crm_re_free(S.re);
 	crm_buf_release(&S.scratch);
 	crm_buf_release(&S.scratch2);
 	free(S.f);

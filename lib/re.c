@@ -96,6 +96,14 @@ leading_verbs(const char *p, char *err, size_t errlen)
 				    "time budget, wherever the platform allows");
 			return -1;
 		}
+		if (!strncmp(s, "(*LIMIT_", 8)) {
+			if (errlen)
+				snprintf(err, errlen, "%.*s is refused: the "
+				    "match, depth, heap and time limits are "
+				    "crmkit's", (int)(e - s + 1 > 40 ? 40 :
+				    e - s + 1), s);
+			return -1;
+		}
 		s = e + 1;
 	}
 	return (long)(s - p);
@@ -128,6 +136,8 @@ crm_re_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 		return NULL;
 	if (flags & CRM_RE_CASELESS)
 		opt |= PCRE2_CASELESS;
+	if (flags & CRM_RE_INVALID_UTF)
+		opt |= PCRE2_MATCH_INVALID_UTF;
 	re = crm_xcalloc(1, sizeof *re);
 	crm_buf_init(&g);
 	crm_buf_add(&g, pattern, (size_t)verbs);

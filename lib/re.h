@@ -12,6 +12,8 @@
 
 #define CRM_RE_CASELESS 0x1u	/* case-insensitive (Unicode-aware) */
 #define CRM_RE_NO_JIT   0x2u	/* use the interpreter even if JIT works */
+#define CRM_RE_INVALID_UTF 0x4u	/* a subject may hold invalid UTF-8: no
+				   match runs through it, no error */
 
 /* Default limit on backtracking steps per match (see crm_re_set_limit). */
 #define CRM_RE_MATCH_LIMIT 1000000UL
@@ -27,7 +29,9 @@ struct crm_re;
  * Returns a new object the caller frees with crm_re_free, or NULL with the
  * reason in err (at most errlen bytes, NUL-terminated), e.g.
  * "missing closing parenthesis at offset 3".  A pattern that turns the JIT
- * off, (*NO_JIT), is refused here.
+ * off, (*NO_JIT), or sets a limit of its own, (*LIMIT_MATCH=N),
+ * (*LIMIT_DEPTH=N), (*LIMIT_RECURSION=N) or (*LIMIT_HEAP=N), is refused
+ * here.
  */
 struct crm_re *crm_re_compile(const char *pattern, unsigned flags, char *err,
     size_t errlen);

@@ -943,6 +943,41 @@ tsv_next(struct crm_reader *r, struct crm_rec *rec)
 
 /* ---- CSV through libcsv ---- */
 
+/*
+ * The record being built is over a cap (what: 'f' field col past
+ * max_field, 'n' more than max_fields, 'r' past max_record): it becomes
+ * bad with the message naming the line where it starts, holds an empty
+ * field in place of col, and keeps nothing more of its bytes; the
+ * parser goes on, so that reading resumes with the next record.
+ */
+static void
+csv_overcap(struct crm_reader *r, size_t col, int what)
+{
+	struct crm_buf *m = &r->msgs;
+
+	if (r->cur_bad == 1)
+		return;
+	r->pending_msg = m->n;
+	crm_buf_addf(m, "%s:%ld: ", r->name, r->cur_line);
+	if (what == 'f') {
+		char cn[256];
+		fmt_colname(r, (int)col, cn, sizeof cn);
+		crm_buf_addf(m, "%s: field longer than %zu bytes", cn,
+		    r->o.max_field);
+	} else if (what == 'n') {
+		crm_buf_addf(m, "more than %zu fields", r->o.max_fields);
+	} else {
+		crm_buf_addf(m, "record longer than %zu bytes",
+		    r->o.max_record);
+	}
+	crm_buf_addc(m, '\0');
+	r->cur_bad = 1;
+	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
+	r->cf[r->ncf].off = r->cb.n;
+	r->cf[r->ncf].n = 0;
+	r->ncf++;
+}
+
 static void
 csv_field_cb(void *data, size_t n, void *arg)
 {
@@ -958,31 +993,13 @@ csv_field_cb(void *data, size_t n, void *arg)
 		return;         /* the rest of an over-long record is not
 		                   kept */
 	r->cur_bytes += n + 1;
-	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
 	if (n > r->o.max_field || r->cur_bytes > r->o.max_record ||
 	    col >= r->o.max_fields) {
-		struct crm_buf *m = &r->msgs;
-		r->pending_msg = m->n;
-		crm_buf_addf(m, "%s:%ld: ", r->name, r->cur_line);
-		if (n > r->o.max_field) {
-			char cn[256];
-			fmt_colname(r, (int)col, cn, sizeof cn);
-			crm_buf_addf(m, "%s: field longer than %zu bytes", cn,
-			    r->o.max_field);
-		} else if (col >= r->o.max_fields) {
-			crm_buf_addf(m, "more than %zu fields",
-			    r->o.max_fields);
-		} else {
-			crm_buf_addf(m, "record longer than %zu bytes",
-			    r->o.max_record);
-		}
-		crm_buf_addc(m, '\0');
-		r->cur_bad = 1;
-		r->cf[r->ncf].off = r->cb.n;
-		r->cf[r->ncf].n = 0;
-		r->ncf++;
+		csv_overcap(r, col, n > r->o.max_field ? 'f' :
+		    col >= r->o.max_fields ? 'n' : 'r');
 		return;
 	}
+	crm_grow(&r->cf, &r->acf, r->ncf + 1, sizeof *r->cf);
 	size_t ok = crm_utf8_valid(p, n);
 	int marked = 0;
 	if (ok != n) {
@@ -1048,18 +1065,26 @@ csv_feed(struct crm_reader *r, const char *p, size_t n, long lineno)
 	if (r->cp.pstate == CSV_ROW_NOT_BEGUN && r->ncf == r->cur_first)
 		r->cur_line = lineno;
 	int was_quoted = r->cp.pstate == CSV_FIELD_BEGUN && r->cp.quoted;
+	size_t done = 0;
 	csv_cap = r->o.max_field + 8192;
-	if (csv_parse(&r->cp, p, n, csv_field_cb, csv_row_cb, r) != n) {
+	while ((done += csv_parse(&r->cp, p + done, n - done, csv_field_cb,
+	    csv_row_cb, r)) != n) {
 		if (csv_error(&r->cp) == CSV_ENOMEM) {
-			char cn[256];
-			fmt_colname(r, (int)(r->ncf - r->cur_first), cn,
-			    sizeof cn);
-			seterr_plain(r, "%s:%ld: %s: field longer than %zu "
-			    "bytes", r->name, lineno, cn, r->o.max_field);
-		} else {
-			seterr_plain(r, "%s:%ld: %s", r->name, lineno,
-			    csv_strerror(csv_error(&r->cp)));
+			/* libcsv's entry buffer is full at the field cap
+			 * (csv_realloc): the record is bad, the field's
+			 * bytes so far are dropped and the parse goes on
+			 * where it stopped, so memory stays at the cap
+			 * whatever the field's length */
+			if (r->ncf == r->cur_first && !r->cur_bad)
+				r->cur_bytes = 0;
+			csv_overcap(r, r->ncf - r->cur_first, 'f');
+			r->cp.entry_pos = 0;
+			r->cp.spaces = 0;
+			r->cp.status = 0;
+			continue;
 		}
+		seterr_plain(r, "%s:%ld: %s", r->name, lineno,
+		    csv_strerror(csv_error(&r->cp)));
 		r->fatal = 1;
 		return -1;
 	}
@@ -1306,8 +1331,11 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 static int
 next_raw(struct crm_reader *r, struct crm_rec *rec)
 {
+	/* (the first bytes are read for a byte order mark: with a record
+	 * cap below the block size the buffer must still take them) */
 	while (!r->started) {
-		if (fill(r, r->o.max_record) < 0)
+		if (fill(r, r->o.max_record > r->o.block ? r->o.max_record :
+		    r->o.block) < 0)
 			return CRM_READ_FATAL;
 	}
 	return r->csv ? csv_next(r, rec) : tsv_next(r, rec);

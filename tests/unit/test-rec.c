@@ -367,6 +367,67 @@ errors(void)
 }
 
 /*
+ * A quoted CSV field past the field cap, on one line and over several,
+ * with small caps and a small block so that the parse stops at the cap
+ * many times within one field: the record is bad alone, named at the
+ * line where it starts, and the records around it are read whole.
+ */
+static void
+field_cap(void)
+{
+	struct crm_buf in;
+	struct crm_read_opts o = { 0 };
+	char err[256], want[256];
+	struct crm_rec rec;
+
+	crm_buf_init(&in);
+	crm_buf_adds(&in, "a,b\n1,ok\n2,\"");
+	for (int i = 0; i < 20000; i++)
+		crm_buf_adds(&in, i % 7 ? "xy" : "\"\"");
+	crm_buf_adds(&in, "\",tail\n3,\"l1\nl2\n");
+	for (int i = 0; i < 5000; i++)
+		crm_buf_adds(&in, "z\n");
+	crm_buf_adds(&in, "end\"\n4,\"fits\nin two\"\n");
+	char *path = write_tmp(in.p, in.n);
+
+	for (int k = 0; k < 2; k++) {
+		o.format = CRM_IN_CSV;
+		o.max_field = 1000;
+		o.max_record = 4000;
+		o.block = k ? 16 : 0;
+		struct crm_reader *r = crm_reader_open(path, &o, err,
+		    sizeof err);
+		unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK,
+		    WHAT("field cap (block %d): record 1", k));
+		unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+		    WHAT("field cap (block %d): a long field is a bad record",
+		    k));
+		snprintf(want, sizeof want, "%s:3: b: field longer than 1000 "
+		    "bytes", path);
+		unit_streq(crm_reader_error(r), want,
+		    WHAT("field cap (block %d): file, line and field", k));
+		unit_inteq(crm_reader_next(r, &rec), CRM_READ_BAD,
+		    WHAT("field cap (block %d): a long multi-line field", k));
+		snprintf(want, sizeof want, "%s:4: b: field longer than 1000 "
+		    "bytes", path);
+		unit_streq(crm_reader_error(r), want,
+		    WHAT("field cap (block %d): at the line it starts on", k));
+		unit_inteq(crm_reader_next(r, &rec), CRM_READ_OK,
+		    WHAT("field cap (block %d): reading goes on", k));
+		unit_ok(rec.nf == 2 && !strcmp(rec.f[0].p, "4") &&
+		    !strcmp(rec.f[1].p, "fits\nin two") && rec.line == 5007,
+		    WHAT("field cap (block %d): the next record whole, at its "
+		    "line", k), rec.nf == 2 ? rec.f[1].p : "fields");
+		unit_inteq(crm_reader_next(r, &rec), CRM_READ_EOF,
+		    WHAT("field cap (block %d): then the end", k));
+		crm_reader_close(r);
+	}
+	unlink(path);
+	free(path);
+	crm_buf_release(&in);
+}
+
+/*
  * Random TSV: fields of every length around the 64-byte steps of the fast
  * path, with escapes, CJK text, CRLF endings, blank lines, a last line
  * without a newline, and (every so often) a bad byte; read back with
@@ -867,5 +928,6 @@ main(void)
 	pipe_bytes();
 	pipes_widened();
 	errors();
+	field_cap();
 	return unit_done();
 }
