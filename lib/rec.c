@@ -1274,7 +1274,10 @@ csv_next(struct crm_reader *r, struct crm_rec *rec)
 			 * more input may bring its LF */
 			if (cr + 1 == base + avail && !r->eof) {
 				r->scan = avail;
-				int k = fill(r, 4 * r->o.block);
+				/* room for the byte after it, even where the
+				 * line has filled the usual four blocks */
+				int k = fill(r, avail + 16 > 4 * r->o.block ?
+				    avail + 16 : 4 * r->o.block);
 				if (k < 0)
 					return CRM_READ_FATAL;
 				if (r->end - r->start > avail || r->eof)

@@ -883,6 +883,46 @@ encoding_bad_bytes(void)
 		}
 }
 
+/* A CR that is the last byte of a line as long as the general CSV path's
+ * four blocks: it has to look at the next byte, not take the CR for a
+ * line end of its own (the LF after it was then a second line, and every
+ * line number after it one too high). */
+static void
+csv_cr_at_buffer_end(void)
+{
+	for (int lines = 1; lines <= 2; lines++) {
+		struct crm_buf in;
+		struct crm_read_opts o = { 0 };
+		struct crm_rec rec;
+		char err[256];
+		long got = -1;
+		int rc;
+
+		crm_buf_init(&in);
+		for (int i = 0; i < 62; i++)
+			crm_buf_addc(&in, 'a');
+		crm_buf_adds(&in, ",y\r\n");
+		if (lines == 2)
+			crm_buf_adds(&in, "\r\n");
+		crm_buf_adds(&in, "9,z\n");
+		char *path = write_tmp(in.p, in.n);
+		o.format = CRM_IN_CSV;
+		o.no_header = 1;
+		o.general = 1;
+		o.block = 16;
+		struct crm_reader *r = crm_reader_open(path, &o, err, sizeof err);
+		while (r && (rc = crm_reader_next(r, &rec)) == CRM_READ_OK)
+			if (rec.nf == 2 && !strcmp(rec.f[0].p, "9"))
+				got = rec.line;
+		unit_inteq(got, 1 + lines, WHAT("csv: CRLF at the end of a full "
+		    "buffer, %d line end(s): the next record's line", lines));
+		crm_reader_close(r);
+		unlink(path);
+		free(path);
+		crm_buf_release(&in);
+	}
+}
+
 int
 main(void)
 {
@@ -929,5 +969,6 @@ main(void)
 	pipes_widened();
 	errors();
 	field_cap();
+	csv_cr_at_buffer_end();
 	return unit_done();
 }
