@@ -2078,7 +2078,7 @@ due_customers(struct due *D, const char *path)
 			    "status"), rec.f[col].p, rec.f[col].n, NULL, &nb);
 			if (why) {
 				warnx("%s", crm_reader_seterr(r, rec.line, col,
-				    rec.f[col].p, rec.f[col].n, why));
+				    rec.f[col].p, rec.f[col].n, "%s", why));
 				D->status = CRM_EXIT_REJECT;
 				continue;
 			}

@@ -1,6 +1,7 @@
 /*
  * crm-report: the figures a service manager asks for every Monday
- * (satisfaction, channels, 20/80 value, churn, complaints), as named tables
+ * (satisfaction, channels, 20/80 value, churn, complaints, funnel, agents),
+ * as named tables
  * in any output format, with terminal bars and SVG pictures.  The reports
  * themselves live in lib/report*.c; this is their options and their exit
  * status.
@@ -29,6 +30,9 @@ static const char usage_text[] =
     "[--cohorts] [options] [FILE ...]\n"
     "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
     "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
+    "       crm-report agents [--as-of T] [--by month] "
+    "[--complaints FILE]\n"
+    "                         [--sort COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n";
@@ -110,6 +114,7 @@ main(int argc, char *argv[])
 		{ "by", required_argument, NULL, 'b' },
 		{ "chart", no_argument, NULL, 'c' },
 		{ "cohorts", no_argument, NULL, 'C' },
+		{ "complaints", required_argument, NULL, 'K' },
 		{ "csv", no_argument, NULL, 'S' },
 		{ "excel-safe", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
@@ -118,6 +123,7 @@ main(int argc, char *argv[])
 		{ "partial", no_argument, NULL, 'P' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "plot", required_argument, NULL, 'o' },
+		{ "sort", required_argument, NULL, 's' },
 		{ "table", required_argument, NULL, 't' },
 		{ "tiers", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
@@ -172,6 +178,9 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(CRM_EXIT_OK);
+		case 'K':
+			o.complaints = optarg;
+			break;
 		case 'm':
 			o.merge = 1;
 			break;
@@ -186,6 +195,9 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			o.csv = 1;
+			break;
+		case 's':
+			o.sort = optarg;
 			break;
 		case 'T':
 			tiers = optarg;
@@ -224,6 +236,25 @@ main(int argc, char *argv[])
 			    "(%s)", o.by, b.p);
 		}
 	}
+	if (o.sort && !(rp->flags & CRM_REPORT_SORT))
+		only("--sort", CRM_REPORT_SORT);
+	if (o.sort) {
+		size_t i;
+		struct crm_buf b;
+
+		for (i = 0; rp->sort[i] && strcmp(rp->sort[i], o.sort); i++)
+			;
+		if (!rp->sort[i]) {
+			crm_buf_init(&b);
+			for (i = 0; rp->sort[i]; i++)
+				crm_buf_addf(&b, "%s%s", i ? ", " : "",
+				    rp->sort[i]);
+			errx(CRM_EXIT_FATAL, "--sort: unknown column '%s' "
+			    "(%s)", o.sort, b.p);
+		}
+	}
+	if (o.complaints && !(rp->flags & CRM_REPORT_COMPL))
+		only("--complaints", CRM_REPORT_COMPL);
 	if (period && !(rp->flags & CRM_REPORT_PERIOD))
 		only("--period", CRM_REPORT_PERIOD);
 	if (o.cohorts && !(rp->flags & CRM_REPORT_PERIOD))

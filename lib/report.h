@@ -47,6 +47,8 @@
 #define CRM_REPORT_BY_ANY  0x40u  /* --by, any column of the input */
 #define CRM_REPORT_PERIOD  0x10u  /* --period and --cohorts */
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
+#define CRM_REPORT_SORT    0x80u  /* --sort, one of ops->sort */
+#define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
@@ -55,6 +57,8 @@ struct crm_report_opts {
 	int cohorts;            /* --cohorts */
 	int partial, merge;     /* --partial, --merge */
 	const char *plot;       /* --plot file or NULL */
+	const char *sort;       /* --sort column or NULL */
+	const char *complaints; /* --complaints file or NULL */
 	int csv;                /* --csv: inputs are CSV */
 	int asof_set;           /* asof_t / asof_day are set */
 	int64_t asof_t;
@@ -85,6 +89,8 @@ struct crm_report_ops {
 	                                   (CRM_REPORT_BY) */
 	const char *const *columns;     /* columns every input must have,
 	                                   NULL-terminated, or NULL */
+	const char *const *sort;        /* --sort values, NULL-terminated
+	                                   (CRM_REPORT_SORT) */
 	/* A new empty state for one run; o stays valid until free. */
 	void *(*new)(struct crm_report_opts *o);
 	/* One more input, its header read and ops->columns found: find the

@@ -66,10 +66,8 @@ crm_report_percentile(const int64_t *x, size_t n, int p)
 	return x[k ? k - 1 : 0];
 }
 
-/* The first answer the customer got: the first respond event, else a
- * resolution or closing that came without one. */
-static int64_t
-first_response(const struct crm_complaint *c)
+int64_t
+crm_report_first_response(const struct crm_complaint *c)
 {
 	if (c->responded != CRM_COMPLAINT_NOTIME)
 		return c->responded;
@@ -82,7 +80,7 @@ void
 crm_report_sla(const struct crm_complaint *c, int64_t now, int k, int *due,
     int *met)
 {
-	int64_t answer = k ? c->resolved : first_response(c);
+	int64_t answer = k ? c->resolved : crm_report_first_response(c);
 	int64_t by = k ? c->due_resolve : c->due_response;
 
 	*due = by != CRM_COMPLAINT_NOTIME &&
@@ -90,8 +88,8 @@ crm_report_sla(const struct crm_complaint *c, int64_t now, int k, int *due,
 	*met = *due && answer != CRM_COMPLAINT_NOTIME && answer <= by;
 }
 
-static int
-ever_resolved(const struct crm_complaint *c)
+int
+crm_report_ever_resolved(const struct crm_complaint *c)
 {
 	return c->resolved != CRM_COMPLAINT_NOTIME ||
 	    c->closed != CRM_COMPLAINT_NOTIME || c->reopens > 0;
@@ -459,7 +457,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		    &C->lst[i - nf];
 	for (size_t i = 0; i < n; i++) {
 		struct crm_complaint *c = cv[i];
-		int64_t fr = first_response(c);
+		int64_t fr = crm_report_first_response(c);
 		int act = crm_complaint_status_active(c->status), due, met;
 
 		count_add(&C->vol[V_CATEGORY], *c->category ? c->category :
@@ -490,7 +488,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		    c->due_resolve != CRM_COMPLAINT_NOTIME &&
 		    c->due_resolve < C->now)))
 			overdue++;
-		if (ever_resolved(c))
+		if (crm_report_ever_resolved(c))
 			resolved++;
 		if (c->reopens > 0)
 			reopened++;

@@ -45,11 +45,22 @@ double crm_report_churn_rate(int64_t lost, int64_t active_start);
 /* Nearest-rank percentile of sorted x[0..n), n > 0:
  * x[ceil(p n / 100) - 1] (x[0] for p 0). */
 int64_t crm_report_percentile(const int64_t *x, size_t n, int p);
+/* The first answer the customer got: the first respond event, else a
+ * resolution or closing that came without one (CRM_COMPLAINT_NOTIME:
+ * none yet). */
+int64_t crm_report_first_response(const struct crm_complaint *c);
+/* Was complaint c ever resolved (resolved now, closed, or reopened)?  The
+ * base of the reopen rate. */
+int crm_report_ever_resolved(const struct crm_complaint *c);
 /* The SLA of complaint c at time now: *due counts a target whose due time
  * is set and either met by an answer or already past; *met counts it when
  * the answer came by the due time.  Response (k 0) or resolution (k 1). */
 void crm_report_sla(const struct crm_complaint *c, int64_t now, int k,
     int *due, int *met);
+
+/* report_agents.c.  sum / n (n > 0, sum >= 0) to two places rounded half
+ * up, computed in integers: "4.13" for 33 / 8 = 4.125. */
+void crm_report_mean_half_up(char out[32], int64_t sum, int64_t n);
 
 /* report_funnel.c.  n[0..4) customers at each stage in funnel order
  * (potential, intent, customer, lost). */

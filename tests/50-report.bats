@@ -614,6 +614,209 @@ satisfaction_csat\t')"
 	assert_output --partial "funnel: --partial and --merge are not available"
 }
 
+# --- agents ---------------------------------------------------------------
+
+AGENTS_ASOF=2026-03-31T18:00:00+08:00
+
+# The agents table recomputed from the two fixtures in python3, on its
+# own reading of the definitions in crm-report(1): the complaint fold
+# (owner, first response, resolution, reopenings), the SLA rule, the
+# nearest-rank median, the follow-up as crm-log due reads it, the mean
+# rounded half up with decimal arithmetic.
+agents_by_python() {
+	python3 - "$R/agents-ix.tsv" "$R/agents-complaints.tsv" "$AGENTS_ASOF" <<'PY'
+import csv, math, sys
+from datetime import datetime
+from decimal import Decimal, ROUND_HALF_UP
+ixf, cxf, asof = sys.argv[1:4]
+now = datetime.fromisoformat(asof)
+asof_day = asof[:10]
+agents = {}
+def A(name):
+    name = name or "(none)"
+    return agents.setdefault(name, dict(n=0, sn=0, ss=0, due=0, over=0,
+        c=0, resp=0, res=0, reo=0, red=0, rem=0, rsd=0, rsm=0, tr=[], ts=[]))
+cust = {}
+for r in csv.DictReader(open(ixf, encoding="utf-8"), delimiter="\t"):
+    if r["ts"][:10] > asof_day:
+        continue
+    a = A(r["agent"]); a["n"] += 1
+    if r["satisfaction"]:
+        a["sn"] += 1; a["ss"] += int(r["satisfaction"])
+    t = datetime.fromisoformat(r["ts"]); nx = r["next_action"] or None
+    c = cust.get(r["customer_id"])
+    if c is None or t > c[0]:
+        cust[r["customer_id"]] = [t, nx, r["agent"]]
+    elif t == c[0] and nx and (c[1] is None or nx < c[1]):
+        c[1], c[2] = nx, r["agent"]
+for t, nx, ag in cust.values():
+    if nx and nx <= asof_day:
+        a = A(ag); a["due"] += 1; a["over"] += nx < asof_day
+K = {}
+for r in csv.DictReader(open(cxf, encoding="utf-8"), delimiter="\t"):
+    t = datetime.fromisoformat(r["ts"])
+    if t > now:
+        continue
+    ev, ag = r["event"], r["agent"]
+    if ev == "open":
+        K[r["complaint_id"]] = k = dict(opened=t, owner=ag, responded=None,
+            resolved=None, closed=None, reopens=0,
+            dresp=datetime.fromisoformat(r["due_response"]) if r["due_response"] else None,
+            dres=datetime.fromisoformat(r["due_resolve"]) if r["due_resolve"] else None)
+        continue
+    k = K[r["complaint_id"]]
+    if ev == "assign" and ag: k["owner"] = ag
+    if ev == "respond":
+        if ag and not k["owner"]: k["owner"] = ag
+        if k["responded"] is None: k["responded"] = t
+    if ev == "resolve":
+        if k["responded"] is None: k["responded"] = t
+        k["resolved"] = t
+    if ev == "reopen":
+        k["reopens"] += 1; k["resolved"] = k["closed"] = None
+    if ev == "close": k["closed"] = t
+for k in K.values():
+    a = A(k["owner"]); a["c"] += 1
+    fr = k["responded"] or k["resolved"] or k["closed"]
+    if fr: a["resp"] += 1; a["tr"].append((fr - k["opened"]).total_seconds())
+    if k["resolved"]: a["ts"].append((k["resolved"] - k["opened"]).total_seconds())
+    if k["resolved"] or k["closed"] or k["reopens"]: a["res"] += 1
+    a["reo"] += k["reopens"] > 0
+    for ans, by, d, m in ((fr, k["dresp"], "red", "rem"), (k["resolved"], k["dres"], "rsd", "rsm")):
+        due = by is not None and (ans is not None or by < now)
+        a[d] += due; a[m] += due and ans is not None and ans <= by
+share = lambda x, y: "%.4f" % (x / y) if y else ""
+def med(v):
+    v = sorted(v)
+    return "%.2f" % (v[math.ceil(len(v) / 2) - 1] / 3600) if v else ""
+print("\t".join(["agent", "interactions", "satisfaction_n", "satisfaction_mean",
+    "followups_due", "followups_overdue", "complaints", "responded", "resolved",
+    "response_sla", "resolution_sla", "median_response_h", "median_resolution_h",
+    "reopen_rate"]))
+for name in sorted(agents, key=lambda s: s.encode()):
+    a = agents[name]
+    mean = str((Decimal(a["ss"]) / a["sn"]).quantize(Decimal("0.01"), ROUND_HALF_UP)) if a["sn"] else ""
+    print("\t".join(str(x) for x in [name, a["n"], a["sn"], mean, a["due"], a["over"],
+        a["c"], a["resp"], a["res"], share(a["rem"], a["red"]), share(a["rsm"], a["rsd"]),
+        med(a["tr"]), med(a["ts"]), share(a["reo"], a["res"])]))
+PY
+}
+
+agents() {
+	crm-report agents --as-of "$AGENTS_ASOF" \
+	    --complaints "$R/agents-complaints.tsv" "$@" "$R/agents-ix.tsv"
+}
+
+@test "crm-report: agents agrees with an independent python3 computation" {
+	command -v python3 >/dev/null || skip "no python3"
+	want=$(agents_by_python)
+	run agents --table agents
+	assert_success
+	assert_output "$want"
+}
+
+@test "crm-report: agents in every output format" {
+	for f in tsv csv jsonl table md html; do
+		run agents --format "$f"
+		assert_success
+		golden "$R/agents.$f.out"
+	done
+}
+
+@test "crm-report: agents --by month splits every figure by month" {
+	# Interactions by the month of ts, follow-ups by the month of their
+	# date, complaints by the month opened: 王芳 has A1 and A2 in
+	# February, (5 + 4) / 2 = 4.50, and their follow-up (C1, 03-25) in
+	# March with A7 and A10, (3 + 5) / 2 = 4.00, and Q1, Q4, Q5; A8 is
+	# 03-20 in its own offset (-05:00), so Li's month is March.
+	run agents --by month
+	assert_success
+	golden "$R/agents-month.tsv.out"
+}
+
+@test "crm-report: agents --sort orders figures descending, agents ascending" {
+	# interactions: 王芳 4, Bob 2 and Li 2 (a tie, by name), (none) 1
+	run agents --table agents --sort interactions
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" "agent 王芳 Bob Li (none) "
+	# median_response_h: Bob 30, 王芳 4, Li 1, (none) empty and so last
+	run agents --table agents --sort median_response_h
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" "agent Bob 王芳 Li (none) "
+	run agents --table channels --sort agent
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" "agent (none) Bob Li 王芳 "
+}
+
+@test "crm-report: agents without --complaints leaves the complaint figures empty" {
+	run crm-report agents --as-of "$AGENTS_ASOF" --table agents "$R/agents-ix.tsv"
+	assert_success
+	assert_line --index 4 "$(printf '王芳\t4\t4\t4.25\t1\t1\t\t\t\t\t\t\t\t')"
+}
+
+@test "crm-report: agents names a missing column and skips the file" {
+	cut -f 1-5,7- "$R/agents-ix.tsv" >noagent.tsv
+	run crm-report agents --as-of "$AGENTS_ASOF" --table channels noagent.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: noagent.tsv: no 'agent' column"
+	assert_line --index 1 "$(printf 'agent\tvisit\tphone\tsms\temail\tletter\tivr\tchat\tweb\tsocial\tforum\tevent\tself_service\tother')"
+}
+
+@test "crm-report: agents reports bad interactions and counts the rest" {
+	printf 'ts\tcustomer_id\tchannel\tagent\tsatisfaction\tnext_action\n' >ix.tsv
+	printf '2026-03-01T09:00:00+08:00\tC1\tphone\tBob\t7\t\n' >>ix.tsv
+	printf '2026-03-01T09:00:00+08:00\t\tphone\tBob\t\t\n' >>ix.tsv
+	printf 'yesterday\tC1\tphone\tBob\t\t\n' >>ix.tsv
+	printf '2026-03-01T09:00:00+08:00\tC1\tphone\tBob\t\t2026-02-30\n' >>ix.tsv
+	printf '2026-03-01T09:00:00+08:00\tC1\tphone\tBob\t4\t2026-03-02\n' >>ix.tsv
+	run crm-report agents --as-of "$AGENTS_ASOF" --table agents ix.tsv
+	assert_failure 1
+	assert_line --index 0 "crm-report: ix.tsv:2: satisfaction: satisfaction out of range 1-5 '7'"
+	assert_line --index 1 "crm-report: ix.tsv:3: customer_id: missing"
+	assert_line --index 2 "crm-report: ix.tsv:4: ts: not a timestamp 'yesterday'"
+	assert_line --index 3 "crm-report: ix.tsv:5: next_action: day out of range '2026-02-30'"
+	assert_line --index 5 "$(printf 'Bob\t1\t1\t4.00\t1\t1\t\t\t\t\t\t\t\t')"
+}
+
+@test "crm-report: agents refuses a complaint file that is not a complaint log" {
+	run agents --complaints "$R/agents-ix.tsv"
+	assert_failure 2
+	assert_output "crm-report: $R/agents-ix.tsv: no complaint_id column"
+	run agents --complaints nonexistent.tsv
+	assert_failure 2
+	assert_output --partial "nonexistent.tsv: No such file or directory"
+}
+
+@test "crm-report: agents reports a bad complaint event and folds the rest" {
+	cp "$R/agents-complaints.tsv" c.tsv
+	printf 'Q3\t2026-03-13T09:00:00+08:00\treopen\t\t\t\t\t\t\n' >>c.tsv
+	run crm-report agents --as-of "$AGENTS_ASOF" --complaints c.tsv --table agents "$R/agents-ix.tsv"
+	assert_failure 1
+	assert_line --index 0 --partial "crm-report: c.tsv:18: event: "
+	assert_line --index 4 "$(printf 'Li\t2\t1\t5.00\t1\t1\t1\t1\t0\t1.0000\t0.0000\t1.00\t\t')"
+}
+
+@test "crm-report: agents option errors" {
+	run agents --sort speed
+	assert_failure 2
+	assert_output "crm-report: --sort: unknown column 'speed' (agent, interactions, satisfaction_n, satisfaction_mean, followups_due, followups_overdue, complaints, responded, resolved, response_sla, resolution_sla, median_response_h, median_resolution_h, reopen_rate)"
+	run crm-report channels --sort agent "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --sort applies to agents only"
+	run crm-report channels --complaints "$R/agents-complaints.tsv" "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --complaints applies to agents only"
+	run agents --by week
+	assert_failure 2
+	assert_output "crm-report: --by: unknown grouping 'week' (month)"
+	run agents --partial
+	assert_failure 2
+	assert_output --partial "agents: --partial and --merge are not available"
+	run agents --plot a.svg
+	assert_failure 2
+	assert_output "crm-report: --plot: agents draws no picture"
+}
+
 # --- usage and errors -----------------------------------------------------
 
 @test "crm-report: --help prints the synopsis on standard output" {
@@ -671,7 +874,7 @@ satisfaction_csat\t')"
 @test "crm-report: options of another report are refused" {
 	run crm-report value --by month "$R/tx.tsv"
 	assert_failure 2
-	assert_output "crm-report: --by applies to satisfaction only"
+	assert_output "crm-report: --by applies to satisfaction and agents only"
 	run crm-report satisfaction --by week "$R/surveys.tsv"
 	assert_failure 2
 	assert_output "crm-report: --by: unknown grouping 'week' (month, channel, agent, item)"
