@@ -77,6 +77,94 @@ crm_report_month_of_day(int32_t day, char out[8])
 	}
 }
 
+void
+crm_report_week_of_day(int32_t day, char out[9])
+{
+	int y, w;
+
+	crm_date_isoweek(day, &y, &w, NULL);
+	if (y < 0 || y > 9999)
+		y = 0;          /* outside every valid date */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = 'W';
+	out[6] = (char)('0' + w / 10);
+	out[7] = (char)('0' + w % 10);
+	out[8] = '\0';
+}
+
+/* Floor division by a positive d. */
+static int32_t
+fdiv(int64_t a, int64_t d)
+{
+	return (int32_t)(a >= 0 ? a / d : -((-a + d - 1) / d));
+}
+
+int32_t
+crm_report_period_of(int32_t day, enum crm_report_period k)
+{
+	int y, m, d;
+
+	if (k == CRM_PERIOD_WEEK)
+		return fdiv((int64_t)day + 3, 7);      /* 1969-12-29: -3 */
+	crm_date_to_ymd(day, &y, &m, &d);
+	return k == CRM_PERIOD_QUARTER ? y * 4 + (m - 1) / 3 :
+	    y * 12 + (m - 1);
+}
+
+int32_t
+crm_report_period_first(int32_t p, enum crm_report_period k)
+{
+	int32_t y, m;
+
+	if (k == CRM_PERIOD_WEEK)
+		return p * 7 - 3;
+	if (k == CRM_PERIOD_QUARTER) {
+		y = fdiv(p, 4);
+		m = (p - y * 4) * 3 + 1;
+	} else {
+		y = fdiv(p, 12);
+		m = p - y * 12 + 1;
+	}
+	if (y < 1000)
+		return CRM_DATE_MIN;
+	if (y > 9999)
+		return CRM_DATE_MAX + 1;        /* the day after the last */
+	return crm_date_from_ymd((int)y, (int)m, 1);
+}
+
+int32_t
+crm_report_period_last(int32_t p, enum crm_report_period k)
+{
+	return crm_report_period_first(p + 1, k) - 1;
+}
+
+void
+crm_report_period_label(int32_t p, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL])
+{
+	char b[48];
+	int32_t y;
+
+	if (k == CRM_PERIOD_WEEK) {
+		crm_report_week_of_day(crm_report_period_first(p, k), out);
+		return;
+	}
+	if (k == CRM_PERIOD_QUARTER) {
+		y = fdiv(p, 4);
+		snprintf(b, sizeof b, "%04d-Q%d", (int)y, (int)(p - y * 4) + 1);
+	} else {
+		y = fdiv(p, 12);
+		snprintf(b, sizeof b, "%04d-%02d", (int)y,
+		    (int)(p - y * 12) + 1);
+	}
+	b[CRM_REPORT_PLABEL - 1] = '\0';
+	memcpy(out, b, strlen(b) + 1);
+}
+
 int
 crm_report_month(const char *s, size_t n, int is_ts, char out[8],
     const char **why)

@@ -171,6 +171,27 @@ int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
     size_t n, char out[8], const char **why);
 /* "YYYY-MM" of a day. */
 void crm_report_month_of_day(int32_t day, char out[8]);
+/* "YYYY-Www" of a day: its ISO 8601 week (crm_date_isoweek), "2026-W48";
+ * the year is the week-year, so 2027-01-03 is "2026-W53". */
+void crm_report_week_of_day(int32_t day, char out[9]);
+
+/* The length of a report period (--period). */
+enum crm_report_period {
+	CRM_PERIOD_MONTH,
+	CRM_PERIOD_QUARTER,
+	CRM_PERIOD_WEEK         /* ISO 8601, Monday first */
+};
+#define CRM_REPORT_PLABEL 16    /* room for any period label */
+/* The number of the period holding day: months (y * 12 + m - 1) or
+ * quarters (y * 4 + q - 1) since year 0, or weeks since the Monday
+ * 1969-12-29; the next period has the next number. */
+int32_t crm_report_period_of(int32_t day, enum crm_report_period k);
+/* The first and the last day of period p. */
+int32_t crm_report_period_first(int32_t p, enum crm_report_period k);
+int32_t crm_report_period_last(int32_t p, enum crm_report_period k);
+/* The label of period p: "2026-11", "2026-Q4", "2026-W48". */
+void crm_report_period_label(int32_t p, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL]);
 /* A new table whose columns from nlabel on are numeric. */
 struct crm_rtab *crm_report_tab(const char *name, const char *const *cols,
     size_t n, size_t nlabel);
