@@ -20,18 +20,20 @@
 #include "value.h"
 
 static const char usage_text[] =
-    "usage: crm-report satisfaction [--by month|channel|agent|item] "
+    "usage: crm-report satisfaction [--by month|week|channel|agent|item] "
     "[options] [FILE ...]\n"
-    "       crm-report channels [options] [FILE ...]\n"
+    "       crm-report channels [--period P] [options] [FILE ...]\n"
     "       crm-report value [--as-of D] [--tiers P,G,I] [--abc A,B] "
     "[options] [FILE ...]\n"
-    "       crm-report churn [--as-of D] [--period month|quarter] "
-    "[--cohorts] [options] [FILE ...]\n"
-    "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
+    "       crm-report churn [--as-of D] [--period P] [--cohorts] "
+    "[options] [FILE ...]\n"
+    "       crm-report complaints [--as-of T] [--period P] [options] "
+    "[FILE ...]\n"
     "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
-    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n";
+    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n"
+    "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48)\n";
 
 static void __attribute__((noreturn))
 usage(int code)
@@ -226,8 +228,8 @@ main(int argc, char *argv[])
 	}
 	if (period && !(rp->flags & CRM_REPORT_PERIOD))
 		only("--period", CRM_REPORT_PERIOD);
-	if (o.cohorts && !(rp->flags & CRM_REPORT_PERIOD))
-		only("--cohorts", CRM_REPORT_PERIOD);
+	if (o.cohorts && !(rp->flags & CRM_REPORT_COHORTS))
+		only("--cohorts", CRM_REPORT_COHORTS);
 	if (asof && !(rp->flags & CRM_REPORT_ASOF))
 		errx(CRM_EXIT_FATAL, "--as-of does not apply to %s", rp->name);
 	if ((o.partial || o.merge) && !(rp->flags & CRM_REPORT_MERGE))
@@ -254,10 +256,14 @@ main(int argc, char *argv[])
 	if (o.partial && (ro.table || chart || o.plot))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");
-	if (period && strcmp(period, "month") && strcmp(period, "quarter"))
+	o.period = CRM_PERIOD_MONTH;
+	if (period && !strcmp(period, "quarter"))
+		o.period = CRM_PERIOD_QUARTER;
+	else if (period && !strcmp(period, "week"))
+		o.period = CRM_PERIOD_WEEK;
+	else if (period && strcmp(period, "month"))
 		errx(CRM_EXIT_FATAL, "--period: unknown period '%s' (month, "
-		    "quarter)", period);
-	o.quarter = period && !strcmp(period, "quarter");
+		    "quarter, week)", period);
 	if (rp->flags & CRM_REPORT_ASOF)
 		asof_init(&o, asof, (rp->flags & CRM_REPORT_NOW) != 0);
 	o.diag = diag;

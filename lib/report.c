@@ -142,6 +142,25 @@ crm_report_period_last(int32_t p, enum crm_report_period k)
 	return crm_report_period_first(p + 1, k) - 1;
 }
 
+const char *
+crm_report_period_name(enum crm_report_period k)
+{
+	return k == CRM_PERIOD_WEEK ? "week" : k == CRM_PERIOD_QUARTER ?
+	    "quarter" : "month";
+}
+
+void
+crm_report_period_label_of_day(int32_t day, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL])
+{
+	if (k == CRM_PERIOD_WEEK)
+		crm_report_week_of_day(day, out);
+	else if (k == CRM_PERIOD_MONTH)
+		crm_report_month_of_day(day, out);
+	else
+		crm_report_period_label(crm_report_period_of(day, k), k, out);
+}
+
 void
 crm_report_period_label(int32_t p, enum crm_report_period k,
     char out[CRM_REPORT_PLABEL])
@@ -190,6 +209,25 @@ crm_report_month(const char *s, size_t n, int is_ts, char out[8],
 	}
 	crm_report_month_of_day(d, out);
 	return 0;
+}
+
+int
+crm_report_day(const char *s, size_t n, int is_ts, int32_t *day,
+    const char **why)
+{
+	if (is_ts) {
+		int64_t t;
+		int off;
+
+		*why = crm_ts_parse(s, n, 0, &t, &off);
+		if (*why)
+			return -1;
+		/* Its local day is its first ten bytes, as for its month. */
+		*why = crm_date_parse(s, 10, 0, day);
+	} else {
+		*why = crm_date_parse(s, n, 0, day);
+	}
+	return *why ? -1 : 0;
 }
 
 static int

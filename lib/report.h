@@ -45,13 +45,14 @@
 #define CRM_REPORT_NOW     0x04u  /* needs a "now" (clock when no --as-of) */
 #define CRM_REPORT_BY      0x08u  /* --by, one of ops->by */
 #define CRM_REPORT_BY_ANY  0x40u  /* --by, any column of the input */
-#define CRM_REPORT_PERIOD  0x10u  /* --period and --cohorts */
+#define CRM_REPORT_PERIOD  0x10u  /* --period */
+#define CRM_REPORT_COHORTS 0x80u  /* --cohorts */
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
 	const char *by;         /* --by value or NULL */
-	int quarter;            /* --period quarter */
+	int period;             /* --period: enum crm_report_period */
 	int cohorts;            /* --cohorts */
 	int partial, merge;     /* --partial, --merge */
 	const char *plot;       /* --plot file or NULL */
@@ -169,6 +170,11 @@ struct crm_report_tscache {
 };
 int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
     size_t n, char out[8], const char **why);
+/* The written calendar day of a date (is_ts 0) or of a timestamp (its
+ * local day as written, the day its month is taken from); -1 with the
+ * reason in *why. */
+int crm_report_day(const char *s, size_t n, int is_ts, int32_t *day,
+    const char **why);
 /* "YYYY-MM" of a day. */
 void crm_report_month_of_day(int32_t day, char out[8]);
 /* "YYYY-Www" of a day: its ISO 8601 week (crm_date_isoweek), "2026-W48";
@@ -189,6 +195,11 @@ int32_t crm_report_period_of(int32_t day, enum crm_report_period k);
 /* The first and the last day of period p. */
 int32_t crm_report_period_first(int32_t p, enum crm_report_period k);
 int32_t crm_report_period_last(int32_t p, enum crm_report_period k);
+/* "month", "quarter", "week": the name of a period table and column. */
+const char *crm_report_period_name(enum crm_report_period k);
+/* The label of the period of day: "2026-11", "2026-Q4", "2026-W48". */
+void crm_report_period_label_of_day(int32_t day, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL]);
 /* The label of period p: "2026-11", "2026-Q4", "2026-W48". */
 void crm_report_period_label(int32_t p, enum crm_report_period k,
     char out[CRM_REPORT_PLABEL]);

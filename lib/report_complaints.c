@@ -51,7 +51,7 @@ struct compl {
 	int no_cause;   /* some list had no cause column */
 	/* Kept from the tables for the picture. */
 	struct count vol[NV], opened, resolved;
-	struct crm_strmap months;       /* months opened or resolved in */
+	struct crm_strmap months;       /* periods opened or resolved in */
 };
 
 #define TOP_REPEAT 10
@@ -449,7 +449,9 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	int64_t sat_n = 0, sat_sum = 0, sat_good = 0;
 	struct crm_complaint **cv = crm_xcalloc(n + 1, sizeof *cv);
 	struct repeater *rep = crm_xcalloc(n + 1, sizeof *rep);
-	char month[8], ts[32];
+	char month[CRM_REPORT_PLABEL], ts[32];
+	enum crm_report_period pk = (enum crm_report_period)C->o->period;
+	const char *pn = crm_report_period_name(pk);
 	size_t *ms, nm;
 
 	(void)err;
@@ -468,13 +470,13 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		    CRM_REPORT_NONE, 1);
 		count_add(&C->vol[V_SEVERITY], c->severity >= 0 ?
 		    crm_vocab_severity[c->severity] : CRM_REPORT_NONE, 1);
-		crm_report_month_of_day(crm_ts_days(c->opened, c->opened_off),
-		    month);
+		crm_report_period_label_of_day(crm_ts_days(c->opened,
+		    c->opened_off), pk, month);
 		crm_strmap_add(&C->months, month, strlen(month), NULL);
 		count_add(&C->opened, month, 1);
 		if (c->resolved != CRM_COMPLAINT_NOTIME) {
-			crm_report_month_of_day(crm_ts_days(c->resolved,
-			    c->opened_off), month);
+			crm_report_period_label_of_day(crm_ts_days(
+			    c->resolved, c->opened_off), pk, month);
 			crm_strmap_add(&C->months, month, strlen(month), NULL);
 			count_add(&C->resolved, month, 1);
 			tres[nres++] = c->resolved - c->opened;
@@ -587,7 +589,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		crm_ts_format(rep[i].last, rep[i].last_off, ts);
 		crm_rtab_cell(t[6], ts);
 	}
-	t[7] = CRM_REPORT_TAB("month", 1, "month", "opened", "resolved");
+	t[7] = CRM_REPORT_TAB(pn, 1, pn, "opened", "resolved");
 	ms = crm_report_sorted(&C->months);
 	nm = crm_strmap_count(&C->months);
 	for (size_t i = 0; i < nm; i++) {
@@ -616,14 +618,17 @@ compl_plot(void *st, struct crm_buf *svg)
 	struct crm_svg_series s[2] = {
 		{ "opened", y }, { "resolved", y + nm }
 	};
+	const char *pn = crm_report_period_name(
+	    (enum crm_report_period)C->o->period);
+	char title[40];
 
 	for (size_t i = 0; i < nm; i++) {
 		mv[i] = crm_strmap_key(&C->months, ms[i], NULL);
 		y[i] = (double)count_get(&C->opened, mv[i]);
 		y[nm + i] = (double)count_get(&C->resolved, mv[i]);
 	}
-	crm_svg_lines(svg, "Complaints by month", "month", "complaints", mv,
-	    nm, s, 2, 0);
+	snprintf(title, sizeof title, "Complaints by %s", pn);
+	crm_svg_lines(svg, title, pn, "complaints", mv, nm, s, 2, 0);
 	free(y);
 	free(mv);
 	free(ms);
@@ -631,7 +636,7 @@ compl_plot(void *st, struct crm_buf *svg)
 
 const struct crm_report_ops crm_report_complaints = {
 	.name = "complaints",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD,
 	.by = NULL,
 	.columns = NULL,
 	.new = compl_new,

@@ -357,10 +357,82 @@ gini	0.4674"
 	assert_line --index 1 "$(printf '1800-Q1\t0\t1\t0\t0\t1\t\t0.00')"
 }
 
-@test "crm-report: --period takes month or quarter only" {
-	run crm-report churn --period week "$R/tx.tsv"
+@test "crm-report: --period takes month, quarter or week only" {
+	run crm-report churn --period day "$R/tx.tsv"
 	assert_failure 2
-	assert_output "crm-report: --period: unknown period 'week' (month, quarter)"
+	assert_output "crm-report: --period: unknown period 'day' (month, quarter, week)"
+	run crm-report value --period week "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --period applies to channels, churn and complaints only"
+	run crm-report channels --cohorts "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --cohorts applies to churn only"
+}
+
+# --- ISO weeks (weeks-*.tsv: around New Year 2027) -------------------------
+# 2026-12-21..27 is 2026-W52, 2026-12-28..2027-01-03 is 2026-W53 (2026 has
+# 53 weeks: it starts on a Thursday), 2027-01-04..10 is 2027-W01.
+
+@test "crm-report: churn --period week counts ISO weeks across New Year" {
+	# W52: C1 and C2 new.  W53: C1 again, C3 new, C2 lost (its 5.00 of
+	# W52).  W01: C2 returns, C1 again, C3 lost (its 7.00 of W53).
+	run crm-report churn --period week "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'period	active_start	new	returning	lost	active	churn_rate	lost_revenue' \
+	    '2026-W52	0	2	0	0	2		0.00' \
+	    '2026-W53	2	1	0	1	2	0.5000	5.00' \
+	    '2027-W01	2	0	1	1	2	0.5000	7.00')"
+}
+
+@test "crm-report: churn --period week --cohorts counts weeks since the first purchase" {
+	# W52's C1 and C2: both, then C1 only, then both; W53's C3: gone in W01
+	run crm-report churn --period week --cohorts --table cohorts "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'cohort	customers	p0	p1	p2' \
+	    '2026-W52	2	1.0000	0.5000	1.0000' \
+	    '2026-W53	1	1.0000	0.0000	')"
+}
+
+@test "crm-report: channels --period week takes each timestamp's own written day" {
+	# 2026-12-27T23:30+08:00 is a Sunday of W52 as written (Monday in
+	# UTC); 2027-01-03T12:00-05:00 the Sunday of W53; durations (30 + 90)
+	# / 2 and satisfaction 4, 5, 3
+	run crm-report channels --period week --table week "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'week	interactions	share	duration_n	avg_duration_s	satisfaction_n	avg_satisfaction' \
+	    '2026-W52	1	0.2500	1	60.00	1	4.00' \
+	    '2026-W53	2	0.5000	2	60.00	1	5.00' \
+	    '2027-W01	1	0.2500	0		1	3.00' \
+	    'total	4	1.0000	3	60.00	3	4.00')"
+}
+
+@test "crm-report: channels --period week partials merge into the same table" {
+	crm-report channels --period week --partial "$R/weeks-int.tsv" >p.tsv
+	run crm-report channels --period week --merge --table week p.tsv
+	assert_success
+	assert_line --index 2 "$(printf '2026-W53\t2\t0.5000\t2\t60.00\t1\t5.00')"
+}
+
+@test "crm-report: satisfaction --by week groups the answers by ISO week" {
+	run crm-report satisfaction --by week --table csat "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'group	responses	satisfied	csat	mean' \
+	    '2026-W52	1	1	1.0000	4.00' \
+	    '2026-W53	1	1	1.0000	5.00' \
+	    '2027-W01	1	0	0.0000	3.00' \
+	    'total	3	2	0.6667	4.00')"
+}
+
+@test "crm-report: complaints --period week counts openings and resolutions per week" {
+	# K1 opened W52, resolved W53; K2 opened W53, resolved W01; K3 W01
+	run crm-report complaints --period week --table week --as-of 2027-01-10T00:00:00+08:00 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' 'week	opened	resolved' \
+	    '2026-W52	1	0' '2026-W53	1	1' '2027-W01	1	1')"
 }
 
 # --- complaints -----------------------------------------------------------
@@ -672,9 +744,9 @@ satisfaction_csat\t')"
 	run crm-report value --by month "$R/tx.tsv"
 	assert_failure 2
 	assert_output "crm-report: --by applies to satisfaction only"
-	run crm-report satisfaction --by week "$R/surveys.tsv"
+	run crm-report satisfaction --by day "$R/surveys.tsv"
 	assert_failure 2
-	assert_output "crm-report: --by: unknown grouping 'week' (month, channel, agent, item)"
+	assert_output "crm-report: --by: unknown grouping 'day' (month, week, channel, agent, item)"
 }
 
 @test "crm-report: a bad --as-of is a fatal error" {
