@@ -32,7 +32,8 @@ static const char usage_text[] =
     "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
-    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n"
+    "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
+    "         [--table NAME] [--until DATE]\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48)\n";
 
 static void __attribute__((noreturn))
@@ -74,18 +75,27 @@ only(const char *what, unsigned flag)
 	    "apply to" : "applies to", b.p);
 }
 
-/* The as-of time: --as-of, else CRM_AS_OF, else with need_now the
- * clock (otherwise o->asof_set stays 0: the data's own last day). */
+/* The as-of time: --as-of, else CRM_AS_OF, else the end of the --until
+ * day (until, when not NULL), else with need_now the clock (otherwise
+ * o->asof_set stays 0: the data's own last day). */
 static void
-asof_init(struct crm_report_opts *o, const char *asof, int need_now)
+asof_init(struct crm_report_opts *o, const char *asof, const char *until,
+    int need_now)
 {
 	const char *why, *src = asof ? asof : getenv("CRM_AS_OF");
+	char end[32];
 
 	if (src && *src) {
 		why = crm_asof_parse(src, &o->asof_t, &o->asof_off);
 		if (why)
 			errx(CRM_EXIT_FATAL, "%s: %s '%s'", asof ?
 			    "--as-of" : "CRM_AS_OF", why, src);
+	} else if (until) {
+		crm_date_format(o->until, end);
+		strcat(end, "T23:59:59");
+		why = crm_asof_parse(end, &o->asof_t, &o->asof_off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "--until: %s '%s'", why, until);
 	} else if (need_now) {
 		why = crm_now(&o->asof_t, &o->asof_off);
 		if (why)
@@ -95,6 +105,18 @@ asof_init(struct crm_report_opts *o, const char *asof, int need_now)
 	}
 	o->asof_day = crm_ts_days(o->asof_t, o->asof_off);
 	o->asof_set = 1;
+}
+
+/* A --since or --until day into *day, or a usage error. */
+static void
+dayopt(const char *name, const char *s, int32_t *day)
+{
+	const char *why = crm_date_parse(s, strlen(s), 0, day);
+
+	if (why) {
+		warnx("%s: %s '%s'", name, why, s);
+		usage(CRM_EXIT_FATAL);
+	}
 }
 
 static void
@@ -120,8 +142,10 @@ main(int argc, char *argv[])
 		{ "partial", no_argument, NULL, 'P' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "plot", required_argument, NULL, 'o' },
+		{ "since", required_argument, NULL, 's' },
 		{ "table", required_argument, NULL, 't' },
 		{ "tiers", required_argument, NULL, 'T' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -129,6 +153,7 @@ main(int argc, char *argv[])
 	struct crm_report_out ro = { &crm_stdout, CRM_RFMT_TSV, 0, NULL };
 	const struct crm_report_ops *rp;
 	const char *asof = NULL, *period = NULL, *tiers = NULL, *abc = NULL;
+	const char *since = NULL, *until = NULL;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -189,11 +214,17 @@ main(int argc, char *argv[])
 		case 'S':
 			o.csv = 1;
 			break;
+		case 's':
+			since = optarg;
+			break;
 		case 'T':
 			tiers = optarg;
 			break;
 		case 't':
 			ro.table = optarg;
+			break;
+		case 'u':
+			until = optarg;
 			break;
 		case 'V':
 			crm_cli_version();
@@ -264,8 +295,22 @@ main(int argc, char *argv[])
 	else if (period && strcmp(period, "month"))
 		errx(CRM_EXIT_FATAL, "--period: unknown period '%s' (month, "
 		    "quarter, week)", period);
+	o.since = CRM_DATE_MIN;
+	o.until = CRM_DATE_MAX;
+	if (since)
+		dayopt("--since", since, &o.since);
+	if (until)
+		dayopt("--until", until, &o.until);
+	if (since && until && o.since > o.until) {
+		warnx("--since %s is after --until %s", since, until);
+		usage(CRM_EXIT_FATAL);
+	}
+	o.window = since || until;
+	if (o.window && o.merge)
+		errx(CRM_EXIT_FATAL, "--since and --until pick records as "
+		    "they are read: not with --merge (give them to --partial)");
 	if (rp->flags & CRM_REPORT_ASOF)
-		asof_init(&o, asof, (rp->flags & CRM_REPORT_NOW) != 0);
+		asof_init(&o, asof, until, (rp->flags & CRM_REPORT_NOW) != 0);
 	o.diag = diag;
 	o.status = CRM_EXIT_OK;
 	ro.fmt = (enum crm_rfmt)fmt;

@@ -57,6 +57,8 @@ struct crm_report_opts {
 	int partial, merge;     /* --partial, --merge */
 	const char *plot;       /* --plot file or NULL */
 	int csv;                /* --csv: inputs are CSV */
+	int window;             /* --since or --until: since..until */
+	int32_t since, until;   /* inclusive days, CRM_DATE_MIN..MAX */
 	int asof_set;           /* asof_t / asof_day are set */
 	int64_t asof_t;
 	int asof_off;
@@ -170,6 +172,13 @@ struct crm_report_tscache {
 };
 int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
     size_t n, char out[8], const char **why);
+/* Whether day lies outside --since/--until: a record of such a day is
+ * left out silently (add returns 0 without counting it). */
+static inline int
+crm_report_outside(const struct crm_report_opts *o, int32_t day)
+{
+	return o->window && (day < o->since || day > o->until);
+}
 /* The written calendar day of a date (is_ts 0) or of a timestamp (its
  * local day as written, the day its month is taken from); -1 with the
  * reason in *why. */

@@ -42,6 +42,7 @@ struct dim {
 };
 
 struct chan {
+	const struct crm_report_opts *o;
 	struct dim d[ND];
 	const char *dim_name[ND];
 	int period;             /* enum crm_report_period */
@@ -70,6 +71,7 @@ chan_new(struct crm_report_opts *o)
 	C->dim_name[D_CHANNEL] = "channel";
 	C->dim_name[D_INITIATOR] = "initiator";
 	C->dim_name[D_TYPE] = "type";
+	C->o = o;
 	C->period = o->period;
 	C->dim_name[D_MONTH] = crm_report_period_name(
 	    (enum crm_report_period)o->period);
@@ -230,6 +232,14 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 			*why = "missing";
 		*col = C->c_ts;
 		return -1;
+	}
+	if (C->o->window) {
+		int32_t day = 0;
+
+		/* its written day: the first ten bytes of a timestamp */
+		(void)crm_date_parse(s, 10, 0, &day);
+		if (crm_report_outside(C->o, day))
+			return 0;
 	}
 	s = crm_report_field(rec, C->c_dur, &n);
 	has_dur = n > 0;

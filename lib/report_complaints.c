@@ -441,7 +441,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 {
 	struct compl *C = st;
 	size_t nf = crm_complaint_fold_count(C->fold), n = nf + C->nlst;
-	size_t nresp = 0, nres = 0, nrep = 0;
+	size_t nresp = 0, nres = 0, nrep = 0, nin = 0;
 	int64_t *tresp = crm_xcalloc(n + 1, sizeof *tresp);
 	int64_t *tres = crm_xcalloc(n + 1, sizeof *tres);
 	int64_t active = 0, overdue = 0, resolved = 0, reopened = 0;
@@ -456,9 +456,17 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 
 	(void)err;
 	(void)errlen;
-	for (size_t i = 0; i < n; i++)
-		cv[i] = i < nf ? crm_complaint_fold_at(C->fold, i) :
-		    &C->lst[i - nf];
+	for (size_t i = 0; i < n; i++) {
+		struct crm_complaint *c = i < nf ?
+		    crm_complaint_fold_at(C->fold, i) : &C->lst[i - nf];
+
+		/* --since/--until hold the complaints opened in them, by the
+		 * day the opening was written in */
+		if (!crm_report_outside(C->o, crm_ts_days(c->opened,
+		    c->opened_off)))
+			cv[nin++] = c;
+	}
+	n = nin;
 	for (size_t i = 0; i < n; i++) {
 		struct crm_complaint *c = cv[i];
 		int64_t fr = first_response(c);

@@ -268,6 +268,14 @@ sat_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 		*col = dc;
 		return -1;
 	}
+	if (S->o->window) {
+		int32_t day = 0;
+
+		(void)crm_report_day(s, n, S->is_ts, &day, why);
+		*why = NULL;
+		if (crm_report_outside(S->o, day))
+			return 0;
+	}
 	if (S->survey) {
 		s = crm_report_field(rec, S->c_instr, &n);
 		instr = crm_vocab_index(crm_vocab_instrument, s, n);

@@ -435,6 +435,92 @@ gini	0.4674"
 	    '2026-W52	1	0' '2026-W53	1	1' '2027-W01	1	1')"
 }
 
+# --- --since / --until ----------------------------------------------------
+
+@test "crm-report: churn --since leaves out earlier purchases silently" {
+	# from W53 on: C1 and C3 are new there, C2 comes in W01
+	run crm-report churn --period week --since 2026-12-28 "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'period	active_start	new	returning	lost	active	churn_rate	lost_revenue' \
+	    '2026-W53	0	2	0	0	2		0.00' \
+	    '2027-W01	2	1	0	1	2	0.5000	7.00')"
+}
+
+@test "crm-report: churn --until ends the periods at the --until day" {
+	run crm-report churn --period week --until 2027-01-03 --table churn "$R/weeks-tx.tsv"
+	assert_success
+	assert_line --index 2 "$(printf '2026-W53\t2\t1\t0\t1\t2\t0.5000\t5.00')"
+	refute_line --partial "2027-W01"
+}
+
+@test "crm-report: value --since and --until are inclusive days" {
+	# 2026-12-28 .. 2027-01-04: C1 10.00, C3 7.00, C2 5.00
+	run crm-report value --table summary --since 2026-12-28 --until 2027-01-04 "$R/weeks-tx.tsv"
+	assert_success
+	assert_line "$(printf 'transactions\t3')"
+	assert_line "$(printf 'revenue\t22.00')"
+}
+
+@test "crm-report: channels --since/--until take the timestamp's written day" {
+	# 2026-12-27T23:30+08:00 is December 27 as written: left out
+	run crm-report channels --table channel --since 2026-12-28 --until 2027-01-03 "$R/weeks-int.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'chat\t1\t0.5000\t1\t30.00\t1\t5.00')"
+	assert_line --index 2 "$(printf 'phone\t1\t0.5000\t1\t90.00\t0\t')"
+}
+
+@test "crm-report: satisfaction --until keeps the answers up to that day" {
+	run crm-report satisfaction --table csat --until 2026-12-27 "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\nall\t1\t1\t1.0000\t4.00')"
+}
+
+@test "crm-report: complaints --since keeps the complaints opened since then" {
+	# K2 (resolved, 5) and K3 (open) of 2027; K1 of 2026 left out
+	run crm-report complaints --table summary --since 2027-01-01 --as-of 2027-01-10T00:00:00+08:00 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_line "$(printf 'complaints\t2')"
+	assert_line "$(printf 'active\t1')"
+	assert_line "$(printf 'satisfaction_mean\t5.00')"
+}
+
+@test "crm-report: complaints --until is the as-of time at the end of that day" {
+	# K1 and K2 opened by 2027-01-03; K2's resolution on 01-04 is later
+	TZ=UTC run crm-report complaints --table summary --until 2027-01-03 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_line "$(printf 'complaints\t2')"
+	assert_line "$(printf 'active\t1')"
+	assert_line "$(printf 'satisfaction_mean\t4.00')"
+}
+
+@test "crm-report: funnel --since counts the customers created in the window" {
+	printf 'customer_id\tstatus\tcreated\nC1\tpotential\t2026-11-01\nC2\tcustomer\t2026-11-20\nC3\tlost\t2026-12-01\n' >cust.tsv
+	run crm-report funnel --since 2026-11-20 --until 2026-11-30 cust.tsv
+	assert_success
+	# C2 only: potential and intent reached through it, nobody lost
+	assert_line "$(printf 'customer\t1\t1.0000\t1\t1.0000')"
+	assert_line "$(printf 'lost\t0\t0.0000\t0\t0.0000')"
+	run crm-report funnel --since 2026-11-20 "$R/customers.tsv"
+	assert_failure 1
+	assert_line --index 0 "crm-report: $R/customers.tsv: no 'created' column (--since, --until)"
+}
+
+@test "crm-report: a bad --since or --until is a usage error naming the option" {
+	run crm-report value --since 2026-13-01 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --since: month out of range '2026-13-01'"
+	run crm-report churn --until tomorrow "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --until: not a date 'tomorrow'"
+	run crm-report satisfaction --since 2026-12-02 --until 2026-12-01 "$R/surveys.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --since 2026-12-02 is after --until 2026-12-01"
+	run crm-report channels --merge --since 2026-12-01 "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --since and --until pick records as they are read: not with --merge (give them to --partial)"
+}
+
 # --- complaints -----------------------------------------------------------
 
 @test "crm-report: complaints volume, times, SLA, reopen rate and repeaters" {
