@@ -34,7 +34,8 @@ static const char usage_text[] =
     "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
     "         [--table NAME] [--until DATE]\n"
-    "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48)\n";
+    "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
+    "a period table's column complete is 0 for a period still running\n";
 
 static void __attribute__((noreturn))
 usage(int code)
@@ -105,6 +106,34 @@ asof_init(struct crm_report_opts *o, const char *asof, const char *until,
 	}
 	o->asof_day = crm_ts_days(o->asof_t, o->asof_off);
 	o->asof_set = 1;
+}
+
+/* The day a period must have ended by to be complete: the as-of day
+ * (--as-of or CRM_AS_OF, for every report), the --until day when earlier
+ * or alone, else today. */
+static void
+done_init(struct crm_report_opts *o, const char *asof, const char *until)
+{
+	const char *why, *src = asof ? asof : getenv("CRM_AS_OF");
+	int64_t t;
+	int off;
+
+	if (src && *src) {
+		why = crm_asof_parse(src, &t, &off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "%s: %s '%s'", asof ?
+			    "--as-of" : "CRM_AS_OF", why, src);
+		o->done_day = crm_ts_days(t, off);
+		if (until && o->until < o->done_day)
+			o->done_day = o->until;
+	} else if (until) {
+		o->done_day = o->until;
+	} else {
+		why = crm_now(&t, &off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		o->done_day = crm_ts_days(t, off);
+	}
 }
 
 /* A --since or --until day into *day, or a usage error. */
@@ -311,6 +340,7 @@ main(int argc, char *argv[])
 		    "they are read: not with --merge (give them to --partial)");
 	if (rp->flags & CRM_REPORT_ASOF)
 		asof_init(&o, asof, until, (rp->flags & CRM_REPORT_NOW) != 0);
+	done_init(&o, asof, until);
 	o.diag = diag;
 	o.status = CRM_EXIT_OK;
 	ro.fmt = (enum crm_rfmt)fmt;

@@ -267,6 +267,76 @@ crm_report_month_ts(struct crm_report_tscache *c, const char *s, size_t n,
 	return 0;
 }
 
+int
+crm_report_label_last(const char *s, int32_t *last)
+{
+	int y = 0, v = 0;
+	size_t n = strlen(s);
+
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (s[4] != '-' || y < 1000)
+		return -1;
+	if (n == 7 && dig2(s + 5, &v) && v >= 1 && v <= 12) {
+		*last = crm_report_period_last(y * 12 + v - 1, CRM_PERIOD_MONTH);
+		return 0;
+	}
+	if (n == 7 && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+		*last = crm_report_period_last(y * 4 + (s[6] - '1'),
+		    CRM_PERIOD_QUARTER);
+		return 0;
+	}
+	if (n == 8 && s[5] == 'W' && dig2(s + 6, &v) && v >= 1 && v <= 53) {
+		/* Week 1 holds January 4; its Monday starts the year. */
+		int32_t jan4 = crm_date_from_ymd(y, 1, 4);
+		int wy, wk, wd;
+
+		crm_date_isoweek(jan4, &wy, &wk, &wd);
+		*last = jan4 - (wd - 1) + (v - 1) * 7 + 6;
+		return 0;
+	}
+	return -1;
+}
+
+void
+crm_report_complete(struct crm_rtab *t, const struct crm_report_opts *o,
+    size_t lc)
+{
+	size_t c = crm_rtab_add_column(t, "complete", 1), nrun = 0;
+	struct crm_buf run;
+	const char *prev = "";
+	char day[11];
+
+	crm_buf_init(&run);
+	for (size_t r = 0; r < t->nrows && r < t->total_from; r++) {
+		const char *lab = crm_rtab_get(t, r, lc);
+		int32_t last;
+
+		if (crm_report_label_last(lab, &last) < 0)
+			continue;
+		if (last <= o->done_day) {
+			crm_rtab_set(t, r, c, "1");
+			continue;
+		}
+		crm_rtab_set(t, r, c, "0");
+		if (!strcmp(lab, prev))
+			continue;       /* a period of several rows */
+		crm_buf_addf(&run, "%s%s", nrun++ ? ", " : "", lab);
+		prev = lab;
+	}
+	if (nrun) {
+		crm_date_format(o->done_day, day);
+		crm_buf_addf(&run, " %s still running as of %s: %s figures "
+		    "are provisional", nrun > 1 ? "are" : "is", day,
+		    nrun > 1 ? "their" : "its");
+		crm_rtab_note(t, run.p);
+	}
+	crm_buf_release(&run);
+}
+
 struct crm_rtab *
 crm_report_tab(const char *name, const char *const *cols, size_t n,
     size_t nlabel)

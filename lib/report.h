@@ -59,6 +59,7 @@ struct crm_report_opts {
 	int csv;                /* --csv: inputs are CSV */
 	int window;             /* --since or --until: since..until */
 	int32_t since, until;   /* inclusive days, CRM_DATE_MIN..MAX */
+	int32_t done_day;       /* a period ended by this day is complete */
 	int asof_set;           /* asof_t / asof_day are set */
 	int64_t asof_t;
 	int asof_off;
@@ -212,6 +213,16 @@ void crm_report_period_label_of_day(int32_t day, enum crm_report_period k,
 /* The label of period p: "2026-11", "2026-Q4", "2026-W48". */
 void crm_report_period_label(int32_t p, enum crm_report_period k,
     char out[CRM_REPORT_PLABEL]);
+/* The last day of the period labelled s ("2026-11", "2026-Q4",
+ * "2026-W48"): 0; -1 when s is no period label. */
+int crm_report_label_last(const char *s, int32_t *last);
+/* Add the column "complete" to the period table t whose column lc holds
+ * period labels: 1 when the period's last day is on or before
+ * o->done_day, 0 while it is still running, empty in the totals rows and
+ * for a label that is no period; and under the table (--format table) a
+ * note naming the periods still running. */
+void crm_report_complete(struct crm_rtab *t, const struct crm_report_opts *o,
+    size_t lc);
 /* A new table whose columns from nlabel on are numeric. */
 struct crm_rtab *crm_report_tab(const char *name, const char *const *cols,
     size_t n, size_t nlabel);

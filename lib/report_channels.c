@@ -442,6 +442,7 @@ chan_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	t[1] = chan_table(C, D_INITIATOR, 0);
 	t[2] = chan_table(C, D_TYPE, 0);
 	t[3] = chan_table(C, D_MONTH, 1);
+	crm_report_complete(t[3], C->o, 0);
 	return 4;
 }
 

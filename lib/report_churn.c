@@ -202,6 +202,9 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		free(names);
 		free(cols);
 	}
+	crm_report_complete(t[0], o, 0);
+	if (coh)
+		crm_report_complete(t[1], o, 0);
 	C->np = np;
 	C->p0 = p0;
 	C->lost = lost;

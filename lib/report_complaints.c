@@ -607,6 +607,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		crm_report_int(t[7], count_get(&C->opened, m));
 		crm_report_int(t[7], count_get(&C->resolved, m));
 	}
+	crm_report_complete(t[7], C->o, 0);
 	free(ms);
 	free(tresp);
 	free(tres);

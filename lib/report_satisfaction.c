@@ -681,6 +681,12 @@ sat_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 			crm_report_share(t[1], (double)h[v], (double)n);
 		}
 	}
+	if (S->by == BY_MONTH || S->by == BY_WEEK) {
+		/* the groups are periods: mark the running one */
+		crm_report_complete(t[0], S->o, 0);
+		for (int k = 2; k <= 5; k++)
+			crm_report_complete(t[k], S->o, 0);
+	}
 	free(gs);
 	free(is);
 	return 6;

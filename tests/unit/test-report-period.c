@@ -7,11 +7,14 @@
  *   python3 -c 'import datetime as d; print(d.date(2021, 1, 3).isocalendar())'
  *
  * which gives (2020, 53, 7) for 2021-01-03, and so on for each date here.
+ * Then the last day of a period label and the "complete" column that
+ * marks a running period.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "report.h"
+#include "rtab.h"
 #include "unit.h"
 #include "value.h"
 
@@ -148,11 +151,63 @@ test_periods(void)
 	unit_streq(l, "9999-12-31", "the last quarter ends on the last day");
 }
 
+static void
+test_complete(void)
+{
+	struct crm_report_opts o;
+	struct crm_rtab *t;
+	int32_t last = 0;
+	char l[11];
+
+	unit_inteq(crm_report_label_last("2026-W53", &last), 0, "a week label");
+	crm_date_format(last, l);
+	unit_streq(l, "2027-01-03", "2026-W53 ends on Sunday 2027-01-03");
+	crm_report_label_last("2020-W53", &last);
+	crm_date_format(last, l);
+	unit_streq(l, "2021-01-03", "2020-W53 ends on 2021-01-03");
+	crm_report_label_last("2027-W01", &last);
+	crm_date_format(last, l);
+	unit_streq(l, "2027-01-10", "2027-W01 ends on 2027-01-10");
+	crm_report_label_last("2026-02", &last);
+	crm_date_format(last, l);
+	unit_streq(l, "2026-02-28", "a month label");
+	crm_report_label_last("2026-Q1", &last);
+	crm_date_format(last, l);
+	unit_streq(l, "2026-03-31", "a quarter label");
+	unit_inteq(crm_report_label_last("total", &last), -1, "total is none");
+	unit_inteq(crm_report_label_last("2026-13", &last), -1, "month 13");
+	unit_inteq(crm_report_label_last("2026-W54", &last), -1, "week 54");
+
+	memset(&o, 0, sizeof o);
+	o.done_day = day("2026-11-30");
+	t = CRM_REPORT_TAB("month", 1, "month", "n");
+	crm_rtab_cell(t, "2026-10");
+	crm_rtab_cell(t, "1");
+	crm_rtab_cell(t, "2026-11");
+	crm_rtab_cell(t, "2");
+	crm_rtab_cell(t, "2026-12");
+	crm_rtab_cell(t, "3");
+	crm_rtab_totals(t);
+	crm_rtab_cell(t, "total");
+	crm_rtab_cell(t, "6");
+	crm_report_complete(t, &o, 0);
+	unit_streq(t->cols[2], "complete", "the column is added last");
+	unit_streq(crm_rtab_get(t, 0, 2), "1", "October has ended");
+	unit_streq(crm_rtab_get(t, 1, 2), "1",
+	    "November is complete on its last day");
+	unit_streq(crm_rtab_get(t, 2, 2), "0", "December is running");
+	unit_streq(crm_rtab_get(t, 3, 2), "", "the total is no period");
+	unit_streq(t->note, "2026-12 is still running as of 2026-11-30: its "
+	    "figures are provisional", "the note names the running one");
+	crm_rtab_free(t);
+}
+
 int
 main(void)
 {
 	test_isoweek();
 	test_isoweek_walk();
 	test_periods();
+	test_complete();
 	return unit_done();
 }
