@@ -21,21 +21,25 @@
 #include "value.h"
 
 static const char usage_text[] =
-    "usage: crm-report satisfaction [--by month|channel|agent|item] "
+    "usage: crm-report satisfaction [--by month|week|channel|agent|item] "
     "[options] [FILE ...]\n"
-    "       crm-report channels [options] [FILE ...]\n"
+    "       crm-report channels [--period P] [options] [FILE ...]\n"
     "       crm-report value [--as-of D] [--tiers P,G,I] [--abc A,B] "
     "[options] [FILE ...]\n"
-    "       crm-report churn [--as-of D] [--period month|quarter] "
-    "[--cohorts] [options] [FILE ...]\n"
-    "       crm-report complaints [--as-of T] [options] [FILE ...]\n"
+    "       crm-report churn [--as-of D] [--period P] [--cohorts] "
+    "[options] [FILE ...]\n"
+    "       crm-report complaints [--as-of T] [--period P] [options] "
+    "[FILE ...]\n"
     "       crm-report funnel [--by COLUMN] [options] [FILE ...]\n"
     "       crm-report agents [--as-of T] [--by month] "
     "[--complaints FILE]\n"
     "                         [--sort COLUMN] [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
-    "         [--merge] [--partial] [--plot FILE.svg] [--table NAME]\n";
+    "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
+    "         [--table NAME] [--until DATE]\n"
+    "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
+    "a period table's column complete is 0 for a period still running\n";
 
 static void __attribute__((noreturn))
 usage(int code)
@@ -76,18 +80,27 @@ only(const char *what, unsigned flag)
 	    "apply to" : "applies to", b.p);
 }
 
-/* The as-of time: --as-of, else CRM_AS_OF, else with need_now the
- * clock (otherwise o->asof_set stays 0: the data's own last day). */
+/* The as-of time: --as-of, else CRM_AS_OF, else the end of the --until
+ * day (until, when not NULL), else with need_now the clock (otherwise
+ * o->asof_set stays 0: the data's own last day). */
 static void
-asof_init(struct crm_report_opts *o, const char *asof, int need_now)
+asof_init(struct crm_report_opts *o, const char *asof, const char *until,
+    int need_now)
 {
 	const char *why, *src = asof ? asof : getenv("CRM_AS_OF");
+	char end[32];
 
 	if (src && *src) {
 		why = crm_asof_parse(src, &o->asof_t, &o->asof_off);
 		if (why)
 			errx(CRM_EXIT_FATAL, "%s: %s '%s'", asof ?
 			    "--as-of" : "CRM_AS_OF", why, src);
+	} else if (until) {
+		crm_date_format(o->until, end);
+		strcat(end, "T23:59:59");
+		why = crm_asof_parse(end, &o->asof_t, &o->asof_off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "--until: %s '%s'", why, until);
 	} else if (need_now) {
 		why = crm_now(&o->asof_t, &o->asof_off);
 		if (why)
@@ -97,6 +110,46 @@ asof_init(struct crm_report_opts *o, const char *asof, int need_now)
 	}
 	o->asof_day = crm_ts_days(o->asof_t, o->asof_off);
 	o->asof_set = 1;
+}
+
+/* The day a period must have ended by to be complete: the as-of day
+ * (--as-of or CRM_AS_OF, for every report), the --until day when earlier
+ * or alone, else today. */
+static void
+done_init(struct crm_report_opts *o, const char *asof, const char *until)
+{
+	const char *why, *src = asof ? asof : getenv("CRM_AS_OF");
+	int64_t t;
+	int off;
+
+	if (src && *src) {
+		why = crm_asof_parse(src, &t, &off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "%s: %s '%s'", asof ?
+			    "--as-of" : "CRM_AS_OF", why, src);
+		o->done_day = crm_ts_days(t, off);
+		if (until && o->until < o->done_day)
+			o->done_day = o->until;
+	} else if (until) {
+		o->done_day = o->until;
+	} else {
+		why = crm_now(&t, &off);
+		if (why)
+			errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		o->done_day = crm_ts_days(t, off);
+	}
+}
+
+/* A --since or --until day into *day, or a usage error. */
+static void
+dayopt(const char *name, const char *s, int32_t *day)
+{
+	const char *why = crm_date_parse(s, strlen(s), 0, day);
+
+	if (why) {
+		warnx("%s: %s '%s'", name, why, s);
+		usage(CRM_EXIT_FATAL);
+	}
 }
 
 static void
@@ -123,9 +176,11 @@ main(int argc, char *argv[])
 		{ "partial", no_argument, NULL, 'P' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "plot", required_argument, NULL, 'o' },
-		{ "sort", required_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 's' },
+		{ "sort", required_argument, NULL, 'O' },
 		{ "table", required_argument, NULL, 't' },
 		{ "tiers", required_argument, NULL, 'T' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -133,6 +188,7 @@ main(int argc, char *argv[])
 	struct crm_report_out ro = { &crm_stdout, CRM_RFMT_TSV, 0, NULL };
 	const struct crm_report_ops *rp;
 	const char *asof = NULL, *period = NULL, *tiers = NULL, *abc = NULL;
+	const char *since = NULL, *until = NULL;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -197,6 +253,9 @@ main(int argc, char *argv[])
 			o.csv = 1;
 			break;
 		case 's':
+			since = optarg;
+			break;
+		case 'O':
 			o.sort = optarg;
 			break;
 		case 'T':
@@ -204,6 +263,9 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			ro.table = optarg;
+			break;
+		case 'u':
+			until = optarg;
 			break;
 		case 'V':
 			crm_cli_version();
@@ -257,8 +319,8 @@ main(int argc, char *argv[])
 		only("--complaints", CRM_REPORT_COMPL);
 	if (period && !(rp->flags & CRM_REPORT_PERIOD))
 		only("--period", CRM_REPORT_PERIOD);
-	if (o.cohorts && !(rp->flags & CRM_REPORT_PERIOD))
-		only("--cohorts", CRM_REPORT_PERIOD);
+	if (o.cohorts && !(rp->flags & CRM_REPORT_COHORTS))
+		only("--cohorts", CRM_REPORT_COHORTS);
 	if (asof && !(rp->flags & CRM_REPORT_ASOF))
 		errx(CRM_EXIT_FATAL, "--as-of does not apply to %s", rp->name);
 	if ((o.partial || o.merge) && !(rp->flags & CRM_REPORT_MERGE))
@@ -285,12 +347,31 @@ main(int argc, char *argv[])
 	if (o.partial && (ro.table || chart || o.plot))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");
-	if (period && strcmp(period, "month") && strcmp(period, "quarter"))
+	o.period = CRM_PERIOD_MONTH;
+	if (period && !strcmp(period, "quarter"))
+		o.period = CRM_PERIOD_QUARTER;
+	else if (period && !strcmp(period, "week"))
+		o.period = CRM_PERIOD_WEEK;
+	else if (period && strcmp(period, "month"))
 		errx(CRM_EXIT_FATAL, "--period: unknown period '%s' (month, "
-		    "quarter)", period);
-	o.quarter = period && !strcmp(period, "quarter");
+		    "quarter, week)", period);
+	o.since = CRM_DATE_MIN;
+	o.until = CRM_DATE_MAX;
+	if (since)
+		dayopt("--since", since, &o.since);
+	if (until)
+		dayopt("--until", until, &o.until);
+	if (since && until && o.since > o.until) {
+		warnx("--since %s is after --until %s", since, until);
+		usage(CRM_EXIT_FATAL);
+	}
+	o.window = since || until;
+	if (o.window && o.merge)
+		errx(CRM_EXIT_FATAL, "--since and --until pick records as "
+		    "they are read: not with --merge (give them to --partial)");
 	if (rp->flags & CRM_REPORT_ASOF)
-		asof_init(&o, asof, (rp->flags & CRM_REPORT_NOW) != 0);
+		asof_init(&o, asof, until, (rp->flags & CRM_REPORT_NOW) != 0);
+	done_init(&o, asof, until);
 	o.diag = diag;
 	o.status = CRM_EXIT_OK;
 	ro.fmt = (enum crm_rfmt)fmt;

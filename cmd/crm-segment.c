@@ -252,6 +252,9 @@ next_record(struct crm_reader *r, struct crm_rec *rec)
 	}
 }
 
+/* --since/--until: the days whose records are read (inclusive). */
+static int32_t win_since = CRM_DATE_MIN, win_until = CRM_DATE_MAX;
+
 /* Read transactions from r into a (queued: counted in batches), those
  * up to asof; with a holdout aggregate hold, those after asof up to
  * holdend into hold. */
@@ -296,6 +299,8 @@ read_tx(struct crm_reader *r, struct crm_custagg *a, int32_t asof,
 			bad(r, rec.line, ai, af, e);
 			continue;
 		}
+		if (day < win_since || day > win_until)
+			continue;       /* outside --since/--until */
 		if (asof != CRM_DATE_INVALID && day > asof) {
 			/* the holdout window counts purchase days only */
 			if (hold && day <= holdend)
@@ -564,7 +569,8 @@ read_interactions(const char *path, const struct crm_custagg *a,
 			bad(r, rec.line, si, &rec.f[si], "out of range 1-5");
 			continue;
 		}
-		if (day > asof || !(c = crm_custagg_find(a, id->p, id->n)))
+		if (day > asof || day < win_since || day > win_until ||
+		    !(c = crm_custagg_find(a, id->p, id->n)))
 			continue;
 		k = contact_get(c);
 		k->contacts++;
@@ -613,7 +619,8 @@ read_complaints(const char *path, const struct crm_custagg *a, int32_t asof)
 		    strlen(k->customer_id));
 		struct contact *x;
 
-		if (!c)
+		if (!c || crm_ts_days(k->opened, k->opened_off) < win_since ||
+		    crm_ts_days(k->opened, k->opened_off) > win_until)
 			continue;
 		x = contact_get(c);
 		x->complaints++;
@@ -1543,7 +1550,8 @@ usage(int code)
 	crm_buf_init(&b);
 	crm_buf_adds(&b,
 	    "usage: crm-segment [--csv] [--partial] [--merge] [--print-params]\n"
-	    "                   [--as-of DATE] [--format tsv|csv|jsonl]\n"
+	    "                   [--as-of DATE] [--since DATE] [--until DATE]\n"
+	    "                   [--format tsv|csv|jsonl]\n"
 	    "                   [--excel-safe]\n"
 	    "                   [--churn-days N] [--exploration-days N]\n"
 	    "                   [--period-days N] [--gap-factor X]\n"
@@ -1649,10 +1657,12 @@ main(int argc, char *argv[])
 		{ "print-params", no_argument, NULL, 'R' },
 		{ "print-validation", no_argument, NULL, 'v' },
 		{ "segment-map", required_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 'W' },
 		{ "spend-model", required_argument, NULL, 'S' },
 		{ "stable-band", required_argument, NULL, 'b' },
 		{ "tiers", required_argument, NULL, 't' },
 		{ "time-unit", required_argument, NULL, 'u' },
+		{ "until", required_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1665,7 +1675,7 @@ main(int argc, char *argv[])
 	};
 	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
 	const char *asof = NULL, *asof_from = "--as-of", *mapfile = NULL, *e;
-	const char *holdout = NULL;
+	const char *holdout = NULL, *since = NULL, *until = NULL;
 	int partial = 0, merge = 0, ch, i;
 	struct crm_custagg *agg, *hold = NULL;
 	int64_t t;
@@ -1679,6 +1689,12 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'A':
 			pctlist("abc", optarg, o.abc, 2, 0);
+			break;
+		case 'U':
+			until = optarg;
+			break;
+		case 'W':
+			since = optarg;
 			break;
 		case 'a':
 			asof = optarg;
@@ -1803,11 +1819,28 @@ main(int argc, char *argv[])
 			asof = NULL;
 		asof_from = "CRM_AS_OF";
 	}
+	if (since && (e = crm_date_parse(since, strlen(since), 0,
+	    &win_since)))
+		errx(CRM_EXIT_FATAL, "--since: %s: '%s'", e, since);
+	if (until && (e = crm_date_parse(until, strlen(until), 0,
+	    &win_until)))
+		errx(CRM_EXIT_FATAL, "--until: %s: '%s'", e, until);
+	if (since && until && win_since > win_until)
+		errx(CRM_EXIT_FATAL, "--since %s is after --until %s", since,
+		    until);
+	if ((since || until) && merge)
+		errx(CRM_EXIT_FATAL, "--since and --until pick transactions as "
+		    "they are read: not with --merge (give them to --partial)");
+	if (until && holdout)
+		errx(CRM_EXIT_FATAL, "--until would cut the holdout period: "
+		    "not with --holdout");
 	if (asof) {
 		if ((e = crm_asof_parse(asof, &t, &off)))
 			errx(CRM_EXIT_FATAL, "%s: %s: '%s'", asof_from, e,
 			    asof);
 		o.asof = crm_ts_days(t, off);
+	} else if (until) {
+		o.asof = win_until;     /* the window's end is the as-of day */
 	}
 	if (o.plot && !o.print_validation)
 		errx(CRM_EXIT_FATAL, "--plot draws the validation table: it "

@@ -10,8 +10,8 @@ _crmkit_words() {
 	--initiator) echo "company customer" ;;
 	--event) echo "assign respond resolve reopen close" ;;
 	--format) echo "table tsv csv jsonl md" ;;
-	--period) echo "month quarter" ;;
-	--by) echo "month channel agent item" ;;
+	--period) echo "month quarter week" ;;
+	--by) echo "month week channel agent item" ;;
 	--time-unit) echo "day week month" ;;
 	--churn-model) echo "bgnbd" ;;
 	--encoding) echo "GBK GB18030 BIG5 LATIN1 UTF-8" ;;

@@ -78,6 +78,113 @@ crm_report_month_of_day(int32_t day, char out[8])
 	}
 }
 
+void
+crm_report_week_of_day(int32_t day, char out[9])
+{
+	int y, w;
+
+	crm_date_isoweek(day, &y, &w, NULL);
+	if (y < 0 || y > 9999)
+		y = 0;          /* outside every valid date */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = 'W';
+	out[6] = (char)('0' + w / 10);
+	out[7] = (char)('0' + w % 10);
+	out[8] = '\0';
+}
+
+/* Floor division by a positive d. */
+static int32_t
+fdiv(int64_t a, int64_t d)
+{
+	return (int32_t)(a >= 0 ? a / d : -((-a + d - 1) / d));
+}
+
+int32_t
+crm_report_period_of(int32_t day, enum crm_report_period k)
+{
+	int y, m, d;
+
+	if (k == CRM_PERIOD_WEEK)
+		return fdiv((int64_t)day + 3, 7);      /* 1969-12-29: -3 */
+	crm_date_to_ymd(day, &y, &m, &d);
+	return k == CRM_PERIOD_QUARTER ? y * 4 + (m - 1) / 3 :
+	    y * 12 + (m - 1);
+}
+
+int32_t
+crm_report_period_first(int32_t p, enum crm_report_period k)
+{
+	int32_t y, m;
+
+	if (k == CRM_PERIOD_WEEK)
+		return p * 7 - 3;
+	if (k == CRM_PERIOD_QUARTER) {
+		y = fdiv(p, 4);
+		m = (p - y * 4) * 3 + 1;
+	} else {
+		y = fdiv(p, 12);
+		m = p - y * 12 + 1;
+	}
+	if (y < 1000)
+		return CRM_DATE_MIN;
+	if (y > 9999)
+		return CRM_DATE_MAX + 1;        /* the day after the last */
+	return crm_date_from_ymd((int)y, (int)m, 1);
+}
+
+int32_t
+crm_report_period_last(int32_t p, enum crm_report_period k)
+{
+	return crm_report_period_first(p + 1, k) - 1;
+}
+
+const char *
+crm_report_period_name(enum crm_report_period k)
+{
+	return k == CRM_PERIOD_WEEK ? "week" : k == CRM_PERIOD_QUARTER ?
+	    "quarter" : "month";
+}
+
+void
+crm_report_period_label_of_day(int32_t day, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL])
+{
+	if (k == CRM_PERIOD_WEEK)
+		crm_report_week_of_day(day, out);
+	else if (k == CRM_PERIOD_MONTH)
+		crm_report_month_of_day(day, out);
+	else
+		crm_report_period_label(crm_report_period_of(day, k), k, out);
+}
+
+void
+crm_report_period_label(int32_t p, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL])
+{
+	char b[48];
+	int32_t y;
+
+	if (k == CRM_PERIOD_WEEK) {
+		crm_report_week_of_day(crm_report_period_first(p, k), out);
+		return;
+	}
+	if (k == CRM_PERIOD_QUARTER) {
+		y = fdiv(p, 4);
+		snprintf(b, sizeof b, "%04d-Q%d", (int)y, (int)(p - y * 4) + 1);
+	} else {
+		y = fdiv(p, 12);
+		snprintf(b, sizeof b, "%04d-%02d", (int)y,
+		    (int)(p - y * 12) + 1);
+	}
+	b[CRM_REPORT_PLABEL - 1] = '\0';
+	memcpy(out, b, strlen(b) + 1);
+}
+
 int
 crm_report_month(const char *s, size_t n, int is_ts, char out[8],
     const char **why)
@@ -103,6 +210,25 @@ crm_report_month(const char *s, size_t n, int is_ts, char out[8],
 	}
 	crm_report_month_of_day(d, out);
 	return 0;
+}
+
+int
+crm_report_day(const char *s, size_t n, int is_ts, int32_t *day,
+    const char **why)
+{
+	if (is_ts) {
+		int64_t t;
+		int off;
+
+		*why = crm_ts_parse(s, n, 0, &t, &off);
+		if (*why)
+			return -1;
+		/* Its local day is its first ten bytes, as for its month. */
+		*why = crm_date_parse(s, 10, 0, day);
+	} else {
+		*why = crm_date_parse(s, n, 0, day);
+	}
+	return *why ? -1 : 0;
 }
 
 static int
@@ -140,6 +266,76 @@ crm_report_month_ts(struct crm_report_tscache *c, const char *s, size_t n,
 		c->ok = 1;
 	}
 	return 0;
+}
+
+int
+crm_report_label_last(const char *s, int32_t *last)
+{
+	int y = 0, v = 0;
+	size_t n = strlen(s);
+
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (s[4] != '-' || y < 1000)
+		return -1;
+	if (n == 7 && dig2(s + 5, &v) && v >= 1 && v <= 12) {
+		*last = crm_report_period_last(y * 12 + v - 1, CRM_PERIOD_MONTH);
+		return 0;
+	}
+	if (n == 7 && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+		*last = crm_report_period_last(y * 4 + (s[6] - '1'),
+		    CRM_PERIOD_QUARTER);
+		return 0;
+	}
+	if (n == 8 && s[5] == 'W' && dig2(s + 6, &v) && v >= 1 && v <= 53) {
+		/* Week 1 holds January 4; its Monday starts the year. */
+		int32_t jan4 = crm_date_from_ymd(y, 1, 4);
+		int wy, wk, wd;
+
+		crm_date_isoweek(jan4, &wy, &wk, &wd);
+		*last = jan4 - (wd - 1) + (v - 1) * 7 + 6;
+		return 0;
+	}
+	return -1;
+}
+
+void
+crm_report_complete(struct crm_rtab *t, const struct crm_report_opts *o,
+    size_t lc)
+{
+	size_t c = crm_rtab_add_column(t, "complete", 1), nrun = 0;
+	struct crm_buf run;
+	const char *prev = "";
+	char day[11];
+
+	crm_buf_init(&run);
+	for (size_t r = 0; r < t->nrows && r < t->total_from; r++) {
+		const char *lab = crm_rtab_get(t, r, lc);
+		int32_t last;
+
+		if (crm_report_label_last(lab, &last) < 0)
+			continue;
+		if (last <= o->done_day) {
+			crm_rtab_set(t, r, c, "1");
+			continue;
+		}
+		crm_rtab_set(t, r, c, "0");
+		if (!strcmp(lab, prev))
+			continue;       /* a period of several rows */
+		crm_buf_addf(&run, "%s%s", nrun++ ? ", " : "", lab);
+		prev = lab;
+	}
+	if (nrun) {
+		crm_date_format(o->done_day, day);
+		crm_buf_addf(&run, " %s still running as of %s: %s figures "
+		    "are provisional", nrun > 1 ? "are" : "is", day,
+		    nrun > 1 ? "their" : "its");
+		crm_rtab_note(t, run.p);
+	}
+	crm_buf_release(&run);
 }
 
 struct crm_rtab *

@@ -45,21 +45,25 @@
 #define CRM_REPORT_NOW     0x04u  /* needs a "now" (clock when no --as-of) */
 #define CRM_REPORT_BY      0x08u  /* --by, one of ops->by */
 #define CRM_REPORT_BY_ANY  0x40u  /* --by, any column of the input */
-#define CRM_REPORT_PERIOD  0x10u  /* --period and --cohorts */
+#define CRM_REPORT_PERIOD  0x10u  /* --period */
+#define CRM_REPORT_COHORTS 0x80u  /* --cohorts */
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
-#define CRM_REPORT_SORT    0x80u  /* --sort, one of ops->sort */
+#define CRM_REPORT_SORT    0x200u /* --sort, one of ops->sort */
 #define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
 	const char *by;         /* --by value or NULL */
-	int quarter;            /* --period quarter */
+	int period;             /* --period: enum crm_report_period */
 	int cohorts;            /* --cohorts */
 	int partial, merge;     /* --partial, --merge */
 	const char *plot;       /* --plot file or NULL */
 	const char *sort;       /* --sort column or NULL */
 	const char *complaints; /* --complaints file or NULL */
 	int csv;                /* --csv: inputs are CSV */
+	int window;             /* --since or --until: since..until */
+	int32_t since, until;   /* inclusive days, CRM_DATE_MIN..MAX */
+	int32_t done_day;       /* a period ended by this day is complete */
 	int asof_set;           /* asof_t / asof_day are set */
 	int64_t asof_t;
 	int asof_off;
@@ -175,8 +179,56 @@ struct crm_report_tscache {
 };
 int crm_report_month_ts(struct crm_report_tscache *c, const char *s,
     size_t n, char out[8], const char **why);
+/* Whether day lies outside --since/--until: a record of such a day is
+ * left out silently (add returns 0 without counting it). */
+static inline int
+crm_report_outside(const struct crm_report_opts *o, int32_t day)
+{
+	return o->window && (day < o->since || day > o->until);
+}
+/* The written calendar day of a date (is_ts 0) or of a timestamp (its
+ * local day as written, the day its month is taken from); -1 with the
+ * reason in *why. */
+int crm_report_day(const char *s, size_t n, int is_ts, int32_t *day,
+    const char **why);
 /* "YYYY-MM" of a day. */
 void crm_report_month_of_day(int32_t day, char out[8]);
+/* "YYYY-Www" of a day: its ISO 8601 week (crm_date_isoweek), "2026-W48";
+ * the year is the week-year, so 2027-01-03 is "2026-W53". */
+void crm_report_week_of_day(int32_t day, char out[9]);
+
+/* The length of a report period (--period). */
+enum crm_report_period {
+	CRM_PERIOD_MONTH,
+	CRM_PERIOD_QUARTER,
+	CRM_PERIOD_WEEK         /* ISO 8601, Monday first */
+};
+#define CRM_REPORT_PLABEL 16    /* room for any period label */
+/* The number of the period holding day: months (y * 12 + m - 1) or
+ * quarters (y * 4 + q - 1) since year 0, or weeks since the Monday
+ * 1969-12-29; the next period has the next number. */
+int32_t crm_report_period_of(int32_t day, enum crm_report_period k);
+/* The first and the last day of period p. */
+int32_t crm_report_period_first(int32_t p, enum crm_report_period k);
+int32_t crm_report_period_last(int32_t p, enum crm_report_period k);
+/* "month", "quarter", "week": the name of a period table and column. */
+const char *crm_report_period_name(enum crm_report_period k);
+/* The label of the period of day: "2026-11", "2026-Q4", "2026-W48". */
+void crm_report_period_label_of_day(int32_t day, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL]);
+/* The label of period p: "2026-11", "2026-Q4", "2026-W48". */
+void crm_report_period_label(int32_t p, enum crm_report_period k,
+    char out[CRM_REPORT_PLABEL]);
+/* The last day of the period labelled s ("2026-11", "2026-Q4",
+ * "2026-W48"): 0; -1 when s is no period label. */
+int crm_report_label_last(const char *s, int32_t *last);
+/* Add the column "complete" to the period table t whose column lc holds
+ * period labels: 1 when the period's last day is on or before
+ * o->done_day, 0 while it is still running, empty in the totals rows and
+ * for a label that is no period; and under the table (--format table) a
+ * note naming the periods still running. */
+void crm_report_complete(struct crm_rtab *t, const struct crm_report_opts *o,
+    size_t lc);
 /* A new table whose columns from nlabel on are numeric. */
 struct crm_rtab *crm_report_tab(const char *name, const char *const *cols,
     size_t n, size_t nlabel);

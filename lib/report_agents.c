@@ -216,8 +216,11 @@ agents_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 		*col = A->c_cust;
 		return -1;
 	}
-	/* After the as-of day, as crm-log due reads the log. */
+	/* After the as-of day, as crm-log due reads the log; outside
+	 * --since/--until, left out as every report leaves it out. */
 	if (A->o->asof_set && day > A->o->asof_day)
+		return 0;
+	if (crm_report_outside(A->o, day))
 		return 0;
 	ci = crm_strmap_add(&A->custs, s, n, &isnew);
 	s = crm_report_field(rec, A->c_agent, &n);
@@ -319,14 +322,19 @@ read_complaints(struct agents *A, char *err, size_t errlen)
 	ts = crm_xcalloc(n + 1, sizeof *ts);
 	for (size_t i = 0; i < n; i++) {
 		struct crm_complaint *c = crm_complaint_fold_at(f, i);
-		size_t ai = name_slot(A, c->owner, strlen(c->owner));
-		int64_t fr = crm_report_first_response(c);
+		int32_t oday = crm_ts_days(c->opened, c->opened_off);
+		size_t ai;
+		int64_t fr;
 		struct grp *g;
 		size_t gi;
 		int due, met;
 
-		crm_report_month_of_day(crm_ts_days(c->opened, c->opened_off),
-		    month);
+		/* a complaint is in the window of the day it was opened */
+		if (crm_report_outside(A->o, oday))
+			continue;
+		ai = name_slot(A, c->owner, strlen(c->owner));
+		fr = crm_report_first_response(c);
+		crm_report_month_of_day(oday, month);
 		g = group(A, month, ai);
 		gi = (size_t)(g - A->g);
 		g->compl++;
@@ -513,6 +521,11 @@ agents_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		crm_rtab_cell(t[1], name);
 		for (size_t k = 0; k <= A->nchan; k++)
 			crm_report_int(t[1], g->ch[k]);
+	}
+	if (nl) {
+		/* the groups are periods: mark the running one */
+		crm_report_complete(t[0], A->o, 0);
+		crm_report_complete(t[1], A->o, 0);
 	}
 	free(ord);
 	return 2;

@@ -1,6 +1,7 @@
 /*
  * report_channels: the interaction mix by channel, initiator, type and
- * month, with average duration and satisfaction per channel and month.
+ * period (month, or --period quarter or week), with average duration and
+ * satisfaction per channel and period.
  * Each dimension is a strmap of its values with typed counters by slot,
  * so a record costs a few hash probes and no formatting.
  */
@@ -13,10 +14,8 @@
 #include "svg.h"
 #include "value.h"
 
+/* D_MONTH is the period dimension, named after its period. */
 enum { D_CHANNEL, D_INITIATOR, D_TYPE, D_MONTH, ND };
-static const char *const dim_name[ND] = {
-	"channel", "initiator", "type", "month"
-};
 
 /* The counters of one value: interactions, with a duration (n, sum), with
  * a satisfaction (n, sum). */
@@ -43,7 +42,11 @@ struct dim {
 };
 
 struct chan {
+	const struct crm_report_opts *o;
 	struct dim d[ND];
+	const char *dim_name[ND];
+	int period;             /* enum crm_report_period */
+	char lastday[10];       /* the written day of lastm (other periods) */
 	/* Interactions by (month slot, channel slot) for the picture: a
 	 * row of MC_DENSE counters per month for the first channels, a
 	 * strmap of the pair for the others. */
@@ -54,7 +57,7 @@ struct chan {
 	size_t mcalloc;
 	/* The month of the last record and its slot: records come mostly in
 	 * time order. */
-	char lastm[8];
+	char lastm[CRM_REPORT_PLABEL];
 	size_t lastmi;
 	int c_chan, c_type, c_init, c_dur, c_sat, c_ts;
 	struct crm_report_tscache tc;
@@ -65,7 +68,13 @@ chan_new(struct crm_report_opts *o)
 {
 	struct chan *C = crm_xcalloc(1, sizeof *C);
 
-	(void)o;
+	C->dim_name[D_CHANNEL] = "channel";
+	C->dim_name[D_INITIATOR] = "initiator";
+	C->dim_name[D_TYPE] = "type";
+	C->o = o;
+	C->period = o->period;
+	C->dim_name[D_MONTH] = crm_report_period_name(
+	    (enum crm_report_period)o->period);
 	for (int k = 0; k < ND; k++)
 		crm_strmap_init(&C->d[k].keys);
 	crm_strmap_init(&C->mc);
@@ -211,7 +220,7 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 {
 	struct chan *C = st;
 	const char *s;
-	char month[8];
+	char month[CRM_REPORT_PLABEL];
 	size_t n, ci, mi;
 	int64_t dur = 0, sat = 0;
 	int has_dur, has_sat;
@@ -223,6 +232,14 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 			*why = "missing";
 		*col = C->c_ts;
 		return -1;
+	}
+	if (C->o->window) {
+		int32_t day = 0;
+
+		/* its written day: the first ten bytes of a timestamp */
+		(void)crm_date_parse(s, 10, 0, &day);
+		if (crm_report_outside(C->o, day))
+			return 0;
 	}
 	s = crm_report_field(rec, C->c_dur, &n);
 	has_dur = n > 0;
@@ -245,7 +262,24 @@ chan_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	mi = value_slot(C, D_TYPE, rec, C->c_type);
 	C->d[D_TYPE].v[mi].a[0]++;
 	C->d[D_TYPE].v[mi].seen = 1;
-	if (C->lastm[0] && !memcmp(C->lastm, month, 8)) {
+	if (C->period != CRM_PERIOD_MONTH) {
+		/* The period of the timestamp's written day, its first ten
+		 * bytes: once a day rather than once a record. */
+		s = crm_report_field(rec, C->c_ts, &n);
+		if (C->lastm[0] && !memcmp(C->lastday, s, 10)) {
+			mi = C->lastmi;
+		} else {
+			int32_t day = 0;
+
+			(void)crm_date_parse(s, 10, 0, &day);
+			crm_report_period_label_of_day(day,
+			    (enum crm_report_period)C->period, month);
+			mi = dim_slot(&C->d[D_MONTH], month, strlen(month));
+			memcpy(C->lastday, s, 10);
+			memcpy(C->lastm, month, sizeof month);
+			C->lastmi = mi;
+		}
+	} else if (C->lastm[0] && !memcmp(C->lastm, month, 8)) {
 		mi = C->lastmi;
 	} else {
 		mi = dim_slot(&C->d[D_MONTH], month, strlen(month));
@@ -285,7 +319,7 @@ chan_partial(void *st, struct crm_report_sink *out)
 
 		for (size_t i = 0; i < crm_strmap_count(&d->keys); i++)
 			for (int j = 0; j < 5; j++) {
-				snprintf(m, sizeof m, "%s%s", dim_name[k],
+				snprintf(m, sizeof m, "%s%s", C->dim_name[k],
 				    fig_suffix[j]);
 				crm_report_put(out, "t", "all", m,
 				    crm_strmap_key(&d->keys, i, NULL),
@@ -325,9 +359,9 @@ chan_merge(void *st, const char *scope, const char *group, const char *metric,
 	if (strcmp(scope, "t") || strcmp(group, "all"))
 		return;
 	for (int k = 0; k < ND; k++) {
-		size_t l = strlen(dim_name[k]);
+		size_t l = strlen(C->dim_name[k]);
 
-		if (strncmp(metric, dim_name[k], l))
+		if (strncmp(metric, C->dim_name[k], l))
 			continue;
 		for (int j = 0; j < 5; j++)
 			if (!strcmp(metric + l, fig_suffix[j])) {
@@ -349,7 +383,7 @@ static struct crm_rtab *
 chan_table(struct chan *C, int k, int full)
 {
 	struct dim *d = &C->d[k];
-	const char *dn = dim_name[k];
+	const char *dn = C->dim_name[k];
 	struct crm_rtab *t;
 	size_t nv = crm_strmap_count(&d->keys);
 	size_t *v = crm_report_sorted(&d->keys);
@@ -408,6 +442,7 @@ chan_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	t[1] = chan_table(C, D_INITIATOR, 0);
 	t[2] = chan_table(C, D_TYPE, 0);
 	t[3] = chan_table(C, D_MONTH, 1);
+	crm_report_complete(t[3], C->o, 0);
 	return 4;
 }
 
@@ -434,6 +469,7 @@ chan_plot(void *st, struct crm_buf *svg)
 	const char **months = crm_xcalloc(nm + 1, sizeof *months);
 	double *y = crm_xcalloc(nm * (nc + 1) + 1, sizeof *y);
 	struct crm_svg_series *s = crm_xcalloc(nc + 2, sizeof *s);
+	char title[40];
 
 	for (size_t i = 0; i < nm; i++) {
 		months[i] = crm_strmap_key(&dm->keys, ms[i], NULL);
@@ -448,7 +484,9 @@ chan_plot(void *st, struct crm_buf *svg)
 		s[c + 1].name = crm_strmap_key(&dc->keys, cs[c], NULL);
 		s[c + 1].y = y + (c + 1) * nm;
 	}
-	crm_svg_lines(svg, "Interactions by month", "month", "interactions",
+	snprintf(title, sizeof title, "Interactions by %s",
+	    C->dim_name[D_MONTH]);
+	crm_svg_lines(svg, title, C->dim_name[D_MONTH], "interactions",
 	    months, nm, s, nc + 1, 0);
 	free(s);
 	free(y);
@@ -461,7 +499,7 @@ static const char *const chan_columns[] = { "channel", "ts", NULL };
 
 const struct crm_report_ops crm_report_channels = {
 	.name = "channels",
-	.flags = CRM_REPORT_MERGE,
+	.flags = CRM_REPORT_MERGE | CRM_REPORT_PERIOD,
 	.by = NULL,
 	.columns = chan_columns,
 	.new = chan_new,

@@ -1,7 +1,8 @@
 /*
- * report_churn: gross churn per month or quarter over transactions (active
- * at the start, new, returning, lost, lost revenue) and, with --cohorts,
- * retention by first-purchase cohort, drawn as a line or a heat map.
+ * report_churn: gross churn per month, quarter or ISO week over
+ * transactions (active at the start, new, returning, lost, lost revenue)
+ * and, with --cohorts, retention by first-purchase cohort, drawn as a
+ * line or a heat map.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,23 +29,16 @@ crm_report_churn_rate(int64_t lost, int64_t active_start)
 	return active_start ? (double)lost / (double)active_start : NAN;
 }
 
-/* Period number of a day: months or quarters since year 0. */
 static int32_t
-period_of(int32_t day, int quarter)
+period_of(int32_t day, int k)
 {
-	int y, m, d;
-
-	crm_date_to_ymd(day, &y, &m, &d);
-	return quarter ? y * 4 + (m - 1) / 3 : y * 12 + (m - 1);
+	return crm_report_period_of(day, (enum crm_report_period)k);
 }
 
 static void
-period_label(int32_t p, int quarter, char out[16])
+period_label(int32_t p, int k, char out[CRM_REPORT_PLABEL])
 {
-	if (quarter)
-		snprintf(out, 16, "%04d-Q%d", p / 4, p % 4 + 1);
-	else
-		snprintf(out, 16, "%04d-%02d", p / 12, p % 12 + 1);
+	crm_report_period_label(p, (enum crm_report_period)k, out);
 }
 
 static void *
@@ -74,14 +68,14 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 {
 	struct churn *C = st;
 	const struct crm_report_opts *o = C->tx.o;
-	int q = o->quarter;
+	int q = o->period;
 	size_t n, np;
 	const struct crm_cust **cs = crm_report_tx_customers(&C->tx, &n);
 	int32_t p0, p1, maxday = crm_custagg_maxday(C->tx.agg);
 	int64_t *active, *lost, *fresh, *back, *astart;
 	__int128 *lrev;
 	int64_t *coh = NULL, *cohn = NULL;
-	char lab[16];
+	char lab[CRM_REPORT_PLABEL];
 	int32_t dmin = INT32_MAX, dmax = o->asof_set ? o->asof_day : maxday;
 	int32_t *ptab;
 
@@ -208,6 +202,9 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		free(names);
 		free(cols);
 	}
+	crm_report_complete(t[0], o, 0);
+	if (coh)
+		crm_report_complete(t[1], o, 0);
 	C->np = np;
 	C->p0 = p0;
 	C->lost = lost;
@@ -227,7 +224,7 @@ static void
 churn_plot(void *st, struct crm_buf *svg)
 {
 	struct churn *C = st;
-	int q = C->tx.o->quarter;
+	int q = C->tx.o->period;
 	size_t np = C->np;
 
 	if (C->coh) {
@@ -243,7 +240,7 @@ churn_plot(void *st, struct crm_buf *svg)
 		for (size_t c = 0; c < np; c++) {
 			if (!C->cohn[c])
 				continue;
-			rl[nr] = crm_xmalloc(16);
+			rl[nr] = crm_xmalloc(CRM_REPORT_PLABEL);
 			period_label(C->p0 + (int32_t)c, q, rl[nr]);
 			for (size_t k = 0; k < np; k++)
 				hv[nr * np + k] = c + k >= np ? NAN :
@@ -252,7 +249,8 @@ churn_plot(void *st, struct crm_buf *svg)
 			nr++;
 		}
 		crm_svg_heatmap(svg, "Retention by first-purchase cohort",
-		    q ? "quarters since first purchase" :
+		    q == CRM_PERIOD_QUARTER ? "quarters since first purchase" :
+		    q == CRM_PERIOD_WEEK ? "weeks since first purchase" :
 		    "months since first purchase", "cohort",
 		    (const char *const *)rl, nr, (const char *const *)cl, np,
 		    hv);
@@ -265,13 +263,14 @@ churn_plot(void *st, struct crm_buf *svg)
 		struct crm_svg_series s = { "gross churn rate", y };
 
 		for (size_t p = 0; p < np; p++) {
-			xl[p] = crm_xmalloc(16);
+			xl[p] = crm_xmalloc(CRM_REPORT_PLABEL);
 			period_label(C->p0 + (int32_t)p, q, xl[p]);
 			y[p] = crm_report_churn_rate(C->lost[p],
 			    C->astart[p]);
 		}
 		crm_svg_lines(svg, "Gross churn rate by period",
-		    q ? "quarter" : "month", "churn rate",
+		    crm_report_period_name((enum crm_report_period)q),
+		    "churn rate",
 		    (const char *const *)xl, np, &s, 1, 1);
 		crm_strv_free(xl);
 		free(y);
@@ -280,7 +279,7 @@ churn_plot(void *st, struct crm_buf *svg)
 
 const struct crm_report_ops crm_report_churn = {
 	.name = "churn",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_PERIOD,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_PERIOD | CRM_REPORT_COHORTS,
 	.by = NULL,
 	.columns = crm_report_tx_columns,
 	.new = churn_new,

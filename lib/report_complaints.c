@@ -51,7 +51,7 @@ struct compl {
 	int no_cause;   /* some list had no cause column */
 	/* Kept from the tables for the picture. */
 	struct count vol[NV], opened, resolved;
-	struct crm_strmap months;       /* months opened or resolved in */
+	struct crm_strmap months;       /* periods opened or resolved in */
 };
 
 #define TOP_REPEAT 10
@@ -439,7 +439,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 {
 	struct compl *C = st;
 	size_t nf = crm_complaint_fold_count(C->fold), n = nf + C->nlst;
-	size_t nresp = 0, nres = 0, nrep = 0;
+	size_t nresp = 0, nres = 0, nrep = 0, nin = 0;
 	int64_t *tresp = crm_xcalloc(n + 1, sizeof *tresp);
 	int64_t *tres = crm_xcalloc(n + 1, sizeof *tres);
 	int64_t active = 0, overdue = 0, resolved = 0, reopened = 0;
@@ -447,14 +447,24 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	int64_t sat_n = 0, sat_sum = 0, sat_good = 0;
 	struct crm_complaint **cv = crm_xcalloc(n + 1, sizeof *cv);
 	struct repeater *rep = crm_xcalloc(n + 1, sizeof *rep);
-	char month[8], ts[32];
+	char month[CRM_REPORT_PLABEL], ts[32];
+	enum crm_report_period pk = (enum crm_report_period)C->o->period;
+	const char *pn = crm_report_period_name(pk);
 	size_t *ms, nm;
 
 	(void)err;
 	(void)errlen;
-	for (size_t i = 0; i < n; i++)
-		cv[i] = i < nf ? crm_complaint_fold_at(C->fold, i) :
-		    &C->lst[i - nf];
+	for (size_t i = 0; i < n; i++) {
+		struct crm_complaint *c = i < nf ?
+		    crm_complaint_fold_at(C->fold, i) : &C->lst[i - nf];
+
+		/* --since/--until hold the complaints opened in them, by the
+		 * day the opening was written in */
+		if (!crm_report_outside(C->o, crm_ts_days(c->opened,
+		    c->opened_off)))
+			cv[nin++] = c;
+	}
+	n = nin;
 	for (size_t i = 0; i < n; i++) {
 		struct crm_complaint *c = cv[i];
 		int64_t fr = crm_report_first_response(c);
@@ -466,13 +476,13 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		    CRM_REPORT_NONE, 1);
 		count_add(&C->vol[V_SEVERITY], c->severity >= 0 ?
 		    crm_vocab_severity[c->severity] : CRM_REPORT_NONE, 1);
-		crm_report_month_of_day(crm_ts_days(c->opened, c->opened_off),
-		    month);
+		crm_report_period_label_of_day(crm_ts_days(c->opened,
+		    c->opened_off), pk, month);
 		crm_strmap_add(&C->months, month, strlen(month), NULL);
 		count_add(&C->opened, month, 1);
 		if (c->resolved != CRM_COMPLAINT_NOTIME) {
-			crm_report_month_of_day(crm_ts_days(c->resolved,
-			    c->opened_off), month);
+			crm_report_period_label_of_day(crm_ts_days(
+			    c->resolved, c->opened_off), pk, month);
 			crm_strmap_add(&C->months, month, strlen(month), NULL);
 			count_add(&C->resolved, month, 1);
 			tres[nres++] = c->resolved - c->opened;
@@ -585,7 +595,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		crm_ts_format(rep[i].last, rep[i].last_off, ts);
 		crm_rtab_cell(t[6], ts);
 	}
-	t[7] = CRM_REPORT_TAB("month", 1, "month", "opened", "resolved");
+	t[7] = CRM_REPORT_TAB(pn, 1, pn, "opened", "resolved");
 	ms = crm_report_sorted(&C->months);
 	nm = crm_strmap_count(&C->months);
 	for (size_t i = 0; i < nm; i++) {
@@ -595,6 +605,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		crm_report_int(t[7], count_get(&C->opened, m));
 		crm_report_int(t[7], count_get(&C->resolved, m));
 	}
+	crm_report_complete(t[7], C->o, 0);
 	free(ms);
 	free(tresp);
 	free(tres);
@@ -614,14 +625,17 @@ compl_plot(void *st, struct crm_buf *svg)
 	struct crm_svg_series s[2] = {
 		{ "opened", y }, { "resolved", y + nm }
 	};
+	const char *pn = crm_report_period_name(
+	    (enum crm_report_period)C->o->period);
+	char title[40];
 
 	for (size_t i = 0; i < nm; i++) {
 		mv[i] = crm_strmap_key(&C->months, ms[i], NULL);
 		y[i] = (double)count_get(&C->opened, mv[i]);
 		y[nm + i] = (double)count_get(&C->resolved, mv[i]);
 	}
-	crm_svg_lines(svg, "Complaints by month", "month", "complaints", mv,
-	    nm, s, 2, 0);
+	snprintf(title, sizeof title, "Complaints by %s", pn);
+	crm_svg_lines(svg, title, pn, "complaints", mv, nm, s, 2, 0);
 	free(y);
 	free(mv);
 	free(ms);
@@ -629,7 +643,7 @@ compl_plot(void *st, struct crm_buf *svg)
 
 const struct crm_report_ops crm_report_complaints = {
 	.name = "complaints",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD,
 	.by = NULL,
 	.columns = NULL,
 	.new = compl_new,

@@ -21,7 +21,7 @@ struct funnel {
 	int64_t (*n)[NSTAGE + 1];       /* by group slot: stages, unknown */
 	size_t alloc;
 	struct crm_strmap ids;          /* customers seen, for duplicates */
-	int c_id, c_status, c_by;
+	int c_id, c_status, c_by, c_created;
 	struct crm_buf gb;
 };
 
@@ -80,6 +80,12 @@ funnel_begin(void *st, struct crm_reader *r, char *err, size_t errlen)
 	F->c_id = crm_reader_col(r, "customer_id");
 	F->c_status = crm_reader_col(r, "status");
 	F->c_by = -1;
+	F->c_created = crm_reader_col(r, "created");
+	if (F->o->window && F->c_created < 0) {
+		snprintf(err, errlen, "%s: no 'created' column (--since, "
+		    "--until)", crm_reader_name(r));
+		return -1;
+	}
 	if (F->o->by && (F->c_by = crm_reader_col(r, F->o->by)) < 0) {
 		snprintf(err, errlen, "%s: no '%s' column (--by)",
 		    crm_reader_name(r), F->o->by);
@@ -108,6 +114,20 @@ funnel_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 		*why = "not a status (potential, intent, customer, lost)";
 		*col = F->c_status;
 		return -1;
+	}
+	if (F->o->window) {
+		int32_t day;
+
+		/* the window holds the customers created in it */
+		s = crm_report_field(rec, F->c_created, &n);
+		if ((*why = crm_date_parse(s, n, 0, &day)) != NULL) {
+			if (!n)
+				*why = "missing";
+			*col = F->c_created;
+			return -1;
+		}
+		if (crm_report_outside(F->o, day))
+			return 0;
 	}
 	crm_strmap_add(&F->ids, id, idn, &isnew);
 	if (!isnew) {

@@ -1,7 +1,7 @@
 /*
  * report_satisfaction: CSAT, NPS and CES from surveys (or the satisfaction
  * of interactions), their score distribution, and the SERVQUAL gap per item
- * and dimension, overall or per month, channel, agent or item.  Counters
+ * and dimension, overall or per month, ISO week, channel, agent or item.  Counters
  * are score histograms and SERVQUAL sums per group, the groups kept in a
  * strmap and shown sorted bytewise.
  */
@@ -42,7 +42,7 @@ struct scope {
 
 struct sat {
 	struct crm_report_opts *o;
-	enum { BY_NONE, BY_MONTH, BY_CHANNEL, BY_AGENT, BY_ITEM } by;
+	enum { BY_NONE, BY_MONTH, BY_WEEK, BY_CHANNEL, BY_AGENT, BY_ITEM } by;
 	struct scope t, m;
 	struct crm_strmap items;        /* SERVQUAL items of every scope */
 	int c_instr, c_score, c_exp, c_item, c_chan, c_agent, c_date, c_ts;
@@ -52,7 +52,7 @@ struct sat {
 };
 
 static const char *const by_values[] = {
-	"month", "channel", "agent", "item", NULL
+	"month", "week", "channel", "agent", "item", NULL
 };
 
 /* ---- figures ---- */
@@ -255,7 +255,7 @@ sat_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 {
 	struct sat *S = st;
 	const char *s, *group;
-	char month[8];
+	char month[8], week[9];
 	int instr = I_CSAT, dc = S->is_ts ? S->c_ts : S->c_date;
 	int64_t score = 0, expect = 0;
 	int has_score, has_exp = 0;
@@ -267,6 +267,14 @@ sat_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 			*why = "missing";
 		*col = dc;
 		return -1;
+	}
+	if (S->o->window) {
+		int32_t day = 0;
+
+		(void)crm_report_day(s, n, S->is_ts, &day, why);
+		*why = NULL;
+		if (crm_report_outside(S->o, day))
+			return 0;
 	}
 	if (S->survey) {
 		s = crm_report_field(rec, S->c_instr, &n);
@@ -321,6 +329,16 @@ sat_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 			s = month;
 			n = 7;
 			break;
+		case BY_WEEK: {
+			int32_t day = 0;
+
+			s = crm_report_field(rec, dc, &n);
+			(void)crm_report_day(s, n, S->is_ts, &day, why);
+			crm_report_week_of_day(day, week);
+			s = week;
+			n = 8;
+			break;
+		}
 		case BY_CHANNEL:
 			s = crm_report_field(rec, S->c_chan, &n);
 			break;
@@ -662,6 +680,12 @@ sat_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 			crm_report_int(t[1], h[v]);
 			crm_report_share(t[1], (double)h[v], (double)n);
 		}
+	}
+	if (S->by == BY_MONTH || S->by == BY_WEEK) {
+		/* the groups are periods: mark the running one */
+		crm_report_complete(t[0], S->o, 0);
+		for (int k = 2; k <= 5; k++)
+			crm_report_complete(t[k], S->o, 0);
 	}
 	free(gs);
 	free(is);

@@ -97,6 +97,8 @@ crm_report_tx_add(void *st, const struct crm_rec *rec, const char **why,
 	}
 	if (x->o->asof_set && day > x->o->asof_day)
 		return 0;       /* had not happened as of then */
+	if (crm_report_outside(x->o, day))
+		return 0;       /* outside --since/--until */
 	x->lines++;
 	if (x->c_order >= 0) {
 		s = crm_report_field(rec, x->c_order, &n);     /* trimmed */

@@ -61,8 +61,48 @@ crm_rtab_free(struct crm_rtab *t)
 	free(t->cols);
 	free(t->numeric);
 	free(t->chart_fmt);
+	free(t->note);
 	free(t->name);
 	free(t);
+}
+
+size_t
+crm_rtab_add_column(struct crm_rtab *t, const char *name, int numeric)
+{
+	size_t nc = t->ncols + 1;
+	char **cells = crm_xcalloc(crm_mulsz(t->nrows, nc) + 1, sizeof *cells);
+
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++)
+			cells[r * nc + c] = t->cells[r * t->ncols + c];
+	free(t->cells);
+	t->cells = cells;
+	t->alloc = t->nrows * nc + 1;
+	t->cols = crm_xrealloc(t->cols, nc * sizeof *t->cols);
+	t->cols[t->ncols] = crm_xstrdup(name);
+	t->numeric = crm_xrealloc(t->numeric, nc);
+	t->numeric[t->ncols] = numeric != 0;
+	t->ncols = nc;
+	return nc - 1;
+}
+
+void
+crm_rtab_set(struct crm_rtab *t, size_t r, size_t c, const char *s)
+{
+	char **p;
+
+	if (r >= t->nrows || c >= t->ncols)
+		return;
+	p = &t->cells[r * t->ncols + c];
+	free(*p);
+	*p = s && *s ? crm_xstrdup(s) : NULL;
+}
+
+void
+crm_rtab_note(struct crm_rtab *t, const char *s)
+{
+	free(t->note);
+	t->note = s ? crm_xstrdup(s) : NULL;
 }
 
 void
@@ -320,6 +360,10 @@ crm_rtab_writex(struct crm_out *o, struct crm_rtab *const *ts, size_t n,
 				crm_out_puts(o, "\n\n");
 			}
 			write_aligned(o, t);
+			if (t->note) {
+				crm_out_puts(o, t->note);
+				crm_out_putc(o, '\n');
+			}
 			if (chart)
 				write_chart(o, t, 0);
 			break;

@@ -40,6 +40,7 @@ struct crm_rtab {
 	                           none) */
 	int chart_label, chart_value;   /* columns for --chart, -1: none */
 	char *chart_fmt;
+	char *note;             /* a line under the table in TABLE, or NULL */
 };
 
 /* A new table named name with columns cols[0..n); the strings are copied.
@@ -64,6 +65,14 @@ void crm_rtab_totals(struct crm_rtab *t);
  * non-numeric cells and the totals rows are left out. */
 void crm_rtab_chart(struct crm_rtab *t, int label, int value,
     const char *fmt);
+/* Append a column named name to a table whose rows are complete, its
+ * cells empty; fill them with crm_rtab_set.  Returns its index. */
+size_t crm_rtab_add_column(struct crm_rtab *t, const char *name, int numeric);
+/* Replace the cell at row r, column c (s NULL or "": empty). */
+void crm_rtab_set(struct crm_rtab *t, size_t r, size_t c, const char *s);
+/* The note written on a line of its own under the table in the TABLE
+ * format (the other formats carry only cells); replaces any before. */
+void crm_rtab_note(struct crm_rtab *t, const char *s);
 /* Cell at row r, column c ("" when empty). */
 const char *crm_rtab_get(const struct crm_rtab *t, size_t r, size_t c);
 

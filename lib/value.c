@@ -150,6 +150,24 @@ crm_date_to_ymd(int32_t days, int *y, int *m, int *d)
 	*y = (int)yy;
 }
 
+void
+crm_date_isoweek(int32_t days, int *wy, int *wk, int *wd)
+{
+	/* 1970-01-01 was a Thursday: weekday 0 (Monday) .. 6 of days. */
+	int64_t w = ((int64_t)days + 3) % 7, thu, y;
+	int m, d;
+
+	if (w < 0)
+		w += 7;
+	/* The week's Thursday decides its week-year. */
+	thu = (int64_t)days - w + 3;
+	civil_from_days(thu, &y, &m, &d);
+	*wy = (int)y;
+	*wk = (int)((thu - days_from_civil(y, 1, 1)) / 7 + 1);
+	if (wd)
+		*wd = (int)w + 1;
+}
+
 /* Check y-m-d and turn it into days, or say what is wrong. */
 static const char *
 ymd_check(int y, int m, int d, int32_t *days)

@@ -102,6 +102,13 @@ void crm_date_to_ymd(int32_t days, int *y, int *m, int *d);
  * target month: 2026-01-31 + 1 = 2026-02-28.  A result beyond the valid
  * range saturates at CRM_DATE_MIN or CRM_DATE_MAX. */
 int32_t crm_date_add_months(int32_t days, int k);
+/* The ISO 8601 week of days: weeks start on Monday, week 1 of a week-year
+ * is the week holding its first Thursday, so a day near New Year may
+ * belong to the week-year before or after its calendar year (2021-01-03
+ * is 2020-W53, 2026-12-28 is 2026-W53, 2027-01-04 is 2027-W01).  *wy is
+ * the week-year, *wk the week 1..53, *wd the weekday 1 (Monday) ..
+ * 7 (Sunday) when wd is not NULL.  Exact for any int32 day. */
+void crm_date_isoweek(int32_t days, int *wy, int *wk, int *wd);
 
 /*
  * Timestamps are int64 Unix seconds (UTC) plus the UTC offset in minutes

@@ -1236,3 +1236,37 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	run crm-segment --help
 	assert_output --partial "[--plot FILE.svg]"
 }
+
+# --- --since / --until ------------------------------------------------------
+
+@test "crm-segment: --since and --until read the transactions of those days only" {
+	printf 'customer_id\tdate\tamount\nC1\t2026-12-21\t10.00\nC2\t2026-12-27\t5.00\nC1\t2026-12-28\t10.00\nC3\t2027-01-03\t7.00\nC2\t2027-01-04\t5.00\n' >w.tsv
+	# C2 has no purchase in the window: no row; --until is the as-of day
+	run crm-segment --since 2026-12-28 --until 2027-01-03 w.tsv
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f1-8)" "$(printf '%s\n' \
+	    'customer_id	first	last	orders	days	revenue	aov	recency_days' \
+	    'C1	2026-12-28	2026-12-28	1	1	10.00	10.00	6' \
+	    'C3	2027-01-03	2027-01-03	1	1	7.00	7.00	0')"
+	run crm-segment --since 2027-01-04 --as-of 2027-01-10 w.tsv
+	assert_success
+	assert_line --index 1 --partial "$(printf 'C2\t2027-01-04\t2027-01-04\t1\t1\t5.00\t5.00\t6')"
+}
+
+@test "crm-segment: a bad --since or --until is a usage error" {
+	run crm-segment --since 2026-02-30 "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --since: day out of range: '2026-02-30'"
+	run crm-segment --until soon "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --until: not a date: 'soon'"
+	run crm-segment --since 2026-03-01 --until 2026-02-01 "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --since 2026-03-01 is after --until 2026-02-01"
+	run crm-segment --merge --until 2026-02-01 "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --since and --until pick transactions as they are read: not with --merge (give them to --partial)"
+	run crm-segment --until 2026-02-01 --holdout 2026-06-01 --as-of 2026-01-01 --churn-model bgnbd "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --until would cut the holdout period: not with --holdout"
+}

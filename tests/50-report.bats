@@ -139,8 +139,8 @@ R="$BATS_TEST_DIRNAME/fixtures/report"
 	run crm-report channels --table month "$R/interactions.tsv"
 	assert_success
 	# 2026-02-03T23:30-05:00 is February; 2026-01-31T23:30+08:00 January
-	assert_line --index 1 "$(printf '2026-01\t4\t0.6667\t2\t210.00\t3\t3.67')"
-	assert_line --index 2 "$(printf '2026-02\t2\t0.3333\t2\t930.00\t1\t5.00')"
+	assert_line --index 1 "$(printf '2026-01\t4\t0.6667\t2\t210.00\t3\t3.67\t1')"
+	assert_line --index 2 "$(printf '2026-02\t2\t0.3333\t2\t930.00\t1\t5.00\t1')"
 }
 
 @test "crm-report: channels partials merge to the single-run answer" {
@@ -344,7 +344,7 @@ gini	0.4674"
 	run crm-report churn --table churn "$R/tx.tsv"
 	assert_success
 	# March: C1 (10.00 in February) and C3 (5.00) lost of 3 active
-	assert_line --index 3 "$(printf '2026-03\t3\t1\t1\t2\t3\t0.6667\t15.00')"
+	assert_line --index 3 "$(printf '2026-03\t3\t1\t1\t2\t3\t0.6667\t15.00\t1')"
 }
 
 @test "crm-report: churn refuses more than 2400 periods" {
@@ -354,13 +354,223 @@ gini	0.4674"
 	assert_output "crm-report: churn: 2713 periods from the first purchase to the as-of day: more than 2400"
 	run crm-report churn --period quarter --table churn long.tsv
 	assert_success
-	assert_line --index 1 "$(printf '1800-Q1\t0\t1\t0\t0\t1\t\t0.00')"
+	assert_line --index 1 "$(printf '1800-Q1\t0\t1\t0\t0\t1\t\t0.00\t1')"
 }
 
-@test "crm-report: --period takes month or quarter only" {
-	run crm-report churn --period week "$R/tx.tsv"
+@test "crm-report: --period takes month, quarter or week only" {
+	run crm-report churn --period day "$R/tx.tsv"
 	assert_failure 2
-	assert_output "crm-report: --period: unknown period 'week' (month, quarter)"
+	assert_output "crm-report: --period: unknown period 'day' (month, quarter, week)"
+	run crm-report value --period week "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --period applies to channels, churn and complaints only"
+	run crm-report channels --cohorts "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --cohorts applies to churn only"
+}
+
+# --- ISO weeks (weeks-*.tsv: around New Year 2027) -------------------------
+# 2026-12-21..27 is 2026-W52, 2026-12-28..2027-01-03 is 2026-W53 (2026 has
+# 53 weeks: it starts on a Thursday), 2027-01-04..10 is 2027-W01.
+
+@test "crm-report: churn --period week counts ISO weeks across New Year" {
+	# W52: C1 and C2 new.  W53: C1 again, C3 new, C2 lost (its 5.00 of
+	# W52).  W01: C2 returns, C1 again, C3 lost (its 7.00 of W53).
+	# as of Sunday 2027-01-10 every week has ended
+	CRM_AS_OF=2027-01-10 run crm-report churn --period week "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'period	active_start	new	returning	lost	active	churn_rate	lost_revenue	complete' \
+	    '2026-W52	0	2	0	0	2		0.00	1' \
+	    '2026-W53	2	1	0	1	2	0.5000	5.00	1' \
+	    '2027-W01	2	0	1	1	2	0.5000	7.00	1')"
+}
+
+@test "crm-report: churn --period week --cohorts counts weeks since the first purchase" {
+	# W52's C1 and C2: both, then C1 only, then both; W53's C3: gone in W01
+	CRM_AS_OF=2027-01-10 run crm-report churn --period week --cohorts --table cohorts "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'cohort	customers	p0	p1	p2	complete' \
+	    '2026-W52	2	1.0000	0.5000	1.0000	1' \
+	    '2026-W53	1	1.0000	0.0000		1')"
+}
+
+@test "crm-report: channels --period week takes each timestamp's own written day" {
+	# 2026-12-27T23:30+08:00 is a Sunday of W52 as written (Monday in
+	# UTC); 2027-01-03T12:00-05:00 the Sunday of W53; durations (30 + 90)
+	# / 2 and satisfaction 4, 5, 3; as of Wednesday 2027-01-06 W01 runs
+	CRM_AS_OF=2027-01-06 run crm-report channels --period week --table week "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'week	interactions	share	duration_n	avg_duration_s	satisfaction_n	avg_satisfaction	complete' \
+	    '2026-W52	1	0.2500	1	60.00	1	4.00	1' \
+	    '2026-W53	2	0.5000	2	60.00	1	5.00	1' \
+	    '2027-W01	1	0.2500	0		1	3.00	0' \
+	    'total	4	1.0000	3	60.00	3	4.00	')"
+}
+
+@test "crm-report: channels --period week partials merge into the same table" {
+	crm-report channels --period week --partial "$R/weeks-int.tsv" >p.tsv
+	CRM_AS_OF=2027-01-06 run crm-report channels --period week --merge --table week p.tsv
+	assert_success
+	assert_line --index 2 "$(printf '2026-W53\t2\t0.5000\t2\t60.00\t1\t5.00\t1')"
+}
+
+@test "crm-report: satisfaction --by week groups the answers by ISO week" {
+	# as of Sunday 2027-01-03, the last day of W53: W53 is complete
+	CRM_AS_OF=2027-01-03 run crm-report satisfaction --by week --table csat "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'group	responses	satisfied	csat	mean	complete' \
+	    '2026-W52	1	1	1.0000	4.00	1' \
+	    '2026-W53	1	1	1.0000	5.00	1' \
+	    '2027-W01	1	0	0.0000	3.00	0' \
+	    'total	3	2	0.6667	4.00	')"
+}
+
+@test "crm-report: complaints --period week counts openings and resolutions per week" {
+	# K1 opened W52, resolved W53; K2 opened W53, resolved W01; K3 W01
+	run crm-report complaints --period week --table week --as-of 2027-01-10T00:00:00+08:00 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' 'week	opened	resolved	complete' \
+	    '2026-W52	1	0	1' '2026-W53	1	1	1' '2027-W01	1	1	1')"
+}
+
+# --- --since / --until ----------------------------------------------------
+
+@test "crm-report: churn --since leaves out earlier purchases silently" {
+	# from W53 on: C1 and C3 are new there, C2 comes in W01
+	CRM_AS_OF=2027-01-10 run crm-report churn --period week --since 2026-12-28 "$R/weeks-tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'period	active_start	new	returning	lost	active	churn_rate	lost_revenue	complete' \
+	    '2026-W53	0	2	0	0	2		0.00	1' \
+	    '2027-W01	2	1	0	1	2	0.5000	7.00	1')"
+}
+
+@test "crm-report: churn --until ends the periods at the --until day" {
+	run crm-report churn --period week --until 2027-01-03 --table churn "$R/weeks-tx.tsv"
+	assert_success
+	assert_line --index 2 "$(printf '2026-W53\t2\t1\t0\t1\t2\t0.5000\t5.00\t1')"
+	refute_line --partial "2027-W01"
+}
+
+@test "crm-report: value --since and --until are inclusive days" {
+	# 2026-12-28 .. 2027-01-04: C1 10.00, C3 7.00, C2 5.00
+	run crm-report value --table summary --since 2026-12-28 --until 2027-01-04 "$R/weeks-tx.tsv"
+	assert_success
+	assert_line "$(printf 'transactions\t3')"
+	assert_line "$(printf 'revenue\t22.00')"
+}
+
+@test "crm-report: channels --since/--until take the timestamp's written day" {
+	# 2026-12-27T23:30+08:00 is December 27 as written: left out
+	run crm-report channels --table channel --since 2026-12-28 --until 2027-01-03 "$R/weeks-int.tsv"
+	assert_success
+	assert_line --index 1 "$(printf 'chat\t1\t0.5000\t1\t30.00\t1\t5.00')"
+	assert_line --index 2 "$(printf 'phone\t1\t0.5000\t1\t90.00\t0\t')"
+}
+
+@test "crm-report: satisfaction --until keeps the answers up to that day" {
+	run crm-report satisfaction --table csat --until 2026-12-27 "$R/weeks-int.tsv"
+	assert_success
+	assert_output "$(printf 'group\tresponses\tsatisfied\tcsat\tmean\nall\t1\t1\t1.0000\t4.00')"
+}
+
+@test "crm-report: complaints --since keeps the complaints opened since then" {
+	# K2 (resolved, 5) and K3 (open) of 2027; K1 of 2026 left out
+	run crm-report complaints --table summary --since 2027-01-01 --as-of 2027-01-10T00:00:00+08:00 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_line "$(printf 'complaints\t2')"
+	assert_line "$(printf 'active\t1')"
+	assert_line "$(printf 'satisfaction_mean\t5.00')"
+}
+
+@test "crm-report: complaints --until is the as-of time at the end of that day" {
+	# K1 and K2 opened by 2027-01-03; K2's resolution on 01-04 is later
+	TZ=UTC run crm-report complaints --table summary --until 2027-01-03 "$R/weeks-complaints.tsv"
+	assert_success
+	assert_line "$(printf 'complaints\t2')"
+	assert_line "$(printf 'active\t1')"
+	assert_line "$(printf 'satisfaction_mean\t4.00')"
+}
+
+@test "crm-report: funnel --since counts the customers created in the window" {
+	printf 'customer_id\tstatus\tcreated\nC1\tpotential\t2026-11-01\nC2\tcustomer\t2026-11-20\nC3\tlost\t2026-12-01\n' >cust.tsv
+	run crm-report funnel --since 2026-11-20 --until 2026-11-30 cust.tsv
+	assert_success
+	# C2 only: potential and intent reached through it, nobody lost
+	assert_line "$(printf 'customer\t1\t1.0000\t1\t1.0000')"
+	assert_line "$(printf 'lost\t0\t0.0000\t0\t0.0000')"
+	run crm-report funnel --since 2026-11-20 "$R/customers.tsv"
+	assert_failure 1
+	assert_line --index 0 "crm-report: $R/customers.tsv: no 'created' column (--since, --until)"
+}
+
+@test "crm-report: a bad --since or --until is a usage error naming the option" {
+	run crm-report value --since 2026-13-01 "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --since: month out of range '2026-13-01'"
+	run crm-report churn --until tomorrow "$R/tx.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --until: not a date 'tomorrow'"
+	run crm-report satisfaction --since 2026-12-02 --until 2026-12-01 "$R/surveys.tsv"
+	assert_failure 2
+	assert_line --index 0 "crm-report: --since 2026-12-02 is after --until 2026-12-01"
+	run crm-report channels --merge --since 2026-12-01 "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --since and --until pick records as they are read: not with --merge (give them to --partial)"
+}
+
+# --- the running period ----------------------------------------------------
+
+@test "crm-report: a running month is marked 0 and named under the table" {
+	# as of 2026-03-15 March has not ended; January and February have
+	run crm-report churn --as-of 2026-03-15 --format table --table churn "$R/tx.tsv"
+	assert_success
+	assert_line --index 2 --regexp '^2026-01 .* 1$'
+	assert_line --index 3 --regexp '^2026-02 .* 1$'
+	assert_line --index 4 --regexp '^2026-03 .* 0$'
+	assert_line --index 5 "2026-03 is still running as of 2026-03-15: its figures are provisional"
+	# the TSV carries the column and no note
+	run crm-report churn --as-of 2026-03-15 --table churn "$R/tx.tsv"
+	assert_success
+	assert_line --index 3 "$(printf '2026-03\t3\t0\t1\t2\t2\t0.6667\t15.00\t0')"
+	refute_output --partial "running"
+}
+
+@test "crm-report: a month is complete from its last day on, --until included" {
+	run crm-report churn --as-of 2026-03-31 --table churn "$R/tx.tsv"
+	assert_success
+	assert_line --index 3 --partial "$(printf '\t15.00\t1')"
+	run crm-report churn --until 2026-03-31 --format table --table churn "$R/tx.tsv"
+	assert_success
+	assert_line --index 4 --regexp '^2026-03 .* 1$'
+	refute_output --partial "running"
+	# an earlier --until judges the month, whatever CRM_AS_OF says
+	CRM_AS_OF=2026-12-01 run crm-report complaints --until 2026-04-05 --table month "$R/complaints.tsv"
+	assert_success
+	assert_line --index 2 --regexp $'^2026-04\t.*\t0$'
+}
+
+@test "crm-report: the running period is marked in the channels, complaints and satisfaction tables" {
+	CRM_AS_OF=2026-02-10 run crm-report channels --format table --table month "$R/interactions.tsv"
+	assert_success
+	assert_line --index 3 --regexp '^2026-02 .* 0$'
+	assert_line --index 5 --regexp '^total .*[0-9]$'
+	assert_line --index 6 "2026-02 is still running as of 2026-02-10: its figures are provisional"
+	run crm-report complaints --as-of 2026-04-10T00:00:00+08:00 --format table --table month "$R/complaints.tsv"
+	assert_success
+	assert_line "2026-04 is still running as of 2026-04-10: its figures are provisional"
+	CRM_AS_OF=2026-02-10 run crm-report satisfaction --by month --table nps "$R/surveys.tsv"
+	assert_success
+	assert_line --index 1 --regexp $'^2026-01\t.*\t1$'
+	assert_line --index 2 --regexp $'^2026-02\t.*\t0$'
+	assert_line --index 3 --regexp $'^total\t.*\t$'
+	# a grouping that is no period has no such column
+	run crm-report satisfaction --by channel --table nps "$R/surveys.tsv"
+	refute_line --index 0 --partial "complete"
 }
 
 # --- complaints -----------------------------------------------------------
@@ -875,9 +1085,9 @@ agents() {
 	run crm-report value --by month "$R/tx.tsv"
 	assert_failure 2
 	assert_output "crm-report: --by applies to satisfaction and agents only"
-	run crm-report satisfaction --by week "$R/surveys.tsv"
+	run crm-report satisfaction --by day "$R/surveys.tsv"
 	assert_failure 2
-	assert_output "crm-report: --by: unknown grouping 'week' (month, channel, agent, item)"
+	assert_output "crm-report: --by: unknown grouping 'day' (month, week, channel, agent, item)"
 }
 
 @test "crm-report: a bad --as-of is a fatal error" {
@@ -1030,4 +1240,22 @@ total,4,2,0.5000,3.50"
 	n=$(tail -n +2 tx.tsv | cut -f 1 | sort -u | wc -l)
 	run crm-report value --as-of 2026-11-22 --table summary --format tsv tx.tsv
 	assert_line --index 1 "customers	$n"
+}
+
+@test "crm-report: agents keeps to --since/--until and marks a running month" {
+	# 王芳's two February interactions (A1, A2) fall before the window;
+	# her March figures are those of the --by month table.
+	run agents --since 2026-03-01 --table agents
+	assert_success
+	refute_output --partial "2026-02"
+	assert_line --regexp $'^王芳\t2\t2\t4\\.00\t'
+	# as of 2026-03-31T18:00 March has ended by its last day: complete
+	run agents --by month --until 2026-03-31 --table agents
+	assert_success
+	assert_line --regexp $'^2026-03\t王芳\t.*\t1$'
+	# as of mid-March it is still running
+	run crm-report agents --as-of 2026-03-15T12:00:00+08:00 --by month \
+	    --table agents "$R/agents-ix.tsv"
+	assert_success
+	assert_line --regexp $'^2026-03\t.*\t0$'
 }

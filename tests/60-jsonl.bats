@@ -113,14 +113,14 @@ print(n, "lines")' "$1"
 	printf '%s\n' "$output" | jtypes "score responses share satisfied csat mean promoters passives detractors nps perception_n perception expectation_n expectation gap"
 	run crm-report channels --format jsonl "$R/interactions.tsv"
 	assert_line '{"table":"channel","channel":"email","interactions":1,"share":0.1667,"duration_n":0,"avg_duration_s":null,"satisfaction_n":0,"avg_satisfaction":null}'
-	printf '%s\n' "$output" | jtypes "interactions share duration_n avg_duration_s satisfaction_n avg_satisfaction"
+	printf '%s\n' "$output" | jtypes "interactions share duration_n avg_duration_s satisfaction_n avg_satisfaction complete"
 	run crm-report value --format jsonl "$R/tx.tsv"
 	assert_line '{"table":"pyramid","tier":"lead","customers":4,"revenue":135.00,"share":0.4576,"avg_revenue":33.75}'
 	run crm-report value --table pyramid --format jsonl "$R/tx.tsv"
 	printf '%s\n' "$output" | jtypes "customers revenue share avg_revenue"
 	run crm-report churn --format jsonl "$R/tx.tsv"
-	assert_line --index 1 '{"period":"2026-02","active_start":3,"new":1,"returning":0,"lost":1,"active":3,"churn_rate":0.3333,"lost_revenue":30.00}'
-	printf '%s\n' "$output" | jtypes "active_start new returning lost active churn_rate lost_revenue"
+	assert_line --index 1 '{"period":"2026-02","active_start":3,"new":1,"returning":0,"lost":1,"active":3,"churn_rate":0.3333,"lost_revenue":30.00,"complete":1}'
+	printf '%s\n' "$output" | jtypes "active_start new returning lost active churn_rate lost_revenue complete"
 	run crm-report complaints --table repeat --format jsonl "$R/complaints.tsv"
 	assert_line --index 0 '{"customer_id":"C1","complaints":3,"active":2,"last_opened":"2026-04-02T09:00:00+08:00"}'
 	run crm-report funnel --format jsonl "$R/customers.tsv"

@@ -81,7 +81,7 @@ test_report(void)
 
 	/* By quarter everything is 2026-Q1: 3 new, none lost. */
 	memset(&o, 0, sizeof o);
-	o.quarter = 1;
+	o.period = CRM_PERIOD_QUARTER;
 	n = feed(ops, &o, &st, tx, ts);
 	t = tab(ts, n, "churn");
 	unit_inteq((long long)t->nrows, 1, "one quarter");
