@@ -20,6 +20,10 @@
 #   { r, alpha, s, beta, x, tx, T, t, ln A0, ln L, P(alive), E[Y(t)] },
 # ln A0 as -INFINITY where A0 = 0.  Run it to regenerate the table in
 # test-pnbd.c: python3 tests/tools/pnbd-ref.py
+# With arguments R ALPHA S BETA X TX T HORIZON it prints the one case's
+# "P(alive) E[Y(HORIZON)]" instead, for tests/40-segment.bats.
+import sys
+
 import mpmath as mp
 
 mp.mp.dps = 60
@@ -76,6 +80,12 @@ def case(r, al, s, be, x, tx, T, t):
     return la0, mp.nstr(mp.log(L), 17), mp.nstr(pa, 17), mp.nstr(e, 17)
 
 
+if len(sys.argv) == 9:
+    c = [float(v) for v in sys.argv[1:]]
+    c[4] = int(c[4])
+    _, _, pa, e = case(*c)
+    print(mp.nstr(mp.mpf(pa), 12), mp.nstr(mp.mpf(e), 12))
+    sys.exit(0)
 for c in CASES:
     la0, ll, pa, e = case(*c)
     print("\t{ %s, %s, %s, %s, %s, %s, %s, %s,\n\t    %s, %s, %s, %s }," % (
