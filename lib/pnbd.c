@@ -36,6 +36,53 @@ logaddexp(double a, double b)
 	return hi + log1p(exp(lo - hi));
 }
 
+/* ln of (y^p - 1)/p at y = e^L, L > 0, for any real p (L at p = 0),
+ * without overflow. */
+static double
+lex(double p, double L)
+{
+	double h = p * L;
+
+	if (p == 0)
+		return log(L);
+	if (h > 30)
+		return h + log1p(-exp(-h)) - log(p);
+	return log(expm1(h) / p);
+}
+
+/*
+ * A0 for z_T = d/(m+T) near 1, where the series below would need some
+ * 40/(1-z) terms (a fit running off to beta -> infinity drives z to 1 for
+ * every customer).  With y = min+u, D = d and (P, Q) = (e, b),
+ *   A0 = A int_tx^T (alpha+u)^-(r+x) (beta+u)^-(s+1) du
+ *      = A D^-P int_y0^y1 y^-Q (1 + y/D)^-P dy
+ *      = A sum_j (-1)^j (P)_j/j! D^-(P+j) y0^p (e^(p L2) - 1)/p,
+ * p = j-Q+1, y0 = min+tx: an alternating series in w = y1/D = (1-z_T)/z_T,
+ * each term's magnitude a logarithm (lex).  Used where it converges fast
+ * and cancels little: w <= 1/2 and ((1+w)/(1-w))^P <= e^7 (the ratio of
+ * the sum of magnitudes to the sum at worst); NaN when the sum is not
+ * positive after all, for the caller to fall back on the other series.
+ */
+static double
+log_a0_far(double A, double P, double Q, double D, double y0, double L2,
+    double w)
+{
+	/* the terms relative to the first, as logarithms of moderate size
+	 * (the first one's may be in the thousands, and its rounding would
+	 * spoil every term's) */
+	double lw = log(y0 / D), lx0 = lex(1 - Q, L2), lc = 0, S = 1;
+
+	for (long j = 1; j < 100000; j++) {
+		lc += log((P + j - 1) / j) + lw;
+		double t = exp(lc + lex(j - Q + 1, L2) - lx0);
+		S += j % 2 ? -t : t;
+		if (t <= 1e-17 * fabs(S) && (P + j) / (j + 1) * w < 1)
+			return S > 0 ? log(A) - P * log(D) + (1 - Q) * log(y0) +
+			    lx0 + log(S) : NAN;
+	}
+	return NAN;
+}
+
 /*
  * A0 = F(tx) - F(T), F(u) = 2F1(A, b; A+1; z_u) / (m+u)^A with
  * A = r+s+x, z_u = d/(m+u), d = |alpha-beta|, m = max(alpha, beta).
@@ -57,6 +104,60 @@ logaddexp(double a, double b)
  * (1 - e^(-k L1)) (z_T / z_tx = e^-L1): every piece is a sum of positive
  * terms or a log1p, so nothing cancels, and tx = T gives D = 0 and A0 = 0
  * exactly.
+ */
+/* ln A0 over [lo, hi] (lo < hi) by the Euler-transformed series, as
+ * above: A = r+s+x, e, b, m, mn and d = m - mn as there. */
+static double
+log_a0_euler(double A, double e, double b, double m, double mn, double d,
+    double lo, double hi)
+{
+	double zt = d / (m + lo), zT = d / (m + hi);
+	double L1 = log1p((hi - lo) / (m + lo));
+	double L2 = log1p((hi - lo) / (mn + lo));
+	double Gt = 1, GT = 1, Dg = 0, tt = 1, tT = 1;
+	long k;
+
+	if (!(zt < 1))
+		return NAN;
+	if (zt > 0) {
+		/* ck = 1 - e^(-k L1) = c1 + e^-L1 c(k-1): positive terms,
+		 * one expm1 for all */
+		double q = 1 - zt, c1 = -expm1(-L1), eq = 1 - c1, ck = 0;
+		for (k = 1; k < HYP_MAX_TERMS; k++) {
+			double c = (e + k - 1) / (A + k);
+			tt *= c * zt;
+			tT *= c * zT;
+			Gt += tt;
+			GT += tT;
+			ck = c1 + eq * ck;
+			Dg += tt * ck;
+			/* the terms after k fall by at least zt each: the
+			 * tails of G and of the difference (whose factor
+			 * 1 - e^(-j L1) is below min(1, j L1)) */
+			double tail = tt * zt / q;
+			double dt = L1 * (k + 1 / q);
+			if (tt == 0 || (tail <= 1e-17 * Gt &&
+			    tail * (dt < 1 ? dt : 1) <= 1e-17 * Dg))
+				break;
+		}
+		if (k >= HYP_MAX_TERMS)
+			return NAN;
+	}
+	double D = e * L1 + (b - 1) * L2 + log1p(Dg / GT);
+	if (!(D > 0))
+		return D == 0 || D < 0 ? -INFINITY : NAN;
+	double lF = -e * log(m + lo) + (1 - b) * log(mn + lo) + log(Gt);
+	return lF + log(-expm1(-D));
+}
+
+/*
+ * The two series split the interval between them: the alternating one
+ * (log_a0_far) where w = (min+u)/d is at most wmax, the largest w at
+ * which it loses at most e^7 to cancellation, (1+w)/(1-w) <= e^(7/P),
+ * w <= tanh(3.5/P), and no more than 1/2; the Euler series beyond, where
+ * z = 1/(1+w) <= 2/3 and a few dozen terms do.  So z near 1 costs no
+ * more than z near 0, except with alpha far above beta and many purchases
+ * (P = r+x large), where the Euler series has to go on to z = 1/(1+wmax).
  */
 double
 crm_pnbd_log_a0(const struct crm_pnbd_params *p, double x, double tx,
@@ -80,40 +181,27 @@ crm_pnbd_log_a0(const struct crm_pnbd_params *p, double x, double tx,
 		b = p->r + x;
 	}
 	double e = A + 1 - b, d = m - mn;
-	double zt = d / (m + tx), zT = d / (m + T);
-	double L1 = log1p((T - tx) / (m + tx));
-	double L2 = log1p((T - tx) / (mn + tx));
-	double Gt = 1, GT = 1, Dg = 0, tt = 1, tT = 1;
-	long k;
 
-	if (!(zt < 1))
-		return NAN;
-	if (zt > 0) {
-		double q = 1 - zt;
-		for (k = 1; k < HYP_MAX_TERMS; k++) {
-			double c = (e + k - 1) / (A + k);
-			tt *= c * zt;
-			tT *= c * zT;
-			Gt += tt;
-			GT += tT;
-			Dg += tt * -expm1(-k * L1);
-			/* the terms after k fall by at least zt each: the
-			 * tails of G and of the difference (whose factor
-			 * 1 - e^(-j L1) is below min(1, j L1)) */
-			double tail = tt * zt / q;
-			double dt = L1 * (k + 1 / q);
-			if (tt == 0 || (tail <= 1e-17 * Gt &&
-			    tail * (dt < 1 ? dt : 1) <= 1e-17 * Dg))
-				break;
+	if (d > 0) {
+		double wmax = tanh(3.5 / e);
+		if (wmax > 0.5)
+			wmax = 0.5;
+		double wt = (mn + tx) / d, wT = (mn + T) / d;
+		if (wt < wmax) {
+			double hi = wT <= wmax ? T : wmax * d - mn;
+			if (hi > T)
+				hi = T;
+			double la = log_a0_far(A, e, b, d, mn + tx,
+			    log1p((hi - tx) / (mn + tx)), wT <= wmax ? wT : wmax);
+			if (!isnan(la)) {
+				if (!(hi < T))
+					return la;
+				double lb = log_a0_euler(A, e, b, m, mn, d, hi, T);
+				return isnan(lb) ? NAN : logaddexp(la, lb);
+			}
 		}
-		if (k >= HYP_MAX_TERMS)
-			return NAN;
 	}
-	double D = e * L1 + (b - 1) * L2 + log1p(Dg / GT);
-	if (!(D > 0))
-		return D == 0 || D < 0 ? -INFINITY : NAN;
-	double lF = -e * log(m + tx) + (1 - b) * log(mn + tx) + log(Gt);
-	return lF + log(-expm1(-D));
+	return log_a0_euler(A, e, b, m, mn, d, tx, T);
 }
 
 /* The two terms of the likelihood in brackets, as logarithms: *l1 of

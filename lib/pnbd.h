@@ -45,8 +45,13 @@ struct crm_pnbd_fit {
  *   F(u) = 2F1(r+s+x, b; r+s+x+1; |alpha-beta|/(m+u)) / (m+u)^(r+s+x)
  * with m = alpha, b = s+1 when alpha >= beta and m = beta, b = r+x
  * otherwise.  -inf when tx == T (A0 = 0); NaN for invalid parameters, or
- * when |alpha-beta|/(m+tx) is too close to 1 for the series (beyond about
- * 1 - 1e-5).  Computed in logs and without cancellation: see pnbd.c.
+ * when the series would need more than 4 million terms.  Computed in logs
+ * and without cancellation (see pnbd.c): where z = |alpha-beta|/(m+u) is
+ * near 1 an expansion in (1-z)/z takes over, so z up to 1 - 1e-16 costs
+ * a few dozen terms; what stays slow is z near 1 with the exponent P of
+ * the smaller rate's factor large (alpha far above beta with x in the
+ * hundreds, or beta far above alpha with s in the hundreds: some 10 P
+ * terms).
  */
 double crm_pnbd_log_a0(const struct crm_pnbd_params *p, double x, double tx,
     double T);
