@@ -45,6 +45,10 @@ bg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd '$data'")
 extra=$(awk -v a="$bg" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
 bench_row crm-segment "bgnbd extra $task" "$extra" s "without model" "$ours" \
     "-" "< 1 s"
+pn=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model pnbd '$data'")
+pnx=$(awk -v a="$pn" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
+bench_row crm-segment "pnbd extra $task" "$pnx" s "without model" "$ours" \
+    "-" "< 2 s"
 gg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd \
     --spend-model gamma-gamma '$data'")
 ggx=$(awk -v a="$gg" -v b="$bg" 'BEGIN { printf "%.3f\n", a - b }')

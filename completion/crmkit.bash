@@ -13,7 +13,7 @@ _crmkit_words() {
 	--period) echo "month quarter week" ;;
 	--by) echo "month week channel agent item" ;;
 	--time-unit) echo "day week month" ;;
-	--churn-model) echo "bgnbd" ;;
+	--churn-model) echo "none bgnbd pnbd" ;;
 	--encoding) echo "GBK GB18030 BIG5 LATIN1 UTF-8" ;;
 	esac
 }

@@ -10,10 +10,12 @@
 #include "gammagamma.h"
 #include "model.h"
 #include "out.h"
+#include "pnbd.h"
 #include "strmap.h"
 
 const struct crm_model *const crm_models[] = {
 	&crm_model_bgnbd,
+	&crm_model_pnbd,
 	NULL
 };
 

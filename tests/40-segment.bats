@@ -687,7 +687,7 @@ crm-segment: nosuch.tsv: No such file or directory"
 	assert_output "crm-segment: --time-unit: expected day, week or month: 'year'"
 	run crm-segment --churn-model pareto
 	assert_failure 2
-	assert_output "crm-segment: --churn-model: expected none or bgnbd: 'pareto'"
+	assert_output "crm-segment: --churn-model: expected none, bgnbd or pnbd: 'pareto'"
 	run crm-segment --churn-days -1
 	assert_failure 2
 	assert_output "crm-segment: --churn-days: expected an integer 0..1000000: '-1'"
@@ -915,7 +915,7 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 @test "crm-segment: --help lists the models of the table" {
 	run crm-segment --help
 	assert_success
-	assert_output --partial "[--churn-model none|bgnbd]"
+	assert_output --partial "[--churn-model none|bgnbd|pnbd]"
 }
 
 @test "crm-segment: numbers are written with a '.' whatever the locale says" {
@@ -1269,4 +1269,103 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	run crm-segment --until 2026-02-01 --holdout 2026-06-01 --as-of 2026-01-01 --churn-model bgnbd "$S/tx.tsv"
 	assert_failure 2
 	assert_output "crm-segment: --until would cut the holdout period: not with --holdout"
+}
+
+# ---- Pareto/NBD ----
+
+# The same CDNOW sample and calibration period: Pareto/NBD r 0.55,
+# alpha 10.58, s 0.61, beta 11.67, log-likelihood -9595.0 (Fader, Hardie
+# & Lee 2005, "RFM and CLV"; lifetimes' ParetoNBDFitter on
+# cdnow_customers_summary gives r 0.553, alpha 10.578, s 0.606,
+# beta 11.669).
+@test "crm-segment: the CDNOW sample fits as published (Pareto/NBD)" {
+	gzip -dc "$BATS_TEST_DIRNAME/fixtures/segment/cdnow-sample.tsv.gz" |
+		awk -F '\t' 'NR == 1 || $2 <= "1997-09-30"' >cdnow.tsv
+	run crm-segment --churn-model pnbd --print-params --as-of 1997-09-30 \
+		--time-unit week cdnow.tsv
+	assert_success
+	run awk -F '\t' '
+		NR > 1 { names = names (NR > 2 ? " " : "") $1; v[$1] = $2 }
+		END {
+			print names
+			printf "%.3f %.3f %.3f %.3f %.1f %d %d\n", v["r"], v["alpha"],
+			    v["s"], v["beta"], v["loglik"], v["customers"],
+			    v["converged"]
+			print (v["se_r"] > 0 && v["se_alpha"] > 0 && v["se_s"] > 0 &&
+			    v["se_beta"] > 0) ? "se" : "no se"
+		}' <<<"$output"
+	assert_output $'r alpha s beta se_r se_alpha se_s se_beta loglik customers iterations converged\n0.553 10.578 0.606 11.669 -9595.0 2357 1\nse'
+}
+
+@test "crm-segment: --churn-model pnbd recovers simulated parameters within sampling error" {
+	"$SIM" --emit-pnbd 20000 7 >sim.tsv
+	run crm-segment --as-of 2026-06-30 --churn-model pnbd --print-params sim.tsv
+	assert_success
+	assert_line $'customers\t20000'
+	assert_line $'converged\t1'
+	# true values r 0.553, alpha 10.578, s 0.606, beta 11.669 (weeks):
+	# each estimate within 4 of its printed standard errors
+	run awk -F '\t' '
+		{ v[$1] = $2 }
+		END {
+			split("r alpha s beta", n, " ")
+			split("0.553 10.578 0.606 11.669", t, " ")
+			for (i = 1; i <= 4; i++) {
+				d = v[n[i]] - t[i]
+				if (d < 0)
+					d = -d
+				print n[i], (v["se_" n[i]] > 0 &&
+				    d < 4 * v["se_" n[i]]) ? "ok" : v[n[i]]
+			}
+		}' <<<"$output"
+	assert_output $'r ok\nalpha ok\ns ok\nbeta ok'
+}
+
+# p_alive and expected_purchases of the rows against mpmath
+# (tests/tools/pnbd-ref.py) at the printed parameters; clv is
+# expected_purchases times revenue per purchase day without --discount.
+@test "crm-segment: --churn-model pnbd columns agree with the model worked out by mpmath" {
+	python3 -c 'import mpmath' 2>/dev/null || skip "python3 mpmath is not installed"
+	"$SIM" --emit-pnbd 300 5 >sim.tsv
+	printf 'Z1\t2026-01-01\t10.00\nZ1\t2026-06-30\t20.00\n' >>sim.tsv
+	params=$(crm-segment --as-of 2026-06-30 --churn-model pnbd --print-params sim.tsv)
+	run crm-segment --as-of 2026-06-30 --churn-model pnbd sim.tsv
+	assert_success
+	assert_line --index 0 --partial $'\tchurned\tp_alive\texpected_purchases\tclv'
+	assert_line --regexp $'^Z1\t.*\t1.0000\t[0-9.]+\t[0-9.]+$'
+	pars=$(awk -F '\t' '$1 ~ /^(r|alpha|s|beta)$/ { printf "%s ", $2 }' <<<"$params")
+	printf '%s\n' "$output" | awk -F '\t' 'NR > 1 && (NR <= 12 || $1 == "Z1" ||
+		$5 > 8)' >rows.tsv
+	[ "$(wc -l <rows.tsv)" -ge 12 ]
+	while IFS=$'\t' read -r id _ _ _ days rev _ rec ten _ _ _ _ _ _ _ _ _ pa ex clv; do
+		x=$((days - 1))
+		tx=$(awk -v a="$ten" -v b="$rec" 'BEGIN { printf "%.17g", (a - b) / 7 }')
+		T=$(awk -v a="$ten" 'BEGIN { printf "%.17g", a / 7 }')
+		# shellcheck disable=SC2086
+		want=$(python3 "$BATS_TEST_DIRNAME/tools/pnbd-ref.py" $pars "$x" "$tx" "$T" 52)
+		awk -v id="$id" -v pa="$pa" -v ex="$ex" -v clv="$clv" -v rev="$rev" \
+			-v days="$days" -v want="$want" 'BEGIN {
+			split(want, w, " ")
+			# revenue per purchase day, rounded half away from zero
+			# to the cent, in whole cents
+			v = int(int(rev * 100 + 0.5) / days + 0.5) / 100
+			dp = pa - w[1]; de = ex - w[2]; dc = clv - ex * v
+			if (dp < 0) dp = -dp
+			if (de < 0) de = -de
+			if (dc < 0) dc = -dc
+			if (dp > 1.5e-4 || de > 1.5e-4 * (1 + w[2]) || dc > 0.01 + 5e-5 * v) {
+				print id ": got " pa " " ex " " clv ", want " want
+				exit 1
+			}
+		}'
+	done <rows.tsv
+}
+
+@test "crm-segment: --churn-model pnbd that does not converge says so and exits 1" {
+	printf 'customer_id\tdate\tamount\nx\t2026-01-01\t5\nx\t2026-02-01\t5\n' >one.tsv
+	run --separate-stderr crm-segment --churn-model pnbd --print-params one.tsv
+	assert_failure 1
+	refute_line --regexp '^(r|alpha|s|beta|loglik)'$'\t'
+	assert_line $'converged\t0'
+	[[ "$stderr" == "crm-segment: pnbd: the fit did not converge (customers: 1, iterations: "*"): no parameters, p_alive, expected_purchases or clv" ]]
 }

@@ -18,6 +18,9 @@
  * who never drop out: purchase rates Gamma(r = 0.5, alpha = 4 weeks),
  * purchases a Poisson process to the as-of date (the NBD model, BG/NBD's
  * limit with no dropout), for the fits that run off to that limit.
+ * With "--emit-pnbd N SEED" it writes N customers of the same period from
+ * the Pareto/NBD process with r = 0.553, alpha = 10.578 weeks, s = 0.606,
+ * beta = 11.669 weeks (the published CDNOW fit), for --churn-model pnbd.
  */
 #include <math.h>
 #include <stdint.h>
@@ -27,15 +30,17 @@
 
 #include "bgnbd.h"
 #include "gammagamma.h"
+#include "pnbd.h"
 #include "strmap.h"
 #include "unit.h"
 #include "value.h"
 
 static int
-emit(long n, uint64_t seed)
+emit(long n, uint64_t seed, int pareto)
 {
-	/* alpha in days: the simulation runs in days */
+	/* alpha (and beta) in days: the simulation runs in days */
 	struct crm_bgnbd_params p = { 0.243, 4.414 * 7, 0.793, 2.426 };
+	struct crm_pnbd_params pp = { 0.553, 10.578 * 7, 0.606, 11.669 * 7 };
 	int32_t start = crm_date_from_ymd(2025, 7, 1);
 	int32_t asof = crm_date_from_ymd(2026, 6, 30);
 	long i;
@@ -48,7 +53,10 @@ emit(long n, uint64_t seed)
 		char d[11];
 		int32_t last;
 
-		crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
+		if (pareto)
+			crm_pnbd_simulate(&pp, T, &seed, &x, &tx);
+		else
+			crm_bgnbd_simulate(&p, T, &seed, &x, &tx);
 		crm_date_format(first, d);
 		printf("S%06ld\t%s\t%d.%02d\n", i + 1, d,
 		    10 + (int)(crm_splitmix64(&seed) % 90),
@@ -133,7 +141,9 @@ main(int argc, char *argv[])
 	int i, ok = 1, whole = 1;
 
 	if (argc == 4 && strcmp(argv[1], "--emit") == 0)
-		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10));
+		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10), 0);
+	if (argc == 4 && strcmp(argv[1], "--emit-pnbd") == 0)
+		return emit(atol(argv[2]), strtoull(argv[3], NULL, 10), 1);
 	if (argc == 4 && strcmp(argv[1], "--emit-nochurn") == 0)
 		return emit_nochurn(atol(argv[2]),
 		    strtoull(argv[3], NULL, 10));
