@@ -812,6 +812,8 @@ fit_model(struct crm_segment_row *rows, size_t n, const struct opts *o,
 		    "iterations: %d): no parameters, p_alive, "
 		    "expected_purchases or clv", name, m->fit.customers,
 		    m->fit.iterations);
+		if (m->fit.note)
+			warnx("%s: %s", name, m->fit.note);
 		status = CRM_EXIT_REJECT;
 	}
 	free(obs);

@@ -312,7 +312,22 @@ struct fitdata {
 	const struct crm_model_obs *o;
 	size_t n;
 	double wsum;
+	int runaway;            /* s passed S_RUNAWAY: the fit is given up */
 };
+
+/*
+ * Where every customer seems to drop out at one rate, the fit drives s
+ * and beta up together without bound (the gamma of dropout rates
+ * narrows to the point s/beta), and each evaluation costs more with s
+ * (the 2F1 series take about 10 s terms).  Published fits have s near 1;
+ * past S_RUNAWAY the fit stops at once and says which limit it ran to.
+ */
+#define S_RUNAWAY 1e3
+
+static const char note_onemu[] =
+    "the fit runs off to one dropout rate s/beta for every customer (s, "
+    "beta -> infinity): the data do not show the spread of dropout rates "
+    "Pareto/NBD models; --churn-model bgnbd fits such data";
 
 static void
 theta_params(const double *th, struct crm_pnbd_params *p)
@@ -336,6 +351,10 @@ objective(void *arg, const double *th, double *g)
 		if (!(fabs(th[i]) <= THETA_MAX))
 			return INFINITY;
 	theta_params(th, &p);
+	if (fd->runaway || p.s > S_RUNAWAY) {
+		fd->runaway = 1;        /* every later step fails at once */
+		return INFINITY;
+	}
 	double f = -crm_pnbd_loglik(&p, fd->o, fd->n) / fd->wsum;
 	return isfinite(f) ? f : INFINITY;
 }
@@ -390,7 +409,7 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 	if (wx == 0)
 		return -1;
 
-	struct fitdata fd = { o, n, wsum };
+	struct fitdata fd = { o, n, wsum, 0 };
 	struct crm_optim op = {
 		.n = NPAR, .f = objective, .arg = &fd, .analytic = 0,
 		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5
@@ -401,7 +420,8 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 	gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
 	if (isfinite(f))
 		memcpy(best, th, sizeof th);
-	for (int restart = 0; restart < 3 && !(gn <= GTOL); restart++) {
+	for (int restart = 0; restart < 3 && !(gn <= GTOL) && !fd.runaway;
+	    restart++) {
 		crm_optim_nelder_mead(&op, best, restart == 0 ? 0.5 : 0.1,
 		    1500);
 		memcpy(th, best, sizeof th);
@@ -418,6 +438,10 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 	for (int i = 0; i < NPAR; i++)
 		if (!(fabs(best[i]) < THETA_MAX - 0.5))
 			out->converged = 0;
+	if (fd.runaway) {
+		out->converged = 0;
+		out->note = note_onemu;
+	}
 	return out->converged ? 0 : -1;
 }
 
@@ -439,7 +463,7 @@ crm_pnbd_stderr(const struct crm_model_obs *o, size_t n,
 	th[1] = log(p->alpha);
 	th[2] = log(p->s);
 	th[3] = log(p->beta);
-	struct fitdata fd = { o, n, wsum };
+	struct fitdata fd = { o, n, wsum, 0 };
 	struct crm_optim op = {
 		.n = NPAR, .f = objective, .arg = &fd, .analytic = 0
 	};

@@ -27,8 +27,9 @@ struct crm_pnbd_params {
 	double r, alpha, s, beta;
 };
 
-/* The result of crm_pnbd_fit: as struct crm_bgnbd_fit (note is always
- * NULL: the model has no limit the fit is known to run off to). */
+/* The result of crm_pnbd_fit: as struct crm_bgnbd_fit; note is NULL, or
+ * names the limit of one dropout rate for everyone (s, beta -> infinity)
+ * when the fit ran off to it and was given up (converged 0). */
 struct crm_pnbd_fit {
 	struct crm_pnbd_params p;
 	double loglik;

@@ -1369,3 +1369,17 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_line $'converged\t0'
 	[[ "$stderr" == "crm-segment: pnbd: the fit did not converge (customers: 1, iterations: "*"): no parameters, p_alive, expected_purchases or clv" ]]
 }
+
+@test "crm-segment: a Pareto/NBD fit that runs off to one dropout rate for all stops and names the limit" {
+	# crm-gen draws every customer's lifetime at one rate: the fit drives
+	# s and beta up together; it must give up at s = 1000, not run on
+	crm-gen --seed 3 transactions 20000 >g.tsv
+	run --separate-stderr crm-segment --churn-model pnbd --print-params g.tsv
+	assert_failure 1
+	assert_line $'converged\t0'
+	[[ "$stderr" == "crm-segment: pnbd: the fit did not converge (customers: "*"): no parameters, p_alive, expected_purchases or clv"$'\n'"crm-segment: pnbd: the fit runs off to one dropout rate s/beta for every customer (s, beta -> infinity): the data do not show the spread of dropout rates Pareto/NBD models; --churn-model bgnbd fits such data" ]] ||
+		fail "stderr: $stderr"
+	# the same data fit under BG/NBD
+	run crm-segment --churn-model bgnbd --print-params g.tsv
+	assert_line $'converged\t1'
+}
