@@ -319,10 +319,12 @@ struct fitdata {
  * Where every customer seems to drop out at one rate, the fit drives s
  * and beta up together without bound (the gamma of dropout rates
  * narrows to the point s/beta), and each evaluation costs more with s
- * (the 2F1 series take about 10 s terms).  Published fits have s near 1;
- * past S_RUNAWAY the fit stops at once and says which limit it ran to.
+ * (the 2F1 series take about 10 s terms).  Published fits have s near 1
+ * (a spread of dropout rates with a coefficient of variation of
+ * 1/sqrt(s)); past S_RUNAWAY, a spread under 10%, the fit stops at once
+ * and says which limit it ran to.
  */
-#define S_RUNAWAY 1e3
+#define S_RUNAWAY 1e2
 
 static const char note_onemu[] =
     "the fit runs off to one dropout rate s/beta for every customer (s, "

@@ -1372,7 +1372,7 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 
 @test "crm-segment: a Pareto/NBD fit that runs off to one dropout rate for all stops and names the limit" {
 	# crm-gen draws every customer's lifetime at one rate: the fit drives
-	# s and beta up together; it must give up at s = 1000, not run on
+	# s and beta up together; it must give up at s = 100, not run on
 	crm-gen --seed 3 transactions 20000 >g.tsv
 	run --separate-stderr crm-segment --churn-model pnbd --print-params g.tsv
 	assert_failure 1
