@@ -16,6 +16,7 @@
 #include "complaint.h"
 #include "kinds.h"
 #include "nb.h"
+#include "normalize.h"
 #include "out.h"
 #include "rec.h"
 #include "store.h"
@@ -464,8 +465,10 @@ cmd_open(const struct opts *o)
 	if (o->customers) {
 		struct crm_reader *r;
 		struct crm_rec rec;
+		struct crm_buf nb;
 		char err[512];
-		int c, rc;
+		int c, cb, rc;
+		long black = 0;
 
 		if ((r = crm_reader_open(o->customers, NULL, err,
 		    sizeof err)) == NULL)
@@ -473,17 +476,40 @@ cmd_open(const struct opts *o)
 		if ((c = crm_reader_col(r, "customer_id")) < 0)
 			errx(CRM_EXIT_FATAL, "%s: no customer_id column",
 			    o->customers);
+		cb = crm_reader_col(r, "blacklist");
+		crm_buf_init(&nb);
 		while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 			if (rc == CRM_READ_FATAL)
 				errx(CRM_EXIT_FATAL, "%s",
 				    crm_reader_error(r));
-			if (rc == CRM_READ_OK && (size_t)c < rec.nf)
-				add(&known, rec.f[c].p);
+			if (rc != CRM_READ_OK || (size_t)c >= rec.nf)
+				continue;
+			add(&known, rec.f[c].p);
+			/* blacklist read as crm-import writes it (是 is yes) */
+			if (cb < 0 || (size_t)cb >= rec.nf || !rec.f[cb].n ||
+			    strcmp(rec.f[c].p, o->customer))
+				continue;
+			crm_buf_reset(&nb);
+			const char *why = crm_normalize(crm_kind_col(
+			    crm_kind_find("customers"), "blacklist"),
+			    rec.f[cb].p, rec.f[cb].n, NULL, &nb);
+			if (why)
+				warnx("%s:%ld: blacklist: %s '%s'", o->customers,
+				    rec.line, why, rec.f[cb].p);
+			else if (!strcmp(nb.p, "1"))
+				black = rec.line;
 		}
+		crm_buf_release(&nb);
 		crm_reader_close(r);
 		if (!has(&known, o->customer))
 			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
 			    "%s)", o->customer, o->customers);
+		/* a blacklisted customer's complaint is still a complaint:
+		 * recorded, and the agent told */
+		if (black)
+			warnx("%s:%ld: customer '%s' is blacklisted; the "
+			    "complaint is recorded as any other", o->customers,
+			    black, o->customer);
 	}
 	if (o->segments)
 		load_tiers(o->segments, &top);

@@ -235,6 +235,25 @@ site_rules() {
 	assert_equal "$(stat -c %a complaints.tsv)" 600
 }
 
+@test "crm-complaint: open warns on a blacklisted customer and still records the complaint" {
+	printf 'customer_id\tblacklist\nC1\t0\nC2\t是\nC3\tmaybe\n' >cust.tsv
+	run --separate-stderr crm-complaint open -f log.tsv -c C2 --text 'broken again' --customers cust.tsv
+	assert_success
+	[ "$stderr" = "crm-complaint: cust.tsv:3: customer 'C2' is blacklisted; the complaint is recorded as any other" ] ||
+		fail "stderr: $stderr"
+	assert_line --partial $'\tC2\tquality\t'
+	run crm-complaint open -f log.tsv -c C1 --text 'broken again' --customers cust.tsv
+	assert_success
+	refute_output --partial blacklisted
+	run --separate-stderr crm-complaint open -f log.tsv -c C3 --text 'broken again' --customers cust.tsv
+	assert_success
+	[[ "$stderr" == "crm-complaint: cust.tsv:4: blacklist: not a yes/no value (accepted: "*") 'maybe'" ]] ||
+		fail "stderr: $stderr"
+	run crm-complaint list -f log.tsv
+	assert_success
+	assert_equal "$(tail -n +2 log.tsv | wc -l)" 3
+}
+
 @test "crm-complaint: open refuses a customer missing from --customers" {
 	printf 'customer_id\nC1\n' >cust.tsv
 	run crm-complaint open -f log.tsv -c C2 --text x --customers cust.tsv
