@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kinds.h"
 #include "out.h"
 #include "pyramid.h"
 #include "report.h"
@@ -40,6 +41,22 @@ static const char usage_text[] =
     "         [--table NAME] [--until DATE]\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";
+
+/* value must be one of list (NULL-terminated), else a usage error naming
+ * opt and listing them. */
+static void
+one_of(const char *opt, const char *what, const char *value,
+    const char *const *list)
+{
+	struct crm_buf b;
+
+	if (crm_vocab_index(list, value, strlen(value)) >= 0)
+		return;
+	crm_buf_init(&b);
+	crm_vocab_list(list, &b);
+	errx(CRM_EXIT_FATAL, "%s: unknown %s '%s' (%s)", opt, what, value,
+	    b.p);
+}
 
 static void __attribute__((noreturn))
 usage(int code)
@@ -283,38 +300,12 @@ main(int argc, char *argv[])
 	 * funnel's --by takes any column and is documented on its own. */
 	if (o.by && !(rp->flags & (CRM_REPORT_BY | CRM_REPORT_BY_ANY)))
 		only("--by", CRM_REPORT_BY);
-	if (o.by && (rp->flags & CRM_REPORT_BY)) {
-		size_t i;
-		struct crm_buf b;
-
-		for (i = 0; rp->by[i] && strcmp(rp->by[i], o.by); i++)
-			;
-		if (!rp->by[i]) {
-			crm_buf_init(&b);
-			for (i = 0; rp->by[i]; i++)
-				crm_buf_addf(&b, "%s%s", i ? ", " : "",
-				    rp->by[i]);
-			errx(CRM_EXIT_FATAL, "--by: unknown grouping '%s' "
-			    "(%s)", o.by, b.p);
-		}
-	}
+	if (o.by && (rp->flags & CRM_REPORT_BY))
+		one_of("--by", "grouping", o.by, rp->by);
 	if (o.sort && !(rp->flags & CRM_REPORT_SORT))
 		only("--sort", CRM_REPORT_SORT);
-	if (o.sort) {
-		size_t i;
-		struct crm_buf b;
-
-		for (i = 0; rp->sort[i] && strcmp(rp->sort[i], o.sort); i++)
-			;
-		if (!rp->sort[i]) {
-			crm_buf_init(&b);
-			for (i = 0; rp->sort[i]; i++)
-				crm_buf_addf(&b, "%s%s", i ? ", " : "",
-				    rp->sort[i]);
-			errx(CRM_EXIT_FATAL, "--sort: unknown column '%s' "
-			    "(%s)", o.sort, b.p);
-		}
-	}
+	if (o.sort)
+		one_of("--sort", "column", o.sort, rp->sort);
 	if (o.complaints && !(rp->flags & CRM_REPORT_COMPL))
 		only("--complaints", CRM_REPORT_COMPL);
 	if (period && !(rp->flags & CRM_REPORT_PERIOD))
