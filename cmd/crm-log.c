@@ -23,6 +23,7 @@
 #include "out.h"
 #include "re.h"
 #include "rec.h"
+#include "report.h"
 #include "store.h"
 #include "strmap.h"
 #include "table.h"
@@ -1892,9 +1893,8 @@ struct cust {
 	const char *id;
 	long long start;        /* created date, -1 unknown */
 	long long first;        /* first interaction date, -1 none */
-	long long last_us;      /* latest interaction instant */
+	struct crm_followup fu; /* the latest interaction's next_action */
 	long long last_day;     /* its written date */
-	long long next;         /* smallest next_action at last_us, -1 none */
 	int seen;
 	int lost;               /* status lost in --customers: no return visit */
 	int blacklisted;        /* blacklist 1 in --customers: never due */
@@ -1925,7 +1925,7 @@ due_cust(struct due *D, const char *p, size_t n)
 		struct cust *c = &D->c[D->nc++];
 		memset(c, 0, sizeof *c);
 		c->id = crm_strmap_key(&D->map, i, NULL);
-		c->start = c->first = c->next = -1;
+		c->start = c->first = -1;
 	}
 	return &D->c[i];
 }
@@ -1989,17 +1989,10 @@ due_line(struct due *D, char *p, size_t n)
 		return;
 	}
 	struct cust *c = due_cust(D, id.p, id.n);
-	if (!c->seen || day < c->first)
+	if (!c->fu.seen || day < c->first)
 		c->first = day;
-	if (!c->seen || us > c->last_us) {
-		c->last_us = us;
+	if (crm_followup_see(&c->fu, us, (int32_t)next) == 2)
 		c->last_day = day;
-		c->next = next;
-	} else if (us == c->last_us && next >= 0 &&
-	    (c->next < 0 || next < c->next)) {
-		c->next = next;
-	}
-	c->seen = 1;
 }
 
 static void
@@ -2192,7 +2185,7 @@ cmd_due(int argc, char **argv)
 		 * no return visit (an agent's next_action still stands) */
 		if (!include_lost && c->blacklisted)
 			continue;
-		if (!c->seen) {
+		if (!c->fu.seen) {
 			if (!include_lost && c->lost)
 				continue;
 			/* known customer, never contacted */
@@ -2208,8 +2201,8 @@ cmd_due(int argc, char **argv)
 			continue;
 		}
 		r.last = c->last_day;
-		if (c->next >= 0 && c->next <= D.asof) {
-			r.due = c->next;
+		if (c->fu.next >= 0 && c->fu.next <= D.asof) {
+			r.due = c->fu.next;
 			r.reason = 0;
 			crm_grow(&rows, &arows, nrows + 1, sizeof *rows);
 			rows[nrows++] = r;

@@ -144,6 +144,35 @@ int crm_report_run(const struct crm_report_ops *ops,
 
 /* ---- helpers the report files share ---- */
 
+/* A customer's standing follow-up, as crm-log due and crm-report agents
+ * keep it: the next_action of their latest interaction (the earliest one
+ * among interactions of that same instant); any later interaction
+ * settles it.  Zeroed: no interaction seen. */
+struct crm_followup {
+	int64_t last_us;        /* the latest interaction's instant */
+	int32_t next;           /* its next_action day, -1 none */
+	int seen;
+};
+
+/* One more interaction at us with next_action day next (-1 none): 2 when
+ * it is now the latest, 1 when it ties the latest and brings an earlier
+ * next_action, 0 when it changes nothing. */
+static inline int
+crm_followup_see(struct crm_followup *f, int64_t us, int32_t next)
+{
+	if (!f->seen || us > f->last_us) {
+		f->seen = 1;
+		f->last_us = us;
+		f->next = next;
+		return 2;
+	}
+	if (us == f->last_us && next >= 0 && (f->next < 0 || next < f->next)) {
+		f->next = next;
+		return 1;
+	}
+	return 0;
+}
+
 /* Field col of rec trimmed, or an empty span.  Inline: every report
  * calls it for every field of every record. */
 static inline const char *

@@ -55,9 +55,8 @@ struct grp {
 
 /* A customer's standing follow-up, as crm-log due keeps it. */
 struct cust {
-	int64_t last_us;        /* latest interaction instant (microseconds) */
-	int32_t next;           /* its next_action day, -1 none */
-	size_t agent;           /* the agent of that interaction */
+	struct crm_followup fu;
+	size_t agent;           /* the agent of the interaction it is from */
 };
 
 struct agents {
@@ -227,22 +226,11 @@ agents_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	ai = name_slot(A, s, n);
 	if (isnew) {
 		crm_grow(&A->c, &A->calloc_, ci + 1, sizeof *A->c);
-		c = &A->c[ci];
-		c->last_us = us;
-		c->next = next;
-		c->agent = ai;
-	} else {
-		c = &A->c[ci];
-		if (us > c->last_us) {
-			c->last_us = us;
-			c->next = next;
-			c->agent = ai;
-		} else if (us == c->last_us && next >= 0 &&
-		    (c->next < 0 || next < c->next)) {
-			c->next = next;
-			c->agent = ai;
-		}
+		memset(&A->c[ci], 0, sizeof A->c[ci]);
 	}
+	c = &A->c[ci];
+	if (crm_followup_see(&c->fu, us, next))
+		c->agent = ai;
 	crm_report_month_of_day(day, month);
 	g = group(A, month, ai);
 	g->inter++;
@@ -449,12 +437,13 @@ agents_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 		char month[8];
 		struct grp *g;
 
-		if (c->next < 0 || !A->o->asof_set || c->next > A->o->asof_day)
+		if (c->fu.next < 0 || !A->o->asof_set ||
+		    c->fu.next > A->o->asof_day)
 			continue;
-		crm_report_month_of_day(c->next, month);
+		crm_report_month_of_day(c->fu.next, month);
 		g = group(A, month, c->agent);
 		g->due++;
-		g->overdue += c->next < A->o->asof_day;
+		g->overdue += c->fu.next < A->o->asof_day;
 	}
 	if (cm && read_complaints(A, err, errlen) < 0)
 		return -1;
