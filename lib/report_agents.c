@@ -184,7 +184,7 @@ agents_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	size_t n, ai, ci, k;
 	int64_t t, us, sat = 0;
 	int32_t usec, day, next = -1;
-	int off, isnew;
+	int off, isnew, v;
 	char month[8];
 	struct grp *g;
 	struct cust *c;
@@ -235,11 +235,9 @@ agents_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 	g = group(A, month, ai);
 	g->inter++;
 	s = crm_report_field(rec, A->c_chan, &n);
-	for (k = 0; k < A->nchan; k++)
-		if (strlen(crm_vocab_channel[k]) == n &&
-		    !memcmp(crm_vocab_channel[k], s, n))
-			break;
-	g->ch[k]++;
+	v = crm_vocab_index(crm_vocab_channel, s, n);
+	k = v >= 0 && (size_t)v < A->nchan ? (size_t)v : A->nchan;
+	g->ch[k]++;       /* ch[nchan]: other */
 	if (sat) {
 		g->sat_n++;
 		g->sat_sum += sat;
