@@ -47,6 +47,7 @@ churn_new(struct crm_report_opts *o)
 	struct churn *C = crm_xcalloc(1, sizeof *C);
 
 	crm_report_tx_init(&C->tx, o);
+	C->tx.no_orders = 1;    /* churn counts customers and days, not orders */
 	return C;
 }
 

@@ -56,7 +56,7 @@ crm_report_tx_begin(void *st, struct crm_reader *r, char *err, size_t errlen)
 	x->c_id = crm_reader_col(r, "customer_id");
 	x->c_date = crm_reader_col(r, "date");
 	x->c_amt = crm_reader_col(r, "amount");
-	x->c_order = crm_reader_col(r, "order_id");
+	x->c_order = x->no_orders ? -1 : crm_reader_col(r, "order_id");
 	if (x->c_order >= 0)
 		x->has_orders = 1;
 	memset(&x->dc, 0, sizeof x->dc);

@@ -23,6 +23,8 @@ struct crm_report_tx {
 	int c_order;            /* order_id, or -1: without it each line is
 	                           an order */
 	int has_orders;         /* some input had an order_id column */
+	int no_orders;          /* set by a report that prints no order
+	                           counts: order_id is not read at all */
 	uint64_t lines;         /* transactions queued, less those refused
 	                           (with order ids orders are fewer) */
 	struct crm_date_cache dc;

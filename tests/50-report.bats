@@ -1242,6 +1242,20 @@ total,4,2,0.5000,3.50"
 	assert_line --index 1 "customers	$n"
 }
 
+@test "crm-report: churn reads no order ids: the same tables with and without them" {
+	# churn counts customers and purchase days; the order_id column (and
+	# two lines of one order) must change nothing in any of its tables
+	crm-gen --seed 9 --customers 400 transactions 6000 >tx.tsv
+	head -3 tx.tsv | tail -1 | awk -F'\t' -v OFS='\t' '{ $3 = "1.00"; print }' >>tx.tsv
+	cut -f 1-3 tx.tsv >bare.tsv
+	run crm-report churn --cohorts --as-of 2026-11-22 --format tsv tx.tsv
+	assert_success
+	with=$output
+	run crm-report churn --cohorts --as-of 2026-11-22 --format tsv bare.tsv
+	assert_success
+	assert_equal "$with" "$output"
+}
+
 @test "crm-report: agents keeps to --since/--until and marks a running month" {
 	# 王芳's two February interactions (A1, A2) fall before the window;
 	# her March figures are those of the --by month table.
