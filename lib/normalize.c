@@ -268,6 +268,41 @@ norm_decimal(const char *s, size_t n, struct crm_buf *out)
 static const char *norm_value(const struct crm_coldef *c, const char *s,
     size_t n, const struct crm_norm_opts *o, struct crm_buf *out);
 
+/* Whether a value the parser took is already written as its canonical
+ * form prints it, so that it can be copied as it is: most values of real
+ * files are, and formatting them again was a tenth of a typed import.
+ * tests/unit/test-normalize.c checks both against the formatters. */
+static int
+canonical_date(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (n != 10)
+		return 0;
+	for (size_t i = 0; i < 10; i++)
+		if (shape[i] == 'd' ? (unsigned)(s[i] - '0') > 9 : s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/* -?(0|[1-9][0-9]*)\.[0-9][0-9]; the caller leaves out zero, which
+ * prints without its sign. */
+static int
+canonical_money(const char *s, size_t n)
+{
+	size_t i = s[0] == '-';
+
+	if (n < i + 4 || s[n - 3] != '.' ||
+	    (unsigned)(s[n - 2] - '0') > 9 || (unsigned)(s[n - 1] - '0') > 9)
+		return 0;
+	if (s[i] == '0' && i + 1 != n - 3)
+		return 0;
+	for (; i < n - 3; i++)
+		if ((unsigned)(s[i] - '0') > 9)
+			return 0;
+	return 1;
+}
+
 const char *
 crm_normalize(const struct crm_coldef *c, const char *s, size_t n,
     const struct crm_norm_opts *o, struct crm_buf *out)
@@ -321,8 +356,13 @@ norm_value(const struct crm_coldef *c, const char *s, size_t n,
 		int32_t d;
 		if ((e = crm_date_parse(s, n, o->date_flags, &d)) != NULL)
 			return o->flags & CRM_NORM_HINTS ? hint(e, 0, s, n, o) : e;
+		if (canonical_date(s, n)) {
+			/* a valid YYYY-MM-DD is its own canonical form */
+			crm_buf_add(out, s, n);
+			return NULL;
+		}
 		crm_date_format(d, tmp);
-		crm_buf_adds(out, tmp);
+		crm_buf_add(out, tmp, 10);
 		return NULL;
 	}
 	case CRM_C_TS: {
@@ -345,8 +385,11 @@ norm_value(const struct crm_coldef *c, const char *s, size_t n,
 		int64_t m;
 		if ((e = crm_money_parse(s, n, &m)) != NULL)
 			return e;
-		crm_money_format(m, tmp);
-		crm_buf_adds(out, tmp);
+		if (m != 0 && canonical_money(s, n)) {
+			crm_buf_add(out, s, n);
+			return NULL;
+		}
+		crm_buf_add(out, tmp, crm_money_format(m, tmp));
 		return NULL;
 	}
 	case CRM_C_INT:

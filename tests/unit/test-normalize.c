@@ -83,6 +83,56 @@ main(void)
 	norm_is("transactions", "amount", "", NULL,
 	    "!required field is empty");
 
+	/* values already in canonical form are copied, not formatted again:
+	 * the copy must be what the formatter would write, and the forms
+	 * next to canonical must still go through it */
+	norm_is("transactions", "amount", "-0.00", NULL, "0.00");
+	norm_is("transactions", "amount", "0.00", NULL, "0.00");
+	norm_is("transactions", "amount", "00.50", NULL, "0.50");
+	norm_is("transactions", "amount", "-0.05", NULL, "-0.05");
+	norm_is("transactions", "amount", "012.30", NULL, "12.30");
+	norm_is("transactions", "amount", "12.3", NULL, "12.30");
+	norm_is("transactions", "amount", "-.50", NULL, "-0.50");
+	norm_is("transactions", "date", "2024-02-30", NULL,
+	    "!day out of range");
+	norm_is("transactions", "date", "2024-2-03", NULL, "2024-02-03");
+	{
+		const struct crm_coldef *ca = crm_kind_col(
+		    crm_kind_find("transactions"), "amount");
+		const struct crm_coldef *cd = crm_kind_col(
+		    crm_kind_find("transactions"), "date");
+		struct crm_buf b;
+		char first[80] = "";
+		int bad = 0;
+
+		crm_buf_init(&b);
+		for (int i = 0; i < 20000; i++) {
+			char want[32];
+			uint64_t r = unit_rand();
+			int64_t m = (int64_t)(r % 2000000001ULL) - 1000000000;
+			int32_t d = CRM_DATE_MIN + (int32_t)(r %
+			    (uint64_t)(CRM_DATE_MAX - CRM_DATE_MIN + 1));
+
+			if (i % 3 == 0)
+				m /= 1000;
+			crm_money_format(m, want);
+			crm_buf_reset(&b);
+			if (crm_normalize(ca, want, strlen(want), NULL, &b) ||
+			    strcmp(b.p, want))
+				bad++, first[0] || snprintf(first, sizeof first,
+				    "amount %s", want);
+			crm_date_format(d, want);       /* 1000-01-01..9999-12-31 */
+			crm_buf_reset(&b);
+			if (crm_normalize(cd, want, strlen(want), NULL, &b) ||
+			    strcmp(b.p, want))
+				bad++, first[0] || snprintf(first, sizeof first,
+				    "date %s", want);
+		}
+		crm_buf_release(&b);
+		unit_ok(bad == 0, "20000 canonical amounts and dates come "
+		    "back as they are", first);
+	}
+
 	/* integers */
 	norm_is("interactions", "satisfaction", "5", NULL, "5");
 	norm_is("interactions", "satisfaction", "+3", NULL, "3");
