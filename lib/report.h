@@ -142,6 +142,17 @@ int crm_report_run(const struct crm_report_ops *ops,
     struct crm_report_opts *o, char *const *files, size_t n,
     const struct crm_report_out *ro, char *err, size_t errlen);
 
+/*
+ * Read the file at path as one more input of ops into its state st, a
+ * second input of another report (weekly reads its surveys through the
+ * satisfaction report this way): its header and columns checked, each
+ * record added, every refusal reported through o->diag, exactly as for an
+ * operand of crm_report_run.  Returns 0; or -1 with the reason in err
+ * when the file cannot be opened or its header read.
+ */
+int crm_report_read(const struct crm_report_ops *ops, void *st,
+    struct crm_report_opts *o, const char *path, char *err, size_t errlen);
+
 /* ---- helpers the report files share ---- */
 
 /* A customer's standing follow-up, as crm-log due and crm-report agents
@@ -251,6 +262,11 @@ void crm_report_period_label(int32_t p, enum crm_report_period k,
 /* The last day of the period labelled s ("2026-11", "2026-Q4",
  * "2026-W48"): 0; -1 when s is no period label. */
 int crm_report_label_last(const char *s, int32_t *last);
+/* The week labelled s ("2026-W48", ISO 8601) into *week, its number as
+ * crm_report_period_of counts weeks: NULL; or the reason it is none
+ * (a week 53 of a year of 52 weeks is refused, not taken for week 1 of
+ * the next). */
+const char *crm_report_week_parse(const char *s, int32_t *week);
 /* Add the column "complete" to the period table t whose column lc holds
  * period labels: 1 when the period's last day is on or before
  * o->done_day, 0 while it is still running, empty in the totals rows and
