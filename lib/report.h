@@ -50,6 +50,8 @@
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
 #define CRM_REPORT_SORT    0x200u /* --sort, one of ops->sort */
 #define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
+#define CRM_REPORT_WEEK    0x400u /* --week, --surveys FILE and
+                                     --transactions FILE */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
@@ -60,6 +62,10 @@ struct crm_report_opts {
 	const char *plot;       /* --plot file or NULL */
 	const char *sort;       /* --sort column or NULL */
 	const char *complaints; /* --complaints file or NULL */
+	const char *surveys;    /* --surveys file or NULL */
+	const char *transactions; /* --transactions file or NULL */
+	int week_set;           /* --week given: week is its number */
+	int32_t week;           /* (crm_report_period_of) */
 	int csv;                /* --csv: inputs are CSV */
 	int window;             /* --since or --until: since..until */
 	int32_t since, until;   /* inclusive days, CRM_DATE_MIN..MAX */
