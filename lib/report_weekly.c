@@ -664,31 +664,32 @@ fail:
 	return -1;
 }
 
-/* Contacts by channel, this week's bar beside last week's. */
+/* Contacts by channel, a line for each week over the channels in the
+ * channels table's order, so the two weeks read against each other at
+ * every channel (bars of both would be twice as many labels). */
 static void
 weekly_plot(void *st, struct crm_buf *svg)
 {
 	struct weekly *W = st;
 	size_t n, *ord = dim_order(&W->chan, &n);
-	char **lab = crm_xcalloc(2 * n + 1, sizeof *lab), title[96];
+	const char **lab = crm_xcalloc(n + 1, sizeof *lab);
 	double *v = crm_xcalloc(2 * n + 1, sizeof *v);
+	struct crm_svg_series s[2];
+	char title[96];
 
-	for (size_t r = 0; r < n; r++)
-		for (int k = 1; k >= 0; k--) {
-			size_t i = 2 * r + (size_t)(1 - k);
-			struct crm_buf b;
-
-			crm_buf_init(&b);
-			crm_buf_addf(&b, "%s %s", crm_strmap_key(&W->chan.keys,
-			    ord[r], NULL), W->label[k] + 5);
-			lab[i] = crm_buf_detach(&b, NULL);
-			v[i] = (double)W->chan.n[ord[r]][k];
-		}
+	for (size_t r = 0; r < n; r++) {
+		lab[r] = crm_strmap_key(&W->chan.keys, ord[r], NULL);
+		for (int k = 0; k < 2; k++)
+			v[(size_t)k * n + r] = (double)W->chan.n[ord[r]][k];
+	}
+	for (int k = 0; k < 2; k++) {
+		s[k].name = W->label[k];
+		s[k].y = v + (size_t)k * n;
+	}
 	snprintf(title, sizeof title, "Contacts by channel: %s against %s",
 	    W->label[0], W->label[1]);
-	crm_svg_bars(svg, title, "channel and week", "contacts",
-	    (const char *const *)lab, v, 2 * n, NULL);
-	crm_strv_free(lab);
+	crm_svg_lines(svg, title, "channel", "contacts", lab, n, s, 2, 0);
+	free(lab);
 	free(v);
 	free(ord);
 }

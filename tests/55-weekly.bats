@@ -207,15 +207,22 @@ agent	this_week	last_week	change	overdue
 	assert_output "crm-report: weekly: no table 'categories' (tables: weeks, summary, channels, followups)"
 }
 
-@test "crm-report weekly: --plot draws contacts by channel, this week beside the week before" {
+@test "crm-report weekly: --plot draws contacts by channel, a line for each week" {
 	run weekly --plot w.svg --table weeks
 	assert_success
 	run grep -o '<title>[^<]*</title>' w.svg
-	assert_output --partial "<title>phone W47: 2</title>
-<title>phone W48: 1</title>
-<title>chat W47: 0</title>
-<title>chat W48: 1</title>"
-	grep -q '>Contacts by channel: 2026-W48 against 2026-W47<' w.svg
+	assert_output "<title>Contacts by channel: 2026-W48 against 2026-W47</title>
+<title>2026-W48, phone: 1</title>
+<title>2026-W48, chat: 1</title>
+<title>2026-W48, visit: 1</title>
+<title>2026-W48, email: 0</title>
+<title>2026-W47, phone: 2</title>
+<title>2026-W47, chat: 0</title>
+<title>2026-W47, visit: 0</title>
+<title>2026-W47, email: 1</title>"
+	# and the HTML page carries the same picture under its tables
+	run sh -c 'crm-report weekly --as-of "$1" --format html "$2" | grep -c "<title>2026-W4[78], "' sh "$ASOF" "$R/weekly-ix.tsv"
+	assert_output 8
 }
 
 @test "crm-report weekly: bad records of every input are reported and the rest counted" {
