@@ -4,7 +4,9 @@
 # the same run.  Target: at least 8 times faster than sqlite3.  And
 # crm-report channels beside crm-log stats on the same 1,000,000
 # interactions: counting by channel, initiator, type and month should cost
-# at most 1.5 times a plain count by channel and type.
+# at most 1.5 times a plain count by channel and type.  And crm-report
+# weekly over both, at most 1.5 times the channels and churn reports it
+# gathers.
 . "$(dirname "$0")/lib.sh"
 
 n=$(bench_n 5000000)
@@ -131,3 +133,10 @@ ix=$(bench_gen interactions "$ni" tsv)
 ours=$(bench_secs "crm-report channels '$ix'")
 peer=$(bench_secs "crm-log stats -f '$ix'")
 bench_row crm-report "channels, $ni interactions" "$ours" s "crm-log stats" "$peer" "$(bench_ratio "$peer" "$ours")" ">= 0.67x (time <= 1.5x)"
+
+# The weekly summary over the same interactions and transactions, beside
+# the two reports whose figures it gathers (channels and churn by week):
+# gathering them should cost at most 1.5 times running both.
+ours=$(bench_secs "crm-report weekly --as-of 2026-11-23 --transactions '$tx' '$ix'")
+peer=$(bench_secs "crm-report channels --period week '$ix'; crm-report churn --as-of 2026-11-23 --period week '$tx'")
+bench_row crm-report "weekly, $ni interactions + $n tx" "$ours" s "channels + churn --period week" "$peer" "$(bench_ratio "$peer" "$ours")" ">= 0.67x (time <= 1.5x)"

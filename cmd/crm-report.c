@@ -1,7 +1,7 @@
 /*
  * crm-report: the figures a service manager asks for every Monday
- * (satisfaction, channels, 20/80 value, churn, complaints, funnel, agents),
- * as named tables
+ * (satisfaction, channels, 20/80 value, churn, complaints, funnel, agents,
+ * and the weekly summary of them all), as named tables
  * in any output format, with terminal bars and SVG pictures.  The reports
  * themselves live in lib/report*.c; this is their options and their exit
  * status.
@@ -35,6 +35,10 @@ static const char usage_text[] =
     "       crm-report agents [--as-of T] [--by month] "
     "[--complaints FILE]\n"
     "                         [--sort COLUMN] [options] [FILE ...]\n"
+    "       crm-report weekly [--as-of T] [--week YYYY-Www] "
+    "[--complaints FILE]\n"
+    "                         [--surveys FILE] [--transactions FILE] "
+    "[options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
@@ -195,17 +199,20 @@ main(int argc, char *argv[])
 		{ "plot", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, 's' },
 		{ "sort", required_argument, NULL, 'O' },
+		{ "surveys", required_argument, NULL, 'Y' },
 		{ "table", required_argument, NULL, 't' },
 		{ "tiers", required_argument, NULL, 'T' },
+		{ "transactions", required_argument, NULL, 'R' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "week", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct crm_report_opts o;
 	struct crm_report_out ro = { &crm_stdout, CRM_RFMT_TSV, 0, NULL };
 	const struct crm_report_ops *rp;
 	const char *asof = NULL, *period = NULL, *tiers = NULL, *abc = NULL;
-	const char *since = NULL, *until = NULL;
+	const char *since = NULL, *until = NULL, *week = NULL;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -263,6 +270,9 @@ main(int argc, char *argv[])
 		case 'P':
 			o.partial = 1;
 			break;
+		case 'R':
+			o.transactions = optarg;
+			break;
 		case 'p':
 			period = optarg;
 			break;
@@ -275,6 +285,9 @@ main(int argc, char *argv[])
 		case 'O':
 			o.sort = optarg;
 			break;
+		case 'Y':
+			o.surveys = optarg;
+			break;
 		case 'T':
 			tiers = optarg;
 			break;
@@ -286,6 +299,9 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			crm_cli_version();
+		case 'W':
+			week = optarg;
+			break;
 		case 'X':
 			excel_safe = 1;
 			break;
@@ -308,6 +324,19 @@ main(int argc, char *argv[])
 		one_of("--sort", "column", o.sort, rp->sort);
 	if (o.complaints && !(rp->flags & CRM_REPORT_COMPL))
 		only("--complaints", CRM_REPORT_COMPL);
+	if (week && !(rp->flags & CRM_REPORT_WEEK))
+		only("--week", CRM_REPORT_WEEK);
+	if (o.surveys && !(rp->flags & CRM_REPORT_WEEK))
+		only("--surveys", CRM_REPORT_WEEK);
+	if (o.transactions && !(rp->flags & CRM_REPORT_WEEK))
+		only("--transactions", CRM_REPORT_WEEK);
+	if (week) {
+		const char *why = crm_report_week_parse(week, &o.week);
+
+		if (why)
+			errx(CRM_EXIT_FATAL, "--week: %s: '%s'", why, week);
+		o.week_set = 1;
+	}
 	if (period && !(rp->flags & CRM_REPORT_PERIOD))
 		only("--period", CRM_REPORT_PERIOD);
 	if (o.cohorts && !(rp->flags & CRM_REPORT_COHORTS))
@@ -357,12 +386,23 @@ main(int argc, char *argv[])
 		usage(CRM_EXIT_FATAL);
 	}
 	o.window = since || until;
+	if (o.window && (rp->flags & CRM_REPORT_WEEK))
+		errx(CRM_EXIT_FATAL, "--since and --until: %s takes its "
+		    "weeks from --week", rp->name);
 	if (o.window && o.merge)
 		errx(CRM_EXIT_FATAL, "--since and --until pick records as "
 		    "they are read: not with --merge (give them to --partial)");
 	if (rp->flags & CRM_REPORT_ASOF)
 		asof_init(&o, asof, until, (rp->flags & CRM_REPORT_NOW) != 0);
 	done_init(&o, asof, until);
+	if (o.week_set && crm_report_period_first(o.week, CRM_PERIOD_WEEK) >
+	    o.asof_day) {
+		char day[11];
+
+		crm_date_format(o.asof_day, day);
+		errx(CRM_EXIT_FATAL, "--week: %s starts after the as-of day "
+		    "%s", week, day);
+	}
 	o.diag = diag;
 	o.status = CRM_EXIT_OK;
 	ro.fmt = (enum crm_rfmt)fmt;

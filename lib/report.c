@@ -19,7 +19,8 @@
 
 extern const struct crm_report_ops crm_report_satisfaction,
     crm_report_channels, crm_report_value, crm_report_churn,
-    crm_report_complaints, crm_report_funnel, crm_report_agents;
+    crm_report_complaints, crm_report_funnel, crm_report_agents,
+    crm_report_weekly;
 
 const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_satisfaction,
@@ -29,6 +30,7 @@ const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_complaints,
 	&crm_report_funnel,
 	&crm_report_agents,
+	&crm_report_weekly,
 	NULL
 };
 
@@ -300,6 +302,23 @@ crm_report_label_last(const char *s, int32_t *last)
 		return 0;
 	}
 	return -1;
+}
+
+const char *
+crm_report_week_parse(const char *s, int32_t *week)
+{
+	int32_t last;
+	char back[9];
+
+	if (strlen(s) != 8 || crm_report_label_last(s, &last) < 0 ||
+	    s[5] != 'W')
+		return "not an ISO 8601 week (YYYY-Www, 2026-W48)";
+	/* W53 of a year of 52 weeks would be week 1 of the next */
+	crm_report_week_of_day(last, back);
+	if (strcmp(back, s))
+		return "no such week: its year has 52 weeks";
+	*week = crm_report_period_of(last, CRM_PERIOD_WEEK);
+	return NULL;
 }
 
 void
@@ -656,6 +675,25 @@ write_svg(const char *path, const struct crm_buf *svg, char *err,
     size_t errlen)
 {
 	return crm_outfile_write(path, svg->p, svg->n, err, errlen);
+}
+
+int
+crm_report_read(const struct crm_report_ops *ops, void *st,
+    struct crm_report_opts *o, const char *path, char *err, size_t errlen)
+{
+	struct crm_read_opts rop = { 0 };
+	struct crm_reader *r;
+	int rc;
+
+	rop.format = o->csv ? CRM_IN_CSV : CRM_IN_AUTO;
+	rop.store = 1;
+	r = crm_reader_open(path, &rop, err, errlen);
+	if (!r)
+		return -1;
+	rc = read_input(ops, st, o, r, err, errlen);
+	crm_reader_torn_warn(r);
+	crm_reader_close(r);
+	return rc;
 }
 
 int

@@ -50,6 +50,8 @@
 #define CRM_REPORT_TIERS   0x20u  /* --tiers and --abc */
 #define CRM_REPORT_SORT    0x200u /* --sort, one of ops->sort */
 #define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
+#define CRM_REPORT_WEEK    0x400u /* --week, --surveys FILE and
+                                     --transactions FILE */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
@@ -60,6 +62,10 @@ struct crm_report_opts {
 	const char *plot;       /* --plot file or NULL */
 	const char *sort;       /* --sort column or NULL */
 	const char *complaints; /* --complaints file or NULL */
+	const char *surveys;    /* --surveys file or NULL */
+	const char *transactions; /* --transactions file or NULL */
+	int week_set;           /* --week given: week is its number */
+	int32_t week;           /* (crm_report_period_of) */
 	int csv;                /* --csv: inputs are CSV */
 	int window;             /* --since or --until: since..until */
 	int32_t since, until;   /* inclusive days, CRM_DATE_MIN..MAX */
@@ -141,6 +147,17 @@ struct crm_report_out {
 int crm_report_run(const struct crm_report_ops *ops,
     struct crm_report_opts *o, char *const *files, size_t n,
     const struct crm_report_out *ro, char *err, size_t errlen);
+
+/*
+ * Read the file at path as one more input of ops into its state st, a
+ * second input of another report (weekly reads its surveys through the
+ * satisfaction report this way): its header and columns checked, each
+ * record added, every refusal reported through o->diag, exactly as for an
+ * operand of crm_report_run.  Returns 0; or -1 with the reason in err
+ * when the file cannot be opened or its header read.
+ */
+int crm_report_read(const struct crm_report_ops *ops, void *st,
+    struct crm_report_opts *o, const char *path, char *err, size_t errlen);
 
 /* ---- helpers the report files share ---- */
 
@@ -251,6 +268,11 @@ void crm_report_period_label(int32_t p, enum crm_report_period k,
 /* The last day of the period labelled s ("2026-11", "2026-Q4",
  * "2026-W48"): 0; -1 when s is no period label. */
 int crm_report_label_last(const char *s, int32_t *last);
+/* The week labelled s ("2026-W48", ISO 8601) into *week, its number as
+ * crm_report_period_of counts weeks: NULL; or the reason it is none
+ * (a week 53 of a year of 52 weeks is refused, not taken for week 1 of
+ * the next). */
+const char *crm_report_week_parse(const char *s, int32_t *week);
 /* Add the column "complete" to the period table t whose column lc holds
  * period labels: 1 when the period's last day is on or before
  * o->done_day, 0 while it is still running, empty in the totals rows and

@@ -89,6 +89,18 @@ crm_report_sla(const struct crm_complaint *c, int64_t now, int k, int *due,
 }
 
 int
+crm_report_overdue(const struct crm_complaint *c, int64_t now)
+{
+	int64_t fr = crm_report_first_response(c);
+
+	return crm_complaint_status_active(c->status) &&
+	    ((fr == CRM_COMPLAINT_NOTIME &&
+	    c->due_response != CRM_COMPLAINT_NOTIME && c->due_response < now) ||
+	    (c->resolved == CRM_COMPLAINT_NOTIME &&
+	    c->due_resolve != CRM_COMPLAINT_NOTIME && c->due_resolve < now));
+}
+
+int
 crm_report_ever_resolved(const struct crm_complaint *c)
 {
 	return c->resolved != CRM_COMPLAINT_NOTIME ||
@@ -491,12 +503,7 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 			tresp[nresp++] = fr - c->opened;
 		if (act)
 			active++;
-		if (act && ((fr == CRM_COMPLAINT_NOTIME &&
-		    c->due_response != CRM_COMPLAINT_NOTIME &&
-		    c->due_response < C->now) ||
-		    (c->resolved == CRM_COMPLAINT_NOTIME &&
-		    c->due_resolve != CRM_COMPLAINT_NOTIME &&
-		    c->due_resolve < C->now)))
+		if (crm_report_overdue(c, C->now))
 			overdue++;
 		if (crm_report_ever_resolved(c))
 			resolved++;

@@ -49,6 +49,12 @@ int64_t crm_report_percentile(const int64_t *x, size_t n, int p);
  * resolution or closing that came without one (CRM_COMPLAINT_NOTIME:
  * none yet). */
 int64_t crm_report_first_response(const struct crm_complaint *c);
+/* Is complaint c overdue at time now: still active, and either not
+ * answered by its response due time or not resolved by its resolution due
+ * time, that time past?  The overdue of the complaints report, over the
+ * due times the log records (crm-complaint list also applies the policy
+ * to a complaint logged without them). */
+int crm_report_overdue(const struct crm_complaint *c, int64_t now);
 /* Was complaint c ever resolved (resolved now, closed, or reopened)?  The
  * base of the reopen rate. */
 int crm_report_ever_resolved(const struct crm_complaint *c);

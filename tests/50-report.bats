@@ -1015,7 +1015,7 @@ agents() {
 	assert_output "crm-report: --sort applies to agents only"
 	run crm-report channels --complaints "$R/agents-complaints.tsv" "$R/interactions.tsv"
 	assert_failure 2
-	assert_output "crm-report: --complaints applies to agents only"
+	assert_output "crm-report: --complaints applies to agents and weekly only"
 	run agents --by week
 	assert_failure 2
 	assert_output "crm-report: --by: unknown grouping 'week' (month)"

@@ -172,10 +172,21 @@ unassigned.tsv"
 	run sed -n 1p "$f"
 	assert_output "# Customer report 2026-11-23"
 	run grep '^## ' "$f"
-	assert_output "## Value
+	assert_output "## Week
+## Value
 ## Churn
 ## Complaints
 ## Channels"
+	# the week: Monday 11-23's run reports 2026-W47 against 2026-W46;
+	# contacts of each week by awk over the days as written
+	run grep -e '^| this_week |' "$f"
+	assert_output "| this_week | 2026-W47 | 2026-11-16 | 2026-11-22 | 1 |"
+	n47=$(awk -F '\t' 'NR > 1 && substr($2, 1, 10) >= "2026-11-16" && substr($2, 1, 10) <= "2026-11-22"' "$CRM_DIR/interactions.tsv" | wc -l)
+	n46=$(awk -F '\t' 'NR > 1 && substr($2, 1, 10) >= "2026-11-09" && substr($2, 1, 10) <= "2026-11-15"' "$CRM_DIR/interactions.tsv" | wc -l)
+	run grep -e '^| contacts |' -e '^| complaints_opened |' "$f"
+	# K1 (11-10), K3 (11-12) and K2 (11-15, a Sunday) opened in W46
+	assert_output "| contacts | $n47 | $n46 | $((n47 - n46)) | count |
+| complaints_opened | 0 | 3 | -3 | count |"
 	# revenue and customers by awk over the transactions
 	rev=$(awk -F '\t' 'NR > 1 { s += $3; c[$1] } END { printf "%.2f", s }' "$CRM_DIR/transactions.tsv")
 	[ "$rev" = 8469.30 ]

@@ -79,6 +79,31 @@ test_sla(void)
 	UNIT_OK(!due && !met, "no resolution due time: not counted");
 }
 
+static void
+test_overdue(void)
+{
+	const int64_t X = CRM_COMPLAINT_NOTIME, now = 200;
+	/* At 200: unanswered past its response due time 100 (overdue);
+	 * answered, unresolved past its resolution due time 150 (overdue);
+	 * answered at 150 after a due time of 100 but resolution not due
+	 * until 300 (late, yet no longer overdue); unanswered with a due
+	 * time of 200 itself (not past: not overdue); no due times (never);
+	 * the first one resolved (status resolved: not active, not overdue). */
+	struct crm_complaint c[6] = {
+		state(100, X, X, X), state(100, 90, 150, X),
+		state(100, 150, 300, X), state(200, X, X, X),
+		state(X, X, X, X), state(100, X, X, 120),
+	};
+	const int want[6] = { 1, 1, 0, 0, 0, 0 };
+
+	c[1].status = CRM_CS_RESPONDED;
+	c[2].status = CRM_CS_RESPONDED;
+	c[5].status = CRM_CS_RESOLVED;
+	for (int i = 0; i < 6; i++)
+		unit_inteq(crm_report_overdue(&c[i], now), want[i],
+		    "overdue at 200");
+}
+
 /*
  * As of 2026-03-10T00:00Z:
  *   K1 (C1) opened 03-01, responded after 6 h (due 03-02: met), resolved
@@ -150,6 +175,7 @@ main(void)
 {
 	test_percentile();
 	test_sla();
+	test_overdue();
 	test_report();
 	return unit_done();
 }

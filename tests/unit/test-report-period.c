@@ -202,9 +202,35 @@ test_complete(void)
 	crm_rtab_free(t);
 }
 
+/* --week labels: 2026-W48 is Monday 2026-11-23 to Sunday 11-29; 2026
+ * has 53 weeks (it starts on a Thursday), 2027 only 52. */
+static void
+test_week_parse(void)
+{
+	int32_t w = 0;
+
+	UNIT_OK(crm_report_week_parse("2026-W48", &w) == NULL, "2026-W48");
+	unit_inteq(crm_report_period_first(w, CRM_PERIOD_WEEK),
+	    crm_date_from_ymd(2026, 11, 23), "its Monday");
+	unit_inteq(crm_report_period_last(w, CRM_PERIOD_WEEK),
+	    crm_date_from_ymd(2026, 11, 29), "its Sunday");
+	UNIT_OK(crm_report_week_parse("2026-W53", &w) == NULL, "2026-W53");
+	unit_inteq(crm_report_period_last(w, CRM_PERIOD_WEEK),
+	    crm_date_from_ymd(2027, 1, 3), "ends in 2027");
+	unit_streq(crm_report_week_parse("2027-W53", &w),
+	    "no such week: its year has 52 weeks", "2027 has 52");
+	unit_streq(crm_report_week_parse("2026-W00", &w),
+	    "not an ISO 8601 week (YYYY-Www, 2026-W48)", "week 0");
+	UNIT_OK(crm_report_week_parse("2026-11", &w) != NULL, "a month");
+	UNIT_OK(crm_report_week_parse("2026-W4", &w) != NULL, "one digit");
+	UNIT_OK(crm_report_week_parse("2026-W480", &w) != NULL, "three");
+	UNIT_OK(crm_report_week_parse("", &w) != NULL, "empty");
+}
+
 int
 main(void)
 {
+	test_week_parse();
 	test_isoweek();
 	test_isoweek_walk();
 	test_periods();
