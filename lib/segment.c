@@ -681,8 +681,13 @@ crm_segment_recency_plot(const uint64_t bins[CRM_RECENCY_BINS], int32_t asof,
 
 	for (int k = 0; k < CRM_RECENCY_BINS; k++)
 		v[k] = (double)bins[k];
-	crm_date_format(asof, d);
-	snprintf(x, sizeof x, "days since the last purchase, as of %s", d);
+	if (asof == CRM_DATE_INVALID)
+		snprintf(x, sizeof x, "days since the last purchase");
+	else {
+		crm_date_format(asof, d);
+		snprintf(x, sizeof x, "days since the last purchase, as of %s",
+		    d);
+	}
 	crm_svg_bars_counts(svg, "Customers by recency", x, "customers",
 	    crm_segment_recency_labels, v, CRM_RECENCY_BINS);
 }

@@ -242,7 +242,8 @@ extern const char *const crm_segment_recency_labels[CRM_RECENCY_BINS];
 
 void crm_segment_recency_hist(const struct crm_segment_row *rows, size_t n,
     int32_t asof, uint64_t bins[CRM_RECENCY_BINS]);
-/* Its bar chart into svg; asof names the as-of day on the x axis. */
+/* Its bar chart into svg; asof names the as-of day on the x axis
+ * (CRM_DATE_INVALID: none, as without customers). */
 void crm_segment_recency_plot(const uint64_t bins[CRM_RECENCY_BINS],
     int32_t asof, struct crm_buf *svg);
 
