@@ -2,8 +2,10 @@
  * crm-segment: one row per customer from the transaction stream, with RFM
  * scores and segment, pyramid tier, ABC class, lifecycle stage, the churn
  * rule and, on request, a fitted purchase model (model.h) with lifetime
- * value and its check against a holdout period.  The rules live in lib/segment.h; this file reads, joins the
- * side files and writes the report through one column list.
+ * value and its check against a holdout period, and the pictures of
+ * --plot.  The rules and the pictures live in lib/segment.h; this file
+ * reads, joins the side files and writes the report through one column
+ * list.
  */
 #include <err.h>
 #include <errno.h>
@@ -29,6 +31,14 @@
 #include "util.h"
 #include "value.h"
 
+/* The pictures of --plot NAME=FILE.svg; a plain FILE.svg is the
+ * validation's, as before there were others. */
+enum plot { PLOT_VALIDATION, PLOT_RFM, PLOT_RECENCY, PLOT_FREQUENCY, NPLOT };
+
+static const char *const plot_names[NPLOT] = {
+	"validation", "rfm", "recency", "frequency"
+};
+
 struct opts {
 	int32_t asof;           /* CRM_DATE_INVALID: latest date in the data */
 	int churn_days, exploration_days, period_days;
@@ -43,18 +53,10 @@ struct opts {
 	int print_params;
 	int32_t holdout;        /* --holdout end, CRM_DATE_INVALID: none */
 	int print_validation;
-	const char *plot[4];    /* --plot files by enum plot, or NULL */
+	const char *plot[NPLOT];        /* --plot files, or NULL */
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
 	const char *interactions, *complaints;  /* files to join, or NULL */
-};
-
-/* The pictures of --plot NAME=FILE.svg; a plain FILE.svg is the
- * validation's, as before there were others. */
-enum plot { PLOT_VALIDATION, PLOT_RFM, PLOT_RECENCY, PLOT_FREQUENCY, NPLOT };
-
-static const char *const plot_names[NPLOT] = {
-	"validation", "rfm", "recency", "frequency"
 };
 
 static int status = CRM_EXIT_OK;
