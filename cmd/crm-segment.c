@@ -2,8 +2,10 @@
  * crm-segment: one row per customer from the transaction stream, with RFM
  * scores and segment, pyramid tier, ABC class, lifecycle stage, the churn
  * rule and, on request, a fitted purchase model (model.h) with lifetime
- * value and its check against a holdout period.  The rules live in lib/segment.h; this file reads, joins the
- * side files and writes the report through one column list.
+ * value and its check against a holdout period, and the pictures of
+ * --plot.  The rules and the pictures live in lib/segment.h; this file
+ * reads, joins the side files and writes the report through one column
+ * list.
  */
 #include <err.h>
 #include <errno.h>
@@ -29,6 +31,14 @@
 #include "util.h"
 #include "value.h"
 
+/* The pictures of --plot NAME=FILE.svg; a plain FILE.svg is the
+ * validation's, as before there were others. */
+enum plot { PLOT_VALIDATION, PLOT_RFM, PLOT_RECENCY, PLOT_FREQUENCY, NPLOT };
+
+static const char *const plot_names[NPLOT] = {
+	"validation", "rfm", "recency", "frequency"
+};
+
 struct opts {
 	int32_t asof;           /* CRM_DATE_INVALID: latest date in the data */
 	int churn_days, exploration_days, period_days;
@@ -43,7 +53,7 @@ struct opts {
 	int print_params;
 	int32_t holdout;        /* --holdout end, CRM_DATE_INVALID: none */
 	int print_validation;
-	const char *plot;       /* --plot file of the validation, or NULL */
+	const char *plot[NPLOT];        /* --plot files, or NULL */
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
 	const char *interactions, *complaints;  /* files to join, or NULL */
@@ -158,6 +168,33 @@ pctlist(const char *name, const char *s, int64_t *v, int k, int cumulate)
 
 	if (why)
 		errx(CRM_EXIT_FATAL, "--%s: %s: '%s'", name, why, s);
+}
+
+/* --plot [NAME=]FILE.svg: a NAME is what comes before the first '=' when
+ * it holds no '/' or '.', so that ./a=b.svg stays a file name. */
+static void
+plotopt(struct opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *file = arg;
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+	int k = PLOT_VALIDATION;
+
+	if (eq && strcspn(arg, "/.") > n) {
+		for (k = 0; k < NPLOT; k++)
+			if (strlen(plot_names[k]) == n &&
+			    memcmp(plot_names[k], arg, n) == 0)
+				break;
+		if (k == NPLOT)
+			errx(CRM_EXIT_FATAL, "--plot: expected validation, rfm, "
+			    "recency or frequency before '=': '%s'", arg);
+		file = eq + 1;
+	}
+	if (!*file)
+		errx(CRM_EXIT_FATAL, "--plot: no file name: '%s'", arg);
+	if (o->plot[k])
+		errx(CRM_EXIT_FATAL, "--plot: two files for the %s chart: '%s' "
+		    "and '%s'", plot_names[k], o->plot[k], file);
+	o->plot[k] = file;
 }
 
 /* --- reading ------------------------------------------------------------- */
@@ -928,20 +965,61 @@ print_validation(const struct fitted *m)
 	crm_writer_release(&w);
 }
 
+/* svg into path, or the end of the run (exit 2). */
+static void
+write_plot(struct crm_buf *svg, const char *path)
+{
+	char e[1024];
+
+	if (crm_outfile_write(path, svg->p, svg->n, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_buf_release(svg);
+}
+
+/* --plot rfm, recency and frequency: the pictures of the scored rows. */
+static void
+plot_customers(const struct crm_segment_row *rows, size_t n, int32_t asof,
+    const struct opts *o)
+{
+	struct crm_buf svg;
+
+	if (o->plot[PLOT_RFM]) {
+		struct crm_segment_rfm_cell g[5][5];
+
+		crm_segment_rfm_grid(rows, n, g);
+		crm_buf_init(&svg);
+		crm_segment_rfm_plot(g, &svg);
+		write_plot(&svg, o->plot[PLOT_RFM]);
+	}
+	if (o->plot[PLOT_RECENCY]) {
+		uint64_t b[CRM_RECENCY_BINS];
+
+		crm_segment_recency_hist(rows, n, asof, b);
+		crm_buf_init(&svg);
+		crm_segment_recency_plot(b, n ? asof : CRM_DATE_INVALID, &svg);
+		write_plot(&svg, o->plot[PLOT_RECENCY]);
+	}
+	if (o->plot[PLOT_FREQUENCY]) {
+		uint64_t b[CRM_FREQUENCY_BINS];
+
+		crm_segment_frequency_hist(rows, n, b);
+		crm_buf_init(&svg);
+		crm_segment_frequency_plot(b, &svg);
+		write_plot(&svg, o->plot[PLOT_FREQUENCY]);
+	}
+}
+
 /* --plot: the table's picture into path (none when the fit failed). */
 static void
 plot_validation(const struct fitted *m, const char *path)
 {
 	struct crm_buf svg;
-	char e[1024];
 
 	if (!m->ok)
 		return;
 	crm_buf_init(&svg);
 	crm_segment_holdout_plot(&m->tab, &svg);
-	if (crm_outfile_write(path, svg.p, svg.n, e, sizeof e) < 0)
-		errx(CRM_EXIT_FATAL, "%s", e);
-	crm_buf_release(&svg);
+	write_plot(&svg, path);
 }
 
 static void
@@ -1440,6 +1518,9 @@ report(struct crm_custagg *a, struct crm_custagg *hold, const struct opts *o)
 	}
 	free(v);
 	crm_segment_score(rows, nr, o->tiers, o->abc, &ks);
+	/* the pictures of the customers before the model: a file that cannot
+	 * be written stops the run before any output */
+	plot_customers(rows, nr, asof, o);
 	memset(&m, 0, sizeof m);
 	if (hold) {
 		/* the calibration customers' purchase days in the window;
@@ -1467,8 +1548,8 @@ report(struct crm_custagg *a, struct crm_custagg *hold, const struct opts *o)
 	if (o->print_validation) {
 		/* the picture first: a file that cannot be written stops the
 		 * run before any output */
-		if (o->plot)
-			plot_validation(&m, o->plot);
+		if (o->plot[PLOT_VALIDATION])
+			plot_validation(&m, o->plot[PLOT_VALIDATION]);
 		print_validation(&m);
 		goto done;
 	}
@@ -1567,6 +1648,7 @@ usage(int code)
 	    "                   [--time-unit day|week|month] [--horizon N]\n"
 	    "                   [--discount RATE] [--holdout DATE]\n"
 	    "                   [--print-validation] [--plot FILE.svg]\n"
+	    "                   [--plot validation|rfm|recency|frequency=FILE.svg]\n"
 	    "                   [--interactions FILE] [--complaints FILE]\n"
 	    "                   [FILE ...]\n");
 	crm_cli_usage(code, b.p);
@@ -1736,7 +1818,7 @@ main(int argc, char *argv[])
 			o.complaints = optarg;
 			break;
 		case 'L':
-			o.plot = optarg;
+			plotopt(&o, optarg);
 			break;
 		case 'M':
 			o.model = modelopt(optarg);
@@ -1844,9 +1926,13 @@ main(int argc, char *argv[])
 	} else if (until) {
 		o.asof = win_until;     /* the window's end is the as-of day */
 	}
-	if (o.plot && !o.print_validation)
+	if (o.plot[PLOT_VALIDATION] && !o.print_validation)
 		errx(CRM_EXIT_FATAL, "--plot draws the validation table: it "
 		    "needs --print-validation");
+	for (i = PLOT_RFM; i < NPLOT; i++)
+		if (o.plot[i] && partial)
+			errx(CRM_EXIT_FATAL, "--plot %s draws the report's "
+			    "customers: not with --partial", plot_names[i]);
 	if (o.print_validation && !holdout)
 		errx(CRM_EXIT_FATAL, "--print-validation needs --holdout DATE");
 	if (holdout) {

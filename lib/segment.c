@@ -17,6 +17,7 @@
 #include "sort.h"
 #include "svg.h"
 #include "util.h"
+#include "value.h"
 
 /* The per-customer arrays of the report (tens of megabytes with half a
  * million customers) on huge pages. */
@@ -578,4 +579,145 @@ crm_segment_holdout_plot(const struct crm_holdout_table *tab,
 	    "repeat purchases in the calibration period",
 	    "mean purchases in the holdout period", x, CRM_HOLDOUT_ROWS, s, 2,
 	    0);
+}
+
+/* --- pictures of the customers ------------------------------------------- */
+
+void
+crm_segment_rfm_grid(const struct crm_segment_row *rows, size_t n,
+    struct crm_segment_rfm_cell g[5][5])
+{
+	/* revenues fit 64 bits each, their sum need not */
+	__int128 sum[5][5];
+	int r, f;
+
+	memset(sum, 0, sizeof sum);
+	memset(g, 0, 25 * sizeof g[0][0]);
+	for (size_t i = 0; i < n; i++) {
+		r = rows[i].r - 1;
+		f = rows[i].f - 1;
+		if (r < 0 || r > 4 || f < 0 || f > 4)
+			continue;       /* not scored */
+		g[r][f].customers++;
+		sum[r][f] += rows[i].revenue;
+	}
+	for (r = 0; r < 5; r++)
+		for (f = 0; f < 5; f++) {
+			__int128 c = g[r][f].customers, s = sum[r][f];
+			__int128 q, m;
+
+			if (!c)
+				continue;
+			q = s / c;
+			m = s % c;
+			if (2 * (m < 0 ? -m : m) >= c)
+				q += s < 0 ? -1 : 1;
+			g[r][f].mean = (int64_t)q;
+		}
+}
+
+void
+crm_segment_rfm_plot(const struct crm_segment_rfm_cell g[5][5],
+    struct crm_buf *svg)
+{
+	static const char *const rl[5] = { "R5", "R4", "R3", "R2", "R1" };
+	static const char *const cl[5] = { "F1", "F2", "F3", "F4", "F5" };
+	double v[25];
+	char tx[25][64];
+	const char *tp[25];
+	int r, f;
+
+	for (r = 0; r < 5; r++)
+		for (f = 0; f < 5; f++) {
+			const struct crm_segment_rfm_cell *c = &g[4 - r][f];
+			int k = r * 5 + f;
+			char m[32];
+
+			tp[k] = tx[k];
+			if (!c->customers) {
+				v[k] = NAN;
+				tx[k][0] = '\0';
+				continue;
+			}
+			crm_money_format(c->mean, m);
+			v[k] = (double)c->mean / 100;
+			snprintf(tx[k], sizeof tx[k], "%s\nn=%llu", m,
+			    (unsigned long long)c->customers);
+		}
+	crm_svg_heatmap_cells_dec(svg, "RFM: mean revenue by recency and "
+	    "frequency score", "frequency score F (5: most orders)",
+	    "recency score R (5: latest)", rl, 5, cl, 5, v, tp,
+	    "mean revenue per customer", 2);
+}
+
+const int32_t crm_segment_recency_lo[CRM_RECENCY_BINS] = {
+	0, 30, 60, 90, 180, 365, 730
+};
+const char *const crm_segment_recency_labels[CRM_RECENCY_BINS] = {
+	"0-29", "30-59", "60-89", "90-179", "180-364", "365-729", "730+"
+};
+
+void
+crm_segment_recency_hist(const struct crm_segment_row *rows, size_t n,
+    int32_t asof, uint64_t bins[CRM_RECENCY_BINS])
+{
+	memset(bins, 0, CRM_RECENCY_BINS * sizeof bins[0]);
+	for (size_t i = 0; i < n; i++) {
+		int64_t d = (int64_t)asof - rows[i].last;
+		int k = CRM_RECENCY_BINS - 1;
+
+		while (k > 0 && d < crm_segment_recency_lo[k])
+			k--;
+		bins[k]++;
+	}
+}
+
+void
+crm_segment_recency_plot(const uint64_t bins[CRM_RECENCY_BINS], int32_t asof,
+    struct crm_buf *svg)
+{
+	double v[CRM_RECENCY_BINS];
+	char x[80], d[11];
+
+	for (int k = 0; k < CRM_RECENCY_BINS; k++)
+		v[k] = (double)bins[k];
+	if (asof == CRM_DATE_INVALID)
+		snprintf(x, sizeof x, "days since the last purchase");
+	else {
+		crm_date_format(asof, d);
+		snprintf(x, sizeof x, "days since the last purchase, as of %s",
+		    d);
+	}
+	crm_svg_bars_counts(svg, "Customers by recency", x, "customers",
+	    crm_segment_recency_labels, v, CRM_RECENCY_BINS);
+}
+
+const char *const crm_segment_frequency_labels[CRM_FREQUENCY_BINS] = {
+	"1", "2", "3", "4", "5", "6", "7", "8", "9", "10+"
+};
+
+void
+crm_segment_frequency_hist(const struct crm_segment_row *rows, size_t n,
+    uint64_t bins[CRM_FREQUENCY_BINS])
+{
+	memset(bins, 0, CRM_FREQUENCY_BINS * sizeof bins[0]);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t o = rows[i].orders;
+
+		bins[o < 1 ? 0 : o >= CRM_FREQUENCY_BINS ?
+		    CRM_FREQUENCY_BINS - 1 : o - 1]++;
+	}
+}
+
+void
+crm_segment_frequency_plot(const uint64_t bins[CRM_FREQUENCY_BINS],
+    struct crm_buf *svg)
+{
+	double v[CRM_FREQUENCY_BINS];
+
+	for (int k = 0; k < CRM_FREQUENCY_BINS; k++)
+		v[k] = (double)bins[k];
+	crm_svg_bars_counts(svg, "Customers by frequency",
+	    "orders per customer", "customers", crm_segment_frequency_labels, v,
+	    CRM_FREQUENCY_BINS);
 }

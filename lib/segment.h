@@ -4,9 +4,10 @@
  * class (through pyramid.h), the lifecycle stage, and the grouping of
  * customers with the same history into the observations a purchase model
  * (model.h) is fitted on, and the check of a fitted model's predictions
- * against a holdout period (crm-segment --holdout).  Kept apart from the
- * command so that each rule has its unit tests, and so that other tools
- * can score the same way.
+ * against a holdout period (crm-segment --holdout), and the pictures of
+ * the customers (the RFM grid, recency and frequency histograms) for
+ * crm-segment --plot.  Kept apart from the command so that each rule has
+ * its unit tests, and so that other tools can score the same way.
  *
  * Rows are the caller's (an array it owns); these functions fill their
  * fields.  The map functions never exit: they return a message.
@@ -206,5 +207,57 @@ void crm_segment_holdout_plot(const struct crm_holdout_table *tab,
 
 /* The header names of crm_segment_holdout_write, 6 of them. */
 extern const char *const crm_segment_holdout_cols[6];
+
+/* --- pictures of the customers ------------------------------------------- */
+
+/*
+ * The RFM grid, as R's rfm package draws its heat map: the customers of
+ * rows[0..n) (scored by crm_segment_score) with recency score R and
+ * frequency score F in g[R - 1][F - 1], and their mean revenue (the
+ * figure M scores) in minor units, summed exactly and rounded half away
+ * from zero (0 in a cell without customers).
+ */
+struct crm_segment_rfm_cell {
+	uint64_t customers;
+	int64_t mean;
+};
+
+void crm_segment_rfm_grid(const struct crm_segment_row *rows, size_t n,
+    struct crm_segment_rfm_cell g[5][5]);
+
+/* Append to svg the heat map of g: rows R5 (top) to R1, columns F1 to
+ * F5, each cell shaded by its mean revenue and holding the mean and
+ * "n=CUSTOMERS"; a cell without customers is blank. */
+void crm_segment_rfm_plot(const struct crm_segment_rfm_cell g[5][5],
+    struct crm_buf *svg);
+
+/*
+ * The recency histogram: customers by days since their last purchase,
+ * in the bins [lo[k], lo[k + 1]) of crm_segment_recency_lo (0, 30, 60,
+ * 90, 180, 365, 730 days, the last bin open), labelled "0-29" ... "730+".
+ */
+#define CRM_RECENCY_BINS 7
+extern const int32_t crm_segment_recency_lo[CRM_RECENCY_BINS];
+extern const char *const crm_segment_recency_labels[CRM_RECENCY_BINS];
+
+void crm_segment_recency_hist(const struct crm_segment_row *rows, size_t n,
+    int32_t asof, uint64_t bins[CRM_RECENCY_BINS]);
+/* Its bar chart into svg; asof names the as-of day on the x axis
+ * (CRM_DATE_INVALID: none, as without customers). */
+void crm_segment_recency_plot(const uint64_t bins[CRM_RECENCY_BINS],
+    int32_t asof, struct crm_buf *svg);
+
+/*
+ * The frequency histogram: customers by their orders (the figure F
+ * scores), 1 to 9 and 10 or more in the last bin, labelled "1" ... "9",
+ * "10+".
+ */
+#define CRM_FREQUENCY_BINS 10
+extern const char *const crm_segment_frequency_labels[CRM_FREQUENCY_BINS];
+
+void crm_segment_frequency_hist(const struct crm_segment_row *rows,
+    size_t n, uint64_t bins[CRM_FREQUENCY_BINS]);
+void crm_segment_frequency_plot(const uint64_t bins[CRM_FREQUENCY_BINS],
+    struct crm_buf *svg);
 
 #endif

@@ -439,10 +439,12 @@ crm_svg_heatmap(struct crm_buf *out, const char *title, const char *xtitle,
 	crm_buf_adds(out, "</svg>\n");
 }
 
-void
-crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
+/* The bar chart; counts nonzero: whole values on whole steps (see
+ * crm_svg_bars_counts). */
+static void
+bars(struct crm_buf *out, const char *title, const char *xtitle,
     const char *ytitle, const char *const *labels, const double *v, size_t n,
-    const struct crm_svg_axis *ax)
+    const struct crm_svg_axis *ax, int counts)
 {
 	const int T = 44, B = 70;
 	double L = 80, R = 40, pw = 680, ph = 366, W, H;
@@ -460,8 +462,17 @@ crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
 			hi = v[i];
 	}
 	yrange(ax, lo, hi, &y0, &y1, &step);
+	if (counts && step < 1) {
+		/* a count of customers has no fractions to tick */
+		step = 1;
+		y0 = floor(y0);
+		y1 = ceil(y1);
+	}
 	for (double y = y0; y <= y1 + step / 2; y += step) {
-		ytick_label(buf, sizeof buf, y, ax);
+		if (counts)
+			snprintf(buf, sizeof buf, "%.0f", y);
+		else
+			ytick_label(buf, sizeof buf, y, ax);
 		double w = crm_svg_text_width(buf, 12);
 		if (30 + w + 8 > L)
 			L = ceil(30 + w + 8);
@@ -482,7 +493,10 @@ crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
 		crm_buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#dddddd\"/>\n", L, PY(y), L + pw,
 		    PY(y));
-		ytick_label(buf, sizeof buf, y, ax);
+		if (counts)
+			snprintf(buf, sizeof buf, "%.0f", y);
+		else
+			ytick_label(buf, sizeof buf, y, ax);
 		text(out, L - 8, PY(y) + 4, "end", NULL, buf);
 	}
 	crm_buf_addf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
@@ -495,7 +509,10 @@ crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
 
 		if (!isnan(v[i]) && !isinf(v[i])) {
 			double top = PY(v[i]);
-			fmt_value(buf, sizeof buf, v[i], ax);
+			if (counts)
+				snprintf(buf, sizeof buf, "%.0f", v[i]);
+			else
+				fmt_value(buf, sizeof buf, v[i], ax);
 			crm_buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
 			    BX(i) - bw / 2, top < base ? top : base, bw,
@@ -525,6 +542,22 @@ crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
 #undef PY
 }
 
+void
+crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
+    const char *ytitle, const char *const *labels, const double *v, size_t n,
+    const struct crm_svg_axis *ax)
+{
+	bars(out, title, xtitle, ytitle, labels, v, n, ax, 0);
+}
+
+void
+crm_svg_bars_counts(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *labels,
+    const double *v, size_t n)
+{
+	bars(out, title, xtitle, ytitle, labels, v, n, NULL, 1);
+}
+
 /* Line k (0 or 1) of a cell text split at '\n', into buf. */
 static const char *
 cell_line(const char *s, int k, char *buf, size_t len)
@@ -540,11 +573,13 @@ cell_line(const char *s, int k, char *buf, size_t len)
 	return buf;
 }
 
-void
-crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
+/* The heat map of cells; dec < 0: the legend's ends as "%.4g", else
+ * with dec decimals. */
+static void
+heatmap_cells(struct crm_buf *out, const char *title,
     const char *xtitle, const char *ytitle, const char *const *rlabels,
     size_t nrows, const char *const *clabels, size_t ncols, const double *v,
-    const char *const *text_, const char *legend)
+    const char *const *text_, const char *legend, int dec)
 {
 	const int T = 80;
 	double L = 110, CW = 44, CH = 24, W, H, lo = NAN, hi = NAN;
@@ -588,8 +623,13 @@ crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
 		L = ceil(crm_svg_text_width(ytitle, 12) + 20);
 	if (two)
 		CH = 38;
-	snprintf(lob, sizeof lob, "%.4g", isnan(lo) ? 0 : lo);
-	snprintf(hib, sizeof hib, "%.4g", isnan(hi) ? 0 : hi);
+	if (dec < 0) {
+		snprintf(lob, sizeof lob, "%.4g", isnan(lo) ? 0 : lo);
+		snprintf(hib, sizeof hib, "%.4g", isnan(hi) ? 0 : hi);
+	} else {
+		snprintf(lob, sizeof lob, "%.*f", dec, isnan(lo) ? 0 : lo);
+		snprintf(hib, sizeof hib, "%.*f", dec, isnan(hi) ? 0 : hi);
+	}
 	double lw = crm_svg_text_width(lob, 12), hw = crm_svg_text_width(hib, 12);
 	double legw = 30 + 16 + 6 + (lw > hw ? lw : hw) + 10;
 	if (legend && crm_svg_text_width(legend, 12) + 40 > legw)
@@ -667,4 +707,24 @@ crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
 		text(out, lx + 22, T + 12 * steps, "start", NULL, lob);
 	}
 	crm_buf_adds(out, "</svg>\n");
+}
+
+void
+crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *rlabels,
+    size_t nrows, const char *const *clabels, size_t ncols, const double *v,
+    const char *const *text, const char *legend)
+{
+	heatmap_cells(out, title, xtitle, ytitle, rlabels, nrows, clabels,
+	    ncols, v, text, legend, -1);
+}
+
+void
+crm_svg_heatmap_cells_dec(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *rlabels,
+    size_t nrows, const char *const *clabels, size_t ncols, const double *v,
+    const char *const *text, const char *legend, int decimals)
+{
+	heatmap_cells(out, title, xtitle, ytitle, rlabels, nrows, clabels,
+	    ncols, v, text, legend, decimals < 0 ? 0 : decimals);
 }

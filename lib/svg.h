@@ -1,6 +1,7 @@
 /*
- * svg: small self-contained SVG pictures for crm-report --plot: a line chart
- * (trends by month, the Pareto curve) and a heat map (cohort retention).
+ * svg: small self-contained SVG pictures for crm-report --plot and
+ * crm-segment --plot: a line chart (trends by month, the Pareto curve),
+ * bar charts (histograms) and heat maps (cohort retention, the RFM grid).
  *
  * The output is a complete, well-formed SVG 1.1 document with axes, ticks,
  * labels and a legend, readable in any browser without scripts or external
@@ -67,6 +68,15 @@ void crm_svg_bars(struct crm_buf *out, const char *title, const char *xtitle,
     const struct crm_svg_axis *ax);
 
 /*
+ * crm_svg_bars for counts (customers in a bin): the y axis ticks whole
+ * numbers only and each bar's <title> is "LABEL: 123456", never in
+ * exponent form however large.
+ */
+void crm_svg_bars_counts(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *labels,
+    const double *v, size_t n);
+
+/*
  * Append to out a heat map of any values v[r * ncols + c] (NaN: an empty
  * cell), shaded from the smallest to the largest value, each cell holding
  * the text text[r * ncols + c] (one or two lines split at '\n'; NULL: the
@@ -79,6 +89,13 @@ void crm_svg_heatmap_cells(struct crm_buf *out, const char *title,
     const char *xtitle, const char *ytitle, const char *const *rlabels,
     size_t nrows, const char *const *clabels, size_t ncols, const double *v,
     const char *const *text, const char *legend);
+
+/* crm_svg_heatmap_cells with the legend's smallest and largest values
+ * written with decimals decimals ("12345.67" for money), not "%.4g". */
+void crm_svg_heatmap_cells_dec(struct crm_buf *out, const char *title,
+    const char *xtitle, const char *ytitle, const char *const *rlabels,
+    size_t nrows, const char *const *clabels, size_t ncols, const double *v,
+    const char *const *text, const char *legend, int decimals);
 
 /*
  * Append to out a heat map of v[r * ncols + c] (r < nrows), each value a

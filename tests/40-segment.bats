@@ -1237,6 +1237,191 @@ crm-segment: bad-k.tsv:5: ts: not a timestamp 'soon'"
 	assert_output --partial "[--plot FILE.svg]"
 }
 
+# ---- the pictures of the customers: --plot rfm, recency, frequency ----
+
+# The figures drawn are checked against the rows crm-segment prints,
+# aggregated again by awk: the tooltips of the cells and bars hold them.
+
+# rfm_want SEGMENTS: "R5, F1: MEAN, n=COUNT" for each cell with customers,
+# the mean of the revenue column in cents (exact in awk's doubles at these
+# sizes), rounded half away from zero.
+rfm_want() {
+	awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ k = $c["r"] " " $c["f"]; v = $c["revenue"]; neg = v ~ /^-/
+		  sub(/^-/, "", v); split(v, p, "."); cents = p[1] * 100 + p[2]
+		  n[k]++; s[k] += neg ? -cents : cents }
+		END { for (k in n) { split(k, rf, " "); a = s[k] < 0 ? -s[k] : s[k]
+			m = int(a / n[k]); if (2 * (a - m * n[k]) >= n[k]) m++
+			printf "R%d, F%d: %s%d.%02d, n=%d\n", rf[1], rf[2],
+			    s[k] < 0 && m ? "-" : "", int(m / 100), m % 100, n[k] } }' "$1" | sort
+}
+
+# hist_want SEGMENTS: "BIN: COUNT" of the recency bins, then of the
+# frequency bins, every bin, in order.
+hist_want() {
+	awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ d = $c["recency_days"]; o = $c["orders"]
+		  r[d < 30 ? 1 : d < 60 ? 2 : d < 90 ? 3 : d < 180 ? 4 : d < 365 ? 5 : d < 730 ? 6 : 7]++
+		  f[o >= 10 ? 10 : o]++ }
+		END { split("0-29 30-59 60-89 90-179 180-364 365-729 730+", rl, " ")
+			for (i = 1; i <= 7; i++) printf "%s: %d\n", rl[i], r[i]
+			for (i = 1; i <= 10; i++) printf "%s: %d\n", i < 10 ? i : "10+", f[i] }' "$1"
+}
+
+# tips SVG: the tooltips of its cells or bars (the document's title left out)
+tips() {
+	grep -o '<rect [^>]*><title>[^<]*</title>' "$1" | sed 's/.*<title>//; s/<\/title>//'
+}
+
+@test "crm-segment: --plot rfm draws the mean revenue and customers of each R by F cell as the rows have them (awk), on the CDNOW sample" {
+	gzip -dc "$BATS_TEST_DIRNAME/fixtures/segment/cdnow-sample.tsv.gz" >cdnow.tsv
+	run crm-segment --as-of 1998-06-30 --plot rfm=rfm.svg cdnow.tsv
+	assert_success
+	printf '%s\n' "$output" >rows.tsv
+	# the rows are those of a run without the picture
+	crm-segment --as-of 1998-06-30 cdnow.tsv | cmp - rows.tsv
+	run xmllint --noout rfm.svg
+	assert_success
+	grep -q '<title>RFM: mean revenue by recency and frequency score</title>' rfm.svg
+	grep -q '>frequency score F (5: most orders)</text>' rfm.svg
+	grep -q '>recency score R (5: latest)</text>' rfm.svg
+	grep -q '>mean revenue per customer</text>' rfm.svg
+	diff <(rfm_want rows.tsv) <(tips rfm.svg | sort)
+	# every customer in some cell
+	[ "$(tips rfm.svg | sed 's/.*n=//' | awk '{ s += $0 } END { print s }')" -eq 2357 ]
+	# a cell's two lines are drawn too
+	tips rfm.svg | head -1 | sed 's/^[^:]*: //; s/, /\n/' >cell
+	grep -q ">$(head -1 cell)</text>" rfm.svg
+	grep -q ">$(tail -1 cell)</text>" rfm.svg
+}
+
+@test "crm-segment: --plot recency and frequency count the rows' recency_days and orders in their bins (awk), on the CDNOW sample" {
+	gzip -dc "$BATS_TEST_DIRNAME/fixtures/segment/cdnow-sample.tsv.gz" >cdnow.tsv
+	run crm-segment --as-of 1998-06-30 --plot recency=rec.svg --plot frequency=freq.svg cdnow.tsv
+	assert_success
+	printf '%s\n' "$output" >rows.tsv
+	run xmllint --noout rec.svg freq.svg
+	assert_success
+	diff <(hist_want rows.tsv) <(tips rec.svg; tips freq.svg)
+	grep -q '<title>Customers by recency</title>' rec.svg
+	grep -q '>days since the last purchase, as of 1998-06-30</text>' rec.svg
+	grep -q '<title>Customers by frequency</title>' freq.svg
+	grep -q '>orders per customer</text>' freq.svg
+	grep -q 'rotate(-90[^>]*>customers</text>' rec.svg
+	grep -q 'rotate(-90[^>]*>customers</text>' freq.svg
+}
+
+@test "crm-segment: the pictures of a hand-made set: bins at their edges, a refund, line items of one order" {
+	printf 'customer_id\tdate\tamount\torder_id\n' >t.tsv
+	# recency as of 2026-06-30: a 0, b 29, c 30, d 179, e 180, f 730 days
+	printf 'a\t2026-06-30\t10.00\t1\nb\t2026-06-01\t5.00\t2\nc\t2026-05-31\t-1.00\t3\n' >>t.tsv
+	printf 'd\t2026-01-02\t2.00\t4\ne\t2026-01-01\t3.00\t5\nf\t2024-06-30\t1.00\t6\n' >>t.tsv
+	# a: two lines of order 1 are one order, then nine more orders: 10
+	printf 'a\t2026-06-30\t10.00\t1\n' >>t.tsv
+	for i in 11 12 13 14 15 16 17 18 19; do printf 'a\t2026-06-2%s\t1.00\t%s\n' "${i#1}" "$i" >>t.tsv; done
+	run crm-segment --as-of 2026-06-30 --plot recency=r.svg --plot frequency=f.svg --plot rfm=m.svg t.tsv
+	assert_success
+	run tips r.svg
+	assert_output $'0-29: 2\n30-59: 1\n60-89: 0\n90-179: 1\n180-364: 1\n365-729: 0\n730+: 1'
+	run tips f.svg
+	assert_output $'1: 5\n2: 0\n3: 0\n4: 0\n5: 0\n6: 0\n7: 0\n8: 0\n9: 0\n10+: 1'
+	printf '%s\n' "$(crm-segment --as-of 2026-06-30 t.tsv)" >rows.tsv
+	diff <(rfm_want rows.tsv) <(tips m.svg | sort)
+	# c's refund: the only customer of its cell, a mean of -1.00
+	grep -q ', n=1</title>' m.svg
+	grep -q ': -1.00, n=1</title>' m.svg
+}
+
+@test "crm-segment: the pictures of merged partials are those of one run" {
+	crm-gen --seed 7 transactions 3000 >tx.tsv
+	crm-segment --as-of 2026-11-22 --plot rfm=m1.svg --plot recency=r1.svg --plot frequency=f1.svg tx.tsv >one.tsv
+	{ head -1 tx.tsv; sed -n '2,1500p' tx.tsv; } | crm-segment --as-of 2026-11-22 --partial >a
+	{ head -1 tx.tsv; sed -n '1501,$p' tx.tsv; } | crm-segment --as-of 2026-11-22 --partial >b
+	run crm-segment --as-of 2026-11-22 --merge --plot rfm=m2.svg --plot recency=r2.svg --plot frequency=f2.svg b a
+	assert_success
+	diff one.tsv <(printf '%s\n' "$output")
+	cmp m1.svg m2.svg
+	cmp r1.svg r2.svg
+	cmp f1.svg f2.svg
+}
+
+@test "crm-segment: the pictures need no model, and come with --print-params and --print-validation too" {
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot v.svg --plot validation=w.svg "$S/holdout.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot: two files for the validation chart: 'v.svg' and 'w.svg'"
+	run crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot validation=v.svg --plot rfm=m.svg "$S/holdout.tsv"
+	assert_success
+	golden "$S/holdout-validation.tsv"
+	cmp <(crm-segment --as-of 2026-03-31 --holdout 2026-06-30 --churn-model bgnbd --print-validation --plot v2.svg "$S/holdout.tsv") <(printf '%s\n' "$output")
+	cmp v.svg v2.svg
+	# the calibration customers: those of the rows up to the as-of day
+	crm-segment --as-of 2026-03-31 "$S/holdout.tsv" >rows.tsv
+	diff <(rfm_want rows.tsv) <(tips m.svg | sort)
+	run crm-segment --as-of 2026-03-31 --print-params --plot frequency=f.svg "$S/holdout.tsv"
+	assert_success
+	diff <(hist_want rows.tsv | tail -10) <(tips f.svg)
+}
+
+@test "crm-segment: the pictures of no customers are well-formed and empty" {
+	printf 'customer_id\tdate\tamount\n' >none.tsv
+	run crm-segment --plot rfm=m.svg --plot recency=r.svg --plot frequency=f.svg none.tsv
+	assert_success
+	run xmllint --noout m.svg r.svg f.svg
+	assert_success
+	run tips m.svg
+	assert_output ""
+	grep -q '>days since the last purchase</text>' r.svg
+	run tips f.svg
+	assert_output $'1: 0\n2: 0\n3: 0\n4: 0\n5: 0\n6: 0\n7: 0\n8: 0\n9: 0\n10+: 0'
+}
+
+@test "crm-segment: --plot NAME=FILE usage errors and an unwritable picture (exit 2, nothing written)" {
+	run crm-segment --plot rmf=m.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot: expected validation, rfm, recency or frequency before '=': 'rmf=m.svg'"
+	run crm-segment --plot =m.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot: expected validation, rfm, recency or frequency before '=': '=m.svg'"
+	run crm-segment --plot rfm= "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot: no file name: 'rfm='"
+	run crm-segment --plot rfm=a.svg --plot rfm=b.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot: two files for the rfm chart: 'a.svg' and 'b.svg'"
+	run crm-segment --partial --plot recency=r.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot recency draws the report's customers: not with --partial"
+	run crm-segment --partial --merge --plot frequency=f.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot frequency draws the report's customers: not with --partial"
+	# a name holds no '/' or '.': these are validation files
+	run crm-segment --plot ./rfm=m.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot draws the validation table: it needs --print-validation"
+	run crm-segment --plot dir.d=m.svg "$S/tx.tsv"
+	assert_failure 2
+	assert_output "crm-segment: --plot draws the validation table: it needs --print-validation"
+	for f in m a b r f; do
+		[ ! -e "$f.svg" ]
+	done
+	for n in rfm recency frequency; do
+		run --separate-stderr crm-segment --as-of 2026-06-30 --plot "$n=/nonexistent/x.svg" "$S/tx.tsv"
+		assert_failure 2
+		assert_output ""
+		assert_equal "$stderr" "crm-segment: /nonexistent/x.svg: No such file or directory"
+	done
+	run crm-segment --help
+	assert_output --partial "[--plot validation|rfm|recency|frequency=FILE.svg]"
+}
+
+@test "crm-segment: the man page's pictures example runs as printed" {
+	run bash -c "$(recipe pictures "$BATS_TEST_DIRNAME/../man/crm-segment.1")"
+	assert_success
+	run xmllint --noout rfm.svg recency.svg frequency.svg
+	assert_success
+	[ "$(tips frequency.svg | sed 's/.*: //' | awk '{ s += $0 } END { print s }')" -eq "$(($(wc -l <segments.tsv) - 1))" ]
+}
+
 # --- --since / --until ------------------------------------------------------
 
 @test "crm-segment: --since and --until read the transactions of those days only" {

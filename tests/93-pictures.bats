@@ -60,6 +60,30 @@ looks_drawn() {
 	looks_drawn "$DEMO/plots/complaints-trend.svg"
 }
 
+@test "pictures: the demo's RFM heat map renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/segment-rfm.svg"
+}
+
+@test "pictures: the demo's recency and frequency histograms render, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/segment-recency.svg"
+	looks_drawn "$DEMO/plots/segment-frequency.svg"
+}
+
+@test "pictures: the demo's segment pictures are well-formed and hold every customer" {
+	for f in rfm recency frequency; do
+		run xmllint --noout "$DEMO/plots/segment-$f.svg"
+		assert_success
+	done
+	n=$(($(wc -l <"$DEMO/segments.tsv") - 1))
+	for f in rfm recency frequency; do
+		got=$(grep -o '<rect [^>]*><title>[^<]*</title>' "$DEMO/plots/segment-$f.svg" |
+			sed 's/.*[:=] *\([0-9]*\)<\/title>/\1/' | awk '{ s += $0 } END { print s }')
+		[ "$got" -eq "$n" ] || fail "$f: $got customers drawn, $n in segments.tsv"
+	done
+}
+
 @test "pictures: a blank page is told from a chart" {
 	need_browser
 	printf '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#ffffff"/></svg>\n' >blank.svg

@@ -1,7 +1,8 @@
 /*
  * segment: RFM quintiles, the pyramid and ABC of a scored set, the
- * segment map, lifecycle stages and the observation groups, on figures
- * worked out by hand.
+ * segment map, lifecycle stages, the observation groups, and the RFM
+ * grid and recency and frequency bins of the pictures, on figures worked
+ * out by hand.
  */
 #include <math.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include "pyramid.h"
 #include "segment.h"
 #include "unit.h"
+#include "util.h"
 
 /*
  * The scores below were worked out by hand from the rule of segment.h:
@@ -335,6 +337,106 @@ test_groups(void)
 	free(obs);
 }
 
+/*
+ * The pictures' figures, by hand.  The grid: R5 F5 holds 100.00 and
+ * 50.01, mean 75.005, rounded half away from zero to 75.01; R1 F1 holds
+ * -0.05 and -0.10, mean -0.075 to -0.08; R2 F4 holds 1.00, 2.00 and
+ * 2.00, mean 1.6667 to 1.67; R3 F2 holds the largest revenue twice, a
+ * sum past 64 bits and the mean that revenue exactly; every other cell
+ * is empty.  Recency as of day 20000 of 0, 29, 30, 89, 90, 179, 180,
+ * 364, 365, 729, 730 and 5000 days: two in each bin but 30-59 and 60-89,
+ * which hold one each (30 and 89: the edges belong to the bin they
+ * start).  Orders 1, 1, 2, 9, 10, 11 and 1000: two in 1, one in 2, one
+ * in 9, three in 10+.
+ */
+static void
+test_pictures(void)
+{
+	static const struct { int r, f; int64_t rev; } g[] = {
+		{ 5, 5, 10000 }, { 5, 5, 5001 }, { 1, 1, -5 }, { 1, 1, -10 },
+		{ 2, 4, 100 }, { 2, 4, 200 }, { 2, 4, 200 },
+		{ 3, 2, INT64_MAX }, { 3, 2, INT64_MAX }
+	};
+	static const int rec[] = { 0, 29, 30, 89, 90, 179, 180, 364, 365, 729,
+		730, 5000 };
+	static const uint64_t ord[] = { 1, 1, 2, 9, 10, 11, 1000 };
+	static const uint64_t want_rec[CRM_RECENCY_BINS] = { 2, 1, 1, 2, 2, 2,
+		2 };
+	static const uint64_t want_ord[CRM_FREQUENCY_BINS] = { 2, 1, 0, 0, 0, 0,
+		0, 0, 1, 3 };
+	struct crm_segment_row rows[12];
+	struct crm_segment_rfm_cell grid[5][5];
+	uint64_t bins[CRM_FREQUENCY_BINS];
+	size_t i, filled = 0, others = 0;
+	struct crm_buf b;
+
+	memset(rows, 0, sizeof rows);
+	for (i = 0; i < 9; i++) {
+		rows[i].r = (unsigned char)g[i].r;
+		rows[i].f = (unsigned char)g[i].f;
+		rows[i].revenue = g[i].rev;
+	}
+	crm_segment_rfm_grid(rows, 9, grid);
+	UNIT_OK(grid[4][4].customers == 2 && grid[4][4].mean == 7501,
+	    "rfm grid: R5 F5 mean 75.005 rounds half up to 75.01");
+	UNIT_OK(grid[0][0].customers == 2 && grid[0][0].mean == -8,
+	    "rfm grid: R1 F1 mean -0.075 rounds half away from zero");
+	UNIT_OK(grid[1][3].customers == 3 && grid[1][3].mean == 167,
+	    "rfm grid: R2 F4 mean 1.6667 rounds to 1.67");
+	UNIT_OK(grid[2][1].customers == 2 && grid[2][1].mean == INT64_MAX,
+	    "rfm grid: a sum past 64 bits gives the exact mean");
+	for (int r = 0; r < 5; r++)
+		for (int f = 0; f < 5; f++)
+			if (grid[r][f].customers)
+				filled++;
+			else if (grid[r][f].mean)
+				others++;
+	UNIT_OK(filled == 4 && others == 0,
+	    "rfm grid: the other cells are empty, mean 0");
+
+	crm_buf_init(&b);
+	crm_segment_rfm_plot(grid, &b);
+	UNIT_OK(strstr(b.p, "<title>R5, F5: 75.01, n=2</title>") &&
+	    strstr(b.p, "<title>R1, F1: -0.08, n=2</title>") &&
+	    strstr(b.p, "<title>R2, F4: 1.67, n=3</title>") &&
+	    strstr(b.p, "<title>R3, F2: 92233720368547758.07, n=2</title>"),
+	    "rfm plot: each filled cell's mean and count in its title");
+	{
+		size_t k = 0;
+		for (const char *p = strstr(b.p, "</title></rect>"); p;
+		    p = strstr(p + 1, "</title></rect>"))
+			k++;
+		UNIT_OK(k == 4, "rfm plot: empty cells are not drawn");
+	}
+	UNIT_OK(strstr(b.p, ">-0.08</text>") && strstr(b.p, ">n=3</text>"),
+	    "rfm plot: both lines of a cell drawn");
+
+	memset(rows, 0, sizeof rows);
+	for (i = 0; i < 12; i++)
+		rows[i].last = 20000 - rec[i];
+	crm_segment_recency_hist(rows, 12, 20000, bins);
+	UNIT_OK(!memcmp(bins, want_rec, sizeof want_rec),
+	    "recency bins: 2 1 1 2 2 2 2, each edge in the bin it starts");
+	crm_buf_reset(&b);
+	crm_segment_recency_plot(bins, 20000, &b);
+	UNIT_OK(strstr(b.p, "<title>0-29: 2</title>") &&
+	    strstr(b.p, "<title>730+: 2</title>") &&
+	    strstr(b.p, "as of 2024-10-04</text>"),
+	    "recency plot: bins in titles, the as-of day on the axis");
+
+	for (i = 0; i < 7; i++)
+		rows[i].orders = ord[i];
+	crm_segment_frequency_hist(rows, 7, bins);
+	UNIT_OK(!memcmp(bins, want_ord, sizeof want_ord),
+	    "frequency bins: 2 1 0 0 0 0 0 0 1 3, ten and more in 10+");
+	crm_buf_reset(&b);
+	crm_segment_frequency_plot(bins, &b);
+	UNIT_OK(strstr(b.p, "<title>10+: 3</title>") &&
+	    strstr(b.p, "<title>3: 0</title>"),
+	    "frequency plot: every bin has its bar, empty ones too");
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -343,5 +445,6 @@ main(void)
 	test_map();
 	test_stages();
 	test_groups();
+	test_pictures();
 	return unit_done();
 }

@@ -4,14 +4,16 @@
  * and crm_svg_text_width (the measure the writer lays out with); each box
  * must lie inside the canvas and clear of every other box, for 1, 12, 24
  * and 60 periods, for Chinese labels and series names, for a legend of 13
- * series and for a long title.  Series must differ in colour, marker or
- * dash, so that no two look alike.
+ * series and for a long title, and for crm-segment's RFM grid and
+ * histograms.  Series must differ in colour, marker or dash, so that no
+ * two look alike.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "segment.h"
 #include "svg.h"
 #include "util.h"
 #include "unit.h"
@@ -394,6 +396,69 @@ test_cells(void)
 		free(tx[i]);
 }
 
+/* crm-segment's pictures: the RFM grid with means from a cent to the
+ * largest revenue and counts in the millions, cells empty and full, and
+ * the recency and frequency histograms from no customer to billions.
+ * Their labels are fixed (scores and bins), none comes from the data;
+ * a Chinese title and bin labels try the counted bars' layout with wide
+ * text all the same. */
+static void
+test_segment_pictures(void)
+{
+	struct crm_segment_rfm_cell g[5][5];
+	uint64_t rb[CRM_RECENCY_BINS], fb[CRM_FREQUENCY_BINS];
+	struct crm_buf b;
+	static const int64_t means[] = { 1, -5, 123456789, INT64_MAX,
+		INT64_MIN + 1 };
+
+	crm_buf_init(&b);
+	memset(g, 0, sizeof g);
+	crm_segment_rfm_plot(g, &b);
+	check_layout(b.p, "RFM plot, no customers");
+	for (int r = 0; r < 5; r++)
+		for (int f = 0; f < 5; f++) {
+			g[r][f].customers = (r + f) % 4 ? 1234567ull * (uint64_t)(r + 1) : 0;
+			g[r][f].mean = means[(r * 5 + f) % 5];
+		}
+	crm_buf_reset(&b);
+	crm_segment_rfm_plot(g, &b);
+	check_layout(b.p, "RFM plot, extreme means and counts");
+	UNIT_OK(strstr(b.p, ">n=6172835</text>") != NULL,
+	    "RFM plot: counts drawn whole");
+
+	for (int z = 0; z < 3; z++) {
+		for (int k = 0; k < CRM_RECENCY_BINS; k++)
+			rb[k] = z == 0 ? 0 : z == 1 ? (uint64_t)k % 2 :
+			    4000000000ull * (uint64_t)(k + 1);
+		for (int k = 0; k < CRM_FREQUENCY_BINS; k++)
+			fb[k] = z == 0 ? 0 : z == 1 ? 1 :
+			    4000000000ull / (uint64_t)(k + 1);
+		crm_buf_reset(&b);
+		crm_segment_recency_plot(rb, 20000, &b);
+		check_layout(b.p, WHAT("recency plot, counts case %d", z));
+		crm_buf_reset(&b);
+		crm_segment_frequency_plot(fb, &b);
+		check_layout(b.p, WHAT("frequency plot, counts case %d", z));
+	}
+	UNIT_OK(strstr(b.p, "<title>1: 4000000000</title>") != NULL,
+	    "frequency plot: a count in the billions is written whole");
+	UNIT_OK(strstr(b.p, ">4000000000</text>") != NULL,
+	    "frequency plot: whole y ticks");
+	{
+		const char *l[] = { "30天以内", "31至90天", "一年以上" };
+		double v[] = { 1, 0, 2 };
+
+		crm_buf_reset(&b);
+		crm_svg_bars_counts(&b, "按最近一次购买的天数统计的客户人数",
+		    "距最近一次购买的天数", "客户人数", l, v, 3);
+		check_layout(b.p, "counted bars, Chinese");
+		UNIT_OK(strstr(b.p, ">0.5</text>") == NULL &&
+		    strstr(b.p, ">1</text>") && strstr(b.p, ">2</text>"),
+		    "counted bars: no fractional tick for small counts");
+	}
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -404,5 +469,6 @@ main(void)
 	test_layouts();
 	test_series_look();
 	test_heatmap();
+	test_segment_pictures();
 	return unit_done();
 }
