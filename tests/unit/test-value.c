@@ -129,6 +129,12 @@ test_dates(void)
 	date_is("1970-01-01", 0, "1970-01-01");
 	date_is("1000-01-01", 0, "1000-01-01");
 	date_is("9999-12-31", 0, "9999-12-31");
+	/* the YYYY-MM-DD fast path reads as the general one, under any flags */
+	date_is("2026-11-23", CRM_DATE_DMY | CRM_DATE_EXCEL | CRM_DATE_TIME,
+	    "2026-11-23");
+	date_is("2026-11-23", CRM_DATE_MDY, "2026-11-23");
+	date_is("0999-12-31", 0, "year out of range");
+	date_is("2026-1x-23", 0, "not a date");
 
 	/* leap years */
 	date_is("2024-02-29", 0, "2024-02-29");
