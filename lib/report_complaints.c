@@ -615,9 +615,8 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 }
 
 static void
-compl_plot(void *st, struct crm_buf *svg)
+trend_chart(struct compl *C, struct crm_buf *svg)
 {
-	struct compl *C = st;
 	size_t nm = crm_strmap_count(&C->months);
 	size_t *ms = crm_report_sorted(&C->months);
 	const char **mv = crm_xcalloc(nm + 1, sizeof *mv);
@@ -641,6 +640,17 @@ compl_plot(void *st, struct crm_buf *svg)
 	free(ms);
 }
 
+static size_t
+compl_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	if (k >= 1)
+		return 1;
+	*name = "trend";
+	if (svg)
+		trend_chart(st, svg);
+	return 1;
+}
+
 const struct crm_report_ops crm_report_complaints = {
 	.name = "complaints",
 	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD,
@@ -652,6 +662,6 @@ const struct crm_report_ops crm_report_complaints = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = compl_tables,
-	.plot = compl_plot,
+	.plots = compl_plots,
 	.free = compl_free,
 };

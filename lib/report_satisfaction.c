@@ -230,7 +230,7 @@ sat_count(struct sat *S, const char *group, size_t gn, const char *month,
 	struct scope *sc[2] = { &S->t, &S->m };
 	const char *key[2] = { group, month };
 	size_t kn[2] = { gn, 7 };
-	int ns = S->o->plot || S->o->partial ? 2 : 1;
+	int ns = S->o->charts || S->o->partial ? 2 : 1;
 
 	for (int i = 0; i < ns; i++) {
 		struct group *g = group_of(sc[i], key[i], kn[i]);
@@ -693,9 +693,8 @@ sat_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 }
 
 static void
-sat_plot(void *st, struct crm_buf *svg)
+trend_chart(struct sat *S, struct crm_buf *svg)
 {
-	struct sat *S = st;
 	size_t nm = crm_strmap_count(&S->m.keys);
 	size_t *ms = crm_report_sorted(&S->m.keys);
 	const char **months = crm_xcalloc(nm + 1, sizeof *months);
@@ -722,6 +721,17 @@ sat_plot(void *st, struct crm_buf *svg)
 	free(ms);
 }
 
+static size_t
+sat_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	if (k >= 1)
+		return 1;
+	*name = "trend";
+	if (svg)
+		trend_chart(st, svg);
+	return 1;
+}
+
 const struct crm_report_ops crm_report_satisfaction = {
 	.name = "satisfaction",
 	.flags = CRM_REPORT_MERGE | CRM_REPORT_BY,
@@ -733,6 +743,6 @@ const struct crm_report_ops crm_report_satisfaction = {
 	.partial = sat_partial,
 	.merge = sat_merge,
 	.tables = sat_tables,
-	.plot = sat_plot,
+	.plots = sat_plots,
 	.free = sat_free,
 };

@@ -272,9 +272,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 }
 
 static void
-value_plot(void *st, struct crm_buf *svg)
+pareto_chart(const struct value *V, struct crm_buf *svg)
 {
-	struct value *V = st;
 	const int64_t *v = V->v;
 	size_t n = V->n, m = 0;
 	__int128 total = V->total, cum = 0;
@@ -304,6 +303,17 @@ value_plot(void *st, struct crm_buf *svg)
 	    101, s, 2, 1);
 }
 
+static size_t
+value_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	if (k >= 1)
+		return 1;
+	*name = "pareto";
+	if (svg)
+		pareto_chart(st, svg);
+	return 1;
+}
+
 const struct crm_report_ops crm_report_value = {
 	.name = "value",
 	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS,
@@ -315,6 +325,6 @@ const struct crm_report_ops crm_report_value = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = value_tables,
-	.plot = value_plot,
+	.plots = value_plots,
 	.free = value_free,
 };

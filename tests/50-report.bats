@@ -771,6 +771,87 @@ satisfaction_csat\t')"
 	assert_line --index 0 --partial "crm-report: /nonexistent/p.svg: No such file or directory"
 }
 
+@test "crm-report: --plot NAME=FILE writes that chart, a bare --plot the main one" {
+	run crm-report value --plot pareto=named.svg --plot main.svg "$R/tx.tsv"
+	assert_success
+	cmp named.svg main.svg
+	# with --cohorts the heat map comes first; the churn rate is still there
+	run crm-report churn --cohorts --plot rate=r1.svg "$R/tx.tsv"
+	assert_success
+	run crm-report churn --plot r2.svg "$R/tx.tsv"
+	assert_success
+	cmp r1.svg r2.svg
+}
+
+@test "crm-report: --plot with a chart the report lacks names its charts, before reading" {
+	run crm-report value --plot gini=g.svg "$R/tx.tsv" /nonexistent/tx.tsv
+	assert_failure 2
+	assert_output "crm-report: --plot: value has no chart 'gini' (charts: pareto)"
+	[ ! -e g.svg ]
+	run crm-report churn --plot cohorts=c.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: churn has no chart 'cohorts' (charts: rate)"
+	run crm-report churn --cohorts --plot x=c.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: churn has no chart 'x' (charts: cohorts, rate)"
+	run crm-report satisfaction --plot x=c.svg "$R/surveys.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: satisfaction has no chart 'x' (charts: trend)"
+	run crm-report complaints --plot x=c.svg "$R/complaints.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: complaints has no chart 'x' (charts: trend)"
+	run crm-report channels --plot x=c.svg "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: channels has no chart 'x' (charts: trend)"
+}
+
+@test "crm-report: --plot needs a file name, and a path with = in it is a file" {
+	run crm-report value --plot lorenz= "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: no file name for chart 'lorenz'"
+	run crm-report value --plot '' "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: no file name"
+	run crm-report value --plot ./a=b.svg --plot Pareto=c.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout a=b.svg Pareto=c.svg
+	assert_success
+}
+
+@test "crm-report: --format html sets in every chart, each the very SVG --plot writes" {
+	crm-report churn --cohorts --format html --plot cohorts=c.svg --plot rate=r.svg "$R/tx.tsv" >p.html
+	run xmllint --noout p.html
+	assert_success
+	run grep -c '^<svg ' p.html
+	assert_output 2
+	awk '/^<figure>$/ { n++; f = "fig" n; next } /^<\/figure>$/ { f = ""; next }
+		f { print > f }' p.html
+	tail -n +2 c.svg | cmp - fig1
+	tail -n +2 r.svg | cmp - fig2
+}
+
+@test "crm-report: every report writes a well-formed HTML page, with all its charts" {
+	page() {
+		local want=$1
+		shift
+		crm-report "$@" --format html >p.html || return 1
+		xmllint --noout p.html || return 1
+		grep -q '<table>' p.html || return 1
+		[ "$(grep -c '^<svg ' p.html)" -eq "$want" ] ||
+			{ echo "$1: $(grep -c '^<svg ' p.html) charts, want $want"; return 1; }
+	}
+	page 1 satisfaction "$R/surveys.tsv"
+	page 1 channels "$R/interactions.tsv"
+	page 1 value "$R/tx.tsv"
+	page 1 churn "$R/tx.tsv"
+	page 2 churn --cohorts "$R/tx.tsv"
+	page 1 complaints --as-of $A "$R/complaints.tsv"
+	# funnel and agents draw no chart: tables only
+	page 0 funnel "$R/customers.tsv"
+	page 0 agents --as-of "$AGENTS_ASOF" --complaints "$R/agents-complaints.tsv" "$R/agents-ix.tsv"
+	! grep -q '<figure>' p.html
+}
+
 # --- funnel ---------------------------------------------------------------
 
 @test "crm-report: funnel counts customers by status in funnel order" {
