@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct crm_buf;
 struct crm_complaint;
 
 /* report_satisfaction.c.  h[v] is the number of answers with score v. */
@@ -31,6 +32,19 @@ double crm_report_sq_gap(const int64_t *a);
 /* Gini coefficient over max(v, 0): (2 sum i x_i - (n + 1) sum x_i) /
  * (n sum x_i) with i from 1; NAN when no revenue is positive. */
 double crm_report_gini(const int64_t *v, size_t n);
+/* The Gini coefficient as the summary table prints it ("0.4321"), "" for
+ * NAN; the Lorenz chart's title shows the same text. */
+void crm_report_gini_text(char out[16], double gini);
+/* The Lorenz curve over max(v, 0): y[k] the share of revenue of the
+ * k% of customers with the least, the curve straight between customers
+ * (k% of n is a fraction of a customer); NAN when no revenue is
+ * positive.  Twice the area between it and the diagonal is the Gini
+ * coefficient. */
+void crm_report_lorenz(const int64_t *v, size_t n, double y[101]);
+/* The Lorenz chart of v[0..n) into svg, the Gini coefficient in its
+ * title. */
+void crm_report_lorenz_chart(struct crm_buf *svg, const int64_t *v,
+    size_t n);
 /* Customers in the top pct percent: ceil(pct n / 100). */
 size_t crm_report_top_n(int pct, size_t n);
 /* Customers, the best first, that make pct percent of the total revenue

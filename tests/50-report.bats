@@ -717,6 +717,48 @@ satisfaction_csat\t')"
 	grep -q '<title>equal revenue per customer, 50%: 50.0%</title>' p.svg
 }
 
+@test "crm-report: value's Lorenz chart shows the table's Gini, and python3 draws the same curve" {
+	command -v python3 >/dev/null || skip "no python3"
+	crm-gen --seed 1 transactions 2000 >tx.tsv
+	run crm-report value --plot lorenz=l.svg --table summary tx.tsv
+	assert_success
+	gini=$(printf '%s\n' "$output" | awk -F '\t' '$1 == "gini" { print $2 }')
+	run xmllint --noout l.svg
+	assert_success
+	grep -q ">Lorenz curve: revenue by share of customers, Gini $gini</text>" l.svg
+	# Independently: revenue per customer summed in cents, negatives as
+	# nothing, sorted; the curve straight between customers; the Gini as
+	# the mean absolute difference, sum |x_i - x_j| / (2 n^2 mean).
+	want=$(python3 - tx.tsv <<'PY'
+import sys
+from decimal import Decimal
+from fractions import Fraction
+rev = {}
+with open(sys.argv[1], encoding="utf-8") as f:
+    cols = f.readline().rstrip("\n").split("\t")
+    ci, ca = cols.index("customer_id"), cols.index("amount")
+    for line in f:
+        r = line.rstrip("\n").split("\t")
+        rev[r[ci]] = rev.get(r[ci], 0) + int(Decimal(r[ca]) * 100)
+x = sorted(max(v, 0) for v in rev.values())
+n, tot = len(x), sum(x)
+mad = sum(abs(a - b) for a in x for b in x)
+print("Gini %.4f" % float(Fraction(mad, 2 * n * tot)))
+for k in (10, 20, 50, 80, 90):
+    m, frac = divmod(k * n, 100)
+    at = sum(x[:m]) + (Fraction(frac, 100) * x[m] if m < n else 0)
+    print("%d%%: %.1f%%" % (k, float(Fraction(at) / tot) * 100))
+PY
+)
+	# (tooltips name the share only where the axis is labelled: 10% steps)
+	run grep -o -e 'Gini [0-9.]*</text>' -e '<title>cumulative revenue share, the least first, [0-9]*%: [0-9.]*%' l.svg
+	got=$(printf '%s\n' "$output" | sed -e 's/.*least first, //' -e 's,</text>,,' | grep -E '^(Gini|(10|20|50|80|90)%)')
+	assert_equal "$got" "$want"
+	# the two curves meet at the ends
+	grep -q '<title>cumulative revenue share, the least first, 0%: 0.0%</title>' l.svg
+	grep -q '<title>cumulative revenue share, the least first, 100%: 100.0%</title>' l.svg
+}
+
 @test "crm-report: churn --cohorts --plot writes the cohort heat map" {
 	run crm-report churn --cohorts --plot h.svg "$R/tx.tsv"
 	assert_success
@@ -772,9 +814,12 @@ satisfaction_csat\t')"
 }
 
 @test "crm-report: --plot NAME=FILE writes that chart, a bare --plot the main one" {
-	run crm-report value --plot pareto=named.svg --plot main.svg "$R/tx.tsv"
+	run crm-report value --plot pareto=named.svg --plot main.svg --plot lorenz=l.svg "$R/tx.tsv"
 	assert_success
 	cmp named.svg main.svg
+	run xmllint --noout l.svg
+	assert_success
+	grep -q '<title>Lorenz curve: revenue by share of customers, Gini' l.svg
 	# with --cohorts the heat map comes first; the churn rate is still there
 	run crm-report churn --cohorts --plot rate=r1.svg "$R/tx.tsv"
 	assert_success
@@ -786,7 +831,7 @@ satisfaction_csat\t')"
 @test "crm-report: --plot with a chart the report lacks names its charts, before reading" {
 	run crm-report value --plot gini=g.svg "$R/tx.tsv" /nonexistent/tx.tsv
 	assert_failure 2
-	assert_output "crm-report: --plot: value has no chart 'gini' (charts: pareto)"
+	assert_output "crm-report: --plot: value has no chart 'gini' (charts: pareto, lorenz)"
 	[ ! -e g.svg ]
 	run crm-report churn --plot cohorts=c.svg "$R/tx.tsv"
 	assert_failure 2
@@ -842,7 +887,7 @@ satisfaction_csat\t')"
 	}
 	page 1 satisfaction "$R/surveys.tsv"
 	page 1 channels "$R/interactions.tsv"
-	page 1 value "$R/tx.tsv"
+	page 2 value "$R/tx.tsv"
 	page 1 churn "$R/tx.tsv"
 	page 2 churn --cohorts "$R/tx.tsv"
 	page 1 complaints --as-of $A "$R/complaints.tsv"

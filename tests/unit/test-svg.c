@@ -4,7 +4,8 @@
  * and crm_svg_text_width (the measure the writer lays out with); each box
  * must lie inside the canvas and clear of every other box, for 1, 12, 24
  * and 60 periods, for Chinese labels and series names, for a legend of 13
- * series and for a long title.  Series must differ in colour, marker or
+ * series and for a long title, and so for the reports' own charts drawn
+ * from their figure functions.  Series must differ in colour, marker or
  * dash, so that no two look alike.
  */
 #include <math.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_figs.h"
 #include "svg.h"
 #include "util.h"
 #include "unit.h"
@@ -394,9 +396,34 @@ test_cells(void)
 		free(tx[i]);
 }
 
+/* The value report's Lorenz chart over 1, 12, 24 and 60 customers: its
+ * x labels are shares, never data. */
+static void
+test_lorenz_chart(void)
+{
+	static const size_t counts[] = { 1, 12, 24, 60 };
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < 4; i++) {
+		int64_t v[60];
+
+		for (size_t k = 0; k < counts[i]; k++)
+			v[k] = (int64_t)(k * k * 1000 + 7);
+		crm_buf_reset(&b);
+		crm_report_lorenz_chart(&b, v, counts[i]);
+		check_layout(b.p, WHAT("lorenz, %zu customers", counts[i]));
+		UNIT_OK(strstr(b.p, ", Gini ") != NULL,
+		    WHAT("lorenz, %zu customers: the gini in the title",
+		    counts[i]));
+	}
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_lorenz_chart();
 	test_bars();
 	test_axis();
 	test_cells();
