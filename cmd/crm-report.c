@@ -41,7 +41,8 @@ static const char usage_text[] =
     "[--since DATE]\n"
     "         [--table NAME] [--until DATE]\n"
     "charts (the first is the one a bare --plot FILE.svg writes):\n"
-    "  satisfaction trend; channels trend; value pareto, lorenz;\n"
+    "  satisfaction csat, nps, responses; channels trend; value pareto, "
+    "lorenz;\n"
     "  churn rate (with --cohorts: cohorts, rate); complaints trend\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";

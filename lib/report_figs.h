@@ -27,6 +27,12 @@ double crm_report_ces(const int64_t *h, int64_t *n);
  * expectation sum }: mean perception - mean expectation, NAN when either
  * count is 0. */
 double crm_report_sq_gap(const int64_t *a);
+/* Satisfaction chart k over nm months labelled months[i], h[i] the
+ * month's histograms (CSAT, NPS, CES: answers per score) into svg: CSAT
+ * on a 0..100% axis (k 0), NPS in points on a -100..100 axis (k 1), and
+ * the responses of each instrument answered (k 2). */
+void crm_report_sat_chart(struct crm_buf *svg, size_t k,
+    const char *const *months, const int64_t (*h)[3][11], size_t nm);
 
 /* report_value.c.  v[0..n) revenues sorted ascending. */
 /* Gini coefficient over max(v, 0): (2 sum i x_i - (n + 1) sum x_i) /

@@ -780,13 +780,53 @@ PY
 	assert_output 3
 }
 
-@test "crm-report: satisfaction --plot draws CSAT and NPS by month" {
-	run crm-report satisfaction --plot s.svg "$R/surveys.tsv"
+@test "crm-report: satisfaction --plot draws CSAT on a share axis, NPS in points on its own" {
+	run crm-report satisfaction --plot s.svg --plot nps=n.svg --plot responses=r.svg "$R/surveys.tsv"
 	assert_success
-	run xmllint --noout s.svg
+	run xmllint --noout s.svg n.svg r.svg
 	assert_success
 	grep -q '<title>CSAT (share of 4-5), 2026-01: 66.7%</title>' s.svg
-	grep -q '<title>NPS (promoters - detractors), 2026-02: -100.0%</title>' s.svg
+	grep -q '>100%</text>' s.svg
+	! grep -q 'NPS' s.svg
+	# 2026-02: one detractor of one answer is -100 points, not -100%
+	grep -q '<title>NPS (promoters - detractors), 2026-02: -100.0</title>' n.svg
+	grep -q '>-100</text>' n.svg
+	grep -q '>100</text>' n.svg
+	! grep -q '%' n.svg
+	grep -q '<title>CSAT responses, 2026-01: 3</title>' r.svg
+	grep -q '<title>NPS responses, 2026-02: 2</title>' r.svg
+	grep -q '<title>CES responses, 2026-02: 2</title>' r.svg
+}
+
+@test "crm-report: satisfaction's charts draw the figures of its monthly tables" {
+	command -v python3 >/dev/null || skip "no python3"
+	crm-gen --seed 1 surveys 3000 >sv.tsv
+	crm-report satisfaction --plot csat=c.svg --plot nps=n.svg --plot responses=r.svg sv.tsv >/dev/null
+	for t in csat nps ces; do
+		crm-report satisfaction --by month --table $t sv.tsv >$t.tsv
+	done
+	# Each point from the table's counts: CSAT satisfied / responses,
+	# NPS 100 (promoters - detractors) / responses, and the responses.
+	want=$(python3 - <<'PY'
+def rows(t):
+    with open(t + ".tsv") as f:
+        f.readline()
+        return [l.rstrip("\n").split("\t") for l in f if not l.startswith("total")]
+for r in rows("csat"):
+    print("CSAT (share of 4-5), %s: %.1f%%" % (r[0], int(r[2]) / int(r[1]) * 100))
+for r in rows("nps"):
+    print("NPS (promoters - detractors), %s: %.1f" % (r[0], 100.0 * (int(r[2]) - int(r[4])) / int(r[1])))
+# a month without answers to an instrument has no row, and 0 responses
+months = sorted({r[0] for t in ("csat", "nps", "ces") for r in rows(t)})
+for t in ("csat", "nps", "ces"):
+    n = {r[0]: r[1] for r in rows(t)}
+    for m in months:
+        print("%s responses, %s: %s" % (t.upper(), m, n.get(m, 0)))
+PY
+)
+	got=$(cat c.svg n.svg r.svg | sed -n 's|^.*<title>\([A-Z][^<]*, [0-9-]*: [^<]*\)</title>.*$|\1|p')
+	assert_equal "$got" "$want"
+	[ "$(printf '%s\n' "$got" | grep -c '^NPS (')" -ge 12 ]
 }
 
 @test "crm-report: complaints --plot draws opened and resolved by month" {
@@ -841,7 +881,7 @@ PY
 	assert_output "crm-report: --plot: churn has no chart 'x' (charts: cohorts, rate)"
 	run crm-report satisfaction --plot x=c.svg "$R/surveys.tsv"
 	assert_failure 2
-	assert_output "crm-report: --plot: satisfaction has no chart 'x' (charts: trend)"
+	assert_output "crm-report: --plot: satisfaction has no chart 'x' (charts: csat, nps, responses)"
 	run crm-report complaints --plot x=c.svg "$R/complaints.tsv"
 	assert_failure 2
 	assert_output "crm-report: --plot: complaints has no chart 'x' (charts: trend)"
@@ -885,7 +925,7 @@ PY
 		[ "$(grep -c '^<svg ' p.html)" -eq "$want" ] ||
 			{ echo "$1: $(grep -c '^<svg ' p.html) charts, want $want"; return 1; }
 	}
-	page 1 satisfaction "$R/surveys.tsv"
+	page 3 satisfaction "$R/surveys.tsv"
 	page 1 channels "$R/interactions.tsv"
 	page 2 value "$R/tx.tsv"
 	page 1 churn "$R/tx.tsv"

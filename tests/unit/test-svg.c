@@ -420,10 +420,47 @@ test_lorenz_chart(void)
 	crm_buf_release(&b);
 }
 
+/* The satisfaction report's three charts over 1, 12, 24 and 60 months,
+ * with ISO and Chinese month labels. */
+static void
+test_sat_charts(void)
+{
+	static const size_t periods[] = { 1, 12, 24, 60 };
+	static int64_t h[60][3][11];
+	char lab[60][32];
+	const char *ml[60];
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < 60; i++)
+		for (int v = 0; v <= 10; v++) {
+			h[i][0][v] = v >= 1 && v <= 5 ? (int64_t)((i + v) % 7) : 0;
+			h[i][1][v] = (int64_t)((i * 3 + v) % 5) * 10;
+			h[i][2][v] = v >= 1 && v <= 7 ? (int64_t)(i % 3) : 0;
+		}
+	for (size_t p = 0; p < 4; p++)
+		for (int zh = 0; zh < 2; zh++) {
+			for (size_t i = 0; i < periods[p]; i++) {
+				snprintf(lab[i], sizeof lab[i], zh ? "%zu年%02zu月" :
+				    "%zu-%02zu", 2024 + i / 12, i % 12 + 1);
+				ml[i] = lab[i];
+			}
+			for (size_t k = 0; k < 3; k++) {
+				crm_buf_reset(&b);
+				crm_report_sat_chart(&b, k, ml,
+				    (const int64_t (*)[3][11])h, periods[p]);
+				check_layout(b.p, WHAT("satisfaction chart %zu, %zu "
+				    "months%s", k, periods[p], zh ? ", Chinese" : ""));
+			}
+		}
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_lorenz_chart();
+	test_sat_charts();
 	test_bars();
 	test_axis();
 	test_cells();
