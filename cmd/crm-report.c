@@ -43,7 +43,7 @@ static const char usage_text[] =
     "charts (the first is the one a bare --plot FILE.svg writes):\n"
     "  satisfaction csat, nps, responses; channels trend; value pareto, "
     "lorenz;\n"
-    "  churn rate (with --cohorts: cohorts, rate); complaints trend\n"
+    "  churn rate (with --cohorts: cohorts, rate); complaints trend, sla\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";
 

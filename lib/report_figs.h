@@ -77,6 +77,14 @@ int crm_report_ever_resolved(const struct crm_complaint *c);
  * the answer came by the due time.  Response (k 0) or resolution (k 1). */
 void crm_report_sla(const struct crm_complaint *c, int64_t now, int k,
     int *due, int *met);
+/* The SLA compliance chart over np periods labelled periods[i] (a
+ * period named pname: "month", "quarter", "week") into svg: for each
+ * period, due[2 i + k] targets due and met[2 i + k] of them met, response
+ * (k 0) and resolution (k 1), drawn as met / due on a 0..100% axis with
+ * no point where nothing was due. */
+void crm_report_sla_chart(struct crm_buf *svg, const char *pname,
+    const char *const *periods, size_t np, const int64_t *due,
+    const int64_t *met);
 
 /* report_agents.c.  sum / n (n > 0, sum >= 0) to two places rounded half
  * up, computed in integers: "4.13" for 33 / 8 = 4.125. */

@@ -456,11 +456,44 @@ test_sat_charts(void)
 	crm_buf_release(&b);
 }
 
+/* The complaints report's SLA chart over 1, 12, 24 and 60 periods, with
+ * ISO and Chinese period labels, some periods with nothing due. */
+static void
+test_sla_charts(void)
+{
+	static const size_t periods[] = { 1, 12, 24, 60 };
+	int64_t due[120], met[120];
+	char lab[60][32];
+	const char *pl[60];
+	struct crm_buf b;
+
+	for (size_t i = 0; i < 120; i++) {
+		due[i] = (int64_t)(i % 7);
+		met[i] = due[i] / 2;
+	}
+	crm_buf_init(&b);
+	for (size_t p = 0; p < 4; p++)
+		for (int zh = 0; zh < 2; zh++) {
+			for (size_t i = 0; i < periods[p]; i++) {
+				snprintf(lab[i], sizeof lab[i], zh ? "%zu年%02zu月" :
+				    "%zu-%02zu", 2024 + i / 12, i % 12 + 1);
+				pl[i] = lab[i];
+			}
+			crm_buf_reset(&b);
+			crm_report_sla_chart(&b, zh ? "月份" : "month", pl,
+			    periods[p], due, met);
+			check_layout(b.p, WHAT("sla chart, %zu periods%s",
+			    periods[p], zh ? ", Chinese" : ""));
+		}
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_lorenz_chart();
 	test_sat_charts();
+	test_sla_charts();
 	test_bars();
 	test_axis();
 	test_cells();
