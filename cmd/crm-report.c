@@ -266,12 +266,10 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			crm_grow(&plots, &aplots, o.nplots + 1, sizeof *plots);
-			if (crm_report_plot_parse(optarg, &plots[o.nplots]) < 0
-			    && plots[o.nplots].name)
-				errx(CRM_EXIT_FATAL, "--plot: no file name for "
-				    "chart '%s'", plots[o.nplots].name);
-			if (!*plots[o.nplots].path)
-				errx(CRM_EXIT_FATAL, "--plot: no file name");
+			if (crm_report_plot_parse(optarg, &plots[o.nplots]) < 0)
+				errx(CRM_EXIT_FATAL, "--plot: no file name: '%s%s'",
+				    plots[o.nplots].name ? plots[o.nplots].name :
+				    "", plots[o.nplots].name ? "=" : "");
 			o.plots = plots;
 			o.nplots++;
 			break;

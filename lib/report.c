@@ -630,8 +630,7 @@ crm_report_plot_parse(char *arg, struct crm_report_plot *p)
 
 	p->name = NULL;
 	p->path = arg;
-	if (eq && eq > arg && strspn(arg, "abcdefghijklmnopqrstuvwxyz"
-	    "0123456789_") == (size_t)(eq - arg)) {
+	if (eq && strcspn(arg, "/.") > (size_t)(eq - arg)) {
 		*eq = '\0';
 		p->name = arg;
 		p->path = eq + 1;
@@ -751,15 +750,29 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 
 	o->charts = ops->plots && (o->nplots || ro->fmt == CRM_RFMT_HTML);
 	st = ops->new(o);
-	/* A chart that does not exist is known before any input is read. */
+	/* A chart that does not exist, or one asked for twice, is known
+	 * before any input is read. */
 	for (size_t i = 0; i < o->nplots; i++) {
-		size_t k;
+		size_t k, kj;
 
 		if (!ops->plots || chart_find(ops, st, o->plots[i].name, &k,
 		    err, errlen) < 0) {
 			if (!ops->plots)
 				snprintf(err, errlen, "--plot: %s draws no "
 				    "picture", ops->name);
+			ops->free(st);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *nm;
+
+			chart_find(ops, st, o->plots[j].name, &kj, err, errlen);
+			if (kj != k)
+				continue;
+			ops->plots(st, k, NULL, &nm);
+			snprintf(err, errlen, "--plot: two files for the %s "
+			    "chart: '%s' and '%s'", nm, o->plots[j].path,
+			    o->plots[i].path);
 			ops->free(st);
 			return -1;
 		}

@@ -60,7 +60,7 @@ struct crm_report_plot {
 
 /* The --plot argument arg ("FILE.svg" or "NAME=FILE.svg") into *p,
  * pointing into arg (the '=' becomes a NUL); NAME is the text before the
- * first '=' when it is made of lowercase letters, digits and '_' only,
+ * first '=' when it holds no '/' or '.', as crm-segment reads its --plot,
  * so "./a=b.svg" is a file.  0; -1 when the file is empty. */
 int crm_report_plot_parse(char *arg, struct crm_report_plot *p);
 

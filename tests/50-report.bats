@@ -922,7 +922,9 @@ PY
 }
 
 @test "crm-report: --plot NAME=FILE writes that chart, a bare --plot the main one" {
-	run crm-report value --plot pareto=named.svg --plot main.svg --plot lorenz=l.svg "$R/tx.tsv"
+	run crm-report value --plot pareto=named.svg --plot lorenz=l.svg "$R/tx.tsv"
+	assert_success
+	run crm-report value --plot main.svg "$R/tx.tsv"
 	assert_success
 	cmp named.svg main.svg
 	run xmllint --noout l.svg
@@ -958,17 +960,26 @@ PY
 	assert_output "crm-report: --plot: channels has no chart 'x' (charts: trend)"
 }
 
-@test "crm-report: --plot needs a file name, and a path with = in it is a file" {
+@test "crm-report: --plot needs a file name, one per chart, and a path with = in it is a file" {
 	run crm-report value --plot lorenz= "$R/tx.tsv"
 	assert_failure 2
-	assert_output "crm-report: --plot: no file name for chart 'lorenz'"
+	assert_output "crm-report: --plot: no file name: 'lorenz='"
 	run crm-report value --plot '' "$R/tx.tsv"
 	assert_failure 2
-	assert_output "crm-report: --plot: no file name"
-	run crm-report value --plot ./a=b.svg --plot Pareto=c.svg "$R/tx.tsv"
+	assert_output "crm-report: --plot: no file name: ''"
+	run crm-report value --plot a.svg --plot pareto=b.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: two files for the pareto chart: 'a.svg' and 'b.svg'"
+	[ ! -e a.svg ] && [ ! -e b.svg ]
+	mkdir d.x
+	run crm-report value --plot ./a=b.svg --plot lorenz=d.x/l=1.svg "$R/tx.tsv"
 	assert_success
-	run xmllint --noout a=b.svg Pareto=c.svg
+	run crm-report value --plot d.x/p=2.svg "$R/tx.tsv"
 	assert_success
+	run xmllint --noout a=b.svg d.x/l=1.svg d.x/p=2.svg
+	assert_success
+	grep -q 'Lorenz curve' d.x/l=1.svg
+	cmp a=b.svg d.x/p=2.svg
 }
 
 @test "crm-report: --format html sets in every chart, each the very SVG --plot writes" {
