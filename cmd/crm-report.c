@@ -41,8 +41,14 @@ static const char usage_text[] =
     "[options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
-    "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
+    "         [--merge] [--partial] [--plot [CHART=]FILE.svg ...] "
+    "[--since DATE]\n"
     "         [--table NAME] [--until DATE]\n"
+    "charts (the first is the one a bare --plot FILE.svg writes):\n"
+    "  satisfaction csat, nps, responses; channels trend; value pareto, "
+    "lorenz;\n"
+    "  churn rate (with --cohorts: cohorts, rate); complaints trend, sla;\n"
+    "  weekly channels\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";
 
@@ -213,6 +219,8 @@ main(int argc, char *argv[])
 	const struct crm_report_ops *rp;
 	const char *asof = NULL, *period = NULL, *tiers = NULL, *abc = NULL;
 	const char *since = NULL, *until = NULL, *week = NULL;
+	struct crm_report_plot *plots = NULL;
+	size_t aplots = 0;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -265,7 +273,13 @@ main(int argc, char *argv[])
 			o.merge = 1;
 			break;
 		case 'o':
-			o.plot = optarg;
+			crm_grow(&plots, &aplots, o.nplots + 1, sizeof *plots);
+			if (crm_report_plot_parse(optarg, &plots[o.nplots]) < 0)
+				errx(CRM_EXIT_FATAL, "--plot: no file name: '%s%s'",
+				    plots[o.nplots].name ? plots[o.nplots].name :
+				    "", plots[o.nplots].name ? "=" : "");
+			o.plots = plots;
+			o.nplots++;
 			break;
 		case 'P':
 			o.partial = 1;
@@ -362,9 +376,9 @@ main(int argc, char *argv[])
 		pctopt("--abc", abc, o.pyr.abc, 2, 0);
 	if (chart && fmt != CRM_RFMT_TABLE && fmt != CRM_RFMT_MD)
 		errx(CRM_EXIT_FATAL, "--chart needs --format table or md");
-	if (o.plot && !rp->plot)
+	if (o.nplots && !rp->plots)
 		errx(CRM_EXIT_FATAL, "--plot: %s draws no picture", rp->name);
-	if (o.partial && (ro.table || chart || o.plot))
+	if (o.partial && (ro.table || chart || o.nplots))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");
 	o.period = CRM_PERIOD_MONTH;
@@ -411,6 +425,7 @@ main(int argc, char *argv[])
 
 	if (crm_report_run(rp, &o, argv, (size_t)argc, &ro, e, sizeof e) < 0)
 		errx(CRM_EXIT_FATAL, "%s", e);
+	free(plots);
 	crm_out_close(&crm_stdout);
 	return o.status;
 }

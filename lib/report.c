@@ -642,8 +642,68 @@ pick(const struct crm_report_ops *ops, struct crm_rtab **ts, size_t n,
 	return emit(ops, ts, n, ro, err, errlen);
 }
 
-/* --format html: one page of the tables and the report's chart, drawn by
- * the same plot operation that --plot writes to a file. */
+int
+crm_report_plot_parse(char *arg, struct crm_report_plot *p)
+{
+	char *eq = strchr(arg, '=');
+
+	p->name = NULL;
+	p->path = arg;
+	if (eq && strcspn(arg, "/.") > (size_t)(eq - arg)) {
+		*eq = '\0';
+		p->name = arg;
+		p->path = eq + 1;
+	}
+	return *p->path ? 0 : -1;
+}
+
+/* The number of charts of the report, and the index of the one named
+ * name (NULL: the main one) in *k; -1 with the message when it has
+ * none of that name. */
+static int
+chart_find(const struct crm_report_ops *ops, void *st, const char *name,
+    size_t *k, char *err, size_t errlen)
+{
+	const char *nm;
+	size_t n = ops->plots(st, 0, NULL, &nm);
+	struct crm_buf names;
+
+	if (n > 0 && !name) {
+		*k = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ops->plots(st, i, NULL, &nm);
+		if (!strcmp(nm, name)) {
+			*k = i;
+			return 0;
+		}
+	}
+	crm_buf_init(&names);
+	for (size_t i = 0; i < n; i++) {
+		ops->plots(st, i, NULL, &nm);
+		crm_buf_addf(&names, "%s%s", i ? ", " : "", nm);
+	}
+	snprintf(err, errlen, "--plot: %s has no chart '%s' (charts: %s)",
+	    ops->name, name ? name : "", names.p);
+	crm_buf_release(&names);
+	return -1;
+}
+
+/* Chart k of the report as one SVG document into svg: the one path
+ * that --plot files and --format html pages are drawn by. */
+static void
+chart_draw(const struct crm_report_ops *ops, void *st, size_t k,
+    struct crm_buf *svg)
+{
+	const char *nm;
+
+	crm_buf_reset(svg);
+	ops->plots(st, k, svg, &nm);
+}
+
+/* --format html: one page of the tables and every chart of the report,
+ * in the report's order. */
 static int
 emit_html(const struct crm_report_ops *ops, void *st, struct crm_rtab **ts,
     size_t n, const struct crm_report_out *ro, char *err, size_t errlen)
@@ -658,23 +718,43 @@ emit_html(const struct crm_report_ops *ops, void *st, struct crm_rtab **ts,
 	crm_html_begin(ro->out, title, NULL);
 	for (int i = 0; i < k; i++)
 		crm_html_table(ro->out, pt[i], k > 1 || n > 1);
-	if (ops->plot) {
+	if (ops->plots) {
+		const char *nm;
+		size_t nc = ops->plots(st, 0, NULL, &nm);
 		struct crm_buf svg;
 
 		crm_buf_init(&svg);
-		ops->plot(st, &svg);
-		crm_html_svg(ro->out, &svg);
+		for (size_t c = 0; c < nc; c++) {
+			chart_draw(ops, st, c, &svg);
+			crm_html_svg(ro->out, &svg);
+		}
 		crm_buf_release(&svg);
 	}
 	crm_html_end(ro->out);
 	return 0;
 }
 
+/* Every --plot into its file. */
 static int
-write_svg(const char *path, const struct crm_buf *svg, char *err,
-    size_t errlen)
+write_plots(const struct crm_report_ops *ops, void *st,
+    const struct crm_report_opts *o, char *err, size_t errlen)
 {
-	return crm_outfile_write(path, svg->p, svg->n, err, errlen);
+	struct crm_buf svg;
+	int rc = 0;
+
+	crm_buf_init(&svg);
+	for (size_t i = 0; rc == 0 && i < o->nplots; i++) {
+		size_t k;
+
+		rc = chart_find(ops, st, o->plots[i].name, &k, err, errlen);
+		if (rc == 0) {
+			chart_draw(ops, st, k, &svg);
+			rc = crm_outfile_write(o->plots[i].path, svg.p, svg.n,
+			    err, errlen);
+		}
+	}
+	crm_buf_release(&svg);
+	return rc;
 }
 
 int
@@ -702,10 +782,39 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
     size_t errlen)
 {
 	static char *const stdin_only[] = { "-" };
-	void *st = ops->new(o);
 	struct crm_rtab *ts[CRM_REPORT_MAXTABS];
+	void *st;
 	int rc = 0, nt;
 
+	o->charts = ops->plots && (o->nplots || ro->fmt == CRM_RFMT_HTML);
+	st = ops->new(o);
+	/* A chart that does not exist, or one asked for twice, is known
+	 * before any input is read. */
+	for (size_t i = 0; i < o->nplots; i++) {
+		size_t k, kj;
+
+		if (!ops->plots || chart_find(ops, st, o->plots[i].name, &k,
+		    err, errlen) < 0) {
+			if (!ops->plots)
+				snprintf(err, errlen, "--plot: %s draws no "
+				    "picture", ops->name);
+			ops->free(st);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *nm;
+
+			chart_find(ops, st, o->plots[j].name, &kj, err, errlen);
+			if (kj != k)
+				continue;
+			ops->plots(st, k, NULL, &nm);
+			snprintf(err, errlen, "--plot: two files for the %s "
+			    "chart: '%s' and '%s'", nm, o->plots[j].path,
+			    o->plots[i].path);
+			ops->free(st);
+			return -1;
+		}
+	}
 	if (n == 0) {
 		files = stdin_only;
 		n = 1;
@@ -745,14 +854,8 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 	rc = ro->fmt == CRM_RFMT_HTML ?
 	    emit_html(ops, st, ts, (size_t)nt, ro, err, errlen) :
 	    emit(ops, ts, (size_t)nt, ro, err, errlen);
-	if (rc == 0 && o->plot && ops->plot) {
-		struct crm_buf svg;
-
-		crm_buf_init(&svg);
-		ops->plot(st, &svg);
-		rc = write_svg(o->plot, &svg, err, errlen);
-		crm_buf_release(&svg);
-	}
+	if (rc == 0)
+		rc = write_plots(ops, st, o, err, errlen);
 	for (int i = 0; i < nt; i++)
 		crm_rtab_free(ts[i]);
 	ops->free(st);

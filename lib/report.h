@@ -4,13 +4,13 @@
  * A report is an operations table (struct crm_report_ops): what it is
  * called, which options it takes, which columns its input needs, and the
  * functions that make its state, add one record, write and merge partial
- * counters, and turn the state into named tables (rtab) and a picture.
+ * counters, and turn the state into named tables (rtab) and named charts.
  * The driver here does everything the reports share, once: it opens the
  * inputs, checks their headers and columns, runs the read loop with its
  * diagnostics, reads and writes partial results, selects --table and
- * writes the tables and the SVG.  The library never exits and never prints:
- * diagnostics go to the caller's callback, fatal errors come back as -1
- * with a message.
+ * writes the tables and the charts (--plot, --format html).  The library
+ * never exits and never prints: diagnostics go to the caller's callback,
+ * fatal errors come back as -1 with a message.
  *
  * Adding a report:
  *  1. one file lib/report_NAME.c with a header comment saying its job,
@@ -53,13 +53,30 @@
 #define CRM_REPORT_WEEK    0x400u /* --week, --surveys FILE and
                                      --transactions FILE */
 
-/* What the command decided; the reports read it, the driver fills status. */
+/* One --plot: the chart named name (NULL: the report's main chart) into
+ * the file path. */
+struct crm_report_plot {
+	const char *name;
+	const char *path;
+};
+
+/* The --plot argument arg ("FILE.svg" or "NAME=FILE.svg") into *p,
+ * pointing into arg (the '=' becomes a NUL); NAME is the text before the
+ * first '=' when it holds no '/' or '.', as crm-segment reads its --plot,
+ * so "./a=b.svg" is a file.  0; -1 when the file is empty. */
+int crm_report_plot_parse(char *arg, struct crm_report_plot *p);
+
+/* What the command decided; the reports read it, the driver fills status
+ * and charts. */
 struct crm_report_opts {
 	const char *by;         /* --by value or NULL */
 	int period;             /* --period: enum crm_report_period */
 	int cohorts;            /* --cohorts */
 	int partial, merge;     /* --partial, --merge */
-	const char *plot;       /* --plot file or NULL */
+	const struct crm_report_plot *plots;    /* --plot, in order */
+	size_t nplots;
+	int charts;             /* charts will be drawn (--plot or --format
+	                           html): keep what they need */
 	const char *sort;       /* --sort column or NULL */
 	const char *complaints; /* --complaints file or NULL */
 	const char *surveys;    /* --surveys file or NULL */
@@ -119,8 +136,14 @@ struct crm_report_ops {
 	 * with a message in err. */
 	int (*tables)(void *st, struct crm_rtab **ts, char *err,
 	    size_t errlen);
-	/* The picture for --plot into svg (NULL: the report draws none). */
-	void (*plot)(void *st, struct crm_buf *svg);
+	/* The report's charts (NULL: it draws none), chart 0 its main one,
+	 * the one a bare --plot FILE.svg writes; which charts there are may
+	 * depend on the options, never on the data.  Returns their number;
+	 * for k below it, sets *name to chart k's name (a short word) and,
+	 * when svg is not NULL, appends chart k to svg as a complete SVG
+	 * document.  Charts are drawn after tables. */
+	size_t (*plots)(void *st, size_t k, struct crm_buf *svg,
+	    const char **name);
 	void (*free)(void *st);
 };
 
@@ -140,7 +163,9 @@ struct crm_report_out {
 /*
  * Run report ops over files[0..n) (n 0: standard input): read them (as
  * partials with o->merge), then write the partial (o->partial) or the
- * tables and the picture.  Returns 0, with o->status saying whether
+ * tables and the charts: every chart o->plots names into its file, and
+ * with --format html every chart of the report on the page.  A --plot
+ * naming no chart of the report is an error before any input is read.  Returns 0, with o->status saying whether
  * records were rejected; or -1 with a message in err when nothing
  * trustworthy could be written.
  */

@@ -531,6 +531,6 @@ const struct crm_report_ops crm_report_agents = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = agents_tables,
-	.plot = NULL,
+	.plots = NULL,
 	.free = agents_free,
 };

@@ -459,17 +459,27 @@ seen_sorted(const struct dim *d, size_t *np)
 	return v;
 }
 
-static void
-chan_plot(void *st, struct crm_buf *svg)
+static size_t
+chan_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
 {
 	struct chan *C = st;
 	struct dim *dm = &C->d[D_MONTH], *dc = &C->d[D_CHANNEL];
-	size_t nm, nc;
-	size_t *ms = seen_sorted(dm, &nm), *cs = seen_sorted(dc, &nc);
-	const char **months = crm_xcalloc(nm + 1, sizeof *months);
-	double *y = crm_xcalloc(nm * (nc + 1) + 1, sizeof *y);
-	struct crm_svg_series *s = crm_xcalloc(nc + 2, sizeof *s);
+	size_t nm, nc, *ms, *cs;
+	const char **months;
+	double *y;
+	struct crm_svg_series *s;
 	char title[40];
+
+	if (k >= 1)
+		return 1;
+	*name = "trend";
+	if (!svg)
+		return 1;
+	ms = seen_sorted(dm, &nm);
+	cs = seen_sorted(dc, &nc);
+	months = crm_xcalloc(nm + 1, sizeof *months);
+	y = crm_xcalloc(nm * (nc + 1) + 1, sizeof *y);
+	s = crm_xcalloc(nc + 2, sizeof *s);
 
 	for (size_t i = 0; i < nm; i++) {
 		months[i] = crm_strmap_key(&dm->keys, ms[i], NULL);
@@ -493,6 +503,7 @@ chan_plot(void *st, struct crm_buf *svg)
 	free(months);
 	free(ms);
 	free(cs);
+	return 1;
 }
 
 static const char *const chan_columns[] = { "channel", "ts", NULL };
@@ -508,6 +519,6 @@ const struct crm_report_ops crm_report_channels = {
 	.partial = chan_partial,
 	.merge = chan_merge,
 	.tables = chan_tables,
-	.plot = chan_plot,
+	.plots = chan_plots,
 	.free = chan_free,
 };

@@ -221,14 +221,20 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	return coh ? 2 : 1;
 }
 
-static void
-churn_plot(void *st, struct crm_buf *svg)
+/* Chart k: with --cohorts the heat map first, then the churn rate. */
+static size_t
+churn_plots(void *st, size_t ck, struct crm_buf *svg, const char **name)
 {
 	struct churn *C = st;
-	int q = C->tx.o->period;
-	size_t np = C->np;
+	int q = C->tx.o->period, coh = C->tx.o->cohorts;
+	size_t np = C->np, nc = coh ? 2 : 1;
 
-	if (C->coh) {
+	if (ck >= nc)
+		return nc;
+	*name = coh && ck == 0 ? "cohorts" : "rate";
+	if (!svg)
+		return nc;
+	if (coh && ck == 0) {
 		char **rl = crm_xcalloc(np + 1, sizeof *rl);
 		char **cl = crm_xcalloc(np + 1, sizeof *cl);
 		double *hv = crm_xcalloc(crm_mulsz(np, np), sizeof *hv);
@@ -276,6 +282,7 @@ churn_plot(void *st, struct crm_buf *svg)
 		crm_strv_free(xl);
 		free(y);
 	}
+	return nc;
 }
 
 const struct crm_report_ops crm_report_churn = {
@@ -289,6 +296,6 @@ const struct crm_report_ops crm_report_churn = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = churn_tables,
-	.plot = churn_plot,
+	.plots = churn_plots,
 	.free = churn_free,
 };

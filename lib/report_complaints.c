@@ -3,7 +3,11 @@
  * times to first response and to resolution, SLA compliance, reopen rate,
  * satisfaction after resolution and repeat complainers, from a complaint
  * event log (folded as of a time) or from `crm-complaint list` output.
+ * Its charts: complaints opened and resolved by period, and SLA
+ * compliance by the period complaints were opened in, counted by the
+ * same rule as the sla table.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,7 @@ struct compl {
 	int no_cause;   /* some list had no cause column */
 	/* Kept from the tables for the picture. */
 	struct count vol[NV], opened, resolved;
+	struct count sla_due[2], sla_met[2];    /* by period opened */
 	struct crm_strmap months;       /* periods opened or resolved in */
 };
 
@@ -161,6 +166,10 @@ compl_new(struct crm_report_opts *o)
 		count_init(&C->vol[k]);
 	count_init(&C->opened);
 	count_init(&C->resolved);
+	for (int k = 0; k < 2; k++) {
+		count_init(&C->sla_due[k]);
+		count_init(&C->sla_met[k]);
+	}
 	return C;
 }
 
@@ -182,6 +191,10 @@ compl_free(void *st)
 		count_release(&C->vol[k]);
 	count_release(&C->opened);
 	count_release(&C->resolved);
+	for (int k = 0; k < 2; k++) {
+		count_release(&C->sla_due[k]);
+		count_release(&C->sla_met[k]);
+	}
 	crm_complaint_fold_free(C->fold);
 	free(C);
 }
@@ -509,12 +522,18 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 			resolved++;
 		if (c->reopens > 0)
 			reopened++;
+		crm_report_period_label_of_day(crm_ts_days(c->opened,
+		    c->opened_off), pk, month);
 		crm_report_sla(c, C->now, 0, &due, &met);
 		re_el += due;
 		re_met += met;
+		count_add(&C->sla_due[0], month, due);
+		count_add(&C->sla_met[0], month, met);
 		crm_report_sla(c, C->now, 1, &due, &met);
 		rs_el += due;
 		rs_met += met;
+		count_add(&C->sla_due[1], month, due);
+		count_add(&C->sla_met[1], month, met);
 		if (c->satisfaction > 0) {
 			sat_n++;
 			sat_sum += c->satisfaction;
@@ -622,9 +641,8 @@ compl_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 }
 
 static void
-compl_plot(void *st, struct crm_buf *svg)
+trend_chart(struct compl *C, struct crm_buf *svg)
 {
-	struct compl *C = st;
 	size_t nm = crm_strmap_count(&C->months);
 	size_t *ms = crm_report_sorted(&C->months);
 	const char **mv = crm_xcalloc(nm + 1, sizeof *mv);
@@ -648,6 +666,70 @@ compl_plot(void *st, struct crm_buf *svg)
 	free(ms);
 }
 
+void
+crm_report_sla_chart(struct crm_buf *svg, const char *pname,
+    const char *const *periods, size_t np, const int64_t *due,
+    const int64_t *met)
+{
+	static const struct crm_svg_axis share = { 0, 1, "%", 100 };
+	double *y = crm_xcalloc(crm_mulsz(2, np) + 1, sizeof *y);
+	struct crm_svg_series s[2] = {
+		{ "response within SLA", y }, { "resolution within SLA", y + np }
+	};
+	char title[48];
+
+	for (size_t i = 0; i < np; i++)
+		for (int k = 0; k < 2; k++)
+			y[(size_t)k * np + i] = due[2 * i + (size_t)k] ?
+			    (double)met[2 * i + (size_t)k] /
+			    (double)due[2 * i + (size_t)k] : NAN;
+	snprintf(title, sizeof title, "SLA compliance by %s opened", pname);
+	crm_svg_lines_ax(svg, title, pname, "met, % of targets due",
+	    periods, np, s, 2, &share);
+	free(y);
+}
+
+static void
+sla_chart(struct compl *C, struct crm_buf *svg)
+{
+	size_t nm = crm_strmap_count(&C->months);
+	size_t *ms = crm_report_sorted(&C->months);
+	const char **mv = crm_xcalloc(nm + 1, sizeof *mv);
+	int64_t *due = crm_xcalloc(crm_mulsz(2, nm) + 1, sizeof *due);
+	int64_t *met = crm_xcalloc(crm_mulsz(2, nm) + 1, sizeof *met);
+
+	for (size_t i = 0; i < nm; i++) {
+		mv[i] = crm_strmap_key(&C->months, ms[i], NULL);
+		for (int k = 0; k < 2; k++) {
+			due[2 * i + (size_t)k] = count_get(&C->sla_due[k],
+			    mv[i]);
+			met[2 * i + (size_t)k] = count_get(&C->sla_met[k],
+			    mv[i]);
+		}
+	}
+	crm_report_sla_chart(svg, crm_report_period_name(
+	    (enum crm_report_period)C->o->period), mv, nm, due, met);
+	free(due);
+	free(met);
+	free(mv);
+	free(ms);
+}
+
+static size_t
+compl_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	static const char *const names[] = { "trend", "sla" };
+
+	if (k >= 2)
+		return 2;
+	*name = names[k];
+	if (svg && k == 0)
+		trend_chart(st, svg);
+	else if (svg)
+		sla_chart(st, svg);
+	return 2;
+}
+
 const struct crm_report_ops crm_report_complaints = {
 	.name = "complaints",
 	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD,
@@ -659,6 +741,6 @@ const struct crm_report_ops crm_report_complaints = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = compl_tables,
-	.plot = compl_plot,
+	.plots = compl_plots,
 	.free = compl_free,
 };

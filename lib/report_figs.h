@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct crm_buf;
 struct crm_complaint;
 
 /* report_satisfaction.c.  h[v] is the number of answers with score v. */
@@ -26,11 +27,30 @@ double crm_report_ces(const int64_t *h, int64_t *n);
  * expectation sum }: mean perception - mean expectation, NAN when either
  * count is 0. */
 double crm_report_sq_gap(const int64_t *a);
+/* Satisfaction chart k over nm months labelled months[i], h[i] the
+ * month's histograms (CSAT, NPS, CES: answers per score) into svg: CSAT
+ * on a 0..100% axis (k 0), NPS in points on a -100..100 axis (k 1), and
+ * the responses of each instrument answered (k 2). */
+void crm_report_sat_chart(struct crm_buf *svg, size_t k,
+    const char *const *months, const int64_t (*h)[3][11], size_t nm);
 
 /* report_value.c.  v[0..n) revenues sorted ascending. */
 /* Gini coefficient over max(v, 0): (2 sum i x_i - (n + 1) sum x_i) /
  * (n sum x_i) with i from 1; NAN when no revenue is positive. */
 double crm_report_gini(const int64_t *v, size_t n);
+/* The Gini coefficient as the summary table prints it ("0.4321"), "" for
+ * NAN; the Lorenz chart's title shows the same text. */
+void crm_report_gini_text(char out[16], double gini);
+/* The Lorenz curve over max(v, 0): y[k] the share of revenue of the
+ * k% of customers with the least, the curve straight between customers
+ * (k% of n is a fraction of a customer); NAN when no revenue is
+ * positive.  Twice the area between it and the diagonal is the Gini
+ * coefficient. */
+void crm_report_lorenz(const int64_t *v, size_t n, double y[101]);
+/* The Lorenz chart of v[0..n) into svg, the Gini coefficient in its
+ * title. */
+void crm_report_lorenz_chart(struct crm_buf *svg, const int64_t *v,
+    size_t n);
 /* Customers in the top pct percent: ceil(pct n / 100). */
 size_t crm_report_top_n(int pct, size_t n);
 /* Customers, the best first, that make pct percent of the total revenue
@@ -63,6 +83,14 @@ int crm_report_ever_resolved(const struct crm_complaint *c);
  * the answer came by the due time.  Response (k 0) or resolution (k 1). */
 void crm_report_sla(const struct crm_complaint *c, int64_t now, int k,
     int *due, int *met);
+/* The SLA compliance chart over np periods labelled periods[i] (a
+ * period named pname: "month", "quarter", "week") into svg: for each
+ * period, due[2 i + k] targets due and met[2 i + k] of them met, response
+ * (k 0) and resolution (k 1), drawn as met / due on a 0..100% axis with
+ * no point where nothing was due. */
+void crm_report_sla_chart(struct crm_buf *svg, const char *pname,
+    const char *const *periods, size_t np, const int64_t *due,
+    const int64_t *met);
 
 /* report_agents.c.  sum / n (n > 0, sum >= 0) to two places rounded half
  * up, computed in integers: "4.13" for 33 / 8 = 4.125. */

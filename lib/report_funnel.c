@@ -254,6 +254,6 @@ const struct crm_report_ops crm_report_funnel = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = funnel_tables,
-	.plot = NULL,
+	.plots = NULL,
 	.free = funnel_free,
 };

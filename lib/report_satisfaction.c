@@ -230,7 +230,7 @@ sat_count(struct sat *S, const char *group, size_t gn, const char *month,
 	struct scope *sc[2] = { &S->t, &S->m };
 	const char *key[2] = { group, month };
 	size_t kn[2] = { gn, 7 };
-	int ns = S->o->plot || S->o->partial ? 2 : 1;
+	int ns = S->o->charts || S->o->partial ? 2 : 1;
 
 	for (int i = 0; i < ns; i++) {
 		struct group *g = group_of(sc[i], key[i], kn[i]);
@@ -692,34 +692,91 @@ sat_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	return 6;
 }
 
-static void
-sat_plot(void *st, struct crm_buf *svg)
+void
+crm_report_sat_chart(struct crm_buf *svg, size_t k,
+    const char *const *months, const int64_t (*h)[3][11], size_t nm)
 {
-	struct sat *S = st;
-	size_t nm = crm_strmap_count(&S->m.keys);
-	size_t *ms = crm_report_sorted(&S->m.keys);
-	const char **months = crm_xcalloc(nm + 1, sizeof *months);
-	double *y = crm_xcalloc(2 * nm + 1, sizeof *y);
-	struct crm_svg_series s[2] = {
-		{ "CSAT (share of 4-5)", y },
-		{ "NPS (promoters - detractors)", y + nm }
+	static const struct crm_svg_axis share = { 0, 1, "%", 100 };
+	static const struct crm_svg_axis points = { -100, 100, "", 1 };
+	static const char *const rname[3] = {
+		"CSAT responses", "NPS responses", "CES responses"
 	};
-	int64_t h[11];
+	double *y = crm_xcalloc(crm_mulsz(5, nm) + 1, sizeof *y);
+	double *r = y + 2 * nm;         /* responses, by instrument */
+	struct crm_svg_series s[3];
+	size_t ns = 0;
 
 	for (size_t i = 0; i < nm; i++) {
 		int64_t n, pro, det, good, sum;
 
-		months[i] = crm_strmap_key(&S->m.keys, ms[i], NULL);
-		hist(&S->m, ms[i], I_CSAT, h);
-		y[i] = crm_report_csat(h, &n, &good, &sum);
-		hist(&S->m, ms[i], I_NPS, h);
-		y[nm + i] = crm_report_nps(h, &n, &pro, &det) / 100;
+		y[i] = crm_report_csat(h[i][I_CSAT], &n, &good, &sum);
+		y[nm + i] = crm_report_nps(h[i][I_NPS], &n, &pro, &det);
+		for (int instr = I_CSAT; instr <= I_CES; instr++)
+			for (int v = scale_lo[instr]; v <= scale_hi[instr]; v++)
+				r[(size_t)instr * nm + i] +=
+				    (double)h[i][instr][v];
 	}
-	crm_svg_lines(svg, "Satisfaction by month", "month", "share",
-	    months, nm, s, 2, 1);
+	if (k == 0) {
+		s[0].name = "CSAT (share of 4-5)";
+		s[0].y = y;
+		crm_svg_lines_ax(svg, "CSAT by month", "month",
+		    "CSAT, % of responses scoring 4-5", months, nm, s, 1,
+		    &share);
+	} else if (k == 1) {
+		s[0].name = "NPS (promoters - detractors)";
+		s[0].y = y + nm;
+		crm_svg_lines_ax(svg, "NPS by month", "month",
+		    "NPS, points from -100 to 100", months, nm, s, 1, &points);
+	} else {
+		/* the instruments answered at all; CSAT when none was */
+		for (int instr = I_CSAT; instr <= I_CES; instr++) {
+			int any = 0;
+
+			for (size_t i = 0; i < nm; i++)
+				any |= r[(size_t)instr * nm + i] > 0;
+			if (any) {
+				s[ns].name = rname[instr];
+				s[ns++].y = r + (size_t)instr * nm;
+			}
+		}
+		if (ns == 0) {
+			s[0].name = rname[I_CSAT];
+			s[ns++].y = r;
+		}
+		crm_svg_lines_ax(svg, "Survey responses by month", "month",
+		    "responses (count)", months, nm, s, ns, NULL);
+	}
 	free(y);
+}
+
+static size_t
+sat_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	static const char *const names[] = { "csat", "nps", "responses" };
+	struct sat *S = st;
+	size_t nm, *ms;
+	const char **months;
+	int64_t (*h)[3][11];
+
+	if (k >= 3)
+		return 3;
+	*name = names[k];
+	if (!svg)
+		return 3;
+	nm = crm_strmap_count(&S->m.keys);
+	ms = crm_report_sorted(&S->m.keys);
+	months = crm_xcalloc(nm + 1, sizeof *months);
+	h = crm_xcalloc(nm + 1, sizeof *h);
+	for (size_t i = 0; i < nm; i++) {
+		months[i] = crm_strmap_key(&S->m.keys, ms[i], NULL);
+		for (int instr = I_CSAT; instr <= I_CES; instr++)
+			hist(&S->m, ms[i], instr, h[i][instr]);
+	}
+	crm_report_sat_chart(svg, k, months, (const int64_t (*)[3][11])h, nm);
+	free(h);
 	free(months);
 	free(ms);
+	return 3;
 }
 
 const struct crm_report_ops crm_report_satisfaction = {
@@ -733,6 +790,6 @@ const struct crm_report_ops crm_report_satisfaction = {
 	.partial = sat_partial,
 	.merge = sat_merge,
 	.tables = sat_tables,
-	.plot = sat_plot,
+	.plots = sat_plots,
 	.free = sat_free,
 };

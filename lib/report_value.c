@@ -1,8 +1,9 @@
 /*
  * report_value: the 20/80 report over transactions: revenue share of the
  * top 1/5/10/20/50% of customers, the share of customers that make 80% of
- * revenue, the Gini coefficient, the customer pyramid and the ABC classes,
- * and the Pareto curve as a picture.
+ * revenue, the Gini coefficient, the customer pyramid and the ABC classes;
+ * and two charts, the Pareto curve and the Lorenz curve with the Gini
+ * coefficient printed as the table prints it.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -38,6 +39,15 @@ crm_report_gini(const int64_t *v, size_t n)
 		return NAN;
 	return (double)((long double)(2 * s1 - (__int128)(n + 1) * pos) /
 	    ((long double)n * (long double)pos));
+}
+
+void
+crm_report_gini_text(char out[16], double gini)
+{
+	if (isnan(gini))
+		out[0] = '\0';
+	else
+		snprintf(out, 16, "%.4f", gini + 0.0);
 }
 
 size_t
@@ -170,7 +180,7 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	unsigned char *tier, *abc;
 	__int128 total = 0, cum = 0, tr[4] = { 0 }, ar[3] = { 0 }, top20 = 0;
 	size_t tc[4] = { 0 }, ac[3] = { 0 };
-	double gini;
+	char gini[16];
 
 	if (revenues(V, &orders, err, errlen) < 0)
 		return -1;
@@ -238,11 +248,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	else
 		crm_rtab_cell(t[0], NULL);
 	crm_rtab_cell(t[0], "gini");
-	gini = crm_report_gini(v, n);
-	if (!isnan(gini))
-		crm_rtab_cellf(t[0], "%.4f", gini + 0.0);
-	else
-		crm_rtab_cell(t[0], NULL);
+	crm_report_gini_text(gini, crm_report_gini(v, n));
+	crm_rtab_cell(t[0], *gini ? gini : NULL);
 
 	for (int k = 0; k < 4; k++) {
 		crm_rtab_cell(t[2], crm_tier_names[k]);
@@ -272,9 +279,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 }
 
 static void
-value_plot(void *st, struct crm_buf *svg)
+pareto_chart(const struct value *V, struct crm_buf *svg)
 {
-	struct value *V = st;
 	const int64_t *v = V->v;
 	size_t n = V->n, m = 0;
 	__int128 total = V->total, cum = 0;
@@ -304,6 +310,71 @@ value_plot(void *st, struct crm_buf *svg)
 	    101, s, 2, 1);
 }
 
+void
+crm_report_lorenz(const int64_t *v, size_t n, double y[101])
+{
+	__int128 pos = 0, cum = 0;
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > 0)
+			pos += v[i];
+	for (int k = 0; k <= 100; k++) {
+		/* k% of n customers is m whole ones and a fraction of the
+		 * next: the curve is straight between customers */
+		size_t want = (size_t)(((__int128)k * n) / 100);
+		double frac = (double)(((__int128)k * n) % 100) / 100;
+		long double at;
+
+		for (; m < want; m++)
+			cum += v[m] > 0 ? v[m] : 0;
+		at = (long double)cum;
+		if (m < n && v[m] > 0)
+			at += (long double)frac * (long double)v[m];
+		y[k] = pos > 0 ? (double)(at / (long double)pos) : NAN;
+	}
+}
+
+void
+crm_report_lorenz_chart(struct crm_buf *svg, const int64_t *v, size_t n)
+{
+	double y[101], eq[101];
+	char lab[101][8], gini[16], title[96];
+	const char *labels[101];
+	struct crm_svg_series s[2] = {
+		{ "cumulative revenue share, the least first", y },
+		{ "equal revenue per customer", eq }
+	};
+
+	crm_report_lorenz(v, n, y);
+	for (int k = 0; k <= 100; k++) {
+		eq[k] = k / 100.0;
+		snprintf(lab[k], sizeof lab[k], "%d%%", k);
+		labels[k] = k % 10 == 0 ? lab[k] : "";
+	}
+	crm_report_gini_text(gini, crm_report_gini(v, n));
+	snprintf(title, sizeof title, "Lorenz curve: revenue by share of "
+	    "customers, Gini %s", *gini ? gini : "n/a");
+	crm_svg_lines(svg, title, "share of customers (%), the least "
+	    "revenue first", "share of revenue (%)", labels, 101, s, 2, 1);
+}
+
+static size_t
+value_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
+{
+	static const char *const names[] = { "pareto", "lorenz" };
+	struct value *V = st;
+
+	if (k >= 2)
+		return 2;
+	*name = names[k];
+	if (svg && k == 0)
+		pareto_chart(V, svg);
+	else if (svg)
+		crm_report_lorenz_chart(svg, V->v, V->n);
+	return 2;
+}
+
 const struct crm_report_ops crm_report_value = {
 	.name = "value",
 	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS,
@@ -315,6 +386,6 @@ const struct crm_report_ops crm_report_value = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = value_tables,
-	.plot = value_plot,
+	.plots = value_plots,
 	.free = value_free,
 };

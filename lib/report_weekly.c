@@ -328,7 +328,9 @@ sub_report(struct weekly *W, const struct crm_report_ops *ops,
 	*so = *W->o;
 	so->by = by;
 	so->period = CRM_PERIOD_WEEK;
-	so->plot = NULL;
+	so->plots = NULL;
+	so->nplots = 0;
+	so->charts = 0;
 	so->sort = NULL;
 	so->complaints = NULL;
 	so->partial = so->merge = so->cohorts = 0;
@@ -667,24 +669,32 @@ fail:
 /* Contacts by channel, a line for each week over the channels in the
  * channels table's order, so the two weeks read against each other at
  * every channel (bars of both would be twice as many labels). */
-static void
-weekly_plot(void *st, struct crm_buf *svg)
+static size_t
+weekly_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
 {
 	struct weekly *W = st;
-	size_t n, *ord = dim_order(&W->chan, &n);
-	const char **lab = crm_xcalloc(n + 1, sizeof *lab);
-	double *v = crm_xcalloc(2 * n + 1, sizeof *v);
+	size_t n, *ord;
+	const char **lab;
+	double *v;
 	struct crm_svg_series s[2];
 	char title[96];
 
+	if (k >= 1)
+		return 1;
+	*name = "channels";
+	if (!svg)
+		return 1;
+	ord = dim_order(&W->chan, &n);
+	lab = crm_xcalloc(n + 1, sizeof *lab);
+	v = crm_xcalloc(2 * n + 1, sizeof *v);
 	for (size_t r = 0; r < n; r++) {
 		lab[r] = crm_strmap_key(&W->chan.keys, ord[r], NULL);
-		for (int k = 0; k < 2; k++)
-			v[(size_t)k * n + r] = (double)W->chan.n[ord[r]][k];
+		for (int w = 0; w < 2; w++)
+			v[(size_t)w * n + r] = (double)W->chan.n[ord[r]][w];
 	}
-	for (int k = 0; k < 2; k++) {
-		s[k].name = W->label[k];
-		s[k].y = v + (size_t)k * n;
+	for (int w = 0; w < 2; w++) {
+		s[w].name = W->label[w];
+		s[w].y = v + (size_t)w * n;
 	}
 	snprintf(title, sizeof title, "Contacts by channel: %s against %s",
 	    W->label[0], W->label[1]);
@@ -692,6 +702,7 @@ weekly_plot(void *st, struct crm_buf *svg)
 	free(lab);
 	free(v);
 	free(ord);
+	return 1;
 }
 
 const struct crm_report_ops crm_report_weekly = {
@@ -707,6 +718,6 @@ const struct crm_report_ops crm_report_weekly = {
 	.partial = NULL,
 	.merge = NULL,
 	.tables = weekly_tables,
-	.plot = weekly_plot,
+	.plots = weekly_plots,
 	.free = weekly_free,
 };

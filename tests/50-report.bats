@@ -717,6 +717,48 @@ satisfaction_csat\t')"
 	grep -q '<title>equal revenue per customer, 50%: 50.0%</title>' p.svg
 }
 
+@test "crm-report: value's Lorenz chart shows the table's Gini, and python3 draws the same curve" {
+	command -v python3 >/dev/null || skip "no python3"
+	crm-gen --seed 1 transactions 2000 >tx.tsv
+	run crm-report value --plot lorenz=l.svg --table summary tx.tsv
+	assert_success
+	gini=$(printf '%s\n' "$output" | awk -F '\t' '$1 == "gini" { print $2 }')
+	run xmllint --noout l.svg
+	assert_success
+	grep -q ">Lorenz curve: revenue by share of customers, Gini $gini</text>" l.svg
+	# Independently: revenue per customer summed in cents, negatives as
+	# nothing, sorted; the curve straight between customers; the Gini as
+	# the mean absolute difference, sum |x_i - x_j| / (2 n^2 mean).
+	want=$(python3 - tx.tsv <<'PY'
+import sys
+from decimal import Decimal
+from fractions import Fraction
+rev = {}
+with open(sys.argv[1], encoding="utf-8") as f:
+    cols = f.readline().rstrip("\n").split("\t")
+    ci, ca = cols.index("customer_id"), cols.index("amount")
+    for line in f:
+        r = line.rstrip("\n").split("\t")
+        rev[r[ci]] = rev.get(r[ci], 0) + int(Decimal(r[ca]) * 100)
+x = sorted(max(v, 0) for v in rev.values())
+n, tot = len(x), sum(x)
+mad = sum(abs(a - b) for a in x for b in x)
+print("Gini %.4f" % float(Fraction(mad, 2 * n * tot)))
+for k in (10, 20, 50, 80, 90):
+    m, frac = divmod(k * n, 100)
+    at = sum(x[:m]) + (Fraction(frac, 100) * x[m] if m < n else 0)
+    print("%d%%: %.1f%%" % (k, float(Fraction(at) / tot) * 100))
+PY
+)
+	# (tooltips name the share only where the axis is labelled: 10% steps)
+	run grep -o -e 'Gini [0-9.]*</text>' -e '<title>cumulative revenue share, the least first, [0-9]*%: [0-9.]*%' l.svg
+	got=$(printf '%s\n' "$output" | sed -e 's/.*least first, //' -e 's,</text>,,' | grep -E '^(Gini|(10|20|50|80|90)%)')
+	assert_equal "$got" "$want"
+	# the two curves meet at the ends
+	grep -q '<title>cumulative revenue share, the least first, 0%: 0.0%</title>' l.svg
+	grep -q '<title>cumulative revenue share, the least first, 100%: 100.0%</title>' l.svg
+}
+
 @test "crm-report: churn --cohorts --plot writes the cohort heat map" {
 	run crm-report churn --cohorts --plot h.svg "$R/tx.tsv"
 	assert_success
@@ -738,13 +780,53 @@ satisfaction_csat\t')"
 	assert_output 3
 }
 
-@test "crm-report: satisfaction --plot draws CSAT and NPS by month" {
-	run crm-report satisfaction --plot s.svg "$R/surveys.tsv"
+@test "crm-report: satisfaction --plot draws CSAT on a share axis, NPS in points on its own" {
+	run crm-report satisfaction --plot s.svg --plot nps=n.svg --plot responses=r.svg "$R/surveys.tsv"
 	assert_success
-	run xmllint --noout s.svg
+	run xmllint --noout s.svg n.svg r.svg
 	assert_success
 	grep -q '<title>CSAT (share of 4-5), 2026-01: 66.7%</title>' s.svg
-	grep -q '<title>NPS (promoters - detractors), 2026-02: -100.0%</title>' s.svg
+	grep -q '>100%</text>' s.svg
+	! grep -q 'NPS' s.svg
+	# 2026-02: one detractor of one answer is -100 points, not -100%
+	grep -q '<title>NPS (promoters - detractors), 2026-02: -100.0</title>' n.svg
+	grep -q '>-100</text>' n.svg
+	grep -q '>100</text>' n.svg
+	! grep -q '%' n.svg
+	grep -q '<title>CSAT responses, 2026-01: 3</title>' r.svg
+	grep -q '<title>NPS responses, 2026-02: 2</title>' r.svg
+	grep -q '<title>CES responses, 2026-02: 2</title>' r.svg
+}
+
+@test "crm-report: satisfaction's charts draw the figures of its monthly tables" {
+	command -v python3 >/dev/null || skip "no python3"
+	crm-gen --seed 1 surveys 3000 >sv.tsv
+	crm-report satisfaction --plot csat=c.svg --plot nps=n.svg --plot responses=r.svg sv.tsv >/dev/null
+	for t in csat nps ces; do
+		crm-report satisfaction --by month --table $t sv.tsv >$t.tsv
+	done
+	# Each point from the table's counts: CSAT satisfied / responses,
+	# NPS 100 (promoters - detractors) / responses, and the responses.
+	want=$(python3 - <<'PY'
+def rows(t):
+    with open(t + ".tsv") as f:
+        f.readline()
+        return [l.rstrip("\n").split("\t") for l in f if not l.startswith("total")]
+for r in rows("csat"):
+    print("CSAT (share of 4-5), %s: %.1f%%" % (r[0], int(r[2]) / int(r[1]) * 100))
+for r in rows("nps"):
+    print("NPS (promoters - detractors), %s: %.1f" % (r[0], 100.0 * (int(r[2]) - int(r[4])) / int(r[1])))
+# a month without answers to an instrument has no row, and 0 responses
+months = sorted({r[0] for t in ("csat", "nps", "ces") for r in rows(t)})
+for t in ("csat", "nps", "ces"):
+    n = {r[0]: r[1] for r in rows(t)}
+    for m in months:
+        print("%s responses, %s: %s" % (t.upper(), m, n.get(m, 0)))
+PY
+)
+	got=$(cat c.svg n.svg r.svg | sed -n 's|^.*<title>\([A-Z][^<]*, [0-9-]*: [^<]*\)</title>.*$|\1|p')
+	assert_equal "$got" "$want"
+	[ "$(printf '%s\n' "$got" | grep -c '^NPS (')" -ge 12 ]
 }
 
 @test "crm-report: complaints --plot draws opened and resolved by month" {
@@ -754,6 +836,74 @@ satisfaction_csat\t')"
 	assert_success
 	grep -q '<title>opened, 2026-04: 3</title>' k.svg
 	grep -q '<title>resolved, 2026-03: 1</title>' k.svg
+}
+
+@test "crm-report: complaints' SLA chart is the sla table month by month, and python3's count" {
+	command -v python3 >/dev/null || skip "no python3"
+	# 300 complaints over 14 months as crm-complaint list prints them,
+	# answered early, late or not at all, some without targets.
+	python3 - <<'PY' >l.tsv
+import random
+from datetime import datetime, timedelta, timezone
+random.seed(7)
+tz = timezone(timedelta(hours=8))
+t0 = datetime(2025, 1, 1, tzinfo=tz)
+f = lambda t: t.isoformat() if t else ""
+print("complaint_id\tcustomer_id\topened\tstatus\tcategory\tcause\tseverity\tdue_response\tdue_resolve\tresponded\tresolved\tsatisfaction")
+for i in range(300):
+    op = t0 + timedelta(minutes=random.randrange(0, 14 * 30 * 24 * 60))
+    dr = op + timedelta(hours=24) if random.random() < 0.9 else None
+    ds = op + timedelta(hours=72) if random.random() < 0.8 else None
+    re = op + timedelta(hours=random.choice([2, 20, 30, 50])) if random.random() < 0.8 else None
+    rs = op + timedelta(hours=random.choice([10, 60, 90, 200])) if random.random() < 0.6 else None
+    st = "resolved" if rs else ("responded" if re else "open")
+    print("\t".join(["K%d" % i, "C%d" % (i % 40), f(op), st, "quality", "result", "normal", f(dr), f(ds), f(re), f(rs), ""]))
+PY
+	asof=2026-03-15T00:00:00+08:00
+	run crm-report complaints --as-of $asof --plot sla=s.svg --table sla l.tsv
+	assert_success
+	run xmllint --noout s.svg
+	assert_success
+	got=$(sed -n 's|^.*<title>\(res[a-z]* within SLA, [0-9-]*: [^<]*\)</title>.*$|\1|p' s.svg)
+	# Independently, by the rule of the man page: a target counts once
+	# set and answered or past at the as-of time, and is met by an answer
+	# by its due time; the first answer is the response, else the
+	# resolution.  By the month opened, as written.
+	want=$(python3 - l.tsv "$asof" <<'PY'
+import sys
+from datetime import datetime
+now = datetime.fromisoformat(sys.argv[2])
+ts = lambda s: datetime.fromisoformat(s) if s else None
+n = {}
+with open(sys.argv[1]) as fh:
+    h = fh.readline().rstrip("\n").split("\t")
+    for line in fh:
+        r = dict(zip(h, line.rstrip("\n").split("\t")))
+        if ts(r["opened"]) > now:
+            continue
+        m = r["opened"][:7]
+        first = ts(r["responded"]) or ts(r["resolved"])
+        for k, due, ans in ((0, ts(r["due_response"]), first), (1, ts(r["due_resolve"]), ts(r["resolved"]))):
+            if due and (ans or due < now):
+                d = n.setdefault((k, m), [0, 0])
+                d[0] += 1
+                d[1] += bool(ans and ans <= due)
+for k, name in ((0, "response"), (1, "resolution")):
+    for m in sorted({m for (_, m) in n}):
+        if (k, m) in n:
+            d, mt = n[(k, m)]
+            print("%s within SLA, %s: %.1f%%" % (name, m, mt / d * 100))
+PY
+)
+	assert_equal "$got" "$want"
+	[ "$(printf '%s\n' "$got" | wc -l)" -ge 26 ]
+	# and month by month the sla table over that month says the same
+	for m in 2025-02-28 2025-07-31 2026-01-31; do
+		crm-report complaints --as-of $asof --since ${m%-*}-01 --until $m --table sla l.tsv |
+			awk -F '\t' -v m=${m%-*} 'NR > 1 { printf "%s within SLA, %s: %.1f%%\n", $1, m, ($3 / $2) * 100 }' >t.txt
+		run grep -c -F -x -f t.txt <(printf '%s\n' "$got")
+		assert_output 2
+	done
 }
 
 @test "crm-report: SVG text is escaped" {
@@ -769,6 +919,101 @@ satisfaction_csat\t')"
 	run crm-report value --plot /nonexistent/p.svg "$R/tx.tsv"
 	assert_failure 2
 	assert_line --index 0 --partial "crm-report: /nonexistent/p.svg: No such file or directory"
+}
+
+@test "crm-report: --plot NAME=FILE writes that chart, a bare --plot the main one" {
+	run crm-report value --plot pareto=named.svg --plot lorenz=l.svg "$R/tx.tsv"
+	assert_success
+	run crm-report value --plot main.svg "$R/tx.tsv"
+	assert_success
+	cmp named.svg main.svg
+	run xmllint --noout l.svg
+	assert_success
+	grep -q '<title>Lorenz curve: revenue by share of customers, Gini' l.svg
+	# with --cohorts the heat map comes first; the churn rate is still there
+	run crm-report churn --cohorts --plot rate=r1.svg "$R/tx.tsv"
+	assert_success
+	run crm-report churn --plot r2.svg "$R/tx.tsv"
+	assert_success
+	cmp r1.svg r2.svg
+}
+
+@test "crm-report: --plot with a chart the report lacks names its charts, before reading" {
+	run crm-report value --plot gini=g.svg "$R/tx.tsv" /nonexistent/tx.tsv
+	assert_failure 2
+	assert_output "crm-report: --plot: value has no chart 'gini' (charts: pareto, lorenz)"
+	[ ! -e g.svg ]
+	run crm-report churn --plot cohorts=c.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: churn has no chart 'cohorts' (charts: rate)"
+	run crm-report churn --cohorts --plot x=c.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: churn has no chart 'x' (charts: cohorts, rate)"
+	run crm-report satisfaction --plot x=c.svg "$R/surveys.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: satisfaction has no chart 'x' (charts: csat, nps, responses)"
+	run crm-report complaints --plot x=c.svg "$R/complaints.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: complaints has no chart 'x' (charts: trend, sla)"
+	run crm-report channels --plot x=c.svg "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: channels has no chart 'x' (charts: trend)"
+}
+
+@test "crm-report: --plot needs a file name, one per chart, and a path with = in it is a file" {
+	run crm-report value --plot lorenz= "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: no file name: 'lorenz='"
+	run crm-report value --plot '' "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: no file name: ''"
+	run crm-report value --plot a.svg --plot pareto=b.svg "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --plot: two files for the pareto chart: 'a.svg' and 'b.svg'"
+	[ ! -e a.svg ] && [ ! -e b.svg ]
+	mkdir d.x
+	run crm-report value --plot ./a=b.svg --plot lorenz=d.x/l=1.svg "$R/tx.tsv"
+	assert_success
+	run crm-report value --plot d.x/p=2.svg "$R/tx.tsv"
+	assert_success
+	run xmllint --noout a=b.svg d.x/l=1.svg d.x/p=2.svg
+	assert_success
+	grep -q 'Lorenz curve' d.x/l=1.svg
+	cmp a=b.svg d.x/p=2.svg
+}
+
+@test "crm-report: --format html sets in every chart, each the very SVG --plot writes" {
+	crm-report churn --cohorts --format html --plot cohorts=c.svg --plot rate=r.svg "$R/tx.tsv" >p.html
+	run xmllint --noout p.html
+	assert_success
+	run grep -c '^<svg ' p.html
+	assert_output 2
+	awk '/^<figure>$/ { n++; f = "fig" n; next } /^<\/figure>$/ { f = ""; next }
+		f { print > f }' p.html
+	tail -n +2 c.svg | cmp - fig1
+	tail -n +2 r.svg | cmp - fig2
+}
+
+@test "crm-report: every report writes a well-formed HTML page, with all its charts" {
+	page() {
+		local want=$1
+		shift
+		crm-report "$@" --format html >p.html || return 1
+		xmllint --noout p.html || return 1
+		grep -q '<table>' p.html || return 1
+		[ "$(grep -c '^<svg ' p.html)" -eq "$want" ] ||
+			{ echo "$1: $(grep -c '^<svg ' p.html) charts, want $want"; return 1; }
+	}
+	page 3 satisfaction "$R/surveys.tsv"
+	page 1 channels "$R/interactions.tsv"
+	page 2 value "$R/tx.tsv"
+	page 1 churn "$R/tx.tsv"
+	page 2 churn --cohorts "$R/tx.tsv"
+	page 2 complaints --as-of $A "$R/complaints.tsv"
+	# funnel and agents draw no chart: tables only
+	page 0 funnel "$R/customers.tsv"
+	page 0 agents --as-of "$AGENTS_ASOF" --complaints "$R/agents-complaints.tsv" "$R/agents-ix.tsv"
+	! grep -q '<figure>' p.html
 }
 
 # --- funnel ---------------------------------------------------------------

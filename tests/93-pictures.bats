@@ -50,9 +50,24 @@ looks_drawn() {
 	looks_drawn "$DEMO/plots/churn-cohorts.svg"
 }
 
-@test "pictures: the demo's satisfaction trend renders, not blank" {
+@test "pictures: the demo's Lorenz curve renders, not blank" {
 	need_browser
-	looks_drawn "$DEMO/plots/satisfaction-trend.svg"
+	looks_drawn "$DEMO/plots/value-lorenz.svg"
+}
+
+@test "pictures: the demo's CSAT trend renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/satisfaction-csat.svg"
+}
+
+@test "pictures: the demo's NPS trend renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/satisfaction-nps.svg"
+}
+
+@test "pictures: the demo's survey responses render, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/satisfaction-responses.svg"
 }
 
 @test "pictures: the demo's complaints trend renders, not blank" {
@@ -84,6 +99,22 @@ looks_drawn() {
 	done
 }
 
+@test "pictures: the demo's SLA compliance renders, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/complaints-sla.svg"
+}
+
+@test "pictures: every SVG of the demo is well-formed" {
+	run ls "$DEMO"/plots/*.svg
+	assert_success
+	# eight of crm-report's charts and three of crm-segment's
+	[ "${#lines[@]}" -eq 11 ] || fail "${#lines[@]} SVG files, want 11"
+	for f in "$DEMO"/plots/*.svg; do
+		run xmllint --noout "$f"
+		assert_success
+	done
+}
+
 @test "pictures: a blank page is told from a chart" {
 	need_browser
 	printf '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#ffffff"/></svg>\n' >blank.svg
@@ -91,22 +122,27 @@ looks_drawn() {
 	assert_failure
 }
 
-@test "pictures: the demo's HTML pages are well-formed, hold their tables and chart, and render" {
-	for f in value churn satisfaction complaints; do
+@test "pictures: the demo's HTML pages are well-formed, hold their tables and every chart, and render" {
+	# page and its number of charts; agents draws none
+	for fc in value:2 churn:2 satisfaction:3 complaints:2 channels:1 agents:0; do
+		f=${fc%:*}
 		run xmllint --noout "$DEMO/plots/$f.html"
 		assert_success
 		grep -q '<table>' "$DEMO/plots/$f.html"
-		grep -q '<svg ' "$DEMO/plots/$f.html"
+		run grep -c '^<svg ' "$DEMO/plots/$f.html"
+		assert_output "${fc#*:}"
 		! grep -q -E '<script|https?://[^"]*\.(js|css)' "$DEMO/plots/$f.html"
 	done
 	need_browser
-	# a phone's width: the page must still draw
-	run shot "$DEMO/plots/value.html" 420 1600
-	assert_success
-	read -r pw ph colours ink <<<"$output"
-	[ "$pw" -eq 420 ] && [ "$ph" -eq 1600 ] || fail "size ${pw}x$ph"
-	[ "$colours" -ge 8 ] || fail "only $colours colours"
-	awk -v i="$ink" 'BEGIN { exit !(i >= 0.01) }' || fail "ink $ink: nearly blank"
+	# a phone's width: the pages must still draw
+	for f in value satisfaction; do
+		run shot "$DEMO/plots/$f.html" 420 1600
+		assert_success
+		read -r pw ph colours ink <<<"$output"
+		[ "$pw" -eq 420 ] && [ "$ph" -eq 1600 ] || fail "$f: size ${pw}x$ph"
+		[ "$colours" -ge 8 ] || fail "$f: only $colours colours"
+		awk -v i="$ink" 'BEGIN { exit !(i >= 0.01) }' || fail "$f: ink $ink: nearly blank"
+	done
 }
 
 @test "pictures: --format html is the TSV's figures on a page" {

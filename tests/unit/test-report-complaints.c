@@ -13,6 +13,7 @@
 #include "complaint.h"
 #include "report.h"
 #include "report_figs.h"
+#include "util.h"
 #include "unit.h"
 #include "report-feed.h"
 #include "value.h"
@@ -170,9 +171,40 @@ test_report(void)
 	done(ops, st, ts, n);
 }
 
+/* The SLA chart: met / due per period, no point where nothing was
+ * due. */
+static void
+test_sla_chart(void)
+{
+	const char *p[] = { "2026-01", "2026-02", "2026-03" };
+	/* January: response 1 of 2, resolution 1 of 1; February nothing
+	 * due; March: response 3 of 4, resolution 0 of 2. */
+	const int64_t due[] = { 2, 1, 0, 0, 4, 2 };
+	const int64_t met[] = { 1, 1, 0, 0, 3, 0 };
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	crm_report_sla_chart(&b, "month", p, 3, due, met);
+	UNIT_OK(strstr(b.p, ">SLA compliance by month opened</text>") != NULL,
+	    "sla chart: its title");
+	UNIT_OK(strstr(b.p, "<title>response within SLA, 2026-01: 50.0%"
+	    "</title>") != NULL, "sla chart: response 1 of 2");
+	UNIT_OK(strstr(b.p, "<title>response within SLA, 2026-03: 75.0%"
+	    "</title>") != NULL, "sla chart: response 3 of 4");
+	UNIT_OK(strstr(b.p, "<title>resolution within SLA, 2026-01: 100.0%"
+	    "</title>") != NULL, "sla chart: resolution 1 of 1");
+	UNIT_OK(strstr(b.p, "<title>resolution within SLA, 2026-03: 0.0%"
+	    "</title>") != NULL, "sla chart: resolution 0 of 2");
+	UNIT_OK(!strstr(b.p, "2026-02: "), "sla chart: no point in February");
+	UNIT_OK(strstr(b.p, ">100%</text>") && strstr(b.p, ">0%</text>"),
+	    "sla chart: a 0..100% axis");
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_sla_chart();
 	test_percentile();
 	test_sla();
 	test_overdue();

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the satisfaction report (lib/report_satisfaction.c): the
  * CSAT, NPS, CES and SERVQUAL figure functions on hand-made histograms,
- * then the report's own operations on a few survey rows.  Every expected
+ * then the report's own operations on a few survey rows, and its charts
+ * from them.  Every expected
  * number is worked out by hand in the comment beside it.
  */
 #include <math.h>
@@ -11,6 +12,7 @@
 
 #include "report.h"
 #include "report_figs.h"
+#include "util.h"
 #include "unit.h"
 #include "report-feed.h"
 
@@ -125,6 +127,48 @@ test_report(void)
 	unit_streq(crm_rtab_get(t, 1, 0), "total", "then the total");
 	t = tab(ts, n, "nps");
 	unit_streq(crm_rtab_get(t, 0, 0), "2026-02", "nps month");
+	done(ops, st, ts, n);
+
+	/* The charts, by month whatever --by says. */
+	memset(&o, 0, sizeof o);
+	o.charts = 1;
+	n = feed(ops, &o, &st, surveys, ts);
+	{
+		static const char *const want[] = { "csat", "nps", "responses" };
+		struct crm_buf svg;
+		const char *name;
+
+		crm_buf_init(&svg);
+		for (size_t k = 0; k < 3; k++) {
+			unit_inteq((long long)ops->plots(st, k, NULL, &name), 3,
+			    "three charts");
+			unit_streq(name, want[k], "chart names");
+		}
+		ops->plots(st, 0, &svg, &name);
+		/* 2026-01: 5 and 2, one of two satisfied: 50%; no CSAT in
+		 * 2026-02 but the rejected 9, so no point there */
+		UNIT_OK(strstr(svg.p, "<title>CSAT (share of 4-5), 2026-01: "
+		    "50.0%</title>") && !strstr(svg.p, "2026-02: "),
+		    "csat chart: 50% in January, no point in February");
+		UNIT_OK(strstr(svg.p, ">100%</text>") != NULL,
+		    "csat chart: a share axis to 100%");
+		crm_buf_reset(&svg);
+		ops->plots(st, 1, &svg, &name);
+		/* 2026-02: 10, 6, 8: (1 - 1) / 3 = 0 points */
+		UNIT_OK(strstr(svg.p, "<title>NPS (promoters - detractors), "
+		    "2026-02: 0.0</title>") != NULL, "nps chart: 0 points");
+		UNIT_OK(strstr(svg.p, ">-100</text>") &&
+		    strstr(svg.p, ">100</text>") && !strstr(svg.p, "%"),
+		    "nps chart: its own -100..100 axis, no percent");
+		crm_buf_reset(&svg);
+		ops->plots(st, 2, &svg, &name);
+		UNIT_OK(strstr(svg.p, "<title>CSAT responses, 2026-01: 2"
+		    "</title>") && strstr(svg.p, "<title>NPS responses, "
+		    "2026-02: 3</title>"), "responses chart: the counts");
+		UNIT_OK(!strstr(svg.p, "CES responses"),
+		    "responses chart: no line for an instrument never answered");
+		crm_buf_release(&svg);
+	}
 	done(ops, st, ts, n);
 }
 

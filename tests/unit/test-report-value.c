@@ -1,8 +1,8 @@
 /*
  * Unit tests for the value report (lib/report_value.c): the Gini
  * coefficient (negative revenues included), the top-share counts and the
- * customers for 80%, then the Pareto, summary and pyramid rows from the
- * report's own operations.  Every expected number is worked out by hand
+ * customers for 80%, the Lorenz curve, then the Pareto, summary and
+ * pyramid rows and the Lorenz chart from the report's own operations.  Every expected number is worked out by hand
  * in the comment beside it.
  */
 #include <math.h>
@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "report_figs.h"
+#include "util.h"
 #include "unit.h"
 #include "report-feed.h"
 
@@ -57,6 +58,39 @@ test_figures(void)
 	    "customers for 80% with a negative revenue");
 	unit_inteq((long long)crm_report_customers_for(none, 2, 80), 0,
 	    "no customers for 80% of nothing");
+}
+
+static void
+test_lorenz(void)
+{
+	/* -50, 0, 10, 30, 60 over max(v, 0): 0, 0, 10, 30, 60, total 100.
+	 * 20% of 5 is customer 1 whole: 0.  50% is 2.5 customers: 0 + 0 +
+	 * half of 10 = 5, 0.05.  70%: 3.5, 10 + 15 = 25.  90%: 4.5, 40 +
+	 * 30 = 70.  100%: all. */
+	static const int64_t neg[] = { -50, 0, 10, 30, 60 };
+	static const int64_t none[] = { -5, 0 };
+	double y[101], area = 0;
+	char g[16];
+
+	crm_report_lorenz(neg, 5, y);
+	unit_near(y[0], 0, 1e-15, "lorenz 0%");
+	unit_near(y[20], 0, 1e-15, "lorenz 20%: one customer with nothing");
+	unit_near(y[50], 0.05, 1e-15, "lorenz 50%: half of the third");
+	unit_near(y[70], 0.25, 1e-15, "lorenz 70%");
+	unit_near(y[90], 0.70, 1e-15, "lorenz 90%");
+	unit_near(y[100], 1, 1e-15, "lorenz 100%");
+	/* 5 divides 100, so every corner of the curve is a sample and the
+	 * trapezoids are its exact area: 1 - 2 area is the Gini, 0.6. */
+	for (int k = 1; k <= 100; k++)
+		area += (y[k - 1] + y[k]) / 2 / 100;
+	unit_near(1 - 2 * area, crm_report_gini(neg, 5), 1e-12,
+	    "lorenz: twice the area off the diagonal is the gini");
+	crm_report_lorenz(none, 2, y);
+	UNIT_OK(isnan(y[50]), "lorenz without positive revenue: no curve");
+	crm_report_gini_text(g, 0.6);
+	unit_streq(g, "0.6000", "gini text: four places");
+	crm_report_gini_text(g, NAN);
+	unit_streq(g, "", "gini text: none");
 }
 
 /* A 100.00 (two orders), B 50, C 30, D 15, E 5: total 200. */
@@ -110,6 +144,25 @@ test_report(void)
 	/* The totals row: every customer, all the revenue, share 1. */
 	unit_streq(crm_rtab_get(t, 4, 0), "total", "pyramid total row");
 	unit_streq(crm_rtab_get(t, 4, 3), "1.0000", "pyramid total share");
+	{
+		struct crm_buf svg;
+		const char *name = NULL;
+
+		crm_buf_init(&svg);
+		unit_inteq((long long)ops->plots(st, 1, &svg, &name), 2,
+		    "two charts");
+		unit_streq(name, "lorenz", "chart 1 is the lorenz curve");
+		/* the gini of the summary table, 0.4500, in the title */
+		UNIT_OK(strstr(svg.p, ">Lorenz curve: revenue by share of "
+		    "customers, Gini 0.4500</text>") != NULL,
+		    "lorenz title holds the table's gini");
+		/* ascending 5, 15, 30, 50, 100: 50% of 5 is 2.5 customers,
+		 * 5 + 15 + 15 = 35 of 200 */
+		UNIT_OK(strstr(svg.p, "<title>cumulative revenue share, the "
+		    "least first, 50%: 17.5%</title>") != NULL,
+		    "lorenz at 50%: 17.5%");
+		crm_buf_release(&svg);
+	}
 	done(ops, st, ts, n);
 }
 
@@ -179,6 +232,7 @@ int
 main(void)
 {
 	test_figures();
+	test_lorenz();
 	test_report();
 	test_exact_means();
 	return unit_done();

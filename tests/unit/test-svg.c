@@ -4,15 +4,17 @@
  * and crm_svg_text_width (the measure the writer lays out with); each box
  * must lie inside the canvas and clear of every other box, for 1, 12, 24
  * and 60 periods, for Chinese labels and series names, for a legend of 13
- * series and for a long title, and for crm-segment's RFM grid and
- * histograms.  Series must differ in colour, marker or dash, so that no
- * two look alike.
+ * series and for a long title, for the reports' own charts drawn from
+ * their figure functions, and for crm-segment's RFM grid and histograms.
+ * Series must differ in colour, marker or dash, so that no two look
+ * alike.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_figs.h"
 #include "segment.h"
 #include "svg.h"
 #include "util.h"
@@ -459,9 +461,104 @@ test_segment_pictures(void)
 	crm_buf_release(&b);
 }
 
+/* The value report's Lorenz chart over 1, 12, 24 and 60 customers: its
+ * x labels are shares, never data. */
+static void
+test_lorenz_chart(void)
+{
+	static const size_t counts[] = { 1, 12, 24, 60 };
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < 4; i++) {
+		int64_t v[60];
+
+		for (size_t k = 0; k < counts[i]; k++)
+			v[k] = (int64_t)(k * k * 1000 + 7);
+		crm_buf_reset(&b);
+		crm_report_lorenz_chart(&b, v, counts[i]);
+		check_layout(b.p, WHAT("lorenz, %zu customers", counts[i]));
+		UNIT_OK(strstr(b.p, ", Gini ") != NULL,
+		    WHAT("lorenz, %zu customers: the gini in the title",
+		    counts[i]));
+	}
+	crm_buf_release(&b);
+}
+
+/* The satisfaction report's three charts over 1, 12, 24 and 60 months,
+ * with ISO and Chinese month labels. */
+static void
+test_sat_charts(void)
+{
+	static const size_t periods[] = { 1, 12, 24, 60 };
+	static int64_t h[60][3][11];
+	char lab[60][32];
+	const char *ml[60];
+	struct crm_buf b;
+
+	crm_buf_init(&b);
+	for (size_t i = 0; i < 60; i++)
+		for (int v = 0; v <= 10; v++) {
+			h[i][0][v] = v >= 1 && v <= 5 ? (int64_t)((i + v) % 7) : 0;
+			h[i][1][v] = (int64_t)((i * 3 + v) % 5) * 10;
+			h[i][2][v] = v >= 1 && v <= 7 ? (int64_t)(i % 3) : 0;
+		}
+	for (size_t p = 0; p < 4; p++)
+		for (int zh = 0; zh < 2; zh++) {
+			for (size_t i = 0; i < periods[p]; i++) {
+				snprintf(lab[i], sizeof lab[i], zh ? "%zu年%02zu月" :
+				    "%zu-%02zu", 2024 + i / 12, i % 12 + 1);
+				ml[i] = lab[i];
+			}
+			for (size_t k = 0; k < 3; k++) {
+				crm_buf_reset(&b);
+				crm_report_sat_chart(&b, k, ml,
+				    (const int64_t (*)[3][11])h, periods[p]);
+				check_layout(b.p, WHAT("satisfaction chart %zu, %zu "
+				    "months%s", k, periods[p], zh ? ", Chinese" : ""));
+			}
+		}
+	crm_buf_release(&b);
+}
+
+/* The complaints report's SLA chart over 1, 12, 24 and 60 periods, with
+ * ISO and Chinese period labels, some periods with nothing due. */
+static void
+test_sla_charts(void)
+{
+	static const size_t periods[] = { 1, 12, 24, 60 };
+	int64_t due[120], met[120];
+	char lab[60][32];
+	const char *pl[60];
+	struct crm_buf b;
+
+	for (size_t i = 0; i < 120; i++) {
+		due[i] = (int64_t)(i % 7);
+		met[i] = due[i] / 2;
+	}
+	crm_buf_init(&b);
+	for (size_t p = 0; p < 4; p++)
+		for (int zh = 0; zh < 2; zh++) {
+			for (size_t i = 0; i < periods[p]; i++) {
+				snprintf(lab[i], sizeof lab[i], zh ? "%zu年%02zu月" :
+				    "%zu-%02zu", 2024 + i / 12, i % 12 + 1);
+				pl[i] = lab[i];
+			}
+			crm_buf_reset(&b);
+			crm_report_sla_chart(&b, zh ? "月份" : "month", pl,
+			    periods[p], due, met);
+			check_layout(b.p, WHAT("sla chart, %zu periods%s",
+			    periods[p], zh ? ", Chinese" : ""));
+		}
+	crm_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_lorenz_chart();
+	test_sat_charts();
+	test_sla_charts();
 	test_bars();
 	test_axis();
 	test_cells();
