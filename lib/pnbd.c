@@ -807,6 +807,52 @@ obs_ok(const struct crm_model_obs *o)
 	    (o->x == 0 || (o->tx >= 0 && o->tx <= o->T)) && o->T >= 0;
 }
 
+/*
+ * A start for a large base: the fit on every SUB_STEP-th distinct
+ * history (their weights as they are: each customer's history is in the
+ * sample with the same chance, so the sample's likelihood estimates the
+ * whole one's, at a SUB_STEP-th of the cost), which the fit on all the
+ * data then polishes.  The optimum is that of all the data whatever the
+ * start (the search stops on the full gradient); the start only saves
+ * steps.  th is left as it was when the sample's fit does not converge
+ * or runs off to one dropout rate: the whole data decide that.  The
+ * sample's iterations are added to *iters; its last inverse Hessian is
+ * left in H (NaN when th is left), for the polish to start from.
+ */
+#define SUB_MIN 50000
+#define SUB_STEP 8
+
+static void
+sub_start(const struct crm_model_obs *o, size_t n, double *th, int *iters,
+    double H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN])
+{
+	size_t m = (n + SUB_STEP - 1) / SUB_STEP;
+	struct crm_model_obs *so = crm_xmalloc(crm_mulsz(m, sizeof *so));
+	double ws = 0, t[NPAR], f;
+	struct fitdata fd;
+
+	for (size_t i = 0; i < m; i++) {
+		so[i] = o[i * SUB_STEP];
+		ws += so[i].weight;
+	}
+	memcpy(t, th, sizeof t);
+	if (ws > 0) {
+		fitdata_init(&fd, so, m, ws);
+		struct crm_optim op = {
+			.n = NPAR, .f = objective, .arg = &fd, .analytic = 1,
+			.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5,
+			.hinv = H
+		};
+		double gn = crm_optim_bfgs(&op, t, &f, iters, FIT_MAX_ITER);
+		if (gn <= GTOL && !fd.runaway)
+			memcpy(th, t, sizeof t);
+		else
+			H[0][0] = NAN;
+		free(fd.part);
+	}
+	free(so);
+}
+
 int
 crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
     struct crm_pnbd_fit *out)
@@ -846,16 +892,22 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 	if (wx == 0)
 		return -1;
 
+	double f, gn, best[NPAR], H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
+	int iters = 0;
+	H[0][0] = NAN;
+	if (n >= SUB_MIN)
+		sub_start(o, n, th, &iters, H);
+
 	struct fitdata fd;
 	fitdata_init(&fd, o, n, wsum);
 	struct crm_optim op = {
 		.n = NPAR, .f = objective, .arg = &fd, .analytic = 1,
-		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5
+		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5,
+		.hinv = H
 	};
-	double f, gn, best[NPAR];
-	int iters = 0;
 	memcpy(best, th, sizeof th);
 	gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
+	op.hinv = NULL;         /* restarts begin afresh */
 	if (isfinite(f))
 		memcpy(best, th, sizeof th);
 	for (int restart = 0; restart < 3 && !(gn <= GTOL) && !fd.runaway;

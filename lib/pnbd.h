@@ -80,8 +80,11 @@ double crm_pnbd_loglik_grad(const struct crm_pnbd_params *p,
  * Maximum-likelihood fit over the log-parameters: BFGS with the gradient
  * of crm_pnbd_loglik_grad (the observations summed in chunks of 2048, two
  * threads taking every other chunk when there are 20,000 or more and
- * crm_threads allows: the same bits either way) from r = s = 1, alpha = total T / total x,
- * beta = mean T, falling back to Nelder-Mead restarts when BFGS stalls,
+ * crm_threads allows: the same bits either way); with 50,000
+ * observations or more from the end of a fit on every eighth of them
+ * (its point and inverse Hessian; that fit, and the whole one when it
+ * failed or ran off to the limit below, from r = s = 1, alpha = total T / total x,
+ * beta = mean T), falling back to Nelder-Mead restarts when BFGS stalls,
  * within the box [1e-8, 1e8] of bgnbd.  Returns and fills out as
  * crm_bgnbd_fit: 0 converged, -1 not (with no repeat purchase at all the
  * fit does not run), -2 invalid input.

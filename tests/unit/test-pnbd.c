@@ -414,6 +414,56 @@ test_fit(void)
 	free(o);
 }
 
+/*
+ * A base of more than 50,000 distinct histories, which the fit starts
+ * from a fit on a sample of: the result must be the optimum of all the
+ * data (their gradient flat to the fit's tolerance there, independent of
+ * how the search started), and recover the truth.
+ */
+static void
+test_fit_large(void)
+{
+	const struct crm_pnbd_params truth = { 0.55, 10.58, 0.61, 11.67 };
+	const int ncust = 150000;
+	struct crm_model_obs *o = calloc(ncust, sizeof *o);
+	struct crm_segment_row *rows = calloc(ncust, sizeof *rows);
+	struct crm_pnbd_fit fit;
+	struct crm_pnbd_params se;
+	uint64_t seed = 20250101;
+	const int32_t asof = 20000;
+
+	if (!o || !rows)
+		abort();
+	/* first purchases to the day over 400 days: many distinct T */
+	for (int i = 0; i < ncust; i++) {
+		int32_t Td = 140 + i % 400;
+		double x, tx;
+		crm_pnbd_simulate(&truth, Td / 7.0, &seed, &x, &tx);
+		rows[i].first = asof - Td;
+		rows[i].last = rows[i].first + (int32_t)floor(tx * 7);
+		rows[i].days = (uint32_t)x + 1;
+	}
+	size_t n = crm_segment_group(rows, (size_t)ncust, asof, 7, o);
+	free(rows);
+	UNIT_OK(n >= 50000, "the base has 50,000 distinct histories or more");
+	unit_inteq(crm_pnbd_fit(o, n, &fit), 0, "fit on a large base: 0");
+	double g[4], gm = 0;
+	crm_pnbd_loglik_grad(&fit.p, o, n, g);
+	for (int k = 0; k < 4; k++)
+		gm = fmax(gm, fabs(g[k]) / ncust);
+	char d[64];
+	snprintf(d, sizeof d, "max |g| %.3g", gm);
+	unit_ok(gm <= 1e-6, "it is the optimum of all the data: their mean "
+	    "gradient is flat to 1e-6", d);
+	unit_inteq(crm_pnbd_stderr(o, n, &fit.p, &se), 0, "with its errors");
+	UNIT_OK(fabs(fit.p.r - truth.r) < 4 * se.r &&
+	    fabs(fit.p.alpha - truth.alpha) < 4 * se.alpha &&
+	    fabs(fit.p.s - truth.s) < 4 * se.s &&
+	    fabs(fit.p.beta - truth.beta) < 4 * se.beta,
+	    "and recovers the truth within 4 standard errors");
+	free(o);
+}
+
 static void
 test_degenerate(void)
 {
@@ -440,6 +490,7 @@ main(void)
 	test_edges();
 	test_simulate();
 	test_fit();
+	test_fit_large();
 	test_degenerate();
 	return unit_done();
 }
