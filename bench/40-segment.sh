@@ -3,12 +3,13 @@
 # (customer_id, date, amount): the full report (RFM, tiers, stages) beside
 # GNU datamash, sqlite3 and gawk computing only the per-customer count and
 # sum; the report with its input through a pipe; the extra time of the BG/NBD
-# model and of the gamma-gamma spend model beside it; and the partial/merge
-# path through GNU parallel with two jobs beside one process (with its
-# default two threads, and with each side kept to one thread), with what the
-# merge alone, GNU parallel's split alone and its start alone cost, and the
-# floor no split over two cores can go below; and the memory of 5,000,000
-# customers.
+# model, of the Pareto/NBD model and of the gamma-gamma spend model beside
+# it, and the calibration/holdout check beside the BG/NBD run; and the
+# partial/merge path through GNU parallel with two jobs beside one process
+# (with its default two threads, and with each side kept to one thread),
+# with what the merge alone, GNU parallel's split alone and its start alone
+# cost, and the floor no split over two cores can go below; and the memory
+# of 5,000,000 customers.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
@@ -49,6 +50,15 @@ pn=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model pnbd '$data'")
 pnx=$(awk -v a="$pn" -v b="$ours" 'BEGIN { printf "%.3f\n", a - b }')
 bench_row crm-segment "pnbd extra $task" "$pnx" s "without model" "$ours" \
     "-" "< 2 s"
+# The calibration/holdout check: BG/NBD fitted on the 18 months to
+# 2026-05-22 and its predictions for the 6 months after set beside what
+# the customers did.  It reads the same input, aggregates both periods and
+# fits one model, so it should cost no more than twice the plain BG/NBD
+# run (ratio >= 0.5).
+ho=$(bench_secs "crm-segment --as-of 2026-05-22 --holdout 2026-11-22 \
+    --churn-model bgnbd --print-validation '$data'")
+bench_row crm-segment "bgnbd holdout check $task" "$ho" s "bgnbd run" "$bg" \
+    "$(bench_ratio "$bg" "$ho")" "< 2x the bgnbd run"
 gg=$(bench_secs "crm-segment --as-of 2026-11-22 --churn-model bgnbd \
     --spend-model gamma-gamma '$data'")
 ggx=$(awk -v a="$gg" -v b="$bg" 'BEGIN { printf "%.3f\n", a - b }')

@@ -79,6 +79,17 @@ crm_optim_bfgs(const struct crm_optim *p, double *th, double *f, int *iters,
 	if (!isfinite(*f))
 		return INFINITY;
 	identity(n, H);
+	if (p->hinv) {
+		int fin = 1;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < n; j++)
+				fin = fin && isfinite(p->hinv[i][j]);
+		if (fin) {
+			for (size_t i = 0; i < n; i++)
+				memcpy(H[i], p->hinv[i], n * sizeof H[i][0]);
+			fresh = 0;
+		}
+	}
 	for (int it = 0; it < maxit; it++) {
 		if (crm_optim_norm_inf(n, g) <= gtol)
 			break;
@@ -175,6 +186,9 @@ crm_optim_bfgs(const struct crm_optim *p, double *th, double *f, int *iters,
 			break;
 		stalls = 0;
 	}
+	if (p->hinv)
+		for (size_t i = 0; i < n; i++)
+			memcpy(p->hinv[i], H[i], n * sizeof H[i][0]);
 	return crm_optim_norm_inf(n, g);
 }
 

@@ -37,6 +37,11 @@ struct crm_optim {
 	double maxstep;         /* longest BFGS step in max norm (0: none) */
 	double edge;            /* > 0: BFGS returns +inf once some |x_i|
 	                           >= edge after a step */
+	/* NULL, or an inverse Hessian BFGS starts from (when all its
+	 * entries are finite; the identity, scaled after the first step,
+	 * otherwise) and leaves its last one in: a fit polished from the
+	 * end of another (a fit on a sample) keeps what it learnt */
+	double (*hinv)[CRM_OPTIM_MAXN];
 };
 
 /*

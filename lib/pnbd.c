@@ -9,6 +9,7 @@
 
 #include "optim.h"
 #include "pnbd.h"
+#include "util.h"
 
 #define NPAR 4
 /* Fitted log-parameters stay within +-THETA_MAX (parameters in
@@ -306,14 +307,425 @@ crm_pnbd_simulate(const struct crm_pnbd_params *p, double T,
 	}
 }
 
+/* ---- the log-likelihood with its gradient --------------------------- */
+
+/*
+ * The fit's objective and its gradient come from the same formulas as
+ * crm_pnbd_log_a0 and ll_one, carried through in forward-mode dual
+ * numbers: each quantity with its derivatives in the four
+ * log-parameters (ln r, ln alpha, ln s, ln beta).  Every operation on the
+ * values is the one the plain code does, in the same order, so the value
+ * is the same bits as crm_pnbd_loglik's term; the derivatives of the
+ * series are their sums differentiated term by term.  The split point
+ * of the two series (hi below) is held fixed: the integral over
+ * [tx, hi] plus the one over [hi, T] is A0 for any hi, so its derivative
+ * is the sum of theirs with hi constant.
+ */
+typedef struct {
+	double v, d[NPAR];
+} dn;
+
+static inline dn
+dn_c(double v)
+{
+	dn r = { v, { 0, 0, 0, 0 } };
+
+	return r;
+}
+
+static inline dn
+dn_add(dn a, dn b)
+{
+	a.v += b.v;
+	for (int i = 0; i < NPAR; i++)
+		a.d[i] += b.d[i];
+	return a;
+}
+
+static inline dn
+dn_sub(dn a, dn b)
+{
+	a.v -= b.v;
+	for (int i = 0; i < NPAR; i++)
+		a.d[i] -= b.d[i];
+	return a;
+}
+
+static inline dn
+dn_addc(dn a, double c)
+{
+	a.v += c;
+	return a;
+}
+
+/* c - a */
+static inline dn
+dn_csub(double c, dn a)
+{
+	a.v = c - a.v;
+	for (int i = 0; i < NPAR; i++)
+		a.d[i] = -a.d[i];
+	return a;
+}
+
+static inline dn
+dn_neg(dn a)
+{
+	a.v = -a.v;
+	for (int i = 0; i < NPAR; i++)
+		a.d[i] = -a.d[i];
+	return a;
+}
+
+static inline dn
+dn_mul(dn a, dn b)
+{
+	dn r;
+
+	r.v = a.v * b.v;
+	for (int i = 0; i < NPAR; i++)
+		r.d[i] = a.d[i] * b.v + a.v * b.d[i];
+	return r;
+}
+
+static inline dn
+dn_div(dn a, dn b)
+{
+	dn r;
+	double ib = 1 / b.v;
+
+	r.v = a.v / b.v;
+	for (int i = 0; i < NPAR; i++)
+		r.d[i] = (a.d[i] - r.v * b.d[i]) * ib;
+	return r;
+}
+
+/* a with value v and derivatives a'.d times f: f(a) for f' = f */
+static inline dn
+dn_chain(dn a, double v, double f)
+{
+	a.v = v;
+	for (int i = 0; i < NPAR; i++)
+		a.d[i] *= f;
+	return a;
+}
+
+static inline dn
+dn_log(dn a)
+{
+	return dn_chain(a, log(a.v), 1 / a.v);
+}
+
+static inline dn
+dn_log1p(dn a)
+{
+	return dn_chain(a, log1p(a.v), 1 / (1 + a.v));
+}
+
+static inline dn
+dn_exp(dn a)
+{
+	double e = exp(a.v);
+
+	return dn_chain(a, e, e);
+}
+
+static inline dn
+dn_expm1(dn a)
+{
+	double e = expm1(a.v);
+
+	return dn_chain(a, e, e + 1);
+}
+
+static dn
+dn_logaddexp(dn a, dn b)
+{
+	dn hi = a.v > b.v ? a : b, lo = a.v > b.v ? b : a;
+
+	if (hi.v == -INFINITY)
+		return dn_c(-INFINITY);
+	if (lo.v == -INFINITY)
+		return dn_add(hi, dn_c(log1p(exp(lo.v - hi.v))));
+	return dn_add(hi, dn_log1p(dn_exp(dn_sub(lo, hi))));
+}
+
+static dn
+dn_lex(dn p, dn L)
+{
+	dn h = dn_mul(p, L);
+
+	if (p.v == 0)
+		return dn_log(L);
+	if (h.v > 30)
+		return dn_sub(dn_add(h, dn_log1p(dn_neg(dn_exp(dn_neg(h))))),
+		    dn_log(p));
+	return dn_log(dn_div(dn_expm1(h), p));
+}
+
+/* log_a0_far in dual numbers (w only steers the stopping rule) */
+static dn
+dn_log_a0_far(dn A, dn P, dn Q, dn D, dn y0, dn L2, double w)
+{
+	dn lw = dn_log(dn_div(y0, D)), lx0 = dn_lex(dn_csub(1, Q), L2);
+	dn lc = dn_c(0), S = dn_c(1);
+
+	for (long j = 1; j < 100000; j++) {
+		lc = dn_add(lc, dn_add(dn_log(dn_div(dn_addc(dn_addc(P,
+		    (double)j), -1), dn_c((double)j))), lw));
+		dn t = dn_exp(dn_sub(dn_add(lc, dn_lex(dn_addc(dn_addc(dn_neg(Q),
+		    (double)j), 1), L2)), lx0));
+		S = j % 2 ? dn_sub(S, t) : dn_add(S, t);
+		if (t.v <= 1e-17 * fabs(S.v) && (P.v + j) / (j + 1) * w < 1) {
+			if (!(S.v > 0))
+				return dn_c(NAN);
+			return dn_add(dn_add(dn_add(dn_sub(dn_log(A),
+			    dn_mul(P, dn_log(D))), dn_mul(dn_csub(1, Q),
+			    dn_log(y0))), lx0), dn_log(S));
+		}
+	}
+	return dn_c(NAN);
+}
+
+/* log_a0_euler in dual numbers, over [lo, hi] held fixed */
+static dn
+dn_log_a0_euler(dn A, dn e, dn b, dn m, dn mn, dn d, double lo, double hi)
+{
+	dn zt = dn_div(d, dn_addc(m, lo)), zT = dn_div(d, dn_addc(m, hi));
+	dn L1 = dn_log1p(dn_div(dn_c(hi - lo), dn_addc(m, lo)));
+	dn L2 = dn_log1p(dn_div(dn_c(hi - lo), dn_addc(mn, lo)));
+	dn Gt = dn_c(1), GT = dn_c(1), Dg = dn_c(0), tt = dn_c(1), tT = dn_c(1);
+	long k;
+
+	if (!(zt.v < 1))
+		return dn_c(NAN);
+	/* at zt = 0 (alpha = beta) the first term still carries the
+	 * derivative in d; its value 0 leaves the sums as they were */
+	if (zt.v >= 0) {
+		double q = 1 - zt.v;
+		dn c1 = dn_neg(dn_expm1(dn_neg(L1))), eq = dn_csub(1, c1);
+		dn ck = dn_c(0);
+		for (k = 1; k < HYP_MAX_TERMS; k++) {
+			dn c = dn_div(dn_addc(dn_addc(e, (double)k), -1),
+			    dn_addc(A, (double)k));
+			tt = dn_mul(tt, dn_mul(c, zt));
+			tT = dn_mul(tT, dn_mul(c, zT));
+			Gt = dn_add(Gt, tt);
+			GT = dn_add(GT, tT);
+			ck = dn_add(c1, dn_mul(eq, ck));
+			Dg = dn_add(Dg, dn_mul(tt, ck));
+			double tail = tt.v * zt.v / q;
+			double dt = L1.v * (k + 1 / q);
+			if (tt.v == 0 || (tail <= 1e-17 * Gt.v &&
+			    tail * (dt < 1 ? dt : 1) <= 1e-17 * Dg.v))
+				break;
+		}
+		if (k >= HYP_MAX_TERMS)
+			return dn_c(NAN);
+	}
+	dn D = dn_add(dn_add(dn_mul(e, L1), dn_mul(dn_addc(b, -1), L2)),
+	    dn_log1p(dn_div(Dg, GT)));
+	if (!(D.v > 0))
+		return D.v == 0 || D.v < 0 ? dn_c(-INFINITY) : dn_c(NAN);
+	dn lF = dn_add(dn_add(dn_mul(dn_neg(e), dn_log(dn_addc(m, lo))),
+	    dn_mul(dn_csub(1, b), dn_log(dn_addc(mn, lo)))), dn_log(Gt));
+	return dn_add(lF, dn_log(dn_neg(dn_expm1(dn_neg(D)))));
+}
+
+/* crm_pnbd_log_a0 in dual numbers: r, alpha, s, beta carry their
+ * derivatives; the parameters are valid and tx < T */
+static dn
+dn_log_a0(dn r, dn al, dn s, dn be, double x, double tx, double T)
+{
+	dn A = dn_addc(dn_add(r, s), x), m, mn, b;
+
+	if (al.v >= be.v) {
+		m = al;
+		mn = be;
+		b = dn_addc(s, 1);
+	} else {
+		m = be;
+		mn = al;
+		b = dn_addc(r, x);
+	}
+	dn e = dn_sub(dn_addc(A, 1), b), d = dn_sub(m, mn);
+
+	if (d.v > 0) {
+		double wmax = tanh(3.5 / e.v);
+		if (wmax > 0.5)
+			wmax = 0.5;
+		double wt = (mn.v + tx) / d.v, wT = (mn.v + T) / d.v;
+		if (wt < wmax) {
+			double hi = wT <= wmax ? T : wmax * d.v - mn.v;
+			if (hi > T)
+				hi = T;
+			dn y0 = dn_addc(mn, tx);
+			dn la = dn_log_a0_far(A, e, b, d, y0,
+			    dn_log1p(dn_div(dn_c(hi - tx), y0)),
+			    wT <= wmax ? wT : wmax);
+			if (!isnan(la.v)) {
+				if (!(hi < T))
+					return la;
+				dn lb = dn_log_a0_euler(A, e, b, m, mn, d, hi, T);
+				return isnan(lb.v) ? dn_c(NAN) :
+				    dn_logaddexp(la, lb);
+			}
+		}
+	}
+	return dn_log_a0_euler(A, e, b, m, mn, d, tx, T);
+}
+
+static double
+digamma(double x)
+{
+	double r = 0;
+
+	while (x < 10) {
+		r -= 1 / x;
+		x += 1;
+	}
+	double f = 1 / (x * x);
+	return r + log(x) - 0.5 / x -
+	    f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 -
+	    f * (1.0 / 132)))));
+}
+
+/* The per-evaluation constants of the log-likelihood with its gradient. */
+struct llpar {
+	dn r, al, s, be;
+	dn ra, sb;              /* r ln alpha, s ln beta */
+	double lgr, psr;        /* ln G(r), digamma(r) */
+};
+
+static void
+llpar_init(struct llpar *q, const struct crm_pnbd_params *p)
+{
+	const double pv[NPAR] = { p->r, p->alpha, p->s, p->beta };
+	dn *pd[NPAR] = { &q->r, &q->al, &q->s, &q->be };
+
+	for (int i = 0; i < NPAR; i++) {
+		*pd[i] = dn_c(pv[i]);
+		pd[i]->d[i] = pv[i];    /* d p / d ln p = p */
+	}
+	q->ra = dn_mul(q->r, dn_log(q->al));
+	q->sb = dn_mul(q->s, dn_log(q->be));
+	q->lgr = lgamma(q->r.v);
+	q->psr = digamma(q->r.v);
+}
+
+/*
+ * Sum of weight times the individual log-likelihood (ll_one) and its
+ * gradient in the log-parameters over o[lo..hi), into f and g[0..NPAR).
+ * The terms of x alone are worked out once for a run of equal x (the
+ * grouped observations come sorted by x).  0, or -1 when a term cannot
+ * be evaluated.
+ */
+static int
+ll_grad_sum(const struct llpar *q, const struct crm_model_obs *o, size_t lo,
+    size_t hi, double *f, double *g)
+{
+	double px = NAN, lgx = 0, psx = 0;
+	dn acc = dn_c(0);
+
+	for (size_t i = lo; i < hi; i++) {
+		double w = o[i].weight, x = o[i].x, T = o[i].T;
+		double tx = x == 0 ? 0 : o[i].tx;
+		if (w == 0)
+			continue;
+		if (x != px) {
+			lgx = lgamma(q->r.v + x) - q->lgr;
+			psx = digamma(q->r.v + x) - q->psr;
+			px = x;
+		}
+		dn la = tx < T ? dn_log_a0(q->r, q->al, q->s, q->be, x, tx, T) :
+		    dn_c(-INFINITY);
+		if (isnan(la.v))
+			return -1;
+		dn rx = dn_addc(q->r, x);
+		dn l1 = dn_sub(dn_mul(dn_neg(rx), dn_log(dn_addc(q->al, T))),
+		    dn_mul(q->s, dn_log(dn_addc(q->be, T))));
+		dn l2 = dn_add(dn_log(dn_div(q->s, dn_addc(dn_add(q->r, q->s),
+		    x))), la);
+		dn lg = dn_c(lgx);
+		lg.d[0] = psx * q->r.v;
+		dn ll = dn_add(dn_add(dn_add(lg, q->ra), q->sb),
+		    dn_logaddexp(l1, l2));
+		acc.v += w * ll.v;
+		for (int k = 0; k < NPAR; k++)
+			acc.d[k] += w * ll.d[k];
+	}
+	*f = acc.v;
+	memcpy(g, acc.d, sizeof acc.d);
+	return 0;
+}
+
+double
+crm_pnbd_loglik_grad(const struct crm_pnbd_params *p,
+    const struct crm_model_obs *o, size_t n, double *g)
+{
+	struct llpar q;
+	double f;
+
+	for (int i = 0; i < NPAR; i++)
+		g[i] = NAN;
+	if (!params_ok(p))
+		return NAN;
+	llpar_init(&q, p);
+	return ll_grad_sum(&q, o, 0, n, &f, g) == 0 ? f : NAN;
+}
+
 /* ---- fitting ------------------------------------------------------- */
+
+/*
+ * The observations in chunks of CHUNK, each summed on its own and the
+ * chunks' sums added in their order: the objective is the same bits
+ * whether one thread or two did the chunks (two take every other one).
+ */
+#define CHUNK 2048
+#define THREAD_MIN 20000
 
 struct fitdata {
 	const struct crm_model_obs *o;
 	size_t n;
 	double wsum;
 	int runaway;            /* s passed S_RUNAWAY: the fit is given up */
+	size_t nch;             /* chunks */
+	double *part;           /* per chunk: the sum, then its gradient */
+	struct llpar q;         /* this evaluation's parameters */
 };
+
+static void
+fitdata_init(struct fitdata *fd, const struct crm_model_obs *o, size_t n,
+    double wsum)
+{
+	memset(fd, 0, sizeof *fd);
+	fd->o = o;
+	fd->n = n;
+	fd->wsum = wsum;
+	fd->nch = (n + CHUNK - 1) / CHUNK;
+	fd->part = crm_xmalloc(crm_mulsz(fd->nch ? fd->nch : 1,
+	    (1 + NPAR) * sizeof *fd->part));
+}
+
+struct chunkjob {
+	struct fitdata *fd;
+	size_t first;           /* chunks first, first + 2, ... */
+};
+
+static void *
+chunk_sums(void *arg)
+{
+	struct chunkjob *j = arg;
+	struct fitdata *fd = j->fd;
+
+	for (size_t c = j->first; c < fd->nch; c += 2) {
+		double *pt = fd->part + c * (1 + NPAR);
+		size_t hi = (c + 1) * CHUNK < fd->n ? (c + 1) * CHUNK : fd->n;
+		if (ll_grad_sum(&fd->q, fd->o, c * CHUNK, hi, pt, pt + 1) != 0)
+			pt[0] = NAN;
+	}
+	return NULL;
+}
 
 /*
  * Where every customer seems to drop out at one rate, the fit drives s
@@ -340,15 +752,15 @@ theta_params(const double *th, struct crm_pnbd_params *p)
 	p->beta = exp(th[3]);
 }
 
-/* Negative mean log-likelihood over the log-parameters th; +inf outside
- * the box or where it is not finite. */
+/* Negative mean log-likelihood over the log-parameters th and, when g
+ * is not NULL, its gradient; +inf outside the box or where it is not
+ * finite. */
 static double
 objective(void *arg, const double *th, double *g)
 {
 	struct fitdata *fd = arg;
 	struct crm_pnbd_params p;
 
-	(void)g;
 	for (int i = 0; i < NPAR; i++)
 		if (!(fabs(th[i]) <= THETA_MAX))
 			return INFINITY;
@@ -357,8 +769,31 @@ objective(void *arg, const double *th, double *g)
 		fd->runaway = 1;        /* every later step fails at once */
 		return INFINITY;
 	}
-	double f = -crm_pnbd_loglik(&p, fd->o, fd->n) / fd->wsum;
-	return isfinite(f) ? f : INFINITY;
+	llpar_init(&fd->q, &p);
+	struct chunkjob j[2] = { { fd, 0 }, { fd, 1 } };
+	if (fd->n >= THREAD_MIN)
+		crm_run_two(chunk_sums, &j[0], &j[1]);
+	else {
+		chunk_sums(&j[0]);
+		chunk_sums(&j[1]);
+	}
+	double f = 0, gs[NPAR] = { 0, 0, 0, 0 };
+	for (size_t c = 0; c < fd->nch; c++) {
+		const double *pt = fd->part + c * (1 + NPAR);
+		f += pt[0];
+		for (int i = 0; i < NPAR; i++)
+			gs[i] += pt[1 + i];
+	}
+	f = -f / fd->wsum;
+	if (!isfinite(f))
+		return INFINITY;
+	if (g)
+		for (int i = 0; i < NPAR; i++) {
+			g[i] = -gs[i] / fd->wsum;
+			if (!isfinite(g[i]))
+				return INFINITY;
+		}
+	return f;
 }
 
 #define GTOL 1e-6
@@ -370,6 +805,52 @@ obs_ok(const struct crm_model_obs *o)
 	return isfinite(o->weight) && o->weight >= 0 && isfinite(o->x) &&
 	    o->x >= 0 && o->x == floor(o->x) && isfinite(o->T) &&
 	    (o->x == 0 || (o->tx >= 0 && o->tx <= o->T)) && o->T >= 0;
+}
+
+/*
+ * A start for a large base: the fit on every SUB_STEP-th distinct
+ * history (their weights as they are: each customer's history is in the
+ * sample with the same chance, so the sample's likelihood estimates the
+ * whole one's, at a SUB_STEP-th of the cost), which the fit on all the
+ * data then polishes.  The optimum is that of all the data whatever the
+ * start (the search stops on the full gradient); the start only saves
+ * steps.  th is left as it was when the sample's fit does not converge
+ * or runs off to one dropout rate: the whole data decide that.  The
+ * sample's iterations are added to *iters; its last inverse Hessian is
+ * left in H (NaN when th is left), for the polish to start from.
+ */
+#define SUB_MIN 50000
+#define SUB_STEP 8
+
+static void
+sub_start(const struct crm_model_obs *o, size_t n, double *th, int *iters,
+    double H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN])
+{
+	size_t m = (n + SUB_STEP - 1) / SUB_STEP;
+	struct crm_model_obs *so = crm_xmalloc(crm_mulsz(m, sizeof *so));
+	double ws = 0, t[NPAR], f;
+	struct fitdata fd;
+
+	for (size_t i = 0; i < m; i++) {
+		so[i] = o[i * SUB_STEP];
+		ws += so[i].weight;
+	}
+	memcpy(t, th, sizeof t);
+	if (ws > 0) {
+		fitdata_init(&fd, so, m, ws);
+		struct crm_optim op = {
+			.n = NPAR, .f = objective, .arg = &fd, .analytic = 1,
+			.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5,
+			.hinv = H
+		};
+		double gn = crm_optim_bfgs(&op, t, &f, iters, FIT_MAX_ITER);
+		if (gn <= GTOL && !fd.runaway)
+			memcpy(th, t, sizeof t);
+		else
+			H[0][0] = NAN;
+		free(fd.part);
+	}
+	free(so);
 }
 
 int
@@ -411,15 +892,22 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 	if (wx == 0)
 		return -1;
 
-	struct fitdata fd = { o, n, wsum, 0 };
-	struct crm_optim op = {
-		.n = NPAR, .f = objective, .arg = &fd, .analytic = 0,
-		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5
-	};
-	double f, gn, best[NPAR];
+	double f, gn, best[NPAR], H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
 	int iters = 0;
+	H[0][0] = NAN;
+	if (n >= SUB_MIN)
+		sub_start(o, n, th, &iters, H);
+
+	struct fitdata fd;
+	fitdata_init(&fd, o, n, wsum);
+	struct crm_optim op = {
+		.n = NPAR, .f = objective, .arg = &fd, .analytic = 1,
+		.gtol = GTOL_AIM, .maxstep = 2, .edge = THETA_MAX - 0.5,
+		.hinv = H
+	};
 	memcpy(best, th, sizeof th);
 	gn = crm_optim_bfgs(&op, th, &f, &iters, FIT_MAX_ITER);
+	op.hinv = NULL;         /* restarts begin afresh */
 	if (isfinite(f))
 		memcpy(best, th, sizeof th);
 	for (int restart = 0; restart < 3 && !(gn <= GTOL) && !fd.runaway;
@@ -431,6 +919,7 @@ crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 		if (isfinite(f))
 			memcpy(best, th, sizeof th);
 	}
+	free(fd.part);
 
 	theta_params(best, &out->p);
 	out->loglik = crm_pnbd_loglik(&out->p, o, n);
@@ -465,11 +954,13 @@ crm_pnbd_stderr(const struct crm_model_obs *o, size_t n,
 	th[1] = log(p->alpha);
 	th[2] = log(p->s);
 	th[3] = log(p->beta);
-	struct fitdata fd = { o, n, wsum, 0 };
+	struct fitdata fd;
+	fitdata_init(&fd, o, n, wsum);
 	struct crm_optim op = {
-		.n = NPAR, .f = objective, .arg = &fd, .analytic = 0
+		.n = NPAR, .f = objective, .arg = &fd, .analytic = 1
 	};
 	rc = crm_optim_covariance(&op, th, wsum, C);
+	free(fd.part);
 	if (rc != 0)
 		return rc;
 	se->r = p->r * sqrt(C[0][0]);

@@ -68,9 +68,23 @@ double crm_pnbd_loglik(const struct crm_pnbd_params *p,
     const struct crm_model_obs *o, size_t n);
 
 /*
- * Maximum-likelihood fit over the log-parameters: BFGS with a
- * central-difference gradient from r = s = 1, alpha = total T / total x,
- * beta = mean T, falling back to Nelder-Mead restarts when BFGS stalls,
+ * crm_pnbd_loglik and, into g[0..4), its gradient in the log-parameters
+ * (d/d ln r, d/d ln alpha, d/d ln s, d/d ln beta), from the same formulas
+ * in forward-mode dual numbers (pnbd.c): the value is the same bits as
+ * crm_pnbd_loglik's.  NaN (and g NaN) where that is NaN.
+ */
+double crm_pnbd_loglik_grad(const struct crm_pnbd_params *p,
+    const struct crm_model_obs *o, size_t n, double *g);
+
+/*
+ * Maximum-likelihood fit over the log-parameters: BFGS with the gradient
+ * of crm_pnbd_loglik_grad (the observations summed in chunks of 2048, two
+ * threads taking every other chunk when there are 20,000 or more and
+ * crm_threads allows: the same bits either way); with 50,000
+ * observations or more from the end of a fit on every eighth of them
+ * (its point and inverse Hessian; that fit, and the whole one when it
+ * failed or ran off to the limit below, from r = s = 1, alpha = total T / total x,
+ * beta = mean T), falling back to Nelder-Mead restarts when BFGS stalls,
  * within the box [1e-8, 1e8] of bgnbd.  Returns and fills out as
  * crm_bgnbd_fit: 0 converged, -1 not (with no repeat purchase at all the
  * fit does not run), -2 invalid input.
@@ -81,7 +95,7 @@ int crm_pnbd_fit(const struct crm_model_obs *o, size_t n,
 /*
  * Standard errors of a converged fit p on o[0..n), from the observed
  * information: the Hessian of the negative log-likelihood in the
- * log-parameters by second differences (lib/optim), se(p_i) =
+ * log-parameters by central differences of its gradient (lib/optim), se(p_i) =
  * p_i se(log p_i).  Returns 0; -1 when it cannot be evaluated; -2 when it
  * is not positive definite.  *se is NaN unless 0.
  */

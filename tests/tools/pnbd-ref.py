@@ -22,6 +22,9 @@
 # test-pnbd.c: python3 tests/tools/pnbd-ref.py
 # With arguments R ALPHA S BETA X TX T HORIZON it prints the one case's
 # "P(alive) E[Y(HORIZON)]" instead, for tests/40-segment.bats.
+# With --grad it prints, for the cases, the gradient of ln L in the
+# log-parameters (d ln L / d ln r, ... d ln beta), by mpmath.diff of the
+# same ln L in 60 digits: { d_ln_r, d_ln_alpha, d_ln_s, d_ln_beta }.
 import sys
 
 import mpmath as mp
@@ -87,6 +90,43 @@ def case(r, al, s, be, x, tx, T, t):
     return la0, mp.nstr(mp.log(L), 17), mp.nstr(pa, 17), mp.nstr(e, 17)
 
 
+def lnl(r, al, s, be, x, tx, T):
+    if x == 0:
+        tx = mp.mpf(0)
+    A = r + s + x
+    if al >= be:
+        m, b = al, s + 1
+    else:
+        m, b = be, r + x
+    d = abs(al - be)
+
+    def F(u):
+        return mp.hyp2f1(A, b, A + 1, d / (m + u)) / (m + u) ** A
+
+    a0 = F(tx) - F(T)
+    pre = mp.gamma(r + x) * al ** r * be ** s / mp.gamma(r)
+    first = 1 / ((al + T) ** (r + x) * (be + T) ** s)
+    return mp.log(pre * (first + s / A * a0))
+
+
+def grad(r, al, s, be, x, tx, T, _t):
+    tx, T = mp.mpf(tx), mp.mpf(T)
+    th = [mp.log(mp.mpf(v)) for v in (r, al, s, be)]
+    out = []
+    for i in range(4):
+        def f(v, i=i):
+            t = list(th)
+            t[i] = v
+            return lnl(*(mp.exp(u) for u in t), x, tx, T)
+        out.append(mp.nstr(mp.diff(f, th[i]), 17))
+    return out
+
+
+if len(sys.argv) == 2 and sys.argv[1] == "--grad":
+    for c in CASES:
+        # the derivative crosses alpha = beta only where they are equal
+        print("\t{ %s, %s, %s, %s }," % tuple(grad(*c)))
+    sys.exit(0)
 if len(sys.argv) == 9:
     c = [float(v) for v in sys.argv[1:]]
     c[4] = int(c[4])

@@ -312,6 +312,43 @@ test_spd_inverse(void)
 	    "a matrix with a NaN is refused");
 }
 
+/* A start from a known inverse Hessian: on the quadratic the exact one
+ * (the inverse of crm_optim_hessian's, by crm_optim_spd_inverse) makes
+ * the first step Newton's, onto the minimum; a NaN one is the identity
+ * start to the bit; BFGS leaves its last inverse Hessian in it. */
+static void
+test_hinv(void)
+{
+	double H[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN], Hi[CRM_OPTIM_MAXN][CRM_OPTIM_MAXN];
+	double x[6] = { 0 }, f;
+	int it = 0;
+	struct crm_optim p = { .n = 6, .f = quad, .analytic = 1, .hinv = Hi };
+
+	UNIT_OK(crm_optim_hessian(&p, x, H) == 0 &&
+	    crm_optim_spd_inverse(6, H, Hi) == 0,
+	    "the quadratic's Hessian inverts");
+	double gn = crm_optim_bfgs(&p, x, &f, &it, 100);
+	UNIT_OK(it <= 2 && gn <= 1e-9 && maxdev(x, qc, 6) < 1e-9,
+	    "bfgs from the exact inverse Hessian is at the minimum in a step "
+	    "or two");
+	int fin = 1;
+	for (int i = 0; i < 6; i++)
+		for (int j = 0; j < 6; j++)
+			fin = fin && isfinite(Hi[i][j]);
+	UNIT_OK(fin && Hi[5][5] > 0, "and leaves its inverse Hessian");
+
+	size_t n = 4;
+	double a[4] = { -1.2, 1, -1.2, 1 }, b[4] = { -1.2, 1, -1.2, 1 }, fa, fb;
+	int ia = 0, ib = 0;
+	struct crm_optim q = { .n = n, .f = rosen, .arg = &n, .analytic = 1 };
+	crm_optim_bfgs(&q, a, &fa, &ia, 2000);
+	Hi[0][0] = NAN;
+	q.hinv = Hi;
+	crm_optim_bfgs(&q, b, &fb, &ib, 2000);
+	UNIT_OK(ia == ib && fa == fb && maxdev(a, b, n) == 0,
+	    "a NaN inverse Hessian starts as the identity does");
+}
+
 int
 main(void)
 {
@@ -326,5 +363,6 @@ main(void)
 	test_hessian(1);
 	test_hessian(0);
 	test_spd_inverse();
+	test_hinv();
 	return unit_done();
 }

@@ -5,7 +5,10 @@
  * the model, the hypergeometric term cross-checked there against the
  * integral it stands for), at x = 0 and x = 500, tx = T, alpha < beta,
  * alpha > beta, alpha = beta, s = 1 and z = |alpha-beta|/(m+tx) from 0
- * to within 1e-7 of 1 (through both of the module's series);
+ * to within 1e-7 of 1 (through both of the module's series); the
+ * gradient of ln L in the log-parameters at the same points against
+ * mpmath.diff of the same 60-digit ln L (pnbd-ref.py --grad), and over a
+ * simulated customer base against central differences of crm_pnbd_loglik;
  * and a fit that recovers known parameters from simulated customers.
  */
 #include <math.h>
@@ -65,6 +68,32 @@ static const double ref[][12] = {
 	    -457.60892404508085, -314.57289434193266, 2.5755367096297346e-6, 6.0397926906822846e-7 },
 };
 
+/* d ln L / d ln r, ln alpha, ln s, ln beta at the cases of ref: the
+ * output of python3 tests/tools/pnbd-ref.py --grad */
+static const double gref[][4] = {
+	{ 0.51427103001608246, -0.0035569368072581872, -0.75435460323915804, 0.43350081316637904 },
+	{ -0.46928435019349352, 0.27698730659408108, 0.21533858932009637, -0.14998830490839786 },
+	{ 1.1563693382140564, -1.0599920573190124, -0.1713805420371607, 0.25185622935225017 },
+	{ 0.8311545348050898, -0.37555446032528336, -0.77638359947289744, 0.43916486681065514 },
+	{ 0.99679152743384282, -0.63432835820895534, -0.89567065760682336, 0.46950858218884101 },
+	{ 1.1652955051864534, -1.1549932989758728, 0.18366158496496773, 0.079649065450650467 },
+	{ 1.2775149195273886, -1.5643759391067322, -0.072818641285123907, 0.27966454851738628 },
+	{ 3.5331316518214916, -108.18595542468807, 0.085018884241644772, 0.23956563344232282 },
+	{ 4.158907009550192, -338.68432079182131, 0.78134258211998123, -0.51499786061781008 },
+	{ 1.7804979203358239, -4.4455448920769169, 0.99302072703938438, -0.98313455468455919 },
+	{ 4.0858769957107846, -496.825302786853, -1.9061792329241906, 0.67278292746641691 },
+	{ 2.1324945103726048, -9.9841841371643332, -3.18546219994703, 0.69296224951717838 },
+	{ 0.30207145856490666, 0.16878366273303393, -1.6730624218587223, 1.3300971995862485 },
+	{ 1.2084933682543894, -1.5444520544049189, 0.37398848308927105, 0.056154923986996731 },
+	{ 1.53333333333325, -2.9999999999994164, 7.1204713109357167e-12, -4.0813619858952479e-13 },
+	{ -1.6635530872905756, 0.56249997381722694, 9.443934676210568e-8, -9.4439340396956447e-8 },
+	{ 0.73270279099724156, -0.5001008133733023, 0.28871969725503781, -0.2887185734535505 },
+	{ -0.45973381664221292, 0.4251859513847608, 0.2138163972182254, -0.19778655424766937 },
+	{ 3.0272261845793854, -32.706710469252824, 0.90106815470277709, -0.69323668723781193 },
+	{ 2.6876706794671156, -18.777648294033154, 0.43989747991777199, 0.015807223850894333 },
+	{ 2.9377559674032274, -49.998099589483544, 0.013525191028472505, -0.0018885864615622547 },
+};
+
 static int
 close_rel(double got, double want, double rel)
 {
@@ -101,6 +130,49 @@ test_reference(void)
 		    close_rel(pa, c[10], 1e-11) && close_rel(e, c[11], 1e-11),
 		    what, d);
 	}
+}
+
+static void
+test_gradient_reference(void)
+{
+	double worst = 0;
+	int same = 1, ok = 1;
+
+	for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+		const double *c = ref[i];
+		const struct crm_pnbd_params p = { c[0], c[1], c[2], c[3] };
+		const struct crm_model_obs o = { c[4], c[5], c[6], 1 };
+		double g[4], ll = crm_pnbd_loglik(&p, &o, 1);
+		double v = crm_pnbd_loglik_grad(&p, &o, 1, g);
+
+		if (memcmp(&v, &ll, sizeof v) != 0)
+			same = 0;
+		for (int k = 0; k < 4; k++) {
+			double e = fabs(g[k] - gref[i][k]) /
+			    fmax(1, fabs(gref[i][k]));
+			if (!(e <= 1e-12)) {
+				ok = 0;
+				printf("# case %zu d/d ln p%d: %.17g, want "
+				    "%.17g\n", i + 1, k, g[k], gref[i][k]);
+			}
+			if (e > worst)
+				worst = e;
+		}
+	}
+	UNIT_OK(same, "loglik_grad's value is crm_pnbd_loglik's, bit for bit, "
+	    "at the mpmath cases");
+	/* 1e-12 of max(1, |g|) (3e-14 at worst when written): the series
+	 * are summed to 1e-17 of their values, their derivatives term by
+	 * term */
+	char d[64];
+	snprintf(d, sizeof d, "worst %.3g", worst);
+	unit_ok(ok, "gradient in the log-parameters agrees with mpmath.diff "
+	    "of the 60-digit ln L to 1e-12 at the 21 cases", d);
+	const struct crm_pnbd_params bad = { 0.5, 1, -1, 1 };
+	double g[4];
+	const struct crm_model_obs o = { 1, 1, 2, 1 };
+	UNIT_OK(isnan(crm_pnbd_loglik_grad(&bad, &o, 1, g)) && isnan(g[0]),
+	    "loglik_grad with an invalid parameter is NaN");
 }
 
 static void
@@ -254,6 +326,36 @@ test_fit(void)
 	size_t n = crm_segment_group(rows, (size_t)ncust, asof, 7, o);
 	free(rows);
 
+	/* the analytic gradient over the whole base, away from the optimum
+	 * (where it is of order 1e3), against central differences of the
+	 * plain loglik: step 1e-5, truncation 1e-10 and rounding 1e-6
+	 * absolute */
+	{
+		const double at[4] = { log(0.7), log(8.0), log(0.9), log(15.0) };
+		struct crm_pnbd_params q = { 0.7, 8.0, 0.9, 15.0 };
+		double g[4], gmax = 0, emax = 0, hh = 1e-5;
+		double v = crm_pnbd_loglik_grad(&q, o, n, g);
+		for (int k = 0; k < 4; k++) {
+			double tp[4], tm[4];
+			memcpy(tp, at, sizeof tp);
+			memcpy(tm, at, sizeof tm);
+			tp[k] += hh;
+			tm[k] -= hh;
+			double fd = (ll_theta(tp, o, n) - ll_theta(tm, o, n)) /
+			    (2 * hh);
+			gmax = fmax(gmax, fabs(fd));
+			emax = fmax(emax, fabs(g[k] - fd));
+		}
+		char d[96];
+		snprintf(d, sizeof d, "error %.3g of %.3g", emax, gmax);
+		unit_ok(emax <= 1e-7 * gmax && gmax > 100, "gradient over "
+		    "20,000 simulated customers agrees with central "
+		    "differences of crm_pnbd_loglik to 1e-7", d);
+		double ll = crm_pnbd_loglik(&q, o, n);
+		UNIT_OK(memcmp(&v, &ll, sizeof v) == 0, "... and its value is "
+		    "crm_pnbd_loglik's, bit for bit");
+	}
+
 	int rc = crm_pnbd_fit(o, n, &fit);
 	unit_inteq(rc, 0, "fit on simulated customers returns 0");
 	unit_inteq(fit.converged, 1, "fit on simulated customers converges");
@@ -312,6 +414,56 @@ test_fit(void)
 	free(o);
 }
 
+/*
+ * A base of more than 50,000 distinct histories, which the fit starts
+ * from a fit on a sample of: the result must be the optimum of all the
+ * data (their gradient flat to the fit's tolerance there, independent of
+ * how the search started), and recover the truth.
+ */
+static void
+test_fit_large(void)
+{
+	const struct crm_pnbd_params truth = { 0.55, 10.58, 0.61, 11.67 };
+	const int ncust = 150000;
+	struct crm_model_obs *o = calloc(ncust, sizeof *o);
+	struct crm_segment_row *rows = calloc(ncust, sizeof *rows);
+	struct crm_pnbd_fit fit;
+	struct crm_pnbd_params se;
+	uint64_t seed = 20250101;
+	const int32_t asof = 20000;
+
+	if (!o || !rows)
+		abort();
+	/* first purchases to the day over 400 days: many distinct T */
+	for (int i = 0; i < ncust; i++) {
+		int32_t Td = 140 + i % 400;
+		double x, tx;
+		crm_pnbd_simulate(&truth, Td / 7.0, &seed, &x, &tx);
+		rows[i].first = asof - Td;
+		rows[i].last = rows[i].first + (int32_t)floor(tx * 7);
+		rows[i].days = (uint32_t)x + 1;
+	}
+	size_t n = crm_segment_group(rows, (size_t)ncust, asof, 7, o);
+	free(rows);
+	UNIT_OK(n >= 50000, "the base has 50,000 distinct histories or more");
+	unit_inteq(crm_pnbd_fit(o, n, &fit), 0, "fit on a large base: 0");
+	double g[4], gm = 0;
+	crm_pnbd_loglik_grad(&fit.p, o, n, g);
+	for (int k = 0; k < 4; k++)
+		gm = fmax(gm, fabs(g[k]) / ncust);
+	char d[64];
+	snprintf(d, sizeof d, "max |g| %.3g", gm);
+	unit_ok(gm <= 1e-6, "it is the optimum of all the data: their mean "
+	    "gradient is flat to 1e-6", d);
+	unit_inteq(crm_pnbd_stderr(o, n, &fit.p, &se), 0, "with its errors");
+	UNIT_OK(fabs(fit.p.r - truth.r) < 4 * se.r &&
+	    fabs(fit.p.alpha - truth.alpha) < 4 * se.alpha &&
+	    fabs(fit.p.s - truth.s) < 4 * se.s &&
+	    fabs(fit.p.beta - truth.beta) < 4 * se.beta,
+	    "and recovers the truth within 4 standard errors");
+	free(o);
+}
+
 static void
 test_degenerate(void)
 {
@@ -334,9 +486,11 @@ int
 main(void)
 {
 	test_reference();
+	test_gradient_reference();
 	test_edges();
 	test_simulate();
 	test_fit();
+	test_fit_large();
 	test_degenerate();
 	return unit_done();
 }
