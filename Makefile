@@ -120,7 +120,7 @@ clean-objs:
 	rm -rf $(BUILD)
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all unit
 	@CRM_BUILD=$(BUILD) sh bench/run
 
 # How the default complaint rules do on the labelled development corpus,
