@@ -107,12 +107,17 @@ looks_drawn() {
 @test "pictures: every SVG of the demo is well-formed" {
 	run ls "$DEMO"/plots/*.svg
 	assert_success
-	# eight of crm-report's charts and three of crm-segment's
-	[ "${#lines[@]}" -eq 11 ] || fail "${#lines[@]} SVG files, want 11"
+	# nine of crm-report's charts and three of crm-segment's
+	[ "${#lines[@]}" -eq 12 ] || fail "${#lines[@]} SVG files, want 12"
 	for f in "$DEMO"/plots/*.svg; do
 		run xmllint --noout "$f"
 		assert_success
 	done
+}
+
+@test "pictures: the demo's weekly contacts by channel render, not blank" {
+	need_browser
+	looks_drawn "$DEMO/plots/weekly-channels.svg"
 }
 
 @test "pictures: a blank page is told from a chart" {
@@ -124,7 +129,8 @@ looks_drawn() {
 
 @test "pictures: the demo's HTML pages are well-formed, hold their tables and every chart, and render" {
 	# page and its number of charts; agents draws none
-	for fc in value:2 churn:2 satisfaction:3 complaints:2 channels:1 agents:0; do
+	for fc in value:2 churn:2 satisfaction:3 complaints:2 channels:1 agents:0 \
+	    weekly:1; do
 		f=${fc%:*}
 		run xmllint --noout "$DEMO/plots/$f.html"
 		assert_success
@@ -135,7 +141,7 @@ looks_drawn() {
 	done
 	need_browser
 	# a phone's width: the pages must still draw
-	for f in value satisfaction; do
+	for f in value satisfaction weekly; do
 		run shot "$DEMO/plots/$f.html" 420 1600
 		assert_success
 		read -r pw ph colours ink <<<"$output"
