@@ -948,14 +948,9 @@ cmd_update(const struct opts *o, int argc, char **argv)
 		    "complaint was opened", o->event, argv[0]);
 	/* The fold takes events in log order: one dated before the last
 	 * would rewrite history that list and the reports have shown. */
-	if (t < c->last) {
-		char last[32];
-
-		crm_ts_format(t, off, ts);
-		crm_ts_format(c->last, c->last_off, last);
-		errx(CRM_EXIT_REJECT, "cannot %s %s: %s is before its last "
-		    "event at %s", o->event, argv[0], ts, last);
-	}
+	if ((why = crm_complaint_check_time(c, t, off)) != NULL)
+		errx(CRM_EXIT_REJECT, "cannot %s %s: %s", o->event, argv[0],
+		    why);
 	switch (ev) {
 	case CRM_CE_CLASSIFY:
 		st = crm_complaint_status_name(c->status);
