@@ -482,6 +482,11 @@ cmd_open(const struct opts *o)
 			if (rc == CRM_READ_FATAL)
 				errx(CRM_EXIT_FATAL, "%s",
 				    crm_reader_error(r));
+			/* a line that cannot be read is said, never
+			 * dropped unsaid (it may be the customer's own),
+			 * and the exit status stays that of the append */
+			if (rc == CRM_READ_BAD)
+				warnx("%s", crm_reader_error(r));
 			if (rc != CRM_READ_OK || (size_t)c >= rec.nf)
 				continue;
 			add(&known, rec.f[c].p);

@@ -14,7 +14,8 @@
 #   crm-import TSV 5 / 20, CSV 5 / 8                            cap 27
 #   crm-log add 7 / 22, show, stats, check, due 8 / 20          cap 28
 #   crm-complaint open 15 / 30, triage 14 / 30 (the default
-#     rules' JIT code), update, list 6 / 21                     cap 36
+#     rules' JIT code), update, list 6 / 21, open --customers
+#     15 / 23                                                   cap 36
 #   crm-segment 27 / 42 (its aggregation's arena)               cap 48
 #   crm-report satisfaction, channels, complaints, funnel
 #     6 / 21                                                    cap 27
@@ -65,6 +66,10 @@ setup_file() {
 	    "$(printf 'K1\t2026-01-03T00:00:00+00:00\trespond\t\tresponded\t\t\t\t\t\tann\t\t\t\tsorry')" \
 	    "$(printf 'K3\t2026-01-04T00:00:00+00:00\topen\tC4\topen\t\t\tnormal\t\tweb\tann\t\t\t\t')" \
 	    "$(printf 'K1\t2026-01-05T00:00:00+00:00\tresolve\t\tresolved\t\t\t\t\t\tann\t\t\t4\tfixed')"
+	hostile cu.tsv "$(printf 'customer_id\tblacklist\tname')" \
+	    "$(printf 'C1\tno\tann')" "$(printf 'C2\tno\t')" \
+	    "$(printf 'C3\tyes\tbo')" "$(printf 'C4\tno\t')" \
+	    "$(printf 'C5\tyes\tcy')"
 	hostile texts.tsv text 'so rude' '' 'late delivery' '' 'broken on arrival'
 	hostile tx.tsv "$(printf 'customer_id\tdate\tamount')" \
 	    "$(printf 'C1\t2026-01-03\t10.00')" "$(printf 'C2\t2026-01-04\t')" \
@@ -169,6 +174,21 @@ tsv_msgs() {
 	assert_success
 	assert_equal "$stderr" "crm-complaint: $T/cl.tsv:3: text: field longer than 1048576 bytes '$X60...' (line skipped, and 1 more bad line)"
 	assert_equal "$(tail -n 1 "$T/cl.tsv" | cut -f1,3,5)" "$(printf 'K1\tclose\tclosed')"
+}
+
+@test "caps: crm-complaint open --customers says each line it cannot read, in 36 MiB" {
+	msgs=$(tsv_msgs crm-complaint cu.tsv name)
+	run --separate-stderr capped 36 crm-complaint open -f "$T/cl.tsv" -c C5 \
+	    --customers cu.tsv --text 'rude staff' --ts 2026-01-06T00:00:00Z
+	assert_success
+	assert_equal "$stderr" "$(printf '%s\n%s' "$msgs" "crm-complaint: cu.tsv:6: customer 'C5' is blacklisted; the complaint is recorded as any other")"
+	assert_equal "$(wc -l <"$T/cl.tsv")" 2
+	# a customer known only by a line that cannot be read is unknown
+	run --separate-stderr capped 36 crm-complaint open -f "$T/cl.tsv" -c C2 \
+	    --customers cu.tsv --text 'rude staff' --ts 2026-01-06T00:00:00Z
+	assert_failure 1
+	assert_equal "$stderr" "$(printf '%s\n%s' "$msgs" "crm-complaint: unknown customer 'C2' (not in cu.tsv)")"
+	assert_equal "$(wc -l <"$T/cl.tsv")" 2
 }
 
 @test "caps: crm-complaint list folds the events around a 2 MB text and a 17 MB line in 36 MiB" {
