@@ -16,11 +16,12 @@
 #   crm-complaint open 15 / 30, triage 14 / 30 (the default
 #     rules' JIT code), update, list 6 / 21, open --customers
 #     15 / 23                                                   cap 36
-#   crm-segment 27 / 42 (its aggregation's arena)               cap 48
+#   crm-segment 27 / 42 (its aggregation's batches)             cap 48
 #   crm-report satisfaction, channels, complaints, funnel
 #     6 / 21                                                    cap 27
 #   crm-report agents 6 / 30 (two inputs)                       cap 36
-#   crm-report value, churn 26 / 39 (the aggregation's arena)   cap 45
+#   crm-report value, churn 26 / 39 (their aggregation's batches)
+#                                                               cap 45
 #
 # The sanitizers reserve terabytes of address space for their shadow
 # memory, so no such limit can be set there: the same runs go uncapped,
