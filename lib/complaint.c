@@ -491,8 +491,10 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 	return 0;
 }
 
-long
-crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+/* store: read path as a store file (rec.h, opts.store), the caller holding
+ * no lock on it. */
+static long
+fold_read(struct crm_complaint_fold *f, const char *path, int store,
     void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
     size_t errlen)
 {
@@ -505,6 +507,7 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 	const char *why;
 
 	o.format = CRM_IN_AUTO;
+	o.store = store;
 	if ((r = crm_reader_open(path, &o, err, errlen)) == NULL)
 		return -1;
 	if (!crm_reader_header(r)) {
@@ -544,8 +547,26 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 				    val, val ? rec.f[col].n : 0, "%s", why));
 		}
 	}
+	if (store)
+		crm_reader_torn_warn(r);
 	crm_reader_close(r);
 	return bad;
+}
+
+long
+crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen)
+{
+	return fold_read(f, path, 0, warn, ctx, err, errlen);
+}
+
+long
+crm_complaint_fold_store(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen)
+{
+	return fold_read(f, path, 1, warn, ctx, err, errlen);
 }
 
 void

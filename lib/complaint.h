@@ -168,6 +168,18 @@ int crm_complaint_fold_add(struct crm_complaint_fold *f,
 long crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
     void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
     size_t errlen);
+/*
+ * As crm_complaint_fold_file, for a reader that holds no lock on the log
+ * (crm-complaint's writers hold the exclusive one and read with
+ * crm_complaint_fold_file): a named regular file is read as a store file
+ * (rec.h, opts.store), up to its last newline as of opening, found under
+ * the shared lock, so that neither an append in progress nor a torn tail
+ * left by a crash is taken for an event.  A torn tail is said once on
+ * standard error (crm_reader_torn_warn) and changes nothing else.
+ */
+long crm_complaint_fold_store(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen);
 
 /* The complaint with id, or NULL. */
 struct crm_complaint *crm_complaint_fold_find(struct crm_complaint_fold *f,

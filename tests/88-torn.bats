@@ -61,6 +61,17 @@ same_as_whole() {
 	    --complaints c.tsv tx.tsv
 }
 
+@test "torn: crm-report agents skips torn tails of its interactions and --complaints logs" {
+	same_as_whole 2 crm-report agents --complaints c.tsv il.tsv
+	# a torn event with all its fields, cut in its text, is not counted
+	cp c.whole c.tsv
+	printf 'K20261103T000000000000ABCD\t2026-11-03T10:00:00+08:00\topen\tC3\topen\t\t\tnormal\t3\tweb\t\t\t\t\thalf-wri' >>c.tsv
+	run --separate-stderr crm-report agents --table agents --complaints c.tsv il.whole
+	assert_success
+	assert_equal "$stderr" "crm-report: c.tsv: torn last line ignored (93 bytes after the last newline)"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,7)" "$(printf 'agent\tcomplaints\n(none)\t1')"
+}
+
 @test "torn: a report racing a paused append never counts the half-written record" {
 	cp il.whole il.tsv
 	before=$(crm-report channels --table channel il.tsv)
