@@ -204,6 +204,28 @@ load_policy(const struct opts *o)
 			errx(CRM_EXIT_FATAL, "--sla: %s '%s'", why, o->sla[i]);
 }
 
+/*
+ * Open a file of records that may be a store file (a customers file that
+ * crm-import --append writes, a complaint log to learn from): read, as
+ * crm-report and crm-segment read every input, up to its last whole line
+ * as of opening, so that a torn tail or an append in progress is not
+ * taken for a record.  input_close says the torn tail, if any.
+ */
+static struct crm_reader *
+input_open(const char *path, char *err, size_t errlen)
+{
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
+
+	return crm_reader_open(path, &ro, err, errlen);
+}
+
+static void
+input_close(struct crm_reader *r)
+{
+	crm_reader_torn_warn(r);
+	crm_reader_close(r);
+}
+
 /* Customers of a crm-segment output whose tier is platinum or gold. */
 static void
 load_tiers(const char *path, struct crm_strmap *top)
@@ -213,7 +235,7 @@ load_tiers(const char *path, struct crm_strmap *top)
 	char err[512];
 	int cid, tier, rc;
 
-	if ((r = crm_reader_open(path, NULL, err, sizeof err)) == NULL)
+	if ((r = input_open(path, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	cid = crm_reader_col(r, "customer_id");
 	tier = crm_reader_col(r, "tier");
@@ -232,7 +254,7 @@ load_tiers(const char *path, struct crm_strmap *top)
 		    !strcmp(rec.f[tier].p, "gold")))
 			add(top, rec.f[cid].p);
 	}
-	crm_reader_close(r);
+	input_close(r);
 }
 
 static int
@@ -470,8 +492,7 @@ cmd_open(const struct opts *o)
 		int c, cb, rc;
 		long black = 0;
 
-		if ((r = crm_reader_open(o->customers, NULL, err,
-		    sizeof err)) == NULL)
+		if ((r = input_open(o->customers, err, sizeof err)) == NULL)
 			errx(CRM_EXIT_FATAL, "%s", err);
 		if ((c = crm_reader_col(r, "customer_id")) < 0)
 			errx(CRM_EXIT_FATAL, "%s: no customer_id column",
@@ -505,7 +526,7 @@ cmd_open(const struct opts *o)
 				black = rec.line;
 		}
 		crm_buf_release(&nb);
-		crm_reader_close(r);
+		input_close(r);
 		if (!has(&known, o->customer))
 			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
 			    "%s)", o->customer, o->customers);
@@ -1185,7 +1206,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 	char err[512];
 	int text, cat, cause, sev, rc;
 
-	if ((r = crm_reader_open(name, NULL, err, sizeof err)) == NULL)
+	if ((r = input_open(name, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	if (crm_reader_header(r) == NULL) {
 		const char *e = crm_reader_error(r);
@@ -1195,7 +1216,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 	if (crm_reader_col(r, "complaint_id") >= 0 &&
 	    crm_reader_col(r, "ts") >= 0 && crm_reader_col(r, "event") >= 0) {
 		learn_log(d, r);
-		crm_reader_close(r);
+		input_close(r);
 		return;
 	}
 	text = crm_reader_col(r, "text");
@@ -1238,7 +1259,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 		crm_nb_data_add(d, v[1], v[0], strlen(v[0]), v[2], v[3]);
 	next:;
 	}
-	crm_reader_close(r);
+	input_close(r);
 }
 
 /* Write the model text to path, whole or not at all: a temporary file

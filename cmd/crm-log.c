@@ -2086,6 +2086,8 @@ due_customers(struct due *D, const char *path)
 	int rc, ci, cc, cs, cb;
 
 	memset(&ro, 0, sizeof ro);
+	/* a customers store (crm-import --append): its whole lines only */
+	ro.store = 1;
 	r = crm_reader_open(path, &ro, e, sizeof e);
 	if (!r)
 		errx(CRM_EXIT_FATAL, "%s", e);
@@ -2149,6 +2151,7 @@ due_customers(struct due *D, const char *path)
 		c->start = day;
 	}
 	crm_buf_release(&nb);
+	crm_reader_torn_warn(r);
 	crm_reader_close(r);
 }
 
