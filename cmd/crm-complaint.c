@@ -324,7 +324,9 @@ out_format(const char *s, int table_ok)
 	return f;
 }
 
-/* The complaint log: its path and the store, locked. */
+/* The complaint log: its path and the store, locked (but for a reader,
+ * CRM_STORE_RDONLY, which only opens it: the fold's reader takes the
+ * shared lock itself). */
 static struct crm_store *
 store_lock(const struct opts *o, char **path, unsigned flags)
 {
@@ -342,7 +344,8 @@ store_lock(const struct opts *o, char **path, unsigned flags)
 	if ((s = crm_store_open(*path, flags & CRM_STORE_RDONLY ? NULL : hdr,
 	    k->ncols, flags, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
-	if (crm_store_lock(s, err, sizeof err) < 0)
+	if (!(flags & CRM_STORE_RDONLY) && crm_store_lock(s, err,
+	    sizeof err) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	return s;
 }
@@ -369,7 +372,11 @@ store_fold(struct crm_complaint_fold *f, const char *path, int writer)
 	char err[512], first[512] = "";
 	long bad;
 
-	if ((bad = crm_complaint_fold_file(f, path, writer ? keep_first :
+	/* a writer holds the exclusive lock and has found the log whole; a
+	 * reader reads it to its last whole line under the shared lock,
+	 * a torn tail said and left out, as every reader of a store does */
+	if ((bad = (writer ? crm_complaint_fold_file :
+	    crm_complaint_fold_store)(f, path, writer ? keep_first :
 	    warn_msg, first, err, sizeof err)) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	if (writer && bad == 1)
@@ -1057,12 +1064,13 @@ cmd_list(const struct opts *o, int argc)
 	}
 	load_policy(o);
 	fmt = out_format(o->format, 1);
-	/* The lock keeps a concurrent append from showing as a torn line. */
+	/* The store refuses a FIFO, a device or a missing log; the fold
+	 * reads up to the last whole line under the shared lock, so that a
+	 * concurrent append never shows as a torn line. */
 	s = store_lock(o, &path, CRM_STORE_RDONLY);
 	f = crm_complaint_fold_new();
 	crm_complaint_fold_until(f, now);
 	store_fold(f, path, 0);
-	crm_store_unlock(s);
 	crm_store_close(s);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	crm_complaint_fold_sort(f);

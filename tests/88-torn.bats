@@ -61,6 +61,10 @@ same_as_whole() {
 	    --complaints c.tsv tx.tsv
 }
 
+@test "torn: crm-complaint list skips a torn complaint-log tail" {
+	same_as_whole 1 crm-complaint list -f c.tsv
+}
+
 @test "torn: crm-report agents skips torn tails of its interactions and --complaints logs" {
 	same_as_whole 2 crm-report agents --complaints c.tsv il.tsv
 	# a torn event with all its fields, cut in its text, is not counted
