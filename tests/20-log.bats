@@ -708,7 +708,9 @@ seq_log() {
 	    K1 2026-01-01T16:00:00+08:00 close '' closed '' '' '' '' \
 	    K4 2026-01-02T09:00:00+08:00 open C3 open bad ann '' x \
 	    K4 2026-01-02T10:00:00+08:00 respond '' responded '' ann '' '' \
-	    K3 2026-01-02T10:00:00+08:00 reopen '' reopened '' '' '' '' >>"$1"
+	    K3 2026-01-02T10:00:00+08:00 reopen '' reopened '' '' '' '' \
+	    K3 2026-01-02T11:00:00+08:00 resolve '' resolved '' '' '' '' \
+	    K3 2026-01-02T12:00:00+08:00 classify '' resolved high '' '' '' >>"$1"
 }
 
 seq_msgs() {
@@ -721,7 +723,8 @@ seq_msgs() {
 	    "crm-log: $1:12: event: cannot close 'K1': complaint is reopened" \
 	    "crm-log: $1:13: severity: unknown severity (accepted: low, normal, high, urgent) 'bad'" \
 	    "crm-log: $1:14: event: cannot respond 'K4': complaint was not opened" \
-	    "crm-log: $1:15: event: cannot reopen 'K3': complaint is open"
+	    "crm-log: $1:15: event: cannot reopen 'K3': complaint is open" \
+	    "crm-log: $1:17: event: cannot classify 'K3': complaint is resolved"
 }
 
 @test "crm-log check: replays a complaint log's events and reports each one impossible in sequence" {
