@@ -11,7 +11,8 @@
 # buffer grown by doubling).  Measured with prlimit --as, least MiB at
 # which the tool gives its unlimited output (small input / this input):
 #
-#   crm-import TSV 5 / 20, CSV 5 / 8                            cap 27
+#   crm-import TSV 5 / 20, CSV 5 / 8, through iconv
+#     (--encoding) 7 / 22 and 7 / 10                            cap 27
 #   crm-log add 7 / 22, show, stats, check, due 8 / 20          cap 28
 #   crm-complaint open 15 / 30, triage 14 / 30 (the default
 #     rules' JIT code), update, list 6 / 21, open --customers
@@ -117,6 +118,11 @@ tsv_msgs() {
 	assert_failure 1
 	assert_equal "$stderr" "$(tsv_msgs crm-import cust.tsv name; printf '\ncrm-import: 2 of 5 records rejected')"
 	assert_output "$(printf 'customer_id\tname\nC1\tann\nC3\tbo\nC5\tcy')"
+	# and through iconv, from a legacy encoding
+	run --separate-stderr capped 27 crm-import -k customers --encoding gb18030 cust.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$(tsv_msgs crm-import cust.tsv name; printf '\ncrm-import: 2 of 5 records rejected')"
+	assert_output "$(printf 'customer_id\tname\nC1\tann\nC3\tbo\nC5\tcy')"
 }
 
 @test "caps: crm-import reads a CSV export past a 2 MB field and a 17 MB line in 27 MiB" {
@@ -126,6 +132,10 @@ tsv_msgs() {
 	    "crm-import: cust.csv:3: name: field longer than 1048576 bytes '$X60...'" \
 	    "crm-import: cust.csv:5: name: field longer than 1048576 bytes" \
 	    "crm-import: 2 of 5 records rejected")"
+	assert_output "$(printf 'customer_id\tname\nC1\tann\nC3\tbo\nC5\tcy')"
+	run --separate-stderr capped 27 crm-import -k customers --encoding gb18030 cust.csv
+	assert_failure 1
+	assert_equal "${#stderr_lines[@]}" 3
 	assert_output "$(printf 'customer_id\tname\nC1\tann\nC3\tbo\nC5\tcy')"
 	# and over a pipe, where no size is known beforehand
 	run --separate-stderr capped 27 sh -c 'cat cust.csv | crm-import -k customers --csv -'
