@@ -13,7 +13,8 @@
 #
 #   crm-import TSV 5 / 20, CSV 5 / 8, through iconv
 #     (--encoding) 7 / 22 and 7 / 10                            cap 27
-#   crm-log add 7 / 22, show, stats, check, due 8 / 20          cap 28
+#   crm-log add 7 / 22 (--csv 7 / 11), show, stats, check,
+#     due 8 / 20                                                cap 28
 #   crm-complaint open 15 / 30, triage 14 / 30 (the default
 #     rules' JIT code), update, list 6 / 21, open --customers
 #     15 / 23                                                   cap 36
@@ -56,6 +57,7 @@ setup_file() {
 	    "$(printf 'C3\tphone\tcare\t2026-01-03T00:00:00Z\tok')" \
 	    "$(printf 'C4\tphone\tinquiry\t2026-01-04T00:00:00Z\t')" \
 	    "$(printf 'C5\tphone\tcare\t2026-01-05T00:00:00Z\tok')"
+	tr '\t' , <batch.tsv >batch.csv
 	hostile ix.tsv "$(printf 'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tagent\tduration_s\toutcome\tsatisfaction\tnext_action\tnote')" \
 	    "$(printf 'I1\t2026-01-01T00:00:00+00:00\tC1\tphone\tinquiry\t\tann\t\t\t5\t\tok')" \
 	    "$(printf 'I2\t2026-01-02T00:00:00+00:00\tC2\tphone\tinquiry\t\tann\t\t\t\t\t')" \
@@ -149,6 +151,12 @@ tsv_msgs() {
 	assert_failure 1
 	assert_equal "$stderr" "$(tsv_msgs crm-log - note)"
 	assert_equal "$(cut -f3,12 "$T/log.tsv")" "$(printf 'customer_id\tnote\nC1\tok\nC3\tok\nC5\tok')"
+	run --separate-stderr capped 28 crm-log add -f "$T/csv.tsv" --csv - <batch.csv
+	assert_failure 1
+	assert_equal "$stderr" "$(printf '%s\n' \
+	    "crm-log: -:3: note: field longer than 1048576 bytes '$X60...'" \
+	    "crm-log: -:5: note: field longer than 1048576 bytes")"
+	assert_equal "$(cut -f3,12 "$T/csv.tsv")" "$(printf 'customer_id\tnote\nC1\tok\nC3\tok\nC5\tok')"
 }
 
 @test "caps: crm-log show, stats, check and due read past a 2 MB note and a 17 MB line in 28 MiB" {
