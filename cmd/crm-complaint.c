@@ -204,6 +204,28 @@ load_policy(const struct opts *o)
 			errx(CRM_EXIT_FATAL, "--sla: %s '%s'", why, o->sla[i]);
 }
 
+/*
+ * Open a file of records that may be a store file (a customers file that
+ * crm-import --append writes, a complaint log to learn from): read, as
+ * crm-report and crm-segment read every input, up to its last whole line
+ * as of opening, so that a torn tail or an append in progress is not
+ * taken for a record.  input_close says the torn tail, if any.
+ */
+static struct crm_reader *
+input_open(const char *path, char *err, size_t errlen)
+{
+	struct crm_read_opts ro = { .format = CRM_IN_AUTO, .store = 1 };
+
+	return crm_reader_open(path, &ro, err, errlen);
+}
+
+static void
+input_close(struct crm_reader *r)
+{
+	crm_reader_torn_warn(r);
+	crm_reader_close(r);
+}
+
 /* Customers of a crm-segment output whose tier is platinum or gold. */
 static void
 load_tiers(const char *path, struct crm_strmap *top)
@@ -213,7 +235,7 @@ load_tiers(const char *path, struct crm_strmap *top)
 	char err[512];
 	int cid, tier, rc;
 
-	if ((r = crm_reader_open(path, NULL, err, sizeof err)) == NULL)
+	if ((r = input_open(path, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	cid = crm_reader_col(r, "customer_id");
 	tier = crm_reader_col(r, "tier");
@@ -232,7 +254,7 @@ load_tiers(const char *path, struct crm_strmap *top)
 		    !strcmp(rec.f[tier].p, "gold")))
 			add(top, rec.f[cid].p);
 	}
-	crm_reader_close(r);
+	input_close(r);
 }
 
 static int
@@ -302,7 +324,9 @@ out_format(const char *s, int table_ok)
 	return f;
 }
 
-/* The complaint log: its path and the store, locked. */
+/* The complaint log: its path and the store, locked (but for a reader,
+ * CRM_STORE_RDONLY, which only opens it: the fold's reader takes the
+ * shared lock itself). */
 static struct crm_store *
 store_lock(const struct opts *o, char **path, unsigned flags)
 {
@@ -320,7 +344,8 @@ store_lock(const struct opts *o, char **path, unsigned flags)
 	if ((s = crm_store_open(*path, flags & CRM_STORE_RDONLY ? NULL : hdr,
 	    k->ncols, flags, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
-	if (crm_store_lock(s, err, sizeof err) < 0)
+	if (!(flags & CRM_STORE_RDONLY) && crm_store_lock(s, err,
+	    sizeof err) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	return s;
 }
@@ -347,7 +372,11 @@ store_fold(struct crm_complaint_fold *f, const char *path, int writer)
 	char err[512], first[512] = "";
 	long bad;
 
-	if ((bad = crm_complaint_fold_file(f, path, writer ? keep_first :
+	/* a writer holds the exclusive lock and has found the log whole; a
+	 * reader reads it to its last whole line under the shared lock,
+	 * a torn tail said and left out, as every reader of a store does */
+	if ((bad = (writer ? crm_complaint_fold_file :
+	    crm_complaint_fold_store)(f, path, writer ? keep_first :
 	    warn_msg, first, err, sizeof err)) < 0)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	if (writer && bad == 1)
@@ -470,8 +499,7 @@ cmd_open(const struct opts *o)
 		int c, cb, rc;
 		long black = 0;
 
-		if ((r = crm_reader_open(o->customers, NULL, err,
-		    sizeof err)) == NULL)
+		if ((r = input_open(o->customers, err, sizeof err)) == NULL)
 			errx(CRM_EXIT_FATAL, "%s", err);
 		if ((c = crm_reader_col(r, "customer_id")) < 0)
 			errx(CRM_EXIT_FATAL, "%s: no customer_id column",
@@ -482,6 +510,11 @@ cmd_open(const struct opts *o)
 			if (rc == CRM_READ_FATAL)
 				errx(CRM_EXIT_FATAL, "%s",
 				    crm_reader_error(r));
+			/* a line that cannot be read is said, never
+			 * dropped unsaid (it may be the customer's own),
+			 * and the exit status stays that of the append */
+			if (rc == CRM_READ_BAD)
+				warnx("%s", crm_reader_error(r));
 			if (rc != CRM_READ_OK || (size_t)c >= rec.nf)
 				continue;
 			add(&known, rec.f[c].p);
@@ -500,7 +533,7 @@ cmd_open(const struct opts *o)
 				black = rec.line;
 		}
 		crm_buf_release(&nb);
-		crm_reader_close(r);
+		input_close(r);
 		if (!has(&known, o->customer))
 			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
 			    "%s)", o->customer, o->customers);
@@ -948,14 +981,9 @@ cmd_update(const struct opts *o, int argc, char **argv)
 		    "complaint was opened", o->event, argv[0]);
 	/* The fold takes events in log order: one dated before the last
 	 * would rewrite history that list and the reports have shown. */
-	if (t < c->last) {
-		char last[32];
-
-		crm_ts_format(t, off, ts);
-		crm_ts_format(c->last, c->last_off, last);
-		errx(CRM_EXIT_REJECT, "cannot %s %s: %s is before its last "
-		    "event at %s", o->event, argv[0], ts, last);
-	}
+	if ((why = crm_complaint_check_time(c, t, off)) != NULL)
+		errx(CRM_EXIT_REJECT, "cannot %s %s: %s", o->event, argv[0],
+		    why);
 	switch (ev) {
 	case CRM_CE_CLASSIFY:
 		st = crm_complaint_status_name(c->status);
@@ -1036,12 +1064,13 @@ cmd_list(const struct opts *o, int argc)
 	}
 	load_policy(o);
 	fmt = out_format(o->format, 1);
-	/* The lock keeps a concurrent append from showing as a torn line. */
+	/* The store refuses a FIFO, a device or a missing log; the fold
+	 * reads up to the last whole line under the shared lock, so that a
+	 * concurrent append never shows as a torn line. */
 	s = store_lock(o, &path, CRM_STORE_RDONLY);
 	f = crm_complaint_fold_new();
 	crm_complaint_fold_until(f, now);
 	store_fold(f, path, 0);
-	crm_store_unlock(s);
 	crm_store_close(s);
 	crm_complaint_fold_recent(f, (int64_t)policy.repeat_days * 86400);
 	crm_complaint_fold_sort(f);
@@ -1185,7 +1214,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 	char err[512];
 	int text, cat, cause, sev, rc;
 
-	if ((r = crm_reader_open(name, NULL, err, sizeof err)) == NULL)
+	if ((r = input_open(name, err, sizeof err)) == NULL)
 		errx(CRM_EXIT_FATAL, "%s", err);
 	if (crm_reader_header(r) == NULL) {
 		const char *e = crm_reader_error(r);
@@ -1195,7 +1224,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 	if (crm_reader_col(r, "complaint_id") >= 0 &&
 	    crm_reader_col(r, "ts") >= 0 && crm_reader_col(r, "event") >= 0) {
 		learn_log(d, r);
-		crm_reader_close(r);
+		input_close(r);
 		return;
 	}
 	text = crm_reader_col(r, "text");
@@ -1238,7 +1267,7 @@ learn_file(struct crm_nb_data *d, const char *name)
 		crm_nb_data_add(d, v[1], v[0], strlen(v[0]), v[2], v[3]);
 	next:;
 	}
-	crm_reader_close(r);
+	input_close(r);
 }
 
 /* Write the model text to path, whole or not at all: a temporary file

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "complaint.h"
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
@@ -1508,6 +1509,11 @@ struct check {
 	const struct crm_coldef **cdef; /* NULL: a column of the file's own */
 	struct crm_field *kf;
 	struct crm_buf norm;
+	/* a complaint log: its events replayed through the fold that
+	 * crm-complaint and crm-report read it with */
+	struct crm_complaint_fold *fold;
+	struct crm_complaint_cols ccols;
+	struct crm_buf ev;      /* the line being replayed, unescaped */
 };
 
 /* The kind of store file a header names: complaints, transactions,
@@ -1568,7 +1574,50 @@ check_header_kind(struct check *C, char *p, size_t n)
 		C->cdef[j] = crm_kind_col(C->kind, C->cname[j]);
 	C->kf = crm_xcalloc(nf + 1, sizeof *C->kf);
 	crm_buf_init(&C->norm);
+	if (!strcmp(C->kind->name, "complaints") &&
+	    crm_complaint_cols_names(&C->ccols, (const char *const *)C->cname,
+	    nf) == 0) {
+		C->fold = crm_complaint_fold_new();
+		crm_complaint_fold_ordered(C->fold);
+		crm_buf_init(&C->ev);
+	}
 	return 1;
+}
+
+/*
+ * Replay the complaint event p[0..n), whose fields are all valid, through
+ * the fold: an event the state of its complaint does not allow (an update
+ * of a complaint never opened, a close of a closed one, an event dated
+ * before the complaint's last) is reported as crm-complaint update would
+ * refuse it, and left out of the state, as list and the reports leave it.
+ */
+static void
+check_replay(struct check *C, const char *p, size_t n)
+{
+	struct crm_rec rec;
+	struct crm_buf m;
+	const char *why;
+	int col;
+
+	crm_buf_reset(&C->ev);
+	crm_buf_add(&C->ev, p, n);
+	rec.f = C->kf;
+	rec.nf = crm_tsv_split(C->ev.p, n, C->kf, C->ncols);
+	rec.line = C->line;
+	for (size_t j = 0; j < rec.nf; j++) {
+		C->kf[j].n = crm_tsv_unescape(C->kf[j].p, C->kf[j].n);
+		C->kf[j].p[C->kf[j].n] = '\0';
+	}
+	if (crm_complaint_fold_add(C->fold, &C->ccols, &rec, &why, &col) >= 0)
+		return;
+	crm_buf_init(&m);
+	if (col >= 0)
+		crm_buf_addf(&m, "%s: ", C->cname[col]);
+	crm_buf_addf(&m, "cannot %s ", C->kf[C->ccols.event].p);
+	addquoted(&m, C->kf[C->ccols.id].p, C->kf[C->ccols.id].n);
+	warnx("%s:%ld: %s: %s", C->name, C->line, m.p, why);
+	crm_buf_release(&m);
+	C->problems++;
 }
 
 /* A line of another kind of store file: its field count and each value
@@ -1577,6 +1626,7 @@ static void
 check_line_kind(struct check *C, char *p, size_t n)
 {
 	size_t nf = crm_tsv_split(p, n, C->kf, C->ncols);
+	long before = C->problems;
 
 	if (nf != C->ncols) {
 		size_t real = 1;
@@ -1610,6 +1660,9 @@ check_line_kind(struct check *C, char *p, size_t n)
 		crm_buf_release(&m);
 		C->problems++;
 	}
+	/* a line reported already is left out, as list leaves it out */
+	if (C->fold && C->problems == before)
+		check_replay(C, p, n);
 }
 
 static void
@@ -1814,6 +1867,10 @@ cmd_check(int argc, char **argv)
 		free(C.cdef);
 		free(C.kf);
 		crm_buf_release(&C.norm);
+		if (C.fold) {
+			crm_complaint_fold_free(C.fold);
+			crm_buf_release(&C.ev);
+		}
 	}
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
@@ -2029,6 +2086,8 @@ due_customers(struct due *D, const char *path)
 	int rc, ci, cc, cs, cb;
 
 	memset(&ro, 0, sizeof ro);
+	/* a customers store (crm-import --append): its whole lines only */
+	ro.store = 1;
 	r = crm_reader_open(path, &ro, e, sizeof e);
 	if (!r)
 		errx(CRM_EXIT_FATAL, "%s", e);
@@ -2092,6 +2151,7 @@ due_customers(struct due *D, const char *path)
 		c->start = day;
 	}
 	crm_buf_release(&nb);
+	crm_reader_torn_warn(r);
 	crm_reader_close(r);
 }
 

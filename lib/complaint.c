@@ -5,6 +5,7 @@
 #include "complaint.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,31 +69,80 @@ crm_complaint_check(const struct crm_complaint *c, int event)
 	return why;
 }
 
+/* The complaint columns by name, and where each goes in the cols. */
+static const struct {
+	const char *name;
+	size_t off;
+} col_names[] = {
+#define COL(n, m) { n, offsetof(struct crm_complaint_cols, m) }
+	COL("complaint_id", id), COL("ts", ts), COL("event", event),
+	COL("customer_id", customer_id), COL("status", status),
+	COL("category", category), COL("cause", cause),
+	COL("severity", severity), COL("priority", priority),
+	COL("channel", channel), COL("agent", agent),
+	COL("due_response", due_response), COL("due_resolve", due_resolve),
+	COL("satisfaction", satisfaction), COL("text", text)
+#undef COL
+};
+
+/* Set every column of c by lookup(ctx, name); 0, or -1 when a required one
+ * is missing (*missing is then its name). */
+static int
+cols_by(struct crm_complaint_cols *c, int (*lookup)(void *, const char *),
+    void *ctx, const char **missing)
+{
+	for (size_t i = 0; i < sizeof col_names / sizeof *col_names; i++)
+		*(int *)(void *)((char *)c + col_names[i].off) =
+		    lookup(ctx, col_names[i].name);
+	*missing = c->id < 0 ? "complaint_id" : c->ts < 0 ? "ts" :
+	    c->event < 0 ? "event" : NULL;
+	return *missing ? -1 : 0;
+}
+
+static int
+reader_lookup(void *ctx, const char *name)
+{
+	return crm_reader_col(ctx, name);
+}
+
 int
 crm_complaint_cols_find(struct crm_complaint_cols *c, struct crm_reader *r,
     char *err, size_t errlen)
 {
-	c->id = crm_reader_col(r, "complaint_id");
-	c->ts = crm_reader_col(r, "ts");
-	c->event = crm_reader_col(r, "event");
-	c->customer_id = crm_reader_col(r, "customer_id");
-	c->status = crm_reader_col(r, "status");
-	c->category = crm_reader_col(r, "category");
-	c->cause = crm_reader_col(r, "cause");
-	c->severity = crm_reader_col(r, "severity");
-	c->priority = crm_reader_col(r, "priority");
-	c->channel = crm_reader_col(r, "channel");
-	c->agent = crm_reader_col(r, "agent");
-	c->due_response = crm_reader_col(r, "due_response");
-	c->due_resolve = crm_reader_col(r, "due_resolve");
-	c->satisfaction = crm_reader_col(r, "satisfaction");
-	c->text = crm_reader_col(r, "text");
-	if (c->id < 0 || c->ts < 0 || c->event < 0) {
+	const char *missing;
+
+	if (cols_by(c, reader_lookup, r, &missing) < 0) {
 		snprintf(err, errlen, "%s: no %s column", crm_reader_name(r),
-		    c->id < 0 ? "complaint_id" : c->ts < 0 ? "ts" : "event");
+		    missing);
 		return -1;
 	}
 	return 0;
+}
+
+struct names {
+	const char *const *v;
+	size_t n;
+};
+
+static int
+names_lookup(void *ctx, const char *name)
+{
+	const struct names *nm = ctx;
+
+	for (size_t i = 0; i < nm->n; i++)
+		if (!strcmp(nm->v[i], name))
+			return (int)i;
+	return -1;
+}
+
+int
+crm_complaint_cols_names(struct crm_complaint_cols *c,
+    const char *const *names, size_t n)
+{
+	struct names nm = { names, n };
+	const char *missing;
+
+	return cols_by(c, names_lookup, &nm, &missing);
 }
 
 struct crm_complaint_fold {
@@ -101,6 +151,7 @@ struct crm_complaint_fold {
 	struct crm_strmap ids;          /* id -> its slot, the index into v */
 	int64_t until;
 	int has_until;
+	int ordered;            /* refuse an event before its complaint's last */
 };
 
 struct crm_complaint_fold *
@@ -144,6 +195,27 @@ crm_complaint_fold_until(struct crm_complaint_fold *f, int64_t t)
 {
 	f->until = t;
 	f->has_until = 1;
+}
+
+void
+crm_complaint_fold_ordered(struct crm_complaint_fold *f)
+{
+	f->ordered = 1;
+}
+
+const char *
+crm_complaint_check_time(const struct crm_complaint *c, int64_t t, int off)
+{
+	static char why[96];
+	char ts[32], last[32];
+
+	if (!c || t >= c->last)
+		return NULL;
+	crm_ts_format(t, off, ts);
+	crm_ts_format(c->last, c->last_off, last);
+	snprintf(why, sizeof why, "%s is before its last event at %s", ts,
+	    last);
+	return why;
 }
 
 struct crm_complaint *
@@ -310,6 +382,10 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		free(key);
 		FAIL(cols->event, r);
 	}
+	if (f->ordered && (r = crm_complaint_check_time(c, t, off)) != NULL) {
+		free(key);
+		FAIL(cols->ts, r);
+	}
 #undef FAIL
 	if (!c) {
 		c = crm_xcalloc(1, sizeof *c);
@@ -415,8 +491,10 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 	return 0;
 }
 
-long
-crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+/* store: read path as a store file (rec.h, opts.store), the caller holding
+ * no lock on it. */
+static long
+fold_read(struct crm_complaint_fold *f, const char *path, int store,
     void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
     size_t errlen)
 {
@@ -429,6 +507,7 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 	const char *why;
 
 	o.format = CRM_IN_AUTO;
+	o.store = store;
 	if ((r = crm_reader_open(path, &o, err, errlen)) == NULL)
 		return -1;
 	if (!crm_reader_header(r)) {
@@ -468,8 +547,26 @@ crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
 				    val, val ? rec.f[col].n : 0, "%s", why));
 		}
 	}
+	if (store)
+		crm_reader_torn_warn(r);
 	crm_reader_close(r);
 	return bad;
+}
+
+long
+crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen)
+{
+	return fold_read(f, path, 0, warn, ctx, err, errlen);
+}
+
+long
+crm_complaint_fold_store(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen)
+{
+	return fold_read(f, path, 1, warn, ctx, err, errlen);
 }
 
 void

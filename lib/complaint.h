@@ -109,6 +109,10 @@ struct crm_complaint_cols {
  */
 int crm_complaint_cols_find(struct crm_complaint_cols *cols,
     struct crm_reader *r, char *err, size_t errlen);
+/* The same from the column names of a header (names[0..n)); -1 when
+ * complaint_id, ts or event is missing. */
+int crm_complaint_cols_names(struct crm_complaint_cols *cols,
+    const char *const *names, size_t n);
 
 struct crm_complaint_fold;
 
@@ -123,9 +127,26 @@ void crm_complaint_fold_free(struct crm_complaint_fold *f);
 void crm_complaint_fold_until(struct crm_complaint_fold *f, int64_t t);
 
 /*
+ * Is an event at t (written with UTC offset off, in minutes) in order on
+ * c, not before c's last event?  NULL when it is (or c is NULL), else the
+ * reason "T is before its last event at LAST", kept in a static buffer
+ * until the next call.  crm-complaint update refuses such an event.
+ */
+const char *crm_complaint_check_time(const struct crm_complaint *c,
+    int64_t t, int off);
+/*
+ * Refuse, from now on, an event dated before its complaint's last event
+ * (crm_complaint_check_time), as crm-complaint update does: for a check
+ * of a log.  Without it such an event is folded in log order, as list
+ * and the reports read it.
+ */
+void crm_complaint_fold_ordered(struct crm_complaint_fold *f);
+
+/*
  * Fold one event record.  Returns 0 when folded, 1 when skipped (after the
  * crm_complaint_fold_until time), or -1 when the record is refused: *why
  * gets a reason ("not a timestamp", "unknown event", "complaint is closed",
+ * with crm_complaint_fold_ordered "T is before its last event at LAST",
  * ...) and *col the column at fault (-1 for the record as a whole), for
  * crm_reader_seterr.  A refused record changes nothing.  Empty fields of an
  * event leave the state as it was; a non-empty customer_id, channel,
@@ -145,6 +166,18 @@ int crm_complaint_fold_add(struct crm_complaint_fold *f,
  * unreadable, header missing the required columns).
  */
 long crm_complaint_fold_file(struct crm_complaint_fold *f, const char *path,
+    void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
+    size_t errlen);
+/*
+ * As crm_complaint_fold_file, for a reader that holds no lock on the log
+ * (crm-complaint's writers hold the exclusive one and read with
+ * crm_complaint_fold_file): a named regular file is read as a store file
+ * (rec.h, opts.store), up to its last newline as of opening, found under
+ * the shared lock, so that neither an append in progress nor a torn tail
+ * left by a crash is taken for an event.  A torn tail is said once on
+ * standard error (crm_reader_torn_warn) and changes nothing else.
+ */
+long crm_complaint_fold_store(struct crm_complaint_fold *f, const char *path,
     void (*warn)(void *ctx, const char *msg), void *ctx, char *err,
     size_t errlen);
 

@@ -1,7 +1,11 @@
 /*
- * re: PCRE2 wrapper.  Each compiled pattern owns its match data, match
- * context and JIT stack, so matching allocates nothing after compilation;
- * the limits make pathological backtracking an error the caller reports.
+ * re: PCRE2 wrapper.  Each compiled pattern owns its match data and match
+ * context, and every pattern a thread runs shares that thread's one JIT
+ * stack, so matching allocates nothing after the first match; the limits
+ * make pathological backtracking an error the caller reports.  (A stack of
+ * its own per pattern reserved a megabyte of address space for each of the
+ * thousands of branches of a triage rule set: gigabytes, which no limit on
+ * a tool's address space could leave room for.)
  *
  * PCRE2's limits count backtracking at one start position, so a pattern
  * that scans to the end of the subject from every start, such as
@@ -41,7 +45,6 @@ struct crm_re {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
 	char *pattern;
 	int jit;
 	uint64_t budget_ns;     /* time a match may take */
@@ -58,6 +61,21 @@ clock_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The JIT stack of this thread, made at its first JIT match and kept
+ * for the life of the thread (matches in one thread never overlap). */
+static _Thread_local pcre2_jit_stack *thread_stack;
+
+static pcre2_jit_stack *
+jit_stack(void *arg)
+{
+	(void)arg;
+	if (!thread_stack)
+		thread_stack = pcre2_jit_stack_create(32 * 1024,
+		    JIT_STACK_MAX, NULL);
+	/* NULL: PCRE2 falls back to 32 KiB on the machine stack */
+	return thread_stack;
 }
 
 /* Called at each start position: end the match past the budget. */
@@ -116,7 +134,6 @@ crm_re_free(struct crm_re *re)
 		return;
 	pcre2_match_data_free(re->md);
 	pcre2_match_context_free(re->mctx);
-	pcre2_jit_stack_free(re->jstack);
 	pcre2_code_free(re->code);
 	free(re->pattern);
 	free(re);
@@ -173,10 +190,7 @@ crm_re_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 	if (!(flags & CRM_RE_NO_JIT) &&
 	    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
 		re->jit = 1;
-		re->jstack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX,
-		    NULL);
-		if (re->jstack)
-			pcre2_jit_stack_assign(re->mctx, NULL, re->jstack);
+		pcre2_jit_stack_assign(re->mctx, jit_stack, NULL);
 	}
 	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
 	crm_re_set_limit(re, 0);

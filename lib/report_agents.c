@@ -298,7 +298,7 @@ read_complaints(struct agents *A, char *err, size_t errlen)
 	char month[8];
 
 	crm_complaint_fold_until(f, A->o->asof_t);
-	if (crm_complaint_fold_file(f, A->o->complaints, fold_warn, A->o,
+	if (crm_complaint_fold_store(f, A->o->complaints, fold_warn, A->o,
 	    err, errlen) < 0) {
 		crm_complaint_fold_free(f);
 		return -1;

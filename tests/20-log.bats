@@ -690,6 +690,89 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	golden "$L/check-badheader.expected"
 }
 
+# seq_log FILE: a complaint log whose lines are each valid, some of them
+# impossible in sequence.
+seq_log() {
+	printf 'complaint_id\tts\tevent\tcustomer_id\tstatus\tseverity\tagent\tsatisfaction\ttext\n' >"$1"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	    K1 2026-01-01T09:00:00+08:00 open C1 open normal ann '' slow \
+	    K2 2026-01-01T10:00:00+08:00 respond '' responded '' ann '' '' \
+	    K1 2026-01-01T11:00:00+08:00 resolve '' resolved '' '' 4 '' \
+	    K1 2026-01-01T12:00:00+08:00 close '' closed '' '' '' '' \
+	    K1 2026-01-01T13:00:00+08:00 close '' closed '' '' '' '' \
+	    K1 2026-01-01T13:30:00+08:00 assign '' assigned '' bo '' '' \
+	    K1 2026-01-01T14:00:00+08:00 open C1 open normal ann '' 'again\nand again' \
+	    K3 2026-01-02T09:00:00+08:00 open C3 open normal ann '' x \
+	    K3 2026-01-02T08:00:00+08:00 respond '' responded '' ann '' '' \
+	    K1 2026-01-01T15:00:00+08:00 reopen '' reopened '' '' '' '' \
+	    K1 2026-01-01T16:00:00+08:00 close '' closed '' '' '' '' \
+	    K4 2026-01-02T09:00:00+08:00 open C3 open bad ann '' x \
+	    K4 2026-01-02T10:00:00+08:00 respond '' responded '' ann '' '' \
+	    K3 2026-01-02T10:00:00+08:00 reopen '' reopened '' '' '' '' \
+	    K3 2026-01-02T11:00:00+08:00 resolve '' resolved '' '' '' '' \
+	    K3 2026-01-02T12:00:00+08:00 classify '' resolved high '' '' '' >>"$1"
+}
+
+seq_msgs() {
+	printf '%s\n' \
+	    "crm-log: $1:3: event: cannot respond 'K2': complaint was not opened" \
+	    "crm-log: $1:6: event: cannot close 'K1': complaint is closed" \
+	    "crm-log: $1:7: event: cannot assign 'K1': complaint is closed" \
+	    "crm-log: $1:8: event: cannot open 'K1': complaint is already open" \
+	    "crm-log: $1:10: ts: cannot respond 'K3': 2026-01-02T08:00:00+08:00 is before its last event at 2026-01-02T09:00:00+08:00" \
+	    "crm-log: $1:12: event: cannot close 'K1': complaint is reopened" \
+	    "crm-log: $1:13: severity: unknown severity (accepted: low, normal, high, urgent) 'bad'" \
+	    "crm-log: $1:14: event: cannot respond 'K4': complaint was not opened" \
+	    "crm-log: $1:15: event: cannot reopen 'K3': complaint is open" \
+	    "crm-log: $1:17: event: cannot classify 'K3': complaint is resolved"
+}
+
+@test "crm-log check: replays a complaint log's events and reports each one impossible in sequence" {
+	seq_log c.tsv
+	run --separate-stderr crm-log check -f c.tsv
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "$(seq_msgs c.tsv)"
+	# the same from standard input
+	run --separate-stderr crm-log check - <c.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$(seq_msgs -)"
+}
+
+@test "crm-log check: a complaint log crm-complaint wrote through every event passes silently" {
+	id=$(crm-complaint open -f c.tsv -c C1 --text 'so rude' --ts 2026-01-01T09:00:00+08:00 --format tsv | tail -n 1 | cut -f1)
+	h=0
+	for e in assign:'--agent bo' respond: resolve:'--satisfaction 2' reopen: resolve: close:'--satisfaction 4'; do
+		h=$((h + 1))
+		# shellcheck disable=SC2086
+		crm-complaint update -f c.tsv "$id" --event "${e%%:*}" ${e#*:} \
+		    --ts "2026-01-01T1${h}:00:00+08:00" >/dev/null
+	done
+	# what update refuses, check would report
+	run crm-complaint update -f c.tsv "$id" --event classify --severity high \
+	    --ts 2026-01-02T09:00:00+08:00
+	assert_failure 1
+	assert_output "crm-complaint: cannot classify $id: complaint is closed"
+	run crm-log check -f c.tsv
+	assert_success
+	assert_output ""
+	assert_equal "$(wc -l <c.tsv)" 8
+}
+
+@test "crm-log check --repair cuts a complaint log's torn tail and keeps its impossible events" {
+	seq_log c.tsv
+	cp c.tsv whole.tsv
+	printf 'K9\t2026-01-03T09:00:00+08:00\top' >>c.tsv
+	run --separate-stderr crm-log check --repair -f c.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$(echo "crm-log: c.tsv: cut off a torn last line (31 bytes), kept in c.tsv.torn"; seq_msgs c.tsv)"
+	cmp c.tsv whole.tsv
+	run --separate-stderr crm-log check --repair -f c.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$(seq_msgs c.tsv)"
+	cmp c.tsv whole.tsv
+}
+
 @test "crm-log check: an empty file has no header; --repair needs a file" {
 	: >empty.tsv
 	run crm-log check -f empty.tsv

@@ -460,18 +460,24 @@ site_rules() {
 	golden "$F/list-table.expected"
 }
 
-@test "crm-complaint: list on a missing log or a torn one is an error" {
+@test "crm-complaint: list on a missing log is an error; on a torn one it leaves the tail out, where update stops" {
 	run crm-complaint list -f nope.tsv
 	assert_failure 2
 	assert_output "crm-complaint: nope.tsv: No such file or directory"
 	open_c -c C1 --text x --ts 2026-11-01T09:00:00Z
 	printf 'K2\t2026-11' >>log.tsv
-	run crm-complaint list -f log.tsv
-	assert_failure 2
-	assert_output --partial "crm-complaint: log.tsv: torn last line (10 bytes after the last newline"
+	run --separate-stderr crm-complaint list -f log.tsv
+	assert_success
+	assert_equal "$stderr" "crm-complaint: log.tsv: torn last line ignored (10 bytes after the last newline)"
+	assert_equal "${#lines[@]}" 2
+	assert_line -n 1 --partial "$id	C1	"
 	run crm-complaint update -f log.tsv "$id" --event respond
 	assert_failure 2
 	assert_output --partial "torn last line"
+	: >empty.tsv
+	run crm-complaint list -f empty.tsv
+	assert_failure 2
+	assert_output "crm-complaint: empty.tsv: empty file, no header"
 }
 
 @test "crm-complaint: triage writes CSV on request" {

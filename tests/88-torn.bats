@@ -61,6 +61,51 @@ same_as_whole() {
 	    --complaints c.tsv tx.tsv
 }
 
+@test "torn: crm-complaint list skips a torn complaint-log tail" {
+	same_as_whole 1 crm-complaint list -f c.tsv
+}
+
+@test "torn: crm-report agents skips torn tails of its interactions and --complaints logs" {
+	same_as_whole 2 crm-report agents --complaints c.tsv il.tsv
+	# a torn event with all its fields, cut in its text, is not counted
+	cp c.whole c.tsv
+	printf 'K20261103T000000000000ABCD\t2026-11-03T10:00:00+08:00\topen\tC3\topen\t\t\tnormal\t3\tweb\t\t\t\t\thalf-wri' >>c.tsv
+	run --separate-stderr crm-report agents --table agents --complaints c.tsv il.whole
+	assert_success
+	assert_equal "$stderr" "crm-report: c.tsv: torn last line ignored (93 bytes after the last newline)"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,7)" "$(printf 'agent\tcomplaints\n(none)\t1')"
+}
+
+@test "torn: the customers, segments and training files crm-log and crm-complaint read leave a torn tail out" {
+	printf 'customer_id\tblacklist\nC1\tno\n' >cust.tsv
+	printf 'C3\tyes' >>cust.tsv
+	run --separate-stderr crm-log due -f il.whole --customers cust.tsv --as-of 2026-12-31
+	assert_success
+	assert_equal "$stderr" "crm-log: cust.tsv: torn last line ignored (6 bytes after the last newline)"
+	run --separate-stderr crm-complaint open -f c.whole -c C3 --customers cust.tsv \
+	    --text late --ts 2026-11-04T10:00:00+08:00
+	assert_failure 1
+	assert_equal "$stderr" "$(printf '%s\n' "crm-complaint: cust.tsv: torn last line ignored (6 bytes after the last newline)" \
+	    "crm-complaint: unknown customer 'C3' (not in cust.tsv)")"
+	# a torn platinum tier does not raise a priority
+	printf 'customer_id\ttier\nC1\tlead\n' >seg.tsv
+	printf 'C3\tplatinum' >>seg.tsv
+	printf 'customer_id\ttext\nC3\tso rude\n' >in.tsv
+	run --separate-stderr crm-complaint triage --segments seg.tsv in.tsv
+	assert_success
+	assert_equal "$stderr" "crm-complaint: seg.tsv: torn last line ignored (11 bytes after the last newline)"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,6)" "$(printf 'customer_id\tpriority\nC3\t3')"
+	# a model learnt from a torn log is the one learnt from the whole log
+	printf 'text\tcategory\ncharged twice\tbilling\nlate again\tdelivery\n' >learn.tsv
+	cp learn.tsv learn.whole
+	printf 'broken screen\tqual' >>learn.tsv
+	crm-complaint learn -o whole.model learn.whole
+	run --separate-stderr crm-complaint learn -o torn.model learn.tsv
+	assert_success
+	assert_equal "$stderr" "crm-complaint: learn.tsv: torn last line ignored (18 bytes after the last newline)"
+	cmp torn.model whole.model
+}
+
 @test "torn: a report racing a paused append never counts the half-written record" {
 	cp il.whole il.tsv
 	before=$(crm-report channels --table channel il.tsv)

@@ -141,6 +141,64 @@ main(void)
 	UNIT_OK(crm_complaint_check(&d, CRM_CE_REOPEN) == NULL,
 	    "reopen a closed one");
 
+	/* an event before the complaint's last one, written in its zone */
+	d.last = 1795827600;            /* 2026-11-28T09:00:00+08:00 */
+	d.last_off = 480;
+	UNIT_OK(crm_complaint_check_time(NULL, 0, 0) == NULL, "no complaint");
+	UNIT_OK(crm_complaint_check_time(&d, d.last, 0) == NULL,
+	    "at the same time");
+	unit_streq(crm_complaint_check_time(&d, d.last - 3600, 0),
+	    "2026-11-28T00:00:00+00:00 is before its last event at "
+	    "2026-11-28T09:00:00+08:00", "an hour before");
+
+	{
+		struct crm_complaint_cols cc;
+		static const char *const names[] = { "text", "event",
+			"complaint_id", "ts", "agent" };
+
+		UNIT_OK(crm_complaint_cols_names(&cc, names, 5) == 0,
+		    "columns by name");
+		unit_inteq(cc.id, 2, "complaint_id");
+		unit_inteq(cc.ts, 3, "ts");
+		unit_inteq(cc.event, 1, "event");
+		unit_inteq(cc.agent, 4, "agent");
+		unit_inteq(cc.text, 0, "text");
+		unit_inteq(cc.severity, -1, "no severity column");
+		UNIT_OK(crm_complaint_cols_names(&cc, names, 3) == -1,
+		    "no ts column");
+	}
+
+	/* an ordered fold refuses an event before its complaint's last */
+	f = crm_complaint_fold_new();
+	crm_complaint_fold_ordered(f);
+	{
+		static const char order_tsv[] =
+		    "complaint_id\tts\tevent\n"
+		    "K1\t2026-11-01T09:00:00+08:00\topen\n"
+		    "K1\t2026-11-01T08:00:00+08:00\trespond\n"
+		    "K1\t2026-11-01T10:00:00+08:00\trespond\n";
+		FILE *fp = fopen(path, "w");
+
+		fputs(order_tsv, fp);
+		fclose(fp);
+	}
+	nwarn = 0;
+	unit_inteq(crm_complaint_fold_file(f, path, warn_cb, NULL, err,
+	    sizeof err), 1, "one event out of order");
+	{
+		char want[256];
+
+		snprintf(want, sizeof want, "%s:3: ts: 2026-11-01T08:00:00+08:00 "
+		    "is before its last event at 2026-11-01T09:00:00+08:00 "
+		    "'2026-11-01T08:00:00+08:00'", path);
+		unit_streq(lastwarn, want, "named by line and field");
+	}
+	c = crm_complaint_fold_find(f, "K1");
+	UNIT_OK(c && c->events == 2 && c->status == CRM_CS_RESPONDED,
+	    "the later respond folded");
+	crm_complaint_fold_free(f);
+	unlink(path);
+
 	unit_inteq(crm_complaint_priority(3, 0), 1, "urgent is 1");
 	unit_inteq(crm_complaint_priority(0, 0), 4, "low is 4");
 	unit_inteq(crm_complaint_priority(-1, 0), 3, "unknown as normal");
