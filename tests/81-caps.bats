@@ -24,6 +24,8 @@
 #   crm-report agents 6 / 30 (two inputs)                       cap 36
 #   crm-report value, churn 26 / 39 (their aggregation's batches)
 #                                                               cap 45
+#   crm-report weekly 24 / 48 (four inputs, each with its long
+#     field and line)                                           cap 54
 #
 # The sanitizers reserve terabytes of address space for their shadow
 # memory, so no such limit can be set there: the same runs go uncapped,
@@ -270,4 +272,20 @@ tsv_msgs() {
 	assert_failure 1
 	assert_equal "$stderr" "$(tsv_msgs crm-report tx.tsv amount)"
 	assert_line -n 1 "$(printf '2026-01\t0\t3\t0\t0\t3\t\t0.00\t1')"
+}
+
+@test "caps: crm-report weekly reads all four inputs past a 2 MB field and a 17 MB line each, in 54 MiB" {
+	# the week 2026-W01 (2025-12-29 to 2026-01-04): I1 and I3, K1 opened
+	# and answered a day late, C1's survey and purchase; the records with
+	# the long field or on the long line are rejected, the rest counted
+	run --separate-stderr capped 54 crm-report weekly \
+	    --as-of 2026-01-05T00:00:00Z --table summary --complaints cl.tsv \
+	    --surveys sv.tsv --transactions tx.tsv ix.tsv
+	assert_failure 1
+	assert_equal "$stderr" "$(tsv_msgs crm-report ix.tsv note; echo
+	    tsv_msgs crm-report cl.tsv text; echo
+	    tsv_msgs crm-report sv.tsv agent; echo
+	    tsv_msgs crm-report tx.tsv amount)"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,2 | head -9)" "$(printf 'metric\tthis_week\ncontacts\t2\ncomplaints_opened\t1\ncomplaints_resolved\t0\ncomplaints_overdue\t1\nresponse_sla\t0.0000\nresolution_sla\t0.0000\ncsat_responses\t1\ncsat\t1.0000')"
+	assert_line "$(printf 'customers_new\t1\t0\t1\tcount')"
 }
