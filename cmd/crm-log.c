@@ -27,6 +27,7 @@
 #include "store.h"
 #include "strmap.h"
 #include "table.h"
+#include "timeline.h"
 #include "util.h"
 #include "value.h"
 
@@ -51,7 +52,8 @@ static const char usage_text[] =
 "       crm-log add [-f FILE] [--sync] [--csv] [--ignore-extra] -\n"
 "       crm-log show [-f FILE] [-c ID] [--since T] [--until T] [--channel CH]\n"
 "               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
-"               [--timeline] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
+"               [--timeline [--complaints FILE] [--transactions FILE]]\n"
+"               [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log due [-f FILE] [--as-of DATE] [--customers FILE]\n"
 "               [--include-lost] [--policy SPEC] [--format tsv|csv|jsonl]\n"
 "               [--excel-safe] [-]\n"
@@ -955,7 +957,7 @@ header_cols(char *p, size_t n, int *col)
 /* ---- show ---- */
 
 struct tl_rec {
-	long long us;
+	long long us, days;
 	char *line;
 	size_t n;
 };
@@ -970,7 +972,9 @@ struct show {
 	                                   budget */
 	int prefilter;
 	int timeline;
+	const char *complaints, *transactions;  /* merged into --timeline */
 	enum crm_fmt fmt;
+	int fmt_set;                    /* --format given */
 	struct crm_writer w;
 	int col[NF];
 	size_t ncols;
@@ -1116,6 +1120,7 @@ show_line(struct show *S, char *p, size_t n)
 	if (S->timeline) {
 		crm_grow(&S->tl, &S->atl, S->ntl + 1, sizeof *S->tl);
 		S->tl[S->ntl].us = us;
+		S->tl[S->ntl].days = days;
 		S->tl[S->ntl].line = crm_xstrndup(p, n);
 		S->tl[S->ntl].n = n;
 		S->ntl++;
@@ -1317,6 +1322,136 @@ show_timeline(struct show *S)
 }
 
 static void
+tl_warn(void *ctx, const char *msg)
+{
+	struct show *S = ctx;
+
+	warnx("%s", msg);
+	S->status = CRM_EXIT_REJECT;
+}
+
+/* Is an entry of another source inside --since and --until? */
+static int
+tl_inside(const struct show *S, const struct crm_tl_entry *e)
+{
+	if (S->since_set && (S->since_date ? e->day < S->since :
+	    e->us < S->since))
+		return 0;
+	if (S->until_set && (S->until_date ? e->day > S->until :
+	    e->us > S->until))
+		return 0;
+	return 1;
+}
+
+/*
+ * The timeline merged with the customer's complaint events and purchases
+ * (lib/timeline.h), or written in a --format: one row per entry with the
+ * columns of crm_tl_colnames.  A table leaves out the columns empty in
+ * every row (ts, source and event always stay).
+ */
+static void
+show_merged(struct show *S)
+{
+	struct crm_timeline tl;
+	char e[1024];
+	size_t keep = 0;
+
+	crm_timeline_init(&tl);
+	qsort(S->tl, S->ntl, sizeof *S->tl, cmp_tl);
+	for (size_t r = 0; r < S->ntl; r++) {
+		static const int from[CRM_TL_NCOLS] = { F_TS, -1, F_ID,
+			F_TYPE, F_CHANNEL, F_AGENT, -1, F_SAT, -1, F_NOTE };
+		const char *f[CRM_TL_NCOLS];
+		size_t n[CRM_TL_NCOLS];
+		char *cp[CRM_TL_NCOLS];
+
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		for (int k = 0; k < CRM_TL_NCOLS; k++) {
+			int c = from[k] < 0 ? -1 : S->col[from[k]];
+			struct crm_field u = { NULL, 0 };
+
+			if (c >= 0)
+				u = unesc(S->f[c], &S->scratch);
+			cp[k] = c >= 0 ? crm_xstrndup(u.p, u.n) : NULL;
+			f[k] = cp[k];
+			n[k] = u.n;
+		}
+		crm_timeline_add(&tl, S->tl[r].us, S->tl[r].days,
+		    CRM_TL_INTERACTION, f, n);
+		for (int k = 0; k < CRM_TL_NCOLS; k++)
+			free(cp[k]);
+		free(S->tl[r].line);
+	}
+	free(S->tl);
+	if (S->complaints && crm_timeline_complaints(&tl, S->complaints,
+	    S->cust, tl_warn, S, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "--complaints: %s", e);
+	if (S->transactions && crm_timeline_transactions(&tl,
+	    S->transactions, S->cust, tl_warn, S, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "--transactions: %s", e);
+	/* the interactions passed the filters already */
+	for (size_t i = 0; i < tl.n; i++)
+		if (tl.e[i].source == CRM_TL_INTERACTION ||
+		    tl_inside(S, &tl.e[i]))
+			tl.e[keep++] = tl.e[i];
+		else
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				free(tl.e[i].f[k]);
+	tl.n = keep;
+	crm_timeline_sort(&tl);
+
+	if (S->fmt_set) {
+		crm_writer_header_names(&S->w, crm_tl_colnames, CRM_TL_NCOLS);
+		crm_writer_numeric(&S->w, CRM_TL_SATISFACTION, 1);
+		crm_writer_numeric(&S->w, CRM_TL_AMOUNT, 1);
+		for (size_t i = 0; i < tl.n; i++) {
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				crm_writer_str(&S->w, tl.e[i].f[k]);
+			crm_writer_end(&S->w);
+		}
+	} else {
+		struct crm_table *t = crm_table_new();
+		const char *names[CRM_TL_NCOLS], *cells[CRM_TL_NCOLS];
+		int used[CRM_TL_NCOLS] = { 1, 1, 0, 1 };
+		size_t nshow = 0, notecol = 0;
+		struct crm_buf out;
+
+		for (size_t i = 0; i < tl.n; i++)
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				if (*tl.e[i].f[k])
+					used[k] = 1;
+		for (int k = 0; k < CRM_TL_NCOLS; k++)
+			if (used[k])
+				names[nshow++] = crm_tl_colnames[k];
+		crm_table_header(t, names, nshow);
+		for (int k = 0, j = 0; k < CRM_TL_NCOLS; k++) {
+			if (!used[k])
+				continue;
+			if (k == CRM_TL_SATISFACTION || k == CRM_TL_AMOUNT)
+				crm_table_align(t, (size_t)j, 1);
+			if (k == CRM_TL_NOTE)
+				notecol = (size_t)j + 1;
+			j++;
+		}
+		for (size_t i = 0; i < tl.n; i++) {
+			size_t j = 0;
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				if (used[k])
+					cells[j++] = tl.e[i].f[k];
+			crm_table_add(t, cells, j);
+		}
+		if (notecol)
+			crm_table_maxwidth(t, notecol - 1, 60);
+		crm_buf_init(&out);
+		crm_table_render(t, &out);
+		crm_out_write(&crm_stdout, out.p, out.n);
+		crm_buf_release(&out);
+		crm_table_free(t);
+	}
+	crm_timeline_release(&tl);
+}
+
+static void
 time_opt(const char *opt, const char *s, long long *v, int *is_date)
 {
 	long long us;
@@ -1389,6 +1524,7 @@ input_path(const char *file, int argc, char **argv)
 static const struct option show_opts[] = {
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
+	{ "complaints", required_argument, NULL, 'K' },
 	{ "customer", required_argument, NULL, 'c' },
 	{ "excel-safe", no_argument, NULL, 'E' },
 	{ "file", required_argument, NULL, 'f' },
@@ -1398,6 +1534,7 @@ static const struct option show_opts[] = {
 	{ "initiator", required_argument, NULL, 'i' },
 	{ "since", required_argument, NULL, 's' },
 	{ "timeline", no_argument, NULL, 'L' },
+	{ "transactions", required_argument, NULL, 'X' },
 	{ "type", required_argument, NULL, 'T' },
 	{ "until", required_argument, NULL, 'u' },
 	{ NULL, 0, NULL, 0 }
@@ -1426,13 +1563,14 @@ cmd_show(int argc, char **argv)
 			break;
 		case 'E': excel_safe = 1; break;
 		case 'f': file = optarg; break;
-		case 'F': S.fmt = fmt_opt(optarg); break;
+		case 'F': S.fmt = fmt_opt(optarg); S.fmt_set = 1; break;
 		case 'g': grep = optarg; break;
 		case 'h': usage(CRM_EXIT_OK); break;
 		case 'i':
 			vocab_opt("--initiator", crm_vocab_initiator, optarg);
 			S.initiator = optarg;
 			break;
+		case 'K': S.complaints = optarg; break;
 		case 'L': S.timeline = 1; break;
 		case 's':
 			time_opt("--since", optarg, &S.since, &S.since_date);
@@ -1446,6 +1584,7 @@ cmd_show(int argc, char **argv)
 			time_opt("--until", optarg, &S.until, &S.until_date);
 			S.until_set = 1;
 			break;
+		case 'X': S.transactions = optarg; break;
 		default: usage(CRM_EXIT_FATAL);
 		}
 	}
@@ -1455,7 +1594,11 @@ cmd_show(int argc, char **argv)
 		warnx("show: --timeline needs -c ID");
 		usage(CRM_EXIT_FATAL);
 	}
-	if (S.timeline && excel_safe)
+	if ((S.complaints || S.transactions) && !S.timeline) {
+		warnx("show: --complaints and --transactions need --timeline");
+		usage(CRM_EXIT_FATAL);
+	}
+	if (S.timeline && excel_safe && !S.fmt_set)
 		errx(CRM_EXIT_FATAL, "--excel-safe: --timeline writes a table, "
 		    "not CSV");
 	excel_opt(excel_safe, S.fmt);
@@ -1478,7 +1621,9 @@ cmd_show(int argc, char **argv)
 	if (scan_torn_warn(&sc))
 		S.status = CRM_EXIT_REJECT;
 	scan_run(&sc, &fn, &S);
-	if (S.timeline)
+	if (S.timeline && (S.complaints || S.transactions || S.fmt_set))
+		show_merged(&S);
+	else if (S.timeline)
 		show_timeline(&S);
 	scan_close(&sc);
 	crm_writer_release(&S.w);
