@@ -417,6 +417,7 @@ static const struct option add_opts[] = {
 struct idcheck {
 	struct crm_strmap ids;  /* val: 0 for the log, else the input line */
 	off_t scanned;          /* the log is read up to here (0: not yet) */
+	unsigned gen;           /* of the file scanned (crm_store_generation) */
 };
 
 /* A record of the chunk being built. */
@@ -502,6 +503,12 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 	}
 	if (crm_store_lock(s, e, sizeof e) < 0)
 		errx(CRM_EXIT_FATAL, "%s", e);
+	if (crm_store_generation(s) != ic->gen) {
+		/* another file under the name (a rekey rewrote it): its
+		 * offsets are not the old one's, so read it from the start */
+		ic->gen = crm_store_generation(s);
+		ic->scanned = 0;
+	}
 	idcheck_scan(ic, s, crm_store_size(s));
 	/* keep the records that pass, moved down in place */
 	for (i = 0; i < npd; i++) {
