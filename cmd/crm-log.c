@@ -2,7 +2,8 @@
  * crm-log: the interaction record.  Appends interactions to an append-only
  * log under an exclusive lock (whole records or nothing, see lib/store.h),
  * filters it and prints a customer's timeline, lists the follow-ups that are
- * due, checks and repairs a log, and counts it by channel and type.
+ * due, checks and repairs a log, re-keys its customer ids after identity
+ * resolution, and counts it by channel and type.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "idmap.h"
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
@@ -58,6 +60,7 @@ static const char usage_text[] =
 "               [--include-lost] [--policy SPEC] [--format tsv|csv|jsonl]\n"
 "               [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
+"       crm-log rekey --id-map FILE [-f FILE]\n"
 "       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log --help | --version\n";
 
@@ -1971,6 +1974,63 @@ cmd_check(int argc, char **argv)
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
 }
 
+/* ---- rekey ---- */
+
+static const struct option rekey_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "id-map", required_argument, NULL, 'm' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * Rewrite the log's customer ids through an id map, atomically and under
+ * the append lock (lib/idmap.h): appends wait, then go to the new file.
+ * A torn tail or another header is refused, as for an append.
+ */
+static int
+cmd_rekey(int argc, char **argv)
+{
+	const char *file = NULL, *map = NULL;
+	struct crm_idmap *m;
+	struct crm_store *s;
+	unsigned long long records = 0, changed = 0;
+	char e[1024], *path;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "f:", rekey_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'm': map = optarg; break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	if (optind != argc || !map) {
+		if (!map)
+			warnx("rekey: --id-map FILE is required");
+		usage(CRM_EXIT_FATAL);
+	}
+	path = log_path(file);
+	if ((m = crm_idmap_load(map, CRM_IDMAP_STRICT, e, sizeof e)) == NULL)
+		errx(CRM_EXIT_FATAL, "--id-map: %s", e);
+	s = crm_store_open(path, colname, NF, CRM_STORE_NOCREATE, e,
+	    sizeof e);
+	if (!s || crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	if (crm_idmap_rekey_store(s, colname[F_CUST], m, &records, &changed,
+	    e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_store_unlock(s);
+	crm_store_close(s);
+	crm_idmap_free(m);
+	crm_out_printf(&crm_stdout, "%s: %llu of %llu record%s re-keyed\n",
+	    path, changed, records, records == 1 ? "" : "s");
+	crm_out_close(&crm_stdout);
+	free(path);
+	return CRM_EXIT_OK;
+}
+
 /* ---- due ---- */
 
 enum { U_DAY, U_MONTH };
@@ -2599,6 +2659,8 @@ main(int argc, char *argv[])
 		return cmd_check(argc, argv);
 	if (!strcmp(argv[0], "due"))
 		return cmd_due(argc, argv);
+	if (!strcmp(argv[0], "rekey"))
+		return cmd_rekey(argc, argv);
 	if (!strcmp(argv[0], "show"))
 		return cmd_show(argc, argv);
 	if (!strcmp(argv[0], "stats"))

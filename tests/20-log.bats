@@ -814,6 +814,116 @@ crm-log: tx.tsv:3: amount: not a number 'abc'" ]
 	golden "$L/stats.expected"
 }
 
+# --- rekey ---
+
+@test "crm-log rekey: rewrites the mapped customer ids, says how many, and the log still checks" {
+	cp "$L/small.tsv" log.tsv
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	run cat log.tsv
+	golden "$L/rekey.expected"
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+	# the same map again finds nothing to do and leaves the file alone
+	ino=$(stat -c %i log.tsv)
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 0 of 6 records re-keyed"
+	[ "$(stat -c %i log.tsv)" = "$ino" ]
+	ls -A >files
+	assert_equal "$(cat files)" "files
+log.tsv"
+}
+
+@test "crm-log rekey: a map of ids the log does not hold changes nothing; a CSV map is read too" {
+	cp "$L/small.tsv" log.tsv
+	printf 'old_id,new_id\nC9,C1\nC8,C2\n' >map.csv
+	run crm-log rekey -f log.tsv --id-map map.csv
+	assert_success
+	assert_output "log.tsv: 0 of 6 records re-keyed"
+	cmp log.tsv "$L/small.tsv"
+	printf 'old_id,new_id\nC1003,C1\n' >map.csv
+	CRM_DIR=$PWD run crm-log rekey --id-map map.csv
+	assert_failure 2
+	assert_output "crm-log: $PWD/interactions.tsv: No such file or directory"
+	mv log.tsv interactions.tsv
+	CRM_DIR=$PWD run crm-log rekey --id-map map.csv
+	assert_success
+	assert_output "$PWD/interactions.tsv: 1 of 6 records re-keyed"
+	[ "$(cut -f3 interactions.tsv | grep -c '^C1$')" -eq 1 ]
+}
+
+@test "crm-log rekey: a cycle, a chain, an id mapped twice or to itself is refused with file and line, the log untouched" {
+	cp "$L/small.tsv" log.tsv
+	printf 'old_id\tnew_id\nC1001\tC1002\nC1002\tC1001\n' >cycle.tsv
+	run crm-log rekey -f log.tsv --id-map cycle.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: cycle.tsv:2: new_id: 'C1002' (for 'C1001') is itself mapped on line 3: a chain or a cycle, ids are mapped once"
+	printf 'old_id\tnew_id\nC1001\tC1002\nC1003\tC1\nC1002\tC1003\n' >chain.tsv
+	run crm-log rekey -f log.tsv --id-map chain.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: chain.tsv:2: new_id: 'C1002' (for 'C1001') is itself mapped on line 4: a chain or a cycle, ids are mapped once"
+	printf 'old_id\tnew_id\nC1001\tC1\nC1003\tC3\nC1001\tC2\n' >twice.tsv
+	run crm-log rekey -f log.tsv --id-map twice.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: twice.tsv:4: old_id: mapped twice, to 'C1' and 'C2'"
+	printf 'old_id\tnew_id\nC1001\tC1\nC1001\tC1\n' >again.tsv
+	run crm-log rekey -f log.tsv --id-map again.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: again.tsv:3: old_id: mapped twice, also on line 2"
+	printf 'old_id\tnew_id\nC1\tC2\nC1001\tC1001\n' >self.tsv
+	run crm-log rekey -f log.tsv --id-map self.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: self.tsv:3: new_id: 'C1001' is mapped to itself"
+	printf 'old_id\tnew_id\nC1001\t\n' >empty.tsv
+	run crm-log rekey -f log.tsv --id-map empty.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: empty.tsv:2: new_id: empty value"
+	printf 'old\tnew_id\n' >nocol.tsv
+	run crm-log rekey -f log.tsv --id-map nocol.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: nocol.tsv: no column 'old_id' (an id map has columns old_id and new_id)"
+	run crm-log rekey -f log.tsv --id-map nonexistent.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: nonexistent.tsv: No such file or directory"
+	run crm-log rekey -f log.tsv
+	assert_failure 2
+	assert_line -n 0 "crm-log: rekey: --id-map FILE is required"
+	cmp log.tsv "$L/small.tsv"
+}
+
+@test "crm-log rekey: a torn tail is refused until check --repair cuts it; another header is refused" {
+	cp "$L/small.tsv" log.tsv
+	printf 'I7\t2026-11-0' >>log.tsv
+	cp log.tsv before.tsv
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_failure 2
+	assert_output "crm-log: log.tsv: torn last line (12 bytes after the last newline, left by an interrupted write); 'crm-log check --repair -f log.tsv' cuts it off"
+	cmp log.tsv before.tsv
+	crm-log check --repair -f log.tsv 2>/dev/null
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	run crm-log rekey -f "$L/badheader.tsv" --id-map "$L/rekey-map.tsv"
+	assert_failure 2
+	assert_output --partial "header does not match"
+}
+
+@test "crm-log rekey: the log keeps its mode, and its owner and group" {
+	cp "$L/small.tsv" log.tsv
+	chmod 0640 log.tsv
+	if [ "$(id -u)" -eq 0 ]; then
+		chown 12345:23456 log.tsv
+	fi
+	want=$(stat -c '%a %u:%g' log.tsv)
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	[ "$(stat -c '%a %u:%g' log.tsv)" = "$want" ]
+}
+
 # --- the program ---
 
 @test "crm-log: --help, --version, unknown commands and options" {
