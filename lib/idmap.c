@@ -136,12 +136,11 @@ crm_idmap_load(const char *path, unsigned flags, char *err, size_t errlen)
 		/* a new id that is an old id: a chain (a -> b -> c) or a
 		 * cycle (a -> b -> a, a -> a) */
 		for (size_t i = 0; i < crm_strmap_count(&m->ids); i++) {
-			size_t e = *crm_strmap_val(&m->ids, i), len, ko;
+			size_t e = *crm_strmap_val(&m->ids, i), ko;
 			const char *nv = m->new.p + m->off[e];
 			size_t h = crm_strmap_find(&m->ids, nv, strlen(nv));
 			const char *k = crm_strmap_key(&m->ids, i, &ko);
 
-			(void)len;
 			if (h == CRM_STRMAP_NONE)
 				continue;
 			if (h == i)
