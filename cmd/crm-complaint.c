@@ -1,5 +1,6 @@
 /*
- * crm-complaint: record, triage, update and list complaints.  The complaint
+ * crm-complaint: record, triage, update and list complaints, and re-key the
+ * complaint log's customer ids after identity resolution.  The complaint
  * log is append-only events (lib/store.h); states come from the fold in
  * lib/complaint.h, triage from its rule engine.
  */
@@ -14,6 +15,7 @@
 
 #include "cli.h"
 #include "complaint.h"
+#include "idmap.h"
 #include "kinds.h"
 #include "nb.h"
 #include "normalize.h"
@@ -52,6 +54,7 @@ usage(FILE *fp)
 	    "[COMMON]\n"
 	    "       crm-complaint learn [-o MODEL] [--evaluate K] "
 	    "[--min-confidence P] [FILE...]\n"
+	    "       crm-complaint rekey --id-map FILE [-f FILE]\n"
 	    "COMMON: [--policy FILE] [--sla KEY=VALUE] [--rules FILE]... "
 	    "[--no-default-rules]\n"
 	    "        [--model MODEL] [--min-confidence P] [--match-limit N]\n");
@@ -59,7 +62,8 @@ usage(FILE *fp)
 
 enum {
 	O_AGENT = 256, O_ASOF, O_CATEGORY, O_CAUSE, O_CHANNEL, O_CUSTOMER, O_CUSTOMERS,
-	O_EVALUATE, O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_LIMIT, O_MINCONF,
+	O_EVALUATE, O_EVENT, O_EXCEL, O_FORMAT, O_HELP, O_IDMAP, O_LIMIT,
+	O_MINCONF,
 	O_MODEL, O_NODEFAULT, O_NOTE, O_OPEN, O_OVERDUE,
 	O_POLICY, O_RULES, O_SAT, O_SEGMENTS, O_SEVERITY, O_SLA, O_TEXT, O_TS, O_VERSION
 };
@@ -78,6 +82,7 @@ static const struct option longopts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "help", no_argument, NULL, O_HELP },
+	{ "id-map", required_argument, NULL, O_IDMAP },
 	{ "match-limit", required_argument, NULL, O_LIMIT },
 	{ "min-confidence", required_argument, NULL, O_MINCONF },
 	{ "model", required_argument, NULL, O_MODEL },
@@ -100,7 +105,8 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char *agent, *asof, *category, *cause, *channel, *customer,
-	    *customers, *event, *file, *format, *note, *policy, *sat, *segments,
+	    *customers, *event, *file, *format, *idmap, *note, *policy, *sat,
+	    *segments,
 	    *severity, *text, *ts;
 	const char *sla[32];
 	const char **rules;     /* --rules, in order */
@@ -443,6 +449,41 @@ vocab_opt(const char *opt, const char *const *vocab, const char *s)
 	crm_vocab_list(vocab, &b);
 	errx(CRM_EXIT_FATAL, "%s: unknown value '%s' (accepted: %s)", opt, s,
 	    b.p);
+}
+
+/* ------------------------------------------------------------ rekey */
+
+/*
+ * Rewrite the log's customer ids through an id map, atomically and under
+ * the append lock (lib/idmap.h): opens and updates wait, then go to the
+ * new file.  A torn tail or another header is refused, as for an append.
+ */
+static int
+cmd_rekey(const struct opts *o)
+{
+	struct crm_idmap *m;
+	struct crm_store *s;
+	unsigned long long records = 0, changed = 0;
+	char err[1024], *path;
+
+	if (!o->idmap) {
+		warnx("rekey: --id-map FILE is required");
+		usage(stderr);
+	}
+	if ((m = crm_idmap_load(o->idmap, CRM_IDMAP_STRICT, err,
+	    sizeof err)) == NULL)
+		errx(CRM_EXIT_FATAL, "--id-map: %s", err);
+	s = store_lock(o, &path, CRM_STORE_NOCREATE);
+	if (crm_idmap_rekey_store(s, "customer_id", m, &records, &changed,
+	    err, sizeof err) < 0)
+		errx(CRM_EXIT_FATAL, "%s", err);
+	crm_store_unlock(s);
+	crm_store_close(s);
+	crm_idmap_free(m);
+	crm_out_printf(&crm_stdout, "%s: %llu of %llu record%s re-keyed\n",
+	    path, changed, records, records == 1 ? "" : "s");
+	free(path);
+	return CRM_EXIT_OK;
 }
 
 /* ------------------------------------------------------------- open */
@@ -1446,6 +1487,9 @@ main(int argc, char *argv[])
 		case O_HELP:
 			usage(stdout);
 			break;
+		case O_IDMAP:
+			o.idmap = optarg;
+			break;
 		case O_LIMIT:
 			if (crm_int_parse(optarg, strlen(optarg), 1,
 			    4000000000LL, &x))
@@ -1513,6 +1557,8 @@ main(int argc, char *argv[])
 		rc = cmd_list(&o, argc);
 	else if (!strcmp(cmd, "learn"))
 		rc = cmd_learn(&o, argc, argv);
+	else if (!strcmp(cmd, "rekey") && argc == 0)
+		rc = cmd_rekey(&o);
 	else
 		usage(stderr);
 	if (*written) {

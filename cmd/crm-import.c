@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "derive.h"
 #include "expr.h"
+#include "idmap.h"
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
@@ -205,64 +206,22 @@ note(const char *fmt, ...)
 
 /* ---- --rekey: customer ids carried over from a --merge-on ---- */
 
-static struct crm_strmap rekey_map;     /* old_id -> offset of new_id in
-                                           rekey_new (the slot's val) */
-static struct crm_buf rekey_new;        /* new ids, NUL-terminated */
+static struct crm_idmap *rekey_map;     /* lib/idmap.h */
 static struct crm_buf rkbuf;            /* scratch for rekey_record */
 
 /*
- * Load the id map written by --id-map (columns old_id and new_id, any
- * others ignored).  Any problem with it is fatal: re-keying with half a
- * map would quietly leave records under the wrong customer.
+ * Load the id map written by --id-map.  Any problem with it is fatal:
+ * re-keying with half a map would quietly leave records under the wrong
+ * customer.
  */
 static void
 load_rekey(void)
 {
-	struct crm_read_opts o = { 0 };
-	struct crm_rec rec;
 	char e[1024];
-	int rc, isnew;
 
-	crm_buf_init(&rekey_new);
 	crm_buf_init(&rkbuf);
-	struct crm_reader *r = crm_reader_open(rekey_path, &o, e, sizeof e);
-	if (!r)
+	if ((rekey_map = crm_idmap_load(rekey_path, 0, e, sizeof e)) == NULL)
 		errx(CRM_EXIT_FATAL, "--rekey: %s", e);
-	if (!crm_reader_header(r)) {
-		const char *m = crm_reader_error(r);
-		if (*m)
-			errx(CRM_EXIT_FATAL, "--rekey: %s", m);
-		errx(CRM_EXIT_FATAL, "--rekey: %s: empty file, expected "
-		    "columns old_id and new_id", rekey_path);
-	}
-	int oc = crm_reader_col(r, "old_id"), nc = crm_reader_col(r, "new_id");
-	if (oc < 0 || nc < 0)
-		errx(CRM_EXIT_FATAL, "--rekey: %s: no column '%s' (an id map "
-		    "has columns old_id and new_id)", rekey_path,
-		    oc < 0 ? "old_id" : "new_id");
-	while ((rc = crm_reader_next(r, &rec)) == CRM_READ_OK) {
-		const struct crm_field *of = &rec.f[oc], *nf = &rec.f[nc];
-		if (!of->n || !nf->n)
-			errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: %s: empty value",
-			    rekey_path, rec.line, of->n ? "new_id" : "old_id");
-		size_t h = crm_strmap_add(&rekey_map, of->p, of->n, &isnew);
-		if (!isnew) {
-			const char *prev = rekey_new.p +
-			    *crm_strmap_val(&rekey_map, h);
-			if (strlen(prev) != nf->n || memcmp(prev, nf->p, nf->n))
-				errx(CRM_EXIT_FATAL, "--rekey: %s:%ld: old_id: "
-				    "mapped twice, to '%s' and '%.*s'",
-				    rekey_path, rec.line, prev, (int)nf->n,
-				    nf->p);
-			continue;
-		}
-		*crm_strmap_val(&rekey_map, h) = rekey_new.n;
-		crm_buf_add(&rekey_new, nf->p, nf->n);
-		crm_buf_addc(&rekey_new, '\0');
-	}
-	if (rc != CRM_READ_EOF)
-		errx(CRM_EXIT_FATAL, "--rekey: %s", crm_reader_error(r));
-	crm_reader_close(r);
 }
 
 /* Replace the customer_id in val/voff by its new id, when mapped. */
@@ -271,12 +230,11 @@ rekey_record(void)
 {
 	size_t c = (size_t)cid_col;
 	size_t n = voff[c + 1] - voff[c] - 1;
-	size_t h = crm_strmap_find(&rekey_map, val.p + voff[c], n);
+	size_t nn;
+	const char *nv = crm_idmap_get(rekey_map, val.p + voff[c], n, &nn);
 
-	if (h == CRM_STRMAP_NONE)
+	if (!nv)
 		return;
-	const char *nv = rekey_new.p + *crm_strmap_val(&rekey_map, h);
-	size_t nn = strlen(nv);
 
 	crm_buf_reset(&rkbuf);
 	crm_buf_add(&rkbuf, val.p, voff[c]);

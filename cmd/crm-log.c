@@ -2,7 +2,8 @@
  * crm-log: the interaction record.  Appends interactions to an append-only
  * log under an exclusive lock (whole records or nothing, see lib/store.h),
  * filters it and prints a customer's timeline, lists the follow-ups that are
- * due, checks and repairs a log, and counts it by channel and type.
+ * due, checks and repairs a log, re-keys its customer ids after identity
+ * resolution, and counts it by channel and type.
  */
 #include <err.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "cli.h"
 #include "complaint.h"
+#include "idmap.h"
 #include "kinds.h"
 #include "normalize.h"
 #include "out.h"
@@ -28,6 +30,7 @@
 #include "store.h"
 #include "strmap.h"
 #include "table.h"
+#include "timeline.h"
 #include "util.h"
 #include "value.h"
 
@@ -52,11 +55,13 @@ static const char usage_text[] =
 "       crm-log add [-f FILE] [--sync] [--csv] [--ignore-extra] -\n"
 "       crm-log show [-f FILE] [-c ID] [--since T] [--until T] [--channel CH]\n"
 "               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
-"               [--timeline] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
+"               [--timeline [--complaints FILE] [--transactions FILE]]\n"
+"               [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log due [-f FILE] [--as-of DATE] [--customers FILE]\n"
 "               [--include-lost] [--policy SPEC] [--format tsv|csv|jsonl]\n"
 "               [--excel-safe] [-]\n"
 "       crm-log check [-f FILE] [--repair] [-]\n"
+"       crm-log rekey --id-map FILE [-f FILE]\n"
 "       crm-log stats [-f FILE] [--format tsv|csv|jsonl] [--excel-safe] [-]\n"
 "       crm-log --help | --version\n";
 
@@ -416,6 +421,7 @@ static const struct option add_opts[] = {
 struct idcheck {
 	struct crm_strmap ids;  /* val: 0 for the log, else the input line */
 	off_t scanned;          /* the log is read up to here (0: not yet) */
+	unsigned gen;           /* of the file scanned (crm_store_generation) */
 };
 
 /* A record of the chunk being built. */
@@ -501,6 +507,12 @@ store_put_checked(struct crm_store *s, struct crm_buf *chunk,
 	}
 	if (crm_store_lock(s, e, sizeof e) < 0)
 		errx(CRM_EXIT_FATAL, "%s", e);
+	if (crm_store_generation(s) != ic->gen) {
+		/* another file under the name (a rekey rewrote it): its
+		 * offsets are not the old one's, so read it from the start */
+		ic->gen = crm_store_generation(s);
+		ic->scanned = 0;
+	}
 	idcheck_scan(ic, s, crm_store_size(s));
 	/* keep the records that pass, moved down in place */
 	for (i = 0; i < npd; i++) {
@@ -956,7 +968,7 @@ header_cols(char *p, size_t n, int *col)
 /* ---- show ---- */
 
 struct tl_rec {
-	long long us;
+	long long us, days;
 	char *line;
 	size_t n;
 };
@@ -971,7 +983,9 @@ struct show {
 	                                   budget */
 	int prefilter;
 	int timeline;
+	const char *complaints, *transactions;  /* merged into --timeline */
 	enum crm_fmt fmt;
+	int fmt_set;                    /* --format given */
 	struct crm_writer w;
 	int col[NF];
 	size_t ncols;
@@ -1117,6 +1131,7 @@ show_line(struct show *S, char *p, size_t n)
 	if (S->timeline) {
 		crm_grow(&S->tl, &S->atl, S->ntl + 1, sizeof *S->tl);
 		S->tl[S->ntl].us = us;
+		S->tl[S->ntl].days = days;
 		S->tl[S->ntl].line = crm_xstrndup(p, n);
 		S->tl[S->ntl].n = n;
 		S->ntl++;
@@ -1318,6 +1333,136 @@ show_timeline(struct show *S)
 }
 
 static void
+tl_warn(void *ctx, const char *msg)
+{
+	struct show *S = ctx;
+
+	warnx("%s", msg);
+	S->status = CRM_EXIT_REJECT;
+}
+
+/* Is an entry of another source inside --since and --until? */
+static int
+tl_inside(const struct show *S, const struct crm_tl_entry *e)
+{
+	if (S->since_set && (S->since_date ? e->day < S->since :
+	    e->us < S->since))
+		return 0;
+	if (S->until_set && (S->until_date ? e->day > S->until :
+	    e->us > S->until))
+		return 0;
+	return 1;
+}
+
+/*
+ * The timeline merged with the customer's complaint events and purchases
+ * (lib/timeline.h), or written in a --format: one row per entry with the
+ * columns of crm_tl_colnames.  A table leaves out the columns empty in
+ * every row (ts, source and event always stay).
+ */
+static void
+show_merged(struct show *S)
+{
+	struct crm_timeline tl;
+	char e[1024];
+	size_t keep = 0;
+
+	crm_timeline_init(&tl);
+	qsort(S->tl, S->ntl, sizeof *S->tl, cmp_tl);
+	for (size_t r = 0; r < S->ntl; r++) {
+		static const int from[CRM_TL_NCOLS] = { F_TS, -1, F_ID,
+			F_TYPE, F_CHANNEL, F_AGENT, -1, F_SAT, -1, F_NOTE };
+		const char *f[CRM_TL_NCOLS];
+		size_t n[CRM_TL_NCOLS];
+		char *cp[CRM_TL_NCOLS];
+
+		crm_tsv_split(S->tl[r].line, S->tl[r].n, S->f, S->ncols);
+		for (int k = 0; k < CRM_TL_NCOLS; k++) {
+			int c = from[k] < 0 ? -1 : S->col[from[k]];
+			struct crm_field u = { NULL, 0 };
+
+			if (c >= 0)
+				u = unesc(S->f[c], &S->scratch);
+			cp[k] = c >= 0 ? crm_xstrndup(u.p, u.n) : NULL;
+			f[k] = cp[k];
+			n[k] = u.n;
+		}
+		crm_timeline_add(&tl, S->tl[r].us, S->tl[r].days,
+		    CRM_TL_INTERACTION, f, n);
+		for (int k = 0; k < CRM_TL_NCOLS; k++)
+			free(cp[k]);
+		free(S->tl[r].line);
+	}
+	free(S->tl);
+	if (S->complaints && crm_timeline_complaints(&tl, S->complaints,
+	    S->cust, tl_warn, S, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "--complaints: %s", e);
+	if (S->transactions && crm_timeline_transactions(&tl,
+	    S->transactions, S->cust, tl_warn, S, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "--transactions: %s", e);
+	/* the interactions passed the filters already */
+	for (size_t i = 0; i < tl.n; i++)
+		if (tl.e[i].source == CRM_TL_INTERACTION ||
+		    tl_inside(S, &tl.e[i]))
+			tl.e[keep++] = tl.e[i];
+		else
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				free(tl.e[i].f[k]);
+	tl.n = keep;
+	crm_timeline_sort(&tl);
+
+	if (S->fmt_set) {
+		crm_writer_header_names(&S->w, crm_tl_colnames, CRM_TL_NCOLS);
+		crm_writer_numeric(&S->w, CRM_TL_SATISFACTION, 1);
+		crm_writer_numeric(&S->w, CRM_TL_AMOUNT, 1);
+		for (size_t i = 0; i < tl.n; i++) {
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				crm_writer_str(&S->w, tl.e[i].f[k]);
+			crm_writer_end(&S->w);
+		}
+	} else {
+		struct crm_table *t = crm_table_new();
+		const char *names[CRM_TL_NCOLS], *cells[CRM_TL_NCOLS];
+		int used[CRM_TL_NCOLS] = { 1, 1, 0, 1 };
+		size_t nshow = 0, notecol = 0;
+		struct crm_buf out;
+
+		for (size_t i = 0; i < tl.n; i++)
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				if (*tl.e[i].f[k])
+					used[k] = 1;
+		for (int k = 0; k < CRM_TL_NCOLS; k++)
+			if (used[k])
+				names[nshow++] = crm_tl_colnames[k];
+		crm_table_header(t, names, nshow);
+		for (int k = 0, j = 0; k < CRM_TL_NCOLS; k++) {
+			if (!used[k])
+				continue;
+			if (k == CRM_TL_SATISFACTION || k == CRM_TL_AMOUNT)
+				crm_table_align(t, (size_t)j, 1);
+			if (k == CRM_TL_NOTE)
+				notecol = (size_t)j + 1;
+			j++;
+		}
+		for (size_t i = 0; i < tl.n; i++) {
+			size_t j = 0;
+			for (int k = 0; k < CRM_TL_NCOLS; k++)
+				if (used[k])
+					cells[j++] = tl.e[i].f[k];
+			crm_table_add(t, cells, j);
+		}
+		if (notecol)
+			crm_table_maxwidth(t, notecol - 1, 60);
+		crm_buf_init(&out);
+		crm_table_render(t, &out);
+		crm_out_write(&crm_stdout, out.p, out.n);
+		crm_buf_release(&out);
+		crm_table_free(t);
+	}
+	crm_timeline_release(&tl);
+}
+
+static void
 time_opt(const char *opt, const char *s, long long *v, int *is_date)
 {
 	long long us;
@@ -1390,6 +1535,7 @@ input_path(const char *file, int argc, char **argv)
 static const struct option show_opts[] = {
 	{ "agent", required_argument, NULL, 'a' },
 	{ "channel", required_argument, NULL, 'C' },
+	{ "complaints", required_argument, NULL, 'K' },
 	{ "customer", required_argument, NULL, 'c' },
 	{ "excel-safe", no_argument, NULL, 'E' },
 	{ "file", required_argument, NULL, 'f' },
@@ -1399,6 +1545,7 @@ static const struct option show_opts[] = {
 	{ "initiator", required_argument, NULL, 'i' },
 	{ "since", required_argument, NULL, 's' },
 	{ "timeline", no_argument, NULL, 'L' },
+	{ "transactions", required_argument, NULL, 'X' },
 	{ "type", required_argument, NULL, 'T' },
 	{ "until", required_argument, NULL, 'u' },
 	{ NULL, 0, NULL, 0 }
@@ -1427,13 +1574,14 @@ cmd_show(int argc, char **argv)
 			break;
 		case 'E': excel_safe = 1; break;
 		case 'f': file = optarg; break;
-		case 'F': S.fmt = fmt_opt(optarg); break;
+		case 'F': S.fmt = fmt_opt(optarg); S.fmt_set = 1; break;
 		case 'g': grep = optarg; break;
 		case 'h': usage(CRM_EXIT_OK); break;
 		case 'i':
 			vocab_opt("--initiator", crm_vocab_initiator, optarg);
 			S.initiator = optarg;
 			break;
+		case 'K': S.complaints = optarg; break;
 		case 'L': S.timeline = 1; break;
 		case 's':
 			time_opt("--since", optarg, &S.since, &S.since_date);
@@ -1447,6 +1595,7 @@ cmd_show(int argc, char **argv)
 			time_opt("--until", optarg, &S.until, &S.until_date);
 			S.until_set = 1;
 			break;
+		case 'X': S.transactions = optarg; break;
 		default: usage(CRM_EXIT_FATAL);
 		}
 	}
@@ -1456,7 +1605,11 @@ cmd_show(int argc, char **argv)
 		warnx("show: --timeline needs -c ID");
 		usage(CRM_EXIT_FATAL);
 	}
-	if (S.timeline && excel_safe)
+	if ((S.complaints || S.transactions) && !S.timeline) {
+		warnx("show: --complaints and --transactions need --timeline");
+		usage(CRM_EXIT_FATAL);
+	}
+	if (S.timeline && excel_safe && !S.fmt_set)
 		errx(CRM_EXIT_FATAL, "--excel-safe: --timeline writes a table, "
 		    "not CSV");
 	excel_opt(excel_safe, S.fmt);
@@ -1479,7 +1632,9 @@ cmd_show(int argc, char **argv)
 	if (scan_torn_warn(&sc))
 		S.status = CRM_EXIT_REJECT;
 	scan_run(&sc, &fn, &S);
-	if (S.timeline)
+	if (S.timeline && (S.complaints || S.transactions || S.fmt_set))
+		show_merged(&S);
+	else if (S.timeline)
 		show_timeline(&S);
 	scan_close(&sc);
 	crm_writer_release(&S.w);
@@ -1874,6 +2029,63 @@ cmd_check(int argc, char **argv)
 	}
 	free(path);
 	return C.problems ? CRM_EXIT_REJECT : CRM_EXIT_OK;
+}
+
+/* ---- rekey ---- */
+
+static const struct option rekey_opts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "id-map", required_argument, NULL, 'm' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * Rewrite the log's customer ids through an id map, atomically and under
+ * the append lock (lib/idmap.h): appends wait, then go to the new file.
+ * A torn tail or another header is refused, as for an append.
+ */
+static int
+cmd_rekey(int argc, char **argv)
+{
+	const char *file = NULL, *map = NULL;
+	struct crm_idmap *m;
+	struct crm_store *s;
+	unsigned long long records = 0, changed = 0;
+	char e[1024], *path;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "f:", rekey_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'h': usage(CRM_EXIT_OK); break;
+		case 'm': map = optarg; break;
+		default: usage(CRM_EXIT_FATAL);
+		}
+	}
+	if (optind != argc || !map) {
+		if (!map)
+			warnx("rekey: --id-map FILE is required");
+		usage(CRM_EXIT_FATAL);
+	}
+	path = log_path(file);
+	if ((m = crm_idmap_load(map, CRM_IDMAP_STRICT, e, sizeof e)) == NULL)
+		errx(CRM_EXIT_FATAL, "--id-map: %s", e);
+	s = crm_store_open(path, colname, NF, CRM_STORE_NOCREATE, e,
+	    sizeof e);
+	if (!s || crm_store_lock(s, e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	if (crm_idmap_rekey_store(s, colname[F_CUST], m, &records, &changed,
+	    e, sizeof e) < 0)
+		errx(CRM_EXIT_FATAL, "%s", e);
+	crm_store_unlock(s);
+	crm_store_close(s);
+	crm_idmap_free(m);
+	crm_out_printf(&crm_stdout, "%s: %llu of %llu record%s re-keyed\n",
+	    path, changed, records, records == 1 ? "" : "s");
+	crm_out_close(&crm_stdout);
+	free(path);
+	return CRM_EXIT_OK;
 }
 
 /* ---- due ---- */
@@ -2507,6 +2719,8 @@ main(int argc, char *argv[])
 		return cmd_check(argc, argv);
 	if (!strcmp(argv[0], "due"))
 		return cmd_due(argc, argv);
+	if (!strcmp(argv[0], "rekey"))
+		return cmd_rekey(argc, argv);
 	if (!strcmp(argv[0], "show"))
 		return cmd_show(argc, argv);
 	if (!strcmp(argv[0], "stats"))

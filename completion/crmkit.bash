@@ -25,8 +25,8 @@ _crmkit() {
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[0]}
 	case $cmd in
-	crm-log) sub="add show due check stats" ;;
-	crm-complaint) sub="open triage update list learn" ;;
+	crm-log) sub="add show due check rekey stats" ;;
+	crm-complaint) sub="open triage update list learn rekey" ;;
 	crm-report) sub="satisfaction churn value complaints channels agents weekly" ;;
 	*) sub= ;;
 	esac

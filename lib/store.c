@@ -27,6 +27,9 @@ struct crm_store {
 	int created;            /* this process made the file */
 	off_t size;             /* roll-back point */
 	off_t pos;              /* end of what was appended */
+	unsigned generation;    /* files found under the name since open */
+	int newfd;              /* the file of a rewrite in progress, or -1 */
+	char *newpath;
 };
 
 static char *
@@ -135,6 +138,7 @@ crm_store_open(const char *path, const char *const *header, size_t nheader,
 		return NULL;
 	s = crm_xcalloc(1, sizeof *s);
 	s->fd = fd;
+	s->newfd = -1;
 	s->created = created;
 	s->path = crm_xstrdup(path);
 	s->flags = flags;
@@ -148,6 +152,7 @@ crm_store_close(struct crm_store *s)
 {
 	if (!s)
 		return;
+	crm_store_rewrite_abort(s);
 	if (s->locked)
 		crm_store_unlock(s);
 	close(s->fd);
@@ -279,6 +284,7 @@ crm_store_lock(struct crm_store *s, char *err, size_t errlen)
 			return -1;
 		close(s->fd);
 		s->fd = fd;
+		s->generation++;
 	}
 	s->size = s->pos = st.st_size;
 	if (st.st_size == 0) {
@@ -441,4 +447,108 @@ crm_store_newid(char *out, const char *prefix)
 	    (long long)(us % 1000000), b32[suffix & 31],
 	    b32[(suffix >> 5) & 31], b32[(suffix >> 10) & 31],
 	    b32[(suffix >> 15) & 31]);
+}
+
+unsigned
+crm_store_generation(const struct crm_store *s)
+{
+	return s->generation;
+}
+
+int
+crm_store_rewrite_begin(struct crm_store *s, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (!s->locked) {
+		snprintf(err, errlen, "%s: rewrite without the lock", s->path);
+		return -1;
+	}
+	if (fstat(s->fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	crm_store_rewrite_abort(s);
+	s->newpath = crm_xmalloc(strlen(s->path) + 12);
+	sprintf(s->newpath, "%s.new.XXXXXX", s->path);
+	if ((fd = mkostemp(s->newpath, O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", s->newpath, strerror(errno));
+		free(s->newpath);
+		s->newpath = NULL;
+		return -1;
+	}
+	s->newfd = fd;
+	/* the store's owner and mode, not the rewriter's: the group is kept
+	 * too, and a file someone else owns can only be rewritten by root */
+	if ((st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	    fchown(fd, st.st_uid, st.st_gid) < 0) {
+		snprintf(err, errlen, "%s: cannot keep its owner and group "
+		    "(%ld:%ld) in the rewritten file: %s", s->path,
+		    (long)st.st_uid, (long)st.st_gid, strerror(errno));
+		crm_store_rewrite_abort(s);
+		return -1;
+	}
+	if (fchmod(fd, st.st_mode & 07777) < 0) {
+		snprintf(err, errlen, "%s: %s", s->newpath, strerror(errno));
+		crm_store_rewrite_abort(s);
+		return -1;
+	}
+	return fd;
+}
+
+void
+crm_store_rewrite_abort(struct crm_store *s)
+{
+	if (s->newfd < 0)
+		return;
+	close(s->newfd);
+	unlink(s->newpath);
+	free(s->newpath);
+	s->newpath = NULL;
+	s->newfd = -1;
+}
+
+int
+crm_store_rewrite_commit(struct crm_store *s, char *err, size_t errlen)
+{
+	char *dir, *slash;
+	int dfd;
+
+	if (s->newfd < 0 || !s->locked) {
+		snprintf(err, errlen, "%s: no rewrite under way", s->path);
+		return -1;
+	}
+	if (fsync(s->newfd) < 0) {
+		snprintf(err, errlen, "%s: fsync: %s", s->newpath,
+		    strerror(errno));
+		crm_store_rewrite_abort(s);
+		return -1;
+	}
+	if (rename(s->newpath, s->path) < 0) {
+		snprintf(err, errlen, "%s: cannot rename %s over it: %s",
+		    s->path, s->newpath, strerror(errno));
+		crm_store_rewrite_abort(s);
+		return -1;
+	}
+	close(s->newfd);
+	s->newfd = -1;
+	free(s->newpath);
+	s->newpath = NULL;
+	/* the rename itself is made durable by the directory's fsync */
+	dir = crm_xstrdup(s->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		if (fsync(dfd) < 0) {
+			/* some file systems refuse to fsync a directory; the
+			 * rename is done either way */
+		}
+		close(dfd);
+	}
+	free(dir);
+	return 0;
 }

@@ -70,6 +70,26 @@ char *crm_store_first_line(struct crm_store *s, size_t max, size_t *len,
 off_t crm_store_size(const struct crm_store *s);
 
 /*
+ * Rewrite a locked store atomically: crm_store_rewrite_begin makes a new
+ * file beside it (PATH.new.XXXXXX, with the store's mode and owner) and
+ * returns its descriptor for the caller to fill; crm_store_rewrite_commit
+ * fsyncs it, renames it over the store's name and fsyncs the directory;
+ * crm_store_rewrite_abort removes it.  Writers waiting for the lock find
+ * the new file when they get it (crm_store_lock opens the name again when
+ * its file changed), so an append is never lost to the old one.  After a
+ * commit the store holds the old file, locked, until crm_store_unlock:
+ * close it then.  -1 with err on a failure, the store as it was.
+ */
+int crm_store_rewrite_begin(struct crm_store *s, char *err, size_t errlen);
+int crm_store_rewrite_commit(struct crm_store *s, char *err, size_t errlen);
+void crm_store_rewrite_abort(struct crm_store *s);
+
+/* How many times crm_store_lock found another file under the store's
+ * name and opened it (a rewrite, or a create that failed): offsets into
+ * the file from before then mean nothing. */
+unsigned crm_store_generation(const struct crm_store *s);
+
+/*
  * A new record id: prefix, the UTC time to the microsecond, and a random
  * suffix: "I20261123T093000123456Z7K2".  Ids from one process strictly
  * increase; ids from different processes differ by their random part, and

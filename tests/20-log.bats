@@ -603,6 +603,112 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 	assert_line -n 0 "crm-log: show: --timeline needs -c ID"
 }
 
+# tl-complaints.tsv and tl-tx.tsv are written around midnight in +08:00
+# and -05:00: by the instant (UTC) the order is O0 (10-31T00Z), O1
+# (11-01T00Z), I1 (01:00Z), K1 opened (03:00Z, written 10-31 22:00-05:00),
+# K1 responded (04:00Z), I5 (04:30Z, written 10-31 23:30-05:00), K1
+# classified (11-02T01:00Z), the 11-03 purchase (11-03T00Z), K1 resolved
+# (01:00Z, written 11-02 20:00-05:00), I3 (06:00Z).  K2 and O2 are C1002's.
+@test "crm-log show --timeline: --complaints and --transactions interleave by the instant across offsets" {
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv"
+	assert_success
+	golden "$L/timeline-merged.expected"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv" --format tsv
+	assert_success
+	golden "$L/timeline-merged.tsv.expected"
+	run cut -f1-4 <<<"$output"
+	assert_output "ts	source	id	event
+2026-10-31	transaction	O0	purchase
+2026-11-01	transaction	O1	purchase
+2026-11-01T09:00:00+08:00	interaction	I1	inquiry
+2026-10-31T22:00:00-05:00	complaint	K1	opened
+2026-11-01T12:00:00+08:00	complaint	K1	responded
+2026-10-31T23:30:00-05:00	interaction	I5	order
+2026-11-02T09:00:00+08:00	complaint	K1	classified
+2026-11-03	transaction		purchase
+2026-11-02T20:00:00-05:00	complaint	K1	resolved
+2026-11-03T14:00:00+08:00	interaction	I3	followup"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv" --format csv
+	golden "$L/timeline-merged.csv.expected"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv" --format jsonl
+	golden "$L/timeline-merged.jsonl.expected"
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv" --format csv --excel-safe
+	assert_success
+}
+
+@test "crm-log show --timeline: a date-only purchase sorts at 00:00 UTC of its day, before a record of that instant" {
+	printf '%s\n' "$HDR" >log.tsv
+	printf 'I1\t2026-11-01T00:00:00+00:00\tC1\tphone\tcare\t\t\t\t\t\t\tmidnight UTC\n' >>log.tsv
+	printf 'I2\t2026-11-01T07:59:59+08:00\tC1\tphone\tcare\t\t\t\t\t\t\tbefore midnight UTC\n' >>log.tsv
+	printf 'customer_id\tdate\tamount\nC1\t2026-11-01\t1\n' >tx.tsv
+	run crm-log show -f log.tsv --timeline -c C1 --transactions tx.tsv --format tsv
+	assert_success
+	run cut -f1-3 <<<"$output"
+	assert_output "ts	source	id
+2026-11-01T07:59:59+08:00	interaction	I2
+2026-11-01	transaction	
+2026-11-01T00:00:00+00:00	interaction	I1"
+}
+
+@test "crm-log show --timeline: --since and --until bound the complaint events and purchases too" {
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 --since 2026-11-01 --until 2026-11-02 \
+		--complaints "$L/tl-complaints.tsv" --transactions "$L/tl-tx.tsv" --format tsv
+	assert_success
+	run cut -f2-4 <<<"$output"
+	assert_output "source	id	event
+transaction	O1	purchase
+interaction	I1	inquiry
+complaint	K1	responded
+complaint	K1	classified
+complaint	K1	resolved"
+}
+
+@test "crm-log show --timeline: --format writes the merged columns for the interactions alone" {
+	run crm-log show -f "$L/small.tsv" --timeline -c C1002 --format tsv
+	assert_success
+	assert_output "ts	source	id	event	channel	agent	category	satisfaction	amount	note
+2026-11-02T10:30:00+08:00	interaction	I2	care	visit	A02		5		节日问候
+2026-11-05T20:00:00+08:00	interaction	I6	suggestion	email					建议延长营业时间"
+}
+
+@test "crm-log show --timeline: bad complaint and transaction records are named by file, line and field, the rest shown" {
+	cp "$L/tl-complaints.tsv" c.tsv
+	printf 'K1\t2026-11-04T25:00:00+08:00\tclose\t\t\t\t\t\t\t\t\t\t\t\t\n' >>c.tsv
+	printf 'K9\t2026-11-04T10:00:00+08:00\tresolve\tC1001\t\t\t\t\t\t\t\t\t\t\t\n' >>c.tsv
+	printf 'customer_id\tdate\tamount\nC1001\t2026-13-01\t5\nC1001\t2026-11-01\tabc\nC9\tbad\tbad\nC1001\t2026-11-02\t1\n' >tx.tsv
+	run --separate-stderr crm-log show -f "$L/small.tsv" --timeline -c C1001 \
+		--complaints c.tsv --transactions tx.tsv --format tsv
+	assert_failure 1
+	[ "${#lines[@]}" -eq 9 ]
+	assert_line -n 5 "2026-11-02	transaction		purchase					1.00	"
+	[ "$stderr" = "crm-log: c.tsv:7: ts: time out of range '2026-11-04T25:00:00+08:00'
+crm-log: c.tsv:8: event: complaint was not opened 'resolve'
+crm-log: tx.tsv:2: date: month out of range '2026-13-01'
+crm-log: tx.tsv:3: amount: not a number 'abc'" ]
+}
+
+@test "crm-log show --timeline: an unreadable or columnless file is exit 2; the options need --timeline" {
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 --complaints nonexistent.tsv
+	assert_failure 2
+	assert_output "crm-log: --complaints: nonexistent.tsv: No such file or directory"
+	printf 'customer_id\tdate\n' >tx.tsv
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 --transactions tx.tsv
+	assert_failure 2
+	assert_output "crm-log: --transactions: tx.tsv: no amount column"
+	printf 'complaint_id\tts\n' >c.tsv
+	run crm-log show -f "$L/small.tsv" --timeline -c C1001 --complaints c.tsv
+	assert_failure 2
+	assert_output "crm-log: --complaints: c.tsv: no event column"
+	run crm-log show -f "$L/small.tsv" -c C1001 --transactions "$L/tl-tx.tsv"
+	assert_failure 2
+	assert_line -n 0 "crm-log: show: --complaints and --transactions need --timeline"
+}
+
 # --- due ---
 
 @test "crm-log due: first year monthly, quarterly after, next_action until a later contact" {
@@ -789,6 +895,116 @@ seq_msgs() {
 	run crm-log stats -f "$L/small.tsv"
 	assert_success
 	golden "$L/stats.expected"
+}
+
+# --- rekey ---
+
+@test "crm-log rekey: rewrites the mapped customer ids, says how many, and the log still checks" {
+	cp "$L/small.tsv" log.tsv
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	run cat log.tsv
+	golden "$L/rekey.expected"
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+	# the same map again finds nothing to do and leaves the file alone
+	ino=$(stat -c %i log.tsv)
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 0 of 6 records re-keyed"
+	[ "$(stat -c %i log.tsv)" = "$ino" ]
+	ls -A >files
+	assert_equal "$(cat files)" "files
+log.tsv"
+}
+
+@test "crm-log rekey: a map of ids the log does not hold changes nothing; a CSV map is read too" {
+	cp "$L/small.tsv" log.tsv
+	printf 'old_id,new_id\nC9,C1\nC8,C2\n' >map.csv
+	run crm-log rekey -f log.tsv --id-map map.csv
+	assert_success
+	assert_output "log.tsv: 0 of 6 records re-keyed"
+	cmp log.tsv "$L/small.tsv"
+	printf 'old_id,new_id\nC1003,C1\n' >map.csv
+	CRM_DIR=$PWD run crm-log rekey --id-map map.csv
+	assert_failure 2
+	assert_output "crm-log: $PWD/interactions.tsv: No such file or directory"
+	mv log.tsv interactions.tsv
+	CRM_DIR=$PWD run crm-log rekey --id-map map.csv
+	assert_success
+	assert_output "$PWD/interactions.tsv: 1 of 6 records re-keyed"
+	[ "$(cut -f3 interactions.tsv | grep -c '^C1$')" -eq 1 ]
+}
+
+@test "crm-log rekey: a cycle, a chain, an id mapped twice or to itself is refused with file and line, the log untouched" {
+	cp "$L/small.tsv" log.tsv
+	printf 'old_id\tnew_id\nC1001\tC1002\nC1002\tC1001\n' >cycle.tsv
+	run crm-log rekey -f log.tsv --id-map cycle.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: cycle.tsv:2: new_id: 'C1002' (for 'C1001') is itself mapped on line 3: a chain or a cycle, ids are mapped once"
+	printf 'old_id\tnew_id\nC1001\tC1002\nC1003\tC1\nC1002\tC1003\n' >chain.tsv
+	run crm-log rekey -f log.tsv --id-map chain.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: chain.tsv:2: new_id: 'C1002' (for 'C1001') is itself mapped on line 4: a chain or a cycle, ids are mapped once"
+	printf 'old_id\tnew_id\nC1001\tC1\nC1003\tC3\nC1001\tC2\n' >twice.tsv
+	run crm-log rekey -f log.tsv --id-map twice.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: twice.tsv:4: old_id: mapped twice, to 'C1' and 'C2'"
+	printf 'old_id\tnew_id\nC1001\tC1\nC1001\tC1\n' >again.tsv
+	run crm-log rekey -f log.tsv --id-map again.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: again.tsv:3: old_id: mapped twice, also on line 2"
+	printf 'old_id\tnew_id\nC1\tC2\nC1001\tC1001\n' >self.tsv
+	run crm-log rekey -f log.tsv --id-map self.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: self.tsv:3: new_id: 'C1001' is mapped to itself"
+	printf 'old_id\tnew_id\nC1001\t\n' >empty.tsv
+	run crm-log rekey -f log.tsv --id-map empty.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: empty.tsv:2: new_id: empty value"
+	printf 'old\tnew_id\n' >nocol.tsv
+	run crm-log rekey -f log.tsv --id-map nocol.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: nocol.tsv: no column 'old_id' (an id map has columns old_id and new_id)"
+	run crm-log rekey -f log.tsv --id-map nonexistent.tsv
+	assert_failure 2
+	assert_output "crm-log: --id-map: nonexistent.tsv: No such file or directory"
+	run crm-log rekey -f log.tsv
+	assert_failure 2
+	assert_line -n 0 "crm-log: rekey: --id-map FILE is required"
+	cmp log.tsv "$L/small.tsv"
+}
+
+@test "crm-log rekey: a torn tail is refused until check --repair cuts it; another header is refused" {
+	cp "$L/small.tsv" log.tsv
+	printf 'I7\t2026-11-0' >>log.tsv
+	cp log.tsv before.tsv
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_failure 2
+	assert_output "crm-log: log.tsv: torn last line (12 bytes after the last newline, left by an interrupted write); 'crm-log check --repair -f log.tsv' cuts it off"
+	cmp log.tsv before.tsv
+	crm-log check --repair -f log.tsv 2>/dev/null
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	run crm-log rekey -f "$L/badheader.tsv" --id-map "$L/rekey-map.tsv"
+	assert_failure 2
+	assert_output --partial "header does not match"
+}
+
+@test "crm-log rekey: the log keeps its mode, and its owner and group" {
+	cp "$L/small.tsv" log.tsv
+	chmod 0640 log.tsv
+	if [ "$(id -u)" -eq 0 ]; then
+		chown 12345:23456 log.tsv
+	fi
+	want=$(stat -c '%a %u:%g' log.tsv)
+	run crm-log rekey -f log.tsv --id-map "$L/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 2 of 6 records re-keyed"
+	[ "$(stat -c '%a %u:%g' log.tsv)" = "$want" ]
 }
 
 # --- the program ---

@@ -673,3 +673,32 @@ site_rules() {
 	[ "$stderr" = "crm-complaint: $id: open written to c.tsv, but standard output failed: No space left on device" ]
 	[ "$(wc -l <c.tsv)" -eq 2 ]
 }
+
+@test "crm-complaint rekey: rewrites the mapped customer ids of the log, the fold follows, a refused map names its line" {
+	cp "$F/rekey-log.tsv" log.tsv
+	chmod 0640 log.tsv
+	run crm-complaint rekey -f log.tsv --id-map "$F/rekey-map.tsv"
+	assert_success
+	assert_output "log.tsv: 1 of 5 records re-keyed"
+	run cat log.tsv
+	golden "$F/rekey.expected"
+	[ "$(stat -c %a log.tsv)" = 640 ]
+	run crm-complaint list -f log.tsv --customer C1001 --as-of 2026-11-30
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	run crm-complaint rekey -f log.tsv --id-map "$F/rekey-map.tsv"
+	assert_output "log.tsv: 0 of 5 records re-keyed"
+	printf 'old_id\tnew_id\nC1001\tC1002\nC1002\tC1001\n' >cycle.tsv
+	run crm-complaint rekey -f log.tsv --id-map cycle.tsv
+	assert_failure 2
+	assert_output "crm-complaint: --id-map: cycle.tsv:2: new_id: 'C1002' (for 'C1001') is itself mapped on line 3: a chain or a cycle, ids are mapped once"
+	run cat log.tsv
+	golden "$F/rekey.expected"
+	printf 'K3\t2026-11' >>log.tsv
+	run crm-complaint rekey -f log.tsv --id-map "$F/rekey-map.tsv"
+	assert_failure 2
+	assert_output --partial "torn last line"
+	run crm-complaint rekey -f log.tsv
+	assert_failure 2
+	assert_line -n 0 "crm-complaint: rekey: --id-map FILE is required"
+}

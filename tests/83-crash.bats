@@ -141,3 +141,60 @@ prefixes() {
 		assert_success
 	done
 }
+
+@test "crash: crm-log rekey beside a loop of appends loses no record and leaves no record twice" {
+	n=$(kills 300)
+	printf 'old_id\tnew_id\nOLD1\tNEW1\nOLD2\tNEW2\n' >map.tsv
+	crm-log add -f log.tsv -c OLD1 --channel phone --type care --note seed >/dev/null
+	for w in 1 2; do
+		( for i in $(seq "$n"); do crm-log add -f log.tsv -c OLD$w --channel phone --type care --note "w$w $i" >/dev/null || exit 1; done ) 2>w$w.err &
+	done
+	rekeys=0
+	# rekey for as long as a writer runs (at least once), then once more
+	while [ "$rekeys" -eq 0 ] || [ -n "$(jobs -pr)" ]; do
+		crm-log rekey -f log.tsv --id-map map.tsv >>rekey.out 2>>rekey.err || break
+		rekeys=$((rekeys + 1))
+	done
+	fails=0
+	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+	[ "$fails" -eq 0 ]
+	crm-log rekey -f log.tsv --id-map map.tsv >>rekey.out
+	run cat w1.err w2.err rekey.err
+	assert_output ""
+	run crm-log check -f log.tsv
+	assert_success
+	assert_output ""
+	[ "$(wc -l <log.tsv)" -eq $((2 * n + 2)) ]
+	for w in 1 2; do
+		[ "$(cut -f12 log.tsv | grep -c "^w$w ")" -eq "$n" ]
+		[ "$(cut -f12 log.tsv | grep "^w$w " | sort -u | wc -l)" -eq "$n" ]
+		[ "$(cut -f3 log.tsv | grep -c "^NEW$w\$")" -eq $((n + (w == 1))) ]
+	done
+	[ "$(cut -f3 log.tsv | grep -c '^OLD')" -eq 0 ]
+	# the rewrites left no file of their own behind
+	[ "$(ls | grep -c '^log\.tsv\.new\.')" -eq 0 ]
+}
+
+@test "crash: crm-complaint rekey beside a loop of opens loses no event" {
+	n=$(kills 150)
+	printf 'old_id\tnew_id\nOLD9\tNEW9\n' >map.tsv
+	crm-complaint open -f k.tsv -c OLD9 --channel web --text 'slow delivery' >/dev/null
+	( for i in $(seq "$n"); do crm-complaint open -f k.tsv -c OLD9 --channel phone --text "态度很差 $i" >/dev/null || exit 1; done ) 2>w.err &
+	rekeys=0
+	while [ "$rekeys" -eq 0 ] || [ -n "$(jobs -pr)" ]; do
+		crm-complaint rekey -f k.tsv --id-map map.tsv >>rekey.out 2>>rekey.err || break
+		rekeys=$((rekeys + 1))
+	done
+	fails=0
+	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+	[ "$fails" -eq 0 ]
+	crm-complaint rekey -f k.tsv --id-map map.tsv >>rekey.out
+	run cat w.err rekey.err
+	assert_output ""
+	run crm-log check -f k.tsv
+	assert_success
+	[ "$(wc -l <k.tsv)" -eq $((n + 2)) ]
+	[ "$(cut -f1 k.tsv | sort -u | wc -l)" -eq $((n + 2)) ]
+	[ "$(cut -f4 k.tsv | grep -c '^NEW9$')" -eq $((n + 1)) ]
+	[ "$(crm-complaint list -f k.tsv --customer NEW9 | tail -n +2 | wc -l)" -eq $((n + 1)) ]
+}
