@@ -172,7 +172,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	size_t tc[4] = { 0 }, ac[3] = { 0 };
 	double gini;
 
-	if (revenues(V, &orders, err, errlen) < 0)
+	if (crm_report_tx_exact(&V->tx, err, errlen) < 0 ||
+	    revenues(V, &orders, err, errlen) < 0)
 		return -1;
 	v = V->v;
 	n = V->n;
@@ -306,14 +307,15 @@ value_plot(void *st, struct crm_buf *svg)
 
 const struct crm_report_ops crm_report_value = {
 	.name = "value",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS | CRM_REPORT_MERGE |
+	    CRM_REPORT_PHEAD,
 	.by = NULL,
 	.columns = crm_report_tx_columns,
 	.new = value_new,
 	.begin = crm_report_tx_begin,
 	.add = crm_report_tx_add,
-	.partial = NULL,
-	.merge = NULL,
+	.partial = crm_report_tx_partial,
+	.merge = crm_report_tx_merge,
 	.tables = value_tables,
 	.plot = value_plot,
 	.free = value_free,
