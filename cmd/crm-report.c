@@ -126,6 +126,7 @@ asof_init(struct crm_report_opts *o, const char *asof, const char *until,
 		why = crm_now(&o->asof_t, &o->asof_off);
 		if (why)
 			errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		o->asof_clock = 1;
 	} else {
 		return;
 	}

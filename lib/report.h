@@ -76,6 +76,8 @@ struct crm_report_opts {
 	int64_t asof_t;
 	int asof_off;
 	int32_t asof_day;
+	int asof_clock;         /* asof_t is the clock's: no --as-of,
+	                           CRM_AS_OF or --until */
 	struct crm_pyramid_opts pyr;
 	/* Where record diagnostics go ("FILE:LINE: FIELD: msg"); each call
 	 * also sets status to CRM_EXIT_REJECT. */

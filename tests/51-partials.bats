@@ -48,18 +48,25 @@ split_rand() {
 }
 
 # same REPORT PARTIAL_OPTS MERGE_OPTS FILE PARTS...: the merge of the parts'
-# partials (given in reverse order) against one run, in every format.
+# partials against one run, in every format, with the same exit status.
+# The parts are merged in reverse order, except for complaints, whose
+# events are folded in input order.
 same() {
-	local rp=$1 popts=$2 mopts=$3 file=$4 fmt p parts=()
+	local rp=$1 popts=$2 mopts=$3 file=$4 fmt p parts=() r1 r2
 	shift 4
 	for p in "$@"; do
 		crm-report "$rp" $popts --partial "$p" >"$p.part"
-		parts=("$p.part" "${parts[@]}")
+		if [ "$rp" = complaints ]; then
+			parts=("${parts[@]}" "$p.part")
+		else
+			parts=("$p.part" "${parts[@]}")
+		fi
 	done
 	for fmt in $FORMATS; do
-		crm-report "$rp" $popts $mopts --format "$fmt" "$file" >one.out
-		crm-report "$rp" $mopts --format "$fmt" --merge "${parts[@]}" >merged.out
-		cmp one.out merged.out || {
+		r1=0 r2=0
+		crm-report "$rp" $popts $mopts --format "$fmt" "$file" >one.out || r1=$?
+		crm-report "$rp" $mopts --format "$fmt" --merge "${parts[@]}" >merged.out || r2=$?
+		[ "$r1" = "$r2" ] && cmp one.out merged.out || {
 			echo "$rp [$popts] [$mopts] --format $fmt differs over $*"
 			diff one.out merged.out | head -20
 			return 1
@@ -191,4 +198,122 @@ same() {
 	assert_failure 2
 	assert_line --index 0 "crm-report: b.part:3: metric: amount out of range '20455:9223372036854775807'"
 	assert_line --index 1 "crm-report: partials no longer merge exactly (amount out of range): no figures"
+}
+
+# --- complaints -------------------------------------------------------------
+
+# A complaint log of whole lifecycles (open, assign, respond, resolve,
+# reopen, close; some events refused by the fold, as in a real log) built
+# on crm-gen's opening events, in time order.
+life_log() {
+	crm-gen --seed "$1" --start 2026-01-01 --end 2026-11-30 complaints "$2" |
+	gawk -F '\t' -v seed="$1" '
+	BEGIN { OFS = "\t"; srand(seed)
+		split("quality attitude price delivery", cat, " ")
+		split("result process expectation", cau, " ")
+		split("low normal high urgent", sev, " ")
+		print "complaint_id", "ts", "event", "customer_id", "channel", "agent",
+			"category", "cause", "severity", "due_response", "due_resolve",
+			"satisfaction", "text" }
+	function ts(t) { return strftime("%Y-%m-%dT%H:%M:%S+08:00", t, 1) }
+	function ev(t, e, rest) { out[++n] = sprintf("%012d\t%s\t%s\t%s\t%s", t, id, ts(t), e, rest) }
+	function plain(t, e, s) { ev(t, e, "\t\t\t\t\t\t\t\t" s "\t") }
+	NR == 1 { next }
+	{	split(substr($2, 1, 19), a, /[-T:]/)
+		t = mktime(a[1] " " a[2] " " a[3] " " a[4] " " a[5] " " a[6], 1)
+		id = $1
+		ev(t, "open", $4 OFS $5 OFS $6 OFS cat[int(rand() * 4) + 1] OFS \
+			(rand() < 0.8 ? cau[int(rand() * 3) + 1] : "") OFS \
+			sev[int(rand() * 4) + 1] OFS ts(t + 86400) OFS ts(t + 3 * 86400) OFS OFS $7)
+		r = rand()
+		if (r < 0.15) ev(t + 600, "assign", "\t\tA0" int(rand() * 9 + 1) "\t\t\t\t\t\t\t")
+		if (r < 0.9) plain(t + int(rand() * 2 * 86400), "respond", "")
+		if (r < 0.7) {
+			t2 = t + int(rand() * 5 * 86400) + 90000
+			plain(t2, "resolve", rand() < 0.6 ? int(rand() * 5) + 1 : "")
+			if (rand() < 0.2) {
+				plain(t2 + 86400, "reopen", "")
+				plain(t2 + 3 * 86400, "resolve", "")
+			} else if (rand() < 0.5)
+				plain(t2 + 3 * 86400, "close", int(rand() * 5) + 1)
+		}
+		if (rand() < 0.02) plain(t + 30, "close", "")
+	}
+	END { asort(out); for (i = 1; i <= n; i++) print substr(out[i], 14) }'
+}
+
+@test "partials: complaints merge to the one-run output over random splits, every table and format" {
+	life_log 3 300 >cx.tsv
+	# the fold refuses some events: the merge must refuse the same ones
+	run crm-report complaints --as-of 2026-12-31 cx.tsv
+	assert_failure 1
+	for seed in 1 2 3; do
+		rm -f s*.tsv*
+		split_rand cx.tsv $((seed % 4 + 2)) "$seed" s 1
+		# one complaint has events on both sides of a cut
+		[ -n "$(comm -12 <(cut -f1 s1.tsv | sort -u) <(tail -n +2 s2.tsv | cut -f1 | sort -u))" ]
+		for popts in "--as-of 2026-06-30T12:00:00+08:00" \
+			"--since 2026-03-01 --until 2026-09-30" "--until 2026-08-31" \
+			"--as-of 2026-10-01 --since 2026-05-01"; do
+			for mopts in "" "--period week" "--period quarter"; do
+				same complaints "$popts" "$mopts" cx.tsv s*.tsv 2>/dev/null
+			done
+		done
+	done
+}
+
+@test "partials: complaints partials made by the clock are judged at the merge's --as-of" {
+	life_log 4 200 >cx.tsv
+	split_rand cx.tsv 3 9 s 1
+	for p in s?.tsv; do crm-report complaints --partial "$p" >"$p.part" 2>/dev/null; done
+	for fmt in $FORMATS; do
+		crm-report complaints --as-of 2026-05-01 --format "$fmt" cx.tsv >one.out 2>/dev/null || :
+		crm-report complaints --as-of 2026-05-01 --format "$fmt" --merge s?.tsv.part >merged.out 2>/dev/null || :
+		cmp one.out merged.out
+	done
+}
+
+@test "partials: complaints lists and logs merge together, in input order" {
+	R="$BATS_TEST_DIRNAME/fixtures/report"
+	A=2026-04-10T00:00:00+08:00
+	crm-report complaints --as-of $A --partial "$R/complaints-list.tsv" >l.part
+	crm-report complaints --as-of $A --partial "$R/complaints.tsv" >e.part
+	crm-report complaints --as-of $A "$R/complaints-list.tsv" "$R/complaints.tsv" >one.out 2>one.err || :
+	crm-report complaints --merge l.part e.part >merged.out 2>/dev/null || :
+	cmp one.out merged.out
+	run crm-report complaints --merge l.part
+	assert_success
+	golden "$R/complaints-list.tsv.out"
+	grep -q $'^complaints\t\tt\t\tlist\t\t1$' l.part
+}
+
+@test "partials: a refused complaint record, a corrupt row, other options or another version stop at the merge" {
+	life_log 5 100 >cx.tsv
+	split_rand cx.tsv 2 1 s 1
+	crm-report complaints --as-of 2026-12-31 --partial s1.tsv >a.part
+	crm-report complaints --as-of 2026-12-31 --partial s2.tsv >b.part
+	crm-report complaints --as-of 2026-11-30 --partial s2.tsv >c.part
+	# the fold's refusals, by the partial's line and the record's field
+	run --separate-stderr crm-report complaints --as-of 2026-12-31 cx.tsv
+	want=$(printf '%s\n' "${stderr_lines[@]}" | wc -l)
+	run --separate-stderr crm-report complaints --merge a.part b.part
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | wc -l)" "$want"
+	[[ "${stderr_lines[0]}" =~ ^crm-report:\ [ab]\.part:[0-9]+:\ event:\ complaint\ is\ [a-z]+\ \'[a-z]+\'$ ]]
+	run crm-report complaints --merge a.part c.part
+	assert_failure 1
+	assert_line "crm-report: c.part:2: value: partial made with other --as-of, --since or --until than the part before (as_of=2026-12-31T00:00:00+00:00 since=- until=-) 'as_of=2026-11-30T00:00:00+00:00 since=- until=-'"
+	run crm-report complaints --as-of 2026-12-01 --merge a.part
+	assert_failure 1
+	assert_line "crm-report: a.part:2: value: partial made with another as-of time than the merge's 2026-12-01T00:00:00+00:00 (give --as-of to one step) 'as_of=2026-12-31T00:00:00+00:00 since=- until=-'"
+	sed '2s/\tformat\t1\t/\tformat\t7\t/' a.part >v.part
+	run crm-report complaints --merge v.part
+	assert_failure 1
+	assert_line "crm-report: v.part:2: metric: partial of format 7, of another version of crm-report (this one reads format 1) '7'"
+	awk -F '\t' 'BEGIN { OFS = "\t" } NR == 3 { $6 = "K1" } NR == 4 { $3 = "x" } NR == 5 { $5 = "m" } { print }' a.part >bad.part
+	run crm-report complaints --merge bad.part
+	assert_failure 1
+	assert_line "crm-report: bad.part:3: value: not a complaint event of a partial 'K1'"
+	assert_line "crm-report: bad.part:4: scope: not a counter of this report 'x'"
+	assert_line --partial "crm-report: bad.part:5: metric: not a counter of this report 'm'"
 }
