@@ -317,3 +317,26 @@ life_log() {
 	assert_line "crm-report: bad.part:4: scope: not a counter of this report 'x'"
 	assert_line --partial "crm-report: bad.part:5: metric: not a counter of this report 'm'"
 }
+
+@test "partials: options that shape only the tables are refused at the partial step" {
+	printf 'customer_id\tdate\tamount\nC1\t2026-01-02\t10.00\n' >t.tsv
+	run crm-report churn --period week --partial t.tsv
+	assert_failure 2
+	assert_output "crm-report: churn: --partial keeps whole records: give --period to --merge"
+	run crm-report churn --cohorts --partial t.tsv
+	assert_failure 2
+	assert_output "crm-report: churn: --partial keeps whole records: give --cohorts to --merge"
+	run crm-report value --tiers 5,15,30 --partial t.tsv
+	assert_failure 2
+	assert_output "crm-report: value: --partial keeps whole records: give --tiers to --merge"
+	run crm-report value --abc 70,90 --partial t.tsv
+	assert_failure 2
+	assert_output "crm-report: value: --partial keeps whole records: give --abc to --merge"
+	run crm-report complaints --period quarter --partial t.tsv
+	assert_failure 2
+	assert_output "crm-report: complaints: --partial keeps whole records: give --period to --merge"
+	# channels counts by period as it reads: --period belongs to its partial
+	printf 'id\tts\tcustomer_id\tchannel\nI1\t2026-01-02T10:00:00+08:00\tC1\tphone\n' >i.tsv
+	run crm-report channels --period week --partial i.tsv
+	assert_success
+}
