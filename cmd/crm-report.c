@@ -132,6 +132,7 @@ asof_init(struct crm_report_opts *o, const char *asof, const char *until,
 		why = crm_now(&o->asof_t, &o->asof_off);
 		if (why)
 			errx(CRM_EXIT_FATAL, "CRM_AS_OF: %s", why);
+		o->asof_clock = 1;
 	} else {
 		return;
 	}
@@ -381,6 +382,13 @@ main(int argc, char *argv[])
 	if (o.partial && (ro.table || chart || o.nplots))
 		errx(CRM_EXIT_FATAL, "--partial writes counters only: no "
 		    "--table, --chart or --plot");
+	/* a partial of whole records is the same whatever shapes the tables:
+	 * such options belong to the merge, where they take effect */
+	if (o.partial && (rp->flags & CRM_REPORT_PHEAD) &&
+	    (period || o.cohorts || tiers || abc))
+		errx(CRM_EXIT_FATAL, "%s: --partial keeps whole records: give "
+		    "%s to --merge", rp->name, period ? "--period" :
+		    o.cohorts ? "--cohorts" : tiers ? "--tiers" : "--abc");
 	o.period = CRM_PERIOD_MONTH;
 	if (period && !strcmp(period, "quarter"))
 		o.period = CRM_PERIOD_QUARTER;

@@ -507,6 +507,9 @@ read_partial(const struct crm_report_ops *ops, void *st,
 	const char *by = o->by ? o->by : "";
 	struct crm_rec rec;
 	int c[7], rc;
+	/* with CRM_REPORT_PHEAD: the next row must be a format row (1), or
+	 * the rest of the part is left out (2) */
+	int head = (ops->flags & CRM_REPORT_PHEAD) ? 1 : 0;
 
 	for (int i = 0; i < 7; i++) {
 		c[i] = crm_reader_col(r, partial_cols[i]);
@@ -518,8 +521,9 @@ read_partial(const struct crm_report_ops *ops, void *st,
 	}
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		size_t n;
-		const char *s;
+		const char *s, *why;
 		int64_t v;
+		int col;
 
 		if (rc == CRM_READ_FATAL) {
 			crm_report_diag(o, "%s", crm_reader_error(r));
@@ -530,16 +534,31 @@ read_partial(const struct crm_report_ops *ops, void *st,
 			continue;
 		}
 		s = crm_report_field(&rec, c[0], &n);
-		if (n == 6 && !memcmp(s, "report", 6))
-			continue;       /* the header of a concatenated part */
+		if (n == 6 && !memcmp(s, "report", 6)) {
+			/* the header of a concatenated part */
+			head = (ops->flags & CRM_REPORT_PHEAD) ? 1 : 0;
+			continue;
+		}
+		if (head == 2)
+			continue;
 		if (strlen(ops->name) != n || memcmp(s, ops->name, n)) {
 			reject(o, r, &rec, c[0], "partial of another report");
+			if (head == 1)
+				head = 2;       /* one message for the part */
 			continue;
 		}
 		s = crm_report_field(&rec, c[1], &n);
 		if (strlen(by) != n || memcmp(s, by, n)) {
 			reject(o, r, &rec, c[1], "partial made with another "
 			    "--by");
+			if (head == 1)
+				head = 2;
+			continue;
+		}
+		if (head == 1 && strcmp(rec.f[c[2]].p, "#")) {
+			reject(o, r, &rec, c[2], "no format row: a partial of "
+			    "another version of crm-report");
+			head = 2;
 			continue;
 		}
 		s = crm_report_field(&rec, c[6], &n);
@@ -547,8 +566,15 @@ read_partial(const struct crm_report_ops *ops, void *st,
 			reject(o, r, &rec, c[6], "not a count");
 			continue;
 		}
-		ops->merge(st, rec.f[c[2]].p, rec.f[c[3]].p, rec.f[c[4]].p,
-		    rec.f[c[5]].p, v);
+		if (ops->merge(st, rec.f[c[2]].p, rec.f[c[3]].p, rec.f[c[4]].p,
+		    rec.f[c[5]].p, v, &why, &col) < 0) {
+			reject(o, r, &rec, col >= 0 && col < 7 ? c[col] : -1,
+			    why);
+			if (head == 1)
+				head = 2;
+			continue;
+		}
+		head = 0;
 	}
 }
 

@@ -52,6 +52,8 @@
 #define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
 #define CRM_REPORT_WEEK    0x400u /* --week, --surveys FILE and
                                      --transactions FILE */
+#define CRM_REPORT_PHEAD   0x800u /* every part of its partials opens
+                                     with its format row (scope "#") */
 
 /* One --plot: the chart named name (NULL: the report's main chart) into
  * the file path. */
@@ -91,6 +93,8 @@ struct crm_report_opts {
 	int64_t asof_t;
 	int asof_off;
 	int32_t asof_day;
+	int asof_clock;         /* asof_t is the clock's: no --as-of,
+	                           CRM_AS_OF or --until */
 	struct crm_pyramid_opts pyr;
 	/* Where record diagnostics go ("FILE:LINE: FIELD: msg"); each call
 	 * also sets status to CRM_EXIT_REJECT. */
@@ -128,10 +132,17 @@ struct crm_report_ops {
 	int (*add)(void *st, const struct crm_rec *rec, const char **why,
 	    int *col);
 	/* Mergeable reports: every counter into s, and one counter read
-	 * back from a partial (unknown counters are ignored). */
+	 * back from a partial: 0; or -1 with the reason in *why and the
+	 * partial column to blame in *col (2 scope, 3 group, 4 metric,
+	 * 5 value, 6 n), the row then reported and left out.  With
+	 * CRM_REPORT_PHEAD the first row of each part (a file, or what
+	 * follows a repeated header line) must have scope "#": the driver
+	 * refuses a part without one, and leaves out the rest of a part
+	 * whose "#" row merge refused. */
 	void (*partial)(void *st, struct crm_report_sink *s);
-	void (*merge)(void *st, const char *scope, const char *group,
-	    const char *metric, const char *value, int64_t n);
+	int (*merge)(void *st, const char *scope, const char *group,
+	    const char *metric, const char *value, int64_t n,
+	    const char **why, int *col);
 	/* The tables, into ts[0..CRM_REPORT_MAXTABS): their number; or -1
 	 * with a message in err. */
 	int (*tables)(void *st, struct crm_rtab **ts, char *err,

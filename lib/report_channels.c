@@ -343,21 +343,23 @@ chan_partial(void *st, struct crm_report_sink *out)
 	}
 }
 
-static void
+static int
 chan_merge(void *st, const char *scope, const char *group, const char *metric,
-    const char *value, int64_t n)
+    const char *value, int64_t n, const char **why, int *col)
 {
 	struct chan *C = st;
 
+	(void)why;              /* unknown counters are ignored */
+	(void)col;
 	if (!strcmp(scope, "mc")) {
 		if (strcmp(metric, "channel"))
-			return;
+			return 0;
 		*mc_slot(C, dim_slot(&C->d[D_MONTH], group, strlen(group)),
 		    dim_slot(&C->d[D_CHANNEL], value, strlen(value))) += n;
-		return;
+		return 0;
 	}
 	if (strcmp(scope, "t") || strcmp(group, "all"))
-		return;
+		return 0;
 	for (int k = 0; k < ND; k++) {
 		size_t l = strlen(C->dim_name[k]);
 
@@ -372,9 +374,10 @@ chan_merge(void *st, const char *scope, const char *group, const char *metric,
 				f->a[j] += n;
 				if (j == 0)
 					f->seen = 1;
-				return;
+				return 0;
 			}
 	}
+	return 0;
 }
 
 /* A table of counts and shares of the values of dimension k; with full,

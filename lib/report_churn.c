@@ -80,6 +80,10 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	int32_t dmin = INT32_MAX, dmax = o->asof_set ? o->asof_day : maxday;
 	int32_t *ptab;
 
+	if (crm_report_tx_exact(&C->tx, err, errlen) < 0) {
+		free(cs);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (crm_cust_first(cs[i]) < dmin)
 			dmin = crm_cust_first(cs[i]);
@@ -287,14 +291,15 @@ churn_plots(void *st, size_t ck, struct crm_buf *svg, const char **name)
 
 const struct crm_report_ops crm_report_churn = {
 	.name = "churn",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_PERIOD | CRM_REPORT_COHORTS,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_PERIOD | CRM_REPORT_COHORTS |
+	    CRM_REPORT_MERGE | CRM_REPORT_PHEAD,
 	.by = NULL,
 	.columns = crm_report_tx_columns,
 	.new = churn_new,
 	.begin = crm_report_tx_begin,
 	.add = crm_report_tx_add,
-	.partial = NULL,
-	.merge = NULL,
+	.partial = crm_report_tx_partial,
+	.merge = crm_report_tx_merge,
 	.tables = churn_tables,
 	.plots = churn_plots,
 	.free = churn_free,

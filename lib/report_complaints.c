@@ -57,6 +57,12 @@ struct compl {
 	struct count vol[NV], opened, resolved;
 	struct count sla_due[2], sla_met[2];    /* by period opened */
 	struct crm_strmap months;       /* periods opened or resolved in */
+	/* --partial: the records kept, not folded (see the partials) */
+	int keep;
+	struct crm_buf recs;            /* kind byte, fields, NUL, each */
+	size_t *roff, nrec, arec;
+	char *opts;                     /* the options row merged first */
+	char why[256];
 };
 
 #define TOP_REPEAT 10
@@ -160,6 +166,8 @@ compl_new(struct crm_report_opts *o)
 	C->now = o->asof_t;
 	C->fold = crm_complaint_fold_new();
 	crm_complaint_fold_until(C->fold, C->now);
+	C->keep = o->partial;
+	crm_buf_init(&C->recs);
 	crm_strmap_init(&C->listed);
 	crm_strmap_init(&C->months);
 	for (int k = 0; k < NV; k++)
@@ -185,6 +193,9 @@ compl_free(void *st)
 		free(C->lst[i].cause);
 	}
 	free(C->lst);
+	crm_buf_release(&C->recs);
+	free(C->roff);
+	free(C->opts);
 	crm_strmap_release(&C->listed);
 	crm_strmap_release(&C->months);
 	for (int k = 0; k < NV; k++)
@@ -339,15 +350,324 @@ list_add(struct compl *C, const struct crm_rec *rec, const char **whyp,
 	return 0;
 }
 
+static void keep_rec(struct compl *C, const struct crm_rec *rec);
+
 static int
 compl_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 {
 	struct compl *C = st;
 
+	if (C->keep) {
+		keep_rec(C, rec);
+		return 0;
+	}
 	if (C->is_list)
 		return list_add(C, rec, why, col);
 	return crm_complaint_fold_add(C->fold, &C->cols, rec, why, col) < 0 ?
 	    -1 : 0;
+}
+
+/* ---- partials ----
+ *
+ * The fold takes a complaint's events in log order, and whether an event
+ * is folded at all depends on the state the events before it left ("complaint
+ * is closed", "complaint was not opened"): a part holding a respond but not
+ * the open before it cannot fold it, and folded states do not add up.  So a
+ * partial keeps the records themselves, in input order, each field the fold
+ * or the list reading checks or uses (the agent and the text of a log are
+ * neither), and the merge folds them in the order of its operands as one
+ * run folds its inputs.  Rows (scope group metric value n):
+ *	#  format  1  as_of=TIME since=DATE until=DATE  1
+ *	e  SEQ     ""  FIELDS                           1   a log event
+ *	l  SEQ     ""  FIELDS                           1   a list row
+ *	t  ""      list | no_cause  ""                  1   some input was a
+ *	                                                    list (without cause)
+ * SEQ the record's number in the part, twelve digits; FIELDS the fields
+ * TSV-escaped, joined by tabs.  as_of is "-" when the partial ran by the
+ * clock: the merge then judges by its own as-of time.
+ */
+
+#define COMPL_FORMAT "1"
+
+/* The fields kept of a log event, in their order in FIELDS. */
+enum { P_ID, P_TS, P_EVENT, P_CUSTOMER, P_CATEGORY, P_CAUSE, P_SEVERITY,
+	P_PRIORITY, P_CHANNEL, P_DUE_RESPONSE, P_DUE_RESOLVE, P_SATISFACTION,
+	P_N };
+
+static const char *const log_names[P_N] = {
+	"complaint_id", "ts", "event", "customer_id", "category", "cause",
+	"severity", "priority", "channel", "due_response", "due_resolve",
+	"satisfaction"
+};
+
+/* The columns of a log event rebuilt from its FIELDS. */
+static const struct crm_complaint_cols log_cols = {
+	.id = P_ID, .ts = P_TS, .event = P_EVENT, .customer_id = P_CUSTOMER,
+	.status = -1, .category = P_CATEGORY, .cause = P_CAUSE,
+	.severity = P_SEVERITY, .priority = P_PRIORITY, .channel = P_CHANNEL,
+	.agent = -1, .due_response = P_DUE_RESPONSE,
+	.due_resolve = P_DUE_RESOLVE, .satisfaction = P_SATISFACTION,
+	.text = -1
+};
+
+static void
+keep_field(struct compl *C, const struct crm_rec *rec, int col, int first)
+{
+	size_t n;
+	const char *s = crm_report_field(rec, col, &n);
+
+	if (!first)
+		crm_buf_addc(&C->recs, '\t');
+	crm_tsv_escape(&C->recs, s, n);
+}
+
+static void
+keep_rec(struct compl *C, const struct crm_rec *rec)
+{
+	const struct crm_complaint_cols *c = &C->cols;
+	int lc[P_N] = { c->id, c->ts, c->event, c->customer_id, c->category,
+	    c->cause, c->severity, c->priority, c->channel, c->due_response,
+	    c->due_resolve, c->satisfaction };
+
+	crm_grow(&C->roff, &C->arec, C->nrec + 1, sizeof *C->roff);
+	C->roff[C->nrec++] = C->recs.n;
+	crm_buf_addc(&C->recs, C->is_list ? 'l' : 'e');
+	for (int k = 0; k < (C->is_list ? L_N : P_N); k++)
+		keep_field(C, rec, C->is_list ? C->col[k] : lc[k], k == 0);
+	crm_buf_addc(&C->recs, '\0');
+}
+
+/* The options row's value: how the merge is to judge the records. */
+static void
+compl_opts(const struct crm_report_opts *o, char *out, size_t n)
+{
+	char a[32], s[11], u[11];
+
+	if (o->asof_clock)
+		strcpy(a, "-");
+	else
+		crm_ts_format(o->asof_t, o->asof_off, a);
+	if (o->window && o->since != CRM_DATE_MIN)
+		crm_date_format(o->since, s);
+	else
+		strcpy(s, "-");
+	if (o->window && o->until != CRM_DATE_MAX)
+		crm_date_format(o->until, u);
+	else
+		strcpy(u, "-");
+	snprintf(out, n, "as_of=%s since=%s until=%s", a, s, u);
+}
+
+static void
+compl_partial(void *st, struct crm_report_sink *s)
+{
+	struct compl *C = st;
+	char opts[96], seq[24];
+
+	if (C->opts)
+		snprintf(opts, sizeof opts, "%s", C->opts);
+	else
+		compl_opts(C->o, opts, sizeof opts);
+	crm_report_put(s, "#", "format", COMPL_FORMAT, opts, 1);
+	crm_report_put(s, "t", "", "list", "", C->from_list);
+	crm_report_put(s, "t", "", "no_cause", "", C->no_cause);
+	for (size_t i = 0; i < C->nrec; i++) {
+		const char *r = C->recs.p + C->roff[i];
+
+		snprintf(seq, sizeof seq, "%012zu", i);
+		crm_report_put(s, *r == 'l' ? "l" : "e", seq, "", r + 1, 1);
+	}
+}
+
+/* Parse the options row: 0, or -1.  *at is set when as_of is. */
+static int
+compl_opts_parse(const char *s, int *at, int64_t *t, int *off, int win[2],
+    int32_t d[2])
+{
+	static const char *const k[3] = { "as_of=", "since=", "until=" };
+
+	for (int i = 0; i < 3; i++) {
+		size_t l = strlen(k[i]), n;
+		int set;
+
+		if (strncmp(s, k[i], l))
+			return -1;
+		s += l;
+		n = strcspn(s, " ");
+		set = !(n == 1 && *s == '-');
+		if (i == 0) {
+			*at = set;
+			if (set && crm_ts_parse(s, n, 0, t, off))
+				return -1;
+		} else {
+			win[i - 1] = set;
+			if (set && crm_date_parse(s, n, 0, &d[i - 1]))
+				return -1;
+		}
+		s += n;
+		if (*s != (i < 2 ? ' ' : '\0'))
+			return -1;
+		s += *s == ' ';
+	}
+	return 0;
+}
+
+static int
+compl_merge_format(struct compl *C, const char *group, const char *metric,
+    const char *value, const char **why, int *col)
+{
+	struct crm_report_opts *o = C->o;
+	int at, win[2], off;
+	int64_t t;
+	int32_t d[2];
+	char ts[32];
+
+	*col = 5;
+	if (strcmp(group, "format")) {
+		*why = "not a format row";
+		*col = 3;
+		return -1;
+	}
+	if (strcmp(metric, COMPL_FORMAT)) {
+		snprintf(C->why, sizeof C->why, "partial of format %.40s, of "
+		    "another version of crm-report (this one reads format "
+		    COMPL_FORMAT ")", metric);
+		*why = C->why;
+		*col = 4;
+		return -1;
+	}
+	if (compl_opts_parse(value, &at, &t, &off, win, d) < 0) {
+		*why = "not the options of a partial";
+		return -1;
+	}
+	if (C->opts) {
+		if (!strcmp(C->opts, value))
+			return 0;
+		snprintf(C->why, sizeof C->why, "partial made with other "
+		    "--as-of, --since or --until than the part before (%s)",
+		    C->opts);
+		*why = C->why;
+		return -1;
+	}
+	if (at && !o->asof_clock && t != o->asof_t) {
+		crm_ts_format(o->asof_t, o->asof_off, ts);
+		snprintf(C->why, sizeof C->why, "partial made with another "
+		    "as-of time than the merge's %s (give --as-of to one "
+		    "step)", ts);
+		*why = C->why;
+		return -1;
+	}
+	C->opts = crm_xstrdup(value);
+	if (at) {
+		/* the records are judged as of the partial's time */
+		o->asof_t = t;
+		o->asof_off = off;
+		o->asof_day = crm_ts_days(t, off);
+		o->asof_clock = 0;
+		o->done_day = win[1] && d[1] < o->asof_day ? d[1] :
+		    o->asof_day;
+		C->now = t;
+		crm_complaint_fold_until(C->fold, t);
+	}
+	if (win[0] || win[1]) {
+		o->window = 1;
+		o->since = win[0] ? d[0] : CRM_DATE_MIN;
+		o->until = win[1] ? d[1] : CRM_DATE_MAX;
+	}
+	return 0;
+}
+
+static int
+compl_merge(void *st, const char *scope, const char *group,
+    const char *metric, const char *value, int64_t n, const char **why,
+    int *col)
+{
+	struct compl *C = st;
+	struct crm_field f[(int)L_N > (int)P_N ? (int)L_N : (int)P_N];
+	struct crm_rec rec;
+	size_t nf = 0, want, tabs = 0;
+	char *buf, *p;
+	int list, rc, bad = -1;
+
+	if (!strcmp(scope, "#"))
+		return compl_merge_format(C, group, metric, value, why, col);
+	if (!strcmp(scope, "t") && !*group && !*value && n == 1 &&
+	    (!strcmp(metric, "list") || !strcmp(metric, "no_cause"))) {
+		if (*metric == 'l')
+			C->from_list = 1;
+		else
+			C->no_cause = 1;
+		return 0;
+	}
+	list = !strcmp(scope, "l");
+	if ((!list && strcmp(scope, "e")) || *metric || n != 1) {
+		*why = "not a counter of this report";
+		*col = *metric ? 4 : n != 1 ? 6 : 2;
+		return -1;
+	}
+	want = list ? L_N : P_N;
+	buf = crm_xstrdup(value);
+	for (p = buf; nf < want; nf++) {
+		char *tab = strchr(p, '\t');
+
+		if (tab)
+			*tab = '\0';
+		f[nf].p = p;
+		f[nf].n = crm_tsv_unescape(p, strlen(p));
+		p[f[nf].n] = '\0';
+		if (!tab) {
+			nf++;
+			break;
+		}
+		p = tab + 1;
+	}
+	for (const char *q = value; *q; q++)
+		tabs += *q == '\t';
+	if (nf != want || tabs != want - 1) {
+		free(buf);
+		*why = list ? "not a complaint list row of a partial" :
+		    "not a complaint event of a partial";
+		*col = 5;
+		return -1;
+	}
+	if (C->keep) {
+		crm_grow(&C->roff, &C->arec, C->nrec + 1, sizeof *C->roff);
+		C->roff[C->nrec++] = C->recs.n;
+		crm_buf_addc(&C->recs, *scope);
+		crm_buf_adds(&C->recs, value);
+		crm_buf_addc(&C->recs, '\0');
+		free(buf);
+		return 0;
+	}
+	rec.f = f;
+	rec.nf = nf;
+	rec.line = 0;
+	if (list) {
+		int lcol[L_N];
+
+		for (int k = 0; k < L_N; k++)
+			lcol[k] = k;
+		memcpy(C->col, lcol, sizeof lcol);
+		rc = list_add(C, &rec, why, &bad);
+	} else {
+		rc = crm_complaint_fold_add(C->fold, &log_cols, &rec, why,
+		    &bad) < 0 ? -1 : 0;
+	}
+	if (rc < 0) {
+		/* the field at fault, named, with its value */
+		const char *name = bad < 0 ? "record" : list ?
+		    list_names[bad] : log_names[bad];
+
+		if (bad >= 0 && f[bad].n)
+			snprintf(C->why, sizeof C->why, "%s: %s '%.80s'",
+			    name, *why, f[bad].p);
+		else
+			snprintf(C->why, sizeof C->why, "%s: %s", name, *why);
+		*why = C->why;
+		*col = -1;
+	}
+	free(buf);
+	return rc;
 }
 
 /* ---- tables ---- */
@@ -732,14 +1052,15 @@ compl_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
 
 const struct crm_report_ops crm_report_complaints = {
 	.name = "complaints",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_NOW | CRM_REPORT_PERIOD |
+	    CRM_REPORT_MERGE | CRM_REPORT_PHEAD,
 	.by = NULL,
 	.columns = NULL,
 	.new = compl_new,
 	.begin = compl_begin,
 	.add = compl_add,
-	.partial = NULL,
-	.merge = NULL,
+	.partial = compl_partial,
+	.merge = compl_merge,
 	.tables = compl_tables,
 	.plots = compl_plots,
 	.free = compl_free,

@@ -415,27 +415,29 @@ sat_partial(void *st, struct crm_report_sink *out)
 	scope_put(S, &S->m, "m", out);
 }
 
-static void
+static int
 sat_merge(void *st, const char *scope, const char *group, const char *metric,
-    const char *value, int64_t n)
+    const char *value, int64_t n, const char **why, int *col)
 {
 	struct sat *S = st;
 	struct scope *sc;
 	struct group *g;
 	int instr;
 
+	(void)why;              /* unknown counters are ignored */
+	(void)col;
 	if (!strcmp(scope, "t"))
 		sc = &S->t;
 	else if (!strcmp(scope, "m"))
 		sc = &S->m;
 	else
-		return;
+		return 0;
 	/* Any counter of a group makes the group one of the rows. */
 	g = group_of(sc, group, strlen(group));
 	for (int k = 0; k < 4; k++)
 		if (!strcmp(metric, sq_metric[k])) {
 			sq_of(S, g, value, strlen(value))->a[k] += n;
-			return;
+			return 0;
 		}
 	instr = crm_vocab_index(crm_vocab_instrument, metric, strlen(metric));
 	if (instr >= I_CSAT && instr <= I_CES) {
@@ -444,12 +446,13 @@ sat_merge(void *st, const char *scope, const char *group, const char *metric,
 
 		if (crm_int_parse(value, strlen(value), scale_lo[instr],
 		    scale_hi[instr], &v))
-			return;
+			return 0;
 		snprintf(back, sizeof back, "%d", (int)v);
 		if (strcmp(back, value))
-			return;         /* not a score as a partial writes it */
+			return 0;       /* not a score as a partial writes it */
 		g->h[instr][v] += n;
 	}
+	return 0;
 }
 
 /* ---- tables ---- */

@@ -2,10 +2,17 @@
  * report_tx: the transactions input of the value and churn reports (see
  * report_tx.h).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
+#include "rec.h"
 #include "report_tx.h"
+
+/* The version of the partial format below (report_tx.h). */
+#define TX_FORMAT "1"
 
 const char *const crm_report_tx_columns[] = {
 	"customer_id", "date", "amount", NULL
@@ -33,6 +40,8 @@ crm_report_tx_init(struct crm_report_tx *x, struct crm_report_opts *o)
 {
 	memset(x, 0, sizeof *x);
 	x->o = o;
+	x->cmd_asof_set = o->asof_set;
+	x->cmd_asof_day = o->asof_day;
 	x->agg = crm_custagg_new();
 	crm_custagg_onerror(x->agg, refused, x);
 }
@@ -43,6 +52,7 @@ crm_report_tx_release(struct crm_report_tx *x)
 	for (size_t i = 0; i < x->nfiles; i++)
 		free(x->fnames[i]);
 	free(x->fnames);
+	free(x->opts);
 	crm_custagg_free(x->agg);
 }
 
@@ -136,4 +146,218 @@ crm_report_tx_customers(struct crm_report_tx *x, size_t *np)
 	crm_custagg_each(x->agg, collect1, &c);
 	c.v[c.n] = NULL;
 	return c.v;
+}
+
+/* ---- partials ---- */
+
+static void
+date_or_dash(int set, int32_t day, char out[11])
+{
+	if (set)
+		crm_date_format(day, out);
+	else
+		strcpy(out, "-");
+}
+
+/* The options row's value for o: how its transactions were picked. */
+static void
+opts_of(const struct crm_report_opts *o, char *out, size_t n)
+{
+	char a[11], s[11], u[11];
+
+	date_or_dash(o->asof_set, o->asof_day, a);
+	date_or_dash(o->window && o->since != CRM_DATE_MIN, o->since, s);
+	date_or_dash(o->window && o->until != CRM_DATE_MAX, o->until, u);
+	snprintf(out, n, "as_of=%s since=%s until=%s", a, s, u);
+}
+
+void
+crm_report_tx_partial(void *st, struct crm_report_sink *s)
+{
+	struct crm_report_tx *x = st;
+	struct crm_out m;
+	char opts[80], *p, *end;
+
+	if (x->opts)
+		snprintf(opts, sizeof opts, "%s", x->opts);
+	else
+		opts_of(x->o, opts, sizeof opts);
+	crm_report_put(s, "#", "format", TX_FORMAT, opts, 1);
+	crm_report_put(s, "t", "", "lines", "", (int64_t)x->lines);
+	if (x->has_orders)
+		crm_report_put(s, "t", "", "order_ids", "", 1);
+	/* custagg's own partial lines, one row each */
+	crm_custagg_flush(x->agg);
+	crm_out_init(&m, -1, "partial");
+	crm_custagg_write_partial(x->agg, &m);
+	p = memchr(m.buf, '\n', m.n);
+	end = m.buf + m.n;
+	for (p = p ? p + 1 : end; p < end; ) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *f[4];
+		int nf = 1;
+
+		*nl = '\0';
+		f[0] = p;
+		for (char *q = p; (q = strchr(q, '\t')) && nf < 4; ) {
+			*q++ = '\0';
+			f[nf++] = q;
+		}
+		crm_report_put(s, "c", f[0], f[2], nf == 4 ? f[3] : "",
+		    strtoll(f[1], NULL, 10));
+		p = nl + 1;
+	}
+	free(m.buf);
+}
+
+/* Parse "as_of=D since=D until=D" (D a date or "-"): 0, or -1. */
+static int
+opts_parse(const char *s, int32_t d[3], int set[3])
+{
+	static const char *const k[3] = { "as_of=", "since=", "until=" };
+
+	for (int i = 0; i < 3; i++) {
+		size_t l = strlen(k[i]), n;
+
+		if (strncmp(s, k[i], l))
+			return -1;
+		s += l;
+		n = strcspn(s, " ");
+		set[i] = !(n == 1 && *s == '-');
+		if (set[i] && crm_date_parse(s, n, 0, &d[i]))
+			return -1;
+		s += n;
+		if (*s != (i < 2 ? ' ' : '\0'))
+			return -1;
+		s += *s == ' ';
+	}
+	return 0;
+}
+
+/* The "#" row of a part. */
+static int
+merge_format(struct crm_report_tx *x, const char *group, const char *metric,
+    const char *value, const char **why, int *col)
+{
+	int32_t d[3];
+	int set[3];
+	char day[11];
+
+	if (strcmp(group, "format")) {
+		*why = "not a format row";
+		*col = 3;
+		return -1;
+	}
+	if (strcmp(metric, TX_FORMAT)) {
+		snprintf(x->why, sizeof x->why, "partial of format %.40s, of "
+		    "another version of crm-report (this one reads format "
+		    TX_FORMAT ")", metric);
+		*why = x->why;
+		*col = 4;
+		return -1;
+	}
+	if (opts_parse(value, d, set) < 0) {
+		*why = "not the options of a partial";
+		*col = 5;
+		return -1;
+	}
+	if (x->opts) {
+		if (!strcmp(x->opts, value))
+			return 0;
+		snprintf(x->why, sizeof x->why, "partial made with other "
+		    "--as-of, --since or --until than the part before (%s)",
+		    x->opts);
+		*why = x->why;
+		*col = 5;
+		return -1;
+	}
+	if (x->cmd_asof_set && (!set[0] || d[0] != x->cmd_asof_day)) {
+		crm_date_format(x->cmd_asof_day, day);
+		snprintf(x->why, sizeof x->why, "partial made with another "
+		    "as-of day than the merge's %s (give --as-of to --partial "
+		    "only)", day);
+		*why = x->why;
+		*col = 5;
+		return -1;
+	}
+	x->opts = crm_xstrdup(value);
+	if (set[0]) {
+		/* the merge judges as the one run did */
+		x->o->asof_set = 1;
+		x->o->asof_day = d[0];
+		x->o->done_day = set[2] && d[2] < d[0] ? d[2] : d[0];
+	}
+	return 0;
+}
+
+int
+crm_report_tx_merge(void *st, const char *scope, const char *group,
+    const char *metric, const char *value, int64_t n, const char **why,
+    int *col)
+{
+	struct crm_report_tx *x = st;
+	const char *e;
+	char ord[24], *id;
+	size_t idlen;
+	int32_t last;
+
+	if (!strcmp(scope, "#"))
+		return merge_format(x, group, metric, value, why, col);
+	if (!strcmp(scope, "t") && !*group && !*value && n >= 0 &&
+	    (!strcmp(metric, "lines") || !strcmp(metric, "order_ids"))) {
+		if (*metric == 'l')
+			x->lines += (uint64_t)n;
+		else {
+			x->has_orders = 1;
+			crm_custagg_count_orders(x->agg);
+		}
+		return 0;
+	}
+	if (strcmp(scope, "c")) {
+		*why = "not a counter of this report";
+		*col = strcmp(scope, "t") ? 2 : 4;
+		return -1;
+	}
+	if (n < 1) {
+		*why = "bad order count";
+		*col = 6;
+		return -1;
+	}
+	if (x->o->asof_set) {
+		/* the latest day is the last entry's: refused before it is
+		 * merged, as one run would never have counted it */
+		const char *l = strrchr(metric, ',');
+
+		if (strtol(l ? l + 1 : metric, NULL, 10) > x->o->asof_day) {
+			*why = "purchase after the partial's as-of day";
+			*col = 4;
+			return -1;
+		}
+	}
+	snprintf(ord, sizeof ord, "%" PRId64, n);
+	id = crm_xstrdup(group);
+	idlen = crm_tsv_unescape(id, strlen(id));
+	e = crm_custagg_merge_line4(x->agg, id, idlen, ord, strlen(ord),
+	    metric, strlen(metric), *value ? value : NULL, strlen(value),
+	    &last);
+	free(id);
+	if (!e)
+		return 0;
+	*why = e;
+	*col = !strcmp(e, "empty customer id") ? 3 :
+	    strstr(e, "order count") ? 6 : strstr(e, "hashes") ? 5 : 4;
+	if (strstr(e, "range") || strstr(e, "too many")) {
+		x->inexact = 1;
+		snprintf(x->why, sizeof x->why, "%s", e);
+	}
+	return -1;
+}
+
+int
+crm_report_tx_exact(const struct crm_report_tx *x, char *err, size_t errlen)
+{
+	if (!x->inexact)
+		return 0;
+	snprintf(err, errlen, "partials no longer merge exactly (%s): no "
+	    "figures", x->why);
+	return -1;
 }

@@ -182,7 +182,8 @@ value_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	size_t tc[4] = { 0 }, ac[3] = { 0 };
 	char gini[16];
 
-	if (revenues(V, &orders, err, errlen) < 0)
+	if (crm_report_tx_exact(&V->tx, err, errlen) < 0 ||
+	    revenues(V, &orders, err, errlen) < 0)
 		return -1;
 	v = V->v;
 	n = V->n;
@@ -377,14 +378,15 @@ value_plots(void *st, size_t k, struct crm_buf *svg, const char **name)
 
 const struct crm_report_ops crm_report_value = {
 	.name = "value",
-	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS,
+	.flags = CRM_REPORT_ASOF | CRM_REPORT_TIERS | CRM_REPORT_MERGE |
+	    CRM_REPORT_PHEAD,
 	.by = NULL,
 	.columns = crm_report_tx_columns,
 	.new = value_new,
 	.begin = crm_report_tx_begin,
 	.add = crm_report_tx_add,
-	.partial = NULL,
-	.merge = NULL,
+	.partial = crm_report_tx_partial,
+	.merge = crm_report_tx_merge,
 	.tables = value_tables,
 	.plots = value_plots,
 	.free = value_free,

@@ -1315,9 +1315,9 @@ agents() {
 }
 
 @test "crm-report: --partial is refused where figures need a full pass" {
-	run crm-report value --partial "$R/tx.tsv"
+	run crm-report agents --partial "$R/interactions.tsv"
 	assert_failure 2
-	assert_output "crm-report: value: --partial and --merge are not available: its figures need a full pass over the data"
+	assert_output "crm-report: agents: --partial and --merge are not available: its figures need a full pass over the data"
 }
 
 @test "crm-report: --chart needs a human format" {

@@ -125,6 +125,21 @@ split3() {
 	cmp one.tsv merged.tsv
 }
 
+@test "hosts: crm-report value partials from two ssh hosts merge into the one-run output" {
+	need_hosts
+	crm-gen --seed 5 transactions 30000 >tx.tsv
+	crm-report value --as-of 2026-11-22 --format tsv tx.tsv >one.tsv
+	split3 tx.tsv tx
+	run parallel --ssh "ssh -F $H/ssh_config" -S h2,h3 --workdir "$T/remote" \
+		--transferfile {} --return {}.part --cleanup \
+		"$CRM_BIN/crm-report value --as-of 2026-11-22 --partial {} > {}.part" \
+		::: tx-aa.tsv tx-ab.tsv tx-ac.tsv
+	assert_success
+	crm-report value --format tsv --merge \
+		tx-aa.tsv.part tx-ab.tsv.part tx-ac.tsv.part >merged.tsv
+	cmp one.tsv merged.tsv
+}
+
 @test "hosts: a host that cannot run the job fails the recipe, not silently" {
 	need_hosts
 	crm-gen --seed 7 transactions 3000 >tx.tsv
