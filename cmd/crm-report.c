@@ -1,7 +1,7 @@
 /*
  * crm-report: the figures a service manager asks for every Monday
  * (satisfaction, channels, 20/80 value, churn, complaints, funnel, agents,
- * and the weekly summary of them all), as named tables
+ * the weekly summary of them all, and campaigns), as named tables
  * in any output format, with terminal bars and SVG pictures.  The reports
  * themselves live in lib/report*.c; this is their options and their exit
  * status.
@@ -39,6 +39,9 @@ static const char usage_text[] =
     "[--complaints FILE]\n"
     "                         [--surveys FILE] [--transactions FILE] "
     "[options] [FILE ...]\n"
+    "       crm-report campaigns [--as-of T] [--window DAYS] "
+    "[--transactions FILE]\n"
+    "                         [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot FILE.svg] [--since DATE]\n"
@@ -206,6 +209,7 @@ main(int argc, char *argv[])
 		{ "until", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "week", required_argument, NULL, 'W' },
+		{ "window", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct crm_report_opts o;
@@ -213,6 +217,7 @@ main(int argc, char *argv[])
 	const struct crm_report_ops *rp;
 	const char *asof = NULL, *period = NULL, *tiers = NULL, *abc = NULL;
 	const char *since = NULL, *until = NULL, *week = NULL;
+	const char *window = NULL;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -302,6 +307,9 @@ main(int argc, char *argv[])
 		case 'W':
 			week = optarg;
 			break;
+		case 'w':
+			window = optarg;
+			break;
 		case 'X':
 			excel_safe = 1;
 			break;
@@ -328,8 +336,19 @@ main(int argc, char *argv[])
 		only("--week", CRM_REPORT_WEEK);
 	if (o.surveys && !(rp->flags & CRM_REPORT_WEEK))
 		only("--surveys", CRM_REPORT_WEEK);
-	if (o.transactions && !(rp->flags & CRM_REPORT_WEEK))
-		only("--transactions", CRM_REPORT_WEEK);
+	if (o.transactions && !(rp->flags & (CRM_REPORT_WEEK |
+	    CRM_REPORT_CAMPAIGN)))
+		only("--transactions", CRM_REPORT_WEEK | CRM_REPORT_CAMPAIGN);
+	if (window && !(rp->flags & CRM_REPORT_CAMPAIGN))
+		only("--window", CRM_REPORT_CAMPAIGN);
+	if (window) {
+		int64_t v;
+
+		if (crm_int_parse(window, strlen(window), 1, 36600, &v))
+			errx(CRM_EXIT_FATAL, "--window: not a whole number of "
+			    "days from 1 to 36600: '%s'", window);
+		o.campaign_window = (int)v;
+	}
 	if (week) {
 		const char *why = crm_report_week_parse(week, &o.week);
 

@@ -52,6 +52,7 @@
 #define CRM_REPORT_COMPL   0x100u /* --complaints FILE, a complaint log */
 #define CRM_REPORT_WEEK    0x400u /* --week, --surveys FILE and
                                      --transactions FILE */
+#define CRM_REPORT_CAMPAIGN 0x800u /* --window N and --transactions FILE */
 
 /* What the command decided; the reports read it, the driver fills status. */
 struct crm_report_opts {
@@ -64,6 +65,8 @@ struct crm_report_opts {
 	const char *complaints; /* --complaints file or NULL */
 	const char *surveys;    /* --surveys file or NULL */
 	const char *transactions; /* --transactions file or NULL */
+	int campaign_window;    /* --window: days a campaign contact waits
+	                           for a response, 0 for the default (14) */
 	int week_set;           /* --week given: week is its number */
 	int32_t week;           /* (crm_report_period_of) */
 	int csv;                /* --csv: inputs are CSV */
