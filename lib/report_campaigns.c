@@ -38,6 +38,7 @@
 
 #include "kinds.h"
 #include "report.h"
+#include "sort.h"
 #include "svg.h"
 #include "value.h"
 
@@ -318,6 +319,51 @@ cmp_ev(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * The same order by two stable radix sorts, the later key first: within
+ * a day, the instant (less the day's UTC midnight, plus two days: under
+ * 2^39 microseconds for any offset), the kind and the campaign's rank
+ * reversed; then the customer and the day.  Fewer than 2^23 campaigns.
+ */
+#define REL_BITS 39
+#define RANK_BITS 23
+
+static void
+sort_events(struct campaigns *C, const uint32_t *rank)
+{
+	size_t n = C->nev;
+	struct crm_kv *kv = crm_xcalloc(n + 1, sizeof *kv);
+	struct ev *out = crm_xcalloc(n + 1, sizeof *out);
+	const int64_t day_us = INT64_C(86400000000);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ev *e = &C->ev[i];
+		uint64_t rel = e->us == INT64_MAX ? (UINT64_C(1) << REL_BITS) -
+		    1 : (uint64_t)(e->us - (int64_t)e->day * day_us +
+		    2 * day_us);
+		uint64_t r = e->kind == EV_CONTACT ? ((UINT64_C(1) <<
+		    RANK_BITS) - 1 - rank[e->camp]) : 0;
+
+		kv[i].k = rel << (64 - REL_BITS) | (uint64_t)e->kind <<
+		    RANK_BITS | r;
+		kv[i].v = i;
+	}
+	crm_sort_kv(kv, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct ev *e = &C->ev[kv[i].v];
+
+		kv[i].k = (uint64_t)e->cust << 32 |
+		    ((uint32_t)e->day ^ UINT32_C(0x80000000));
+	}
+	crm_sort_kv(kv, n);
+	for (size_t i = 0; i < n; i++)
+		out[i] = C->ev[kv[i].v];
+	free(C->ev);
+	C->ev = out;
+	C->aev = n + 1;
+	free(kv);
+}
+
 static void
 sweep(struct campaigns *C)
 {
@@ -329,10 +375,13 @@ sweep(struct campaigns *C)
 
 	for (size_t i = 0; i < nc; i++)
 		rank[ord[i]] = (uint32_t)i;
-	sort_rank = rank;
-	if (C->nev)
+	if (nc < (size_t)1 << RANK_BITS) {
+		sort_events(C, rank);
+	} else {
+		sort_rank = rank;
 		qsort(C->ev, C->nev, sizeof *C->ev, cmp_ev);
-	sort_rank = NULL;
+		sort_rank = NULL;
+	}
 	for (size_t i = 0; i < C->nev; i++) {
 		const struct ev *e = &C->ev[i];
 		uint32_t mark = e->cust + 1;

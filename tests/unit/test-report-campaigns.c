@@ -286,6 +286,50 @@ test_no_tx(void)
 	done(ops, st, ts, n);
 }
 
+/*
+ * Two contacts at one instant: the campaign first in byte order ("a") is
+ * the later touch, whichever comes first in the file, and takes C1's
+ * reply; "b" reached C1 and has no responder.  C2's reply at the instant
+ * of its contact does not follow it.
+ */
+static void
+test_same_instant(void)
+{
+	static const char *const text[2] = {
+	    "id\tts\tcustomer_id\tinitiator\tcampaign\n"
+	    "J1\t2026-03-01T10:00:00+00:00\tC1\tcompany\tb\n"
+	    "J2\t2026-03-01T10:00:00+00:00\tC1\tcompany\ta\n"
+	    "J3\t2026-03-01T11:00:00+00:00\tC1\tcustomer\t\n"
+	    "J4\t2026-03-02T10:00:00+00:00\tC2\tcustomer\t\n"
+	    "J5\t2026-03-02T10:00:00+00:00\tC2\tcompany\tb\n",
+	    "id\tts\tcustomer_id\tinitiator\tcampaign\n"
+	    "J4\t2026-03-02T10:00:00+00:00\tC2\tcustomer\t\n"
+	    "J3\t2026-03-01T11:00:00+00:00\tC1\tcustomer\t\n"
+	    "J5\t2026-03-02T10:00:00+00:00\tC2\tcompany\tb\n"
+	    "J2\t2026-03-01T10:00:00+00:00\tC1\tcompany\ta\n"
+	    "J1\t2026-03-01T10:00:00+00:00\tC1\tcompany\tb\n",
+	};
+	const struct crm_report_ops *ops = &crm_report_campaigns;
+	struct crm_report_opts o;
+	struct crm_rtab *ts[CRM_REPORT_MAXTABS], *t;
+	void *st;
+	int n;
+
+	for (int k = 0; k < 2; k++) {
+		opts(&o);
+		n = feed(ops, &o, &st, text[k], ts);
+		t = tab(ts, n, "campaigns");
+		unit_streq(row(t, 0, 0, 8), "a|2026-03-01|2026-03-01|1|1|1|"
+		    "1.0000|1|1", k ? "a, in the other order" : "a takes it");
+		unit_streq(row(t, 1, 0, 8), "b|2026-03-01|2026-03-02|2|2|0|"
+		    "0.0000|0|0", k ? "b, in the other order" : "b does not");
+		t = tab(ts, n, "responses");
+		unit_streq(row(t, 0, 0, 4), "customer_interactions|2|1|0|1",
+		    "J4 is no campaign's");
+		done(ops, st, ts, n);
+	}
+}
+
 /* An empty log: the totals row alone, its rate empty. */
 static void
 test_empty(void)
@@ -313,6 +357,7 @@ main(void)
 	test_window();
 	test_since();
 	test_no_tx();
+	test_same_instant();
 	test_empty();
 	unlink(tpath);
 	return unit_done();
