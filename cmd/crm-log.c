@@ -37,8 +37,11 @@
 /* The interactions columns, in the order of lib/kinds.h. */
 enum {
 	F_ID, F_TS, F_CUST, F_CHANNEL, F_TYPE, F_INIT, F_AGENT, F_DUR,
-	F_OUTCOME, F_SAT, F_NEXT, F_NOTE, NF
+	F_OUTCOME, F_SAT, F_NEXT, F_NOTE, F_CAMPAIGN, NF
 };
+/* A log made before the campaign column has the others, in order: it is
+ * still read, checked and appended to, records without a campaign only. */
+#define NF_OLD F_CAMPAIGN
 
 #define LOGNAME "interactions.tsv"
 #define CHUNK   (1UL << 20)     /* bytes of records appended per lock hold */
@@ -46,12 +49,14 @@ enum {
 
 static const struct crm_kind *ikind;
 static const char *colname[NF];
+static int nlog = NF;           /* the columns of the log appended to: NF,
+                                   or NF_OLD for a log without campaign */
 
 static const char usage_text[] =
 "usage: crm-log add [-f FILE] [--sync] -c CUSTOMER --channel CH --type TYPE\n"
 "               [--initiator company|customer] [--agent A] [--duration S]\n"
 "               [--outcome TEXT] [--satisfaction 1-5] [--next-action DATE]\n"
-"               [--note TEXT] [--ts TIMESTAMP]\n"
+"               [--note TEXT] [--campaign NAME] [--ts TIMESTAMP]\n"
 "       crm-log add [-f FILE] [--sync] [--csv] [--ignore-extra] -\n"
 "       crm-log show [-f FILE] [-c ID] [--since T] [--until T] [--channel CH]\n"
 "               [--type TYPE] [--agent A] [--initiator X] [--grep REGEX]\n"
@@ -285,11 +290,11 @@ add_line(struct crm_buf *b, const struct crm_field *f)
 	size_t need = NF;
 	char *o;
 
-	for (int i = 0; i < NF; i++)
+	for (int i = 0; i < nlog; i++)
 		need += 2 * f[i].n;
 	crm_buf_grow(b, need);
 	o = b->p + b->n;
-	o += crm_tsv_row_to(o, f, NF);
+	o += crm_tsv_row_to(o, f, (size_t)nlog);
 	*o++ = '\n';
 	b->n = (size_t)(o - b->p);
 	b->p[b->n] = '\0';
@@ -319,6 +324,35 @@ log_path(const char *file)
 	return path;
 }
 
+/* Whether the log at path has the header of a log made before the
+ * campaign column (then its records are written without one). */
+static int
+old_header(const char *path)
+{
+	struct crm_store *s;
+	struct crm_buf want;
+	char e[512], *line;
+	size_t n;
+	int old;
+
+	s = crm_store_open(path, NULL, 0, CRM_STORE_RDONLY, e, sizeof e);
+	if (!s)
+		return 0;       /* none yet: made with every column */
+	line = crm_store_first_line(s, CRM_MAX_RECORD_DEFAULT, &n, e,
+	    sizeof e);
+	crm_store_close(s);
+	crm_buf_init(&want);
+	for (int k = 0; k < NF_OLD; k++) {
+		if (k)
+			crm_buf_addc(&want, '\t');
+		crm_buf_adds(&want, colname[k]);
+	}
+	old = line && n == want.n && !memcmp(line, want.p, n);
+	crm_buf_release(&want);
+	free(line);
+	return old;
+}
+
 /* Open the log for appending; creating it (with its header) and checking
  * its tail and header right away, before any input is read. */
 static struct crm_store *
@@ -327,7 +361,9 @@ store_open(const char *path)
 	char e[1024];
 	struct crm_store *s;
 
-	s = crm_store_open(path, colname, NF, store_flags, e, sizeof e);
+	nlog = old_header(path) ? NF_OLD : NF;
+	s = crm_store_open(path, colname, (size_t)nlog, store_flags, e,
+	    sizeof e);
 	if (!s)
 		errx(CRM_EXIT_FATAL, "%s", e);
 	if (crm_store_lock(s, e, sizeof e) < 0)
@@ -391,6 +427,7 @@ store_put(struct crm_store *s, struct crm_buf *b)
 
 static const struct option add_opts[] = {
 	{ "agent", required_argument, NULL, 'a' },
+	{ "campaign", required_argument, NULL, 'k' },
 	{ "channel", required_argument, NULL, 'C' },
 	{ "csv", no_argument, NULL, 'V' },
 	{ "customer", required_argument, NULL, 'c' },
@@ -658,6 +695,12 @@ add_batch(struct crm_store *s, int csv, int ignore_extra)
 				bad = 1;
 			}
 		}
+		if (f[F_CAMPAIGN].n && nlog < NF) {
+			warnx("-:%ld: campaign: %s has no campaign column (a "
+			    "log made before it): start a new log for "
+			    "campaign contacts", rec.line, crm_store_path(s));
+			bad = 1;
+		}
 		if (bad) {
 			status = CRM_EXIT_REJECT;
 			continue;
@@ -704,6 +747,7 @@ cmd_add(int argc, char **argv)
 		case 'h': usage(CRM_EXIT_OK); break;
 		case 'i': val[F_INIT] = optarg; break;
 		case 'I': ignore_extra = 1; break;
+		case 'k': val[F_CAMPAIGN] = optarg; break;
 		case 'n': val[F_NEXT] = optarg; break;
 		case 'N': val[F_NOTE] = optarg; break;
 		case 'o': val[F_OUTCOME] = optarg; break;
@@ -789,6 +833,15 @@ cmd_add(int argc, char **argv)
 		return CRM_EXIT_REJECT;
 	}
 	s = store_open(path);
+	if (f[F_CAMPAIGN].n && nlog < NF) {
+		warnx("campaign: %s has no campaign column (a log made before "
+		    "it): start a new log for campaign contacts", path);
+		crm_store_close(s);
+		for (int k = 0; k < NF; k++)
+			crm_buf_release(&norm[k]);
+		free(path);
+		return CRM_EXIT_REJECT;
+	}
 	crm_buf_init(&line);
 	add_line(&line, f);
 	store_put(s, &line);
@@ -1653,6 +1706,8 @@ struct check {
 	const char *name;
 	long line;
 	int header_ok;
+	int nf;                 /* an interaction log's columns: NF, or
+	                           NF_OLD for one without campaign */
 	long problems;
 	struct crm_strmap ids;  /* val: the line an id is first on */
 	struct crm_buf msg;
@@ -1825,6 +1880,7 @@ check_header(void *ctx, char *p, size_t n)
 {
 	struct check *C = ctx;
 	struct crm_buf want, got;
+	size_t hn;
 
 	C->line = 2;
 	if (!p) {
@@ -1833,19 +1889,31 @@ check_header(void *ctx, char *p, size_t n)
 		return;
 	}
 	crm_buf_init(&want);
+	C->nf = NF;
 	for (int k = 0; k < NF; k++) {
+		if (k == NF_OLD && n == want.n && !memcmp(p, want.p, n))
+			C->nf = NF_OLD;         /* a log without campaign */
 		if (k)
 			crm_buf_addc(&want, '\t');
 		crm_buf_adds(&want, colname[k]);
 	}
-	if ((n != want.n || memcmp(p, want.p, n)) &&
+	if (C->nf == NF && (n != want.n || memcmp(p, want.p, n)) &&
 	    !check_header_kind(C, p, n)) {
 		crm_buf_init(&got);
 		addquoted(&got, p, n);
 		warnx("%s:1: header: not the interactions header %s "
 		    "(expected %s)", C->name, got.p,
 		    "id, ts, customer_id, channel, type, initiator, agent, "
-		    "duration_s, outcome, satisfaction, next_action, note");
+		    "duration_s, outcome, satisfaction, next_action, note, "
+		    "campaign; campaign may be missing");
+		/* its records are still checked, against its own width when
+		 * that is a log's without campaign */
+		hn = 1;
+
+		for (size_t i = 0; i < n; i++)
+			hn += p[i] == '\t';
+		if (hn == (size_t)NF_OLD)
+			C->nf = NF_OLD;
 		crm_buf_release(&got);
 		C->problems++;
 	}
@@ -1862,17 +1930,17 @@ check_line(struct check *C, char *p, size_t n)
 		check_line_kind(C, p, n);
 		return;
 	}
-	nf = crm_tsv_split(p, n, C->f, NF);
-	if (nf != NF) {
+	nf = crm_tsv_split(p, n, C->f, (size_t)C->nf);
+	if (nf != (size_t)C->nf) {
 		size_t real = 1;
 		for (size_t i = 0; i < n; i++)
 			real += p[i] == '\t';
 		warnx("%s:%ld: wrong field count %zu (expected %d)", C->name,
-		    C->line, real, NF);
+		    C->line, real, C->nf);
 		C->problems++;
 		return;
 	}
-	for (int k = 0; k < NF; k++) {
+	for (int k = 0; k < C->nf; k++) {
 		struct crm_field u = unesc(C->f[k], &C->msg);
 		char *copy = u.p == C->msg.p ? crm_xstrndup(u.p, u.n) : NULL;
 		struct crm_buf m;
@@ -1997,6 +2065,7 @@ cmd_check(int argc, char **argv)
 		    "standard input");
 
 	memset(&C, 0, sizeof C);
+	C.nf = NF;
 	crm_strmap_init(&C.ids);
 	crm_buf_init(&C.msg);
 	scan_open(&sc, path, repair ? LOCK_EX : LOCK_SH, 1);

@@ -1,7 +1,7 @@
 /*
  * crm-report: the figures a service manager asks for every Monday
  * (satisfaction, channels, 20/80 value, churn, complaints, funnel, agents,
- * and the weekly summary of them all), as named tables
+ * the weekly summary of them all, and campaigns), as named tables
  * in any output format, with terminal bars and SVG pictures.  The reports
  * themselves live in lib/report*.c; this is their options and their exit
  * status.
@@ -39,6 +39,9 @@ static const char usage_text[] =
     "[--complaints FILE]\n"
     "                         [--surveys FILE] [--transactions FILE] "
     "[options] [FILE ...]\n"
+    "       crm-report campaigns [--as-of T] [--window DAYS] "
+    "[--transactions FILE]\n"
+    "                         [options] [FILE ...]\n"
     "options: [--chart] [--csv] [--excel-safe] "
     "[--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot [CHART=]FILE.svg ...] "
@@ -48,7 +51,7 @@ static const char usage_text[] =
     "  satisfaction csat, nps, responses; channels trend; value pareto, "
     "lorenz;\n"
     "  churn rate (with --cohorts: cohorts, rate); complaints trend, sla;\n"
-    "  weekly channels\n"
+    "  weekly channels; campaigns response\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";
 
@@ -213,6 +216,7 @@ main(int argc, char *argv[])
 		{ "until", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "week", required_argument, NULL, 'W' },
+		{ "window", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct crm_report_opts o;
@@ -222,6 +226,7 @@ main(int argc, char *argv[])
 	const char *since = NULL, *until = NULL, *week = NULL;
 	struct crm_report_plot *plots = NULL;
 	size_t aplots = 0;
+	const char *window = NULL;
 	int ch, fmt = -1, chart = 0, excel_safe = 0;
 	char e[1024];
 
@@ -317,6 +322,9 @@ main(int argc, char *argv[])
 		case 'W':
 			week = optarg;
 			break;
+		case 'w':
+			window = optarg;
+			break;
 		case 'X':
 			excel_safe = 1;
 			break;
@@ -343,8 +351,19 @@ main(int argc, char *argv[])
 		only("--week", CRM_REPORT_WEEK);
 	if (o.surveys && !(rp->flags & CRM_REPORT_WEEK))
 		only("--surveys", CRM_REPORT_WEEK);
-	if (o.transactions && !(rp->flags & CRM_REPORT_WEEK))
-		only("--transactions", CRM_REPORT_WEEK);
+	if (o.transactions && !(rp->flags & (CRM_REPORT_WEEK |
+	    CRM_REPORT_CAMPAIGN)))
+		only("--transactions", CRM_REPORT_WEEK | CRM_REPORT_CAMPAIGN);
+	if (window && !(rp->flags & CRM_REPORT_CAMPAIGN))
+		only("--window", CRM_REPORT_CAMPAIGN);
+	if (window) {
+		int64_t v;
+
+		if (crm_int_parse(window, strlen(window), 1, 36600, &v))
+			errx(CRM_EXIT_FATAL, "--window: not a whole number of "
+			    "days from 1 to 36600: '%s'", window);
+		o.campaign_window = (int)v;
+	}
 	if (week) {
 		const char *why = crm_report_week_parse(week, &o.week);
 

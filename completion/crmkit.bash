@@ -27,7 +27,7 @@ _crmkit() {
 	case $cmd in
 	crm-log) sub="add show due check rekey stats" ;;
 	crm-complaint) sub="open triage update list learn rekey" ;;
-	crm-report) sub="satisfaction churn value complaints channels agents weekly" ;;
+	crm-report) sub="satisfaction churn value complaints channels agents weekly campaigns" ;;
 	*) sub= ;;
 	esac
 	if [ -n "$sub" ] && [ "$COMP_CWORD" -eq 1 ]; then

@@ -174,6 +174,10 @@ static const struct crm_coldef interactions[] = {
 	{ "satisfaction", CRM_C_INT, 0, NULL, 1, 5 },
 	{ "next_action", CRM_C_DATE, 0, NULL, 0, 0 },
 	{ "note", CRM_C_TEXT, 0, NULL, 0, 0 },
+	/* the marketing campaign a contact belongs to (crm-report
+	 * campaigns); last, so that a log made before it keeps its
+	 * columns in place */
+	{ "campaign", CRM_C_TEXT, 0, NULL, 0, 0 },
 };
 
 static const struct crm_coldef transactions[] = {

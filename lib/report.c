@@ -20,7 +20,7 @@
 extern const struct crm_report_ops crm_report_satisfaction,
     crm_report_channels, crm_report_value, crm_report_churn,
     crm_report_complaints, crm_report_funnel, crm_report_agents,
-    crm_report_weekly;
+    crm_report_weekly, crm_report_campaigns;
 
 const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_satisfaction,
@@ -31,6 +31,7 @@ const struct crm_report_ops *const crm_reports[] = {
 	&crm_report_funnel,
 	&crm_report_agents,
 	&crm_report_weekly,
+	&crm_report_campaigns,
 	NULL
 };
 

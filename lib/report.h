@@ -54,6 +54,7 @@
                                      --transactions FILE */
 #define CRM_REPORT_PHEAD   0x800u /* every part of its partials opens
                                      with its format row (scope "#") */
+#define CRM_REPORT_CAMPAIGN 0x1000u /* --window N and --transactions FILE */
 
 /* One --plot: the chart named name (NULL: the report's main chart) into
  * the file path. */
@@ -83,6 +84,8 @@ struct crm_report_opts {
 	const char *complaints; /* --complaints file or NULL */
 	const char *surveys;    /* --surveys file or NULL */
 	const char *transactions; /* --transactions file or NULL */
+	int campaign_window;    /* --window: days a campaign contact waits
+	                           for a response, 0 for the default (14) */
 	int week_set;           /* --week given: week is its number */
 	int32_t week;           /* (crm_report_period_of) */
 	int csv;                /* --csv: inputs are CSV */

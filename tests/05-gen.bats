@@ -321,3 +321,23 @@ KINDS="customers transactions interactions complaints surveys lineitems"
 		}' cu tx
 	assert_output '0 1 1'
 }
+
+@test "crm-gen: --campaigns adds a campaign column to interactions and leaves the others as they were" {
+	crm-gen --seed 3 interactions 2000 >plain.tsv
+	run crm-gen --seed 3 --campaigns 4 interactions 2000
+	assert_success
+	printf '%s\n' "$output" >camp.tsv
+	cut -f1-12 camp.tsv | cmp - plain.tsv
+	assert_equal "$(head -n 1 camp.tsv | cut -f13)" campaign
+	# only company-initiated care, follow-up and survey contacts carry one
+	run awk -F '\t' 'NR > 1 && $13 != "" && ($6 != "company" || ($5 != "care" && $5 != "followup" && $5 != "survey"))' camp.tsv
+	assert_output ''
+	run sh -c "cut -f13 camp.tsv | sed 1d | grep -v '^\$' | sort -u"
+	assert_output "$(printf '%s\n' summer-ac-check 国庆回馈 春季保养节 winter-tyres | sort)"
+	run crm-gen --campaigns 2 transactions 5
+	assert_failure 2
+	assert_line --index 0 "crm-gen: --campaigns: for interactions only, not 'transactions'"
+	run crm-gen --campaigns 0 interactions 5
+	assert_failure 2
+	assert_line --index 0 "crm-gen: --campaigns: not a count from 1 to 100: '0'"
+}

@@ -887,7 +887,7 @@ capped() {
 	printf 'id,ts,customer_id,channel,type,mood\nX1,2026-11-20T09:30:00+08:00,C1,phone,inquiry,calm\n' >i.csv
 	run --separate-stderr crm-import -k interactions --append log.tsv i.csv
 	assert_failure 2
-	assert_equal "$stderr" "crm-import: log.tsv: the store has no column 'mood' (its columns: id, ts, customer_id, channel, type, initiator, agent, duration_s, outcome, satisfaction, next_action, note)"
+	assert_equal "$stderr" "crm-import: log.tsv: the store has no column 'mood' (its columns: id, ts, customer_id, channel, type, initiator, agent, duration_s, outcome, satisfaction, next_action, note, campaign)"
 	[ ! -e log.tsv ]
 }
 
@@ -1018,4 +1018,17 @@ capped() {
 	assert_output --regexp $'^\rcrm-import: [0-9]+ records, [0-9.]+ MB, [0-9.]+ MB/s\e\[K'
 	assert_output --regexp $'\r\e\[K$'
 	assert_equal "$(wc -l <out.tsv)" 40001
+}
+
+@test "crm-import: -k interactions keeps a campaign column, new log or not" {
+	printf 'id,ts,customer_id,channel,type,initiator,campaign\nX1,2026-11-20 09:30+08:00,C1,电话,咨询,公司, 双十一 回访 \n' >i.csv
+	run --separate-stderr crm-import -k interactions i.csv
+	assert_success
+	assert_output "$(printf 'id\tts\tcustomer_id\tchannel\ttype\tinitiator\tcampaign\nX1\t2026-11-20T09:30:00+08:00\tC1\tphone\tinquiry\tcompany\t双十一 回访')"
+	run --separate-stderr crm-import -k interactions --append log.tsv i.csv
+	assert_success
+	run cut -f1,6,13 log.tsv
+	assert_output "$(printf 'id\tinitiator\tcampaign\nX1\tcompany\t双十一 回访')"
+	run crm-log check -f log.tsv
+	assert_success
 }

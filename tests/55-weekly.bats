@@ -285,7 +285,7 @@ agent	this_week	last_week	change	overdue
 	run crm-report churn --surveys "$R/weekly-sv.tsv" "$R/weekly-tx.tsv"
 	assert_output "crm-report: --surveys applies to weekly only"
 	run crm-report churn --transactions "$R/weekly-tx.tsv" "$R/weekly-tx.tsv"
-	assert_output "crm-report: --transactions applies to weekly only"
+	assert_output "crm-report: --transactions applies to weekly and campaigns only"
 	run weekly --partial
 	assert_failure 2
 	assert_output --partial "weekly: --partial and --merge are not available"

@@ -55,7 +55,7 @@ print(n, "lines")' "$1"
 @test "jsonl: crm-log show, stats and due" {
 	run crm-log show -f "$F/log/small.tsv" --format jsonl
 	assert_success
-	assert_line --index 1 '{"id":"I2","ts":"2026-11-02T10:30:00+08:00","customer_id":"C1002","channel":"visit","type":"care","initiator":"company","agent":"A02","duration_s":null,"outcome":"resolved","satisfaction":5,"next_action":"","note":"节日问候"}'
+	assert_line --index 1 '{"id":"I2","ts":"2026-11-02T10:30:00+08:00","customer_id":"C1002","channel":"visit","type":"care","initiator":"company","agent":"A02","duration_s":null,"outcome":"resolved","satisfaction":5,"next_action":"","note":"节日问候","campaign":"2026冬季关怀"}'
 	printf '%s\n' "$output" | jtypes "duration_s satisfaction"
 	run crm-log stats -f "$F/log/small.tsv" --format jsonl
 	assert_success

@@ -11,6 +11,7 @@ bats_require_minimum_version 1.5.0
 mklog() {
 	crm-log add -f i.tsv -c '=C1' --channel phone --type inquiry \
 	    --agent '+A1' --outcome '@y' --note '-x' --satisfaction 4 \
+	    --campaign '=K' \
 	    --ts 2026-11-01T09:00:00Z >/dev/null
 }
 
@@ -18,8 +19,8 @@ mklog() {
 	mklog
 	run sh -c 'crm-import -k interactions --format csv --excel-safe i.tsv | cut -d, -f2-'
 	assert_success
-	assert_output "$(printf '%s\n%s' 'ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note' \
-	    "2026-11-01T09:00:00+00:00,\"'=C1\",phone,inquiry,,\"'+A1\",,\"'@y\",4,,\"'-x\"")"
+	assert_output "$(printf '%s\n%s' 'ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note,campaign' \
+	    "2026-11-01T09:00:00+00:00,\"'=C1\",phone,inquiry,,\"'+A1\",,\"'@y\",4,,\"'-x\",\"'=K\"")"
 	run crm-import -k interactions --format tsv --excel-safe i.tsv
 	assert_failure 2
 	assert_line --index 0 "crm-import: --excel-safe needs --format csv"
@@ -29,8 +30,8 @@ mklog() {
 	mklog
 	run sh -c 'crm-log show -f i.tsv --format csv --excel-safe | cut -d, -f2-'
 	assert_success
-	assert_output "$(printf '%s\n%s' 'ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note' \
-	    "2026-11-01T09:00:00+00:00,\"'=C1\",phone,inquiry,,\"'+A1\",,\"'@y\",4,,\"'-x\"")"
+	assert_output "$(printf '%s\n%s' 'ts,customer_id,channel,type,initiator,agent,duration_s,outcome,satisfaction,next_action,note,campaign' \
+	    "2026-11-01T09:00:00+00:00,\"'=C1\",phone,inquiry,,\"'+A1\",,\"'@y\",4,,\"'-x\",\"'=K\"")"
 	run crm-log due -f i.tsv --as-of 2026-12-31 --format csv --excel-safe
 	assert_success
 	assert_output "$(printf '%s\n%s' 'customer_id,due,reason,last_contact' "\"'=C1\",2026-12-01,return_visit,2026-11-01")"

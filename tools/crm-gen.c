@@ -1359,6 +1359,41 @@ static const char *const ix_notes[IX_N][8] = {
 	 "wrong number"},
 };
 
+/*
+ * --campaigns N: the range is cut into N equal runs, one campaign each, and
+ * a company-initiated care, follow-up or survey contact in a run belongs
+ * to its campaign three times in five.  The draws come from a stream of
+ * their own, so that the other columns are those of a run without it.
+ */
+static unsigned ncampaigns;
+static struct rng campaign_rng;
+static const char *const campaign_names[] = {
+	"春季保养节", "summer-ac-check", "国庆回馈", "winter-tyres",
+	"年检提醒", "loyalty-club", "新车首保", "trade-in",
+};
+
+static void
+put_campaign(uint32_t day, int company, int t)
+{
+	struct rng *r = &campaign_rng;
+	unsigned i;
+	char b[64];
+
+	if (!company || (t != IX_CARE && t != IX_FOLLOWUP && t != IX_SURVEY) ||
+	    !chance(r, 60)) {
+		put_empty();
+		return;
+	}
+	i = (unsigned)((uint64_t)day * ncampaigns / dates.n);
+	if (ncampaigns <= NELEM(campaign_names)) {
+		put_text(campaign_names[i]);
+		return;
+	}
+	snprintf(b, sizeof b, "%s-%u", campaign_names[i %
+	    NELEM(campaign_names)], i / (unsigned)NELEM(campaign_names) + 1);
+	put_text(b);
+}
+
 static void
 gen_interactions(struct rng *r, uint64_t count, uint64_t ncust)
 {
@@ -1432,6 +1467,8 @@ gen_interactions(struct rng *r, uint64_t count, uint64_t ncust)
 		else
 			put_empty();
 		put_text(ix_notes[t][rnd(r, 8)]);
+		if (ncampaigns)
+			put_campaign(day, company, t);
 		out_endrow();
 	}
 	free(pk.cum);
@@ -1757,7 +1794,7 @@ usage(FILE *f)
 {
 	fputs("usage: crm-gen [--seed N] [--customers M] [--start DATE] "
 	    "[--end DATE]\n"
-	    "               [--format tsv|csv] KIND COUNT\n"
+	    "               [--format tsv|csv] [--campaigns N] KIND COUNT\n"
 	    "\n"
 	    "Write COUNT synthetic records of KIND, after a header line.  The\n"
 	    "same options give the same bytes on every machine.\n"
@@ -1768,6 +1805,8 @@ usage(FILE *f)
 	    "  --start DATE    first date, YYYY-MM-DD (default 2024-11-23)\n"
 	    "  --end DATE      last date (default 2026-11-22)\n"
 	    "  --format F      tsv (default) or csv\n"
+	    "  --campaigns N   interactions: a campaign column, N campaigns in\n"
+	    "                  turn over the range (1 to 100)\n"
 	    "  --help          print this help\n"
 	    "\n"
 	    "Kinds and their columns:\n", f);
@@ -1823,6 +1862,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{"campaigns", required_argument, NULL, 'k'},
 		{"customers", required_argument, NULL, 'c'},
 		{"end", required_argument, NULL, 'e'},
 		{"format", required_argument, NULL, 'f'},
@@ -1856,6 +1896,13 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			end_s = optarg;
+			break;
+		case 'k':
+			ncampaigns = (unsigned)parse_count(optarg,
+			    "--campaigns: not a count from 1 to 100: '%s'", 100);
+			if (ncampaigns == 0)
+				die_usage("--campaigns: not a count from 1 to "
+				    "100: '%s'", optarg);
 			break;
 		case 'f':
 			if (!strcmp(optarg, "tsv"))
@@ -1924,15 +1971,24 @@ main(int argc, char **argv)
 		die_usage("date range longer than 100 years: '%s'", end_s);
 	if (ncust == 0)
 		ncust = count / 10 ? count / 10 : 1;
+	if (ncampaigns && kind->gen != gen_interactions)
+		die_usage("--campaigns: for interactions only, not '%s'",
+		    kind->name);
 
 	dates_init(start, end);
 	out.p = crm_xmalloc(CHUNK + SLACK);
 	out.n = 0;
 	for (const char *h = kind->header; *h; h++)
 		out.p[out.n++] = *h == ',' && out.fmt == FMT_TSV ? '\t' : *h;
+	if (ncampaigns) {
+		memcpy(out.p + out.n, out.fmt == FMT_TSV ? "\tcampaign" :
+		    ",campaign", 9);
+		out.n += 9;
+	}
 	out_endrow();
 
 	rng_seed(&r, seed, (uint64_t)(kind - kinds) + 1);
+	rng_seed(&campaign_rng, seed, NELEM(kinds) + 1);
 	if (count > 0) {
 		if (kind->gen)
 			kind->gen(&r, count, ncust);
