@@ -677,8 +677,8 @@ crm-log: $L/limit.tsv:5: note: pattern '(a+)+\$': match limit exceeded" ]
 
 @test "crm-log show --timeline: a date-only purchase sorts at 00:00 UTC of its day, before a record of that instant" {
 	printf '%s\n' "$HDR" >log.tsv
-	printf 'I1\t2026-11-01T00:00:00+00:00\tC1\tphone\tcare\t\t\t\t\t\t\tmidnight UTC\n' >>log.tsv
-	printf 'I2\t2026-11-01T07:59:59+08:00\tC1\tphone\tcare\t\t\t\t\t\t\tbefore midnight UTC\n' >>log.tsv
+	printf 'I1\t2026-11-01T00:00:00+00:00\tC1\tphone\tcare\t\t\t\t\t\t\tmidnight UTC\t\n' >>log.tsv
+	printf 'I2\t2026-11-01T07:59:59+08:00\tC1\tphone\tcare\t\t\t\t\t\t\tbefore midnight UTC\t\n' >>log.tsv
 	printf 'customer_id\tdate\tamount\nC1\t2026-11-01\t1\n' >tx.tsv
 	run crm-log show -f log.tsv --timeline -c C1 --transactions tx.tsv --format tsv
 	assert_success

@@ -40,11 +40,13 @@ mklog() {
 	assert_output "$(printf '%s\n' 'dimension,value,count' 'channel,phone,1' 'type,inquiry,1')"
 }
 
-@test "excel-safe: crm-log refuses it where it writes no CSV" {
+@test "excel-safe: crm-log protects the timeline's CSV and refuses it where it writes no CSV" {
 	mklog
+	# the timeline writes CSV with --format csv, and protects it
 	run crm-log show -f i.tsv -c '=C1' --timeline --format csv --excel-safe
-	assert_failure 2
-	assert_output "crm-log: --excel-safe: --timeline writes a table, not CSV"
+	assert_success
+	assert_line --index 0 'ts,source,id,event,channel,agent,category,satisfaction,amount,note'
+	assert_line --index 1 --regexp "^2026-11-01T09:00:00\+00:00,interaction,I[0-9A-Z]+,inquiry,phone,\"'\\+A1\",,4,,\"'-x\"\$"
 	run crm-log show -f i.tsv --format jsonl --excel-safe
 	assert_failure 2
 	assert_output "crm-log: --excel-safe applies to --format csv only"
