@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custattr.h"
 #include "out.h"
 #include "pyramid.h"
 #include "rec.h"
@@ -79,6 +80,14 @@ struct crm_report_opts {
 	 * also sets status to CRM_EXIT_REJECT. */
 	void (*diag)(const char *msg);
 	int status;
+	/* --customers FILE (with --id-map FILE): the customers' attributes,
+	 * loaded by crm_report_run into attrs (NULL before, and without
+	 * --customers) for the driver's --by ATTR and for the reports that
+	 * use them (churn's lost reasons). */
+	const char *customers, *id_map;
+	const char *attr;       /* --by a customer attribute, or NULL */
+	int32_t attr_day;       /* the day age_band and tenure_band are of */
+	struct crm_custattr *attrs;
 };
 
 /* Report a diagnostic through o->diag and mark the run as rejecting. */
@@ -122,6 +131,17 @@ struct crm_report_ops {
 	/* The picture for --plot into svg (NULL: the report draws none). */
 	void (*plot)(void *st, struct crm_buf *svg);
 	void (*free)(void *st);
+	/* --by ATTR, a customer attribute of --customers: 1 when the driver
+	 * may group the report's records by their customer's attribute, one
+	 * state per value (the tables of each, labelled, then the tables of
+	 * all under "total"; --plot draws all).  A record's customer is its
+	 * customer_id; with attr_key, a record without one belongs to the
+	 * customer of the first record with the same attr_key (a complaint's
+	 * later events).  A customer missing from the file, or a record
+	 * without one, is CRM_CUSTATTR_UNKNOWN; an empty attribute
+	 * CRM_REPORT_NONE. */
+	int by_attr;
+	const char *attr_key;
 };
 
 /* The reports, NULL-terminated, in the order of the usage. */
@@ -140,7 +160,10 @@ struct crm_report_out {
 /*
  * Run report ops over files[0..n) (n 0: standard input): read them (as
  * partials with o->merge), then write the partial (o->partial) or the
- * tables and the picture.  Returns 0, with o->status saying whether
+ * tables and the picture.  With o->customers the customers file is read
+ * first into o->attrs (its bad records told through o->diag) and freed at
+ * the end; o->attr then groups the records (see by_attr), its column
+ * missing from the file being fatal.  Returns 0, with o->status saying whether
  * records were rejected; or -1 with a message in err when nothing
  * trustworthy could be written.
  */

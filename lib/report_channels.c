@@ -510,4 +510,5 @@ const struct crm_report_ops crm_report_channels = {
 	.tables = chan_tables,
 	.plot = chan_plot,
 	.free = chan_free,
+	.by_attr = 1,
 };

@@ -291,4 +291,5 @@ const struct crm_report_ops crm_report_churn = {
 	.tables = churn_tables,
 	.plot = churn_plot,
 	.free = churn_free,
+	.by_attr = 1,
 };

@@ -661,4 +661,6 @@ const struct crm_report_ops crm_report_complaints = {
 	.tables = compl_tables,
 	.plot = compl_plot,
 	.free = compl_free,
+	.by_attr = 1,
+	.attr_key = "complaint_id",
 };

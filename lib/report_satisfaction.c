@@ -735,4 +735,5 @@ const struct crm_report_ops crm_report_satisfaction = {
 	.tables = sat_tables,
 	.plot = sat_plot,
 	.free = sat_free,
+	.by_attr = 1,
 };

@@ -317,4 +317,5 @@ const struct crm_report_ops crm_report_value = {
 	.tables = value_tables,
 	.plot = value_plot,
 	.free = value_free,
+	.by_attr = 1,
 };

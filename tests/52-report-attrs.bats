@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# crm-report --customers and --by ATTR: every report the driver groups by a
+# customer attribute or band, the unknown customer, --id-map, the funnel's
+# bands, every format, and every error path.
+#
+# The fixture attrs-customers.tsv has C1 (北京, born 1985, created
+# 2024-01-15), C2 (上海, 1972, 2023-06-01, lost), C3 (北京, 2001,
+# 2026-01-10), C7 and C8 (广州, no purchases) and C9 (深圳, 1960,
+# 2020-03-01, lost); attrs-idmap.tsv merges C5 into C9.  tx.tsv has C1-C5:
+# C4 is in no file, so it is (unknown).
+
+load helper
+bats_require_minimum_version 1.5.0
+
+R="$BATS_TEST_DIRNAME/fixtures/report"
+A=(--customers "$R/attrs-customers.tsv" --id-map "$R/attrs-idmap.tsv")
+
+# By hand: 北京 is C1 (100 + 50 + 10 = 160.00, 3 lines) and C3 (20 + 5 - 5
+# = 20.00, 3 lines): 2 customers, 6 transactions, 180.00; 上海 C2 (30 +
+# 25); 深圳 C5 through the id map (5.00); (unknown) C4 (40 + 15).
+@test "crm-report: value --by city groups every table by the customer's city, C5 through --id-map, C4 (unknown)" {
+	run crm-report value "${A[@]}" --by city "$R/tx.tsv"
+	assert_success
+	golden "$R/attrs-value-city.tsv.out"
+	run crm-report value "${A[@]}" --by city --table summary "$R/tx.tsv"
+	assert_line $'北京\tcustomers\t2'
+	assert_line $'北京\ttransactions\t6'
+	assert_line $'北京\trevenue\t180.00'
+	assert_line $'深圳\trevenue\t5.00'
+	assert_line $'(unknown)\trevenue\t55.00'
+	assert_line $'total\trevenue\t295.00'
+}
+
+# The same figures without crm-report: python3's csv and decimal join each
+# transaction to its city through the id map and sum per city.
+@test "crm-report: value --by city agrees with python3 csv/decimal sums per city" {
+	run crm-report value "${A[@]}" --by city --table summary "$R/tx.tsv"
+	assert_success
+	got=$(printf '%s\n' "$output" | awk -F'\t' '$2 == "customers" || $2 == "transactions" || $2 == "revenue"')
+	want=$(python3 - "$R" <<'EOF'
+import csv, sys
+from decimal import Decimal
+d = sys.argv[1]
+m = {r["old_id"]: r["new_id"] for r in csv.DictReader(open(d + "/attrs-idmap.tsv"), delimiter="\t")}
+city = {r["customer_id"]: r["city"] for r in csv.DictReader(open(d + "/attrs-customers.tsv"), delimiter="\t")}
+g = {}
+for r in csv.DictReader(open(d + "/tx.tsv"), delimiter="\t"):
+    c = r["customer_id"]
+    k = m.get(c, c) if m.get(c, c) in city else c
+    x = g.setdefault(city.get(k, "(unknown)") or "(none)", [set(), 0, Decimal(0)])
+    x[0].add(c); x[1] += 1; x[2] += Decimal(r["amount"])
+tot = [set(), 0, Decimal(0)]
+for k in sorted(g, key=lambda s: s.encode()):
+    x = g[k]
+    print(f"{k}\tcustomers\t{len(x[0])}\n{k}\ttransactions\t{x[1]}\n{k}\trevenue\t{x[2]:.2f}")
+    tot[0] |= x[0]; tot[1] += x[1]; tot[2] += x[2]
+print(f"total\tcustomers\t{len(tot[0])}\ntotal\ttransactions\t{tot[1]}\ntotal\trevenue\t{tot[2]:.2f}")
+EOF
+)
+	assert_equal "$got" "$want"
+}
+
+@test "crm-report: --by ATTR in every format (table, csv, jsonl, md)" {
+	run crm-report value "${A[@]}" --by city --format table "$R/tx.tsv"
+	assert_success
+	golden "$R/attrs-value-city.table.out"
+	for f in csv jsonl md; do
+		run crm-report value "${A[@]}" --by city --table pyramid --format $f "$R/tx.tsv"
+		assert_success
+		golden "$R/attrs-value-city.$f.out"
+	done
+	run crm-report value "${A[@]}" --by city --table pyramid --format jsonl "$R/tx.tsv"
+	assert_line -n 0 '{"city":"(unknown)","tier":"platinum","customers":1,"revenue":55.00,"share":1.0000,"avg_revenue":55.00}'
+}
+
+@test "crm-report: without --id-map a merged id is an unknown customer" {
+	run crm-report value --customers "$R/attrs-customers.tsv" --by city --table summary "$R/tx.tsv"
+	assert_success
+	assert_line $'(unknown)\tcustomers\t2'
+	assert_line $'(unknown)\trevenue\t60.00'
+	refute_line --partial '深圳'
+}
+
+# age bands as of 2026-06-30: C1 41 (35-44), C2 54 (45-54), C3 25 (25-34),
+# C5 as C9 66 (65+), C4 (unknown); bands in their own order after
+# (unknown).  Each group's periods start at its own first purchase.
+@test "crm-report: churn --by age_band gives each band its churn table, in band order" {
+	CRM_AS_OF=2026-06-30 run crm-report churn "${A[@]}" --by age_band "$R/tx.tsv"
+	assert_success
+	golden "$R/attrs-churn-age.tsv.out"
+	# every customer is new once, in its group and in the total
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "total" { n[$1] += $4 } END { for (k in n) print k, n[k] }' | sort)" \
+		"$(printf '(unknown) 1\n25-34 1\n35-44 1\n45-54 1\n65+ 1')"
+}
+
+# tenure as of 2026-06-30: C1 29 months and C2 36 (2-5y), C3 5 (3-6m), C5
+# as C9 75 (5y+), C4 (unknown).
+@test "crm-report: channels --by tenure_band groups the interactions by the customer's tenure" {
+	CRM_AS_OF=2026-06-30 run crm-report channels "${A[@]}" --by tenure_band --table channel "$R/interactions.tsv"
+	assert_success
+	golden "$R/attrs-channels-tenure.tsv.out"
+}
+
+# level is no known attribute: any column of the file groups; C3 and C9
+# (as C5, two answers) are 普通, C1 VIP, C2 has none, C4 is unknown.
+@test "crm-report: satisfaction --by any column of the customers file, (none) for an empty one" {
+	run crm-report satisfaction "${A[@]}" --by level --table csat "$R/surveys.tsv"
+	assert_success
+	golden "$R/attrs-sat-level.tsv.out"
+	# its own groupings still work beside --customers
+	run crm-report satisfaction "${A[@]}" --by month --table csat "$R/surveys.tsv"
+	assert_success
+	golden_month=$(crm-report satisfaction --by month --table csat "$R/surveys.tsv")
+	assert_equal "$output" "$golden_month"
+}
+
+# A complaint's later events carry no customer_id: they follow its open.
+# 北京: K1, K2, K4 (C1) and K5 (C3); resolved K1, K2, K5, K2 reopened;
+# satisfaction after resolution K1 4 and K5 5 (K2's was reopened).  上海:
+# K3 and K6 (C2), both still active.
+@test "crm-report: complaints --by city follows each complaint's events to the customer of its open" {
+	CRM_AS_OF=2026-06-30T00:00:00+08:00 run crm-report complaints "${A[@]}" --by city --table summary "$R/complaints.tsv"
+	assert_success
+	golden "$R/attrs-complaints-city.tsv.out"
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "complaints" { print $1, $3 }' | tr '\n' ' ')" "上海 2 北京 4 total 6 "
+}
+
+# ages as of 2026-06-30: C3 25 and C7 31 (25-34: customer, potential), C1
+# 41 and C8 38 (35-44: customer, intent), C2 54 lost, C9 66 lost; whole
+# months since created: C7 1 (<3m), C3 5 and C8 3 (3-6m), C1 29 and C2 36
+# (2-5y), C9 75 (5y+).
+@test "crm-report: funnel --by age_band, with the customers file as --customers" {
+	run crm-report funnel --by age_band --as-of 2026-06-30 --customers "$R/attrs-customers.tsv"
+	assert_success
+	golden "$R/attrs-funnel-age.tsv.out"
+	run crm-report funnel --by age_band --as-of 2026-06-30 "$R/attrs-customers.tsv"
+	golden "$R/attrs-funnel-age.tsv.out"
+	run crm-report funnel --by tenure_band --as-of 2026-06-30 --table funnel "$R/attrs-customers.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f1 | uniq | tr '\n' ' ')" "tenure_band <3m 3-6m 2-5y 5y+ total "
+}
+
+@test "crm-report: --by ATTR errors: no --customers, reports that cannot group, tier, partials, a missing column" {
+	run crm-report value --by city "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by city: a customer attribute needs --customers FILE"
+	run crm-report agents "${A[@]}" --by city "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by city: agents cannot group by a customer attribute (only satisfaction, channels, value, churn, complaints and funnel can)"
+	run crm-report weekly "${A[@]}" --by city "$R/interactions.tsv"
+	assert_failure 2
+	assert_output --partial "crm-report: --by city: weekly cannot group by a customer attribute"
+	run crm-report value "${A[@]}" --by tier "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by tier: a tier needs every customer's revenue before the first record is grouped; crm-segment --customers writes each customer's tier beside the attributes"
+	run crm-report channels "${A[@]}" --by city --partial "$R/interactions.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by city (a customer attribute): not with --partial or --merge"
+	run crm-report value "${A[@]}" --by income "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --customers: $R/attrs-customers.tsv: no column 'income' (--by)"
+	run crm-report value --id-map "$R/attrs-idmap.tsv" "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --id-map needs --customers FILE"
+	run crm-report value --customers "$T/none.tsv" --by city "$R/tx.tsv"
+	assert_failure 2
+	assert_output --partial "crm-report: --customers: $T/none.tsv: "
+	run crm-report value --customers "$R/tx.tsv" --id-map "$R/tx.tsv" --by city "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --id-map: $R/tx.tsv: no column 'old_id' (an id map has columns old_id and new_id)"
+	run crm-report value --customers "$R/attrs-idmap.tsv" --by city "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --customers: $R/attrs-idmap.tsv: no column 'customer_id'"
+	run crm-report funnel --customers "$R/attrs-customers.tsv" "$R/attrs-customers.tsv"
+	assert_failure 2
+	assert_output "crm-report: funnel reads the customers file itself: give it as --customers or as FILE, without --id-map"
+	run --separate-stderr crm-report funnel --by age_band "$R/customers.tsv"
+	assert_failure 1
+	assert_equal "$stderr" "crm-report: $R/customers.tsv: no 'birth_year' column (--by age_band)"
+}
+
+@test "crm-report: a bad customers record is told by file, line and field, and its customer still counts" {
+	printf 'customer_id\tcity\tbirth_year\nC1\t北京\t1800\nC1\t上海\t\n\t广州\t\n' >c.tsv
+	run --separate-stderr crm-report value --customers c.tsv --by age_band --table summary "$R/tx.tsv"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 3 ] || fail "stderr: $stderr"
+	[[ "${stderr_lines[0]}" == "crm-report: c.tsv:2: birth_year: "*" '1800'" ]] || fail "${stderr_lines[0]}"
+	assert_equal "${stderr_lines[1]}" "crm-report: c.tsv:3: customer_id: customer listed twice (first on line 2) 'C1'"
+	assert_equal "${stderr_lines[2]}" "crm-report: c.tsv:4: customer_id: missing"
+	# C1's birth year is bad: (none); the others are not in the file
+	assert_line $'(none)\tcustomers\t1'
+	assert_line $'(unknown)\tcustomers\t4'
+	run --separate-stderr crm-report funnel --by age_band --as-of 2026-06-30 c.tsv
+	assert_failure 1
+}
