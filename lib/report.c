@@ -563,7 +563,8 @@ struct attrgroups {
 	int k;                          /* the attribute (custattr.h) */
 	struct crm_strmap groups;       /* value -> slot into st */
 	void **st;
-	size_t ast;
+	struct crm_report_opts **gos;   /* each group's, with its group */
+	size_t ast, agos;
 	struct crm_strmap keys;         /* attr_key value -> group + 1 */
 	struct crm_reader *r;           /* the input being read */
 	int c_id, c_key;
@@ -585,9 +586,12 @@ ag_init(struct attrgroups *ag, const struct crm_report_ops *ops,
 static void
 ag_release(struct attrgroups *ag)
 {
-	for (size_t g = 0; g < crm_strmap_count(&ag->groups); g++)
+	for (size_t g = 0; g < crm_strmap_count(&ag->groups); g++) {
 		ag->ops->free(ag->st[g]);
+		free(ag->gos[g]);
+	}
 	free(ag->st);
+	free(ag->gos);
 	crm_strmap_release(&ag->groups);
 	crm_strmap_release(&ag->keys);
 }
@@ -615,7 +619,11 @@ ag_group(struct attrgroups *ag, const char *s)
 
 	if (isnew) {
 		crm_grow(&ag->st, &ag->ast, g + 1, sizeof *ag->st);
-		ag->st[g] = ag->ops->new(&ag->go);
+		crm_grow(&ag->gos, &ag->agos, g + 1, sizeof *ag->gos);
+		ag->gos[g] = crm_xmalloc(sizeof **ag->gos);
+		*ag->gos[g] = ag->go;
+		ag->gos[g]->group = crm_strmap_key(&ag->groups, g, NULL);
+		ag->st[g] = ag->ops->new(ag->gos[g]);
 		if (ag->ops->begin)
 			(void)ag->ops->begin(ag->st[g], ag->r, e, sizeof e);
 	}

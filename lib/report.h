@@ -86,6 +86,8 @@ struct crm_report_opts {
 	 * use them (churn's lost reasons). */
 	const char *customers, *id_map;
 	const char *attr;       /* --by a customer attribute, or NULL */
+	const char *group;      /* the value of attr a group's state holds
+	                           (the driver's), NULL for all records */
 	int32_t attr_day;       /* the day age_band and tenure_band are of */
 	struct crm_custattr *attrs;
 };

@@ -89,6 +89,7 @@ EOF
 	assert_success
 	golden "$R/attrs-churn-age.tsv.out"
 	# every customer is new once, in its group and in the total
+	CRM_AS_OF=2026-06-30 run crm-report churn "${A[@]}" --by age_band --table churn "$R/tx.tsv"
 	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 && $1 != "total" { n[$1] += $4 } END { for (k in n) print k, n[k] }' | sort)" \
 		"$(printf '(unknown) 1\n25-34 1\n35-44 1\n45-54 1\n65+ 1')"
 }
@@ -192,4 +193,72 @@ EOF
 	assert_line $'(unknown)\tcustomers\t4'
 	run --separate-stderr crm-report funnel --by age_band --as-of 2026-06-30 c.tsv
 	assert_failure 1
+}
+
+# --- churn's lost reasons ---
+
+# By hand from lost-customers.tsv and tx.tsv as of 2026-06-30: 价格太高 C2
+# (30 + 25) and C3 (流失客户 is lost: 20 + 5 - 5), 服务态度 C4 (40 + 15),
+# no reason C5 (5), 搬家 C6 (no purchase): 5 lost customers, 135.00; the
+# rows by customers, then revenue, both descending.  C1 is no lost
+# customer.
+@test "crm-report: churn --customers adds the lost customers by lost_reason with their revenue, in every format" {
+	for f in tsv table csv jsonl md; do
+		CRM_AS_OF=2026-06-30 run crm-report churn --customers "$R/lost-customers.tsv" --table lost_reasons --format $f "$R/tx.tsv"
+		assert_success
+		golden "$R/lost-reasons.$f.out"
+	done
+	CRM_AS_OF=2026-06-30 run crm-report churn --customers "$R/lost-customers.tsv" --table lost_reasons "$R/tx.tsv"
+	assert_line -n 1 $'价格太高\t2\t0.4000\t75.00\t0.5556'
+	assert_line -n 5 $'total\t5\t1.0000\t135.00\t1.0000'
+	# without --customers there is no such table
+	CRM_AS_OF=2026-06-30 run crm-report churn --table lost_reasons "$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: churn: no table 'lost_reasons' (tables: churn)"
+}
+
+# The same counts and sums without crm-report, in python3 csv/decimal,
+# over the window --since 2026-02-01 (C2 25, C3 5 - 5, C4 55, C5 5).
+@test "crm-report: the lost-reason revenue is the revenue in the window, as python3 csv/decimal sums it" {
+	CRM_AS_OF=2026-06-30 run crm-report churn --customers "$R/lost-customers.tsv" --table lost_reasons --since 2026-02-01 "$R/tx.tsv"
+	assert_success
+	want=$(python3 - "$R" <<'EOF2'
+import csv, sys
+from decimal import Decimal
+d = sys.argv[1]
+lost = {}
+for r in csv.DictReader(open(d + "/lost-customers.tsv"), delimiter="\t"):
+    if r["status"] in ("lost", "流失客户"):
+        lost[r["customer_id"]] = r["lost_reason"] or "(none)"
+rev = {}
+for r in csv.DictReader(open(d + "/tx.tsv"), delimiter="\t"):
+    if r["customer_id"] in lost and "2026-02-01" <= r["date"] <= "2026-06-30":
+        k = lost[r["customer_id"]]
+        rev[k] = rev.get(k, Decimal(0)) + Decimal(r["amount"])
+n = {}
+for k in lost.values():
+    n[k] = n.get(k, 0) + 1
+tot, totrev = sum(n.values()), sum(rev.values(), Decimal(0))
+print("lost_reason\tcustomers\tshare\trevenue\trevenue_share")
+for k in sorted(n, key=lambda k: (-n[k], -rev.get(k, 0), k.encode())):
+    r = rev.get(k, Decimal(0))
+    print(f"{k}\t{n[k]}\t{n[k] / tot:.4f}\t{r:.2f}\t{float(r / totrev):.4f}")
+print(f"total\t{tot}\t1.0000\t{totrev:.2f}\t1.0000")
+EOF2
+)
+	assert_equal "$output" "$want"
+}
+
+# 上海 C2 and C5, 北京 C3 and C4 (C1 is not lost); 广州's C6 bought
+# nothing, so no group has it, and only the total counts it.
+@test "crm-report: churn --by city gives each city its lost reasons" {
+	CRM_AS_OF=2026-06-30 run crm-report churn --customers "$R/lost-customers.tsv" --by city --table lost_reasons "$R/tx.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' 'city	lost_reason	customers	share	revenue	revenue_share' \
+		'上海	价格太高	1	0.5000	55.00	0.9167' '上海	(none)	1	0.5000	5.00	0.0833' \
+		'上海	total	2	1.0000	60.00	1.0000' '北京	服务态度	1	0.5000	55.00	0.7333' \
+		'北京	价格太高	1	0.5000	20.00	0.2667' '北京	total	2	1.0000	75.00	1.0000' \
+		'total	价格太高	2	0.4000	75.00	0.5556' 'total	服务态度	1	0.2000	55.00	0.4074' \
+		'total	(none)	1	0.2000	5.00	0.0370' 'total	搬家	1	0.2000	0.00	0.0000' \
+		'total	total	5	1.0000	135.00	1.0000')"
 }
