@@ -250,6 +250,9 @@ crm_custattr_load(const char *path, const struct crm_custattr_opts *o,
 		    a->extra[k - CRM_ATTR_NKNOWN];
 
 		col[k] = crm_reader_col(r, name);
+		if (k < CRM_ATTR_NKNOWN && o && o->known &&
+		    !(o->known & (1u << k)))
+			col[k] = -1;
 		if (col[k] < 0 && k >= CRM_ATTR_NKNOWN) {
 			snprintf(err, errlen, "%s: no column '%s'",
 			    crm_reader_name(r), name);
@@ -458,6 +461,12 @@ int32_t
 crm_custattr_created(const struct crm_custattr *a, size_t i)
 {
 	return a->created[i];
+}
+
+long
+crm_custattr_line(const struct crm_custattr *a, size_t i)
+{
+	return a->line[i];
 }
 
 int

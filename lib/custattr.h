@@ -68,6 +68,10 @@ struct crm_custattr_opts {
 	                                   that is a known attribute or a
 	                                   band is no extra column */
 	const char *id_map;             /* old_id/new_id file, or NULL */
+	unsigned known;                 /* the known attributes to read, a
+	                                   mask of 1 << CRM_ATTR_*; 0: all
+	                                   (the others read as empty, their
+	                                   fields unchecked) */
 	/* A bad record or field: msg as above; id is the record's customer
 	 * id (NUL-terminated) or NULL when it has none.  NULL: not told. */
 	void (*bad)(void *ctx, const char *msg, const char *id);
@@ -119,6 +123,8 @@ int crm_custattr_band_rank(const struct crm_custattr *a, int k,
 /* Typed known attributes of customer i: created day (CRM_DATE_INVALID
  * when empty or bad), status lost, blacklist 1. */
 int32_t crm_custattr_created(const struct crm_custattr *a, size_t i);
+/* The line of customer i's row in the file. */
+long crm_custattr_line(const struct crm_custattr *a, size_t i);
 int crm_custattr_lost(const struct crm_custattr *a, size_t i);
 int crm_custattr_blacklisted(const struct crm_custattr *a, size_t i);
 

@@ -139,6 +139,24 @@ test_load(void)
 	    "an id not in the file");
 	UNIT_OK(crm_custattr_index(a, "income") < 0, "a column not loaded");
 	crm_custattr_free(a);
+	/* only the blacklist read: C2's bad status is not checked */
+	{
+		struct crm_custattr_opts k = { 0 };
+
+		msgs[0] = '\0';
+		k.known = 1u << CRM_ATTR_BLACKLIST;
+		k.bad = bad;
+		a = crm_custattr_load(cpath, &k, err, sizeof err, &why);
+		UNIT_OK(a != NULL, "the file loads for the blacklist");
+		UNIT_OK(strstr(msgs, "status") == NULL &&
+		    strstr(msgs, "blacklist: not a yes/no value") != NULL,
+		    "only the blacklist is checked");
+		i = crm_custattr_find(a, "C1", 2);
+		unit_streq(crm_custattr_get(a, i, CRM_ATTR_STATUS, 0), "",
+		    "the status is not read");
+		unit_inteq(crm_custattr_line(a, i), 2, "C1's row is line 2");
+		crm_custattr_free(a);
+	}
 	/* an extra column the file does not have */
 	{
 		static const char *const miss[] = { "income", NULL };
