@@ -141,12 +141,12 @@ test_load(void)
 	crm_custattr_free(a);
 	/* only the blacklist read: C2's bad status is not checked */
 	{
-		struct crm_custattr_opts k = { 0 };
+		struct crm_custattr_opts ko = { 0 };
 
 		msgs[0] = '\0';
-		k.known = 1u << CRM_ATTR_BLACKLIST;
-		k.bad = bad;
-		a = crm_custattr_load(cpath, &k, err, sizeof err, &why);
+		ko.known = 1u << CRM_ATTR_BLACKLIST;
+		ko.bad = bad;
+		a = crm_custattr_load(cpath, &ko, err, sizeof err, &why);
 		UNIT_OK(a != NULL, "the file loads for the blacklist");
 		UNIT_OK(strstr(msgs, "status") == NULL &&
 		    strstr(msgs, "blacklist: not a yes/no value") != NULL,
