@@ -60,7 +60,7 @@ EOF
 	assert_equal "$got" "$want"
 }
 
-@test "crm-report: --by ATTR in every format (table, csv, jsonl, md)" {
+@test "crm-report: --by ATTR in every format (table, csv, jsonl, md, html)" {
 	run crm-report value "${A[@]}" --by city --format table "$R/tx.tsv"
 	assert_success
 	golden "$R/attrs-value-city.table.out"
@@ -71,6 +71,12 @@ EOF
 	done
 	run crm-report value "${A[@]}" --by city --table pyramid --format jsonl "$R/tx.tsv"
 	assert_line -n 0 '{"city":"(unknown)","tier":"platinum","customers":1,"revenue":55.00,"share":1.0000,"avg_revenue":55.00}'
+	# the page holds the grouped table and the picture of all customers
+	run crm-report value "${A[@]}" --by city --table pyramid --format html "$R/tx.tsv"
+	assert_success
+	assert_output --partial '<th>city</th>'
+	assert_output --partial '<td>深圳</td>'
+	assert_output --partial '<svg'
 }
 
 @test "crm-report: without --id-map a merged id is an unknown customer" {
