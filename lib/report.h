@@ -15,7 +15,9 @@
  * Adding a report:
  *  1. one file lib/report_NAME.c with a header comment saying its job,
  *     defining `const struct crm_report_ops crm_report_NAME` (and its
- *     small figure functions in report_figs.h when they are worth a test);
+ *     small figure functions in report_figs.h when they are worth a test),
+ *     with .by_attr set when each record names its customer, so that
+ *     --customers --by ATTR groups it;
  *  2. one entry in crm_reports[] in report.c, in the order of the usage;
  *  3. its unit tests in tests/unit/test-report-NAME.c, figures computed by
  *     hand, and a golden bats test in tests/50-report.bats;
