@@ -129,7 +129,22 @@ EOF
 	CRM_AS_OF=2026-06-30T00:00:00+08:00 run crm-report complaints "${A[@]}" --by city --table summary "$R/complaints.tsv"
 	assert_success
 	golden "$R/attrs-complaints-city.tsv.out"
-	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "complaints" { print $1, $3 }' | tr '\n' ' ')" "上海 2 北京 4 total 6 "
+	got=$(printf '%s\n' "$output" | awk -F'\t' '$2 == "complaints" { print $1, $3 }')
+	assert_equal "$(printf '%s\n' "$got" | tr '\n' ' ')" "上海 2 北京 4 total 6 "
+	# awk, independently: the opens per city of their customer
+	want=$(awk -F'\t' '
+		FILENAME ~ /idmap/ { if (FNR > 1) m[$1] = $2; next }
+		FILENAME ~ /customers/ { if (FNR > 1) city[$1] = $4; next }
+		FNR > 1 && $3 == "open" {
+			c = ($4 in m) ? m[$4] : $4
+			n[(c in city) ? city[c] : "(unknown)"]++; t++
+		}
+		END {
+			for (k in n) print k, n[k] | "LC_ALL=C sort"
+			close("LC_ALL=C sort")
+			print "total", t
+		}' "$R/attrs-idmap.tsv" "$R/attrs-customers.tsv" "$R/complaints.tsv")
+	assert_equal "$got" "$want"
 }
 
 # ages as of 2026-06-30: C3 25 and C7 31 (25-34: customer, potential), C1
