@@ -46,7 +46,9 @@ static const char usage_text[] =
     "         [--table NAME] [--until DATE]\n"
     "--by ATTR with --customers: any column of the customers file, "
     "age_band or\n"
-    "tenure_band (satisfaction, channels, value, churn, complaints);\n"
+    "tenure_band (satisfaction, channels, value, churn, complaints); "
+    "--by tier with\n"
+    "--transactions FILE (value and churn: their own inputs);\n"
     "periods P: month, quarter, week (ISO 8601, Monday first, 2026-W48);\n"
     "a period table's column complete is 0 for a period still running\n";
 
@@ -120,6 +122,8 @@ attr_by(const struct crm_report_ops *rp, const char *by, int customers)
 	if ((rp->flags & CRM_REPORT_BY) &&
 	    crm_vocab_index(rp->by, by, strlen(by)) >= 0)
 		return 0;
+	if (!strcmp(by, "tier") && rp->by_attr)
+		return 1;       /* from revenue: --transactions or the inputs */
 	if (!customers) {
 		/* a grouping of other reports keeps its message */
 		for (size_t i = 0; crm_reports[i]; i++)
@@ -148,11 +152,6 @@ attr_by(const struct crm_report_ops *rp, const char *by, int customers)
 		errx(CRM_EXIT_FATAL, "--by %s: %s cannot group by a customer "
 		    "attribute (only %s can)", by, rp->name, b.p);
 	}
-	if (!strcmp(by, "tier"))
-		errx(CRM_EXIT_FATAL, "--by tier: a tier needs every "
-		    "customer's revenue before the first record is grouped; "
-		    "crm-segment --customers writes each customer's tier "
-		    "beside the attributes");
 	return 1;
 }
 
@@ -413,7 +412,8 @@ main(int argc, char *argv[])
 		only("--week", CRM_REPORT_WEEK);
 	if (o.surveys && !(rp->flags & CRM_REPORT_WEEK))
 		only("--surveys", CRM_REPORT_WEEK);
-	if (o.transactions && !(rp->flags & CRM_REPORT_WEEK))
+	if (o.transactions && !(rp->flags & CRM_REPORT_WEEK) &&
+	    !(o.attr && !strcmp(o.attr, "tier")))
 		only("--transactions", CRM_REPORT_WEEK);
 	if (week) {
 		const char *why = crm_report_week_parse(week, &o.week);

@@ -27,7 +27,7 @@
  *                customer created after the as-of day is <3m).
  * A customer without the field has the band "" (CRM_REPORT_NONE to a
  * report).  tier is not here: it needs every customer's revenue, which
- * crm-segment (pyramid.h) has.
+ * crm-segment has and crm-report's driver works out (pyramid.h).
  *
  * Ownership: the set owns its copies of ids and values; pointers it hands
  * out stay valid until crm_custattr_free.  The library never prints: the

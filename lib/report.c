@@ -15,6 +15,8 @@
 #include "html.h"
 #include "outfile.h"
 #include "report.h"
+#include "report_tx.h"
+#include "sort.h"
 #include "value.h"
 
 extern const struct crm_report_ops crm_report_satisfaction,
@@ -566,6 +568,8 @@ struct attrgroups {
 	struct crm_report_opts **gos;   /* each group's, with its group */
 	size_t ast, agos;
 	struct crm_strmap keys;         /* attr_key value -> group + 1 */
+	int tier;                       /* --by tier: from revenue */
+	struct crm_strmap tiers;        /* customer id -> enum crm_tier */
 	struct crm_reader *r;           /* the input being read */
 	int c_id, c_key;
 };
@@ -578,9 +582,113 @@ ag_init(struct attrgroups *ag, const struct crm_report_ops *ops,
 	ag->ops = ops;
 	ag->go = *o;
 	ag->go.diag = NULL;
-	ag->k = crm_custattr_index(o->attrs, o->attr);
+	ag->tier = !strcmp(o->attr, "tier");
+	ag->k = o->attrs ? crm_custattr_index(o->attrs, o->attr) : -1;
 	crm_strmap_init(&ag->groups);
 	crm_strmap_init(&ag->keys);
+	crm_strmap_init(&ag->tiers);
+}
+
+/* The revenue of c, or -1 when it leaves the int64 range. */
+static int
+revenue(const struct crm_cust *c, int64_t *v)
+{
+	struct crm_custday_it it;
+	__int128 sum = 0;
+
+	crm_cust_days(c, &it);
+	while (crm_custday_next(&it))
+		sum += it.amount;
+	if (sum > INT64_MAX || sum < INT64_MIN)
+		return -1;
+	*v = (int64_t)sum;
+	return 0;
+}
+
+/*
+ * --by tier: every customer's tier on the pyramid (pyramid.h, o->pyr) by
+ * the revenue of the transactions of --transactions, or else of the
+ * report's own inputs (value, churn), read once before the report reads
+ * them, with the run's as-of day and window.  0; or -1 with the reason.
+ */
+static int
+ag_load_tiers(struct attrgroups *ag, const struct crm_report_ops *ops,
+    struct crm_report_opts *o, char *const *files, size_t n, char *err,
+    size_t errlen)
+{
+	extern const struct crm_report_ops crm_report_value;
+	struct crm_report_opts qo = *o;
+	const struct crm_cust **cs;
+	struct crm_kv *kv;
+	int64_t *v;
+	unsigned char *tier, *abc;
+	size_t nc;
+	void *st;
+	int rc = 0;
+
+	if (!o->transactions) {
+		if (ops->columns != crm_report_tx_columns) {
+			snprintf(err, errlen, "--by tier: a tier comes from "
+			    "revenue: give --transactions FILE");
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(files[i], "-"))
+				n = 0;
+		if (n == 0) {
+			snprintf(err, errlen, "--by tier reads the "
+			    "transactions twice: name the files, not "
+			    "standard input");
+			return -1;
+		}
+		qo.diag = NULL;         /* told in the report's own pass */
+	}
+	qo.attr = NULL;
+	qo.attrs = NULL;
+	st = crm_report_value.new(&qo);
+	for (size_t i = 0; i < (o->transactions ? 1 : n); i++)
+		if (crm_report_read(&crm_report_value, st, &qo,
+		    o->transactions ? o->transactions : files[i], err,
+		    errlen) < 0) {
+			crm_report_value.free(st);
+			return -1;
+		}
+	if (o->transactions && qo.status)
+		o->status = qo.status;
+	cs = crm_report_tx_customers(st, &nc);
+	kv = crm_xmalloc(crm_mulsz(nc + 1, sizeof *kv));
+	v = crm_xmalloc(crm_mulsz(nc + 1, sizeof *v));
+	tier = crm_xmalloc(nc + 1);
+	abc = crm_xmalloc(nc + 1);
+	for (size_t i = 0; i < nc && rc == 0; i++) {
+		if (revenue(cs[i], &v[i]) < 0) {
+			snprintf(err, errlen, "--by tier: customer '%s': "
+			    "revenue out of range", cs[i]->id);
+			rc = -1;
+		}
+		kv[i].k = crm_sort_key_i64(v[i]);
+		kv[i].v = i;
+	}
+	if (rc == 0) {
+		crm_sort_kv(kv, nc);
+		for (size_t j = 0; j < nc; j++)
+			(void)revenue(cs[kv[j].v], &v[j]);
+		crm_pyramid_classify(v, nc, &o->pyr, tier, abc);
+		for (size_t j = 0; j < nc; j++) {
+			const struct crm_cust *c = cs[kv[j].v];
+			size_t h = crm_strmap_add(&ag->tiers, c->id, c->idlen,
+			    NULL);
+
+			*crm_strmap_val(&ag->tiers, h) = tier[j];
+		}
+	}
+	free(kv);
+	free(v);
+	free(tier);
+	free(abc);
+	free(cs);
+	crm_report_value.free(st);
+	return rc;
 }
 
 static void
@@ -594,6 +702,7 @@ ag_release(struct attrgroups *ag)
 	free(ag->gos);
 	crm_strmap_release(&ag->groups);
 	crm_strmap_release(&ag->keys);
+	crm_strmap_release(&ag->tiers);
 }
 
 static void
@@ -642,19 +751,24 @@ ag_add(struct attrgroups *ag, const struct crm_report_opts *o,
 	id = crm_report_field(rec, ag->c_id, &idn);
 	if (ag->c_key >= 0)
 		key = crm_report_field(rec, ag->c_key, &keyn);
-	if (idn) {
+	if (idn && ag->tier) {
+		size_t h = crm_strmap_find(&ag->tiers, id, idn);
+
+		g = ag_group(ag, h == CRM_STRMAP_NONE ? CRM_REPORT_NONE :
+		    crm_tier_names[*crm_strmap_val(&ag->tiers, h)]);
+	} else if (idn) {
 		size_t i = crm_custattr_find(o->attrs, id, idn);
 		const char *v = i == CRM_STRMAP_NONE ? CRM_CUSTATTR_UNKNOWN :
 		    crm_custattr_get(o->attrs, i, ag->k, o->attr_day);
 
 		g = ag_group(ag, *v ? v : CRM_REPORT_NONE);
-		if (keyn) {
-			int isnew;
-			size_t h = crm_strmap_add(&ag->keys, key, keyn, &isnew);
+	}
+	if (idn && keyn) {
+		int isnew;
+		size_t h = crm_strmap_add(&ag->keys, key, keyn, &isnew);
 
-			if (isnew)
-				*crm_strmap_val(&ag->keys, h) = g + 1;
-		}
+		if (isnew)
+			*crm_strmap_val(&ag->keys, h) = g + 1;
 	} else if (keyn) {
 		size_t h = crm_strmap_find(&ag->keys, key, keyn);
 
@@ -674,8 +788,19 @@ cmp_group(const void *a, const void *b)
 	const struct attrgroups *ag = sort_ag;
 	const char *x = crm_strmap_key(&ag->groups, *(const size_t *)a, NULL);
 	const char *y = crm_strmap_key(&ag->groups, *(const size_t *)b, NULL);
-	int rx = crm_custattr_band_rank(ag->go.attrs, ag->k, x);
-	int ry = crm_custattr_band_rank(ag->go.attrs, ag->k, y);
+	int rx = -1, ry = -1;
+
+	if (ag->tier) {
+		for (int t = 0; t < 4; t++) {
+			if (!strcmp(x, crm_tier_names[t]))
+				rx = t;
+			if (!strcmp(y, crm_tier_names[t]))
+				ry = t;
+		}
+	} else if (ag->go.attrs) {
+		rx = crm_custattr_band_rank(ag->go.attrs, ag->k, x);
+		ry = crm_custattr_band_rank(ag->go.attrs, ag->k, y);
+	}
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
@@ -1016,6 +1141,12 @@ run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 	if (o->attr) {
 		ag = &agv;
 		ag_init(ag, ops, o);
+		if (ag->tier && ag_load_tiers(ag, ops, o, files, n, err,
+		    errlen) < 0) {
+			ag_release(ag);
+			ops->free(st);
+			return -1;
+		}
 	}
 
 	if (n == 0) {

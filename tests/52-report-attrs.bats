@@ -172,9 +172,15 @@ EOF
 	run crm-report weekly "${A[@]}" --by city "$R/interactions.tsv"
 	assert_failure 2
 	assert_output --partial "crm-report: --by city: weekly cannot group by a customer attribute"
-	run crm-report value "${A[@]}" --by tier "$R/tx.tsv"
+	run crm-report satisfaction --by tier "$R/surveys.tsv"
 	assert_failure 2
-	assert_output "crm-report: --by tier: a tier needs every customer's revenue before the first record is grouped; crm-segment --customers writes each customer's tier beside the attributes"
+	assert_output "crm-report: --by tier: a tier comes from revenue: give --transactions FILE"
+	run crm-report value --by tier <"$R/tx.tsv"
+	assert_failure 2
+	assert_output "crm-report: --by tier reads the transactions twice: name the files, not standard input"
+	run crm-report channels --transactions "$R/tx.tsv" "$R/interactions.tsv"
+	assert_failure 2
+	assert_output --partial "crm-report: --transactions applies to weekly only"
 	run crm-report channels "${A[@]}" --by city --partial "$R/interactions.tsv"
 	assert_failure 2
 	assert_output "crm-report: --by city (a customer attribute): not with --partial or --merge"
@@ -282,4 +288,58 @@ EOF2
 		'total	价格太高	2	0.4000	75.00	0.5556' 'total	服务态度	1	0.2000	55.00	0.4074' \
 		'total	(none)	1	0.2000	5.00	0.0370' 'total	搬家	1	0.2000	0.00	0.0000' \
 		'total	total	5	1.0000	135.00	1.0000')"
+}
+
+# --- --by tier ---
+
+# By hand: revenues C1 160, C2 55, C4 55, C3 20, C5 5 (tx.tsv), so H (the
+# customers with strictly more) is 0, 1, 1, 3, 4.  Default tiers (1, 4,
+# 15 %) of 5 customers: platinum H < 0.05, gold H < 0.25, iron H < 1:
+# only C1 is platinum, the rest lead.  --tiers 20,20,20: platinum H < 1
+# (C1), gold H < 2 (C2, C4), iron H < 3 (none), lead C3 and C5.
+@test "crm-report: value --by tier groups by the pyramid tier of each customer's revenue, --tiers applying" {
+	run crm-report value --by tier --table summary "$R/tx.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "customers" || $2 == "revenue" { print $1, $2, $3 }' | tr '\n' '|')" \
+		"platinum customers 1|platinum revenue 160.00|lead customers 4|lead revenue 135.00|total customers 5|total revenue 295.00|"
+	run crm-report value --by tier --tiers 20,20,20 --table summary "$R/tx.tsv"
+	assert_success
+	got=$(printf '%s\n' "$output" | awk -F'\t' '$2 == "customers" || $2 == "revenue" { print $1, $2, $3 }')
+	# python3 csv/decimal, independently: the rule of crm-segment(1)
+	want=$(python3 - "$R/tx.tsv" <<'EOF2'
+import csv, sys
+from decimal import Decimal
+rev = {}
+for r in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
+    rev[r["customer_id"]] = rev.get(r["customer_id"], Decimal(0)) + Decimal(r["amount"])
+n, lim = len(rev), [20, 40, 60]
+names = ["platinum", "gold", "iron", "lead"]
+g = {}
+for c, v in rev.items():
+    h = sum(1 for w in rev.values() if w > v)
+    t = next((i for i, p in enumerate(lim) if h * 100 < p * n), 3)
+    x = g.setdefault(t, [0, Decimal(0)]); x[0] += 1; x[1] += v
+for t in sorted(g):
+    print(f"{names[t]} customers {g[t][0]}\n{names[t]} revenue {g[t][1]:.2f}")
+print(f"total customers {n}\ntotal revenue {sum(rev.values()):.2f}")
+EOF2
+)
+	assert_equal "$got" "$want"
+}
+
+# C1 (platinum) answered one CSAT 5; C2-C5 (lead) 4, 3, ... as the
+# satisfaction tests count them: 4 answers, 2 satisfied.  Complaints: C1
+# opened K1, K2 and K4; C2 K3 and K6, C3 K5.
+@test "crm-report: --by tier with --transactions groups any report by the customer's tier" {
+	run crm-report satisfaction --by tier --transactions "$R/tx.tsv" --table csat "$R/surveys.tsv"
+	assert_success
+	assert_output "$(printf '%s\n' 'tier	group	responses	satisfied	csat	mean' \
+		'platinum	all	1	1	1.0000	5.00' 'lead	all	4	2	0.5000	3.50' 'total	all	5	3	0.6000	3.80')"
+	CRM_AS_OF=2026-06-30T00:00:00+08:00 run crm-report complaints --by tier --transactions "$R/tx.tsv" --table summary "$R/complaints.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "complaints" { print $1, $3 }' | tr '\n' ' ')" "platinum 3 lead 3 total 6 "
+	# a customer without purchases has no tier
+	printf 'customer_id\tdate\tinstrument\tscore\nC9\t2026-01-05\tcsat\t4\n' >s.tsv
+	run crm-report satisfaction --by tier --transactions "$R/tx.tsv" --table csat s.tsv
+	assert_line -n 1 $'(none)\tall\t1\t1\t1.0000\t4.00'
 }
