@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "custattr.h"
 #include "complaint.h"
 #include "idmap.h"
 #include "kinds.h"
@@ -140,6 +141,18 @@ static void
 add(struct crm_strmap *m, const char *key)
 {
 	crm_strmap_add(m, key, strlen(key), NULL);
+}
+
+/* A bad field of --customers, told when it is the complaint's customer's
+ * (ctx): the other customers are none of this complaint's business. */
+static void
+customers_bad(void *ctx, const char *msg, const char *id)
+{
+	/* a line that cannot be read is said, never dropped unsaid (it may
+	 * be the customer's own), and the exit status stays that of the
+	 * append; of the lines read, only the customer's own concern us */
+	if (!id || !strcmp(id, ctx))
+		warnx("%s", msg);
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -495,7 +508,7 @@ cmd_open(const struct opts *o)
 	struct crm_complaint_fold *f;
 	struct crm_complaint_triage tr;
 	struct crm_nb *model;
-	struct crm_strmap top = { 0 }, known = { 0 };
+	struct crm_strmap top = { 0 };
 	struct crm_store *s;
 	struct crm_writer w;
 	struct crm_buf matched;
@@ -533,57 +546,35 @@ cmd_open(const struct opts *o)
 	rs = load_rules(o);
 	model = load_model(o);
 	if (o->customers) {
-		struct crm_reader *r;
-		struct crm_rec rec;
-		struct crm_buf nb;
+		struct crm_custattr_opts ao;
+		struct crm_custattr *a;
 		char err[512];
-		int c, cb, rc;
-		long black = 0;
+		size_t i;
+		int why;
 
-		if ((r = input_open(o->customers, err, sizeof err)) == NULL)
+		memset(&ao, 0, sizeof ao);
+		ao.known = 1u << CRM_ATTR_BLACKLIST;
+		ao.bad = customers_bad;
+		ao.ctx = (void *)o->customer;
+		if (!(a = crm_custattr_load(o->customers, &ao, err, sizeof err,
+		    &why))) {
+			if (why == CRM_CUSTATTR_ENOID)
+				errx(CRM_EXIT_FATAL, "%s: no customer_id column",
+				    o->customers);
 			errx(CRM_EXIT_FATAL, "%s", err);
-		if ((c = crm_reader_col(r, "customer_id")) < 0)
-			errx(CRM_EXIT_FATAL, "%s: no customer_id column",
-			    o->customers);
-		cb = crm_reader_col(r, "blacklist");
-		crm_buf_init(&nb);
-		while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
-			if (rc == CRM_READ_FATAL)
-				errx(CRM_EXIT_FATAL, "%s",
-				    crm_reader_error(r));
-			/* a line that cannot be read is said, never
-			 * dropped unsaid (it may be the customer's own),
-			 * and the exit status stays that of the append */
-			if (rc == CRM_READ_BAD)
-				warnx("%s", crm_reader_error(r));
-			if (rc != CRM_READ_OK || (size_t)c >= rec.nf)
-				continue;
-			add(&known, rec.f[c].p);
-			/* blacklist read as crm-import writes it (是 is yes) */
-			if (cb < 0 || (size_t)cb >= rec.nf || !rec.f[cb].n ||
-			    strcmp(rec.f[c].p, o->customer))
-				continue;
-			crm_buf_reset(&nb);
-			const char *why = crm_normalize(crm_kind_col(
-			    crm_kind_find("customers"), "blacklist"),
-			    rec.f[cb].p, rec.f[cb].n, NULL, &nb);
-			if (why)
-				warnx("%s:%ld: blacklist: %s '%s'", o->customers,
-				    rec.line, why, rec.f[cb].p);
-			else if (!strcmp(nb.p, "1"))
-				black = rec.line;
 		}
-		crm_buf_release(&nb);
-		input_close(r);
-		if (!has(&known, o->customer))
+		crm_custattr_torn_warn(a);
+		i = crm_custattr_find(a, o->customer, strlen(o->customer));
+		if (i == (size_t)-1)
 			errx(CRM_EXIT_REJECT, "unknown customer '%s' (not in "
 			    "%s)", o->customer, o->customers);
 		/* a blacklisted customer's complaint is still a complaint:
 		 * recorded, and the agent told */
-		if (black)
+		if (crm_custattr_blacklisted(a, i))
 			warnx("%s:%ld: customer '%s' is blacklisted; the "
 			    "complaint is recorded as any other", o->customers,
-			    black, o->customer);
+			    crm_custattr_line(a, i), o->customer);
+		crm_custattr_free(a);
 	}
 	if (o->segments)
 		load_tiers(o->segments, &top);
@@ -663,7 +654,6 @@ cmd_open(const struct opts *o)
 	crm_complaint_rules_free(rs);
 	crm_nb_free(model);
 	crm_strmap_release(&top);
-	crm_strmap_release(&known);
 	free(path);
 	return status;
 }

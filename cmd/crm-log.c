@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "complaint.h"
+#include "custattr.h"
 #include "idmap.h"
 #include "kinds.h"
 #include "normalize.h"
@@ -2356,84 +2357,48 @@ due_block(void *ctx, char *p, size_t n)
 }
 
 static void
+due_attr_bad(void *ctx, const char *msg, const char *id)
+{
+	struct due *D = ctx;
+
+	(void)id;
+	warnx("%s", msg);
+	D->status = CRM_EXIT_REJECT;
+}
+
+/* Created day, status lost and blacklist of every customer of path,
+ * read as crm-import writes them (custattr.h). */
+static void
 due_customers(struct due *D, const char *path)
 {
-	struct crm_read_opts ro;
-	struct crm_reader *r;
-	struct crm_rec rec;
-	const struct crm_kind *kind;
-	struct crm_buf nb;
+	struct crm_custattr_opts ao;
+	struct crm_custattr *a;
 	char e[512];
-	int rc, ci, cc, cs, cb;
+	int why;
 
-	memset(&ro, 0, sizeof ro);
-	/* a customers store (crm-import --append): its whole lines only */
-	ro.store = 1;
-	r = crm_reader_open(path, &ro, e, sizeof e);
-	if (!r)
+	memset(&ao, 0, sizeof ao);
+	ao.known = 1u << CRM_ATTR_STATUS | 1u << CRM_ATTR_BLACKLIST |
+	    1u << CRM_ATTR_CREATED;
+	ao.bad = due_attr_bad;
+	ao.ctx = D;
+	if (!(a = crm_custattr_load(path, &ao, e, sizeof e, &why))) {
+		if (why == CRM_CUSTATTR_ENOID)
+			errx(CRM_EXIT_FATAL, "%s:1: no column customer_id",
+			    path);
 		errx(CRM_EXIT_FATAL, "%s", e);
-	if (!crm_reader_header(r)) {
-		if (*crm_reader_error(r))
-			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
-		crm_reader_close(r);
-		return;
 	}
-	ci = crm_reader_col(r, "customer_id");
-	cc = crm_reader_col(r, "created");
-	cs = crm_reader_col(r, "status");
-	cb = crm_reader_col(r, "blacklist");
-	if (ci < 0)
-		errx(CRM_EXIT_FATAL, "%s:1: no column customer_id",
-		    crm_reader_name(r));
-	kind = crm_kind_find("customers");
-	crm_buf_init(&nb);
-	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
-		long long day, us;
-		if (rc == CRM_READ_FATAL)
-			errx(CRM_EXIT_FATAL, "%s", crm_reader_error(r));
-		if (rc == CRM_READ_BAD) {
-			warnx("%s", crm_reader_error(r));
-			D->status = CRM_EXIT_REJECT;
-			continue;
-		}
-		if ((size_t)ci >= rec.nf || !rec.f[ci].n)
-			continue;
-		struct cust *c = due_cust(D, rec.f[ci].p, rec.f[ci].n);
-		/* status and blacklist read as crm-import writes them */
-		for (int k = 0; k < 2; k++) {
-			int col = k ? cb : cs;
-			const char *why;
+	for (size_t i = 0; i < crm_custattr_count(a); i++) {
+		const char *id = crm_custattr_id(a, i);
+		struct cust *c = due_cust(D, id, strlen(id));
+		int32_t day = crm_custattr_created(a, i);
 
-			if (col < 0 || (size_t)col >= rec.nf || !rec.f[col].n)
-				continue;
-			crm_buf_reset(&nb);
-			why = crm_normalize(crm_kind_col(kind, k ? "blacklist" :
-			    "status"), rec.f[col].p, rec.f[col].n, NULL, &nb);
-			if (why) {
-				warnx("%s", crm_reader_seterr(r, rec.line, col,
-				    rec.f[col].p, rec.f[col].n, "%s", why));
-				D->status = CRM_EXIT_REJECT;
-				continue;
-			}
-			if (k)
-				c->blacklisted = !strcmp(nb.p, "1");
-			else
-				c->lost = !strcmp(nb.p, "lost");
-		}
-		if (cc < 0 || (size_t)cc >= rec.nf || !rec.f[cc].n)
-			continue;
-		struct crm_field v = rec.f[cc];
-		if (log_date(v.p, v.n, &day) && log_ts(v.p, v.n, &us, &day)) {
-			warnx("%s", crm_reader_seterr(r, rec.line, cc, v.p, v.n,
-			    "not a date"));
-			D->status = CRM_EXIT_REJECT;
-			continue;
-		}
-		c->start = day;
+		c->lost = crm_custattr_lost(a, i);
+		c->blacklisted = crm_custattr_blacklisted(a, i);
+		if (day != CRM_DATE_INVALID)
+			c->start = day;
 	}
-	crm_buf_release(&nb);
-	crm_reader_torn_warn(r);
-	crm_reader_close(r);
+	crm_custattr_torn_warn(a);
+	crm_custattr_free(a);
 }
 
 struct due_row {

@@ -42,11 +42,17 @@ static const char usage_text[] =
     "       crm-report campaigns [--as-of T] [--window DAYS] "
     "[--transactions FILE]\n"
     "                         [options] [FILE ...]\n"
-    "options: [--chart] [--csv] [--excel-safe] "
-    "[--format table|tsv|csv|jsonl|md|html]\n"
+    "options: [--chart] [--csv] [--customers FILE [--id-map FILE]] "
+    "[--excel-safe]\n"
+    "         [--format table|tsv|csv|jsonl|md|html]\n"
     "         [--merge] [--partial] [--plot [CHART=]FILE.svg ...] "
     "[--since DATE]\n"
     "         [--table NAME] [--until DATE]\n"
+    "--by ATTR with --customers: any column of the customers file, "
+    "age_band or\n"
+    "tenure_band (satisfaction, channels, value, churn, complaints); "
+    "--by tier with\n"
+    "--transactions FILE (value and churn: their own inputs);\n"
     "charts (the first is the one a bare --plot FILE.svg writes):\n"
     "  satisfaction csat, nps, responses; channels trend; value pareto, "
     "lorenz;\n"
@@ -108,6 +114,54 @@ only(const char *what, unsigned flag)
 	}
 	errx(CRM_EXIT_FATAL, "%s %s %s only", what, strchr(what, ' ') ?
 	    "apply to" : "applies to", b.p);
+}
+
+/*
+ * Whether --by value is a customer attribute for the driver to group by
+ * (report.h, by_attr): not one of the report's own groupings, and with
+ * --customers for a report whose records name their customer; any other
+ * attribute grouping is a usage error saying why.  Without --customers a
+ * report with groupings of its own keeps its message.
+ */
+static int
+attr_by(const struct crm_report_ops *rp, const char *by, int customers)
+{
+	if (rp->flags & CRM_REPORT_BY_ANY)
+		return 0;       /* funnel: its own columns and bands */
+	if ((rp->flags & CRM_REPORT_BY) &&
+	    crm_vocab_index(rp->by, by, strlen(by)) >= 0)
+		return 0;
+	if (!strcmp(by, "tier") && rp->by_attr)
+		return 1;       /* from revenue: --transactions or the inputs */
+	if (!customers) {
+		/* a grouping of other reports keeps its message */
+		for (size_t i = 0; crm_reports[i]; i++)
+			if (crm_reports[i]->by && crm_vocab_index(
+			    crm_reports[i]->by, by, strlen(by)) >= 0)
+				return 0;
+		if (rp->by_attr && !(rp->flags & CRM_REPORT_BY))
+			errx(CRM_EXIT_FATAL, "--by %s: a customer attribute "
+			    "needs --customers FILE", by);
+		return 0;
+	}
+	if (!rp->by_attr) {
+		struct crm_buf b;
+		size_t n = 0, k = 0;
+
+		for (size_t i = 0; crm_reports[i]; i++)
+			n += crm_reports[i]->by_attr ||
+			    (crm_reports[i]->flags & CRM_REPORT_BY_ANY);
+		crm_buf_init(&b);
+		for (size_t i = 0; crm_reports[i]; i++)
+			if (crm_reports[i]->by_attr ||
+			    (crm_reports[i]->flags & CRM_REPORT_BY_ANY))
+				crm_buf_addf(&b, "%s%s", k++ == 0 ? "" :
+				    k == n ? " and " : ", ",
+				    crm_reports[i]->name);
+		errx(CRM_EXIT_FATAL, "--by %s: %s cannot group by a customer "
+		    "attribute (only %s can)", by, rp->name, b.p);
+	}
+	return 1;
 }
 
 /* The as-of time: --as-of, else CRM_AS_OF, else the end of the --until
@@ -200,9 +254,11 @@ main(int argc, char *argv[])
 		{ "cohorts", no_argument, NULL, 'C' },
 		{ "complaints", required_argument, NULL, 'K' },
 		{ "csv", no_argument, NULL, 'S' },
+		{ "customers", required_argument, NULL, 'U' },
 		{ "excel-safe", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "id-map", required_argument, NULL, 'I' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "partial", no_argument, NULL, 'P' },
 		{ "period", required_argument, NULL, 'p' },
@@ -272,6 +328,9 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(CRM_EXIT_OK);
+		case 'I':
+			o.id_map = optarg;
+			break;
 		case 'K':
 			o.complaints = optarg;
 			break;
@@ -314,6 +373,9 @@ main(int argc, char *argv[])
 		case 't':
 			ro.table = optarg;
 			break;
+		case 'U':
+			o.customers = optarg;
+			break;
 		case 'u':
 			until = optarg;
 			break;
@@ -335,6 +397,28 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	if (o.id_map && !o.customers)
+		errx(CRM_EXIT_FATAL, "--id-map needs --customers FILE");
+	if (o.customers && (rp->flags & CRM_REPORT_BY_ANY)) {
+		/* funnel counts the customers file itself */
+		static char *input[2];
+
+		if (argc > 0 || o.id_map)
+			errx(CRM_EXIT_FATAL, "%s reads the customers file "
+			    "itself: give it as --customers or as FILE, without "
+			    "--id-map", rp->name);
+		input[0] = (char *)o.customers;
+		argv = input;
+		argc = 1;
+		o.customers = NULL;
+	}
+	if (o.by && attr_by(rp, o.by, o.customers != NULL)) {
+		o.attr = o.by;
+		o.by = NULL;
+		if (o.partial || o.merge)
+			errx(CRM_EXIT_FATAL, "--by %s (a customer attribute): "
+			    "not with --partial or --merge", o.attr);
+	}
 	/* The message names the reports with a fixed list of groupings;
 	 * funnel's --by takes any column and is documented on its own. */
 	if (o.by && !(rp->flags & (CRM_REPORT_BY | CRM_REPORT_BY_ANY)))
@@ -352,7 +436,7 @@ main(int argc, char *argv[])
 	if (o.surveys && !(rp->flags & CRM_REPORT_WEEK))
 		only("--surveys", CRM_REPORT_WEEK);
 	if (o.transactions && !(rp->flags & (CRM_REPORT_WEEK |
-	    CRM_REPORT_CAMPAIGN)))
+	    CRM_REPORT_CAMPAIGN)) && !(o.attr && !strcmp(o.attr, "tier")))
 		only("--transactions", CRM_REPORT_WEEK | CRM_REPORT_CAMPAIGN);
 	if (window && !(rp->flags & CRM_REPORT_CAMPAIGN))
 		only("--window", CRM_REPORT_CAMPAIGN);
@@ -436,6 +520,7 @@ main(int argc, char *argv[])
 	if (rp->flags & CRM_REPORT_ASOF)
 		asof_init(&o, asof, until, (rp->flags & CRM_REPORT_NOW) != 0);
 	done_init(&o, asof, until);
+	o.attr_day = o.asof_set ? o.asof_day : o.done_day;
 	if (o.week_set && crm_report_period_first(o.week, CRM_PERIOD_WEEK) >
 	    o.asof_day) {
 		char day[11];

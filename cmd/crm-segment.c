@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "complaint.h"
 #include "custagg.h"
+#include "custattr.h"
 #include "model.h"
 #include "out.h"
 #include "outfile.h"
@@ -57,6 +58,9 @@ struct opts {
 	enum crm_fmt fmt;
 	int excel_safe;         /* neutralise formula-like CSV cells */
 	const char *interactions, *complaints;  /* files to join, or NULL */
+	const char *customers;  /* --customers: attribute columns, or NULL */
+	const char *attrs;      /* --attrs: more of them, or NULL */
+	const char *id_map;     /* --id-map, or NULL */
 };
 
 static int status = CRM_EXIT_OK;
@@ -1064,6 +1068,9 @@ struct outjob {
 	/* the writer's own, per row */
 	struct datecache *dc;
 	const struct contact *k;        /* the row's contacts, or NULL */
+	size_t cust;            /* the row's customer in --customers, or
+	                           CRM_CUSTATTR_NONE */
+	size_t col;             /* the column being made */
 };
 
 /*
@@ -1295,6 +1302,14 @@ CELL(cell_complaints)
 
 CELL(cell_open) { UNUSED; return put_u(p, j->k ? j->k->open : 0); }
 
+/* --customers' attribute columns: the value, (unknown) for a customer
+ * not in the file. */
+static struct crm_custattr *attrs;
+static char **attr_extra;       /* --attrs, split */
+#define CRM_CUSTATTR_NONE ((size_t)-1)
+
+CELL(cell_attr);
+
 /* --holdout's: the purchase days in the holdout window. */
 CELL(cell_holdout)
 {
@@ -1350,22 +1365,59 @@ static const struct column complaint_cols[] = {
 	{ "open_complaints", 1, cell_open },
 };
 
+/* The attribute columns of --customers, in this order, then --attrs. */
+static const char *const attr_cols[] = {
+	"status", "city", "gender", "birth_year", "occupation", "blacklist",
+	NULL
+};
+
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
 /* The columns of this run, in order. */
-static struct column outcols[NELEM(base_cols) + NELEM(model_cols) +
-    NELEM(spend_cols) + NELEM(holdout_cols) + NELEM(interaction_cols) +
-    NELEM(complaint_cols)];
-static const char *outnames[NELEM(outcols)];
-static size_t noutcols;
+static struct column *outcols;
+static const char **outnames;
+static int *outattr;            /* cell_attr's attribute (custattr.h) */
+static size_t noutcols, aoutcols, aoutnames, aoutattr;
 
 static void
 addcols(const struct column *c, size_t n)
 {
+	crm_grow(&outcols, &aoutcols, noutcols + n, sizeof *outcols);
+	crm_grow(&outnames, &aoutnames, noutcols + n, sizeof *outnames);
+	crm_grow(&outattr, &aoutattr, noutcols + n, sizeof *outattr);
 	for (size_t i = 0; i < n; i++) {
+		outattr[noutcols] = -1;
 		outnames[noutcols] = c[i].name;
 		outcols[noutcols++] = c[i];
 	}
+}
+
+CELL(cell_attr)
+{
+	const char *v;
+
+	UNUSED;
+	if (j->cust == CRM_CUSTATTR_NONE) {
+		*text = CRM_CUSTATTR_UNKNOWN;
+		return strlen(CRM_CUSTATTR_UNKNOWN);
+	}
+	v = crm_custattr_get(attrs, j->cust, outattr[j->col], asof_day);
+	*text = v;
+	return strlen(v);
+}
+
+/* An attribute column, unless it is there already. */
+static void
+addattr(const char *name)
+{
+	struct column c = { name, 0, cell_attr };
+
+	for (size_t i = 0; i < noutcols; i++)
+		if (outcols[i].cell == cell_attr && !strcmp(outcols[i].name,
+		    name))
+			return;
+	addcols(&c, 1);
+	outattr[noutcols - 1] = crm_custattr_index(attrs, name);
 }
 
 static void
@@ -1382,6 +1434,12 @@ outcols_init(const struct opts *o)
 		addcols(interaction_cols, NELEM(interaction_cols));
 	if (o->complaints)
 		addcols(complaint_cols, NELEM(complaint_cols));
+	if (attrs) {
+		for (size_t i = 0; attr_cols[i]; i++)
+			addattr(attr_cols[i]);
+		for (size_t i = 0; attr_extra && attr_extra[i]; i++)
+			addattr(attr_extra[i]);
+	}
 }
 
 /* Write rows[lo..hi) to out: TSV straight into a line buffer, the other
@@ -1417,10 +1475,13 @@ write_rows(void *arg)
 			__builtin_prefetch(j->rows[i + 16].c);
 		if (joined)
 			j->k = contact_find(r->c);
+		j->cust = attrs ? crm_custattr_find(attrs, r->c->id,
+		    r->c->idlen) : CRM_CUSTATTR_NONE;
 		for (c = 0; c < noutcols; c++) {
 			const char *text = NULL;
 			size_t n;
 
+			j->col = c;
 			if (!tsv) {
 				char cell[CELL_MAX];
 
@@ -1571,9 +1632,9 @@ report(struct crm_custagg *a, struct crm_custagg *hold, const struct opts *o)
 			size_t hi = nr - mid < OUT_CHUNK ? nr : mid + OUT_CHUNK;
 			struct outjob j[2] = {
 				{ o, rows, lo, mid, &m, &sp, disc, &mem[0],
-				    lo == 0, NULL, NULL },
+				    lo == 0, NULL, NULL, 0, 0 },
 				{ o, rows, mid, hi, &m, &sp, disc, &mem[1], 0,
-				    NULL, NULL }
+				    NULL, NULL, 0, 0 }
 			};
 
 			mem[0].n = mem[1].n = 0;
@@ -1650,8 +1711,46 @@ usage(int code)
 	    "                   [--print-validation] [--plot FILE.svg]\n"
 	    "                   [--plot validation|rfm|recency|frequency=FILE.svg]\n"
 	    "                   [--interactions FILE] [--complaints FILE]\n"
+	    "                   [--customers FILE [--attrs COL,...] "
+	    "[--id-map FILE]]\n"
 	    "                   [FILE ...]\n");
 	crm_cli_usage(code, b.p);
+}
+
+static void
+attr_bad(void *ctx, const char *msg, const char *id)
+{
+	(void)ctx;
+	(void)id;
+	warnx("%s", msg);
+	status = CRM_EXIT_REJECT;
+}
+
+/* --customers, with the columns of --attrs and the --id-map. */
+static void
+load_attrs(const struct opts *o, int csv)
+{
+	struct crm_custattr_opts ao = { 0 };
+	char e[1024];
+	int why;
+
+	if (o->attrs) {
+		attr_extra = crm_split(o->attrs, ',', NULL);
+		for (size_t i = 0; attr_extra[i]; i++)
+			if (!*attr_extra[i])
+				errx(CRM_EXIT_FATAL, "--attrs: an empty column "
+				    "name in '%s'", o->attrs);
+	}
+	ao.csv = csv;
+	ao.extra = (const char *const *)attr_extra;
+	ao.id_map = o->id_map;
+	ao.bad = attr_bad;
+	attrs = crm_custattr_load(o->customers, &ao, e, sizeof e, &why);
+	if (!attrs)
+		errx(CRM_EXIT_FATAL, "%s%s", why == CRM_CUSTATTR_ECOLUMN ?
+		    "--attrs: " : why == CRM_CUSTATTR_EMAP ? "--id-map: " :
+		    "--customers: ", e);
+	crm_custattr_torn_warn(attrs);
 }
 
 static const struct crm_model *
@@ -1721,10 +1820,12 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "abc", required_argument, NULL, 'A' },
 		{ "as-of", required_argument, NULL, 'a' },
+		{ "attrs", required_argument, NULL, 'x' },
 		{ "churn-days", required_argument, NULL, 'c' },
 		{ "churn-model", required_argument, NULL, 'M' },
 		{ "complaints", required_argument, NULL, 'k' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "customers", required_argument, NULL, 'K' },
 		{ "discount", required_argument, NULL, 'd' },
 		{ "excel-safe", no_argument, NULL, 'E' },
 		{ "exploration-days", required_argument, NULL, 'e' },
@@ -1733,6 +1834,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "holdout", required_argument, NULL, 'O' },
 		{ "horizon", required_argument, NULL, 'H' },
+		{ "id-map", required_argument, NULL, 'I' },
 		{ "interactions", required_argument, NULL, 'i' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "partial", no_argument, NULL, 'p' },
@@ -1811,8 +1913,14 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(CRM_EXIT_OK);
+		case 'I':
+			o.id_map = optarg;
+			break;
 		case 'i':
 			o.interactions = optarg;
+			break;
+		case 'K':
+			o.customers = optarg;
 			break;
 		case 'k':
 			o.complaints = optarg;
@@ -1866,6 +1974,9 @@ main(int argc, char *argv[])
 		case 'v':
 			o.print_validation = 1;
 			break;
+		case 'x':
+			o.attrs = optarg;
+			break;
 		case 'V':
 			crm_cli_version();
 		default:
@@ -1888,13 +1999,20 @@ main(int argc, char *argv[])
 	if ((o.interactions || o.complaints) && partial)
 		errx(CRM_EXIT_FATAL, "--interactions and --complaints apply to "
 		    "the report, not to --partial");
+	if ((o.attrs || o.id_map) && !o.customers)
+		errx(CRM_EXIT_FATAL, "%s needs --customers FILE", o.attrs ?
+		    "--attrs" : "--id-map");
+	if (o.customers && partial)
+		errx(CRM_EXIT_FATAL, "--customers applies to the report, not "
+		    "to --partial");
 	/* the transactions, the interactions and the complaints may each
 	 * come from standard input, but only one of them */
 	for (i = 0; i < argc && strcmp(argv[i], "-") != 0; i++)
 		;
 	if ((argc == 0 || i < argc) +
 	    (o.interactions && !strcmp(o.interactions, "-")) +
-	    (o.complaints && !strcmp(o.complaints, "-")) > 1)
+	    (o.complaints && !strcmp(o.complaints, "-")) +
+	    (o.customers && !strcmp(o.customers, "-")) > 1)
 		errx(CRM_EXIT_FATAL, "standard input can be read only once");
 	if (!asof) {
 		/* an empty CRM_AS_OF is no CRM_AS_OF; an empty --as-of is a
@@ -1973,6 +2091,8 @@ main(int argc, char *argv[])
 	}
 	segtab_init();
 
+	if (o.customers)
+		load_attrs(&o, ro.format == CRM_IN_CSV);
 	agg = read_inputs(argc, argv, &ro, merge, o.asof, hold, o.holdout);
 	if (partial)
 		crm_custagg_write_partial(agg, &crm_stdout);
@@ -1983,6 +2103,8 @@ main(int argc, char *argv[])
 		crm_custagg_free(hold);
 	free(ctab);
 	crm_segment_map_release(&segmap);
+	crm_custattr_free(attrs);
+	crm_strv_free(attr_extra);
 	crm_out_close(&crm_stdout);
 	return status;
 }

@@ -11,7 +11,7 @@ _crmkit_words() {
 	--event) echo "assign respond resolve reopen close" ;;
 	--format) echo "table tsv csv jsonl md" ;;
 	--period) echo "month quarter week" ;;
-	--by) echo "month week channel agent item" ;;
+	--by) echo "month week channel agent item status city gender birth_year occupation blacklist lost_reason age_band tenure_band" ;;
 	--time-unit) echo "day week month" ;;
 	--churn-model) echo "none bgnbd pnbd" ;;
 	--encoding) echo "GBK GB18030 BIG5 LATIN1 UTF-8" ;;

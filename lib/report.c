@@ -15,6 +15,8 @@
 #include "html.h"
 #include "outfile.h"
 #include "report.h"
+#include "report_tx.h"
+#include "sort.h"
 #include "value.h"
 
 extern const struct crm_report_ops crm_report_satisfaction,
@@ -579,12 +581,405 @@ read_partial(const struct crm_report_ops *ops, void *st,
 	}
 }
 
-/* Read records of r into the report; -1 (message in err) when its header
- * cannot be read, which is fatal. */
+/* ---- --by a customer attribute ---- */
+
+/* One state of the report per value of the attribute, beside the state
+ * of all records: each record the report accepts goes to both. */
+struct attrgroups {
+	const struct crm_report_ops *ops;
+	struct crm_report_opts go;      /* the groups' options: the records
+	                                   were told about once already */
+	int k;                          /* the attribute (custattr.h) */
+	struct crm_strmap groups;       /* value -> slot into st */
+	void **st;
+	struct crm_report_opts **gos;   /* each group's, with its group */
+	size_t ast, agos;
+	struct crm_strmap keys;         /* attr_key value -> group + 1 */
+	int tier;                       /* --by tier: from revenue */
+	struct crm_strmap tiers;        /* customer id -> enum crm_tier */
+	struct crm_reader *r;           /* the input being read */
+	int c_id, c_key;
+};
+
+static void
+ag_init(struct attrgroups *ag, const struct crm_report_ops *ops,
+    const struct crm_report_opts *o)
+{
+	memset(ag, 0, sizeof *ag);
+	ag->ops = ops;
+	ag->go = *o;
+	ag->go.diag = NULL;
+	ag->tier = !strcmp(o->attr, "tier");
+	ag->k = o->attrs ? crm_custattr_index(o->attrs, o->attr) : -1;
+	crm_strmap_init(&ag->groups);
+	crm_strmap_init(&ag->keys);
+	crm_strmap_init(&ag->tiers);
+}
+
+/* The revenue of c, or -1 when it leaves the int64 range. */
+static int
+revenue(const struct crm_cust *c, int64_t *v)
+{
+	struct crm_custday_it it;
+	__int128 sum = 0;
+
+	crm_cust_days(c, &it);
+	while (crm_custday_next(&it))
+		sum += it.amount;
+	if (sum > INT64_MAX || sum < INT64_MIN)
+		return -1;
+	*v = (int64_t)sum;
+	return 0;
+}
+
+/*
+ * --by tier: every customer's tier on the pyramid (pyramid.h, o->pyr) by
+ * the revenue of the transactions of --transactions, or else of the
+ * report's own inputs (value, churn), read once before the report reads
+ * them, with the run's as-of day and window.  0; or -1 with the reason.
+ */
+static int
+ag_load_tiers(struct attrgroups *ag, const struct crm_report_ops *ops,
+    struct crm_report_opts *o, char *const *files, size_t n, char *err,
+    size_t errlen)
+{
+	extern const struct crm_report_ops crm_report_value;
+	struct crm_report_opts qo = *o;
+	const struct crm_cust **cs;
+	struct crm_kv *kv;
+	int64_t *v;
+	unsigned char *tier, *abc;
+	size_t nc;
+	void *st;
+	int rc = 0;
+
+	if (!o->transactions) {
+		if (ops->columns != crm_report_tx_columns) {
+			snprintf(err, errlen, "--by tier: a tier comes from "
+			    "revenue: give --transactions FILE");
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(files[i], "-"))
+				n = 0;
+		if (n == 0) {
+			snprintf(err, errlen, "--by tier reads the "
+			    "transactions twice: name the files, not "
+			    "standard input");
+			return -1;
+		}
+		qo.diag = NULL;         /* told in the report's own pass */
+	}
+	qo.attr = NULL;
+	qo.attrs = NULL;
+	st = crm_report_value.new(&qo);
+	for (size_t i = 0; i < (o->transactions ? 1 : n); i++)
+		if (crm_report_read(&crm_report_value, st, &qo,
+		    o->transactions ? o->transactions : files[i], err,
+		    errlen) < 0) {
+			crm_report_value.free(st);
+			return -1;
+		}
+	if (o->transactions && qo.status)
+		o->status = qo.status;
+	cs = crm_report_tx_customers(st, &nc);
+	kv = crm_xmalloc(crm_mulsz(nc + 1, sizeof *kv));
+	v = crm_xmalloc(crm_mulsz(nc + 1, sizeof *v));
+	tier = crm_xmalloc(nc + 1);
+	abc = crm_xmalloc(nc + 1);
+	for (size_t i = 0; i < nc && rc == 0; i++) {
+		if (revenue(cs[i], &v[i]) < 0) {
+			snprintf(err, errlen, "--by tier: customer '%s': "
+			    "revenue out of range", cs[i]->id);
+			rc = -1;
+		}
+		kv[i].k = crm_sort_key_i64(v[i]);
+		kv[i].v = i;
+	}
+	if (rc == 0) {
+		crm_sort_kv(kv, nc);
+		for (size_t j = 0; j < nc; j++)
+			(void)revenue(cs[kv[j].v], &v[j]);
+		crm_pyramid_classify(v, nc, &o->pyr, tier, abc);
+		for (size_t j = 0; j < nc; j++) {
+			const struct crm_cust *c = cs[kv[j].v];
+			size_t h = crm_strmap_add(&ag->tiers, c->id, c->idlen,
+			    NULL);
+
+			*crm_strmap_val(&ag->tiers, h) = tier[j];
+		}
+	}
+	free(kv);
+	free(v);
+	free(tier);
+	free(abc);
+	free(cs);
+	crm_report_value.free(st);
+	return rc;
+}
+
+static void
+ag_release(struct attrgroups *ag)
+{
+	for (size_t g = 0; g < crm_strmap_count(&ag->groups); g++) {
+		ag->ops->free(ag->st[g]);
+		free(ag->gos[g]);
+	}
+	free(ag->st);
+	free(ag->gos);
+	crm_strmap_release(&ag->groups);
+	crm_strmap_release(&ag->keys);
+	crm_strmap_release(&ag->tiers);
+}
+
+static void
+ag_begin(struct attrgroups *ag, struct crm_reader *r)
+{
+	char e[512];
+
+	ag->r = r;
+	ag->c_id = crm_reader_col(r, "customer_id");
+	ag->c_key = ag->ops->attr_key ? crm_reader_col(r, ag->ops->attr_key) :
+	    -1;
+	for (size_t g = 0; g < crm_strmap_count(&ag->groups); g++)
+		(void)ag->ops->begin(ag->st[g], r, e, sizeof e);
+}
+
+/* The group of value s, its state made (and begun) when new. */
+static size_t
+ag_group(struct attrgroups *ag, const char *s)
+{
+	int isnew;
+	size_t g = crm_strmap_add(&ag->groups, s, strlen(s), &isnew);
+	char e[512];
+
+	if (isnew) {
+		crm_grow(&ag->st, &ag->ast, g + 1, sizeof *ag->st);
+		crm_grow(&ag->gos, &ag->agos, g + 1, sizeof *ag->gos);
+		ag->gos[g] = crm_xmalloc(sizeof **ag->gos);
+		*ag->gos[g] = ag->go;
+		ag->gos[g]->group = crm_strmap_key(&ag->groups, g, NULL);
+		ag->st[g] = ag->ops->new(ag->gos[g]);
+		if (ag->ops->begin)
+			(void)ag->ops->begin(ag->st[g], ag->r, e, sizeof e);
+	}
+	return g;
+}
+
+/* Record rec, accepted by the state of all, into its customer's group. */
+static void
+ag_add(struct attrgroups *ag, const struct crm_report_opts *o,
+    const struct crm_rec *rec)
+{
+	const char *id, *key = NULL, *why;
+	size_t idn, keyn = 0, g = CRM_STRMAP_NONE;
+	int col;
+
+	id = crm_report_field(rec, ag->c_id, &idn);
+	if (ag->c_key >= 0)
+		key = crm_report_field(rec, ag->c_key, &keyn);
+	if (idn && ag->tier) {
+		size_t h = crm_strmap_find(&ag->tiers, id, idn);
+
+		g = ag_group(ag, h == CRM_STRMAP_NONE ? CRM_REPORT_NONE :
+		    crm_tier_names[*crm_strmap_val(&ag->tiers, h)]);
+	} else if (idn) {
+		size_t i = crm_custattr_find(o->attrs, id, idn);
+		const char *v = i == CRM_STRMAP_NONE ? CRM_CUSTATTR_UNKNOWN :
+		    crm_custattr_get(o->attrs, i, ag->k, o->attr_day);
+
+		g = ag_group(ag, *v ? v : CRM_REPORT_NONE);
+	}
+	if (idn && keyn) {
+		int isnew;
+		size_t h = crm_strmap_add(&ag->keys, key, keyn, &isnew);
+
+		if (isnew)
+			*crm_strmap_val(&ag->keys, h) = g + 1;
+	} else if (keyn) {
+		size_t h = crm_strmap_find(&ag->keys, key, keyn);
+
+		if (h != CRM_STRMAP_NONE)
+			g = *crm_strmap_val(&ag->keys, h) - 1;
+	}
+	if (g == CRM_STRMAP_NONE)
+		g = ag_group(ag, CRM_CUSTATTR_UNKNOWN);
+	(void)ag->ops->add(ag->st[g], rec, &why, &col);
+}
+
+static const struct attrgroups *sort_ag;
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct attrgroups *ag = sort_ag;
+	const char *x = crm_strmap_key(&ag->groups, *(const size_t *)a, NULL);
+	const char *y = crm_strmap_key(&ag->groups, *(const size_t *)b, NULL);
+	int rx = -1, ry = -1;
+
+	if (ag->tier) {
+		for (int t = 0; t < 4; t++) {
+			if (!strcmp(x, crm_tier_names[t]))
+				rx = t;
+			if (!strcmp(y, crm_tier_names[t]))
+				ry = t;
+		}
+	} else if (ag->go.attrs) {
+		rx = crm_custattr_band_rank(ag->go.attrs, ag->k, x);
+		ry = crm_custattr_band_rank(ag->go.attrs, ag->k, y);
+	}
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/* Append the rows of src to t, labelled lab, its columns put where t has
+ * a column of the same name (map: t's column of each of src's). */
+static void
+ag_rows(struct crm_rtab *t, const struct crm_rtab *src, const char *lab)
+{
+	size_t *map = crm_xcalloc(src->ncols + 1, sizeof *map);
+
+	for (size_t c = 0; c < src->ncols; c++)
+		for (size_t d = 1; d < t->ncols; d++)
+			if (!strcmp(t->cols[d], src->cols[c])) {
+				map[c] = d;
+				break;
+			}
+	for (size_t r = 0; r < src->nrows; r++) {
+		const char **row = crm_xcalloc(t->ncols, sizeof *row);
+
+		row[0] = lab;
+		for (size_t c = 0; c < src->ncols; c++)
+			row[map[c]] = crm_rtab_get(src, r, c);
+		for (size_t d = 0; d < t->ncols; d++)
+			crm_rtab_cell(t, row[d]);
+		free(row);
+	}
+	free(map);
+}
+
+/* The table named like all, one block of rows per group (gts[x]: the
+ * tables of the x-th group in order, ngt[x] of them), then the rows of all
+ * as totals labelled "total"; the columns of all, then any a group has
+ * that all has not (a cohort table's later periods). */
+static struct crm_rtab *
+ag_table(const struct attrgroups *ag, const struct crm_rtab *all,
+    struct crm_rtab ***gts, const int *ngt, const char *const *labs,
+    size_t ng)
+{
+	struct crm_rtab *t;
+	const char **cols = NULL;
+	unsigned char *num = NULL;
+	size_t nc = 0, ac = 0, an = 0;
+
+	crm_grow(&cols, &ac, all->ncols + 1, sizeof *cols);
+	crm_grow(&num, &an, all->ncols + 1, 1);
+	cols[nc] = ag->go.attr;
+	num[nc++] = 0;
+	for (size_t c = 0; c < all->ncols; c++) {
+		cols[nc] = all->cols[c];
+		num[nc++] = all->numeric[c];
+	}
+	for (size_t x = 0; x < ng; x++)
+		for (int i = 0; i < ngt[x]; i++) {
+			const struct crm_rtab *gt = gts[x][i];
+
+			if (strcmp(gt->name, all->name))
+				continue;
+			for (size_t c = 0; c < gt->ncols; c++) {
+				size_t d;
+
+				for (d = 1; d < nc && strcmp(cols[d],
+				    gt->cols[c]); d++)
+					;
+				if (d < nc)
+					continue;
+				crm_grow(&cols, &ac, nc + 1, sizeof *cols);
+				crm_grow(&num, &an, nc + 1, 1);
+				cols[nc] = gt->cols[c];
+				num[nc++] = gt->numeric[c];
+			}
+		}
+	t = crm_rtab_new(all->name, cols, nc);
+	for (size_t c = 0; c < nc; c++)
+		if (num[c])
+			crm_rtab_numeric(t, c);
+	for (size_t x = 0; x < ng; x++)
+		for (int i = 0; i < ngt[x]; i++)
+			if (!strcmp(gts[x][i]->name, all->name))
+				ag_rows(t, gts[x][i], labs[x]);
+	crm_rtab_totals(t);
+	ag_rows(t, all, "total");
+	if (all->chart_label >= 0)
+		crm_rtab_chart(t, all->chart_label + 1, all->chart_value + 1,
+		    all->chart_fmt);
+	if (all->note)
+		crm_rtab_note(t, all->note);
+	free(cols);
+	free(num);
+	return t;
+}
+
+/* The tables of all, ts[0..nt), turned into the grouped ones in place;
+ * 0, or -1 with a group's message in err. */
+static int
+ag_tables(struct attrgroups *ag, struct crm_rtab **ts, int nt, char *err,
+    size_t errlen)
+{
+	size_t ng = crm_strmap_count(&ag->groups), *ord;
+	struct crm_rtab ***gts = crm_xcalloc(ng + 1, sizeof *gts);
+	int *ngt = crm_xcalloc(ng + 1, sizeof *ngt), rc = 0;
+	const char **labs = crm_xcalloc(ng + 1, sizeof *labs);
+
+	ord = crm_xcalloc(ng + 1, sizeof *ord);
+	for (size_t g = 0; g < ng; g++)
+		ord[g] = g;
+	sort_ag = ag;
+	qsort(ord, ng, sizeof *ord, cmp_group);
+	sort_ag = NULL;
+	for (size_t x = 0; x < ng && rc == 0; x++) {
+		size_t g = ord[x];
+		const char *lab = crm_strmap_key(&ag->groups, g, NULL);
+
+		labs[x] = lab;
+		gts[x] = crm_xcalloc(CRM_REPORT_MAXTABS, sizeof **gts);
+		ngt[x] = ag->ops->tables(ag->st[g], gts[x], err, errlen);
+		if (ngt[x] < 0) {
+			char e[512];
+
+			snprintf(e, sizeof e, "%s", err);
+			snprintf(err, errlen, "%s %s: %s", ag->go.attr, lab, e);
+			ngt[x] = 0;
+			rc = -1;
+		}
+	}
+	for (int i = 0; rc == 0 && i < nt; i++) {
+		struct crm_rtab *t = ag_table(ag, ts[i], gts, ngt, labs, ng);
+
+		crm_rtab_free(ts[i]);
+		ts[i] = t;
+	}
+	for (size_t x = 0; x < ng; x++) {
+		for (int i = 0; i < ngt[x]; i++)
+			crm_rtab_free(gts[x][i]);
+		free(gts[x]);
+	}
+	free(labs);
+	free(gts);
+	free(ngt);
+	free(ord);
+	return rc;
+}
+
+/* Read records of r into the report (and into ag's groups when not
+ * NULL); -1 (message in err) when its header cannot be read, which is
+ * fatal. */
 static int
 read_input(const struct crm_report_ops *ops, void *st,
     struct crm_report_opts *o, struct crm_reader *r, char *err,
-    size_t errlen)
+    size_t errlen, struct attrgroups *ag)
 {
 	struct crm_rec rec;
 	char e[512];
@@ -604,6 +999,8 @@ read_input(const struct crm_report_ops *ops, void *st,
 		crm_report_diag(o, "%s", e);
 		return 0;
 	}
+	if (ag)
+		ag_begin(ag, r);
 	while ((rc = crm_reader_next(r, &rec)) != CRM_READ_EOF) {
 		const char *why;
 		int col;
@@ -618,6 +1015,8 @@ read_input(const struct crm_report_ops *ops, void *st,
 		}
 		if (ops->add(st, &rec, &why, &col) < 0)
 			reject(o, r, &rec, col, why);
+		else if (ag)
+			ag_add(ag, o, &rec);
 	}
 	return 0;
 }
@@ -797,19 +1196,53 @@ crm_report_read(const struct crm_report_ops *ops, void *st,
 	r = crm_reader_open(path, &rop, err, errlen);
 	if (!r)
 		return -1;
-	rc = read_input(ops, st, o, r, err, errlen);
+	rc = read_input(ops, st, o, r, err, errlen, NULL);
 	crm_reader_torn_warn(r);
 	crm_reader_close(r);
 	return rc;
 }
 
-int
-crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
+static void
+attr_bad(void *ctx, const char *msg, const char *id)
+{
+	(void)id;
+	crm_report_diag(ctx, "%s", msg);
+}
+
+/* --customers into o->attrs, with the column --by names when it is no
+ * attribute of every customers file. */
+static int
+load_attrs(struct crm_report_opts *o, char *err, size_t errlen)
+{
+	struct crm_custattr_opts ao = { 0 };
+	const char *extra[2] = { o->attr, NULL };
+	char e[512];
+	int why;
+
+	ao.csv = o->csv;
+	ao.extra = o->attr ? extra : NULL;
+	ao.id_map = o->id_map;
+	ao.bad = attr_bad;
+	ao.ctx = o;
+	o->attrs = crm_custattr_load(o->customers, &ao, e, sizeof e, &why);
+	if (o->attrs) {
+		crm_custattr_torn_warn(o->attrs);
+		return 0;
+	}
+	snprintf(err, errlen, "%s%s%s", why == CRM_CUSTATTR_EMAP ?
+	    "--id-map: " : "--customers: ", e, why == CRM_CUSTATTR_ECOLUMN ?
+	    " (--by)" : "");
+	return -1;
+}
+
+static int
+run(const struct crm_report_ops *ops, struct crm_report_opts *o,
     char *const *files, size_t n, const struct crm_report_out *ro, char *err,
     size_t errlen)
 {
 	static char *const stdin_only[] = { "-" };
 	struct crm_rtab *ts[CRM_REPORT_MAXTABS];
+	struct attrgroups agv, *ag = NULL;
 	void *st;
 	int rc = 0, nt;
 
@@ -842,6 +1275,17 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 			return -1;
 		}
 	}
+	if (o->attr) {
+		ag = &agv;
+		ag_init(ag, ops, o);
+		if (ag->tier && ag_load_tiers(ag, ops, o, files, n, err,
+		    errlen) < 0) {
+			ag_release(ag);
+			ops->free(st);
+			return -1;
+		}
+	}
+
 	if (n == 0) {
 		files = stdin_only;
 		n = 1;
@@ -860,9 +1304,11 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 		}
 		if (o->merge) {
 			read_partial(ops, st, o, r);
-		} else if (read_input(ops, st, o, r, err, errlen) < 0) {
+		} else if (read_input(ops, st, o, r, err, errlen, ag) < 0) {
 			crm_reader_close(r);
 			ops->free(st);
+			if (ag)
+				ag_release(ag);
 			return -1;
 		}
 		crm_reader_torn_warn(r);
@@ -874,6 +1320,13 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 		return 0;
 	}
 	nt = ops->tables(st, ts, err, errlen);
+	if (nt >= 0 && ag && ag_tables(ag, ts, nt, err, errlen) < 0) {
+		for (int i = 0; i < nt; i++)
+			crm_rtab_free(ts[i]);
+		nt = -1;
+	}
+	if (ag)
+		ag_release(ag);
 	if (nt < 0) {
 		ops->free(st);
 		return -1;
@@ -886,5 +1339,20 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 	for (int i = 0; i < nt; i++)
 		crm_rtab_free(ts[i]);
 	ops->free(st);
+	return rc;
+}
+
+int
+crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
+    char *const *files, size_t n, const struct crm_report_out *ro, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if (o->customers && load_attrs(o, err, errlen) < 0)
+		return -1;
+	rc = run(ops, o, files, n, ro, err, errlen);
+	crm_custattr_free(o->attrs);
+	o->attrs = NULL;
 	return rc;
 }

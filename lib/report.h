@@ -15,7 +15,9 @@
  * Adding a report:
  *  1. one file lib/report_NAME.c with a header comment saying its job,
  *     defining `const struct crm_report_ops crm_report_NAME` (and its
- *     small figure functions in report_figs.h when they are worth a test);
+ *     small figure functions in report_figs.h when they are worth a test),
+ *     with .by_attr set when each record names its customer, so that
+ *     --customers --by ATTR groups it;
  *  2. one entry in crm_reports[] in report.c, in the order of the usage;
  *  3. its unit tests in tests/unit/test-report-NAME.c, figures computed by
  *     hand, and a golden bats test in tests/50-report.bats;
@@ -28,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custattr.h"
 #include "out.h"
 #include "pyramid.h"
 #include "rec.h"
@@ -103,6 +106,16 @@ struct crm_report_opts {
 	 * also sets status to CRM_EXIT_REJECT. */
 	void (*diag)(const char *msg);
 	int status;
+	/* --customers FILE (with --id-map FILE): the customers' attributes,
+	 * loaded by crm_report_run into attrs (NULL before, and without
+	 * --customers) for the driver's --by ATTR and for the reports that
+	 * use them (churn's lost reasons). */
+	const char *customers, *id_map;
+	const char *attr;       /* --by a customer attribute, or NULL */
+	const char *group;      /* the value of attr a group's state holds
+	                           (the driver's), NULL for all records */
+	int32_t attr_day;       /* the day age_band and tenure_band are of */
+	struct crm_custattr *attrs;
 };
 
 /* Report a diagnostic through o->diag and mark the run as rejecting. */
@@ -159,6 +172,17 @@ struct crm_report_ops {
 	size_t (*plots)(void *st, size_t k, struct crm_buf *svg,
 	    const char **name);
 	void (*free)(void *st);
+	/* --by ATTR, a customer attribute of --customers: 1 when the driver
+	 * may group the report's records by their customer's attribute, one
+	 * state per value (the tables of each, labelled, then the tables of
+	 * all under "total"; --plot draws all).  A record's customer is its
+	 * customer_id; with attr_key, a record without one belongs to the
+	 * customer of the first record with the same attr_key (a complaint's
+	 * later events).  A customer missing from the file, or a record
+	 * without one, is CRM_CUSTATTR_UNKNOWN; an empty attribute
+	 * CRM_REPORT_NONE. */
+	int by_attr;
+	const char *attr_key;
 };
 
 /* The reports, NULL-terminated, in the order of the usage. */
@@ -179,7 +203,11 @@ struct crm_report_out {
  * partials with o->merge), then write the partial (o->partial) or the
  * tables and the charts: every chart o->plots names into its file, and
  * with --format html every chart of the report on the page.  A --plot
- * naming no chart of the report is an error before any input is read.  Returns 0, with o->status saying whether
+ * naming no chart of the report is an error before any input is read.
+ * With o->customers the customers file is read first into o->attrs (its
+ * bad records told through o->diag) and freed at the end; o->attr then
+ * groups the records (see by_attr), its column missing from the file
+ * being fatal.  Returns 0, with o->status saying whether
  * records were rejected; or -1 with a message in err when nothing
  * trustworthy could be written.
  */

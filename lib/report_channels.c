@@ -524,4 +524,5 @@ const struct crm_report_ops crm_report_channels = {
 	.tables = chan_tables,
 	.plots = chan_plots,
 	.free = chan_free,
+	.by_attr = 1,
 };

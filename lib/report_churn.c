@@ -79,6 +79,7 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	char lab[CRM_REPORT_PLABEL];
 	int32_t dmin = INT32_MAX, dmax = o->asof_set ? o->asof_day : maxday;
 	int32_t *ptab;
+	int nt;
 
 	if (crm_report_tx_exact(&C->tx, err, errlen) < 0) {
 		free(cs);
@@ -210,6 +211,9 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	crm_report_complete(t[0], o, 0);
 	if (coh)
 		crm_report_complete(t[1], o, 0);
+	nt = coh ? 2 : 1;
+	if (o->attrs)
+		t[nt++] = crm_report_lost_reasons(o, cs, n);
 	C->np = np;
 	C->p0 = p0;
 	C->lost = lost;
@@ -222,7 +226,7 @@ churn_tables(void *st, struct crm_rtab **t, char *err, size_t errlen)
 	free(fresh);
 	free(back);
 	free(lrev);
-	return coh ? 2 : 1;
+	return nt;
 }
 
 /* Chart k: with --cohorts the heat map first, then the churn rate. */
@@ -303,4 +307,5 @@ const struct crm_report_ops crm_report_churn = {
 	.tables = churn_tables,
 	.plots = churn_plots,
 	.free = churn_free,
+	.by_attr = 1,
 };

@@ -1064,4 +1064,6 @@ const struct crm_report_ops crm_report_complaints = {
 	.tables = compl_tables,
 	.plots = compl_plots,
 	.free = compl_free,
+	.by_attr = 1,
+	.attr_key = "complaint_id",
 };

@@ -2,7 +2,8 @@
  * report_funnel: customers by status in funnel order (potential, intent,
  * customer, lost), with each stage's share of all customers, how many
  * reached it (are at it or at a later stage) and the conversion from the
- * stage before, overall or per value of any column of the customers file.
+ * stage before, overall or per value of any column of the customers file
+ * or of a band derived from one (age_band, tenure_band: custattr.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct funnel {
 	size_t alloc;
 	struct crm_strmap ids;          /* customers seen, for duplicates */
 	int c_id, c_status, c_by, c_created;
+	int band;               /* --by age_band 1, tenure_band 2, else 0 */
 	struct crm_buf gb;
 };
 
@@ -86,12 +88,51 @@ funnel_begin(void *st, struct crm_reader *r, char *err, size_t errlen)
 		    "--until)", crm_reader_name(r));
 		return -1;
 	}
-	if (F->o->by && (F->c_by = crm_reader_col(r, F->o->by)) < 0) {
+	F->band = !F->o->by ? 0 : !strcmp(F->o->by, "age_band") ? 1 :
+	    !strcmp(F->o->by, "tenure_band") ? 2 : 0;
+	if (F->band) {
+		const char *from = F->band == 1 ? "birth_year" : "created";
+
+		if ((F->c_by = crm_reader_col(r, from)) < 0) {
+			snprintf(err, errlen, "%s: no '%s' column (--by %s)",
+			    crm_reader_name(r), from, F->o->by);
+			return -1;
+		}
+	} else if (F->o->by && (F->c_by = crm_reader_col(r, F->o->by)) < 0) {
 		snprintf(err, errlen, "%s: no '%s' column (--by)",
 		    crm_reader_name(r), F->o->by);
 		return -1;
 	}
 	return 0;
+}
+
+/* The band of field s[0..n) ("" when empty), or NULL with the reason in
+ * *why. */
+static const char *
+band_of(const struct funnel *F, const char *s, size_t n, const char **why)
+{
+	int32_t day;
+	int64_t y;
+
+	if (!n)
+		return "";
+	if (F->band == 1) {
+		if ((*why = crm_int_parse(s, n, 1900, 2100, &y)) != NULL)
+			return NULL;
+		return crm_custattr_age_band((int)y, F->o->attr_day);
+	}
+	if ((*why = crm_date_parse(s, n, CRM_DATE_STRICT, &day)) != NULL) {
+		int64_t t;
+		int off;
+
+		if (crm_ts_parse(s, n, CRM_TS_STRICT, &t, &off)) {
+			*why = "not a date";
+			return NULL;
+		}
+		*why = NULL;
+		day = crm_ts_days(t, off);
+	}
+	return crm_custattr_tenure_band(day, F->o->attr_day);
 }
 
 static int
@@ -135,7 +176,16 @@ funnel_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 		*col = F->c_id;
 		return -1;
 	}
-	if (F->c_by >= 0) {
+	if (F->band) {
+		s = crm_report_field(rec, F->c_by, &n);
+		if ((s = band_of(F, s, n, why)) == NULL) {
+			*col = F->c_by;
+			return -1;
+		}
+		if (!*s)
+			s = CRM_REPORT_NONE;
+		n = strlen(s);
+	} else if (F->c_by >= 0) {
 		s = crm_report_field(rec, F->c_by, &n);
 		if (n == 0) {
 			s = CRM_REPORT_NONE;
@@ -162,6 +212,24 @@ funnel_add(void *st, const struct crm_rec *rec, const char **why, int *col)
 }
 
 /* ---- tables ---- */
+
+static const struct funnel *sort_f;
+
+/* Bands in their own order, after (none); other groups bytewise. */
+static int
+cmp_band(const void *a, const void *b)
+{
+	const char *const *v = sort_f->band == 1 ? crm_custattr_age_bands :
+	    crm_custattr_tenure_bands;
+	const char *x = crm_strmap_key(&sort_f->groups, *(const size_t *)a,
+	    NULL);
+	const char *y = crm_strmap_key(&sort_f->groups, *(const size_t *)b,
+	    NULL);
+	int rx = crm_vocab_index(v, x, strlen(x));
+	int ry = crm_vocab_index(v, y, strlen(y));
+
+	return rx != ry ? (rx < ry ? -1 : 1) : strcmp(x, y);
+}
 
 /* The rows of one group (label NULL without --by). */
 static void
@@ -207,6 +275,11 @@ funnel_tables(void *st, struct crm_rtab **ts, char *err, size_t errlen)
 
 	(void)err;
 	(void)errlen;
+	if (F->band) {
+		sort_f = F;
+		qsort(gs, ng, sizeof *gs, cmp_band);
+		sort_f = NULL;
+	}
 	for (size_t g = 0; g < ng; g++)
 		for (int s = 0; s <= NSTAGE; s++)
 			tot[s] += F->n[g][s];
@@ -245,7 +318,7 @@ static const char *const funnel_columns[] = {
 
 const struct crm_report_ops crm_report_funnel = {
 	.name = "funnel",
-	.flags = CRM_REPORT_BY_ANY,
+	.flags = CRM_REPORT_BY_ANY | CRM_REPORT_ASOF,
 	.by = NULL,
 	.columns = funnel_columns,
 	.new = funnel_new,

@@ -795,4 +795,5 @@ const struct crm_report_ops crm_report_satisfaction = {
 	.tables = sat_tables,
 	.plots = sat_plots,
 	.free = sat_free,
+	.by_attr = 1,
 };

@@ -110,6 +110,23 @@ crm_report_tx_add(void *st, const struct crm_rec *rec, const char **why,
 	if (crm_report_outside(x->o, day))
 		return 0;       /* outside --since/--until */
 	x->lines++;
+	if (x->o->group) {
+		/* one group of --by ATTR among many: counted at once, without
+		 * the batches (and their memory) that a whole stream is worth;
+		 * a refusal was told by the state of all records */
+		int rc;
+
+		if (x->c_order >= 0) {
+			s = crm_report_field(rec, x->c_order, &n);
+			rc = crm_custagg_add_order(x->agg, id, idn, day, amt, s,
+			    n);
+		} else {
+			rc = crm_custagg_add(x->agg, id, idn, day, amt);
+		}
+		if (rc < 0)
+			x->lines--;
+		return 0;
+	}
 	if (x->c_order >= 0) {
 		s = crm_report_field(rec, x->c_order, &n);     /* trimmed */
 		crm_custagg_queue_order(x->agg, id, idn, day, amt, s, n,

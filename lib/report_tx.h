@@ -71,4 +71,11 @@ const struct crm_cust **crm_report_tx_customers(struct crm_report_tx *x,
 
 extern const char *const crm_report_tx_columns[];
 
+/* churn's table of lost customers by lost_reason (o->attrs set): the
+ * customers of o->attrs (of o->group's only, in a --by ATTR group) with
+ * status lost by reason, and the revenue of cs[0..n) that was theirs
+ * (report_lost.c).  The caller frees it. */
+struct crm_rtab *crm_report_lost_reasons(const struct crm_report_opts *o,
+    const struct crm_cust *const *cs, size_t n);
+
 #endif

@@ -390,4 +390,5 @@ const struct crm_report_ops crm_report_value = {
 	.tables = value_tables,
 	.plots = value_plots,
 	.free = value_free,
+	.by_attr = 1,
 };

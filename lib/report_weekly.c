@@ -334,6 +334,7 @@ sub_report(struct weekly *W, const struct crm_report_ops *ops,
 	so->sort = NULL;
 	so->complaints = NULL;
 	so->partial = so->merge = so->cohorts = 0;
+	so->attrs = NULL;       /* no lost-reason table for the summary */
 	so->window = since != CRM_DATE_MIN;
 	so->since = since;
 	so->until = until;

@@ -808,6 +808,16 @@ crm-log: tx.tsv:3: amount: not a number 'abc'" ]
 	assert_line $'C9\t2026-04-09\treturn_visit\t2026-03-09'
 }
 
+@test "crm-log due: an empty or repeated customer_id in --customers is reported, the first row standing" {
+	printf 'customer_id\tcreated\nC1\t2026-01-01\nC1\t2026-02-01\n\t2026-01-01\n' >c.tsv
+	printf 'id\tts\tcustomer_id\tchannel\ttype\n' >l.tsv
+	run --separate-stderr crm-log due -f l.tsv --customers c.tsv --as-of 2026-06-30
+	assert_failure 1
+	assert_output $'customer_id\tdue\treason\tlast_contact\nC1\t2026-02-01\treturn_visit\t'
+	assert_equal "$stderr" "crm-log: c.tsv:3: customer_id: customer listed twice (first on line 2) 'C1'
+crm-log: c.tsv:4: customer_id: missing"
+}
+
 # --- check and stats ---
 
 @test "crm-log check: a clean log passes silently" {

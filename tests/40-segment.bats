@@ -1568,3 +1568,102 @@ tips() {
 	run crm-segment --churn-model bgnbd --print-params g.tsv
 	assert_line $'converged\t1'
 }
+
+# ---- --customers: the attribute columns ----
+
+# The expected attribute columns computed without crm-segment: awk joins
+# each output row's customer_id to customers.tsv, through idmap.tsv, and
+# writes the six columns as crm-import writes them (意向客户 is intent, m is
+# M, 是 and 否 are 1 and 0, a created timestamp is its day), (unknown) for
+# a customer the file does not have (c10); age_band and tenure_band are
+# worked out by hand in customers.tsv's order as of 2026-06-30: ages 41,
+# 54, 25, -, 66, 16, 36, 27 and whole months 29, 36, 1, 0, 75, 16, 5, 0.
+@test "crm-segment: --customers carries the attributes into every row, through --id-map, (unknown) for a customer not in the file" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --customers customers.tsv --id-map idmap.tsv \
+		--attrs income,lost_reason,age_band,tenure_band tx.tsv
+	assert_success
+	golden expected-attrs.tsv
+	assert_equal "$(printf '%s\n' "$output" | cut -f1-18)" "$(cat expected.tsv)"
+	assert_line -n 0 --partial $'\tchurned\tstatus\tcity\tgender\tbirth_year\toccupation\tblacklist\tincome\tlost_reason\tage_band\ttenure_band'
+	want=$(awk -F'\t' -v OFS='\t' '
+		FILENAME == "idmap.tsv" { if (FNR > 1) map[$1] = $2; next }
+		FILENAME == "customers.tsv" {
+			if (FNR == 1) next
+			st = $3 == "意向客户" ? "intent" : $3
+			g = toupper($5)
+			b = $8 == "是" ? 1 : $8 == "否" ? 0 : $8
+			a[$1] = st OFS $4 OFS g OFS $6 OFS $7 OFS b OFS $11 OFS $9
+			next
+		}
+		FNR == 1 { next }
+		{
+			id = ($1 in map) && (map[$1] in a) ? map[$1] : $1
+			if (id in a) print $1, a[id]
+			else print $1, "(unknown)\t(unknown)\t(unknown)\t(unknown)\t(unknown)\t(unknown)\t(unknown)\t(unknown)"
+		}' idmap.tsv customers.tsv expected.tsv)
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,19-26 | tail -n +2)" "$want"
+	assert_equal "$(printf '%s\n' "$output" | cut -f27,28 | tail -n +2 | tr '\t\n' ' |')" \
+		"35-44 2-5y|45-54 2-5y|25-34 <3m| <3m|65+ 5y+|<18 1-2y|35-44 3-6m|25-34 <3m|35-44 2-5y|(unknown) (unknown)|"
+}
+
+@test "crm-segment: --customers in CSV and JSON Lines (attributes are strings)" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --customers customers.csv --id-map idmap.tsv \
+		--attrs income,lost_reason,age_band,tenure_band --format csv tx.tsv
+	assert_success
+	golden expected-attrs.csv
+	run crm-segment --as-of 2026-06-30 --customers customers.tsv --id-map idmap.tsv \
+		--attrs income,lost_reason,age_band,tenure_band --format jsonl tx.tsv
+	assert_success
+	golden expected-attrs.jsonl
+	assert_line -n 0 --partial '"birth_year":"1985","occupation":"教师","blacklist":"0","income":"8000"'
+}
+
+@test "crm-segment: without --id-map a merged id is an unknown customer, and --attrs names a column once" {
+	cd "$S"
+	run crm-segment --as-of 2026-06-30 --customers customers.tsv --attrs city,income tx.tsv
+	assert_success
+	assert_line -n 0 --partial $'\tblacklist\tincome'
+	refute_line -n 0 --partial $'\tincome\tcity'
+	assert_line --partial $'c09\t2026-03-01'
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$1 == "c09" { print $19 }')" "(unknown)"
+}
+
+@test "crm-segment: --customers errors: unknown --attrs column, missing files and columns, --partial, bad fields" {
+	cd "$S"
+	run crm-segment --customers customers.tsv --attrs income,salary tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --attrs: customers.tsv: no column 'salary'"
+	run crm-segment --customers customers.tsv --attrs 'income,' tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --attrs: an empty column name in 'income,'"
+	run crm-segment --attrs income tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --attrs needs --customers FILE"
+	run crm-segment --id-map idmap.tsv tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --id-map needs --customers FILE"
+	run crm-segment --customers "$T/none.tsv" tx.tsv
+	assert_failure 2
+	assert_output --partial "crm-segment: --customers: $T/none.tsv: "
+	run crm-segment --customers idmap.tsv tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --customers: idmap.tsv: no column 'customer_id'"
+	run crm-segment --customers customers.tsv --id-map customers.tsv tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --id-map: customers.tsv: no column 'old_id' (an id map has columns old_id and new_id)"
+	run crm-segment --partial --customers customers.tsv tx.tsv
+	assert_failure 2
+	assert_output "crm-segment: --customers applies to the report, not to --partial"
+	printf 'customer_id\tstatus\tbirth_year\nc01\tgone\t1985\nc02\tlost\t1800\nc01\tlost\t\n\tlost\t\n' >"$T/bad.tsv"
+	run --separate-stderr crm-segment --as-of 2026-06-30 --customers "$T/bad.tsv" tx.tsv
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 4 ] || fail "stderr: $stderr"
+	[[ "${stderr_lines[0]}" == "crm-segment: $T/bad.tsv:2: status: unknown status (accepted: "*") 'gone'" ]] || fail "${stderr_lines[0]}"
+	[[ "${stderr_lines[1]}" == "crm-segment: $T/bad.tsv:3: birth_year: "*" '1800'" ]] || fail "${stderr_lines[1]}"
+	assert_equal "${stderr_lines[2]}" "crm-segment: $T/bad.tsv:4: customer_id: customer listed twice (first on line 2) 'c01'"
+	assert_equal "${stderr_lines[3]}" "crm-segment: $T/bad.tsv:5: customer_id: missing"
+	# every customer still has its row; a bad field is empty
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 { print $1 ":" $19 ":" $22 }' | head -3 | tr '\n' ' ')" "c01::1985 c02:lost: c03:(unknown):(unknown) "
+}

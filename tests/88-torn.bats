@@ -87,6 +87,15 @@ same_as_whole() {
 	assert_failure 1
 	assert_equal "$stderr" "$(printf '%s\n' "crm-complaint: cust.tsv: torn last line ignored (6 bytes after the last newline)" \
 	    "crm-complaint: unknown customer 'C3' (not in cust.tsv)")"
+	# crm-segment and crm-report read it the same way: C3 stays unknown
+	printf 'customer_id\tdate\tamount\nC1\t2026-11-01\t10.00\nC3\t2026-11-02\t5.00\n' >t3.tsv
+	run --separate-stderr crm-segment --as-of 2026-11-30 --customers cust.tsv t3.tsv
+	assert_success
+	assert_equal "$stderr" "crm-segment: cust.tsv: torn last line ignored (6 bytes after the last newline)"
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "blacklist") b = i } { print $1 "\t" $b }')" "$(printf 'customer_id\tblacklist\nC1\t0\nC3\t(unknown)')"
+	run --separate-stderr crm-report value --customers cust.tsv --by blacklist --table summary t3.tsv
+	assert_success
+	assert_equal "$stderr" "crm-report: cust.tsv: torn last line ignored (6 bytes after the last newline)"
 	# a torn platinum tier does not raise a priority
 	printf 'customer_id\ttier\nC1\tlead\n' >seg.tsv
 	printf 'C3\tplatinum' >>seg.tsv
