@@ -303,19 +303,6 @@ crm_complaint_fold_recent(struct crm_complaint_fold *f, int64_t window_s)
 	free(v);
 }
 
-/* Field col of rec, or NULL when the column is absent or the field empty. */
-static const char *
-fld(const struct crm_rec *rec, int col, size_t *n)
-{
-	const char *s;
-
-	if (col < 0 || (size_t)col >= rec->nf || rec->f[col].n == 0)
-		return NULL;
-	s = rec->f[col].p;
-	*n = rec->f[col].n;
-	crm_trim(&s, n);
-	return *n ? s : NULL;
-}
 
 static void
 setstr(char **dst, const char *s, size_t n)
@@ -338,39 +325,39 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 	char *key;
 
 #define FAIL(c_, w_) do { *col = (c_); *why = (w_); return -1; } while (0)
-	if ((id = fld(rec, cols->id, &idn)) == NULL)
+	if ((id = crm_rec_get(rec, cols->id, &idn)) == NULL)
 		FAIL(cols->id, "missing complaint_id");
-	if ((s = fld(rec, cols->ts, &n)) == NULL)
+	if ((s = crm_rec_get(rec, cols->ts, &n)) == NULL)
 		FAIL(cols->ts, "missing timestamp");
 	if ((r = crm_ts_parse(s, n, 0, &t, &off)) != NULL)
 		FAIL(cols->ts, r);
-	if ((s = fld(rec, cols->event, &n)) == NULL)
+	if ((s = crm_rec_get(rec, cols->event, &n)) == NULL)
 		FAIL(cols->event, "missing event");
 	if ((ev = crm_vocab_index(crm_vocab_event, s, n)) < 0)
 		FAIL(cols->event, "unknown event");
-	if ((s = fld(rec, cols->severity, &n)) != NULL &&
+	if ((s = crm_rec_get(rec, cols->severity, &n)) != NULL &&
 	    (sev = crm_vocab_index(crm_vocab_severity, s, n)) < 0)
 		FAIL(cols->severity, "unknown severity");
-	if ((s = fld(rec, cols->cause, &n)) != NULL &&
+	if ((s = crm_rec_get(rec, cols->cause, &n)) != NULL &&
 	    crm_vocab_index(crm_vocab_cause, s, n) < 0)
 		FAIL(cols->cause, "unknown cause");
-	if ((s = fld(rec, cols->channel, &n)) != NULL &&
+	if ((s = crm_rec_get(rec, cols->channel, &n)) != NULL &&
 	    crm_vocab_index(crm_vocab_channel, s, n) < 0)
 		FAIL(cols->channel, "unknown channel");
-	if ((s = fld(rec, cols->priority, &n)) != NULL) {
+	if ((s = crm_rec_get(rec, cols->priority, &n)) != NULL) {
 		if ((r = crm_int_parse(s, n, 1, 4, &v)) != NULL)
 			FAIL(cols->priority, r);
 		prio = (int)v;
 	}
-	if ((s = fld(rec, cols->satisfaction, &n)) != NULL) {
+	if ((s = crm_rec_get(rec, cols->satisfaction, &n)) != NULL) {
 		if ((r = crm_int_parse(s, n, 1, 5, &v)) != NULL)
 			FAIL(cols->satisfaction, r);
 		sat = (int)v;
 	}
-	if ((s = fld(rec, cols->due_response, &n)) != NULL &&
+	if ((s = crm_rec_get(rec, cols->due_response, &n)) != NULL &&
 	    (r = crm_ts_parse(s, n, 0, &due_resp, &dummy)) != NULL)
 		FAIL(cols->due_response, r);
-	if ((s = fld(rec, cols->due_resolve, &n)) != NULL &&
+	if ((s = crm_rec_get(rec, cols->due_resolve, &n)) != NULL &&
 	    (r = crm_ts_parse(s, n, 0, &due_res, &dummy)) != NULL)
 		FAIL(cols->due_resolve, r);
 	if (f->has_until && t > f->until)
@@ -414,13 +401,13 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 	c->events++;
 	c->last = t;
 	c->last_off = off;
-	if ((s = fld(rec, cols->customer_id, &n)) != NULL)
+	if ((s = crm_rec_get(rec, cols->customer_id, &n)) != NULL)
 		setstr(&c->customer_id, s, n);
-	if ((s = fld(rec, cols->channel, &n)) != NULL)
+	if ((s = crm_rec_get(rec, cols->channel, &n)) != NULL)
 		setstr(&c->channel, s, n);
-	if ((s = fld(rec, cols->category, &n)) != NULL)
+	if ((s = crm_rec_get(rec, cols->category, &n)) != NULL)
 		setstr(&c->category, s, n);
-	if ((s = fld(rec, cols->cause, &n)) != NULL)
+	if ((s = crm_rec_get(rec, cols->cause, &n)) != NULL)
 		setstr(&c->cause, s, n);
 	if (sev >= 0)
 		c->severity = sev;
@@ -430,18 +417,18 @@ crm_complaint_fold_add(struct crm_complaint_fold *f,
 		c->due_response = due_resp;
 	if (due_res != CRM_COMPLAINT_NOTIME)
 		c->due_resolve = due_res;
-	s = fld(rec, cols->agent, &n);
+	s = crm_rec_get(rec, cols->agent, &n);
 	switch (ev) {
 	case CRM_CE_OPEN:
 		if (s)
 			setstr(&c->owner, s, n);
-		if ((s = fld(rec, cols->text, &n)) != NULL)
+		if ((s = crm_rec_get(rec, cols->text, &n)) != NULL)
 			setstr(&c->text, s, n);
 		break;
 	case CRM_CE_CLASSIFY:
-		if ((s = fld(rec, cols->category, &n)) != NULL) {
+		if ((s = crm_rec_get(rec, cols->category, &n)) != NULL) {
 			setstr(&c->graded_category, s, n);
-			if ((s = fld(rec, cols->cause, &n)) == NULL)
+			if ((s = crm_rec_get(rec, cols->cause, &n)) == NULL)
 				s = "", n = 0;
 			setstr(&c->graded_cause, s, n);
 			c->graded_severity = sev;

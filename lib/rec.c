@@ -13,6 +13,7 @@
 #include "store.h"
 #include "strmap.h"
 #include "util.h"
+#include "value.h"
 
 #include <csv.h>
 #include <err.h>
@@ -1761,4 +1762,18 @@ crm_count_nl(const char *p, size_t n)
 	for (; i < n; i++)
 		c += p[i] == '\n';
 	return c;
+}
+
+const char *
+crm_rec_get(const struct crm_rec *rec, int col, size_t *n)
+{
+	const char *s;
+
+	*n = 0;
+	if (col < 0 || (size_t)col >= rec->nf || rec->f[col].n == 0)
+		return NULL;
+	s = rec->f[col].p;
+	*n = rec->f[col].n;
+	crm_trim(&s, n);
+	return *n ? s : NULL;
 }

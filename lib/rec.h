@@ -27,6 +27,10 @@ struct crm_rec {
 	long line;      /* physical line where the record starts (1-based) */
 };
 
+/* Field col of rec trimmed (crm_trim), or NULL with *n 0 when the column
+ * is absent (col < 0 or past the record) or the field empty. */
+const char *crm_rec_get(const struct crm_rec *rec, int col, size_t *n);
+
 enum crm_informat {
 	CRM_IN_AUTO,    /* by file name: .csv is CSV, anything else TSV */
 	CRM_IN_TSV,

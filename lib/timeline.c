@@ -83,20 +83,6 @@ crm_timeline_sort(struct crm_timeline *tl)
 		qsort(tl->e, tl->n, sizeof *tl->e, cmp_entry);
 }
 
-/* Field col of rec trimmed, or NULL (*n 0) when absent or empty. */
-static const char *
-fld(const struct crm_rec *rec, int col, size_t *n)
-{
-	const char *s;
-
-	*n = 0;
-	if (col < 0 || (size_t)col >= rec->nf || rec->f[col].n == 0)
-		return NULL;
-	s = rec->f[col].p;
-	*n = rec->f[col].n;
-	crm_trim(&s, n);
-	return *n ? s : NULL;
-}
 
 /* Open path for reading as a store file (a torn tail is not data) and
  * read its header. */
@@ -198,7 +184,7 @@ complaint_pass(struct crm_timeline *tl, const char *path,
 		}
 		if (!ids)
 			continue;
-		id = fld(&rec, cols.id, &idn);
+		id = crm_rec_get(&rec, cols.id, &idn);
 		if (crm_strmap_find(ids, id, idn) == CRM_STRMAP_NONE)
 			continue;
 		{
@@ -208,14 +194,14 @@ complaint_pass(struct crm_timeline *tl, const char *path,
 			free(k);
 		}
 		/* folded, so these parse */
-		ts = fld(&rec, cols.ts, &tsn);
+		ts = crm_rec_get(&rec, cols.ts, &tsn);
 		if (crm_ts_parse_us(ts, tsn, 0, &t, &off, &usec) != NULL)
 			continue;
 		{
 			const char *evs;
 			size_t evn;
 
-			evs = fld(&rec, cols.event, &evn);
+			evs = crm_rec_get(&rec, cols.event, &evn);
 			ev = crm_vocab_index(crm_vocab_event, evs, evn);
 		}
 		memset(f, 0, sizeof f);
@@ -232,10 +218,11 @@ complaint_pass(struct crm_timeline *tl, const char *path,
 			f[CRM_TL_CATEGORY] = c->category;
 			n[CRM_TL_CATEGORY] = strlen(c->category);
 		}
-		f[CRM_TL_AGENT] = fld(&rec, cols.agent, &n[CRM_TL_AGENT]);
-		f[CRM_TL_SATISFACTION] = fld(&rec, cols.satisfaction,
+		f[CRM_TL_AGENT] = crm_rec_get(&rec, cols.agent,
+		    &n[CRM_TL_AGENT]);
+		f[CRM_TL_SATISFACTION] = crm_rec_get(&rec, cols.satisfaction,
 		    &n[CRM_TL_SATISFACTION]);
-		f[CRM_TL_NOTE] = fld(&rec, cols.text, &n[CRM_TL_NOTE]);
+		f[CRM_TL_NOTE] = crm_rec_get(&rec, cols.text, &n[CRM_TL_NOTE]);
 		crm_timeline_add(tl, (long long)t * 1000000 + usec,
 		    crm_ts_days(t, off), CRM_TL_COMPLAINT, f, n);
 	}
@@ -325,10 +312,10 @@ crm_timeline_transactions(struct crm_timeline *tl, const char *path,
 				warn(ctx, crm_reader_error(r));
 			continue;
 		}
-		s = fld(&rec, c_id, &sn);
+		s = crm_rec_get(&rec, c_id, &sn);
 		if (sn != custn || memcmp(s, cust, sn))
 			continue;
-		s = fld(&rec, c_date, &sn);
+		s = crm_rec_get(&rec, c_date, &sn);
 		if ((why = crm_date_parse_cached(&dc, s ? s : "", sn, 0,
 		    &day)) != NULL) {
 			bad++;
@@ -338,7 +325,7 @@ crm_timeline_transactions(struct crm_timeline *tl, const char *path,
 				    "missing value"));
 			continue;
 		}
-		s = fld(&rec, c_amt, &sn);
+		s = crm_rec_get(&rec, c_amt, &sn);
 		if ((why = s ? crm_money_parse(s, sn, &minor) :
 		    "missing value") != NULL) {
 			bad++;
@@ -357,9 +344,10 @@ crm_timeline_transactions(struct crm_timeline *tl, const char *path,
 		n[CRM_TL_EVENT] = strlen("purchase");
 		f[CRM_TL_AMOUNT] = amt;
 		n[CRM_TL_AMOUNT] = strlen(amt);
-		f[CRM_TL_ID] = fld(&rec, c_order, &n[CRM_TL_ID]);
-		f[CRM_TL_CHANNEL] = fld(&rec, c_chan, &n[CRM_TL_CHANNEL]);
-		f[CRM_TL_NOTE] = fld(&rec, c_prod, &n[CRM_TL_NOTE]);
+		f[CRM_TL_ID] = crm_rec_get(&rec, c_order, &n[CRM_TL_ID]);
+		f[CRM_TL_CHANNEL] = crm_rec_get(&rec, c_chan,
+		    &n[CRM_TL_CHANNEL]);
+		f[CRM_TL_NOTE] = crm_rec_get(&rec, c_prod, &n[CRM_TL_NOTE]);
 		/* a date alone: the start of that day in UTC */
 		crm_timeline_add(tl, (long long)day * 86400 * 1000000, day,
 		    CRM_TL_TRANSACTION, f, n);
