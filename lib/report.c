@@ -1356,3 +1356,24 @@ crm_report_run(const struct crm_report_ops *ops, struct crm_report_opts *o,
 	o->attrs = NULL;
 	return rc;
 }
+
+int
+crm_report_format_check(const char *group, const char *metric,
+    const char *version, char *buf, size_t buflen, const char **why,
+    int *col)
+{
+	if (strcmp(group, "format")) {
+		*why = "not a format row";
+		*col = 3;
+		return -1;
+	}
+	if (strcmp(metric, version)) {
+		snprintf(buf, buflen, "partial of format %.40s, of another "
+		    "version of crm-report (this one reads format %s)", metric,
+		    version);
+		*why = buf;
+		*col = 4;
+		return -1;
+	}
+	return 0;
+}

@@ -185,6 +185,13 @@ struct crm_report_ops {
 	const char *attr_key;
 };
 
+/* For a merge hook of a CRM_REPORT_PHEAD report: whether the "#" row's
+ * group and metric are "format" and version; -1 with the reason in *why
+ * (kept in buf) and the column to blame in *col when they are not. */
+int crm_report_format_check(const char *group, const char *metric,
+    const char *version, char *buf, size_t buflen, const char **why,
+    int *col);
+
 /* The reports, NULL-terminated, in the order of the usage. */
 extern const struct crm_report_ops *const crm_reports[];
 /* The report named name, or NULL. */

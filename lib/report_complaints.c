@@ -522,20 +522,10 @@ compl_merge_format(struct compl *C, const char *group, const char *metric,
 	int32_t d[2];
 	char ts[32];
 
+	if (crm_report_format_check(group, metric, COMPL_FORMAT, C->why,
+	    sizeof C->why, why, col) < 0)
+		return -1;
 	*col = 5;
-	if (strcmp(group, "format")) {
-		*why = "not a format row";
-		*col = 3;
-		return -1;
-	}
-	if (strcmp(metric, COMPL_FORMAT)) {
-		snprintf(C->why, sizeof C->why, "partial of format %.40s, of "
-		    "another version of crm-report (this one reads format "
-		    COMPL_FORMAT ")", metric);
-		*why = C->why;
-		*col = 4;
-		return -1;
-	}
 	if (compl_opts_parse(value, &at, &t, &off, win, d) < 0) {
 		*why = "not the options of a partial";
 		return -1;

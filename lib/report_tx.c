@@ -259,19 +259,9 @@ merge_format(struct crm_report_tx *x, const char *group, const char *metric,
 	int set[3];
 	char day[11];
 
-	if (strcmp(group, "format")) {
-		*why = "not a format row";
-		*col = 3;
+	if (crm_report_format_check(group, metric, TX_FORMAT, x->why,
+	    sizeof x->why, why, col) < 0)
 		return -1;
-	}
-	if (strcmp(metric, TX_FORMAT)) {
-		snprintf(x->why, sizeof x->why, "partial of format %.40s, of "
-		    "another version of crm-report (this one reads format "
-		    TX_FORMAT ")", metric);
-		*why = x->why;
-		*col = 4;
-		return -1;
-	}
 	if (opts_parse(value, d, set) < 0) {
 		*why = "not the options of a partial";
 		*col = 5;
